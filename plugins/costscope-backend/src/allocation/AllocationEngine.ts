@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { AllocationStore } from '../store/AllocationStore';
+import { allocateKeys } from './allocate';
+import { ALLOCATABLE_KINDS, computeAncestors, SnapshotEntity, toSnapshot } from './catalogSnapshot';
+import { buildRules, ConventionOptions } from './rules';
+
+export interface AllocationEngineOptions {
+  store: AllocationStore;
+  logger: LoggerService;
+  /** Reads the catalog entities of ALLOCATABLE_KINDS. */
+  loadEntities: () => Promise<Entity[]>;
+  conventions: ConventionOptions;
+  caseInsensitiveTagKeys: boolean;
+}
+
+export interface AllocationOutcome {
+  /** False when neither the catalog nor the facts changed since the last allocation. */
+  recomputed: boolean;
+  entities: number;
+  rules: number;
+  keys: number;
+  unallocatedKeys: number;
+  /** Broken annotations, one message each. */
+  problems: string[];
+}
+
+/**
+ * Maps cost facts to catalog entities with the current catalog and stores the result with
+ * its rollups. Runs after each ingest and when the catalog changes.
+ */
+export class AllocationEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastProblems = '';
+
+  constructor(private readonly options: AllocationEngineOptions) {}
+
+  /** Recomputes when the catalog or the facts changed, or always with `force`. */
+  run(options: { force?: boolean } = {}): Promise<AllocationOutcome> {
+    const next = this.queue.then(() => this.runNow(options.force ?? false));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(force: boolean): Promise<AllocationOutcome> {
+    const { store, logger, conventions, caseInsensitiveTagKeys } = this.options;
+    const entities = new Map<string, SnapshotEntity>();
+    for (const entity of await this.options.loadEntities()) {
+      if (!ALLOCATABLE_KINDS.includes(entity.kind)) continue;
+      const snapshot = toSnapshot(entity);
+      entities.set(snapshot.ref, snapshot);
+    }
+    const keys = await store.listKeys();
+    const { rules, problems } = buildRules(entities.values(), conventions);
+    const sortedEntities = [...entities.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+    const fingerprint = createHash('sha1')
+      .update(JSON.stringify({ sortedEntities, conventions, caseInsensitiveTagKeys, keys: keys.length }))
+      .digest('hex');
+
+    if (problems.join('\n') !== this.lastProblems) {
+      this.lastProblems = problems.join('\n');
+      for (const problem of problems) logger.warn(`Costscope allocation: ${problem}`);
+    }
+    const outcome = {
+      entities: entities.size,
+      rules: rules.length,
+      keys: keys.length,
+      problems,
+    };
+    if (!force && (await store.getState('allocation_fingerprint')) === fingerprint) {
+      return { ...outcome, recomputed: false, unallocatedKeys: -1 };
+    }
+
+    const allocations = allocateKeys(keys, rules, { caseInsensitiveTagKeys });
+    await store.writeAllocation(
+      {
+        entities: sortedEntities,
+        ancestors: computeAncestors(entities),
+        rules,
+        keys: allocations,
+      },
+      fingerprint,
+    );
+    const unallocatedKeys = [...allocations.values()].filter(a => a.ruleId === null).length;
+    logger.info(
+      `Costscope allocation: ${entities.size} entities, ${rules.length} rules, ` +
+        `${keys.length} tag sets of which ${unallocatedKeys} unallocated`,
+    );
+    return { ...outcome, recomputed: true, unallocatedKeys };
+  }
+}

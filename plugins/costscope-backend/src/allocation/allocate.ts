@@ -1,0 +1,61 @@
+import { AllocationRule, compareRules, PRIORITY } from './rules';
+
+/** What allocation matches on; one per distinct (provider, sub-account, tags). */
+export interface KeyToAllocate {
+  allocKey: string;
+  subAccountId: string;
+  /** Canonical tags JSON. */
+  tags: string;
+}
+
+export interface KeyAllocation {
+  /** The winning rule, or null when the key is unallocated. */
+  ruleId: number | null;
+  /** Other entities whose tag rules also matched: an overlap resolved by priority. */
+  overlaps: string[];
+}
+
+export interface AllocateOptions {
+  /** Compare tag keys ignoring case (`Service` matches `service`). */
+  caseInsensitiveTagKeys: boolean;
+}
+
+/**
+ * Assigns every key to exactly one rule (or none): allocation is a partition. Tag rules of
+ * different entities that match the same key are reported as overlaps.
+ */
+export function allocateKeys(
+  keys: KeyToAllocate[],
+  rules: AllocationRule[],
+  options: AllocateOptions,
+): Map<string, KeyAllocation> {
+  const normaliseKey = (key: string) =>
+    options.caseInsensitiveTagKeys ? key.trim().toLocaleLowerCase('en-US') : key.trim();
+  const ordered = [...rules].sort(compareRules);
+  const result = new Map<string, KeyAllocation>();
+
+  for (const key of keys) {
+    const tags = new Map<string, string>();
+    for (const [tagKey, value] of Object.entries(JSON.parse(key.tags) as Record<string, string>)) {
+      tags.set(normaliseKey(tagKey), String(value).trim());
+    }
+    const matches = ordered.filter(rule => {
+      if (rule.accountIds) return rule.accountIds.includes(key.subAccountId);
+      return rule.conditions!.every(c => tags.get(normaliseKey(c.key)) === c.value);
+    });
+    const winner = matches[0];
+    const overlaps =
+      winner && winner.priority <= PRIORITY.componentConvention
+        ? [
+            ...new Set(
+              matches
+                .filter(m => m.priority <= PRIORITY.componentConvention)
+                .map(m => m.entityRef)
+                .filter(ref => ref !== winner.entityRef),
+            ),
+          ]
+        : [];
+    result.set(key.allocKey, { ruleId: winner?.id ?? null, overlaps });
+  }
+  return result;
+}

@@ -1,0 +1,120 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { BasicPermission, AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  costReadPermission,
+  costscopeAdminPermission,
+  IngestRun,
+} from '@costscope/backstage-plugin-common';
+import { CostQueries } from '../store/CostQueries';
+import { FactStore } from '../store/FactStore';
+import {
+  parseEntityRefParams,
+  parseGroupBy,
+  parseIngestBody,
+  parseLimit,
+  parseRange,
+} from './parseRequest';
+
+export interface RouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  queries: CostQueries;
+  factStore: FactStore;
+  /** Billing currency from config, used before any data exists. */
+  currency: string;
+  /** Ids of the configured cost sources. */
+  sourceIds: string[];
+  /** Runs ingestion of one source now (serialised with scheduled runs). */
+  ingest: (sourceId: string) => Promise<IngestRun>;
+}
+
+/** The Costscope HTTP API; see openapi.yaml beside this package. */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, queries, factStore, sourceIds } = options;
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  const authorize = async (req: express.Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+  };
+
+  const entityRef = async (req: express.Request) => {
+    const ref = parseEntityRefParams(req.params);
+    if (!(await queries.entityExists(ref))) {
+      throw new NotFoundError(
+        `entity ${ref} is not known to Costscope (not in the catalog, or not yet allocated)`,
+      );
+    }
+    return ref;
+  };
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/v1/entities/:kind/:namespace/:name/summary', async (req, res) => {
+    await authorize(req, costReadPermission);
+    const range = parseRange(req.query);
+    const ref = await entityRef(req);
+    res.json(await queries.summary(ref, range, await queries.currency(options.currency)));
+  });
+
+  router.get('/v1/entities/:kind/:namespace/:name/series', async (req, res) => {
+    await authorize(req, costReadPermission);
+    const range = parseRange(req.query);
+    const groupBy = parseGroupBy(req.query);
+    const ref = await entityRef(req);
+    res.json(await queries.series(ref, range, groupBy, await queries.currency(options.currency)));
+  });
+
+  router.get('/v1/entities/:kind/:namespace/:name/resources', async (req, res) => {
+    await authorize(req, costReadPermission);
+    const range = parseRange(req.query);
+    const limit = parseLimit(req.query.limit, 100, 1000);
+    const ref = await entityRef(req);
+    res.json(
+      await queries.resources(ref, range, limit, await queries.currency(options.currency)),
+    );
+  });
+
+  router.get('/v1/overview', async (req, res) => {
+    await authorize(req, costReadPermission);
+    const range = parseRange(req.query);
+    res.json(await queries.overview(range, await queries.currency(options.currency)));
+  });
+
+  router.get('/v1/ingest-runs', async (req, res) => {
+    await authorize(req, costReadPermission);
+    const limit = parseLimit(req.query.limit, 50, 500);
+    res.json({ items: await factStore.listRuns(limit) });
+  });
+
+  router.post('/v1/ingest', async (req, res) => {
+    await authorize(req, costscopeAdminPermission);
+    const { sourceId } = parseIngestBody(req.body);
+    if (sourceId !== undefined && !sourceIds.includes(sourceId)) {
+      throw new InputError(
+        `unknown source '${sourceId}'; configured sources: ${sourceIds.join(', ') || 'none'}`,
+      );
+    }
+    const runs: IngestRun[] = [];
+    for (const id of sourceId ? [sourceId] : sourceIds) {
+      runs.push(await options.ingest(id));
+    }
+    res.json({ runs });
+  });
+
+  return router;
+}

@@ -1,0 +1,114 @@
+import { Knex } from 'knex';
+import { IngestRejection, IngestRun } from '@costscope/backstage-plugin-common';
+import { AllocationKeyRow, CostFact } from '../ingest/DailyAggregator';
+
+const INSERT_CHUNK = 500;
+
+/** Writes cost facts and ingest-run records. */
+export class FactStore {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Replaces one (source, billing period) in a single transaction: readers see the old facts
+   * or the new ones, never a mix, and a failure leaves the old ones.
+   */
+  async replaceBillingPeriod(
+    sourceId: string,
+    billingPeriod: string,
+    facts: CostFact[],
+    keys: AllocationKeyRow[],
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+        await tx('costscope_alloc_keys')
+          .insert(
+            keys.slice(i, i + INSERT_CHUNK).map(key => ({
+              alloc_key: key.allocKey,
+              provider: key.provider,
+              sub_account_id: key.subAccountId,
+              tags: key.tags,
+            })),
+          )
+          .onConflict('alloc_key')
+          .ignore();
+      }
+      await tx('costscope_cost_facts')
+        .where({ source_id: sourceId, billing_period: billingPeriod })
+        .delete();
+      for (let i = 0; i < facts.length; i += INSERT_CHUNK) {
+        await tx('costscope_cost_facts').insert(
+          facts.slice(i, i + INSERT_CHUNK).map(fact => ({
+            source_id: sourceId,
+            billing_period: fact.billingPeriod,
+            usage_date: fact.usageDate,
+            provider: fact.provider,
+            billing_account_id: fact.billingAccountId,
+            sub_account_id: fact.subAccountId,
+            region: fact.region,
+            service_name: fact.serviceName,
+            service_category: fact.serviceCategory ?? null,
+            resource_id: fact.resourceId,
+            resource_name: fact.resourceName ?? null,
+            resource_type: fact.resourceType ?? null,
+            charge_category: fact.chargeCategory,
+            currency: fact.currency,
+            alloc_key: fact.allocKey,
+            // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
+            billed_nanos: fact.billedNanos.toString(),
+            effective_nanos: fact.effectiveNanos.toString(),
+            line_count: fact.lineCount,
+          })),
+        );
+      }
+    });
+  }
+
+  async startRun(run: Pick<IngestRun, 'id' | 'sourceId' | 'trigger' | 'startedAt'>) {
+    await this.knex('costscope_ingest_runs').insert({
+      id: run.id,
+      source_id: run.sourceId,
+      trigger: run.trigger,
+      status: 'running',
+      started_at: run.startedAt,
+    });
+  }
+
+  async finishRun(run: IngestRun): Promise<void> {
+    await this.knex('costscope_ingest_runs')
+      .where({ id: run.id })
+      .update({
+        status: run.status,
+        finished_at: run.finishedAt ?? null,
+        duration_ms: run.durationMs ?? null,
+        files_read: run.filesRead,
+        rows_read: run.rowsRead,
+        rows_rejected: run.rowsRejected,
+        facts_written: run.factsWritten,
+        billing_periods: JSON.stringify(run.billingPeriods),
+        rejections: JSON.stringify(run.rejections),
+        error: run.error ?? null,
+      });
+  }
+
+  async listRuns(limit: number): Promise<IngestRun[]> {
+    const rows = await this.knex('costscope_ingest_runs')
+      .orderBy('started_at', 'desc')
+      .limit(limit);
+    return rows.map(row => ({
+      id: row.id,
+      sourceId: row.source_id,
+      trigger: row.trigger,
+      status: row.status,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at ?? undefined,
+      durationMs: row.duration_ms ?? undefined,
+      filesRead: Number(row.files_read),
+      rowsRead: Number(row.rows_read),
+      rowsRejected: Number(row.rows_rejected),
+      factsWritten: Number(row.facts_written),
+      billingPeriods: JSON.parse(row.billing_periods),
+      rejections: JSON.parse(row.rejections) as IngestRejection[],
+      error: row.error ?? undefined,
+    }));
+  }
+}

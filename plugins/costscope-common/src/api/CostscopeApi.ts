@@ -1,0 +1,47 @@
+import {
+  CostOverview,
+  CostSeries,
+  DateRange,
+  EntityCostSummary,
+  IngestRun,
+  ResourceCostList,
+  SeriesGroupBy,
+} from './types';
+
+/** Options every call may take. @public */
+export interface RequestOptions {
+  /** A Backstage token, for callers outside the frontend's fetchApi. */
+  token?: string;
+}
+
+/**
+ * The Costscope HTTP API (`/api/costscope`), as the typed client exposes it.
+ * Entity refs are full refs such as `component:default/checkout-api`.
+ * @public
+ */
+export interface CostscopeApi {
+  getEntitySummary(
+    entityRef: string,
+    range: DateRange,
+    options?: RequestOptions,
+  ): Promise<EntityCostSummary>;
+  getEntitySeries(
+    entityRef: string,
+    range: DateRange & { groupBy?: SeriesGroupBy },
+    options?: RequestOptions,
+  ): Promise<CostSeries>;
+  getEntityResources(
+    entityRef: string,
+    range: DateRange & { limit?: number },
+    options?: RequestOptions,
+  ): Promise<ResourceCostList>;
+  getOverview(range: DateRange, options?: RequestOptions): Promise<CostOverview>;
+  getIngestRuns(
+    query?: { limit?: number },
+    options?: RequestOptions,
+  ): Promise<{ items: IngestRun[] }>;
+  triggerIngest(
+    body?: { sourceId?: string },
+    options?: RequestOptions,
+  ): Promise<{ runs: IngestRun[] }>;
+}

@@ -1,0 +1,145 @@
+/**
+ * A money amount as a decimal string at full stored precision (up to 9 fractional digits),
+ * e.g. `"1234.567890123"`. Kept as a string so that no JSON parser turns it into a float.
+ * @public
+ */
+export type Money = string;
+
+/** An inclusive range of UTC days, `YYYY-MM-DD`. @public */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+/** One line of a breakdown (by service, account, region, entity ...). @public */
+export interface CostBreakdownItem {
+  key: string;
+  /** Human-readable label when it differs from the key. */
+  label?: string;
+  cost: Money;
+  /** Share of the breakdown's total, 0..1 (null when the total is zero). */
+  share: number | null;
+}
+
+/** Which mapping rule brought cost to an entity, and how much. @public */
+export interface MappingRuleUsage {
+  /** The entity the rule belongs to (a component, or the rolled-up entity itself). */
+  entityRef: string;
+  /** Where the rule comes from. */
+  origin: 'annotation' | 'convention' | 'account';
+  /** The rule as written, e.g. `service=checkout-api` or `aws account 111122223333`. */
+  rule: string;
+  cost: Money;
+}
+
+/** Cost of an entity (rolled up over its children) for a range. @public */
+export interface EntityCostSummary extends DateRange {
+  entityRef: string;
+  currency: string;
+  total: Money;
+  /** The previous range of equal length, ending the day before `from`. */
+  previous: DateRange & { total: Money };
+  /** `total - previous.total`. */
+  change: Money;
+  /** Relative change, null when the previous total is zero. */
+  changeRatio: number | null;
+  byService: CostBreakdownItem[];
+  byAccount: CostBreakdownItem[];
+  byRegion: CostBreakdownItem[];
+  byProvider: CostBreakdownItem[];
+  /** For systems, domains and groups: the entities below it, with their rolled-up cost. */
+  byEntity: CostBreakdownItem[];
+  /** Mapping rules that brought cost to this entity or the entities below it. */
+  mappingRules: MappingRuleUsage[];
+  /** Overlapping rules resolved by priority for this entity's cost lines. */
+  overlaps: AllocationOverlap[];
+}
+
+/** A cost line set whose tags matched more than one entity. @public */
+export interface AllocationOverlap {
+  /** Entity that got the cost. */
+  winner: string;
+  /** Entities whose rules also matched. */
+  others: string[];
+  /** The tags of the cost lines, as `key=value` pairs. */
+  tags: string;
+  cost: Money;
+}
+
+/** Daily points for an entity, split by a dimension. @public */
+export interface CostSeries extends DateRange {
+  entityRef: string;
+  currency: string;
+  groupBy: SeriesGroupBy;
+  /** Keys of `values`, largest first. */
+  keys: string[];
+  points: Array<{ date: string; total: Money; values: Record<string, Money> }>;
+}
+
+/** Dimensions a series can be split by. @public */
+export type SeriesGroupBy = 'service' | 'account' | 'region' | 'provider';
+
+/** A cloud resource with its cost in a range. @public */
+export interface ResourceCost {
+  resourceId: string;
+  resourceName?: string;
+  resourceType?: string;
+  provider: string;
+  account: string;
+  region?: string;
+  service: string;
+  /** The entity the resource's cost was allocated to directly. */
+  entityRef?: string;
+  cost: Money;
+  share: number | null;
+}
+
+/** Resources of an entity (or of the unallocated pool). @public */
+export interface ResourceCostList extends DateRange {
+  entityRef: string;
+  currency: string;
+  total: Money;
+  resources: ResourceCost[];
+}
+
+/** Organisation-wide totals. @public */
+export interface CostOverview extends DateRange {
+  currency: string;
+  total: Money;
+  allocated: Money;
+  unallocated: Money;
+  /** allocated / total, null when the total is zero. */
+  allocatedShare: number | null;
+  unallocatedByService: CostBreakdownItem[];
+  topUnallocatedResources: ResourceCost[];
+  /** Top-level groups and their rolled-up cost. */
+  byGroup: CostBreakdownItem[];
+  /** Last day with cost data, if any. */
+  dataThrough?: string;
+}
+
+/** One rejected input row. @public */
+export interface IngestRejection {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** A recorded ingestion run. @public */
+export interface IngestRun {
+  id: string;
+  sourceId: string;
+  trigger: 'schedule' | 'manual' | 'startup';
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  filesRead: number;
+  rowsRead: number;
+  rowsRejected: number;
+  factsWritten: number;
+  billingPeriods: string[];
+  /** The first rejections (capped), with line numbers and reasons. */
+  rejections: IngestRejection[];
+  error?: string;
+}

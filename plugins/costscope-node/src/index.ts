@@ -1,0 +1,7 @@
+/**
+ * Extension points for Costscope backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './sources';
+export * from './extensionPoints';

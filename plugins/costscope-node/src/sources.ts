@@ -1,0 +1,65 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+
+/**
+ * One cost line in FOCUS terms, as a source produces it. Money stays a decimal string, as
+ * read, so that the ingester can sum it exactly; dates are UTC days (`YYYY-MM-DD`).
+ * @public
+ */
+export interface CostLine {
+  /** FOCUS ChargePeriodStart, as a UTC day. */
+  chargeDate: string;
+  /** FOCUS BillingPeriodStart, as a UTC day (usually the 1st of a month). */
+  billingPeriod: string;
+  provider: string;
+  billingAccountId: string;
+  /** FOCUS SubAccountId: the AWS linked account, Azure subscription or GCP project. */
+  subAccountId: string;
+  serviceName: string;
+  serviceCategory?: string;
+  regionId?: string;
+  resourceId?: string;
+  resourceName?: string;
+  resourceType?: string;
+  /** FOCUS ChargeCategory: Usage, Purchase, Tax, Credit or Adjustment. */
+  chargeCategory: string;
+  currency: string;
+  /** FOCUS BilledCost, a decimal string with any number of fractional digits. */
+  billedCost: string;
+  /** FOCUS EffectiveCost, a decimal string. */
+  effectiveCost: string;
+  /** FOCUS Tags, values as strings. */
+  tags: Record<string, string>;
+}
+
+/** Where a rejected input row came from and why it was rejected. @public */
+export interface CostLineRejection {
+  /** File name or another label of the input. */
+  file: string;
+  /** 1-based line number of the record's first line in the input. */
+  line: number;
+  reason: string;
+}
+
+/** What a source may use while it reads. @public */
+export interface CostSourceReadContext {
+  logger: LoggerService;
+  /** Report a row that could not be turned into a cost line; reading goes on. */
+  reject(rejection: CostLineRejection): void;
+  /** Report that one more input file (or page) was read. */
+  fileRead(name: string): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A source of cost lines: a FOCUS export, a cloud billing API, the demo data.
+ * Each read yields every line of the billing periods the source covers; the ingester
+ * replaces those periods as a whole.
+ * @public
+ */
+export interface CostSource {
+  /** Unique, stable id; it keys the stored data, so changing it orphans earlier data. */
+  readonly id: string;
+  /** A short description for logs and the ingest-runs table. */
+  readonly description?: string;
+  read(context: CostSourceReadContext): AsyncIterable<CostLine>;
+}
