@@ -88,7 +88,7 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('costscope_rollup_daily', table => {
     table.comment(
-      "Daily cost per entity (rolled up) per rule and dimension; entity '*' is the whole bill, rule null is unallocated",
+      'Daily cost per entity (rolled up) per rule and dimension; entity * is the whole bill, a null rule is unallocated',
     );
     table.string('entity_ref').notNullable();
     table.integer('rule_id');

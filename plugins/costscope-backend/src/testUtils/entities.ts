@@ -1,0 +1,16 @@
+import { Entity } from '@backstage/catalog-model';
+
+/** A small catalog entity for tests. */
+export function entity(
+  kind: string,
+  name: string,
+  spec: Record<string, unknown> = {},
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default', annotations },
+    spec,
+  };
+}

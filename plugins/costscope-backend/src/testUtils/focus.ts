@@ -1,0 +1,76 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const FOCUS_HEADER = [
+  'BilledCost',
+  'EffectiveCost',
+  'BillingCurrency',
+  'BillingAccountId',
+  'BillingPeriodStart',
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+  'ChargeCategory',
+  'ProviderName',
+  'SubAccountId',
+  'ServiceName',
+  'RegionId',
+  'ResourceId',
+  'ResourceType',
+  'Tags',
+];
+
+export interface FocusRow {
+  cost: string;
+  effective?: string;
+  day: string;
+  account?: string;
+  provider?: string;
+  service?: string;
+  region?: string;
+  resource?: string;
+  category?: string;
+  tags?: Record<string, unknown>;
+  currency?: string;
+}
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Renders rows as a FOCUS CSV file body. */
+export function focusCsv(rows: FocusRow[]): string {
+  const lines = rows.map(row => {
+    const next = new Date(Date.parse(`${row.day}T00:00:00Z`) + 86_400_000).toISOString();
+    return [
+      row.cost,
+      row.effective ?? row.cost,
+      row.currency ?? 'USD',
+      '999988887777',
+      `${row.day.slice(0, 8)}01T00:00:00Z`,
+      `${row.day}T00:00:00Z`,
+      next,
+      row.category ?? 'Usage',
+      row.provider ?? 'AWS',
+      row.account ?? '111122223333',
+      row.service ?? 'Amazon Elastic Compute Cloud',
+      row.region ?? 'us-east-1',
+      row.resource ?? '',
+      row.resource ? 'Instance' : '',
+      row.tags ? JSON.stringify(row.tags) : '',
+    ]
+      .map(csvCell)
+      .join(',');
+  });
+  return `${[FOCUS_HEADER.join(','), ...lines].join('\n')}\n`;
+}
+
+/** Writes FOCUS files into a fresh temporary directory and returns its path. */
+export async function writeFocusDir(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-focus-'));
+  for (const [name, body] of Object.entries(files)) {
+    await fs.writeFile(path.join(dir, name), name.endsWith('.gz') ? gzipSync(body) : body);
+  }
+  return dir;
+}

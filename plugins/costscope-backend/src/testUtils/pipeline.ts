@@ -1,0 +1,37 @@
+import { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { AllocationEngine } from '../allocation/AllocationEngine';
+import { IngestEngine } from '../ingest/IngestEngine';
+import { AllocationStore } from '../store/AllocationStore';
+import { CostQueries } from '../store/CostQueries';
+import { FactStore } from '../store/FactStore';
+import { applyMigrations } from '../store/migrations';
+
+/** The backend's engines and stores wired on a test database, without HTTP. */
+export async function createPipeline(
+  knex: Knex,
+  entities: Entity[],
+  options: { maxRejectedShare?: number } = {},
+) {
+  await applyMigrations(knex);
+  const logger = mockServices.logger.mock();
+  const catalog = { entities };
+  const allocation = new AllocationEngine({
+    store: new AllocationStore(knex),
+    logger,
+    loadEntities: async () => catalog.entities,
+    conventions: { componentTagKeys: ['service'], groupTagKeys: ['team'] },
+    caseInsensitiveTagKeys: true,
+  });
+  const factStore = new FactStore(knex);
+  const ingest = new IngestEngine({
+    store: factStore,
+    logger,
+    maxRejectedShare: options.maxRejectedShare ?? 0.5,
+    onFactsChanged: async () => {
+      await allocation.run({ force: true });
+    },
+  });
+  return { catalog, allocation, ingest, factStore, queries: new CostQueries(knex), logger };
+}
