@@ -97,9 +97,13 @@ export class FocusFileSource implements CostSource {
     let columns: Array<keyof FocusRecord | undefined> | undefined;
     let headerLength = 0;
     let previousLine = 0;
+    // csv-parse counts a CRLF inside a quoted field as two lines; undo that so that line
+    // numbers in rejections match what an editor shows.
+    let overcount = 0;
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
       const firstLine = previousLine + 1;
-      previousLine = info.lines;
+      for (const field of record) overcount += field.split('\r\n').length - 1;
+      previousLine = info.lines - overcount;
       if (!columns) {
         columns = readHeader(record, label);
         headerLength = record.length;
