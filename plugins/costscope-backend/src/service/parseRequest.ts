@@ -13,7 +13,11 @@ const day = (field: string) =>
     .string({ invalid_type_error: `${field} must be a single date` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date in the form YYYY-MM-DD`)
     .refine(
-      value => new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value,
+      value => {
+        // Runs after a failed regex too (zod keeps going), so guard against invalid dates.
+        const time = Date.parse(`${value}T00:00:00Z`);
+        return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+      },
       value => ({ message: `${field} '${value}' is not a calendar date` }),
     )
     .optional();
