@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README's first command (`npm start`): installs what is missing, writes the demo billing data
+# when missing or stale, and starts the portal (frontend :3000, backend :7007).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
+cd "$COSTSCOPE_ROOT"
+bash scripts/install.sh
+node examples/billing/generate.js --if-stale
+exec backstage-cli repo start "$@"

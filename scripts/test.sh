@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# README's second command (`npm test`): every test. Unit, component and database tests (SQLite and
+# PostgreSQL) run in Jest; the end-to-end tests start the real portal and drive headless Chromium.
+# Ends with one line: `N passed, N failed`.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/test-env.sh"
+cd "$COSTSCOPE_ROOT"
+bash scripts/install.sh || exit 1
+mkdir -p .cache test/artifacts
+
+jest_json=.cache/jest-results.json
+rm -f "$jest_json"
+backstage-cli repo test --json --outputFile="$jest_json" "$@"
+jest_status=$?
+read -r jest_passed jest_failed < <(node -e '
+  try { const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites); }
+  catch { console.log(0, 1); }' "$PWD/$jest_json")
+
+e2e_log=.cache/e2e-results.tap
+node --test --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/e2e/
+e2e_status=$?
+e2e_passed=$(grep -E '^# pass ' "$e2e_log" | awk '{print $3}')
+e2e_failed=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}')
+e2e_passed=${e2e_passed:-0}
+e2e_failed=${e2e_failed:-1}
+
+passed=$((jest_passed + e2e_passed))
+failed=$((jest_failed + e2e_failed))
+if [ "$jest_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$e2e_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "jest: $jest_passed passed, $jest_failed failed; end-to-end: $e2e_passed passed, $e2e_failed failed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

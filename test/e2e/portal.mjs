@@ -1,0 +1,70 @@
+// Starts the real portal (README's first command) for end-to-end tests and stops it again.
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const FRONTEND = 'http://localhost:3000';
+export const BACKEND = 'http://localhost:7007';
+/** The demo static token from app-config.yaml (backend.auth.externalAccess). */
+export const API_TOKEN = process.env.COSTSCOPE_API_TOKEN ?? 'costscope-demo-token-0123456789';
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value, or fails after `timeoutMs` naming what it waited for. */
+export async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(1000);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+}
+
+export async function api(pathAndQuery) {
+  const response = await fetch(`${BACKEND}/api/costscope${pathAndQuery}`, {
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+  });
+  if (!response.ok) throw new Error(`${pathAndQuery} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** Starts `npm start` in its own process group, logging to test/artifacts/portal.log. */
+export async function startPortal() {
+  const log = openSync(path.join(ROOT, 'test/artifacts/portal.log'), 'w');
+  const child = spawn('bash', ['scripts/start.sh'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, BROWSER: 'none' },
+  });
+  const exited = new Promise(resolve => child.on('exit', resolve));
+  const stop = async () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await Promise.race([exited, sleep(10_000)]);
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  try {
+    await waitFor('the backend', async () => (await fetch(`${BACKEND}/api/costscope/health`)).ok, 240_000);
+    await waitFor('the frontend', async () => (await fetch(FRONTEND)).ok, 300_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
