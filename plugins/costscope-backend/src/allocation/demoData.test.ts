@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import { Entity } from '@backstage/catalog-model';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { parseDecimal } from '../lib/decimal';
@@ -21,7 +21,7 @@ async function demoCatalog(): Promise<Entity[]> {
   const docs: Entity[] = [];
   for (const file of ['org.yaml', 'entities.yaml']) {
     const text = await fs.readFile(path.join(EXAMPLES, file), 'utf8');
-    docs.push(...(yaml.loadAll(text) as Entity[]).filter(Boolean));
+    docs.push(...parseAllDocuments(text).map(doc => doc.toJSON() as Entity).filter(Boolean));
   }
   return docs;
 }

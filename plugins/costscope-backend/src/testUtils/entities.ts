@@ -1,10 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 
 /** A small catalog entity for tests. */
 export function entity(
   kind: string,
   name: string,
-  spec: Record<string, unknown> = {},
+  spec: JsonObject = {},
   annotations: Record<string, string> = {},
 ): Entity {
   return {
