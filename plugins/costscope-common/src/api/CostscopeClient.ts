@@ -39,7 +39,7 @@ export class CostscopeClient implements CostscopeApi {
     this.fetchApi = options.fetchApi ?? { fetch: (...args) => fetch(...args) };
   }
 
-  getEntitySummary(entityRef: string, range: DateRange, options?: RequestOptions) {
+  async getEntitySummary(entityRef: string, range: DateRange, options?: RequestOptions) {
     return this.get<EntityCostSummary>(
       `/v1/entities/${entityPath(entityRef)}/summary`,
       { from: range.from, to: range.to },
@@ -47,7 +47,7 @@ export class CostscopeClient implements CostscopeApi {
     );
   }
 
-  getEntitySeries(
+  async getEntitySeries(
     entityRef: string,
     range: DateRange & { groupBy?: SeriesGroupBy },
     options?: RequestOptions,
@@ -59,7 +59,7 @@ export class CostscopeClient implements CostscopeApi {
     );
   }
 
-  getEntityResources(
+  async getEntityResources(
     entityRef: string,
     range: DateRange & { limit?: number },
     options?: RequestOptions,
