@@ -7,31 +7,15 @@ import {
   AnyApiFactory,
   configApiRef,
   createApiFactory,
-  discoveryApiRef,
-  errorApiRef,
-  fetchApiRef,
-  identityApiRef,
-  storageApiRef,
 } from '@backstage/core-plugin-api';
-import { UserSettingsStorage } from '@backstage/plugin-user-settings';
-import { signalApiRef } from '@backstage/plugin-signals-react';
 
+// The Costscope API comes with its plugin (costscopePlugin); storage uses the app's default
+// (browser local storage), since the user-settings backend storage needs the signals plugin.
 export const apis: AnyApiFactory[] = [
   createApiFactory({
     api: scmIntegrationsApiRef,
     deps: { configApi: configApiRef },
     factory: ({ configApi }) => ScmIntegrationsApi.fromConfig(configApi),
-  }),
-  createApiFactory({
-    api: storageApiRef,
-    deps: {
-      discoveryApi: discoveryApiRef,
-      errorApi: errorApiRef,
-      fetchApi: fetchApiRef,
-      identityApi: identityApiRef,
-      signalApi: signalApiRef,
-    },
-    factory: deps => UserSettingsStorage.create(deps),
   }),
   ScmAuth.createDefaultApiFactory(),
 ];

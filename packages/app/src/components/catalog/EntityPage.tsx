@@ -1,13 +1,5 @@
 import { Button, Grid } from '@material-ui/core';
 import {
-  EntityApiDefinitionCard,
-  EntityConsumedApisCard,
-  EntityConsumingComponentsCard,
-  EntityHasApisCard,
-  EntityProvidedApisCard,
-  EntityProvidingComponentsCard,
-} from '@backstage/plugin-api-docs';
-import {
   EntityAboutCard,
   EntityDependsOnComponentsCard,
   EntityDependsOnResourcesCard,
@@ -33,7 +25,6 @@ import {
   EntityMembersListCard,
   EntityOwnershipCard,
 } from '@backstage/plugin-org';
-import { EntityTechdocsContent } from '@backstage/plugin-techdocs';
 import { EmptyState } from '@backstage/core-components';
 import {
   Direction,
@@ -49,21 +40,17 @@ import {
   RELATION_PART_OF,
   RELATION_PROVIDES_API,
 } from '@backstage/catalog-model';
-
-import { TechDocsAddons } from '@backstage/plugin-techdocs-react';
-import { ReportIssue } from '@backstage/plugin-techdocs-module-addons-contrib';
-
 import {
-  EntityKubernetesContent,
-  isKubernetesAvailable,
-} from '@backstage/plugin-kubernetes';
+  EntityCostCard,
+  EntityCostContent,
+  isCostscopeAvailable,
+} from '@costscope/backstage-plugin';
 
-const techdocsContent = (
-  <EntityTechdocsContent>
-    <TechDocsAddons>
-      <ReportIssue />
-    </TechDocsAddons>
-  </EntityTechdocsContent>
+/** The Cost tab: cost of the entity (rolled up for systems, domains and groups). */
+const costRoute = (
+  <EntityLayout.Route path="/cost" title="Cost" if={isCostscopeAvailable}>
+    <EntityCostContent />
+  </EntityLayout.Route>
 );
 
 const cicdContent = (
@@ -153,25 +140,6 @@ const serviceEntityPage = (
       {cicdContent}
     </EntityLayout.Route>
 
-    <EntityLayout.Route
-      path="/kubernetes"
-      title="Kubernetes"
-      if={isKubernetesAvailable}
-    >
-      <EntityKubernetesContent />
-    </EntityLayout.Route>
-
-    <EntityLayout.Route path="/api" title="API">
-      <Grid container spacing={3} alignItems="stretch">
-        <Grid item md={6}>
-          <EntityProvidedApisCard />
-        </Grid>
-        <Grid item md={6}>
-          <EntityConsumedApisCard />
-        </Grid>
-      </Grid>
-    </EntityLayout.Route>
-
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <Grid container spacing={3} alignItems="stretch">
         <Grid item md={6}>
@@ -183,9 +151,7 @@ const serviceEntityPage = (
       </Grid>
     </EntityLayout.Route>
 
-    <EntityLayout.Route path="/docs" title="Docs">
-      {techdocsContent}
-    </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 
@@ -199,14 +165,6 @@ const websiteEntityPage = (
       {cicdContent}
     </EntityLayout.Route>
 
-    <EntityLayout.Route
-      path="/kubernetes"
-      title="Kubernetes"
-      if={isKubernetesAvailable}
-    >
-      <EntityKubernetesContent />
-    </EntityLayout.Route>
-
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <Grid container spacing={3} alignItems="stretch">
         <Grid item md={6}>
@@ -218,9 +176,7 @@ const websiteEntityPage = (
       </Grid>
     </EntityLayout.Route>
 
-    <EntityLayout.Route path="/docs" title="Docs">
-      {techdocsContent}
-    </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 
@@ -237,9 +193,7 @@ const defaultEntityPage = (
       {overviewContent}
     </EntityLayout.Route>
 
-    <EntityLayout.Route path="/docs" title="Docs">
-      {techdocsContent}
-    </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 
@@ -271,24 +225,9 @@ const apiPage = (
         <Grid item md={4} xs={12}>
           <EntityLinksCard />
         </Grid>
-        <Grid container item md={12}>
-          <Grid item md={6}>
-            <EntityProvidingComponentsCard />
-          </Grid>
-          <Grid item md={6}>
-            <EntityConsumingComponentsCard />
-          </Grid>
-        </Grid>
       </Grid>
     </EntityLayout.Route>
-
-    <EntityLayout.Route path="/definition" title="Definition">
-      <Grid container spacing={3}>
-        <Grid item xs={12}>
-          <EntityApiDefinitionCard />
-        </Grid>
-      </Grid>
-    </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 
@@ -317,6 +256,9 @@ const groupPage = (
           <EntityGroupProfileCard />
         </Grid>
         <Grid item xs={12} md={6}>
+          <EntityCostCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
           <EntityOwnershipCard />
         </Grid>
         <Grid item xs={12} md={6}>
@@ -327,6 +269,7 @@ const groupPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 
@@ -346,9 +289,6 @@ const systemPage = (
         </Grid>
         <Grid item md={8}>
           <EntityHasComponentsCard />
-        </Grid>
-        <Grid item md={6}>
-          <EntityHasApisCard />
         </Grid>
         <Grid item md={6}>
           <EntityHasResourcesCard />
@@ -373,6 +313,7 @@ const systemPage = (
         unidirectional={false}
       />
     </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 
@@ -392,6 +333,7 @@ const domainPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
+    {costRoute}
   </EntityLayout>
 );
 

@@ -1,0 +1,1 @@
+export { costscopeApiRef } from './CostscopeApiRef';

@@ -1,0 +1,88 @@
+import { useMemo } from 'react';
+import { Table, TableColumn } from '@backstage/core-components';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type { CostBreakdownItem } from '@costscope/backstage-plugin-common';
+import { compareMoney, formatMoney, formatShare } from '../../utils/format';
+
+type Row = CostBreakdownItem & { name: string };
+
+/** Props of {@link BreakdownTable}. */
+export interface BreakdownTableProps {
+  title: string;
+  items: CostBreakdownItem[];
+  currency: string;
+  /** Title of the first column (default "Name"). */
+  nameTitle?: string;
+  /** The keys are entity refs: link them to their catalog pages. */
+  entityRefs?: boolean;
+  /** Shown when there are no items. */
+  emptyText?: string;
+}
+
+function EntityName(props: { entityRef: string; label?: string }) {
+  try {
+    const ref = parseEntityRef(props.entityRef);
+    return <EntityRefLink entityRef={ref} title={props.label} />;
+  } catch {
+    return <>{props.label ?? props.entityRef}</>;
+  }
+}
+
+/** A sortable table of a cost breakdown: name, cost and share. */
+export function BreakdownTable(props: BreakdownTableProps) {
+  const { title, items, currency, nameTitle = 'Name', entityRefs } = props;
+  // The table writes bookkeeping into its rows: give it copies.
+  const rows = useMemo<Row[]>(
+    () => items.map(item => ({ ...item, name: item.label ?? item.key })),
+    [items],
+  );
+  const columns: TableColumn<Row>[] = [
+    {
+      title: nameTitle,
+      field: 'name',
+      highlight: true,
+      render: row =>
+        entityRefs ? (
+          <EntityName entityRef={row.key} label={row.label} />
+        ) : (
+          row.name
+        ),
+    },
+    {
+      title: 'Cost',
+      field: 'cost',
+      type: 'numeric',
+      defaultSort: 'desc',
+      customSort: (a, b) => compareMoney(a.cost, b.cost),
+      render: row => formatMoney(row.cost, currency),
+    },
+    {
+      title: 'Share',
+      field: 'share',
+      type: 'numeric',
+      customSort: (a, b) => (a.share ?? -1) - (b.share ?? -1),
+      render: row => formatShare(row.share),
+    },
+  ];
+  return (
+    <Table<Row>
+      title={title}
+      columns={columns}
+      data={rows}
+      options={{
+        padding: 'dense',
+        search: rows.length > 10,
+        paging: rows.length > 10,
+        pageSize: 10,
+        pageSizeOptions: [10, 25, 50],
+        emptyRowsWhenPaging: false,
+      }}
+      emptyContent={
+        props.emptyText ? (
+          <div style={{ padding: 16 }}>{props.emptyText}</div>
+        ) : undefined
+      }
+    />
+  );
+}

@@ -1,0 +1,2 @@
+export { BreakdownTable } from './BreakdownTable';
+export type { BreakdownTableProps } from './BreakdownTable';

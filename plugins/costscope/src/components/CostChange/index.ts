@@ -1,0 +1,2 @@
+export { CostChange } from './CostChange';
+export type { CostChangeProps } from './CostChange';

@@ -1,0 +1,2 @@
+export { CostChart, buildChartData } from './CostChart';
+export type { CostChartProps, ChartKey } from './CostChart';

@@ -1,0 +1,2 @@
+export { CostExplanation } from './CostExplanation';
+export type { CostExplanationProps } from './CostExplanation';

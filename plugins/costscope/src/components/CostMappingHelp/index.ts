@@ -1,0 +1,2 @@
+export { CostMappingHelp, mappingSnippet } from './CostMappingHelp';
+export type { CostMappingHelpProps } from './CostMappingHelp';

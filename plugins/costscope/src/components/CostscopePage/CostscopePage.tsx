@@ -1,0 +1,148 @@
+import { Box, Grid, Paper } from '@material-ui/core';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  HeaderLabel,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import type { CostOverview } from '@costscope/backstage-plugin-common';
+import { useCostOverview, useIngestRuns, useRangePreset } from '../../hooks';
+import { formatMoney, formatShare } from '../../utils/format';
+import { csvFileName } from '../../utils/csv';
+import { RangePicker } from '../RangePicker';
+import { CostFigure } from '../CostFigure';
+import { BreakdownTable } from '../BreakdownTable';
+import { ResourcesTable } from '../ResourcesTable';
+import { IngestRunsTable } from '../IngestRunsTable';
+
+function Figures(props: { overview: CostOverview }) {
+  const { overview } = props;
+  const unallocatedShare =
+    overview.allocatedShare === null ? null : 1 - overview.allocatedShare;
+  return (
+    <Paper variant="outlined">
+      <Box p={2} display="flex" flexWrap="wrap" style={{ gap: 48 }}>
+        <CostFigure
+          label={`Total, ${overview.from} – ${overview.to}`}
+          value={formatMoney(overview.total, overview.currency)}
+          testId="costscope-org-total"
+          amount={overview.total}
+          detail="The whole cloud bill"
+        />
+        <CostFigure
+          label="Allocated"
+          value={formatMoney(overview.allocated, overview.currency)}
+          testId="costscope-org-allocated"
+          amount={overview.allocated}
+          detail={`${formatShare(overview.allocatedShare)} of the total`}
+        />
+        <CostFigure
+          label="Unallocated"
+          value={formatMoney(overview.unallocated, overview.currency)}
+          testId="costscope-org-unallocated"
+          amount={overview.unallocated}
+          detail={`${formatShare(unallocatedShare)} of the total`}
+        />
+      </Box>
+    </Paper>
+  );
+}
+
+function IngestRuns() {
+  const { value, loading, error } = useIngestRuns(20);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  return <IngestRunsTable runs={value ?? []} />;
+}
+
+/** The organisation cost overview page. */
+export function CostscopePage() {
+  const { preset, setPreset, range } = useRangePreset();
+  const { value: overview, loading, error } = useCostOverview(range);
+
+  let body;
+  if (loading) {
+    body = (
+      <Grid item xs={12}>
+        <Progress />
+      </Grid>
+    );
+  } else if (error) {
+    body = (
+      <Grid item xs={12}>
+        <ResponseErrorPanel error={error} />
+      </Grid>
+    );
+  } else if (overview) {
+    body = (
+      <>
+        <Grid item xs={12}>
+          <Figures overview={overview} />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <BreakdownTable
+            title="Cost by group"
+            nameTitle="Group"
+            items={overview.byGroup}
+            currency={overview.currency}
+            entityRefs
+            emptyText="No group has cost in this range."
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <BreakdownTable
+            title="Unallocated cost by service"
+            nameTitle="Service"
+            items={overview.unallocatedByService}
+            currency={overview.currency}
+            emptyText="All cost in this range is allocated."
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <ResourcesTable
+            title="Top unallocated resources"
+            resources={overview.topUnallocatedResources}
+            currency={overview.currency}
+            fileName={csvFileName(
+              'costscope-unallocated',
+              overview.from,
+              overview.to,
+            )}
+          />
+        </Grid>
+      </>
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header title="Costscope" subtitle="Cloud cost across the organisation">
+        {overview?.dataThrough && (
+          <HeaderLabel label="Data through" value={overview.dataThrough} />
+        )}
+        {overview && <HeaderLabel label="Currency" value={overview.currency} />}
+      </Header>
+      <Content>
+        <ContentHeader title="Overview">
+          <SupportButton>
+            Cloud cost mapped to the catalog. Unallocated cost matched no
+            mapping rule: tag the resources or annotate their entities.
+          </SupportButton>
+        </ContentHeader>
+        <Grid container spacing={3}>
+          <Grid item xs={12}>
+            <RangePicker value={preset} onChange={setPreset} range={range} />
+          </Grid>
+          {body}
+          <Grid item xs={12}>
+            <IngestRuns />
+          </Grid>
+        </Grid>
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+export { CostscopePage } from './CostscopePage';

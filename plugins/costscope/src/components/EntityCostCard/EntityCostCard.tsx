@@ -1,0 +1,148 @@
+import {
+  Box,
+  Grid,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import type {
+  CostBreakdownItem,
+  EntityCostSummary,
+} from '@costscope/backstage-plugin-common';
+import { useEntityCostSummary, useRangePreset } from '../../hooks';
+import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
+import { CostChange } from '../CostChange';
+import { CostFigure } from '../CostFigure';
+
+function EntityLabel(props: { item: CostBreakdownItem }) {
+  const { item } = props;
+  try {
+    return (
+      <EntityRefLink entityRef={parseEntityRef(item.key)} title={item.label} />
+    );
+  } catch {
+    return <>{item.label ?? item.key}</>;
+  }
+}
+
+function TopList(props: {
+  title: string;
+  items: CostBreakdownItem[];
+  currency: string;
+  entityRefs?: boolean;
+}) {
+  const { title, items, currency, entityRefs } = props;
+  if (items.length === 0) return null;
+  return (
+    <Box>
+      <Typography variant="subtitle2">{title}</Typography>
+      <List dense disablePadding aria-label={title}>
+        {items.map(item => (
+          <ListItem key={item.key} disableGutters>
+            <ListItemText
+              primary={
+                entityRefs ? (
+                  <EntityLabel item={item} />
+                ) : (
+                  item.label ?? item.key
+                )
+              }
+            />
+            <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+              {formatMoney(item.cost, currency)}{' '}
+              <Typography
+                component="span"
+                variant="caption"
+                color="textSecondary"
+              >
+                {formatShare(item.share)}
+              </Typography>
+            </Typography>
+          </ListItem>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+function CardBody(props: { summary: EntityCostSummary }) {
+  const { summary } = props;
+  if (isZeroMoney(summary.total) && isZeroMoney(summary.previous.total)) {
+    return (
+      <Typography color="textSecondary">
+        No cloud cost is mapped to this entity in the last 30 days. Map
+        resources with the <code>costscope.io/cost-tags</code> annotation or the{' '}
+        <code>service</code> tag convention.
+      </Typography>
+    );
+  }
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        <Box display="flex" flexWrap="wrap" style={{ gap: 32 }}>
+          <CostFigure
+            label={`${summary.from} – ${summary.to}`}
+            value={formatMoney(summary.total, summary.currency)}
+            testId="costscope-card-total"
+            amount={summary.total}
+          />
+          <CostFigure
+            label="vs previous 30 days"
+            value={
+              <CostChange
+                change={summary.change}
+                changeRatio={summary.changeRatio}
+                currency={summary.currency}
+                showAmount={false}
+              />
+            }
+          />
+        </Box>
+      </Grid>
+      {summary.byEntity.length > 0 && (
+        <Grid item xs={12} md={6}>
+          <TopList
+            title="Top entities"
+            items={summary.byEntity.slice(0, 5)}
+            currency={summary.currency}
+            entityRefs
+          />
+        </Grid>
+      )}
+      <Grid item xs={12} md={summary.byEntity.length > 0 ? 6 : 12}>
+        <TopList
+          title="Top services"
+          items={summary.byService.slice(0, 5)}
+          currency={summary.currency}
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** A card with the cost of the last 30 days, its change, and the top entities and services. */
+export function EntityCostCard() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const { range } = useRangePreset('last30');
+  const { value, loading, error } = useEntityCostSummary(entityRef, range);
+
+  let content;
+  if (loading) content = <Progress />;
+  else if (error) content = <ResponseErrorPanel error={error} />;
+  else if (value) content = <CardBody summary={value} />;
+
+  return (
+    <InfoCard title="Cloud cost" subheader="Last 30 days">
+      {content}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,231 @@
+import { Box, Grid, Paper, Typography } from '@material-ui/core';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import type { EntityCostSummary } from '@costscope/backstage-plugin-common';
+import {
+  useEntityCostSeries,
+  useEntityCostSummary,
+  useEntityResources,
+  useRangePreset,
+} from '../../hooks';
+import { rangeLengthInDays } from '../../utils/dateRange';
+import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
+import { csvFileName } from '../../utils/csv';
+import { RangePicker } from '../RangePicker';
+import { CostFigure } from '../CostFigure';
+import { CostChange } from '../CostChange';
+import { CostChart } from '../CostChart';
+import { BreakdownTable } from '../BreakdownTable';
+import { ResourceListTable } from '../ResourcesTable';
+import { CostExplanation } from '../CostExplanation';
+import { CostMappingHelp } from '../CostMappingHelp';
+
+const ROLLED_UP_KINDS = new Set(['system', 'domain', 'group']);
+
+function byEntityTitle(kind: string): string {
+  switch (kind) {
+    case 'system':
+      return 'Cost by component';
+    case 'domain':
+      return 'Cost by system';
+    case 'group':
+      return 'Cost by owned entity and sub-group';
+    default:
+      return 'Cost by entity';
+  }
+}
+
+/** True when nothing maps cost to the entity: a zero total and no rule in use. */
+export function isUnmapped(summary: EntityCostSummary): boolean {
+  return isZeroMoney(summary.total) && summary.mappingRules.length === 0;
+}
+
+function Figures(props: { summary: EntityCostSummary }) {
+  const { summary } = props;
+  const days = rangeLengthInDays(summary);
+  const topService = summary.byService[0];
+  return (
+    <Paper variant="outlined">
+      <Box p={2} display="flex" flexWrap="wrap" style={{ gap: 48 }}>
+        <CostFigure
+          label={`Total, ${summary.from} – ${summary.to}`}
+          value={formatMoney(summary.total, summary.currency)}
+          testId="costscope-total"
+          amount={summary.total}
+          detail={`${days} day${days === 1 ? '' : 's'}`}
+        />
+        <CostFigure
+          label="Change vs previous period"
+          value={
+            <CostChange
+              change={summary.change}
+              changeRatio={summary.changeRatio}
+              currency={summary.currency}
+            />
+          }
+          detail={`Previous: ${formatMoney(
+            summary.previous.total,
+            summary.currency,
+          )} (${summary.previous.from} – ${summary.previous.to})`}
+        />
+        {topService && (
+          <CostFigure
+            label="Top service"
+            value={topService.label ?? topService.key}
+            detail={`${formatMoney(
+              topService.cost,
+              summary.currency,
+            )} · ${formatShare(topService.share)}`}
+          />
+        )}
+      </Box>
+    </Paper>
+  );
+}
+
+function DailyChart(props: {
+  entityRef: string;
+  range: { from: string; to: string };
+}) {
+  const { value, loading, error } = useEntityCostSeries(
+    props.entityRef,
+    props.range,
+    'service',
+  );
+  let content;
+  if (loading) content = <Progress />;
+  else if (error) content = <ResponseErrorPanel error={error} />;
+  else if (value) content = <CostChart series={value} dimension="service" />;
+  return <InfoCard title="Daily cost by service">{content}</InfoCard>;
+}
+
+function Resources(props: {
+  entityRef: string;
+  entityName: string;
+  range: { from: string; to: string };
+}) {
+  const { value, loading, error } = useEntityResources(
+    props.entityRef,
+    props.range,
+  );
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+  return (
+    <ResourceListTable
+      title="Resources"
+      list={value}
+      showEntity={value.resources.some(
+        r => r.entityRef && r.entityRef !== props.entityRef,
+      )}
+      fileName={csvFileName(
+        'costscope-resources',
+        props.entityName,
+        value.from,
+        value.to,
+      )}
+    />
+  );
+}
+
+/** The Cost tab of an entity page. */
+export function EntityCostContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const kind = entity.kind.toLocaleLowerCase('en-US');
+  const { preset, setPreset, range } = useRangePreset();
+  const {
+    value: summary,
+    loading,
+    error,
+  } = useEntityCostSummary(entityRef, range);
+
+  let body;
+  if (loading) {
+    body = (
+      <Grid item xs={12}>
+        <Progress />
+      </Grid>
+    );
+  } else if (error) {
+    body = (
+      <Grid item xs={12}>
+        <ResponseErrorPanel error={error} />
+      </Grid>
+    );
+  } else if (summary && isUnmapped(summary)) {
+    body = (
+      <Grid item xs={12}>
+        <Typography variant="body2" color="textSecondary" paragraph>
+          Total for {summary.from} – {summary.to}:{' '}
+          <span data-testid="costscope-total" data-amount={summary.total}>
+            {formatMoney(summary.total, summary.currency)}
+          </span>
+        </Typography>
+        <CostMappingHelp entity={entity} />
+      </Grid>
+    );
+  } else if (summary) {
+    const showByEntity =
+      ROLLED_UP_KINDS.has(kind) || summary.byEntity.length > 0;
+    body = (
+      <>
+        <Grid item xs={12}>
+          <Figures summary={summary} />
+        </Grid>
+        <Grid item xs={12}>
+          <DailyChart entityRef={entityRef} range={range} />
+        </Grid>
+        <Grid item xs={12} md={showByEntity ? 6 : 12}>
+          <BreakdownTable
+            title="Cost by service"
+            nameTitle="Service"
+            items={summary.byService}
+            currency={summary.currency}
+            emptyText="No service has cost in this range."
+          />
+        </Grid>
+        {showByEntity && (
+          <Grid item xs={12} md={6}>
+            <BreakdownTable
+              title={byEntityTitle(kind)}
+              nameTitle="Entity"
+              items={summary.byEntity}
+              currency={summary.currency}
+              entityRefs
+              emptyText="No entity below this one has cost in this range."
+            />
+          </Grid>
+        )}
+        <Grid item xs={12}>
+          <Resources
+            entityRef={entityRef}
+            entityName={entity.metadata.name}
+            range={range}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <CostExplanation
+            mappingRules={summary.mappingRules}
+            overlaps={summary.overlaps}
+            currency={summary.currency}
+          />
+        </Grid>
+      </>
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <RangePicker value={preset} onChange={setPreset} range={range} />
+      </Grid>
+      {body}
+    </Grid>
+  );
+}

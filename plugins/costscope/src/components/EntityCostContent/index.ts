@@ -1,0 +1,1 @@
+export { EntityCostContent, isUnmapped } from './EntityCostContent';

@@ -1,0 +1,62 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp } from '@backstage/test-utils';
+import { IngestRunsTable } from './IngestRunsTable';
+import { ingestRuns } from '../../__testUtils__/fixtures';
+
+describe('IngestRunsTable', () => {
+  it('lists runs with status, counts and billing periods', async () => {
+    await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    const first = within(rows[0]);
+    expect(first.getByText('demo')).toBeInTheDocument();
+    expect(first.getByText('schedule')).toBeInTheDocument();
+    expect(first.getByText('succeeded')).toBeInTheDocument();
+    expect(first.getByText('12.3 s')).toBeInTheDocument();
+    expect(first.getByText((120000).toLocaleString())).toBeInTheDocument();
+    expect(first.getByText('2024-04, 2024-05')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('failed')).toBeInTheDocument();
+  });
+
+  it('shows the rejections of a run in a dialog', async () => {
+    await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: /Details of run run-2: 3 rejected rows/,
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Run run-2 of demo')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('The first 2 of 3 rejected rows:'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('BilledCost is not a number'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('42')).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+  });
+
+  it('shows the error of a failed run', async () => {
+    await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
+    await userEvent.click(
+      screen.getByRole('button', { name: /Details of run run-1/ }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('AccessDenied: s3:GetObject'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('No rejected rows.')).toBeInTheDocument();
+  });
+
+  it('says when there is no run yet', async () => {
+    await renderInTestApp(<IngestRunsTable runs={[]} />);
+    expect(screen.getByText('No ingest run recorded yet.')).toBeInTheDocument();
+  });
+});

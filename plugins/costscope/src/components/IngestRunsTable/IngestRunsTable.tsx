@@ -1,0 +1,198 @@
+import { useMemo, useState } from 'react';
+import {
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Table as MuiTable,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+  useTheme,
+} from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import { Table, TableColumn } from '@backstage/core-components';
+import type { IngestRun } from '@costscope/backstage-plugin-common';
+import { formatDateTime, formatDuration } from '../../utils/format';
+
+/** A coloured chip for a run's status. */
+export function RunStatusChip(props: { status: IngestRun['status'] }) {
+  const theme = useTheme();
+  const color =
+    {
+      succeeded: theme.palette.success.main,
+      failed: theme.palette.error.main,
+      running: theme.palette.info.main,
+    }[props.status] ?? theme.palette.grey[500];
+  return (
+    <Chip
+      size="small"
+      label={props.status}
+      style={{
+        backgroundColor: color,
+        color: theme.palette.getContrastText(color),
+      }}
+    />
+  );
+}
+
+function RejectionsDialog(props: { run: IngestRun; onClose: () => void }) {
+  const { run, onClose } = props;
+  const titleId = `costscope-run-${run.id}-title`;
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby={titleId}
+    >
+      <DialogTitle id={titleId}>
+        Run {run.id} of {run.sourceId}
+      </DialogTitle>
+      <DialogContent>
+        {run.error && (
+          <Alert severity="error" style={{ marginBottom: 16 }}>
+            {run.error}
+          </Alert>
+        )}
+        {run.rejections.length === 0 ? (
+          <Typography>No rejected rows.</Typography>
+        ) : (
+          <>
+            <Typography variant="body2" paragraph>
+              {run.rejections.length < run.rowsRejected
+                ? `The first ${
+                    run.rejections.length
+                  } of ${run.rowsRejected.toLocaleString()} rejected rows:`
+                : `${run.rejections.length} rejected rows:`}
+            </Typography>
+            <MuiTable size="small" aria-label="Rejected rows">
+              <TableHead>
+                <TableRow>
+                  <TableCell>File</TableCell>
+                  <TableCell align="right">Line</TableCell>
+                  <TableCell>Reason</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {run.rejections.map((rejection, index) => (
+                  <TableRow
+                    key={`${rejection.file}:${rejection.line}:${index}`}
+                  >
+                    <TableCell>{rejection.file}</TableCell>
+                    <TableCell align="right">{rejection.line}</TableCell>
+                    <TableCell>{rejection.reason}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </MuiTable>
+          </>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} color="primary">
+          Close
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Props of {@link IngestRunsTable}. */
+export interface IngestRunsTableProps {
+  runs: IngestRun[];
+}
+
+/** The recorded ingest runs; a run's rejections and error open in a dialog. */
+export function IngestRunsTable(props: IngestRunsTableProps) {
+  const [selected, setSelected] = useState<IngestRun | undefined>();
+  const rows = useMemo(
+    () =>
+      props.runs.map(run => ({
+        ...run,
+        periodsText: run.billingPeriods.join(', '),
+      })),
+    [props.runs],
+  );
+  type Row = (typeof rows)[number];
+
+  const columns: TableColumn<Row>[] = [
+    { title: 'Source', field: 'sourceId', highlight: true },
+    { title: 'Trigger', field: 'trigger' },
+    {
+      title: 'Status',
+      field: 'status',
+      render: row => <RunStatusChip status={row.status} />,
+    },
+    {
+      title: 'Started',
+      field: 'startedAt',
+      defaultSort: 'desc',
+      render: row => formatDateTime(row.startedAt),
+    },
+    {
+      title: 'Duration',
+      field: 'durationMs',
+      type: 'numeric',
+      render: row => formatDuration(row.durationMs),
+    },
+    { title: 'Files', field: 'filesRead', type: 'numeric' },
+    {
+      title: 'Rows read',
+      field: 'rowsRead',
+      type: 'numeric',
+      render: row => row.rowsRead.toLocaleString(),
+    },
+    {
+      title: 'Rows rejected',
+      field: 'rowsRejected',
+      type: 'numeric',
+      render: row =>
+        row.rejections.length > 0 || row.error ? (
+          <Button
+            size="small"
+            color={row.rowsRejected > 0 || row.error ? 'secondary' : 'default'}
+            aria-label={`Details of run ${row.id}: ${row.rowsRejected} rejected rows`}
+            onClick={() => setSelected(props.runs.find(r => r.id === row.id))}
+          >
+            {row.rowsRejected.toLocaleString()}
+            {row.error ? ' · error' : ''}
+          </Button>
+        ) : (
+          row.rowsRejected.toLocaleString()
+        ),
+    },
+    { title: 'Billing periods', field: 'periodsText' },
+  ];
+
+  return (
+    <>
+      <Table<Row>
+        title="Ingest runs"
+        columns={columns}
+        data={rows}
+        options={{
+          padding: 'dense',
+          search: false,
+          paging: rows.length > 10,
+          pageSize: 10,
+          emptyRowsWhenPaging: false,
+        }}
+        emptyContent={
+          <div style={{ padding: 16 }}>No ingest run recorded yet.</div>
+        }
+      />
+      {selected && (
+        <RejectionsDialog
+          run={selected}
+          onClose={() => setSelected(undefined)}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { IngestRunsTable, RunStatusChip } from './IngestRunsTable';
+export type { IngestRunsTableProps } from './IngestRunsTable';

@@ -1,0 +1,120 @@
+import { useMemo } from 'react';
+import { Box, Button } from '@material-ui/core';
+import SaveAlt from '@material-ui/icons/SaveAlt';
+import { SubvalueCell, Table, TableColumn } from '@backstage/core-components';
+import type {
+  ResourceCost,
+  ResourceCostList,
+} from '@costscope/backstage-plugin-common';
+import { compareMoney, formatMoney, formatShare } from '../../utils/format';
+import { downloadCsv, resourcesToCsv } from '../../utils/csv';
+
+type Row = ResourceCost & { name: string };
+
+/** Props of {@link ResourcesTable}. */
+export interface ResourcesTableProps {
+  title: string;
+  resources: ResourceCost[];
+  currency: string;
+  /** Name of the downloaded file. */
+  fileName: string;
+  /** Show the entity each resource was allocated to. */
+  showEntity?: boolean;
+}
+
+/** A sortable table of resources with their cost, and a "Download CSV" button. */
+export function ResourcesTable(props: ResourcesTableProps) {
+  const { title, resources, currency, fileName, showEntity } = props;
+  // The table writes bookkeeping into its rows: give it copies.
+  const rows = useMemo<Row[]>(
+    () => resources.map(r => ({ ...r, name: r.resourceName ?? r.resourceId })),
+    [resources],
+  );
+  const columns: TableColumn<Row>[] = [
+    {
+      title: 'Resource',
+      field: 'name',
+      highlight: true,
+      render: row =>
+        row.resourceName && row.resourceName !== row.resourceId ? (
+          <SubvalueCell value={row.resourceName} subvalue={row.resourceId} />
+        ) : (
+          row.resourceId
+        ),
+    },
+    { title: 'Type', field: 'resourceType', emptyValue: '–' },
+    { title: 'Service', field: 'service' },
+    {
+      title: 'Account',
+      field: 'account',
+      render: row => `${row.provider} ${row.account}`,
+    },
+    { title: 'Region', field: 'region', emptyValue: '–' },
+    ...(showEntity
+      ? [{ title: 'Entity', field: 'entityRef', emptyValue: '–' }]
+      : []),
+    {
+      title: 'Cost',
+      field: 'cost',
+      type: 'numeric',
+      defaultSort: 'desc',
+      customSort: (a, b) => compareMoney(a.cost, b.cost),
+      render: row => formatMoney(row.cost, currency),
+    },
+    {
+      title: 'Share',
+      field: 'share',
+      type: 'numeric',
+      customSort: (a, b) => (a.share ?? -1) - (b.share ?? -1),
+      render: row => formatShare(row.share),
+    },
+  ];
+
+  return (
+    <Box>
+      <Box display="flex" justifyContent="flex-end" mb={1}>
+        <Button
+          variant="outlined"
+          size="small"
+          startIcon={<SaveAlt />}
+          disabled={resources.length === 0}
+          onClick={() => downloadCsv(fileName, resourcesToCsv(resources))}
+        >
+          Download CSV
+        </Button>
+      </Box>
+      <Table<Row>
+        title={title}
+        columns={columns}
+        data={rows}
+        options={{
+          padding: 'dense',
+          search: true,
+          paging: rows.length > 20,
+          pageSize: 20,
+          pageSizeOptions: [20, 50, 100],
+          emptyRowsWhenPaging: false,
+        }}
+        emptyContent={
+          <div style={{ padding: 16 }}>No resources in this range.</div>
+        }
+      />
+    </Box>
+  );
+}
+
+/** Convenience: a resources table for an API resource list. */
+export function ResourceListTable(
+  props: Omit<ResourcesTableProps, 'resources' | 'currency'> & {
+    list: ResourceCostList;
+  },
+) {
+  const { list, ...rest } = props;
+  return (
+    <ResourcesTable
+      {...rest}
+      resources={list.resources}
+      currency={list.currency}
+    />
+  );
+}

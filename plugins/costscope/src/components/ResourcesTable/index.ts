@@ -1,0 +1,2 @@
+export { ResourcesTable, ResourceListTable } from './ResourcesTable';
+export type { ResourcesTableProps } from './ResourcesTable';

@@ -1,0 +1,19 @@
+/**
+ * Costscope frontend: the Cost tab, cost cards and the organisation cost overview.
+ *
+ * @packageDocumentation
+ */
+export {
+  costscopePlugin,
+  EntityCostContent,
+  EntityCostCard,
+  CostscopePage,
+} from './plugin';
+export { costscopeApiRef } from './api';
+export { isCostscopeAvailable } from './utils/isCostscopeAvailable';
+export {
+  RANGE_PRESETS,
+  DEFAULT_RANGE_PRESET,
+  rangeForPreset,
+} from './utils/dateRange';
+export type { RangePreset } from './utils/dateRange';

@@ -1,0 +1,71 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { CostscopeClient } from '@costscope/backstage-plugin-common';
+import { costscopeApiRef } from './api';
+import { entityContentRouteRef, rootRouteRef } from './routes';
+
+/**
+ * The Costscope frontend plugin.
+ * @public
+ */
+export const costscopePlugin = createPlugin({
+  id: 'costscope',
+  apis: [
+    createApiFactory({
+      api: costscopeApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new CostscopeClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+    entityContent: entityContentRouteRef,
+  },
+});
+
+/**
+ * The Cost tab of an entity page (components, systems, domains, groups).
+ * @public
+ */
+export const EntityCostContent = costscopePlugin.provide(
+  createRoutableExtension({
+    name: 'EntityCostContent',
+    component: () =>
+      import('./components/EntityCostContent').then(m => m.EntityCostContent),
+    mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * A card with the cost of the last 30 days, its change, and the top entities and services.
+ * @public
+ */
+export const EntityCostCard = costscopePlugin.provide(
+  createComponentExtension({
+    name: 'EntityCostCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityCostCard').then(m => m.EntityCostCard),
+    },
+  }),
+);
+
+/**
+ * The organisation cost overview page.
+ * @public
+ */
+export const CostscopePage = costscopePlugin.provide(
+  createRoutableExtension({
+    name: 'CostscopePage',
+    component: () =>
+      import('./components/CostscopePage').then(m => m.CostscopePage),
+    mountPoint: rootRouteRef,
+  }),
+);

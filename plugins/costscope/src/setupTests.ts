@@ -1,0 +1,13 @@
+import '@testing-library/jest-dom';
+
+// recharts' ResponsiveContainer measures its parent, which has no size in jsdom: give the
+// chart a fixed size instead.
+jest.mock('recharts', () => {
+  const actual = jest.requireActual('recharts');
+  const { cloneElement } = jest.requireActual('react');
+  return {
+    ...actual,
+    ResponsiveContainer: ({ children }: { children: any }) =>
+      cloneElement(children, { width: 800, height: 320 }),
+  };
+});
