@@ -4,11 +4,15 @@ import { openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 export const FRONTEND = 'http://localhost:3000';
 export const BACKEND = 'http://localhost:7007';
 /** The demo static token from app-config.yaml (backend.auth.externalAccess). */
-export const API_TOKEN = process.env.COSTSCOPE_API_TOKEN ?? 'costscope-demo-token-0123456789';
+export const API_TOKEN =
+  process.env.COSTSCOPE_API_TOKEN ?? 'costscope-demo-token-0123456789';
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -25,14 +29,21 @@ export async function waitFor(what, check, timeoutMs) {
     }
     await sleep(1000);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${
+      lastError ? `: ${lastError.message}` : ''
+    }`,
+  );
 }
 
 export async function api(pathAndQuery) {
   const response = await fetch(`${BACKEND}/api/costscope${pathAndQuery}`, {
     headers: { authorization: `Bearer ${API_TOKEN}` },
   });
-  if (!response.ok) throw new Error(`${pathAndQuery} answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(
+      `${pathAndQuery} answered ${response.status}: ${await response.text()}`,
+    );
   return response.json();
 }
 
@@ -60,8 +71,16 @@ export async function startPortal() {
     }
   };
   try {
-    await waitFor('the backend', async () => (await fetch(`${BACKEND}/api/costscope/health`)).ok, 240_000);
-    await waitFor('the frontend', async () => (await fetch(FRONTEND)).ok, 300_000);
+    await waitFor(
+      'the backend',
+      async () => (await fetch(`${BACKEND}/api/costscope/health`)).ok,
+      240_000,
+    );
+    await waitFor(
+      'the frontend',
+      async () => (await fetch(FRONTEND)).ok,
+      300_000,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -10,76 +10,140 @@ let portal;
 let browser;
 let page;
 
+/** Opens a page; signs in as guest when the portal asks (the sign-in page replaces any route). */
+async function open(url) {
+  await page.goto(`${FRONTEND}${url}`);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const signedIn = page.getByRole('link', { name: 'Costscope' }).first();
+  await Promise.race([
+    enter.waitFor({ timeout: 60_000 }),
+    signedIn.waitFor({ timeout: 60_000 }),
+  ]);
+  if (await enter.isVisible()) {
+    await enter.click();
+    await signedIn.waitFor({ timeout: 30_000 });
+  }
+}
+
 /** The Cost tab's default range: the last 30 days up to yesterday (UTC). */
 function last30Days() {
   const now = new Date();
-  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1));
+  const to = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
+  );
   const from = new Date(to.getTime() - 29 * 86_400_000);
-  return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
+  return {
+    from: from.toISOString().slice(0, 10),
+    to: to.toISOString().slice(0, 10),
+  };
 }
 
-before(async () => {
-  portal = await startPortal();
-  // Ingestion starts a few seconds after the backend; allocation needs the catalog loaded.
-  await waitFor(
-    'demo costs allocated to checkout-api',
-    async () => {
-      const { from, to } = last30Days();
-      const summary = await api(`/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`);
-      return summary.total !== '0.000000000';
-    },
-    180_000,
-  );
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-}, { timeout: 600_000 });
+before(
+  async () => {
+    portal = await startPortal();
+    // Ingestion starts a few seconds after the backend; allocation needs the catalog loaded.
+    await waitFor(
+      'demo costs allocated to checkout-api',
+      async () => {
+        const { from, to } = last30Days();
+        const summary = await api(
+          `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`,
+        );
+        return summary.total !== '0.000000000';
+      },
+      180_000,
+    );
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  },
+  { timeout: 600_000 },
+);
 
 after(async () => {
   await browser?.close();
   await portal?.stop();
 });
 
-test('a component Cost tab shows the same total as the API', { timeout: 180_000 }, async () => {
-  await page.goto(`${FRONTEND}/catalog`);
-  await page.getByRole('link', { name: 'checkout-api', exact: true }).first().click({ timeout: 60_000 });
-  await page.getByRole('tab', { name: 'Cost' }).click({ timeout: 60_000 });
-  const total = page.getByTestId('costscope-total');
-  await total.waitFor({ timeout: 60_000 });
+test(
+  'a component Cost tab shows the same total as the API',
+  { timeout: 180_000 },
+  async () => {
+    await open('/catalog');
+    await page
+      .getByRole('link', { name: 'checkout-api', exact: true })
+      .first()
+      .click({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Cost' }).click({ timeout: 60_000 });
+    const total = page.getByTestId('costscope-total');
+    await total.waitFor({ timeout: 60_000 });
 
-  const { from, to } = last30Days();
-  const summary = await api(`/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`);
-  assert.equal(await total.getAttribute('data-amount'), summary.total);
-  const shown = Number(summary.total).toLocaleString('en-US', { maximumFractionDigits: 0 });
-  assert.match(await total.innerText(), new RegExp(shown.split(',')[0]));
-  await page.getByText('Amazon', { exact: false }).first().waitFor();
-  await page.screenshot({ path: path.join(artifacts, 'component-cost-tab.png'), fullPage: true });
-});
+    const { from, to } = last30Days();
+    const summary = await api(
+      `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`,
+    );
+    assert.equal(await total.getAttribute('data-amount'), summary.total);
+    const shown = Number(summary.total).toLocaleString('en-US', {
+      maximumFractionDigits: 0,
+    });
+    assert.match(await total.innerText(), new RegExp(shown.split(',')[0]));
+    await page.getByText('Amazon', { exact: false }).first().waitFor();
+    await page.screenshot({
+      path: path.join(artifacts, 'component-cost-tab.png'),
+      fullPage: true,
+    });
+  },
+);
 
-test('a system page rolls up its components', { timeout: 120_000 }, async () => {
-  await page.goto(`${FRONTEND}/catalog/default/system/checkout/cost`);
-  const total = page.getByTestId('costscope-total');
-  await total.waitFor({ timeout: 60_000 });
-  const { from, to } = last30Days();
-  const system = await api(`/v1/entities/system/default/checkout/summary?from=${from}&to=${to}`);
-  assert.equal(await total.getAttribute('data-amount'), system.total);
-  assert.ok(system.byEntity.some(item => item.key === 'component:default/checkout-api'));
-  await page.screenshot({ path: path.join(artifacts, 'system-cost-tab.png'), fullPage: true });
-});
+test(
+  'a system page rolls up its components',
+  { timeout: 120_000 },
+  async () => {
+    await open('/catalog/default/system/checkout/cost');
+    const total = page.getByTestId('costscope-total');
+    await total.waitFor({ timeout: 60_000 });
+    const { from, to } = last30Days();
+    const system = await api(
+      `/v1/entities/system/default/checkout/summary?from=${from}&to=${to}`,
+    );
+    assert.equal(await total.getAttribute('data-amount'), system.total);
+    assert.ok(
+      system.byEntity.some(
+        item => item.key === 'component:default/checkout-api',
+      ),
+    );
+    await page.screenshot({
+      path: path.join(artifacts, 'system-cost-tab.png'),
+      fullPage: true,
+    });
+  },
+);
 
 test('a team page shows its cost card', { timeout: 120_000 }, async () => {
-  await page.goto(`${FRONTEND}/catalog/default/group/payments-squad`);
+  await open('/catalog/default/group/payments-squad');
   await page.getByText('Cloud cost').first().waitFor({ timeout: 60_000 });
   await page.getByText('payment-gateway').first().waitFor({ timeout: 60_000 });
-  await page.screenshot({ path: path.join(artifacts, 'group-cost-card.png'), fullPage: true });
+  await page.screenshot({
+    path: path.join(artifacts, 'group-cost-card.png'),
+    fullPage: true,
+  });
 });
 
-test('the Costscope page shows the organisation total, unallocated cost and ingest runs', { timeout: 120_000 }, async () => {
-  await page.goto(`${FRONTEND}/costscope`);
-  const total = page.getByTestId('costscope-org-total');
-  await total.waitFor({ timeout: 60_000 });
-  const overview = await api(`/v1/overview?from=${last30Days().from}&to=${last30Days().to}`);
-  assert.equal(await total.getAttribute('data-amount'), overview.total);
-  assert.notEqual(overview.unallocated, '0.000000000');
-  await page.getByText('demo-aws').first().waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: path.join(artifacts, 'costscope-page.png'), fullPage: true });
-});
+test(
+  'the Costscope page shows the organisation total, unallocated cost and ingest runs',
+  { timeout: 120_000 },
+  async () => {
+    await open('/costscope');
+    const total = page.getByTestId('costscope-org-total');
+    await total.waitFor({ timeout: 60_000 });
+    const overview = await api(
+      `/v1/overview?from=${last30Days().from}&to=${last30Days().to}`,
+    );
+    assert.equal(await total.getAttribute('data-amount'), overview.total);
+    assert.notEqual(overview.unallocated, '0.000000000');
+    await page.getByText('demo-aws').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({
+      path: path.join(artifacts, 'costscope-page.png'),
+      fullPage: true,
+    });
+  },
+);

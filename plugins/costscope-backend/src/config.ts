@@ -42,44 +42,64 @@ const DEFAULT_ALLOCATION_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
  */
 export function readCostscopeConfig(root: Config): CostscopeConfig {
   const config = root.getOptionalConfig('costscope');
-  const currency = (config?.getOptionalString('currency') ?? 'USD').toUpperCase();
+  const currency = (
+    config?.getOptionalString('currency') ?? 'USD'
+  ).toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) {
-    throw new Error(`costscope.currency '${currency}' is not an ISO 4217 currency code`);
+    throw new Error(
+      `costscope.currency '${currency}' is not an ISO 4217 currency code`,
+    );
   }
-  const maxRejectedShare = config?.getOptionalNumber('maxRejectedShare') ?? 0.05;
+  const maxRejectedShare =
+    config?.getOptionalNumber('maxRejectedShare') ?? 0.05;
   if (!(maxRejectedShare >= 0 && maxRejectedShare <= 1)) {
-    throw new Error(`costscope.maxRejectedShare must be between 0 and 1, got ${maxRejectedShare}`);
+    throw new Error(
+      `costscope.maxRejectedShare must be between 0 and 1, got ${maxRejectedShare}`,
+    );
   }
 
   const ids = new Set<string>();
-  const sources = (config?.getOptionalConfigArray('sources') ?? []).map((source, index) => {
-    const where = `costscope.sources[${index}]`;
-    const id = source.getString('id');
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
-      throw new Error(`${where}.id '${id}' may only hold letters, digits, '.', '_' and '-'`);
-    }
-    if (ids.has(id)) throw new Error(`${where}.id '${id}' is used by another source`);
-    ids.add(id);
-    const type = source.getString('type');
-    if (type !== 'focus') {
-      throw new Error(`${where}.type '${type}' is not supported (supported: focus)`);
-    }
-    const paths = source.getStringArray('paths');
-    if (paths.length === 0) throw new Error(`${where}.paths is empty`);
-    const sourceCurrency = (source.getOptionalString('currency') ?? currency).toUpperCase();
-    if (!/^[A-Z]{3}$/.test(sourceCurrency)) {
-      throw new Error(`${where}.currency '${sourceCurrency}' is not an ISO 4217 currency code`);
-    }
-    return {
-      id,
-      type: 'focus' as const,
-      paths,
-      currency: sourceCurrency,
-      schedule: source.has('schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(source.getConfig('schedule'))
-        : DEFAULT_SOURCE_SCHEDULE,
-    };
-  });
+  const sources = (config?.getOptionalConfigArray('sources') ?? []).map(
+    (source, index) => {
+      const where = `costscope.sources[${index}]`;
+      const id = source.getString('id');
+      if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
+        throw new Error(
+          `${where}.id '${id}' may only hold letters, digits, '.', '_' and '-'`,
+        );
+      }
+      if (ids.has(id))
+        throw new Error(`${where}.id '${id}' is used by another source`);
+      ids.add(id);
+      const type = source.getString('type');
+      if (type !== 'focus') {
+        throw new Error(
+          `${where}.type '${type}' is not supported (supported: focus)`,
+        );
+      }
+      const paths = source.getStringArray('paths');
+      if (paths.length === 0) throw new Error(`${where}.paths is empty`);
+      const sourceCurrency = (
+        source.getOptionalString('currency') ?? currency
+      ).toUpperCase();
+      if (!/^[A-Z]{3}$/.test(sourceCurrency)) {
+        throw new Error(
+          `${where}.currency '${sourceCurrency}' is not an ISO 4217 currency code`,
+        );
+      }
+      return {
+        id,
+        type: 'focus' as const,
+        paths,
+        currency: sourceCurrency,
+        schedule: source.has('schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              source.getConfig('schedule'),
+            )
+          : DEFAULT_SOURCE_SCHEDULE,
+      };
+    },
+  );
 
   const allocation = config?.getOptionalConfig('allocation');
   const conventions = allocation?.getOptionalConfig('conventions');
@@ -88,13 +108,20 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
     maxRejectedShare,
     sources,
     allocation: {
-      caseInsensitiveTagKeys: allocation?.getOptionalBoolean('caseInsensitiveTagKeys') ?? true,
+      caseInsensitiveTagKeys:
+        allocation?.getOptionalBoolean('caseInsensitiveTagKeys') ?? true,
       conventions: {
-        componentTagKeys: conventions?.getOptionalStringArray('componentTagKeys') ?? ['service'],
-        groupTagKeys: conventions?.getOptionalStringArray('groupTagKeys') ?? ['team'],
+        componentTagKeys: conventions?.getOptionalStringArray(
+          'componentTagKeys',
+        ) ?? ['service'],
+        groupTagKeys: conventions?.getOptionalStringArray('groupTagKeys') ?? [
+          'team',
+        ],
       },
       schedule: allocation?.has('schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(allocation.getConfig('schedule'))
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            allocation.getConfig('schedule'),
+          )
         : DEFAULT_ALLOCATION_SCHEDULE,
     },
   };

@@ -89,11 +89,16 @@ export const costscopePlugin = createBackendPlugin({
         const schedules = new Map<string, typeof MODULE_SOURCE_SCHEDULE>();
         for (const source of config.sources) {
           sources.set(source.id, new FocusFileSource(source));
-          schedules.set(source.id, source.schedule as typeof MODULE_SOURCE_SCHEDULE);
+          schedules.set(
+            source.id,
+            source.schedule as typeof MODULE_SOURCE_SCHEDULE,
+          );
         }
         for (const source of moduleSources) {
           if (sources.has(source.id)) {
-            throw new Error(`Costscope cost source id '${source.id}' is used twice`);
+            throw new Error(
+              `Costscope cost source id '${source.id}' is used twice`,
+            );
           }
           sources.set(source.id, source);
           schedules.set(source.id, MODULE_SOURCE_SCHEDULE);

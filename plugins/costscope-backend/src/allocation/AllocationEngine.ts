@@ -3,7 +3,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { AllocationStore } from '../store/AllocationStore';
 import { allocateKeys } from './allocate';
-import { ALLOCATABLE_KINDS, computeAncestors, SnapshotEntity, toSnapshot } from './catalogSnapshot';
+import {
+  ALLOCATABLE_KINDS,
+  computeAncestors,
+  SnapshotEntity,
+  toSnapshot,
+} from './catalogSnapshot';
 import { buildRules, ConventionOptions } from './rules';
 
 export interface AllocationEngineOptions {
@@ -53,14 +58,24 @@ export class AllocationEngine {
     }
     const keys = await store.listKeys();
     const { rules, problems } = buildRules(entities.values(), conventions);
-    const sortedEntities = [...entities.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+    const sortedEntities = [...entities.values()].sort((a, b) =>
+      a.ref.localeCompare(b.ref),
+    );
     const fingerprint = createHash('sha1')
-      .update(JSON.stringify({ sortedEntities, conventions, caseInsensitiveTagKeys, keys: keys.length }))
+      .update(
+        JSON.stringify({
+          sortedEntities,
+          conventions,
+          caseInsensitiveTagKeys,
+          keys: keys.length,
+        }),
+      )
       .digest('hex');
 
     if (problems.join('\n') !== this.lastProblems) {
       this.lastProblems = problems.join('\n');
-      for (const problem of problems) logger.warn(`Costscope allocation: ${problem}`);
+      for (const problem of problems)
+        logger.warn(`Costscope allocation: ${problem}`);
     }
     const outcome = {
       entities: entities.size,
@@ -68,7 +83,10 @@ export class AllocationEngine {
       keys: keys.length,
       problems,
     };
-    if (!force && (await store.getState('allocation_fingerprint')) === fingerprint) {
+    if (
+      !force &&
+      (await store.getState('allocation_fingerprint')) === fingerprint
+    ) {
       return { ...outcome, recomputed: false, unallocatedKeys: -1 };
     }
 
@@ -82,7 +100,9 @@ export class AllocationEngine {
       },
       fingerprint,
     );
-    const unallocatedKeys = [...allocations.values()].filter(a => a.ruleId === null).length;
+    const unallocatedKeys = [...allocations.values()].filter(
+      a => a.ruleId === null,
+    ).length;
     logger.info(
       `Costscope allocation: ${entities.size} entities, ${rules.length} rules, ` +
         `${keys.length} tag sets of which ${unallocatedKeys} unallocated`,

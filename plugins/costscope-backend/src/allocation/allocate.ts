@@ -30,18 +30,24 @@ export function allocateKeys(
   options: AllocateOptions,
 ): Map<string, KeyAllocation> {
   const normaliseKey = (key: string) =>
-    options.caseInsensitiveTagKeys ? key.trim().toLocaleLowerCase('en-US') : key.trim();
+    options.caseInsensitiveTagKeys
+      ? key.trim().toLocaleLowerCase('en-US')
+      : key.trim();
   const ordered = [...rules].sort(compareRules);
   const result = new Map<string, KeyAllocation>();
 
   for (const key of keys) {
     const tags = new Map<string, string>();
-    for (const [tagKey, value] of Object.entries(JSON.parse(key.tags) as Record<string, string>)) {
+    for (const [tagKey, value] of Object.entries(
+      JSON.parse(key.tags) as Record<string, string>,
+    )) {
       tags.set(normaliseKey(tagKey), String(value).trim());
     }
     const matches = ordered.filter(rule => {
       if (rule.accountIds) return rule.accountIds.includes(key.subAccountId);
-      return rule.conditions!.every(c => tags.get(normaliseKey(c.key)) === c.value);
+      return rule.conditions!.every(
+        c => tags.get(normaliseKey(c.key)) === c.value,
+      );
     });
     const winner = matches[0];
     const overlaps =

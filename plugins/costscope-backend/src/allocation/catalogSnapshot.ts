@@ -5,7 +5,13 @@ import {
 } from '@backstage/catalog-model';
 
 /** Kinds that cost can be allocated to and rolled up into. */
-export const ALLOCATABLE_KINDS = ['Component', 'Resource', 'System', 'Domain', 'Group'];
+export const ALLOCATABLE_KINDS = [
+  'Component',
+  'Resource',
+  'System',
+  'Domain',
+  'Group',
+];
 
 /** What allocation needs of a catalog entity. */
 export interface SnapshotEntity {
@@ -55,7 +61,10 @@ export function toSnapshot(entity: Entity): SnapshotEntity {
     kind,
     name: entity.metadata.name,
     title: entity.metadata.title,
-    ownerRef: kind === 'group' ? undefined : refOrUndefined(spec.owner, 'group', namespace),
+    ownerRef:
+      kind === 'group'
+        ? undefined
+        : refOrUndefined(spec.owner, 'group', namespace),
     parentRef,
     annotations: entity.metadata.annotations ?? {},
   };
@@ -67,7 +76,9 @@ export function toSnapshot(entity: Entity): SnapshotEntity {
  * parent groups). An entity's cost goes to its own owner, not to the owner of its system,
  * so each allocated line is counted once per group tree.
  */
-export function computeAncestors(entities: Map<string, SnapshotEntity>): Map<string, Set<string>> {
+export function computeAncestors(
+  entities: Map<string, SnapshotEntity>,
+): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>();
   const climb = (start: string | undefined, into: Set<string>) => {
     let current = start;

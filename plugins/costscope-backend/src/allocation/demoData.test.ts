@@ -11,7 +11,9 @@ import { checkRollupInvariants } from '../testUtils/rollupInvariants';
 
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-const { generateDemoBilling } = require('../../../../examples/billing/generate.js');
+const {
+  generateDemoBilling,
+} = require('../../../../examples/billing/generate.js');
 
 jest.setTimeout(120_000);
 
@@ -21,7 +23,11 @@ async function demoCatalog(): Promise<Entity[]> {
   const docs: Entity[] = [];
   for (const file of ['org.yaml', 'entities.yaml']) {
     const text = await fs.readFile(path.join(EXAMPLES, file), 'utf8');
-    docs.push(...parseAllDocuments(text).map(doc => doc.toJSON() as Entity).filter(Boolean));
+    docs.push(
+      ...parseAllDocuments(text)
+        .map(doc => doc.toJSON() as Entity)
+        .filter(Boolean),
+    );
   }
   return docs;
 }
@@ -33,44 +39,85 @@ describe('allocation of the demo organisation', () => {
 
   beforeAll(async () => {
     billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-demo-'));
-    manifest = generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+    manifest = generateDemoBilling({
+      outDir: billingDir,
+      endDate: '2026-11-22',
+    });
   });
 
-  it.each(databases.eachSupportedId())('matches the bill exactly at every level on %p', async id => {
-    const knex = await databases.init(id);
-    const pipeline = await createPipeline(knex, await demoCatalog());
-    for (const provider of ['aws', 'gcp']) {
-      const run = await pipeline.ingest.run(
-        new FocusFileSource({ id: `demo-${provider}`, paths: [path.join(billingDir, provider)], currency: 'USD' }),
-        'manual',
+  it.each(databases.eachSupportedId())(
+    'matches the bill exactly at every level on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const pipeline = await createPipeline(knex, await demoCatalog());
+      for (const provider of ['aws', 'gcp']) {
+        const run = await pipeline.ingest.run(
+          new FocusFileSource({
+            id: `demo-${provider}`,
+            paths: [path.join(billingDir, provider)],
+            currency: 'USD',
+          }),
+          'manual',
+        );
+        expect(run).toMatchObject({
+          status: 'succeeded',
+          rowsRejected: 0,
+          filesRead: 13,
+        });
+      }
+
+      const { mismatches, factsTotal, direct, unallocated } =
+        await checkRollupInvariants(knex);
+      expect(mismatches).toEqual([]);
+
+      // Stored total (sum of facts rounded once each) within 1e-6 of the source's exact sum.
+      const sourceTotal = parseDecimal(manifest.totals.billedCost)!; // 1e-18 units
+      const difference = factsTotal * 1_000_000_000n - sourceTotal;
+      expect(difference < 0n ? -difference : difference).toBeLessThanOrEqual(
+        1_000_000_000_000n,
       );
-      expect(run).toMatchObject({ status: 'succeeded', rowsRejected: 0, filesRead: 13 });
-    }
 
-    const { mismatches, factsTotal, direct, unallocated } = await checkRollupInvariants(knex);
-    expect(mismatches).toEqual([]);
+      expect(unallocated).toBeGreaterThan(0n);
+      expect(direct.get('component:default/legacy-reports') ?? 0n).toBe(0n);
+      for (const name of [
+        'checkout-api',
+        'checkout-web',
+        'cart-service',
+        'fraud-detector',
+        'feature-store',
+        'ci-runners',
+        'event-pipeline',
+      ]) {
+        expect({
+          name,
+          allocated: (direct.get(`component:default/${name}`) ?? 0n) > 0n,
+        }).toEqual({ name, allocated: true });
+      }
+      expect(direct.get('system:default/analytics') ?? 0n).toBeGreaterThan(0n);
+      expect(direct.get('group:default/platform-team') ?? 0n).toBeGreaterThan(
+        0n,
+      );
 
-    // Stored total (sum of facts rounded once each) within 1e-6 of the source's exact sum.
-    const sourceTotal = parseDecimal(manifest.totals.billedCost)!; // 1e-18 units
-    const difference = factsTotal * 1_000_000_000n - sourceTotal;
-    expect(difference < 0n ? -difference : difference).toBeLessThanOrEqual(1_000_000_000_000n);
+      const range = { from: '2026-10-01', to: '2026-10-31' };
+      const web = await pipeline.queries.summary(
+        'component:default/checkout-web',
+        range,
+        'USD',
+      );
+      expect(web.overlaps.map(o => o.others)).toContainEqual([
+        'component:default/checkout-api',
+      ]);
 
-    expect(unallocated).toBeGreaterThan(0n);
-    expect(direct.get('component:default/legacy-reports') ?? 0n).toBe(0n);
-    for (const name of ['checkout-api', 'checkout-web', 'cart-service', 'fraud-detector', 'feature-store', 'ci-runners', 'event-pipeline']) {
-      expect({ name, allocated: (direct.get(`component:default/${name}`) ?? 0n) > 0n }).toEqual({ name, allocated: true });
-    }
-    expect(direct.get('system:default/analytics') ?? 0n).toBeGreaterThan(0n);
-    expect(direct.get('group:default/platform-team') ?? 0n).toBeGreaterThan(0n);
-
-    const range = { from: '2026-10-01', to: '2026-10-31' };
-    const web = await pipeline.queries.summary('component:default/checkout-web', range, 'USD');
-    expect(web.overlaps.map(o => o.others)).toContainEqual(['component:default/checkout-api']);
-
-    // The AND rule app=feature-store,env=prod must leave the env=dev table unallocated.
-    const unallocatedResources = await pipeline.queries.resources('*', range, 1000, 'USD');
-    expect(unallocatedResources.resources.map(r => r.resourceId)).toContain(
-      'arn:aws:dynamodb:us-east-1:222233334444:table/feature-store-online-dev',
-    );
-  });
+      // The AND rule app=feature-store,env=prod must leave the env=dev table unallocated.
+      const unallocatedResources = await pipeline.queries.resources(
+        '*',
+        range,
+        1000,
+        'USD',
+      );
+      expect(unallocatedResources.resources.map(r => r.resourceId)).toContain(
+        'arn:aws:dynamodb:us-east-1:222233334444:table/feature-store-online-dev',
+      );
+    },
+  );
 });

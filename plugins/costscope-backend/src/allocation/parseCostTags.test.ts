@@ -2,7 +2,9 @@ import { formatConditions, parseCostTags } from './parseCostTags';
 
 describe('parseCostTags', () => {
   it('parses and/or syntax', () => {
-    expect(parseCostTags('service=checkout-api,env=prod; app=checkout')).toEqual([
+    expect(
+      parseCostTags('service=checkout-api,env=prod; app=checkout'),
+    ).toEqual([
       [
         { key: 'service', value: 'checkout-api' },
         { key: 'env', value: 'prod' },
@@ -12,11 +14,15 @@ describe('parseCostTags', () => {
   });
 
   it('trims whitespace and ignores empty alternatives', () => {
-    expect(parseCostTags('  app = web ;; ')).toEqual([[{ key: 'app', value: 'web' }]]);
+    expect(parseCostTags('  app = web ;; ')).toEqual([
+      [{ key: 'app', value: 'web' }],
+    ]);
   });
 
   it('keeps = inside values', () => {
-    expect(parseCostTags('query=a=b')).toEqual([[{ key: 'query', value: 'a=b' }]]);
+    expect(parseCostTags('query=a=b')).toEqual([
+      [{ key: 'query', value: 'a=b' }],
+    ]);
   });
 
   it.each([

@@ -74,7 +74,8 @@ export function buildRules(
 ): { rules: AllocationRule[]; problems: string[] } {
   const rules: AllocationRule[] = [];
   const problems: string[] = [];
-  const add = (rule: Omit<AllocationRule, 'id'>) => rules.push({ ...rule, id: rules.length + 1 });
+  const add = (rule: Omit<AllocationRule, 'id'>) =>
+    rules.push({ ...rule, id: rules.length + 1 });
 
   for (const entity of entities) {
     const base = { entityRef: entity.ref, entityKind: entity.kind };
@@ -93,7 +94,9 @@ export function buildRules(
         }
       } catch (error) {
         problems.push(
-          `${entity.ref}: annotation ${COST_TAGS_ANNOTATION} is invalid: ${(error as Error).message}`,
+          `${entity.ref}: annotation ${COST_TAGS_ANNOTATION} is invalid: ${
+            (error as Error).message
+          }`,
         );
       }
     } else if (entity.kind === 'component') {
@@ -117,7 +120,9 @@ export function buildRules(
         .map(id => id.trim())
         .filter(Boolean);
       if (accountIds.length === 0) {
-        problems.push(`${entity.ref}: annotation ${annotation} names no account`);
+        problems.push(
+          `${entity.ref}: annotation ${annotation} names no account`,
+        );
         continue;
       }
       add({

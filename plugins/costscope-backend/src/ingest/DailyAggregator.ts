@@ -125,11 +125,13 @@ export class DailyAggregator {
   factsOf(billingPeriod: string): CostFact[] {
     const facts = this.periods.get(billingPeriod);
     if (!facts) return [];
-    return [...facts.values()].map(({ billedWork, effectiveWork, ...fact }) => ({
-      ...fact,
-      billedNanos: toNanos(billedWork),
-      effectiveNanos: toNanos(effectiveWork),
-    }));
+    return [...facts.values()].map(
+      ({ billedWork, effectiveWork, ...fact }) => ({
+        ...fact,
+        billedNanos: toNanos(billedWork),
+        effectiveNanos: toNanos(effectiveWork),
+      }),
+    );
   }
 
   allocationKeys(): AllocationKeyRow[] {

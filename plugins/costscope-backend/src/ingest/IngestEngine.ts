@@ -33,7 +33,10 @@ export class IngestEngine {
     return next;
   }
 
-  private async runNow(source: CostSource, trigger: IngestRun['trigger']): Promise<IngestRun> {
+  private async runNow(
+    source: CostSource,
+    trigger: IngestRun['trigger'],
+  ): Promise<IngestRun> {
     const { store, logger, maxRejectedShare } = this.options;
     const started = Date.now();
     const run: IngestRun = {
@@ -55,7 +58,8 @@ export class IngestEngine {
     const reject = (rejection: IngestRejection) => {
       run.rowsRead += 1;
       run.rowsRejected += 1;
-      if (run.rejections.length < MAX_KEPT_REJECTIONS) run.rejections.push(rejection);
+      if (run.rejections.length < MAX_KEPT_REJECTIONS)
+        run.rejections.push(rejection);
     };
     try {
       for await (const line of source.read({
@@ -68,7 +72,10 @@ export class IngestEngine {
         run.rowsRead += 1;
         aggregator.add(line);
       }
-      if (run.rowsRead > 0 && run.rowsRejected / run.rowsRead > maxRejectedShare) {
+      if (
+        run.rowsRead > 0 &&
+        run.rowsRejected / run.rowsRead > maxRejectedShare
+      ) {
         throw new Error(
           `${run.rowsRejected} of ${run.rowsRead} rows were rejected, more than the allowed ` +
             `share of ${maxRejectedShare}; previous data kept`,
@@ -85,7 +92,9 @@ export class IngestEngine {
     } catch (error) {
       run.status = 'failed';
       run.error = error instanceof Error ? error.message : String(error);
-      logger.error(`Costscope ingest of source '${source.id}' failed: ${run.error}`);
+      logger.error(
+        `Costscope ingest of source '${source.id}' failed: ${run.error}`,
+      );
     }
     run.finishedAt = new Date().toISOString();
     run.durationMs = Date.now() - started;

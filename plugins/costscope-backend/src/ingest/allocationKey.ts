@@ -11,7 +11,11 @@ export function canonicalTags(tags: Record<string, string>): string {
  * What allocation looks at: provider, sub-account and tags. Facts sharing these always go
  * to the same entity, so allocation works on the (few) distinct keys, not on every fact.
  */
-export function allocationKey(provider: string, subAccountId: string, tagsText: string): string {
+export function allocationKey(
+  provider: string,
+  subAccountId: string,
+  tagsText: string,
+): string {
   return createHash('sha1')
     .update(`${provider}\u0000${subAccountId}\u0000${tagsText}`)
     .digest('hex');

@@ -14,7 +14,10 @@ export function daysInRange(from: string, to: string): number {
 }
 
 /** The range of equal length that ends the day before `from`. */
-export function previousRange(from: string, to: string): { from: string; to: string } {
+export function previousRange(
+  from: string,
+  to: string,
+): { from: string; to: string } {
   const length = daysInRange(from, to);
   const start = toEpochDay(from);
   return { from: fromEpochDay(start - length), to: fromEpochDay(start - 1) };

@@ -27,7 +27,9 @@ export function parseDecimal(text: string): bigint | undefined {
   // value = digits * 10^(exponent - fraction.length); scale it to 10^-WORK_SCALE.
   const shift = exponent - fraction.length + WORK_SCALE;
   const scaled =
-    shift >= 0 ? digits * 10n ** BigInt(shift) : divideHalfEven(digits, 10n ** BigInt(-shift));
+    shift >= 0
+      ? digits * 10n ** BigInt(shift)
+      : divideHalfEven(digits, 10n ** BigInt(-shift));
   return sign === '-' ? -scaled : scaled;
 }
 
@@ -43,7 +45,10 @@ export function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
   const abs = negative ? -numerator : numerator;
   let quotient = abs / denominator;
   const twiceRemainder = (abs % denominator) * 2n;
-  if (twiceRemainder > denominator || (twiceRemainder === denominator && quotient % 2n === 1n)) {
+  if (
+    twiceRemainder > denominator ||
+    (twiceRemainder === denominator && quotient % 2n === 1n)
+  ) {
     quotient += 1n;
   }
   return negative ? -quotient : quotient;

@@ -11,12 +11,18 @@ const DEFAULT_RANGE_DAYS = 30;
 const day = (field: string) =>
   z
     .string({ invalid_type_error: `${field} must be a single date` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date in the form YYYY-MM-DD`)
+    .regex(
+      /^\d{4}-\d{2}-\d{2}$/,
+      `${field} must be a date in the form YYYY-MM-DD`,
+    )
     .refine(
       value => {
         // Runs after a failed regex too (zod keeps going), so guard against invalid dates.
         const time = Date.parse(`${value}T00:00:00Z`);
-        return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+        return (
+          !Number.isNaN(time) &&
+          new Date(time).toISOString().slice(0, 10) === value
+        );
       },
       value => ({ message: `${field} '${value}' is not a calendar date` }),
     )
@@ -39,17 +45,27 @@ function isoDay(date: Date): string {
 export function parseRange(query: unknown, now = new Date()): DateRange {
   const parsed = rangeQuery.safeParse(query);
   if (!parsed.success) throw new InputError(firstIssue(parsed.error));
-  const yesterday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1));
+  const yesterday = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
+  );
   const to = parsed.data.to ?? isoDay(yesterday);
   const from =
     parsed.data.from ??
-    isoDay(new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * 86_400_000));
+    isoDay(
+      new Date(
+        Date.parse(`${to}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * 86_400_000,
+      ),
+    );
   if (from > to) {
-    throw new InputError(`from (${from}) is after to (${to}); the range must not be reversed`);
+    throw new InputError(
+      `from (${from}) is after to (${to}); the range must not be reversed`,
+    );
   }
   const days = daysInRange(from, to);
   if (days > MAX_RANGE_DAYS) {
-    throw new InputError(`the range spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
+    throw new InputError(
+      `the range spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`,
+    );
   }
   return { from, to };
 }
@@ -57,14 +73,22 @@ export function parseRange(query: unknown, now = new Date()): DateRange {
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
 
 /** Turns route parameters into a full entity ref, checking each part. */
-export function parseEntityRefParams(params: { kind?: string; namespace?: string; name?: string }): string {
+export function parseEntityRefParams(params: {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}): string {
   const { kind = '', namespace = '', name = '' } = params;
   for (const [part, value] of Object.entries({ kind, namespace, name })) {
     if (!NAME.test(value)) {
-      throw new InputError(`entity ${part} '${value.slice(0, 60)}' is not a valid entity name`);
+      throw new InputError(
+        `entity ${part} '${value.slice(0, 60)}' is not a valid entity name`,
+      );
     }
   }
-  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase('en-US');
+  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
+    'en-US',
+  );
 }
 
 const GROUP_BY: SeriesGroupBy[] = ['service', 'account', 'region', 'provider'];
@@ -78,9 +102,14 @@ export function parseGroupBy(query: { groupBy?: unknown }): SeriesGroupBy {
 }
 
 /** Reads an optional positive integer query parameter with an upper bound. */
-export function parseLimit(value: unknown, fallback: number, max: number): number {
+export function parseLimit(
+  value: unknown,
+  fallback: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
-  const parsed = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  const parsed =
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > max) {
     throw new InputError(`limit must be an integer from 1 to ${max}`);
   }

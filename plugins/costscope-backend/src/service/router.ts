@@ -6,7 +6,10 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { BasicPermission, AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  BasicPermission,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
 import {
   costReadPermission,
   costscopeAdminPermission,
@@ -37,14 +40,21 @@ export interface RouterOptions {
 }
 
 /** The Costscope HTTP API; see openapi.yaml beside this package. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, queries, factStore, sourceIds } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
-  const authorize = async (req: express.Request, permission: BasicPermission) => {
+  const authorize = async (
+    req: express.Request,
+    permission: BasicPermission,
+  ) => {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     }
@@ -64,35 +74,61 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ status: 'ok' });
   });
 
-  router.get('/v1/entities/:kind/:namespace/:name/summary', async (req, res) => {
-    await authorize(req, costReadPermission);
-    const range = parseRange(req.query);
-    const ref = await entityRef(req);
-    res.json(await queries.summary(ref, range, await queries.currency(options.currency)));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/summary',
+    async (req, res) => {
+      await authorize(req, costReadPermission);
+      const range = parseRange(req.query);
+      const ref = await entityRef(req);
+      res.json(
+        await queries.summary(
+          ref,
+          range,
+          await queries.currency(options.currency),
+        ),
+      );
+    },
+  );
 
   router.get('/v1/entities/:kind/:namespace/:name/series', async (req, res) => {
     await authorize(req, costReadPermission);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
     const ref = await entityRef(req);
-    res.json(await queries.series(ref, range, groupBy, await queries.currency(options.currency)));
-  });
-
-  router.get('/v1/entities/:kind/:namespace/:name/resources', async (req, res) => {
-    await authorize(req, costReadPermission);
-    const range = parseRange(req.query);
-    const limit = parseLimit(req.query.limit, 100, 1000);
-    const ref = await entityRef(req);
     res.json(
-      await queries.resources(ref, range, limit, await queries.currency(options.currency)),
+      await queries.series(
+        ref,
+        range,
+        groupBy,
+        await queries.currency(options.currency),
+      ),
     );
   });
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/resources',
+    async (req, res) => {
+      await authorize(req, costReadPermission);
+      const range = parseRange(req.query);
+      const limit = parseLimit(req.query.limit, 100, 1000);
+      const ref = await entityRef(req);
+      res.json(
+        await queries.resources(
+          ref,
+          range,
+          limit,
+          await queries.currency(options.currency),
+        ),
+      );
+    },
+  );
 
   router.get('/v1/overview', async (req, res) => {
     await authorize(req, costReadPermission);
     const range = parseRange(req.query);
-    res.json(await queries.overview(range, await queries.currency(options.currency)));
+    res.json(
+      await queries.overview(range, await queries.currency(options.currency)),
+    );
   });
 
   router.get('/v1/ingest-runs', async (req, res) => {
@@ -106,7 +142,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const { sourceId } = parseIngestBody(req.body);
     if (sourceId !== undefined && !sourceIds.includes(sourceId)) {
       throw new InputError(
-        `unknown source '${sourceId}'; configured sources: ${sourceIds.join(', ') || 'none'}`,
+        `unknown source '${sourceId}'; configured sources: ${
+          sourceIds.join(', ') || 'none'
+        }`,
       );
     }
     const runs: IngestRun[] = [];

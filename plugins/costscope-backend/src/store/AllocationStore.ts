@@ -16,7 +16,11 @@ export interface AllocationResult {
   keys: Map<string, KeyAllocation>;
 }
 
-async function insertChunked(tx: Knex.Transaction, table: string, rows: object[]) {
+async function insertChunked(
+  tx: Knex.Transaction,
+  table: string,
+  rows: object[],
+) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await tx(table).insert(rows.slice(i, i + CHUNK));
   }
@@ -48,7 +52,10 @@ export class AllocationStore {
    * Replaces the allocation in one transaction and rebuilds the rollup table from the facts,
    * so that a team page is an indexed read rather than a scan over its components' facts.
    */
-  async writeAllocation(result: AllocationResult, fingerprint: string): Promise<void> {
+  async writeAllocation(
+    result: AllocationResult,
+    fingerprint: string,
+  ): Promise<void> {
     await this.knex.transaction(async tx => {
       await takeWriteLock(tx);
       await tx('costscope_rollup_daily').delete();
@@ -71,7 +78,10 @@ export class AllocationStore {
         tx,
         'costscope_entity_ancestors',
         [...result.ancestors].flatMap(([ref, ancestors]) =>
-          [...ancestors].map(ancestor => ({ entity_ref: ref, ancestor_ref: ancestor })),
+          [...ancestors].map(ancestor => ({
+            entity_ref: ref,
+            ancestor_ref: ancestor,
+          })),
         ),
       );
       await insertChunked(
@@ -85,12 +95,18 @@ export class AllocationStore {
         })),
       );
 
-      await tx('costscope_alloc_keys').update({ rule_id: null, overlaps: null });
+      await tx('costscope_alloc_keys').update({
+        rule_id: null,
+        overlaps: null,
+      });
       // Keys grouped by outcome: one UPDATE per rule rather than one per key.
       const byOutcome = new Map<string, string[]>();
       for (const [allocKey, allocation] of result.keys) {
         if (allocation.ruleId === null) continue;
-        const outcome = JSON.stringify([allocation.ruleId, allocation.overlaps]);
+        const outcome = JSON.stringify([
+          allocation.ruleId,
+          allocation.overlaps,
+        ]);
         byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), allocKey]);
       }
       for (const [outcome, allocKeys] of byOutcome) {

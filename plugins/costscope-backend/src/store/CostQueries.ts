@@ -33,10 +33,17 @@ function share(part: bigint, total: bigint): number | null {
   return total === 0n ? null : Number((part * 1_000_000n) / total) / 1_000_000;
 }
 
-function breakdown(rows: Array<{ key: string; cost: unknown }>, total: bigint): CostBreakdownItem[] {
+function breakdown(
+  rows: Array<{ key: string; cost: unknown }>,
+  total: bigint,
+): CostBreakdownItem[] {
   return rows.map(row => {
     const cost = nanos(row.cost);
-    return { key: row.key, cost: nanosToMoney(cost), share: share(cost, total) };
+    return {
+      key: row.key,
+      cost: nanosToMoney(cost),
+      share: share(cost, total),
+    };
   });
 }
 
@@ -45,12 +52,18 @@ export class CostQueries {
   constructor(private readonly knex: Knex) {}
 
   async entityExists(entityRef: string): Promise<boolean> {
-    return Boolean(await this.knex('costscope_entities').where({ entity_ref: entityRef }).first());
+    return Boolean(
+      await this.knex('costscope_entities')
+        .where({ entity_ref: entityRef })
+        .first(),
+    );
   }
 
   /** The configured currency of stored facts; the first found when several exist. */
   async currency(fallback: string): Promise<string> {
-    const row = await this.knex('costscope_rollup_daily').where({ entity_ref: ORG_REF }).first('currency');
+    const row = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: ORG_REF })
+      .first('currency');
     return row?.currency ?? fallback;
   }
 
@@ -61,11 +74,18 @@ export class CostQueries {
   }
 
   private async total(entityRef: string, range: DateRange): Promise<bigint> {
-    const row = await this.rollup(entityRef, range).first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`));
+    const row = await this.rollup(entityRef, range).first(
+      this.knex.raw(`${sumOf('r.billed_nanos')} as cost`),
+    );
     return nanos(row?.cost);
   }
 
-  private async breakdownBy(entityRef: string, range: DateRange, column: string, total: bigint) {
+  private async breakdownBy(
+    entityRef: string,
+    range: DateRange,
+    column: string,
+    total: bigint,
+  ) {
     const rows = await this.rollup(entityRef, range)
       .select({ key: `r.${column}` })
       .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
@@ -74,7 +94,11 @@ export class CostQueries {
     return breakdown(rows, total);
   }
 
-  async summary(entityRef: string, range: DateRange, currency: string): Promise<EntityCostSummary> {
+  async summary(
+    entityRef: string,
+    range: DateRange,
+    currency: string,
+  ): Promise<EntityCostSummary> {
     const previous = previousRange(range.from, range.to);
     const [total, previousTotal] = await Promise.all([
       this.total(entityRef, range),
@@ -103,8 +127,10 @@ export class CostQueries {
       changeRatio:
         previousTotal === 0n
           ? null
-          : Number(((total - previousTotal) * 1_000_000n) / (previousTotal < 0n ? -previousTotal : previousTotal)) /
-            1_000_000,
+          : Number(
+              ((total - previousTotal) * 1_000_000n) /
+                (previousTotal < 0n ? -previousTotal : previousTotal),
+            ) / 1_000_000,
       byService,
       byAccount,
       byRegion,
@@ -116,16 +142,26 @@ export class CostQueries {
   }
 
   /** Rules that brought cost in the range, and the entity's own rules even when they matched nothing. */
-  private async mappingRules(entityRef: string, range: DateRange): Promise<MappingRuleUsage[]> {
+  private async mappingRules(
+    entityRef: string,
+    range: DateRange,
+  ): Promise<MappingRuleUsage[]> {
     const used = await this.rollup(entityRef, range)
       .join('costscope_alloc_rules as ru', 'ru.id', 'r.rule_id')
       .select('ru.id', 'ru.entity_ref', 'ru.origin', 'ru.rule')
       .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
       .groupBy('ru.id', 'ru.entity_ref', 'ru.origin', 'ru.rule')
       .orderByRaw('SUM(r.billed_nanos) DESC');
-    const own = await this.knex('costscope_alloc_rules').where({ entity_ref: entityRef }).orderBy('id');
+    const own = await this.knex('costscope_alloc_rules')
+      .where({ entity_ref: entityRef })
+      .orderBy('id');
     const seen = new Set(used.map(row => row.id));
-    return [...used, ...own.filter(row => !seen.has(row.id)).map(row => ({ ...row, cost: '0' }))].map(row => ({
+    return [
+      ...used,
+      ...own
+        .filter(row => !seen.has(row.id))
+        .map(row => ({ ...row, cost: '0' })),
+    ].map(row => ({
       entityRef: row.entity_ref,
       origin: row.origin,
       rule: row.rule,
@@ -133,7 +169,10 @@ export class CostQueries {
     }));
   }
 
-  private async overlaps(entityRef: string, range: DateRange): Promise<AllocationOverlap[]> {
+  private async overlaps(
+    entityRef: string,
+    range: DateRange,
+  ): Promise<AllocationOverlap[]> {
     const rows = await this.knex('costscope_cost_facts as f')
       .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
       .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
@@ -176,7 +215,9 @@ export class CostQueries {
       keyTotals.set(key, (keyTotals.get(key) ?? 0n) + cost);
     }
     const keys = [...keyTotals.entries()]
-      .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))
+      .sort((a, b) =>
+        b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]),
+      )
       .map(([key]) => key);
     return {
       entityRef,
@@ -210,17 +251,32 @@ export class CostQueries {
       .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
       .whereBetween('f.usage_date', [range.from, range.to]);
     if (unallocated) {
-      query = query.whereNull('k.rule_id').select(this.knex.raw('NULL as entity_ref'));
+      query = query
+        .whereNull('k.rule_id')
+        .select(this.knex.raw('NULL as entity_ref'));
     } else {
       query = query
         .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
-        .join('costscope_entity_ancestors as a', 'a.entity_ref', 'ru.entity_ref')
+        .join(
+          'costscope_entity_ancestors as a',
+          'a.entity_ref',
+          'ru.entity_ref',
+        )
         .where('a.ancestor_ref', entityRef)
         .select('ru.entity_ref');
     }
     const rows = await query
-      .select('f.resource_id', 'f.provider', 'f.sub_account_id', 'f.service_name')
-      .select(this.knex.raw('MAX(f.region) as region, MAX(f.resource_name) as resource_name, MAX(f.resource_type) as resource_type'))
+      .select(
+        'f.resource_id',
+        'f.provider',
+        'f.sub_account_id',
+        'f.service_name',
+      )
+      .select(
+        this.knex.raw(
+          'MAX(f.region) as region, MAX(f.resource_name) as resource_name, MAX(f.resource_type) as resource_type',
+        ),
+      )
       .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
       .groupBy(
         'f.resource_id',
@@ -233,7 +289,13 @@ export class CostQueries {
       .limit(limit);
 
     const total = unallocated
-      ? nanos((await this.rollup(ORG_REF, range).whereNull('r.rule_id').first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`)))?.cost)
+      ? nanos(
+          (
+            await this.rollup(ORG_REF, range)
+              .whereNull('r.rule_id')
+              .first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+          )?.cost,
+        )
       : await this.total(entityRef, range);
     const resources: ResourceCost[] = rows.map(row => {
       const cost = nanos(row.cost);
@@ -250,32 +312,50 @@ export class CostQueries {
         share: share(cost, total),
       };
     });
-    return { entityRef, currency, from: range.from, to: range.to, total: nanosToMoney(total), resources };
+    return {
+      entityRef,
+      currency,
+      from: range.from,
+      to: range.to,
+      total: nanosToMoney(total),
+      resources,
+    };
   }
 
   async overview(range: DateRange, currency: string): Promise<CostOverview> {
-    const [total, allocatedRow, unallocatedByService, unallocatedResources, groups, through] =
-      await Promise.all([
-        this.total(ORG_REF, range),
-        this.rollup(ORG_REF, range).whereNotNull('r.rule_id').first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`)),
-        this.rollup(ORG_REF, range)
-          .whereNull('r.rule_id')
-          .select({ key: 'r.service_name' })
-          .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-          .groupBy('r.service_name')
-          .orderByRaw('SUM(r.billed_nanos) DESC'),
-        this.resources(ORG_REF, range, 20, currency),
-        this.knex('costscope_rollup_daily as r')
-          .join('costscope_entities as e', 'e.entity_ref', 'r.entity_ref')
-          .where('e.kind', 'group')
-          .whereNull('e.parent_ref')
-          .whereBetween('r.usage_date', [range.from, range.to])
-          .select({ key: 'r.entity_ref' })
-          .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-          .groupBy('r.entity_ref')
-          .orderByRaw('SUM(r.billed_nanos) DESC'),
-        this.knex('costscope_rollup_daily').where({ entity_ref: ORG_REF }).max({ day: 'usage_date' }).first(),
-      ]);
+    const [
+      total,
+      allocatedRow,
+      unallocatedByService,
+      unallocatedResources,
+      groups,
+      through,
+    ] = await Promise.all([
+      this.total(ORG_REF, range),
+      this.rollup(ORG_REF, range)
+        .whereNotNull('r.rule_id')
+        .first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`)),
+      this.rollup(ORG_REF, range)
+        .whereNull('r.rule_id')
+        .select({ key: 'r.service_name' })
+        .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+        .groupBy('r.service_name')
+        .orderByRaw('SUM(r.billed_nanos) DESC'),
+      this.resources(ORG_REF, range, 20, currency),
+      this.knex('costscope_rollup_daily as r')
+        .join('costscope_entities as e', 'e.entity_ref', 'r.entity_ref')
+        .where('e.kind', 'group')
+        .whereNull('e.parent_ref')
+        .whereBetween('r.usage_date', [range.from, range.to])
+        .select({ key: 'r.entity_ref' })
+        .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+        .groupBy('r.entity_ref')
+        .orderByRaw('SUM(r.billed_nanos) DESC'),
+      this.knex('costscope_rollup_daily')
+        .where({ entity_ref: ORG_REF })
+        .max({ day: 'usage_date' })
+        .first(),
+    ]);
     const allocated = nanos(allocatedRow?.cost);
     return {
       from: range.from,

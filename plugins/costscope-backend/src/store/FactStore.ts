@@ -63,7 +63,9 @@ export class FactStore {
     });
   }
 
-  async startRun(run: Pick<IngestRun, 'id' | 'sourceId' | 'trigger' | 'startedAt'>) {
+  async startRun(
+    run: Pick<IngestRun, 'id' | 'sourceId' | 'trigger' | 'startedAt'>,
+  ) {
     await this.knex('costscope_ingest_runs').insert({
       id: run.id,
       source_id: run.sourceId,

@@ -6,5 +6,8 @@ import { TestDatabases } from '@backstage/backend-test-utils';
  * test fails rather than being skipped.
  */
 export function createTestDatabases(): TestDatabases {
-  return TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
+  return TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15'],
+    disableDocker: true,
+  });
 }

@@ -42,7 +42,9 @@ function csvCell(value: string): string {
 /** Renders rows as a FOCUS CSV file body. */
 export function focusCsv(rows: FocusRow[]): string {
   const lines = rows.map(row => {
-    const next = new Date(Date.parse(`${row.day}T00:00:00Z`) + 86_400_000).toISOString();
+    const next = new Date(
+      Date.parse(`${row.day}T00:00:00Z`) + 86_400_000,
+    ).toISOString();
     return [
       row.cost,
       row.effective ?? row.cost,
@@ -67,10 +69,15 @@ export function focusCsv(rows: FocusRow[]): string {
 }
 
 /** Writes FOCUS files into a fresh temporary directory and returns its path. */
-export async function writeFocusDir(files: Record<string, string | Buffer>): Promise<string> {
+export async function writeFocusDir(
+  files: Record<string, string | Buffer>,
+): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-focus-'));
   for (const [name, body] of Object.entries(files)) {
-    await fs.writeFile(path.join(dir, name), name.endsWith('.gz') ? gzipSync(body) : body);
+    await fs.writeFile(
+      path.join(dir, name),
+      name.endsWith('.gz') ? gzipSync(body) : body,
+    );
   }
   return dir;
 }

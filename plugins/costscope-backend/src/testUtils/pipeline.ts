@@ -33,5 +33,12 @@ export async function createPipeline(
       await allocation.run({ force: true });
     },
   });
-  return { catalog, allocation, ingest, factStore, queries: new CostQueries(knex), logger };
+  return {
+    catalog,
+    allocation,
+    ingest,
+    factStore,
+    queries: new CostQueries(knex),
+    logger,
+  };
 }

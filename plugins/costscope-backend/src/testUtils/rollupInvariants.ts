@@ -12,7 +12,11 @@ const sum = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
 export async function checkRollupInvariants(knex: Knex) {
   const mismatches: string[] = [];
   const factsTotal = BigInt(
-    (await knex('costscope_cost_facts').first(knex.raw(`${sum('billed_nanos')} as c`)))?.c ?? '0',
+    (
+      await knex('costscope_cost_facts').first(
+        knex.raw(`${sum('billed_nanos')} as c`),
+      )
+    )?.c ?? '0',
   );
   const org = await knex('costscope_rollup_daily')
     .where({ entity_ref: '*' })
@@ -22,7 +26,9 @@ export async function checkRollupInvariants(knex: Knex) {
   const allocated = BigInt(org.find(r => r.part === 'a')?.c ?? '0');
   const unallocated = BigInt(org.find(r => r.part === 'u')?.c ?? '0');
   if (allocated + unallocated !== factsTotal) {
-    mismatches.push(`org: allocated ${allocated} + unallocated ${unallocated} != facts ${factsTotal}`);
+    mismatches.push(
+      `org: allocated ${allocated} + unallocated ${unallocated} != facts ${factsTotal}`,
+    );
   }
 
   // Direct cost per entity, straight from the facts.
@@ -32,10 +38,14 @@ export async function checkRollupInvariants(knex: Knex) {
     .select('r.entity_ref')
     .select(knex.raw(`${sum('f.billed_nanos')} as c`))
     .groupBy('r.entity_ref');
-  const direct = new Map<string, bigint>(directRows.map(r => [r.entity_ref, BigInt(r.c)]));
+  const direct = new Map<string, bigint>(
+    directRows.map(r => [r.entity_ref, BigInt(r.c)]),
+  );
   const directTotal = [...direct.values()].reduce((a, b) => a + b, 0n);
   if (directTotal !== allocated) {
-    mismatches.push(`sum of direct allocations ${directTotal} != allocated ${allocated}`);
+    mismatches.push(
+      `sum of direct allocations ${directTotal} != allocated ${allocated}`,
+    );
   }
 
   const rollupRows = await knex('costscope_rollup_daily')
@@ -43,7 +53,9 @@ export async function checkRollupInvariants(knex: Knex) {
     .select('entity_ref')
     .select(knex.raw(`${sum('billed_nanos')} as c`))
     .groupBy('entity_ref');
-  const rollup = new Map<string, bigint>(rollupRows.map(r => [r.entity_ref, BigInt(r.c)]));
+  const rollup = new Map<string, bigint>(
+    rollupRows.map(r => [r.entity_ref, BigInt(r.c)]),
+  );
   const entities = await knex('costscope_entities').select();
   const of = (map: Map<string, bigint>, ref: string) => map.get(ref) ?? 0n;
 
@@ -61,7 +73,12 @@ export async function checkRollupInvariants(knex: Knex) {
       }
     }
     if (expected !== of(rollup, e.entity_ref)) {
-      mismatches.push(`${e.entity_ref}: rollup ${of(rollup, e.entity_ref)} != parts ${expected}`);
+      mismatches.push(
+        `${e.entity_ref}: rollup ${of(
+          rollup,
+          e.entity_ref,
+        )} != parts ${expected}`,
+      );
     }
   }
   return { mismatches, factsTotal, allocated, unallocated, direct, rollup };

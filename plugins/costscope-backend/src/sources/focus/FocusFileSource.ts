@@ -56,7 +56,9 @@ export class FocusFileSource implements CostSource {
     for (const configured of this.options.paths) {
       const stat = await fs.stat(configured).catch(() => undefined);
       if (!stat) {
-        throw new Error(`FOCUS source '${this.id}': path ${configured} does not exist`);
+        throw new Error(
+          `FOCUS source '${this.id}': path ${configured} does not exist`,
+        );
       }
       if (stat.isDirectory()) {
         const entries = await fs.readdir(configured);
@@ -87,7 +89,11 @@ export class FocusFileSource implements CostSource {
       max_record_size: MAX_RECORD_BYTES,
     });
     parser.on('skip', (error: CsvError & { lines?: number }) => {
-      context.reject({ file: label, line: error.lines ?? 0, reason: error.message });
+      context.reject({
+        file: label,
+        line: error.lines ?? 0,
+        reason: error.message,
+      });
     });
     let input: NodeJS.ReadableStream = createReadStream(file);
     if (/\.gz$/i.test(file)) input = input.pipe(createGunzip());
@@ -100,7 +106,10 @@ export class FocusFileSource implements CostSource {
     // csv-parse counts a CRLF inside a quoted field as two lines; undo that so that line
     // numbers in rejections match what an editor shows.
     let overcount = 0;
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: Info;
+    }>) {
       const firstLine = previousLine + 1;
       for (const field of record) overcount += field.split('\r\n').length - 1;
       previousLine = info.lines - overcount;
@@ -135,15 +144,22 @@ export class FocusFileSource implements CostSource {
 }
 
 /** Maps header cells to FOCUS columns; a file without the required ones is not FOCUS. */
-function readHeader(header: string[], label: string): Array<keyof FocusRecord | undefined> {
+function readHeader(
+  header: string[],
+  label: string,
+): Array<keyof FocusRecord | undefined> {
   const known = new Map<string, keyof FocusRecord>(
     FOCUS_COLUMNS.map(column => [column.toLowerCase(), column]),
   );
   const columns = header.map(cell => known.get(cell.trim().toLowerCase()));
-  const missing = REQUIRED_FOCUS_COLUMNS.filter(column => !columns.includes(column));
+  const missing = REQUIRED_FOCUS_COLUMNS.filter(
+    column => !columns.includes(column),
+  );
   if (missing.length > 0) {
     throw new Error(
-      `FOCUS file ${label} lacks the column(s) ${missing.join(', ')}: it is not a FOCUS CSV export`,
+      `FOCUS file ${label} lacks the column(s) ${missing.join(
+        ', ',
+      )}: it is not a FOCUS CSV export`,
     );
   }
   return columns;

@@ -32,7 +32,10 @@ type FocusColumn = (typeof FOCUS_COLUMNS)[number];
 export type FocusRecord = Partial<Record<FocusColumn, string>>;
 
 const CHARGE_CATEGORIES = new Map(
-  ['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'].map(c => [c.toLowerCase(), c]),
+  ['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'].map(c => [
+    c.toLowerCase(),
+    c,
+  ]),
 );
 
 /** Real exports write missing values as empty cells or as literal NULL strings. */
@@ -44,7 +47,8 @@ function clean(value: string | undefined): string | undefined {
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
+const TIMESTAMP =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Turns a FOCUS timestamp into the UTC day it falls on. Accepts `2026-01-05`,
@@ -57,9 +61,14 @@ export function parseUtcDay(text: string): string | undefined {
   const [, day, time, zone] = match;
   if (!isRealDay(day)) return undefined;
   if (!zone || /^(z|utc)$/i.test(zone)) return day;
-  const offset = zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
-  const date = new Date(`${day}T${time.length === 5 ? `${time}:00` : time}${offset}`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().slice(0, 10);
+  const offset =
+    zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const date = new Date(
+    `${day}T${time.length === 5 ? `${time}:00` : time}${offset}`,
+  );
+  return Number.isNaN(date.getTime())
+    ? undefined
+    : date.toISOString().slice(0, 10);
 }
 
 function isRealDay(day: string): boolean {
@@ -73,7 +82,9 @@ function isRealDay(day: string): boolean {
  * Parses FOCUS `Tags`: a JSON object with scalar values. Numbers and booleans become strings,
  * null values are dropped (the tag is absent). Anything else is an error.
  */
-export function parseTags(text: string | undefined): Record<string, string> | string {
+export function parseTags(
+  text: string | undefined,
+): Record<string, string> | string {
   const value = clean(text);
   if (value === undefined || value === '{}') return {};
   let parsed: unknown;
@@ -104,37 +115,58 @@ export function parseFocusRow(
   const billedText = clean(record.BilledCost);
   if (billedText === undefined) return { reason: 'BilledCost is empty' };
   if (parseDecimal(billedText) === undefined) {
-    return { reason: `BilledCost '${billedText.slice(0, 40)}' is not a number` };
+    return {
+      reason: `BilledCost '${billedText.slice(0, 40)}' is not a number`,
+    };
   }
   const effectiveText = clean(record.EffectiveCost) ?? billedText;
   if (parseDecimal(effectiveText) === undefined) {
-    return { reason: `EffectiveCost '${effectiveText.slice(0, 40)}' is not a number` };
+    return {
+      reason: `EffectiveCost '${effectiveText.slice(0, 40)}' is not a number`,
+    };
   }
 
   const chargeText = clean(record.ChargePeriodStart);
   if (chargeText === undefined) return { reason: 'ChargePeriodStart is empty' };
   const chargeDate = parseUtcDay(chargeText);
   if (!chargeDate) {
-    return { reason: `ChargePeriodStart '${chargeText.slice(0, 40)}' is not a date` };
+    return {
+      reason: `ChargePeriodStart '${chargeText.slice(0, 40)}' is not a date`,
+    };
   }
   const billingText = clean(record.BillingPeriodStart);
-  const billingPeriod = billingText ? parseUtcDay(billingText) : `${chargeDate.slice(0, 8)}01`;
+  const billingPeriod = billingText
+    ? parseUtcDay(billingText)
+    : `${chargeDate.slice(0, 8)}01`;
   if (!billingPeriod) {
-    return { reason: `BillingPeriodStart '${billingText!.slice(0, 40)}' is not a date` };
+    return {
+      reason: `BillingPeriodStart '${billingText!.slice(0, 40)}' is not a date`,
+    };
   }
 
   const currency = clean(record.BillingCurrency)?.toUpperCase();
   if (!currency || !/^[A-Z]{3}$/.test(currency)) {
-    return { reason: `BillingCurrency '${record.BillingCurrency ?? ''}' is not an ISO 4217 code` };
+    return {
+      reason: `BillingCurrency '${
+        record.BillingCurrency ?? ''
+      }' is not an ISO 4217 code`,
+    };
   }
   if (expectedCurrency && currency !== expectedCurrency) {
-    return { reason: `BillingCurrency ${currency} differs from the source currency ${expectedCurrency}` };
+    return {
+      reason: `BillingCurrency ${currency} differs from the source currency ${expectedCurrency}`,
+    };
   }
 
   const categoryText = clean(record.ChargeCategory) ?? 'Usage';
   const chargeCategory = CHARGE_CATEGORIES.get(categoryText.toLowerCase());
   if (!chargeCategory) {
-    return { reason: `ChargeCategory '${categoryText.slice(0, 40)}' is not a FOCUS charge category` };
+    return {
+      reason: `ChargeCategory '${categoryText.slice(
+        0,
+        40,
+      )}' is not a FOCUS charge category`,
+    };
   }
 
   const tags = parseTags(record.Tags);
@@ -146,8 +178,12 @@ export function parseFocusRow(
       billingPeriod,
       provider: clean(record.ProviderName) ?? 'unknown',
       billingAccountId: clean(record.BillingAccountId) ?? '',
-      subAccountId: clean(record.SubAccountId) ?? clean(record.BillingAccountId) ?? '',
-      serviceName: clean(record.ServiceName) ?? 'Unknown service',
+      subAccountId:
+        clean(record.SubAccountId) ?? clean(record.BillingAccountId) ?? '',
+      // Tax and credit lines often have no service: name them by their category instead.
+      serviceName:
+        clean(record.ServiceName) ??
+        (chargeCategory === 'Usage' ? 'Unknown service' : chargeCategory),
       serviceCategory: clean(record.ServiceCategory),
       regionId: clean(record.RegionId),
       resourceId: clean(record.ResourceId),

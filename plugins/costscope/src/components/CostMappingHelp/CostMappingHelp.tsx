@@ -4,6 +4,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   AWS_ACCOUNT_IDS_ANNOTATION,
   COST_TAGS_ANNOTATION,
+  MappingRuleUsage,
 } from '@costscope/backstage-plugin-common';
 
 /** The catalog-info.yaml snippet that maps cost to an entity. */
@@ -25,11 +26,13 @@ export function mappingSnippet(entity: Entity): string {
 /** Props of {@link CostMappingHelp}. */
 export interface CostMappingHelpProps {
   entity: Entity;
+  /** Rules the backend checked for this entity; they matched no cost line in the range. */
+  rules?: MappingRuleUsage[];
 }
 
 /** The empty state of an entity without cost: how to map cloud cost to it. */
 export function CostMappingHelp(props: CostMappingHelpProps) {
-  const { entity } = props;
+  const { entity, rules = [] } = props;
   const name = entity.metadata.name;
   const kind = entity.kind.toLocaleLowerCase('en-US');
   const rollsUp = kind === 'system' || kind === 'domain' || kind === 'group';
@@ -62,6 +65,24 @@ export function CostMappingHelp(props: CostMappingHelpProps) {
             <code>service={name}</code>) belong to that component, unless an
             annotation says otherwise.
           </Typography>
+          {rules.length > 0 && (
+            <Typography
+              variant="body1"
+              component="span"
+              display="block"
+              paragraph
+            >
+              <strong>
+                Rules checked, none matched a cost line in this range:
+              </strong>{' '}
+              {rules.map((rule, index) => (
+                <span key={`${rule.origin}:${rule.rule}`}>
+                  {index > 0 && ', '}
+                  <code>{rule.rule}</code> ({rule.origin})
+                </span>
+              ))}
+            </Typography>
+          )}
           <Typography variant="body1" component="span" display="block">
             <strong>Annotation:</strong> to select resources by other tags, add{' '}
             <code>{COST_TAGS_ANNOTATION}</code> to the entity's{' '}

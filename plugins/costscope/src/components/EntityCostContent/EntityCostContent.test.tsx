@@ -118,6 +118,35 @@ describe('EntityCostContent', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('treats rules that matched nothing as unmapped and names them', async () => {
+    const api = createFakeApi({
+      getEntitySummary: jest.fn(async (r, range) => ({
+        ...unmappedSummary(r, range),
+        mappingRules: [
+          {
+            entityRef: 'component:default/checkout-api',
+            origin: 'convention' as const,
+            rule: 'service=checkout-api',
+            cost: '0.000000000',
+          },
+        ],
+      })),
+    });
+    await renderWithApi(<EntityCostContent />, {
+      api,
+      entity: componentEntity,
+    });
+    expect(
+      await screen.findByText('No cloud cost is mapped to checkout-api'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Rules checked, none matched a cost line/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('(convention)', { exact: false }),
+    ).toBeInTheDocument();
+  });
+
   it('shows the error of a failed request', async () => {
     const response = new Response(
       JSON.stringify({

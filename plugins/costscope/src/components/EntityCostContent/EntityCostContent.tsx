@@ -40,9 +40,12 @@ function byEntityTitle(kind: string): string {
   }
 }
 
-/** True when nothing maps cost to the entity: a zero total and no rule in use. */
+/** True when nothing maps cost to the entity: a zero total and no rule that matched anything. */
 export function isUnmapped(summary: EntityCostSummary): boolean {
-  return isZeroMoney(summary.total) && summary.mappingRules.length === 0;
+  return (
+    isZeroMoney(summary.total) &&
+    summary.mappingRules.every(rule => isZeroMoney(rule.cost))
+  );
 }
 
 function Figures(props: { summary: EntityCostSummary }) {
@@ -167,7 +170,7 @@ export function EntityCostContent() {
             {formatMoney(summary.total, summary.currency)}
           </span>
         </Typography>
-        <CostMappingHelp entity={entity} />
+        <CostMappingHelp entity={entity} rules={summary.mappingRules} />
       </Grid>
     );
   } else if (summary) {
