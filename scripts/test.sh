@@ -6,7 +6,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/test-env.sh"
 cd "$COSTSCOPE_ROOT"
-bash scripts/install.sh || exit 1
+bash scripts/install.sh || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .cache test/artifacts
 
 jest_json=.cache/jest-results.json

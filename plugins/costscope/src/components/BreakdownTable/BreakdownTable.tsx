@@ -3,7 +3,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { CostBreakdownItem } from '@costscope/backstage-plugin-common';
-import { compareMoney, formatMoney, formatShare } from '../../utils/format';
+import { costColumns } from '../../utils/costColumns';
 
 type Row = CostBreakdownItem & { name: string };
 
@@ -49,21 +49,7 @@ export function BreakdownTable(props: BreakdownTableProps) {
           row.name
         ),
     },
-    {
-      title: 'Cost',
-      field: 'cost',
-      type: 'numeric',
-      defaultSort: 'desc',
-      customSort: (a, b) => compareMoney(a.cost, b.cost),
-      render: row => formatMoney(row.cost, currency),
-    },
-    {
-      title: 'Share',
-      field: 'share',
-      type: 'numeric',
-      customSort: (a, b) => (a.share ?? -1) - (b.share ?? -1),
-      render: row => formatShare(row.share),
-    },
+    ...costColumns<Row>(currency),
   ];
   return (
     <Table<Row>

@@ -6,7 +6,7 @@ import type {
   ResourceCost,
   ResourceCostList,
 } from '@costscope/backstage-plugin-common';
-import { compareMoney, formatMoney, formatShare } from '../../utils/format';
+import { costColumns } from '../../utils/costColumns';
 import { downloadCsv, resourcesToCsv } from '../../utils/csv';
 
 type Row = ResourceCost & { name: string };
@@ -53,21 +53,7 @@ export function ResourcesTable(props: ResourcesTableProps) {
     ...(showEntity
       ? [{ title: 'Entity', field: 'entityRef', emptyValue: '–' }]
       : []),
-    {
-      title: 'Cost',
-      field: 'cost',
-      type: 'numeric',
-      defaultSort: 'desc',
-      customSort: (a, b) => compareMoney(a.cost, b.cost),
-      render: row => formatMoney(row.cost, currency),
-    },
-    {
-      title: 'Share',
-      field: 'share',
-      type: 'numeric',
-      customSort: (a, b) => (a.share ?? -1) - (b.share ?? -1),
-      render: row => formatShare(row.share),
-    },
+    ...costColumns<Row>(currency),
   ];
 
   return (
