@@ -8,9 +8,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { addMoney } from '@costscope/backstage-plugin-common';
 import request from 'supertest';
 import { costscopePlugin } from './plugin';
-import { createTestDatabases } from './testUtils/databases';
-import { entity } from './testUtils/entities';
-import { focusCsv, writeFocusDir } from './testUtils/focus';
+import { createTestDatabases } from './__testUtils__/databases';
+import { entity } from './__testUtils__/entities';
+import { focusCsv, writeFocusDir } from './__testUtils__/focus';
 
 jest.setTimeout(60_000);
 

@@ -1,9 +1,9 @@
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
-import { createTestDatabases } from '../testUtils/databases';
-import { entity } from '../testUtils/entities';
-import { focusCsv, writeFocusDir } from '../testUtils/focus';
-import { createPipeline } from '../testUtils/pipeline';
-import { checkRollupInvariants } from '../testUtils/rollupInvariants';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { entity } from '../__testUtils__/entities';
+import { focusCsv, writeFocusDir } from '../__testUtils__/focus';
+import { createPipeline } from '../__testUtils__/pipeline';
+import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
 
 jest.setTimeout(60_000);
 

@@ -5,14 +5,14 @@ import { parseAllDocuments } from 'yaml';
 import { Entity } from '@backstage/catalog-model';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { parseDecimal } from '../lib/decimal';
-import { createTestDatabases } from '../testUtils/databases';
-import { createPipeline } from '../testUtils/pipeline';
-import { checkRollupInvariants } from '../testUtils/rollupInvariants';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { createPipeline } from '../__testUtils__/pipeline';
+import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
 
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 const {
   generateDemoBilling,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } = require('../../../../examples/billing/generate.js');
 
 jest.setTimeout(120_000);

@@ -1,8 +1,8 @@
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
-import { createTestDatabases } from '../testUtils/databases';
-import { entity } from '../testUtils/entities';
-import { focusCsv, FOCUS_HEADER, writeFocusDir } from '../testUtils/focus';
-import { createPipeline } from '../testUtils/pipeline';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { entity } from '../__testUtils__/entities';
+import { focusCsv, FOCUS_HEADER, writeFocusDir } from '../__testUtils__/focus';
+import { createPipeline } from '../__testUtils__/pipeline';
 
 jest.setTimeout(60_000);
 

@@ -215,9 +215,11 @@ export class CostQueries {
       keyTotals.set(key, (keyTotals.get(key) ?? 0n) + cost);
     }
     const keys = [...keyTotals.entries()]
-      .sort((a, b) =>
-        b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]),
-      )
+      .sort((a, b) => {
+        // Largest first; BigInt has no subtraction-to-number, so compare explicitly.
+        if (a[1] !== b[1]) return b[1] > a[1] ? 1 : -1;
+        return a[0].localeCompare(b[0]);
+      })
       .map(([key]) => key);
     return {
       entityRef,

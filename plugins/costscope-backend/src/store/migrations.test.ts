@@ -1,4 +1,4 @@
-import { createTestDatabases } from '../testUtils/databases';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { applyMigrations, rollbackMigrations } from './migrations';
 
 jest.setTimeout(60_000);
