@@ -4,6 +4,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { CostBreakdownItem } from '@costscope/backstage-plugin-common';
 import { costColumns } from '../../utils/costColumns';
+import { denseTableOptions } from '../../utils/tableOptions';
 
 type Row = CostBreakdownItem & { name: string };
 
@@ -56,14 +57,10 @@ export function BreakdownTable(props: BreakdownTableProps) {
       title={title}
       columns={columns}
       data={rows}
-      options={{
-        padding: 'dense',
+      options={denseTableOptions(rows.length, 10, {
         search: rows.length > 10,
-        paging: rows.length > 10,
-        pageSize: 10,
         pageSizeOptions: [10, 25, 50],
-        emptyRowsWhenPaging: false,
-      }}
+      })}
       emptyContent={
         props.emptyText ? (
           <div style={{ padding: 16 }}>{props.emptyText}</div>

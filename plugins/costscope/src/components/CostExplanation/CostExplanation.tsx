@@ -8,6 +8,7 @@ import type {
   MappingRuleUsage,
 } from '@costscope/backstage-plugin-common';
 import { compareMoney, formatMoney } from '../../utils/format';
+import { denseTableOptions } from '../../utils/tableOptions';
 
 const ORIGIN_LABELS: Record<MappingRuleUsage['origin'], string> = {
   annotation: 'Annotation',
@@ -127,13 +128,7 @@ export function CostExplanation(props: CostExplanationProps) {
           title="Mapping rules"
           columns={ruleColumns}
           data={rules}
-          options={{
-            padding: 'dense',
-            search: false,
-            paging: rules.length > 10,
-            pageSize: 10,
-            emptyRowsWhenPaging: false,
-          }}
+          options={denseTableOptions(rules.length)}
         />
       )}
       <Box mt={3}>
@@ -152,13 +147,7 @@ export function CostExplanation(props: CostExplanationProps) {
               title="Overlaps"
               columns={overlapColumns}
               data={overlaps}
-              options={{
-                padding: 'dense',
-                search: false,
-                paging: overlaps.length > 10,
-                pageSize: 10,
-                emptyRowsWhenPaging: false,
-              }}
+              options={denseTableOptions(overlaps.length)}
             />
           </>
         )}

@@ -18,6 +18,7 @@ import Alert from '@material-ui/lab/Alert';
 import { Table, TableColumn } from '@backstage/core-components';
 import type { IngestRun } from '@costscope/backstage-plugin-common';
 import { formatDateTime, formatDuration } from '../../utils/format';
+import { denseTableOptions } from '../../utils/tableOptions';
 
 /** A coloured chip for a run's status. */
 export function RunStatusChip(props: { status: IngestRun['status'] }) {
@@ -176,13 +177,7 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
         title="Ingest runs"
         columns={columns}
         data={rows}
-        options={{
-          padding: 'dense',
-          search: false,
-          paging: rows.length > 10,
-          pageSize: 10,
-          emptyRowsWhenPaging: false,
-        }}
+        options={denseTableOptions(rows.length)}
         emptyContent={
           <div style={{ padding: 16 }}>No ingest run recorded yet.</div>
         }

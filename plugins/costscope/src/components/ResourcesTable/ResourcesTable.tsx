@@ -8,6 +8,7 @@ import type {
 } from '@costscope/backstage-plugin-common';
 import { costColumns } from '../../utils/costColumns';
 import { downloadCsv, resourcesToCsv } from '../../utils/csv';
+import { denseTableOptions } from '../../utils/tableOptions';
 
 type Row = ResourceCost & { name: string };
 
@@ -73,14 +74,10 @@ export function ResourcesTable(props: ResourcesTableProps) {
         title={title}
         columns={columns}
         data={rows}
-        options={{
-          padding: 'dense',
+        options={denseTableOptions(rows.length, 20, {
           search: true,
-          paging: rows.length > 20,
-          pageSize: 20,
           pageSizeOptions: [20, 50, 100],
-          emptyRowsWhenPaging: false,
-        }}
+        })}
         emptyContent={
           <div style={{ padding: 16 }}>No resources in this range.</div>
         }
