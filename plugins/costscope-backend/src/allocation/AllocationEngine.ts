@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { SerialQueue } from '../lib/SerialQueue';
 import { Entity } from '@backstage/catalog-model';
 import { AllocationStore } from '../store/AllocationStore';
 import { allocateKeys } from './allocate';
@@ -36,16 +37,14 @@ export interface AllocationOutcome {
  * its rollups. Runs after each ingest and when the catalog changes.
  */
 export class AllocationEngine {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private lastProblems = '';
 
   constructor(private readonly options: AllocationEngineOptions) {}
 
   /** Recomputes when the catalog or the facts changed, or always with `force`. */
   run(options: { force?: boolean } = {}): Promise<AllocationOutcome> {
-    const next = this.queue.then(() => this.runNow(options.force ?? false));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.runNow(options.force ?? false));
   }
 
   private async runNow(force: boolean): Promise<AllocationOutcome> {

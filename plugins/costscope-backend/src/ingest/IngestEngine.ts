@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { SerialQueue } from '../lib/SerialQueue';
 import { IngestRejection, IngestRun } from '@costscope/backstage-plugin-common';
 import { CostSource } from '@costscope/backstage-plugin-node';
 import { FactStore } from '../store/FactStore';
@@ -23,14 +24,12 @@ export interface IngestEngineOptions {
  * the scheduler runs each scheduled task once at a time.
  */
 export class IngestEngine {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly options: IngestEngineOptions) {}
 
   run(source: CostSource, trigger: IngestRun['trigger']): Promise<IngestRun> {
-    const next = this.queue.then(() => this.runNow(source, trigger));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.runNow(source, trigger));
   }
 
   private async runNow(
@@ -81,10 +80,10 @@ export class IngestEngine {
             `share of ${maxRejectedShare}; previous data kept`,
         );
       }
-      const keys = aggregator.allocationKeys();
+      await store.addAllocationKeys(aggregator.allocationKeys());
       for (const period of aggregator.billingPeriods()) {
         const facts = aggregator.factsOf(period);
-        await store.replaceBillingPeriod(source.id, period, facts, keys);
+        await store.replaceBillingPeriod(source.id, period, facts);
         run.billingPeriods.push(period);
         run.factsWritten += facts.length;
       }

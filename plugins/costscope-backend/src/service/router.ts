@@ -70,6 +70,9 @@ export async function createRouter(
     return ref;
   };
 
+  /** The stored billing currency, or the configured one before any data exists. */
+  const currency = () => queries.currency(options.currency);
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -80,13 +83,7 @@ export async function createRouter(
       await authorize(req, costReadPermission);
       const range = parseRange(req.query);
       const ref = await entityRef(req);
-      res.json(
-        await queries.summary(
-          ref,
-          range,
-          await queries.currency(options.currency),
-        ),
-      );
+      res.json(await queries.summary(ref, range, await currency()));
     },
   );
 
@@ -95,14 +92,7 @@ export async function createRouter(
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
     const ref = await entityRef(req);
-    res.json(
-      await queries.series(
-        ref,
-        range,
-        groupBy,
-        await queries.currency(options.currency),
-      ),
-    );
+    res.json(await queries.series(ref, range, groupBy, await currency()));
   });
 
   router.get(
@@ -112,23 +102,14 @@ export async function createRouter(
       const range = parseRange(req.query);
       const limit = parseLimit(req.query.limit, 100, 1000);
       const ref = await entityRef(req);
-      res.json(
-        await queries.resources(
-          ref,
-          range,
-          limit,
-          await queries.currency(options.currency),
-        ),
-      );
+      res.json(await queries.resources(ref, range, limit, await currency()));
     },
   );
 
   router.get('/v1/overview', async (req, res) => {
     await authorize(req, costReadPermission);
     const range = parseRange(req.query);
-    res.json(
-      await queries.overview(range, await queries.currency(options.currency)),
-    );
+    res.json(await queries.overview(range, await currency()));
   });
 
   router.get('/v1/ingest-runs', async (req, res) => {

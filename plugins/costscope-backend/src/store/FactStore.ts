@@ -9,6 +9,27 @@ export class FactStore {
   constructor(private readonly knex: Knex) {}
 
   /**
+   * Records the allocation keys of a run once, before its periods are written. Keys are
+   * shared by all facts and never deleted, so adding them outside a period's transaction
+   * loses nothing when a later step fails.
+   */
+  async addAllocationKeys(keys: AllocationKeyRow[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+      await this.knex('costscope_alloc_keys')
+        .insert(
+          keys.slice(i, i + INSERT_CHUNK).map(key => ({
+            alloc_key: key.allocKey,
+            provider: key.provider,
+            sub_account_id: key.subAccountId,
+            tags: key.tags,
+          })),
+        )
+        .onConflict('alloc_key')
+        .ignore();
+    }
+  }
+
+  /**
    * Replaces one (source, billing period) in a single transaction: readers see the old facts
    * or the new ones, never a mix, and a failure leaves the old ones.
    */
@@ -16,22 +37,8 @@ export class FactStore {
     sourceId: string,
     billingPeriod: string,
     facts: CostFact[],
-    keys: AllocationKeyRow[],
   ): Promise<void> {
     await this.knex.transaction(async tx => {
-      for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-        await tx('costscope_alloc_keys')
-          .insert(
-            keys.slice(i, i + INSERT_CHUNK).map(key => ({
-              alloc_key: key.allocKey,
-              provider: key.provider,
-              sub_account_id: key.subAccountId,
-              tags: key.tags,
-            })),
-          )
-          .onConflict('alloc_key')
-          .ignore();
-      }
       await tx('costscope_cost_facts')
         .where({ source_id: sourceId, billing_period: billingPeriod })
         .delete();
