@@ -1,26 +1,34 @@
 import {
   coreServices,
   createBackendPlugin,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { costscopePermissions } from '@costscope/backstage-plugin-common';
+import {
+  costscopePermissions,
+  IngestRun,
+} from '@costscope/backstage-plugin-common';
 import {
   CostSource,
   costscopeCostSourcesExtensionPoint,
+  costscopeInventorySourcesExtensionPoint,
+  InventorySource,
 } from '@costscope/backstage-plugin-node';
 import { AllocationEngine } from './allocation/AllocationEngine';
 import { ALLOCATABLE_KINDS } from './allocation/catalogSnapshot';
 import { readCostscopeConfig } from './config';
 import { IngestEngine } from './ingest/IngestEngine';
+import { InventoryEngine } from './inventory/InventoryEngine';
 import { createRouter } from './service/router';
 import { FocusFileSource } from './sources/focus/FocusFileSource';
 import { AllocationStore } from './store/AllocationStore';
 import { CostQueries } from './store/CostQueries';
 import { FactStore } from './store/FactStore';
+import { InventoryStore } from './store/InventoryStore';
 import { applyMigrations } from './store/migrations';
 
-/** Schedule of sources added by modules, which bring no config of their own here. */
-const MODULE_SOURCE_SCHEDULE = {
+/** Schedule of sources added by modules that bring no schedule of their own. */
+const MODULE_SOURCE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 6 },
   timeout: { minutes: 30 },
   initialDelay: { seconds: 15 },
@@ -37,6 +45,12 @@ export const costscopePlugin = createBackendPlugin({
     env.registerExtensionPoint(costscopeCostSourcesExtensionPoint, {
       addCostSource(...sources) {
         moduleSources.push(...sources);
+      },
+    });
+    const inventorySources: InventorySource[] = [];
+    env.registerExtensionPoint(costscopeInventorySourcesExtensionPoint, {
+      addInventorySource(...sources) {
+        inventorySources.push(...sources);
       },
     });
 
@@ -85,31 +99,59 @@ export const costscopePlugin = createBackendPlugin({
           },
         });
 
-        const sources = new Map<string, CostSource>();
-        const schedules = new Map<string, typeof MODULE_SOURCE_SCHEDULE>();
-        for (const source of config.sources) {
-          sources.set(source.id, new FocusFileSource(source));
-          schedules.set(
+        const inventoryEngine = new InventoryEngine({
+          inventory: new InventoryStore(knex),
+          runs: factStore,
+          logger,
+        });
+
+        // Every source, cost or inventory, by its id, with how to run it and when.
+        const runnables = new Map<
+          string,
+          {
+            schedule: SchedulerServiceTaskScheduleDefinition;
+            run: (trigger: 'schedule' | 'manual') => Promise<unknown>;
+          }
+        >();
+        const addRunnable = (
+          id: string,
+          schedule: SchedulerServiceTaskScheduleDefinition,
+          run: (trigger: 'schedule' | 'manual') => Promise<unknown>,
+        ) => {
+          if (runnables.has(id)) {
+            throw new Error(`Costscope source id '${id}' is used twice`);
+          }
+          runnables.set(id, { schedule, run });
+        };
+        for (const sourceConfig of config.sources) {
+          const source = new FocusFileSource(sourceConfig);
+          addRunnable(
             source.id,
-            source.schedule as typeof MODULE_SOURCE_SCHEDULE,
+            sourceConfig.schedule as SchedulerServiceTaskScheduleDefinition,
+            trigger => ingest.run(source, trigger),
           );
         }
         for (const source of moduleSources) {
-          if (sources.has(source.id)) {
-            throw new Error(
-              `Costscope cost source id '${source.id}' is used twice`,
-            );
-          }
-          sources.set(source.id, source);
-          schedules.set(source.id, MODULE_SOURCE_SCHEDULE);
+          addRunnable(
+            source.id,
+            source.schedule ?? MODULE_SOURCE_SCHEDULE,
+            trigger => ingest.run(source, trigger),
+          );
+        }
+        for (const source of inventorySources) {
+          addRunnable(
+            source.id,
+            source.schedule ?? MODULE_SOURCE_SCHEDULE,
+            trigger => inventoryEngine.run(source, trigger),
+          );
         }
 
-        for (const [id, source] of sources) {
+        for (const [id, runnable] of runnables) {
           await scheduler.scheduleTask({
             id: `costscope-ingest-${id}`,
-            ...schedules.get(id)!,
+            ...runnable.schedule,
             fn: async () => {
-              await ingest.run(source, 'schedule');
+              await runnable.run('schedule');
             },
           });
         }
@@ -129,8 +171,9 @@ export const costscopePlugin = createBackendPlugin({
             queries: new CostQueries(knex),
             factStore,
             currency: config.currency,
-            sourceIds: [...sources.keys()],
-            ingest: sourceId => ingest.run(sources.get(sourceId)!, 'manual'),
+            sourceIds: [...runnables.keys()],
+            ingest: sourceId =>
+              runnables.get(sourceId)!.run('manual') as Promise<IngestRun>,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { InventorySource } from './inventory';
 import { CostSource } from './sources';
 
 /**
@@ -13,4 +14,18 @@ export interface CostscopeCostSourcesExtensionPoint {
 export const costscopeCostSourcesExtensionPoint =
   createExtensionPoint<CostscopeCostSourcesExtensionPoint>({
     id: 'costscope.cost-sources',
+  });
+
+/**
+ * Lets backend modules add inventory sources (for example EC2 with CloudWatch utilisation).
+ * @public
+ */
+export interface CostscopeInventorySourcesExtensionPoint {
+  addInventorySource(...sources: InventorySource[]): void;
+}
+
+/** @public */
+export const costscopeInventorySourcesExtensionPoint =
+  createExtensionPoint<CostscopeInventorySourcesExtensionPoint>({
+    id: 'costscope.inventory-sources',
   });

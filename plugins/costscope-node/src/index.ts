@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export * from './sources';
+export * from './inventory';
 export * from './extensionPoints';

@@ -1,4 +1,8 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
 
 /**
  * One cost line in FOCUS terms, as a source produces it. Money stays a decimal string, as
@@ -47,7 +51,30 @@ export interface CostSourceReadContext {
   reject(rejection: CostLineRejection): void;
   /** Report that one more input file (or page) was read. */
   fileRead(name: string): void;
+  /**
+   * Report one call to a cloud API, with its price in USD as a decimal string when the call
+   * is billed (Cost Explorer charges per request), for the run record.
+   */
+  apiCall(operation: string, costUsd?: string): void;
+  /**
+   * Declare that this read covers the days `[from, to)` (UTC, `YYYY-MM-DD`) and only those:
+   * the stored facts of these days are replaced, other days are kept. Without it, every
+   * billing period the read yields lines for is replaced as a whole. Call it before the
+   * first line; lines outside the range fail the run.
+   */
+  replaceDays(range: { from: string; to: string }): void;
+  /**
+   * State the source keeps between runs (for example how far history is final). `set` takes
+   * effect only when the run succeeds, together with its facts.
+   */
+  state: CostSourceState;
   signal?: AbortSignal;
+}
+
+/** A source's own state, kept between runs. @public */
+export interface CostSourceState {
+  get(): Promise<JsonObject | undefined>;
+  set(value: JsonObject): void;
 }
 
 /**
@@ -61,5 +88,7 @@ export interface CostSource {
   readonly id: string;
   /** A short description for logs and the ingest-runs table. */
   readonly description?: string;
+  /** When to run; the backend's default applies when absent. */
+  readonly schedule?: SchedulerServiceTaskScheduleDefinition;
   read(context: CostSourceReadContext): AsyncIterable<CostLine>;
 }

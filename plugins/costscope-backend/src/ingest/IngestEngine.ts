@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SerialQueue } from '../lib/SerialQueue';
-import { IngestRejection, IngestRun } from '@costscope/backstage-plugin-common';
+import {
+  IngestRejection,
+  IngestRun,
+  moneyToNanos,
+  nanosToMoney,
+} from '@costscope/backstage-plugin-common';
+import { JsonObject } from '@backstage/types';
 import { CostSource } from '@costscope/backstage-plugin-node';
 import { FactStore } from '../store/FactStore';
 import { DailyAggregator } from './DailyAggregator';
@@ -41,6 +47,7 @@ export class IngestEngine {
     const run: IngestRun = {
       id: randomUUID(),
       sourceId: source.id,
+      kind: 'cost',
       trigger,
       status: 'running',
       startedAt: new Date(started).toISOString(),
@@ -49,6 +56,8 @@ export class IngestEngine {
       rowsRejected: 0,
       factsWritten: 0,
       billingPeriods: [],
+      apiCalls: {},
+      apiCostUsd: '0',
       rejections: [],
     };
     await store.startRun(run);
@@ -60,6 +69,9 @@ export class IngestEngine {
       if (run.rejections.length < MAX_KEPT_REJECTIONS)
         run.rejections.push(rejection);
     };
+    let apiCostNanos = 0n;
+    let coverage: { from: string; to: string } | undefined;
+    let newState: JsonObject | undefined;
     try {
       for await (const line of source.read({
         logger,
@@ -67,8 +79,38 @@ export class IngestEngine {
         fileRead: () => {
           run.filesRead += 1;
         },
+        apiCall: (operation, costUsd) => {
+          run.apiCalls[operation] = (run.apiCalls[operation] ?? 0) + 1;
+          if (costUsd) {
+            apiCostNanos += moneyToNanos(costUsd);
+            run.apiCostUsd = nanosToMoney(apiCostNanos);
+          }
+        },
+        replaceDays: range => {
+          if (!(range.from < range.to)) {
+            throw new Error(
+              `Source '${source.id}' declared an empty day range ${range.from}..${range.to}`,
+            );
+          }
+          coverage = range;
+        },
+        state: {
+          get: () => store.readSourceState(source.id),
+          set: value => {
+            newState = value;
+          },
+        },
       })) {
         run.rowsRead += 1;
+        if (
+          coverage &&
+          (line.chargeDate < coverage.from || line.chargeDate >= coverage.to)
+        ) {
+          throw new Error(
+            `Source '${source.id}' yielded a line of ${line.chargeDate}, outside the days ` +
+              `${coverage.from}..${coverage.to} it declared; previous data kept`,
+          );
+        }
         aggregator.add(line);
       }
       if (
@@ -81,11 +123,21 @@ export class IngestEngine {
         );
       }
       await store.addAllocationKeys(aggregator.allocationKeys());
-      for (const period of aggregator.billingPeriods()) {
-        const facts = aggregator.factsOf(period);
-        await store.replaceBillingPeriod(source.id, period, facts);
-        run.billingPeriods.push(period);
+      if (coverage) {
+        const periods = aggregator.billingPeriods();
+        const facts = periods.flatMap(period => aggregator.factsOf(period));
+        await store.replaceDays(source.id, coverage, facts, newState);
+        run.billingPeriods.push(...periods);
         run.factsWritten += facts.length;
+        run.daysReplaced = coverage;
+      } else {
+        for (const period of aggregator.billingPeriods()) {
+          const facts = aggregator.factsOf(period);
+          await store.replaceBillingPeriod(source.id, period, facts);
+          run.billingPeriods.push(period);
+          run.factsWritten += facts.length;
+        }
+        if (newState) await store.writeSourceState(source.id, newState);
       }
       run.status = 'succeeded';
     } catch (error) {
@@ -102,7 +154,10 @@ export class IngestEngine {
       `Costscope ingest of '${source.id}' ${run.status}: ${run.rowsRead} rows read, ` +
         `${run.rowsRejected} rejected, ${run.factsWritten} facts in ${run.billingPeriods.length} periods, ${run.durationMs} ms`,
     );
-    if (run.billingPeriods.length > 0 && this.options.onFactsChanged) {
+    if (
+      (run.billingPeriods.length > 0 || run.daysReplaced) &&
+      this.options.onFactsChanged
+    ) {
       await this.options.onFactsChanged();
     }
     return run;

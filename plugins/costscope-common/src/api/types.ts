@@ -129,6 +129,8 @@ export interface IngestRejection {
 export interface IngestRun {
   id: string;
   sourceId: string;
+  /** `cost` for cost sources, `inventory` for inventory sources. */
+  kind: 'cost' | 'inventory';
   trigger: 'schedule' | 'manual' | 'startup';
   status: 'running' | 'succeeded' | 'failed';
   startedAt: string;
@@ -139,6 +141,12 @@ export interface IngestRun {
   rowsRejected: number;
   factsWritten: number;
   billingPeriods: string[];
+  /** For sources that re-read recent days only: the days `[from, to)` this run replaced. */
+  daysReplaced?: { from: string; to: string };
+  /** Calls to cloud APIs per operation, e.g. `ce:GetCostAndUsage`. */
+  apiCalls: Record<string, number>;
+  /** What those calls cost, in USD (Cost Explorer charges per request). */
+  apiCostUsd: string;
   /** The first rejections (capped), with line numbers and reasons. */
   rejections: IngestRejection[];
   error?: string;

@@ -245,6 +245,7 @@ export const ingestRuns: IngestRun[] = [
   {
     id: 'run-2',
     sourceId: 'demo',
+    kind: 'cost',
     trigger: 'schedule',
     status: 'succeeded',
     startedAt: '2024-05-15T02:00:00Z',
@@ -255,6 +256,8 @@ export const ingestRuns: IngestRun[] = [
     rowsRejected: 3,
     factsWritten: 4000,
     billingPeriods: ['2024-04', '2024-05'],
+    apiCalls: {},
+    apiCostUsd: '0',
     rejections: [
       {
         file: 'focus-2024-05.csv',
@@ -271,6 +274,7 @@ export const ingestRuns: IngestRun[] = [
   {
     id: 'run-1',
     sourceId: 'aws-cur',
+    kind: 'cost',
     trigger: 'manual',
     status: 'failed',
     startedAt: '2024-05-14T02:00:00Z',
@@ -280,8 +284,29 @@ export const ingestRuns: IngestRun[] = [
     rowsRejected: 0,
     factsWritten: 0,
     billingPeriods: [],
+    apiCalls: {},
+    apiCostUsd: '0',
     rejections: [],
     error: 'AccessDenied: s3:GetObject',
+  },
+  {
+    id: 'run-3',
+    sourceId: 'aws-111122223333',
+    kind: 'cost',
+    trigger: 'schedule',
+    status: 'succeeded',
+    startedAt: '2024-05-13T02:00:00Z',
+    finishedAt: '2024-05-13T02:00:03Z',
+    durationMs: 3000,
+    filesRead: 3,
+    rowsRead: 250,
+    rowsRejected: 0,
+    factsWritten: 250,
+    billingPeriods: ['2024-05-01'],
+    daysReplaced: { from: '2024-05-09', to: '2024-05-13' },
+    apiCalls: { 'ce:GetCostAndUsage': 3 },
+    apiCostUsd: '0.03',
+    rejections: [],
   },
 ];
 

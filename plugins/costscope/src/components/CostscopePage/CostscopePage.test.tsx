@@ -47,7 +47,7 @@ describe('CostscopePage', () => {
     // Ingest runs.
     expect(await screen.findByText('Ingest runs')).toBeInTheDocument();
     expect(api.getIngestRuns).toHaveBeenCalledWith({ limit: 20 });
-    expect(screen.getByText('succeeded')).toBeInTheDocument();
+    expect(screen.getAllByText('succeeded')).toHaveLength(2);
     expect(screen.getByText('failed')).toBeInTheDocument();
     await userEvent.click(
       screen.getByRole('button', { name: /Details of run run-2/ }),

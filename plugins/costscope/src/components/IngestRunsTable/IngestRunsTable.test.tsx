@@ -8,7 +8,7 @@ describe('IngestRunsTable', () => {
   it('lists runs with status, counts and billing periods', async () => {
     await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
     const rows = screen.getAllByRole('row').slice(1);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     const first = within(rows[0]);
     expect(first.getByText('demo')).toBeInTheDocument();
     expect(first.getByText('schedule')).toBeInTheDocument();
@@ -17,6 +17,15 @@ describe('IngestRunsTable', () => {
     expect(first.getByText((120000).toLocaleString())).toBeInTheDocument();
     expect(first.getByText('2024-04, 2024-05')).toBeInTheDocument();
     expect(within(rows[1]).getByText('failed')).toBeInTheDocument();
+  });
+
+  it('shows the API calls a run made, what they cost and the days it replaced', async () => {
+    await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
+    const row = screen.getByText('aws-111122223333').closest('tr')!;
+    expect(within(row).getByText('3 ($0.03)')).toBeInTheDocument();
+    expect(
+      within(row).getByText('2024-05-09 – 2024-05-13 (excl.)'),
+    ).toBeInTheDocument();
   });
 
   it('shows the rejections of a run in a dialog', async () => {

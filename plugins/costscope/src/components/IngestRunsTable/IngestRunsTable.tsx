@@ -104,6 +104,14 @@ function RejectionsDialog(props: { run: IngestRun; onClose: () => void }) {
   );
 }
 
+/** Cloud API fees are in USD whatever the billing currency. */
+function formatApiCost(usd: string): string {
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+  }).format(Number(usd));
+}
+
 /** Props of {@link IngestRunsTable}. */
 export interface IngestRunsTableProps {
   runs: IngestRun[];
@@ -116,7 +124,13 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
     () =>
       props.runs.map(run => ({
         ...run,
-        periodsText: run.billingPeriods.join(', '),
+        periodsText: run.daysReplaced
+          ? `${run.daysReplaced.from} – ${run.daysReplaced.to} (excl.)`
+          : run.billingPeriods.join(', '),
+        apiCallCount: Object.values(run.apiCalls ?? {}).reduce(
+          (sum, count) => sum + count,
+          0,
+        ),
       })),
     [props.runs],
   );
@@ -168,7 +182,27 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
           row.rowsRejected.toLocaleString()
         ),
     },
-    { title: 'Billing periods', field: 'periodsText' },
+    {
+      title: 'API calls',
+      field: 'apiCallCount',
+      type: 'numeric',
+      render: row =>
+        row.apiCallCount === 0 ? (
+          '–'
+        ) : (
+          <span
+            title={Object.entries(row.apiCalls)
+              .map(([operation, count]) => `${operation}: ${count}`)
+              .join('\n')}
+          >
+            {row.apiCallCount.toLocaleString()}
+            {Number(row.apiCostUsd) > 0
+              ? ` (${formatApiCost(row.apiCostUsd)})`
+              : ''}
+          </span>
+        ),
+    },
+    { title: 'Data replaced', field: 'periodsText' },
   ];
 
   return (
