@@ -19,5 +19,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
 
 backend.add(import('@costscope/backstage-plugin-backend'));
+// Live AWS (Cost Explorer, EC2, CloudWatch); idle unless costscope.aws is configured.
+backend.add(import('@costscope/backstage-plugin-backend-module-aws'));
 
 backend.start();

@@ -1,0 +1,81 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  costscope?: {
+    /** Live AWS: Cost Explorer costs, EC2 inventory and CloudWatch utilisation. */
+    aws?: {
+      /**
+       * The accounts to read. Each one becomes a cost source `aws-ce-<accountId>` and an
+       * inventory source `aws-ec2-<accountId>`; a failing account fails alone.
+       */
+      accounts: Array<{
+        /** The 12-digit account id; Cost Explorer is filtered to it (LINKED_ACCOUNT). */
+        accountId: string;
+        /** A display name for logs and run records. */
+        name?: string;
+        /**
+         * IAM role to assume in the account (see the README for its least-privilege policy).
+         * Without it the default credential chain of the backend is used.
+         */
+        roleArn?: string;
+        /** External id the role's trust policy requires, if any. */
+        externalId?: string;
+        /** Regions of the inventory for this account; defaults to costscope.aws.regions. */
+        regions?: string[];
+      }>;
+      /** Regions of the inventory. Default: us-east-1. */
+      regions?: string[];
+      /**
+       * The cost shown: unblended (cash basis, the default), amortized (commitments spread
+       * over the usage they cover) or net (after discounts and credits).
+       */
+      costMetric?: 'unblended' | 'amortized' | 'net';
+      groupBy?: {
+        /**
+         * Tag keys to read cost by, in priority order (default: service, team). Cost
+         * Explorer groups by one tag at a time, so each key costs one query per run; cost
+         * carrying an earlier key is read with that key only.
+         */
+        tagKeys?: string[];
+        /** The second grouping: SERVICE (default) or LINKED_ACCOUNT. */
+        dimension?: 'SERVICE' | 'LINKED_ACCOUNT';
+      };
+      /** Days of history the first run reads (default 90, at most 425). */
+      backfillDays?: number;
+      /**
+       * Days at the end that every refresh re-reads because AWS still revises them
+       * (default 3); days Cost Explorer marks Estimated are re-read too.
+       */
+      settleDays?: number;
+      /**
+       * The most Cost Explorer requests (pages included; USD 0.01 each) one run of one
+       * account may make; a run that would need more fails and keeps the previous data.
+       * Default 50.
+       */
+      maxCostExplorerRequestsPerRun?: number;
+      /** When to refresh costs. Default: every 12 hours. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      inventory?: {
+        /** Read EC2 resources and CloudWatch utilisation. Default: true. */
+        enabled?: boolean;
+        /** Days of hourly utilisation to read (default 14, at most 63). */
+        lookbackDays?: number;
+        /** When to refresh the inventory. Default: every 6 hours. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /**
+       * One endpoint URL for every AWS call, such as a proxy or a local fake AWS. Leave
+       * unset for the real AWS endpoints.
+       */
+      endpoint?: string;
+      retry?: {
+        /** Attempts per call, the first included (default 5). */
+        maxAttempts?: number;
+        /** First backoff in milliseconds, doubled per attempt (default 500). */
+        baseDelayMs?: number;
+      };
+      /** Timeout of one HTTP request in milliseconds (default 30000). */
+      requestTimeoutMs?: number;
+    };
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * An error that says which call failed and why, after the SDK's retries: the error's name
+ * (LimitExceededException, AccessDenied, TimeoutError, ...) and message, and how many
+ * attempts were made.
+ */
+export function describeAwsError(error: unknown, what: string): Error {
+  if (!(error instanceof Error)) return new Error(`${what}: ${String(error)}`);
+  const attempts = (error as { $metadata?: { attempts?: number } }).$metadata
+    ?.attempts;
+  const described = new Error(
+    `${what}: ${error.name}: ${error.message}` +
+      (attempts ? ` (after ${attempts} attempts)` : ''),
+  );
+  described.name = error.name;
+  return described;
+}

@@ -1,0 +1,90 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { AwsAccountConfig, AwsModuleConfig } from './config';
+
+/** Cost Explorer has one endpoint, in us-east-1. */
+const COST_EXPLORER_REGION = 'us-east-1';
+const MAX_BACKOFF_MS = 20_000;
+
+/** The SDK clients of one account; regional clients are made once per region. */
+export interface AccountClients {
+  costExplorer: CostExplorerClient;
+  ec2(region: string): EC2Client;
+  cloudWatch(region: string): CloudWatchClient;
+}
+
+/**
+ * Shared client settings: the SDK's own retry strategy (it retries throttling such as
+ * LimitExceededException, RequestLimitExceeded and Throttling, 5xx and timeouts) with
+ * exponential backoff, and a request timeout that fails instead of only warning.
+ */
+function commonClientConfig(config: AwsModuleConfig) {
+  const { maxAttempts, baseDelayMs } = config.retry;
+  return {
+    endpoint: config.endpoint,
+    retryStrategy: new ConfiguredRetryStrategy(maxAttempts, attempt =>
+      Math.min(baseDelayMs * 2 ** Math.max(attempt - 1, 0), MAX_BACKOFF_MS),
+    ),
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: config.requestTimeoutMs,
+      connectionTimeout: Math.min(config.requestTimeoutMs, 10_000),
+      throwOnRequestTimeout: true,
+    }),
+  };
+}
+
+function credentialsOf(
+  account: AwsAccountConfig,
+  config: AwsModuleConfig,
+): AwsCredentialIdentityProvider | undefined {
+  if (!account.roleArn) return undefined; // the default credential chain
+  return fromTemporaryCredentials({
+    params: {
+      RoleArn: account.roleArn,
+      RoleSessionName: 'costscope',
+      ExternalId: account.externalId,
+      DurationSeconds: 3600,
+    },
+    clientConfig: {
+      region: COST_EXPLORER_REGION,
+      ...commonClientConfig(config),
+    },
+  });
+}
+
+export function createAccountClients(
+  account: AwsAccountConfig,
+  config: AwsModuleConfig,
+): AccountClients {
+  const common = commonClientConfig(config);
+  const credentials = credentialsOf(account, config);
+  const ec2 = new Map<string, EC2Client>();
+  const cloudWatch = new Map<string, CloudWatchClient>();
+  return {
+    costExplorer: new CostExplorerClient({
+      ...common,
+      credentials,
+      region: COST_EXPLORER_REGION,
+    }),
+    ec2(region) {
+      if (!ec2.has(region)) {
+        ec2.set(region, new EC2Client({ ...common, credentials, region }));
+      }
+      return ec2.get(region)!;
+    },
+    cloudWatch(region) {
+      if (!cloudWatch.has(region)) {
+        cloudWatch.set(
+          region,
+          new CloudWatchClient({ ...common, credentials, region }),
+        );
+      }
+      return cloudWatch.get(region)!;
+    },
+  };
+}

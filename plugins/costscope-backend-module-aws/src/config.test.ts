@@ -1,0 +1,89 @@
+import { ConfigReader } from '@backstage/config';
+import { readAwsModuleConfig } from './config';
+
+function read(aws: object) {
+  return readAwsModuleConfig(new ConfigReader({ costscope: { aws } }));
+}
+
+describe('readAwsModuleConfig', () => {
+  it('is undefined without a costscope.aws section', () => {
+    expect(readAwsModuleConfig(new ConfigReader({}))).toBeUndefined();
+  });
+
+  it('applies defaults', () => {
+    const config = read({ accounts: [{ accountId: '111122223333' }] })!;
+    expect(config).toMatchObject({
+      accounts: [{ accountId: '111122223333', regions: ['us-east-1'] }],
+      costMetric: 'unblended',
+      tagKeys: ['service', 'team'],
+      dimension: 'SERVICE',
+      backfillDays: 90,
+      settleDays: 3,
+      maxCostExplorerRequestsPerRun: 50,
+      inventory: { enabled: true, lookbackDays: 14 },
+      retry: { maxAttempts: 5 },
+    });
+    expect(config.costSchedule.frequency).toEqual({ hours: 12 });
+  });
+
+  it.each([
+    [{ accounts: [] }, /accounts': lists no account/],
+    [
+      { accounts: [{ accountId: '1234' }] },
+      /accounts\[0\]\.accountId': '1234' is not/,
+    ],
+    [
+      {
+        accounts: [
+          {
+            accountId: '111122223333',
+            roleArn: 'arn:aws:iam::222233334444:role/costscope',
+          },
+        ],
+      },
+      /roleArn': the role is in account 222233334444, not 111122223333/,
+    ],
+    [
+      { accounts: [{ accountId: '111122223333', roleArn: 'costscope' }] },
+      /is not an IAM role ARN/,
+    ],
+    [
+      {
+        accounts: [
+          { accountId: '111122223333' },
+          { accountId: '111122223333' },
+        ],
+      },
+      /listed twice/,
+    ],
+    [
+      { accounts: [{ accountId: '111122223333' }], costMetric: 'blended' },
+      /costMetric': must be one of unblended, amortized, net/,
+    ],
+    [
+      { accounts: [{ accountId: '111122223333' }], regions: ['mars-1'] },
+      /'mars-1' is not an AWS region/,
+    ],
+    [
+      { accounts: [{ accountId: '111122223333' }], backfillDays: 0 },
+      /backfillDays': must be a whole number from 1 to 425/,
+    ],
+    [
+      {
+        accounts: [{ accountId: '111122223333' }],
+        groupBy: { tagKeys: ['a', 'b', 'c'] },
+        maxCostExplorerRequestsPerRun: 2,
+      },
+      /needs at least one request per tag key \(3\)/,
+    ],
+    [
+      {
+        accounts: [{ accountId: '111122223333' }],
+        groupBy: { dimension: 'REGION' },
+      },
+      /must be SERVICE or LINKED_ACCOUNT/,
+    ],
+  ])('rejects %j with an error naming the entry', (aws, message) => {
+    expect(() => read(aws)).toThrow(message);
+  });
+});

@@ -1,0 +1,60 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  costscopeCostSourcesExtensionPoint,
+  costscopeInventorySourcesExtensionPoint,
+} from '@costscope/backstage-plugin-node';
+import { createAccountClients } from './clients';
+import { readAwsModuleConfig } from './config';
+import { CostExplorerCostSource } from './cost/CostExplorerCostSource';
+import { Ec2InventorySource } from './inventory/Ec2InventorySource';
+
+/**
+ * Costscope module for AWS: per configured account, a Cost Explorer cost source and an EC2 +
+ * CloudWatch inventory source, configured under `costscope.aws`.
+ * @public
+ */
+export const costscopeModuleAws = createBackendModule({
+  pluginId: 'costscope',
+  moduleId: 'aws',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        costSources: costscopeCostSourcesExtensionPoint,
+        inventorySources: costscopeInventorySourcesExtensionPoint,
+      },
+      async init({ config, logger, costSources, inventorySources }) {
+        const awsConfig = readAwsModuleConfig(config);
+        if (!awsConfig) {
+          logger.warn(
+            'Costscope AWS module is installed but costscope.aws is not configured; it reads nothing',
+          );
+          return;
+        }
+        for (const account of awsConfig.accounts) {
+          const clients = createAccountClients(account, awsConfig);
+          costSources.addCostSource(
+            new CostExplorerCostSource(
+              account,
+              awsConfig,
+              clients.costExplorer,
+            ),
+          );
+          if (awsConfig.inventory.enabled) {
+            inventorySources.addInventorySource(
+              new Ec2InventorySource(account, awsConfig, clients),
+            );
+          }
+        }
+        logger.info(
+          `Costscope AWS module reads ${awsConfig.accounts.length} account(s): ` +
+            awsConfig.accounts.map(a => a.name ?? a.accountId).join(', '),
+        );
+      },
+    });
+  },
+});
