@@ -15,3 +15,19 @@ export async function launchBrowser() {
     ],
   });
 }
+
+/** Opens a page of the portal; signs in as guest when the portal asks (it replaces any route). */
+export async function openPortalPage(page, url) {
+  const { FRONTEND } = await import('./portal.mjs');
+  await page.goto(`${FRONTEND}${url}`);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const signedIn = page.getByRole('link', { name: 'Costscope' }).first();
+  await Promise.race([
+    enter.waitFor({ timeout: 60_000 }),
+    signedIn.waitFor({ timeout: 60_000 }),
+  ]);
+  if (await enter.isVisible()) {
+    await enter.click();
+    await signedIn.waitFor({ timeout: 30_000 });
+  }
+}

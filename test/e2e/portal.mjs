@@ -47,10 +47,16 @@ export async function api(pathAndQuery) {
   return response.json();
 }
 
-/** Starts `npm start` in its own process group, logging to test/artifacts/portal.log. */
-export async function startPortal() {
-  const log = openSync(path.join(ROOT, 'test/artifacts/portal.log'), 'w');
-  const child = spawn('bash', ['scripts/start.sh'], {
+/**
+ * Starts `npm start` (or another start script, such as `scripts/start-fake-aws.sh`) in its
+ * own process group, logging to test/artifacts/<logName>.
+ */
+export async function startPortal({
+  script = 'scripts/start.sh',
+  logName = 'portal.log',
+} = {}) {
+  const log = openSync(path.join(ROOT, 'test/artifacts', logName), 'w');
+  const child = spawn('bash', [script], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', log, log],

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser, openPortalPage } from './browser.mjs';
 import { api, FRONTEND, ROOT, startPortal, waitFor } from './portal.mjs';
 
 const artifacts = path.join(ROOT, 'test/artifacts');
@@ -10,19 +10,8 @@ let portal;
 let browser;
 let page;
 
-/** Opens a page; signs in as guest when the portal asks (the sign-in page replaces any route). */
-async function open(url) {
-  await page.goto(`${FRONTEND}${url}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const signedIn = page.getByRole('link', { name: 'Costscope' }).first();
-  await Promise.race([
-    enter.waitFor({ timeout: 60_000 }),
-    signedIn.waitFor({ timeout: 60_000 }),
-  ]);
-  if (await enter.isVisible()) {
-    await enter.click();
-    await signedIn.waitFor({ timeout: 30_000 });
-  }
+function open(url) {
+  return openPortalPage(page, url);
 }
 
 /** The Cost tab's default range: the last 30 days up to yesterday (UTC). */

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { costscopePlugin as default } from './plugin';
+export { costscopePlugin } from './plugin';

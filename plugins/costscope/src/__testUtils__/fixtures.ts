@@ -327,6 +327,12 @@ export function createFakeApi(
     getOverview: jest.fn(async (range: DateRange) => overviewFor(range)),
     getIngestRuns: jest.fn(async () => ({ items: ingestRuns })),
     triggerIngest: jest.fn(async () => ({ runs: [] })),
+    getEntityBudget: jest.fn(async () => ({ status: null, canEdit: false })),
+    putEntityBudget: jest.fn(),
+    deleteEntityBudget: jest.fn(),
+    getEntityBudgetHistory: jest.fn(async () => ({ items: [] })),
+    listBudgets: jest.fn(async () => ({ items: [] })),
+    getAlerts: jest.fn(async () => ({ items: [] })),
     ...overrides,
   } as jest.Mocked<CostscopeApi>;
 }

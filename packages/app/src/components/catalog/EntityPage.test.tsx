@@ -76,7 +76,13 @@ function fakeCostscopeApi(): jest.Mocked<CostscopeApi> {
     getOverview: jest.fn(),
     getIngestRuns: jest.fn(),
     triggerIngest: jest.fn(),
-  } as jest.Mocked<CostscopeApi>;
+    getEntityBudget: jest.fn(async () => ({ status: null, canEdit: false })),
+    putEntityBudget: jest.fn(),
+    deleteEntityBudget: jest.fn(),
+    getEntityBudgetHistory: jest.fn(async () => ({ items: [] })),
+    listBudgets: jest.fn(async () => ({ items: [] })),
+    getAlerts: jest.fn(async () => ({ items: [] })),
+  } as unknown as jest.Mocked<CostscopeApi>;
 }
 
 /** A catalog that knows the one entity and answers every list query with nothing. */

@@ -104,6 +104,15 @@ function RejectionsDialog(props: { run: IngestRun; onClose: () => void }) {
   );
 }
 
+/** A few periods by name; many as their span, so the column stays narrow. */
+function periodsText(periods: string[]): string {
+  if (periods.length <= 3) return periods.join(', ');
+  const sorted = [...periods].sort();
+  return `${sorted[0]} – ${sorted[sorted.length - 1]} (${
+    periods.length
+  } periods)`;
+}
+
 /** Cloud API fees are in USD whatever the billing currency. */
 function formatApiCost(usd: string): string {
   return new Intl.NumberFormat('en-US', {
@@ -126,7 +135,7 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
         ...run,
         periodsText: run.daysReplaced
           ? `${run.daysReplaced.from} – ${run.daysReplaced.to} (excl.)`
-          : run.billingPeriods.join(', '),
+          : periodsText(run.billingPeriods),
         apiCallCount: Object.values(run.apiCalls ?? {}).reduce(
           (sum, count) => sum + count,
           0,

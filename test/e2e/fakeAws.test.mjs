@@ -1,0 +1,129 @@
+// End to end: `npm run start:fake-aws`, the portal whose AWS cost and inventory come through the
+// real AWS SDK from the local fake AWS, driven in headless Chromium.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPortalPage } from './browser.mjs';
+import { api, ROOT, startPortal, waitFor } from './portal.mjs';
+
+const artifacts = path.join(ROOT, 'test/artifacts');
+const ACCOUNTS = ['111122223333', '222233334444', '444455556666'];
+let portal;
+let browser;
+let page;
+
+/** Exact sum of decimal strings, as nano-units (the API's amounts have 9 decimals). */
+function nanos(amount) {
+  const negative = amount.startsWith('-');
+  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split(
+    '.',
+  );
+  const value =
+    BigInt(whole) * 10n ** 9n + BigInt(fraction.padEnd(9, '0').slice(0, 9));
+  return negative ? -value : value;
+}
+
+async function latestRuns() {
+  const { items } = await api('/v1/ingest-runs?limit=100');
+  const latest = new Map();
+  for (const run of items)
+    if (!latest.has(run.sourceId)) latest.set(run.sourceId, run);
+  return latest;
+}
+
+before(
+  async () => {
+    portal = await startPortal({
+      script: 'scripts/start-fake-aws.sh',
+      logName: 'portal-fake-aws.log',
+    });
+    // Each account's cost and inventory sources run a few seconds after the backend starts.
+    await waitFor(
+      'every AWS account read through the fake AWS',
+      async () => {
+        const runs = await latestRuns();
+        return (
+          ACCOUNTS.every(
+            id =>
+              runs.get(`aws-ce-${id}`)?.status === 'succeeded' &&
+              runs.get(`aws-ec2-${id}`)?.status === 'succeeded',
+          ) && runs.get('demo-gcp')?.status === 'succeeded'
+        );
+      },
+      300_000,
+    );
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  },
+  { timeout: 900_000 },
+);
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+test('Cost Explorer through the fake AWS gives the bill of the FOCUS files', async () => {
+  const manifest = JSON.parse(
+    readFileSync(
+      path.join(ROOT, 'examples/billing/generated/manifest.json'),
+      'utf8',
+    ),
+  );
+  // Allocation runs after each ingest; wait until the overview holds every source's cost.
+  const overview = await waitFor(
+    'the organisation total of AWS (Cost Explorer) and GCP (FOCUS)',
+    async () => {
+      const answer = await api(
+        `/v1/overview?from=${manifest.startDate}&to=${manifest.endDate}`,
+      );
+      const difference =
+        nanos(answer.total) - nanos(manifest.totals.billedCost.slice(0, -3));
+      return (difference < 0n ? -difference : difference) <= 1000n && answer;
+    },
+    120_000,
+  );
+  assert.ok(overview);
+
+  const runs = await latestRuns();
+  for (const id of ACCOUNTS) {
+    const run = runs.get(`aws-ce-${id}`);
+    assert.ok(run.apiCalls['ce:GetCostAndUsage'] >= 3, `requests of ${id}`);
+    assert.equal(
+      run.apiCostUsd,
+      (run.apiCalls['ce:GetCostAndUsage'] / 100).toFixed(9),
+    );
+  }
+});
+
+test(
+  'the Costscope page lists the AWS runs with their API calls',
+  { timeout: 180_000 },
+  async () => {
+    await openPortalPage(page, '/costscope');
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'aws-ce-111122223333' })
+      .first();
+    await row.waitFor({ timeout: 60_000 });
+    const runs = await latestRuns();
+    const calls = runs.get('aws-ce-111122223333').apiCalls[
+      'ce:GetCostAndUsage'
+    ];
+    assert.match(
+      await row.innerText(),
+      new RegExp(`${calls} \\(\\$\\d+\\.\\d\\d\\)`),
+    );
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'aws-ec2-111122223333' })
+      .first()
+      .waitFor();
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'fake-aws-runs.png'),
+      fullPage: true,
+    });
+  },
+);

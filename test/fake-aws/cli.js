@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+'use strict';
+
+// node test/fake-aws/cli.js [--port 4566] [--billing-dir DIR] [--page-size N]
+//   [--estimated-days N] [--ec2-page-size N] [--cloudwatch-max-datapoints N] [--end-date YYYY-MM-DD]
+// Runs the fake AWS until SIGTERM / SIGINT.
+
+const path = require('path');
+const { startFakeAws } = require('./index');
+
+const FLAGS = {
+  '--port': ['port', Number],
+  '--billing-dir': ['billingDir', v => path.resolve(v)],
+  '--page-size': ['pageSize', Number],
+  '--estimated-days': ['estimatedDays', Number],
+  '--ec2-page-size': ['ec2PageSize', Number],
+  '--cloudwatch-max-datapoints': ['cloudWatchMaxDatapoints', Number],
+  '--end-date': ['endDate', String],
+};
+
+function parseArgs(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = FLAGS[argv[i]];
+    if (!flag) throw new Error(`unknown argument '${argv[i]}'`);
+    if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
+    const [name, parse] = flag;
+    const value = parse(argv[++i]);
+    if (typeof value === 'number' && !Number.isInteger(value))
+      throw new Error(`${argv[i - 1]} needs an integer`);
+    options[name] = value;
+  }
+  return options;
+}
+
+async function main() {
+  const fake = await startFakeAws(parseArgs(process.argv.slice(2)));
+  process.stdout.write(`fake AWS listening on ${fake.url}\n`);
+  const stop = () => fake.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch(e => {
+  process.stderr.write(`fake AWS: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/** Which fake service a fault applies to. */
+export type FakeAwsService = 'ce' | 'ec2' | 'cloudwatch' | 'sts';
+
+/**
+ * throttle: the service's throttling error (CE LimitExceededException 400, EC2
+ * RequestLimitExceeded 503, CloudWatch Throttling 400, STS Throttling 400);
+ * server-error: a 500 in the service's format; slow: the normal answer after `delayMs`;
+ * malformed: a 200 with a truncated body; deny: the service's access-denied error (403).
+ */
+export type FakeAwsFaultKind =
+  | 'throttle'
+  | 'server-error'
+  | 'slow'
+  | 'malformed'
+  | 'deny';
+
+export interface FakeAwsFault {
+  service: FakeAwsService;
+  /** e.g. 'GetCostAndUsage', 'DescribeInstances'; every operation when absent. */
+  operation?: string;
+  /** Only requests as this account; every account when absent. */
+  accountId?: string;
+  kind: FakeAwsFaultKind;
+  /** How many requests it hits; default 1, Infinity = until reset(). */
+  times?: number;
+  /** For `slow`; default 3000. */
+  delayMs?: number;
+}
+
+export interface FakeAwsOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Directory of focus-YYYY-MM.csv.gz files; default examples/billing/generated/aws. */
+  billingDir?: string;
+  /** Cost Explorer: max groups per page, counted across ResultsByTime; default 200. */
+  pageSize?: number;
+  /** Cost Explorer: the last N days of the data are Estimated; default 3. */
+  estimatedDays?: number;
+  /** EC2: max items per page (and MaxResults caps it further); default 5. */
+  ec2PageSize?: number;
+  /** CloudWatch: max datapoints per GetMetricData answer; default 100800. */
+  cloudWatchMaxDatapoints?: number;
+  /** The inventory's and metrics' "today" (YYYY-MM-DD); default the last day of the billing data. */
+  endDate?: string;
+}
+
+export interface FakeAwsRequest {
+  service: FakeAwsService;
+  operation: string;
+  accountId: string;
+  region: string;
+  /** The parsed request: JSON body, or the form's fields (CloudWatch query: nested). */
+  body: Record<string, unknown>;
+}
+
+/** One demo AWS resource, shaped like costscope-node's InventoryResource (no utilisation). */
+export interface FakeAwsInventoryResource {
+  provider: string;
+  accountId: string;
+  region: string;
+  resourceId: string;
+  kind: string;
+  name?: string;
+  state?: string;
+  type?: string;
+  sizeGiB?: number;
+  attachedTo?: string;
+  createdAt?: string;
+  tags: Record<string, string>;
+}
+
+export interface FakeAws {
+  /** http://127.0.0.1:PORT: every SDK client's `endpoint`. */
+  readonly url: string;
+  readonly port: number;
+  /** The day the inventory and the metrics end on (YYYY-MM-DD). */
+  readonly endDate: string;
+  readonly billingDir: string;
+  /** What EC2 and CloudWatch serve, across all accounts and regions. */
+  readonly inventory: FakeAwsInventoryResource[];
+  injectFault(fault: FakeAwsFault): void;
+  /** Requests as this account fail with a 500 and AssumeRole into it is denied, until reset(). */
+  markAccountDead(accountId: string): void;
+  /** e.g. { 'ce:GetCostAndUsage': 3, 'sts:AssumeRole': 1 }, faulted requests included. */
+  requestCounts(): Record<string, number>;
+  requestLog(): FakeAwsRequest[];
+  /** Clears faults, dead accounts, counts and the log. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export function startFakeAws(options?: FakeAwsOptions): Promise<FakeAws>;
+
+/** Static credentials the fake reads as `accountId` (the payer's are AKIDEXAMPLE). */
+export function credentialsFor(accountId: string): {
+  accessKeyId: string;
+  secretAccessKey: string;
+};
+
+/** The AccessKeyId that AssumeRole hands out for a role in `accountId`. */
+export function temporaryAccessKeyId(accountId: string): string;
+
+export const DEMO_ACCOUNTS: {
+  readonly prod: '111122223333';
+  readonly staging: '222233334444';
+  readonly ci: '444455556666';
+  readonly payer: '999988887777';
+};
+
+export const PAYER_ACCOUNT_ID: '999988887777';
+
+/** examples/billing/generated/aws, absolute. */
+export const DEFAULT_BILLING_DIR: string;
