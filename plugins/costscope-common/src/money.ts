@@ -19,7 +19,8 @@ export function moneyToNanos(amount: string): bigint {
     throw new TypeError(`Invalid money amount '${amount}'`);
   }
   const [, sign, whole, fraction = ''] = match;
-  const nanos = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(MONEY_SCALE, '0'));
+  const nanos =
+    BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(MONEY_SCALE, '0'));
   return sign ? -nanos : nanos;
 }
 

@@ -83,9 +83,7 @@ export function quantile(values: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);
-  return (
-    sorted[below] + (sorted[above] - sorted[below]) * (position - below)
-  );
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
 /** Rounds a float amount of nano-units to nano BigInt. */

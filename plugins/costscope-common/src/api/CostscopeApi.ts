@@ -1,4 +1,11 @@
 import {
+  BudgetChange,
+  BudgetInput,
+  BudgetListItem,
+  CostAlert,
+  EntityBudgetResponse,
+} from './budgetTypes';
+import {
   CostOverview,
   CostSeries,
   DateRange,
@@ -35,7 +42,10 @@ export interface CostscopeApi {
     range: DateRange & { limit?: number },
     options?: RequestOptions,
   ): Promise<ResourceCostList>;
-  getOverview(range: DateRange, options?: RequestOptions): Promise<CostOverview>;
+  getOverview(
+    range: DateRange,
+    options?: RequestOptions,
+  ): Promise<CostOverview>;
   getIngestRuns(
     query?: { limit?: number },
     options?: RequestOptions,
@@ -44,4 +54,26 @@ export interface CostscopeApi {
     body?: { sourceId?: string },
     options?: RequestOptions,
   ): Promise<{ runs: IngestRun[] }>;
+  getEntityBudget(
+    entityRef: string,
+    options?: RequestOptions,
+  ): Promise<EntityBudgetResponse>;
+  putEntityBudget(
+    entityRef: string,
+    budget: BudgetInput,
+    options?: RequestOptions,
+  ): Promise<EntityBudgetResponse>;
+  deleteEntityBudget(
+    entityRef: string,
+    options?: RequestOptions,
+  ): Promise<void>;
+  getEntityBudgetHistory(
+    entityRef: string,
+    options?: RequestOptions,
+  ): Promise<{ items: BudgetChange[] }>;
+  listBudgets(options?: RequestOptions): Promise<{ items: BudgetListItem[] }>;
+  getAlerts(
+    query?: { entityRef?: string; limit?: number },
+    options?: RequestOptions,
+  ): Promise<{ items: CostAlert[] }>;
 }

@@ -11,7 +11,9 @@ function clientWith(response: Response) {
 
 describe('CostscopeClient', () => {
   it('builds entity URLs and query strings', async () => {
-    const { client, fetch } = clientWith(new Response(JSON.stringify({ total: '1.000000000' })));
+    const { client, fetch } = clientWith(
+      new Response(JSON.stringify({ total: '1.000000000' })),
+    );
     await client.getEntitySeries(
       'Component:default/checkout-api',
       { from: '2026-01-01', to: '2026-01-31', groupBy: 'region' },
@@ -19,13 +21,19 @@ describe('CostscopeClient', () => {
     );
     expect(fetch).toHaveBeenCalledWith(
       'http://backend/api/costscope/v1/entities/component/default/checkout-api/series?from=2026-01-01&to=2026-01-31&groupBy=region',
-      expect.objectContaining({ method: 'GET', headers: { authorization: 'Bearer t0k' } }),
+      expect.objectContaining({
+        method: 'GET',
+        headers: { authorization: 'Bearer t0k' },
+      }),
     );
   });
 
   it('defaults the namespace', async () => {
     const { client, fetch } = clientWith(new Response('{}'));
-    await client.getEntitySummary('group:payments-squad', { from: '2026-01-01', to: '2026-01-02' });
+    await client.getEntitySummary('group:payments-squad', {
+      from: '2026-01-01',
+      to: '2026-01-02',
+    });
     expect(fetch.mock.calls[0][0]).toBe(
       'http://backend/api/costscope/v1/entities/group/default/payments-squad/summary?from=2026-01-01&to=2026-01-02',
     );
@@ -33,17 +41,25 @@ describe('CostscopeClient', () => {
 
   it('rejects invalid refs', async () => {
     const { client } = clientWith(new Response('{}'));
-    await expect(client.getEntitySummary('nope', { from: 'a', to: 'b' })).rejects.toThrow(
-      "Invalid entity ref 'nope'",
-    );
+    await expect(
+      client.getEntitySummary('nope', { from: 'a', to: 'b' }),
+    ).rejects.toThrow("Invalid entity ref 'nope'");
   });
 
   it('throws ResponseError with the backend message', async () => {
-    const body = { error: { name: 'InputError', message: 'from is after to' }, response: { statusCode: 400 } };
+    const body = {
+      error: { name: 'InputError', message: 'from is after to' },
+      response: { statusCode: 400 },
+    };
     const { client } = clientWith(
-      new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } }),
+      new Response(JSON.stringify(body), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      }),
     );
-    await expect(client.getOverview({ from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({
+    await expect(
+      client.getOverview({ from: '2026-02-01', to: '2026-01-01' }),
+    ).rejects.toMatchObject({
       name: 'ResponseError',
       statusCode: 400,
       body,

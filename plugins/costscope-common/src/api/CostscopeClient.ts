@@ -1,4 +1,11 @@
 import { ResponseError } from '@backstage/errors';
+import {
+  BudgetChange,
+  BudgetInput,
+  BudgetListItem,
+  CostAlert,
+  EntityBudgetResponse,
+} from './budgetTypes';
 import { CostscopeApi, RequestOptions } from './CostscopeApi';
 import {
   CostOverview,
@@ -28,7 +35,9 @@ function entityPath(entityRef: string): string {
  * @public
  */
 export class CostscopeClient implements CostscopeApi {
-  private readonly discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  private readonly discoveryApi: {
+    getBaseUrl(pluginId: string): Promise<string>;
+  };
   private readonly fetchApi: { fetch: typeof fetch };
 
   constructor(options: {
@@ -39,7 +48,11 @@ export class CostscopeClient implements CostscopeApi {
     this.fetchApi = options.fetchApi ?? { fetch: (...args) => fetch(...args) };
   }
 
-  async getEntitySummary(entityRef: string, range: DateRange, options?: RequestOptions) {
+  async getEntitySummary(
+    entityRef: string,
+    range: DateRange,
+    options?: RequestOptions,
+  ) {
     return this.get<EntityCostSummary>(
       `/v1/entities/${entityPath(entityRef)}/summary`,
       { from: range.from, to: range.to },
@@ -88,7 +101,67 @@ export class CostscopeClient implements CostscopeApi {
   }
 
   async triggerIngest(body?: { sourceId?: string }, options?: RequestOptions) {
-    return this.request<{ runs: IngestRun[] }>('POST', '/v1/ingest', {}, options, body ?? {});
+    return this.request<{ runs: IngestRun[] }>(
+      'POST',
+      '/v1/ingest',
+      {},
+      options,
+      body ?? {},
+    );
+  }
+
+  getEntityBudget(entityRef: string, options?: RequestOptions) {
+    return this.get<EntityBudgetResponse>(
+      `/v1/entities/${entityPath(entityRef)}/budget`,
+      {},
+      options,
+    );
+  }
+
+  putEntityBudget(
+    entityRef: string,
+    budget: BudgetInput,
+    options?: RequestOptions,
+  ) {
+    return this.request<EntityBudgetResponse>(
+      'PUT',
+      `/v1/entities/${entityPath(entityRef)}/budget`,
+      {},
+      options,
+      budget,
+    );
+  }
+
+  async deleteEntityBudget(entityRef: string, options?: RequestOptions) {
+    await this.request<unknown>(
+      'DELETE',
+      `/v1/entities/${entityPath(entityRef)}/budget`,
+      {},
+      options,
+    );
+  }
+
+  getEntityBudgetHistory(entityRef: string, options?: RequestOptions) {
+    return this.get<{ items: BudgetChange[] }>(
+      `/v1/entities/${entityPath(entityRef)}/budget/history`,
+      {},
+      options,
+    );
+  }
+
+  listBudgets(options?: RequestOptions) {
+    return this.get<{ items: BudgetListItem[] }>('/v1/budgets', {}, options);
+  }
+
+  getAlerts(
+    query?: { entityRef?: string; limit?: number },
+    options?: RequestOptions,
+  ) {
+    return this.get<{ items: CostAlert[] }>(
+      '/v1/alerts',
+      { entityRef: query?.entityRef, limit: query?.limit },
+      options,
+    );
   }
 
   private get<T>(
@@ -126,6 +199,7 @@ export class CostscopeClient implements CostscopeApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }
