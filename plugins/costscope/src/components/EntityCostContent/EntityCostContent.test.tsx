@@ -17,9 +17,6 @@ import { formatMoney } from '../../utils/format';
 const ref = 'component:default/checkout-api';
 const last30 = { from: '2024-04-15', to: '2024-05-14' };
 
-// Full renders of the tab with charts take seconds on a loaded 2-core machine.
-jest.setTimeout(30_000);
-
 describe('EntityCostContent', () => {
   beforeEach(() => freezeDate());
   afterEach(() => jest.useRealTimers());
