@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { countApiCall, newRunRecord } from './runRecord';
 import { SerialQueue } from '../lib/SerialQueue';
 import {
   IngestRejection,
@@ -44,22 +44,7 @@ export class IngestEngine {
   ): Promise<IngestRun> {
     const { store, logger, maxRejectedShare } = this.options;
     const started = Date.now();
-    const run: IngestRun = {
-      id: randomUUID(),
-      sourceId: source.id,
-      kind: 'cost',
-      trigger,
-      status: 'running',
-      startedAt: new Date(started).toISOString(),
-      filesRead: 0,
-      rowsRead: 0,
-      rowsRejected: 0,
-      factsWritten: 0,
-      billingPeriods: [],
-      apiCalls: {},
-      apiCostUsd: '0',
-      rejections: [],
-    };
+    const run = newRunRecord(source.id, 'cost', trigger, started);
     await store.startRun(run);
 
     const aggregator = new DailyAggregator();
@@ -80,7 +65,7 @@ export class IngestEngine {
           run.filesRead += 1;
         },
         apiCall: (operation, costUsd) => {
-          run.apiCalls[operation] = (run.apiCalls[operation] ?? 0) + 1;
+          countApiCall(run, operation);
           if (costUsd) {
             apiCostNanos += moneyToNanos(costUsd);
             run.apiCostUsd = nanosToMoney(apiCostNanos);

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { countApiCall, newRunRecord } from '../ingest/runRecord';
 import { IngestRun } from '@costscope/backstage-plugin-common';
 import {
   InventoryResource,
@@ -41,22 +41,7 @@ export class InventoryEngine {
   ): Promise<IngestRun> {
     const { inventory, runs, logger } = this.options;
     const started = Date.now();
-    const run: IngestRun = {
-      id: randomUUID(),
-      sourceId: source.id,
-      kind: 'inventory',
-      trigger,
-      status: 'running',
-      startedAt: new Date(started).toISOString(),
-      filesRead: 0,
-      rowsRead: 0,
-      rowsRejected: 0,
-      factsWritten: 0,
-      billingPeriods: [],
-      apiCalls: {},
-      apiCostUsd: '0',
-      rejections: [],
-    };
+    const run = newRunRecord(source.id, 'inventory', trigger, started);
     await runs.startRun(run);
     try {
       const resources: InventoryResource[] = [];
@@ -64,7 +49,7 @@ export class InventoryEngine {
       for await (const resource of source.read({
         logger,
         apiCall: operation => {
-          run.apiCalls[operation] = (run.apiCalls[operation] ?? 0) + 1;
+          countApiCall(run, operation);
         },
       })) {
         run.rowsRead += 1;

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { IngestRun } from '@costscope/backstage-plugin-common';
+
+/** A fresh record of a source run, as cost and inventory engines start one. */
+export function newRunRecord(
+  sourceId: string,
+  kind: IngestRun['kind'],
+  trigger: IngestRun['trigger'],
+  startedAt: number,
+): IngestRun {
+  return {
+    id: randomUUID(),
+    sourceId,
+    kind,
+    trigger,
+    status: 'running',
+    startedAt: new Date(startedAt).toISOString(),
+    filesRead: 0,
+    rowsRead: 0,
+    rowsRejected: 0,
+    factsWritten: 0,
+    billingPeriods: [],
+    apiCalls: {},
+    apiCostUsd: '0',
+    rejections: [],
+  };
+}
+
+/** Counts one cloud API call of a run. */
+export function countApiCall(run: IngestRun, operation: string): void {
+  run.apiCalls[operation] = (run.apiCalls[operation] ?? 0) + 1;
+}
