@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   mockServices,
@@ -17,10 +19,10 @@ import { focusBilledNanosByAccount } from './__testUtils__/focusTotals';
 
 jest.setTimeout(120_000);
 
-const BILLING_DIR = path.resolve(
-  __dirname,
-  '../../../examples/billing/generated/aws',
-);
+const {
+  generateDemoBilling,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../examples/billing/generate.js');
 const ACCOUNTS = ['111122223333', '222233334444', '444455556666'];
 const TAG_KEYS = ['service', 'app', 'team'];
 const LATER = {
@@ -95,7 +97,11 @@ describe('AWS module against the fake AWS', () => {
     ids: ['SQLITE_3', 'POSTGRES_15'],
     disableDocker: true,
   });
-  const focusTotals = focusBilledNanosByAccount(BILLING_DIR);
+  // Demo data ending yesterday, so that the backfill window always covers all of it.
+  const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'costscope-aws-'));
+  generateDemoBilling({ outDir: demoDir });
+  const billingDir = path.join(demoDir, 'aws');
+  const focusTotals = focusBilledNanosByAccount(billingDir);
   let fake: FakeAws;
   const envBefore = { ...process.env };
 
@@ -103,11 +109,12 @@ describe('AWS module against the fake AWS', () => {
     // The default credential chain reads these; the fake does not check signatures.
     process.env.AWS_ACCESS_KEY_ID = 'AKIAFAKECOSTSCOPE';
     process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
-    fake = await startFakeAws({ billingDir: BILLING_DIR, pageSize: 500 });
+    fake = await startFakeAws({ billingDir, pageSize: 500 });
   });
   afterAll(async () => {
     process.env = envBefore;
     await fake.close();
+    fs.rmSync(demoDir, { recursive: true, force: true });
   });
   beforeEach(() => fake.reset());
 

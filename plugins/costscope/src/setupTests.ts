@@ -11,3 +11,6 @@ jest.mock('recharts', () => {
       cloneElement(children, { width: 800, height: 320 }),
   };
 });
+
+// Full renders with charts take seconds on a loaded 2-core machine.
+jest.setTimeout(30_000);
