@@ -1,3 +1,5 @@
+import type { InventoryResource } from '../../plugins/costscope-node/src/inventory';
+
 /** Which fake service a fault applies to. */
 export type FakeAwsService = 'ce' | 'ec2' | 'cloudwatch' | 'sts';
 
@@ -55,21 +57,8 @@ export interface FakeAwsRequest {
   body: Record<string, unknown>;
 }
 
-/** One demo AWS resource, shaped like costscope-node's InventoryResource (no utilisation). */
-export interface FakeAwsInventoryResource {
-  provider: string;
-  accountId: string;
-  region: string;
-  resourceId: string;
-  kind: string;
-  name?: string;
-  state?: string;
-  type?: string;
-  sizeGiB?: number;
-  attachedTo?: string;
-  createdAt?: string;
-  tags: Record<string, string>;
-}
+/** One demo AWS resource: costscope-node's InventoryResource without utilisation. */
+export type FakeAwsInventoryResource = Omit<InventoryResource, 'utilisation'>;
 
 export interface FakeAws {
   /** http://127.0.0.1:PORT: every SDK client's `endpoint`. */

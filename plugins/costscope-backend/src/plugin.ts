@@ -110,13 +110,13 @@ export const costscopePlugin = createBackendPlugin({
           string,
           {
             schedule: SchedulerServiceTaskScheduleDefinition;
-            run: (trigger: 'schedule' | 'manual') => Promise<unknown>;
+            run: (trigger: 'schedule' | 'manual') => Promise<IngestRun>;
           }
         >();
         const addRunnable = (
           id: string,
           schedule: SchedulerServiceTaskScheduleDefinition,
-          run: (trigger: 'schedule' | 'manual') => Promise<unknown>,
+          run: (trigger: 'schedule' | 'manual') => Promise<IngestRun>,
         ) => {
           if (runnables.has(id)) {
             throw new Error(`Costscope source id '${id}' is used twice`);
@@ -172,8 +172,7 @@ export const costscopePlugin = createBackendPlugin({
             factStore,
             currency: config.currency,
             sourceIds: [...runnables.keys()],
-            ingest: sourceId =>
-              runnables.get(sourceId)!.run('manual') as Promise<IngestRun>,
+            ingest: sourceId => runnables.get(sourceId)!.run('manual'),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

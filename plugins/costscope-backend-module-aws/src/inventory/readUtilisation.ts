@@ -92,11 +92,12 @@ export async function readUtilisation(options: {
     1,
     Math.round((end.getTime() - start.getTime()) / (HOUR_SECONDS * 1000)),
   );
-  // instance -> metric -> hour -> { average, maximum }
-  const values = new Map<
-    string,
-    Map<string, Map<number, { average?: number; maximum?: number }>>
+  // One map of hourly points per (instance, metric) query pair.
+  const hoursOf = new Map<
+    PlannedQuery,
+    Map<number, { average?: number; maximum?: number }>
   >();
+  const pairOf = new Map<string, PlannedQuery>();
 
   for (const call of planUtilisationCalls(instanceIds, hours)) {
     const byId = new Map(call.map(q => [q.query.Id!, q]));
@@ -116,18 +117,18 @@ export async function readUtilisation(options: {
       for (const result of page.MetricDataResults ?? []) {
         const planned = byId.get(result.Id ?? '');
         if (!planned) continue;
+        // Average and Maximum of one metric share one map of hours.
+        const pairKey = `${planned.instanceId}\n${planned.metric}`;
+        const pair = pairOf.get(pairKey) ?? planned;
+        pairOf.set(pairKey, pair);
+        const byHour = hoursOf.get(pair) ?? new Map();
+        hoursOf.set(pair, byHour);
         const timestamps = result.Timestamps ?? [];
-        const points = result.Values ?? [];
-        for (let i = 0; i < timestamps.length && i < points.length; i++) {
-          const byMetric =
-            values.get(planned.instanceId) ??
-            new Map<string, Map<number, any>>();
-          values.set(planned.instanceId, byMetric);
-          const byHour = byMetric.get(planned.metric) ?? new Map();
-          byMetric.set(planned.metric, byHour);
+        const values = result.Values ?? [];
+        for (let i = 0; i < timestamps.length && i < values.length; i++) {
           const hour = new Date(timestamps[i]).getTime();
           const point = byHour.get(hour) ?? {};
-          point[planned.stat === 'Average' ? 'average' : 'maximum'] = points[i];
+          point[planned.stat === 'Average' ? 'average' : 'maximum'] = values[i];
           byHour.set(hour, point);
         }
       }
@@ -136,26 +137,20 @@ export async function readUtilisation(options: {
   }
 
   const series = new Map<string, UtilisationSeries[]>();
-  for (const [instanceId, byMetric] of values) {
-    const list: UtilisationSeries[] = [];
-    for (const [metric, byHour] of byMetric) {
-      const points = [...byHour.entries()]
-        .filter(([, p]) => p.average !== undefined && p.maximum !== undefined)
-        .sort(([a], [b]) => a - b)
-        .map(([hour, p]) => ({
-          timestamp: new Date(hour).toISOString(),
-          average: p.average!,
-          maximum: p.maximum!,
-        }));
-      if (points.length > 0) {
-        list.push({
-          metric: metric as UtilisationSeries['metric'],
-          periodSeconds: HOUR_SECONDS,
-          points,
-        });
-      }
+  for (const [pair, byHour] of hoursOf) {
+    const points = [...byHour.entries()]
+      .filter(([, p]) => p.average !== undefined && p.maximum !== undefined)
+      .sort(([a], [b]) => a - b)
+      .map(([hour, p]) => ({
+        timestamp: new Date(hour).toISOString(),
+        average: p.average!,
+        maximum: p.maximum!,
+      }));
+    const list = series.get(pair.instanceId) ?? [];
+    series.set(pair.instanceId, list);
+    if (points.length > 0) {
+      list.push({ metric: pair.metric, periodSeconds: HOUR_SECONDS, points });
     }
-    series.set(instanceId, list);
   }
   return series;
 }

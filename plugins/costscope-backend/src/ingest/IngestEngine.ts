@@ -68,7 +68,6 @@ export class IngestEngine {
           countApiCall(run, operation);
           if (costUsd) {
             apiCostNanos += moneyToNanos(costUsd);
-            run.apiCostUsd = nanosToMoney(apiCostNanos);
           }
         },
         replaceDays: range => {
@@ -132,6 +131,7 @@ export class IngestEngine {
         `Costscope ingest of source '${source.id}' failed: ${run.error}`,
       );
     }
+    run.apiCostUsd = nanosToMoney(apiCostNanos);
     run.finishedAt = new Date().toISOString();
     run.durationMs = Date.now() - started;
     await store.finishRun(run);

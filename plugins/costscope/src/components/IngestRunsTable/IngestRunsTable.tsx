@@ -17,7 +17,12 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import { Table, TableColumn } from '@backstage/core-components';
 import type { IngestRun } from '@costscope/backstage-plugin-common';
-import { formatDateTime, formatDuration } from '../../utils/format';
+import {
+  formatDateTime,
+  formatDuration,
+  formatMoney,
+  moneySign,
+} from '../../utils/format';
 import { denseTableOptions } from '../../utils/tableOptions';
 
 /** A coloured chip for a run's status. */
@@ -113,14 +118,6 @@ function periodsText(periods: string[]): string {
   } periods)`;
 }
 
-/** Cloud API fees are in USD whatever the billing currency. */
-function formatApiCost(usd: string): string {
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: 'USD',
-  }).format(Number(usd));
-}
-
 /** Props of {@link IngestRunsTable}. */
 export interface IngestRunsTableProps {
   runs: IngestRun[];
@@ -205,8 +202,9 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
               .join('\n')}
           >
             {row.apiCallCount.toLocaleString()}
-            {Number(row.apiCostUsd) > 0
-              ? ` (${formatApiCost(row.apiCostUsd)})`
+            {/* Cloud API fees are in USD whatever the billing currency. */}
+            {moneySign(row.apiCostUsd) > 0
+              ? ` (${formatMoney(row.apiCostUsd, 'USD')})`
               : ''}
           </span>
         ),
