@@ -4,6 +4,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   costscopePermissions,
   IngestRun,
@@ -14,18 +15,28 @@ import {
   costscopeInventorySourcesExtensionPoint,
   InventorySource,
 } from '@costscope/backstage-plugin-node';
+import { AlertDelivery } from './alerts/AlertDelivery';
+import { AlertEvaluator } from './alerts/AlertEvaluator';
+import { NotificationsDelivery } from './alerts/NotificationsDelivery';
+import { readAlertsConfig } from './alerts/readAlertsConfig';
+import { WebhookDelivery } from './alerts/WebhookDelivery';
 import { AllocationEngine } from './allocation/AllocationEngine';
 import { ALLOCATABLE_KINDS } from './allocation/catalogSnapshot';
+import { BudgetService } from './budgets/BudgetService';
+import { catalogDirectory } from './budgets/catalogDirectory';
+import { readConfiguredBudgets } from './budgets/declaredBudgets';
 import { readCostscopeConfig } from './config';
 import { IngestEngine } from './ingest/IngestEngine';
 import { InventoryEngine } from './inventory/InventoryEngine';
 import { createRouter } from './service/router';
 import { FocusFileSource } from './sources/focus/FocusFileSource';
 import { AllocationStore } from './store/AllocationStore';
+import { BudgetStore } from './store/BudgetStore';
 import { CostQueries } from './store/CostQueries';
 import { FactStore } from './store/FactStore';
 import { InventoryStore } from './store/InventoryStore';
 import { applyMigrations } from './store/migrations';
+import { SpendQueries } from './store/SpendQueries';
 
 /** Schedule of sources added by modules that bring no schedule of their own. */
 const MODULE_SOURCE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -63,13 +74,20 @@ export const costscopePlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
       },
       async init(deps) {
         const { auth, catalog, database, httpRouter, logger, scheduler } = deps;
         const config = readCostscopeConfig(deps.config);
+        const configuredBudgets = readConfiguredBudgets(
+          deps.config,
+          config.currency,
+        );
+        const alertsConfig = readAlertsConfig(deps.config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
@@ -89,6 +107,51 @@ export const costscopePlugin = createBackendPlugin({
             return items;
           },
         });
+        const queries = new CostQueries(knex);
+        const currency = () => queries.currency(config.currency);
+        const spend = new SpendQueries(knex);
+        const budgetStore = new BudgetStore(knex);
+        const directory = catalogDirectory(catalog, auth);
+        const budgets = new BudgetService({
+          store: budgetStore,
+          spend,
+          directory,
+          configured: configuredBudgets,
+          currency,
+        });
+        const deliveries: AlertDelivery[] = [
+          new NotificationsDelivery(deps.notifications),
+        ];
+        if (alertsConfig.webhook) {
+          deliveries.push(
+            new WebhookDelivery(
+              alertsConfig.webhook,
+              deps.config.getString('app.baseUrl'),
+            ),
+          );
+        }
+        const alerts = new AlertEvaluator({
+          budgets,
+          spend,
+          store: budgetStore,
+          deliveries,
+          logger,
+          anomalies: alertsConfig.anomalies,
+          currency,
+          getEntity: ref => directory.getEntity(ref),
+        });
+        /** Alerts follow every recomputation; a failure is logged, never fails the run. */
+        const evaluateAlerts = async () => {
+          try {
+            const fired = await alerts.evaluate();
+            if (fired.length) {
+              logger.info(`Costscope fired ${fired.length} alert(s)`);
+            }
+          } catch (error) {
+            logger.error(`Costscope alert evaluation failed: ${error}`);
+          }
+        };
+
         const factStore = new FactStore(knex);
         const ingest = new IngestEngine({
           store: factStore,
@@ -96,6 +159,7 @@ export const costscopePlugin = createBackendPlugin({
           maxRejectedShare: config.maxRejectedShare,
           onFactsChanged: async () => {
             await allocation.run({ force: true });
+            await evaluateAlerts();
           },
         });
 
@@ -159,16 +223,23 @@ export const costscopePlugin = createBackendPlugin({
           id: 'costscope-allocation',
           ...config.allocation.schedule,
           fn: async () => {
-            await allocation.run();
+            const outcome = await allocation.run();
+            if (outcome.recomputed) await evaluateAlerts();
           },
         });
 
         httpRouter.use(
           await createRouter({
             logger,
+            auth,
             httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
             permissions: deps.permissions,
-            queries: new CostQueries(knex),
+            queries,
+            budgets,
+            budgetStore,
+            directory,
+            alerts,
             factStore,
             currency: config.currency,
             sourceIds: [...runnables.keys()],

@@ -19,3 +19,22 @@ export const COST_MAPPING_ANNOTATIONS = [
   AZURE_SUBSCRIPTION_IDS_ANNOTATION,
   GCP_PROJECT_IDS_ANNOTATION,
 ] as const;
+
+/**
+ * A budget declared as code: the amount per calendar month (UTC) in the billing currency,
+ * e.g. `"1200"`. Declared budgets win over budgets set in the UI.
+ * @public
+ */
+export const BUDGET_MONTHLY_ANNOTATION = 'costscope.io/budget-monthly';
+/** Like {@link BUDGET_MONTHLY_ANNOTATION}, per calendar quarter. @public */
+export const BUDGET_QUARTERLY_ANNOTATION = 'costscope.io/budget-quarterly';
+/** Like {@link BUDGET_MONTHLY_ANNOTATION}, per calendar year. @public */
+export const BUDGET_ANNUAL_ANNOTATION = 'costscope.io/budget-annual';
+/**
+ * Thresholds of a declared budget, e.g. `"actual:50, actual:80, actual:100, forecast:100"`;
+ * default: those four.
+ * @public
+ */
+export const BUDGET_THRESHOLDS_ANNOTATION = 'costscope.io/budget-thresholds';
+/** Comma-separated entity refs told of a declared budget's alerts; default: the owner. @public */
+export const BUDGET_RECIPIENTS_ANNOTATION = 'costscope.io/budget-recipients';

@@ -1,9 +1,12 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuthService,
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
@@ -15,8 +18,12 @@ import {
   costscopeAdminPermission,
   IngestRun,
 } from '@costscope/backstage-plugin-common';
+import { AlertEvaluator } from '../alerts/AlertEvaluator';
+import { BudgetService, EntityDirectory } from '../budgets/BudgetService';
+import { BudgetStore } from '../store/BudgetStore';
 import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
+import { budgetRoutes } from './budgetRoutes';
 import {
   parseEntityRefParams,
   parseGroupBy,
@@ -27,9 +34,15 @@ import {
 
 export interface RouterOptions {
   logger: LoggerService;
+  auth: AuthService;
   httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
   permissions: PermissionsService;
   queries: CostQueries;
+  budgets: BudgetService;
+  budgetStore: BudgetStore;
+  directory: EntityDirectory;
+  alerts: AlertEvaluator;
   factStore: FactStore;
   /** Billing currency from config, used before any data exists. */
   currency: string;
@@ -47,18 +60,27 @@ export async function createRouter(
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
-  const authorize = async (
-    req: express.Request,
+  const isAllowed = async (
+    credentials: BackstageCredentials,
     permission: BasicPermission,
   ) => {
-    const credentials = await httpAuth.credentials(req);
     const [decision] = await permissions.authorize([{ permission }], {
       credentials,
     });
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    return decision.result === AuthorizeResult.ALLOW;
+  };
+  const authorizeCredentials = async (
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) => {
+    if (!(await isAllowed(credentials, permission))) {
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     }
   };
+  const authorize = async (
+    req: express.Request,
+    permission: BasicPermission,
+  ) => authorizeCredentials(await httpAuth.credentials(req), permission);
 
   const entityRef = async (req: express.Request) => {
     const ref = parseEntityRefParams(req.params);
@@ -72,6 +94,22 @@ export async function createRouter(
 
   /** The stored billing currency, or the configured one before any data exists. */
   const currency = () => queries.currency(options.currency);
+
+  router.use(
+    budgetRoutes({
+      logger: options.logger,
+      auth: options.auth,
+      httpAuth,
+      userInfo: options.userInfo,
+      authorize: authorizeCredentials,
+      isAllowed,
+      budgets: options.budgets,
+      store: options.budgetStore,
+      directory: options.directory,
+      alerts: options.alerts,
+      currency,
+    }),
+  );
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -75,6 +75,8 @@ export interface EntityBudgetResponse {
   canEdit: boolean;
   /** Why editing is not possible (not a member of the owning group, declared as code). */
   readOnlyReason?: string;
+  /** Declared budgets that could not be read (a bad annotation), one message each. */
+  problems?: string[];
 }
 
 /** One change of a UI budget. @public */

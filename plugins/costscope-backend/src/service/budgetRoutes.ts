@@ -1,0 +1,222 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import {
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  budgetUpdatePermission,
+  costReadPermission,
+  costscopeAdminPermission,
+  EntityBudgetResponse,
+} from '@costscope/backstage-plugin-common';
+import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import { AlertEvaluator } from '../alerts/AlertEvaluator';
+import { BudgetEditor, budgetEditAccess } from '../budgets/budgetAccess';
+import { BudgetService, EntityDirectory } from '../budgets/BudgetService';
+import { parseBudgetInput } from '../budgets/parseBudgetInput';
+import { BudgetStore } from '../store/BudgetStore';
+import { parseEntityRefParams, parseLimit } from './parseRequest';
+
+export interface BudgetRoutesOptions {
+  logger: LoggerService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  /** Throws NotAllowedError unless the permission is granted. */
+  authorize: (
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) => Promise<void>;
+  /** Whether the permission is granted. */
+  isAllowed: (
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) => Promise<boolean>;
+  budgets: BudgetService;
+  store: BudgetStore;
+  directory: EntityDirectory;
+  alerts: AlertEvaluator;
+  currency: () => Promise<string>;
+}
+
+/** Budgets per entity, the organisation's budget list and the alert history. */
+export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
+  const { httpAuth, userInfo, authorize, isAllowed, budgets, store } = options;
+  const router = Router();
+
+  const editorOf = async (
+    credentials: BackstageCredentials,
+  ): Promise<BudgetEditor & { by: string }> => {
+    const isAdmin = await isAllowed(credentials, costscopeAdminPermission);
+    if (options.auth.isPrincipal(credentials, 'user')) {
+      const info = await userInfo.getUserInfo(credentials);
+      return {
+        isAdmin,
+        ownershipRefs: info.ownershipEntityRefs,
+        by: info.userEntityRef,
+      };
+    }
+    const subject = options.auth.isPrincipal(credentials, 'service')
+      ? credentials.principal.subject
+      : 'unknown';
+    return { isAdmin, ownershipRefs: [], by: subject };
+  };
+
+  /** The entity of the route, or a 404 (a 400 for writes: the ref is the bad input). */
+  const entityOf = async (
+    req: express.Request,
+    forWrite = false,
+  ): Promise<SnapshotEntity> => {
+    const ref = parseEntityRefParams(req.params);
+    const entity = await options.directory.getEntity(ref);
+    if (!entity) {
+      const message = `entity ${ref} is not in the catalog`;
+      throw forWrite ? new InputError(message) : new NotFoundError(message);
+    }
+    return entity;
+  };
+
+  const answer = async (
+    entity: SnapshotEntity,
+    editor: BudgetEditor,
+  ): Promise<EntityBudgetResponse> => {
+    const resolved = await budgets.resolve(entity);
+    const declared =
+      resolved.budget && resolved.budget.source !== 'ui'
+        ? resolved.budget
+        : undefined;
+    const access = budgetEditAccess(entity, editor, declared);
+    return {
+      status: resolved.budget
+        ? await budgets.status({ ...resolved, budget: resolved.budget })
+        : null,
+      ...access,
+      ...(resolved.problems.length ? { problems: resolved.problems } : {}),
+    };
+  };
+
+  /** Checks that the caller may change the entity's UI budget; the reason when not. */
+  const checkEditable = async (
+    entity: SnapshotEntity,
+    credentials: BackstageCredentials,
+  ) => {
+    await authorize(credentials, budgetUpdatePermission);
+    const editor = await editorOf(credentials);
+    const resolved = await budgets.resolve(entity);
+    const declared =
+      resolved.budget && resolved.budget.source !== 'ui'
+        ? resolved.budget
+        : undefined;
+    const access = budgetEditAccess(entity, editor, declared);
+    if (declared) throw new ConflictError(access.readOnlyReason);
+    if (!access.canEdit) throw new NotAllowedError(access.readOnlyReason);
+    return editor;
+  };
+
+  router.get('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, costReadPermission);
+    const entity = await entityOf(req);
+    res.json(await answer(entity, await editorOf(credentials)));
+  });
+
+  router.put('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entity = await entityOf(req, true);
+    const editor = await checkEditable(entity, credentials);
+    const input = parseBudgetInput(req.body, await options.currency());
+    await store.putBudget(entity.ref, input, editor.by, new Date().toISOString());
+    options.logger.info(
+      `Costscope budget of ${entity.ref} set to ${input.amount} ${input.currency} ${input.period} by ${editor.by}`,
+    );
+    // A new budget may already be crossed: tell its owners now, not at the next ingest.
+    await options.alerts
+      .evaluate({ entityRefs: [entity.ref] })
+      .catch(error =>
+        options.logger.warn(
+          `Costscope could not evaluate alerts of ${entity.ref}: ${error}`,
+        ),
+      );
+    res.json(await answer(entity, editor));
+  });
+
+  router.delete(
+    '/v1/entities/:kind/:namespace/:name/budget',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const entity = await entityOf(req, true);
+      const editor = await checkEditable(entity, credentials);
+      if (!(await store.deleteBudget(entity.ref, editor.by, new Date().toISOString()))) {
+        throw new NotFoundError(`${entity.ref} has no budget set in Costscope`);
+      }
+      options.logger.info(
+        `Costscope budget of ${entity.ref} deleted by ${editor.by}`,
+      );
+      res.status(204).end();
+    },
+  );
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/budget/history',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      await authorize(credentials, costReadPermission);
+      const limit = parseLimit(req.query.limit, 50, 500);
+      const entity = await entityOf(req);
+      res.json({ items: await store.listChanges(entity.ref, limit) });
+    },
+  );
+
+  router.get('/v1/budgets', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, costReadPermission);
+    const today = await budgets.today();
+    const items = [];
+    for (const inForce of await budgets.listInForce()) {
+      items.push({
+        entityRef: inForce.entity.ref,
+        ...(inForce.entity.title ? { title: inForce.entity.title } : {}),
+        status: await budgets.status(inForce, today),
+      });
+    }
+    res.json({ items });
+  });
+
+  router.get('/v1/alerts', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, costReadPermission);
+    const limit = parseLimit(req.query.limit, 100, 1000);
+    const rawRef = req.query.entityRef;
+    let entityRef: string | undefined;
+    if (rawRef !== undefined) {
+      try {
+        if (typeof rawRef !== 'string') throw new Error('must be one value');
+        entityRef = stringifyEntityRef(parseEntityRef(rawRef));
+      } catch (error) {
+        throw new InputError(
+          `entityRef is not an entity ref: ${(error as Error).message}`,
+        );
+      }
+    }
+    res.json({
+      items: await store.listAlerts({
+        ...(entityRef ? { entityRef } : {}),
+        limit,
+      }),
+    });
+  });
+
+  return router;
+}

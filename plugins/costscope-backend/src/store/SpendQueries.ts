@@ -1,0 +1,93 @@
+import { Knex } from 'knex';
+import { DateRange } from '@costscope/backstage-plugin-common';
+import { ORG_REF } from './AllocationStore';
+
+const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
+
+/** Daily amounts in nano-units keyed by UTC day. */
+export type DailyTotals = Map<string, bigint>;
+
+/**
+ * Reads for budgets and alerts: daily totals for forecasts and anomaly baselines, and
+ * breakdowns for cost drivers. All from the rolled-up table except per-resource amounts.
+ */
+export class SpendQueries {
+  constructor(private readonly knex: Knex) {}
+
+  /** The last day with any cost data, or undefined before the first ingest. */
+  async lastCostDay(): Promise<string | undefined> {
+    const row = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: ORG_REF })
+      .max({ day: 'usage_date' })
+      .first();
+    return row?.day ?? undefined;
+  }
+
+  /** An entity's daily totals (rolled up) in the range. */
+  async dailyTotals(entityRef: string, range: DateRange): Promise<DailyTotals> {
+    const rows = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: entityRef })
+      .whereBetween('usage_date', [range.from, range.to])
+      .select({ day: 'usage_date' })
+      .select(this.knex.raw(`${sumOf('billed_nanos')} as cost`))
+      .groupBy('usage_date');
+    return new Map(rows.map(row => [row.day, BigInt(row.cost)]));
+  }
+
+  /** Daily totals of every entity of a kind, in one read. */
+  async dailyTotalsOfKind(
+    kind: string,
+    range: DateRange,
+  ): Promise<Map<string, DailyTotals>> {
+    const rows = await this.knex('costscope_rollup_daily as r')
+      .join('costscope_entities as e', 'e.entity_ref', 'r.entity_ref')
+      .where('e.kind', kind)
+      .whereBetween('r.usage_date', [range.from, range.to])
+      .select({ ref: 'r.entity_ref', day: 'r.usage_date' })
+      .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+      .groupBy('r.entity_ref', 'r.usage_date');
+    const byEntity = new Map<string, DailyTotals>();
+    for (const row of rows) {
+      if (!byEntity.has(row.ref)) byEntity.set(row.ref, new Map());
+      byEntity.get(row.ref)!.set(row.day, BigInt(row.cost));
+    }
+    return byEntity;
+  }
+
+  /** An entity's cost per service in the range. */
+  async serviceTotals(
+    entityRef: string,
+    range: DateRange,
+  ): Promise<Map<string, bigint>> {
+    const rows = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: entityRef })
+      .whereBetween('usage_date', [range.from, range.to])
+      .select({ key: 'service_name' })
+      .select(this.knex.raw(`${sumOf('billed_nanos')} as cost`))
+      .groupBy('service_name');
+    return new Map(rows.map(row => [row.key, BigInt(row.cost)]));
+  }
+
+  /** An entity's cost per resource (with its service) in the range, from the facts. */
+  async resourceTotals(
+    entityRef: string,
+    range: DateRange,
+  ): Promise<Map<string, { service: string; cost: bigint }>> {
+    const rows = await this.knex('costscope_cost_facts as f')
+      .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+      .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
+      .join('costscope_entity_ancestors as a', 'a.entity_ref', 'ru.entity_ref')
+      .where('a.ancestor_ref', entityRef)
+      .whereBetween('f.usage_date', [range.from, range.to])
+      .whereNot('f.resource_id', '')
+      .select({ id: 'f.resource_id', service: 'f.service_name' })
+      .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
+      .groupBy('f.resource_id', 'f.service_name');
+    return new Map(
+      rows.map(row => [
+        row.id,
+        { service: row.service, cost: BigInt(row.cost) },
+      ]),
+    );
+  }
+}
