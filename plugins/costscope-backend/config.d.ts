@@ -69,7 +69,7 @@ export interface Config {
         minHistoryDays?: number;
         /** Smallest departure worth an alert, in the billing currency. Default 10. */
         minAbsoluteChange?: number | string;
-        /** Only days this close to the latest data alert. Default 7. */
+        /** Only days this close to the latest data alert. Default 14. */
         lookbackDays?: number;
       };
       /** A webhook that receives every alert as Slack-compatible JSON (`text` and `blocks`). */

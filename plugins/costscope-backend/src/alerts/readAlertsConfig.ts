@@ -92,7 +92,7 @@ export function readAlertsConfig(root: Config): AlertsConfig {
     anomalies: {
       enabled: anomalies?.getOptionalBoolean('enabled') ?? true,
       kinds,
-      lookbackDays: numberIn(anomalies, 'lookbackDays', where, 7, 1, 90),
+      lookbackDays: numberIn(anomalies, 'lookbackDays', where, 14, 1, 90),
       options: {
         sensitivity: numberIn(anomalies, 'sensitivity', where, 4, 1, 20),
         minHistoryDays: numberIn(anomalies, 'minHistoryDays', where, 14, 7, 365),
