@@ -1,4 +1,6 @@
 export * from './types';
 export * from './budgetTypes';
+export * from './recommendationTypes';
 export type { CostscopeApi, RequestOptions } from './CostscopeApi';
 export { CostscopeClient } from './CostscopeClient';
+export * from './complianceTypes';
