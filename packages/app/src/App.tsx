@@ -6,6 +6,8 @@ import {
 } from '@backstage/plugin-catalog';
 import { orgPlugin } from '@backstage/plugin-org';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { signalsPlugin } from '@backstage/plugin-signals';
 import { CostscopePage } from '@costscope/backstage-plugin';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
@@ -22,6 +24,8 @@ import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 
 const app = createApp({
   apis,
+  // Signals push new notifications to the open page without polling.
+  plugins: [signalsPlugin],
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
@@ -43,6 +47,7 @@ const routes = (
       {entityPage}
     </Route>
     <Route path="/costscope" element={<CostscopePage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
   </FlatRoutes>

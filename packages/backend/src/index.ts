@@ -3,6 +3,7 @@
  * the permission framework and Costscope.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleCostscopeDemoPolicy } from './permissionPolicy';
 
 const backend = createBackend();
 
@@ -16,7 +17,13 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(permissionModuleCostscopeDemoPolicy);
+
+// Budget and anomaly alerts reach people through notifications, pushed live by signals.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+// Carries notification and signal events between backend instances.
+backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@costscope/backstage-plugin-backend'));
 // Live AWS (Cost Explorer, EC2, CloudWatch); idle unless costscope.aws is configured.

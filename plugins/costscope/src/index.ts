@@ -7,6 +7,7 @@ export {
   costscopePlugin,
   EntityCostContent,
   EntityCostCard,
+  EntityBudgetCard,
   CostscopePage,
 } from './plugin';
 export { costscopeApiRef } from './api';

@@ -6,6 +6,7 @@ describe('costscope plugin', () => {
     expect(index.costscopeApiRef.id).toBe('plugin.costscope.service');
     expect(index.EntityCostContent).toBeDefined();
     expect(index.EntityCostCard).toBeDefined();
+    expect(index.EntityBudgetCard).toBeDefined();
     expect(index.CostscopePage).toBeDefined();
     expect(typeof index.isCostscopeAvailable).toBe('function');
     expect(

@@ -58,6 +58,21 @@ export const EntityCostCard = costscopePlugin.provide(
 );
 
 /**
+ * A card with the entity's budget: spend so far, burn rate, period-end forecast and state.
+ * Owners create, edit and delete the budget from it.
+ * @public
+ */
+export const EntityBudgetCard = costscopePlugin.provide(
+  createComponentExtension({
+    name: 'EntityBudgetCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityBudgetCard').then(m => m.EntityBudgetCard),
+    },
+  }),
+);
+
+/**
  * The organisation cost overview page.
  * @public
  */

@@ -1,5 +1,11 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
+  Budget,
+  BudgetChange,
+  BudgetListItem,
+  BudgetState,
+  BudgetStatus,
+  CostAlert,
   CostOverview,
   CostscopeApi,
   CostSeries,
@@ -307,6 +313,214 @@ export const ingestRuns: IngestRun[] = [
     apiCalls: { 'ce:GetCostAndUsage': 3 },
     apiCostUsd: '0.03',
     rejections: [],
+  },
+];
+
+/** A UI budget of 1200 USD a month on checkout-api. */
+export const uiBudget: Budget = {
+  entityRef: 'component:default/checkout-api',
+  amount: '1200.000000000',
+  currency: 'USD',
+  period: 'monthly',
+  thresholds: [
+    { kind: 'actual', percent: 50 },
+    { kind: 'actual', percent: 80 },
+    { kind: 'actual', percent: 100 },
+    { kind: 'forecast', percent: 100 },
+  ],
+  recipients: [],
+  source: 'ui',
+  updatedAt: '2024-05-02T09:00:00Z',
+  updatedBy: 'user:default/jane',
+};
+
+/** Spend, forecast and crossed thresholds of each state, for May 2024 (data through the 14th). */
+const STATE_FIGURES: Record<
+  BudgetState,
+  Pick<
+    BudgetStatus,
+    'spent' | 'percentUsed' | 'dailyRate' | 'forecast' | 'crossed'
+  >
+> = {
+  ok: {
+    spent: '300.000000000',
+    percentUsed: 25,
+    dailyRate: '21.430000000',
+    forecast: {
+      amount: '664.300000000',
+      low: '610.000000000',
+      high: '720.000000000',
+      method: 'weekday-median',
+    },
+    crossed: [],
+  },
+  warning: {
+    spent: '700.000000000',
+    percentUsed: 58.3,
+    dailyRate: '50.000000000',
+    forecast: {
+      amount: '1100.000000000',
+      low: '1050.000000000',
+      high: '1180.000000000',
+      method: 'weekday-median',
+    },
+    crossed: [{ kind: 'actual', percent: 50 }],
+  },
+  'forecast-over': {
+    spent: '900.000000000',
+    percentUsed: 75,
+    dailyRate: '64.290000000',
+    forecast: {
+      amount: '1450.000000000',
+      low: '1380.000000000',
+      high: '1530.000000000',
+      method: 'weekday-median',
+    },
+    crossed: [
+      { kind: 'actual', percent: 50 },
+      { kind: 'forecast', percent: 100 },
+    ],
+  },
+  over: {
+    spent: '1250.500000000',
+    percentUsed: 104.2,
+    dailyRate: '89.320000000',
+    forecast: {
+      amount: '2100.000000000',
+      low: '1990.000000000',
+      high: '2230.000000000',
+      method: 'weekday-median',
+    },
+    crossed: [
+      { kind: 'actual', percent: 50 },
+      { kind: 'actual', percent: 80 },
+      { kind: 'actual', percent: 100 },
+      { kind: 'forecast', percent: 100 },
+    ],
+  },
+};
+
+/** A budget status in the given state, for May 2024 with data through 2024-05-14. */
+export function budgetStatusFor(
+  state: BudgetState,
+  overrides: Partial<BudgetStatus> = {},
+): BudgetStatus {
+  return {
+    budget: uiBudget,
+    period: { from: '2024-05-01', to: '2024-06-01' },
+    dataThrough: '2024-05-14',
+    daysLeft: 17,
+    state,
+    ...STATE_FIGURES[state],
+    ...overrides,
+  };
+}
+
+/** The changes of checkout-api's UI budget, newest first. */
+export const budgetChanges: BudgetChange[] = [
+  {
+    id: 'change-2',
+    entityRef: 'component:default/checkout-api',
+    at: '2024-05-02T09:00:00Z',
+    by: 'user:default/jane',
+    action: 'updated',
+    before: { amount: '1000.000000000', period: 'monthly', currency: 'USD' },
+    after: { amount: '1200.000000000', period: 'monthly', currency: 'USD' },
+  },
+  {
+    id: 'change-1',
+    entityRef: 'component:default/checkout-api',
+    at: '2024-04-01T08:00:00Z',
+    by: 'user:default/sam',
+    action: 'created',
+    after: { amount: '1000.000000000', period: 'monthly', currency: 'USD' },
+  },
+];
+
+/** Budgets across the organisation, one in each state. */
+export const budgetList: BudgetListItem[] = [
+  {
+    entityRef: 'component:default/checkout-api',
+    title: 'Checkout API',
+    status: budgetStatusFor('ok'),
+  },
+  {
+    entityRef: 'group:default/payments',
+    status: budgetStatusFor('over', {
+      budget: {
+        ...uiBudget,
+        entityRef: 'group:default/payments',
+        amount: '1200.000000000',
+        source: 'annotation',
+      },
+    }),
+  },
+  {
+    entityRef: 'system:default/search',
+    status: budgetStatusFor('warning', {
+      budget: {
+        ...uiBudget,
+        entityRef: 'system:default/search',
+        source: 'config',
+        period: 'quarterly',
+        amount: '5000.000000000',
+      },
+      period: { from: '2024-04-01', to: '2024-07-01' },
+      spent: '2915.000000000',
+      percentUsed: 58.3,
+      daysLeft: 47,
+    }),
+  },
+  {
+    entityRef: 'component:default/search-api',
+    status: budgetStatusFor('forecast-over'),
+  },
+];
+
+/** A budget alert with its drivers, and an anomaly. */
+export const costAlerts: CostAlert[] = [
+  {
+    id: 'alert-2',
+    entityRef: 'component:default/checkout-api',
+    kind: 'budget',
+    period: '2024-05',
+    threshold: { kind: 'actual', percent: 80 },
+    amount: '980.000000000',
+    reference: '1200.000000000',
+    currency: 'USD',
+    title: 'checkout-api reached 80% of its monthly budget',
+    description: 'Spent 980.00 of 1200.00 USD by 2024-05-14.',
+    drivers: [
+      {
+        serviceName: 'Amazon EC2',
+        amount: '600.000000000',
+        change: '150.000000000',
+      },
+      {
+        serviceName: 'Amazon RDS',
+        resourceId: 'db-checkout',
+        amount: '200.000000000',
+        change: '-20.000000000',
+      },
+    ],
+    link: '/catalog/default/component/checkout-api/cost',
+    createdAt: '2024-05-14T06:00:00Z',
+    deliveredTo: ['notifications', 'webhook'],
+  },
+  {
+    id: 'alert-1',
+    entityRef: 'group:default/payments',
+    kind: 'anomaly',
+    period: '2024-05-10',
+    amount: '400.000000000',
+    reference: '120.000000000',
+    currency: 'USD',
+    title: 'Unusual spend for payments on 2024-05-10',
+    description: 'The day cost 400.00 USD against an expected 120.00 USD.',
+    drivers: [],
+    link: '/catalog/default/group/payments/cost',
+    createdAt: '2024-05-11T06:00:00Z',
+    deliveredTo: [],
   },
 ];
 

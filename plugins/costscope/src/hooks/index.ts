@@ -4,3 +4,8 @@ export { useEntityResources } from './useEntityResources';
 export { useCostOverview } from './useCostOverview';
 export { useIngestRuns } from './useIngestRuns';
 export { useRangePreset } from './useRangePreset';
+export { useEntityBudget } from './useEntityBudget';
+export { useEntityBudgetHistory } from './useEntityBudgetHistory';
+export { useBudgets } from './useBudgets';
+export { useAlerts } from './useAlerts';
+export { useBillingCurrency } from './useBillingCurrency';

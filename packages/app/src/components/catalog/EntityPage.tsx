@@ -41,6 +41,7 @@ import {
   RELATION_PROVIDES_API,
 } from '@backstage/catalog-model';
 import {
+  EntityBudgetCard,
   EntityCostCard,
   EntityCostContent,
   isCostscopeAvailable,
@@ -51,6 +52,17 @@ const costRoute = (
   <EntityLayout.Route path="/cost" title="Cost" if={isCostscopeAvailable}>
     <EntityCostContent />
   </EntityLayout.Route>
+);
+
+/** The budget card where Costscope has cost for the entity: components, systems, groups. */
+const budgetCard = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isCostscopeAvailable}>
+      <Grid item md={6} xs={12}>
+        <EntityBudgetCard />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
 );
 
 const cicdContent = (
@@ -127,6 +139,7 @@ const overviewContent = (
     <Grid item md={8} xs={12}>
       <EntityHasSubcomponentsCard />
     </Grid>
+    {budgetCard}
   </Grid>
 );
 
@@ -259,6 +272,9 @@ const groupPage = (
           <EntityCostCard />
         </Grid>
         <Grid item xs={12} md={6}>
+          <EntityBudgetCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
           <EntityOwnershipCard />
         </Grid>
         <Grid item xs={12} md={6}>
@@ -293,6 +309,7 @@ const systemPage = (
         <Grid item md={6}>
           <EntityHasResourcesCard />
         </Grid>
+        {budgetCard}
       </Grid>
     </EntityLayout.Route>
     <EntityLayout.Route path="/diagram" title="Diagram">

@@ -1,7 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CostscopePage } from './CostscopePage';
-import { createFakeApi, freezeDate } from '../../__testUtils__/fixtures';
+import {
+  budgetList,
+  costAlerts,
+  createFakeApi,
+  freezeDate,
+} from '../../__testUtils__/fixtures';
 import { renderWithApi } from '../../__testUtils__/render';
 import { formatMoney } from '../../utils/format';
 
@@ -55,6 +60,65 @@ describe('CostscopePage', () => {
     const dialog = await screen.findByRole('dialog');
     expect(
       within(dialog).getByText('missing ChargePeriodStart'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows budgets and the alert history', async () => {
+    const api = createFakeApi({
+      listBudgets: jest.fn(async () => ({ items: budgetList })),
+      getAlerts: jest.fn(async () => ({ items: costAlerts })),
+    });
+    await renderWithApi(<CostscopePage />, { api });
+
+    expect(await screen.findByText('Budgets')).toBeInTheDocument();
+    expect(api.listBudgets).toHaveBeenCalledTimes(1);
+    const budgetRows = within(
+      screen.getByText('Budgets').closest('[class*="MuiPaper-root"]')!,
+    )
+      .getAllByRole('row')
+      .slice(1);
+    expect(budgetRows).toHaveLength(4);
+    expect(within(budgetRows[0]).getByText('Over budget')).toBeInTheDocument();
+    expect(
+      within(budgetRows[0]).getByRole('link', { name: 'payments' }),
+    ).toHaveAttribute('href', '/catalog/default/group/payments');
+
+    expect(await screen.findByText('Alert history')).toBeInTheDocument();
+    expect(api.getAlerts).toHaveBeenCalledWith({ limit: 50 });
+    expect(
+      screen.getByText('checkout-api reached 80% of its monthly budget'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Unusual spend for payments on 2024-05-10'),
+    ).toBeInTheDocument();
+  });
+
+  it('says how to create budgets and that no alert fired when there are none', async () => {
+    const api = createFakeApi();
+    await renderWithApi(<CostscopePage />, { api });
+    expect(
+      await screen.findByText('No budget is set yet.'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText(/No alert has fired/)).toBeInTheDocument();
+  });
+
+  it('shows an error of the budgets without hiding the rest', async () => {
+    const api = createFakeApi({
+      listBudgets: jest.fn(async () => {
+        throw new Error('budgets failed');
+      }),
+      getAlerts: jest.fn(async () => ({ items: costAlerts })),
+    });
+    await renderWithApi(<CostscopePage />, { api });
+    expect(
+      await screen.findByText(/Could not load budgets/),
+    ).toBeInTheDocument();
+    expect(
+      (await screen.findAllByText(/budgets failed/)).length,
+    ).toBeGreaterThan(0);
+    expect(await screen.findByText('Alert history')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('costscope-org-total'),
     ).toBeInTheDocument();
   });
 

@@ -10,7 +10,13 @@ import {
   SupportButton,
 } from '@backstage/core-components';
 import type { CostOverview } from '@costscope/backstage-plugin-common';
-import { useCostOverview, useIngestRuns, useRangePreset } from '../../hooks';
+import {
+  useAlerts,
+  useBudgets,
+  useCostOverview,
+  useIngestRuns,
+  useRangePreset,
+} from '../../hooks';
 import { formatMoney, formatShare } from '../../utils/format';
 import { csvFileName } from '../../utils/csv';
 import { RangePicker } from '../RangePicker';
@@ -18,6 +24,8 @@ import { CostFigure } from '../CostFigure';
 import { BreakdownTable } from '../BreakdownTable';
 import { ResourcesTable } from '../ResourcesTable';
 import { IngestRunsTable } from '../IngestRunsTable';
+import { BudgetsTable } from '../BudgetsTable';
+import { AlertsTable } from '../AlertsTable';
 
 function Figures(props: { overview: CostOverview }) {
   const { overview } = props;
@@ -50,6 +58,26 @@ function Figures(props: { overview: CostOverview }) {
       </Box>
     </Paper>
   );
+}
+
+function Budgets() {
+  const { value, loading, error } = useBudgets();
+  if (loading) return <Progress />;
+  if (error) {
+    return <ResponseErrorPanel error={error} title="Could not load budgets" />;
+  }
+  return <BudgetsTable items={value ?? []} />;
+}
+
+function AlertHistory() {
+  const { value, loading, error } = useAlerts({ limit: 50 });
+  if (loading) return <Progress />;
+  if (error) {
+    return (
+      <ResponseErrorPanel error={error} title="Could not load alert history" />
+    );
+  }
+  return <AlertsTable alerts={value ?? []} />;
 }
 
 function IngestRuns() {
@@ -138,6 +166,13 @@ export function CostscopePage() {
             <RangePicker value={preset} onChange={setPreset} range={range} />
           </Grid>
           {body}
+          {/* Budgets cover their current period and alerts their own dates: the range does not apply. */}
+          <Grid item xs={12}>
+            <Budgets />
+          </Grid>
+          <Grid item xs={12}>
+            <AlertHistory />
+          </Grid>
           <Grid item xs={12}>
             <IngestRuns />
           </Grid>

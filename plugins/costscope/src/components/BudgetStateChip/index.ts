@@ -1,0 +1,1 @@
+export { BudgetStateChip, budgetStateColor } from './BudgetStateChip';

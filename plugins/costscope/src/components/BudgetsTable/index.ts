@@ -1,0 +1,2 @@
+export { BudgetsTable, budgetsToCsv } from './BudgetsTable';
+export type { BudgetsTableProps } from './BudgetsTable';

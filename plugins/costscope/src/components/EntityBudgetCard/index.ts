@@ -1,0 +1,1 @@
+export { EntityBudgetCard } from './EntityBudgetCard';
