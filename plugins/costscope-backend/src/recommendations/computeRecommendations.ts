@@ -1,0 +1,241 @@
+import {
+  moneyToNanos,
+  Recommendation,
+  RecommendationSkip,
+} from '@costscope/backstage-plugin-common';
+import { InventoryResource } from '@costscope/backstage-plugin-node';
+import { exact } from './exact';
+import { createPriceTable, PriceTable } from './priceTable';
+import {
+  DEFAULT_RECOMMENDATIONS_CONFIG,
+  RecommendationsConfig,
+} from './recommendationsConfig';
+import {
+  HourlyCost,
+  InstanceAssessment,
+  RuleContext,
+  RuleOutcome,
+  skipOf,
+  tableApplies,
+  tableGap,
+} from './rules/common';
+import { commitment } from './rules/commitment';
+import { idleInstance } from './rules/idleInstance';
+import { officeHoursSchedule } from './rules/officeHoursSchedule';
+import { oldSnapshot } from './rules/oldSnapshot';
+import { overprovisionedInstance } from './rules/overprovisionedInstance';
+import { unassociatedAddress } from './rules/unassociatedAddress';
+import { unattachedVolume } from './rules/unattachedVolume';
+import { summariseUtilisation } from './utilisationStats';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** What {@link computeRecommendations} needs besides the resources. */
+export interface ComputeRecommendationsOptions {
+  /** Rule thresholds; the defaults when absent. */
+  config?: RecommendationsConfig;
+  /** Prices; the table that ships with Costscope when absent. */
+  prices?: PriceTable;
+  /** The billing currency; the price table's currency when absent. */
+  currency?: string;
+  /** The end of the lookback window; the current time when absent. */
+  now?: Date;
+  /**
+   * A resource's real cost per hour from billing data, in nano-units of `currency`: its cost
+   * over the recent days divided by the hours of those days (its run rate). Used instead of
+   * the price table, and the tip says so (`priceSource: 'billing'`).
+   */
+  billingHourlyCost?: ReadonlyMap<string, bigint>;
+  /** Share (0..1) of a resource's usage a commitment (Savings Plan, reservation) covers today. */
+  commitmentCoverage?: ReadonlyMap<string, number>;
+}
+
+/** Tips, largest saving first, and the resources no rule could judge. */
+export interface ComputedRecommendations {
+  recommendations: Recommendation[];
+  skipped: RecommendationSkip[];
+}
+
+/** Today's cost of an instance: billing when known, else the price table. */
+function instanceCost(
+  resource: InventoryResource,
+  ctx: RuleContext,
+): HourlyCost | undefined {
+  const billed = ctx.billingHourlyCost?.get(resource.resourceId);
+  if (billed !== undefined) {
+    return { hourly: exact(billed), source: 'billing', type: resource.type };
+  }
+  const table =
+    resource.type && tableApplies(ctx, resource.provider)
+      ? ctx.prices.findInstanceHourly(resource.region, resource.type)
+      : undefined;
+  return table === undefined
+    ? undefined
+    : { hourly: exact(table), source: 'price-table', type: resource.type };
+}
+
+/** Runs the instance rules in order: idle (alone), then resize, schedule or commitment. */
+function instanceRules(
+  resource: InventoryResource,
+  ctx: RuleContext,
+  tips: Recommendation[],
+  skipped: RecommendationSkip[],
+): void {
+  if (resource.state !== undefined && resource.state !== 'running') return;
+  const c = ctx.config;
+  const anyRule =
+    c.idle.enabled ||
+    c.overprovisioned.enabled ||
+    c.officeHours.enabled ||
+    c.commitment.enabled;
+  if (!anyRule) return;
+
+  const window = { from: ctx.now - c.lookbackDays * DAY_MS, to: ctx.now };
+  const stats = summariseUtilisation(resource.utilisation, window);
+  if (!stats.cpu) {
+    skipped.push(
+      skipOf(
+        resource,
+        'no-utilisation',
+        resource.utilisation === undefined
+          ? 'No utilisation data: the inventory source does not read CPU for this instance'
+          : `No CPU data in the last ${c.lookbackDays} days`,
+      ),
+    );
+    return;
+  }
+  if (stats.cpu.hours < c.minimumHours) {
+    skipped.push(
+      skipOf(
+        resource,
+        'insufficient-data',
+        `Only ${
+          Math.round(stats.cpu.hours * 10) / 10
+        } hours of CPU data in the last ${c.lookbackDays} days; at least ${
+          c.minimumHours
+        } are needed`,
+      ),
+    );
+    return;
+  }
+  const cost = instanceCost(resource, ctx);
+  if (!cost) {
+    skipped.push(
+      skipOf(
+        resource,
+        resource.type ? 'no-price' : 'unknown-type',
+        resource.type
+          ? `No billing cost for this instance, and ${tableGap(
+              ctx,
+              resource.provider,
+              `instance type ${resource.type}`,
+              resource.region,
+            )}`
+          : 'No billing cost for this instance, and the inventory gives no instance type',
+      ),
+    );
+    return;
+  }
+  const assessment: InstanceAssessment = {
+    resource,
+    stats,
+    cpu: stats.cpu,
+    ...(stats.memory && stats.memory.hours >= c.minimumHours
+      ? { memory: stats.memory }
+      : {}),
+    runningPercent: Math.min(100, (stats.cpu.hours / stats.windowHours) * 100),
+    ...(resource.type
+      ? { typeInfo: ctx.prices.findInstanceType(resource.type) }
+      : {}),
+    cost,
+  };
+
+  const idle = idleInstance(assessment, ctx);
+  if (idle?.tip) {
+    tips.push(idle.tip);
+    return;
+  }
+
+  let after = cost;
+  const resize = overprovisionedInstance(assessment, ctx);
+  if (resize?.tip) tips.push(resize.tip);
+  if (resize?.skip) skipped.push(resize.skip);
+  if (resize?.resized) after = resize.resized;
+
+  const schedule = officeHoursSchedule(assessment, after, ctx);
+  collect(schedule, tips, skipped);
+  if (schedule?.tip) return; // a scheduled instance is not steady usage
+
+  collect(commitment(assessment, after, ctx), tips, skipped);
+}
+
+function collect(
+  outcome: RuleOutcome,
+  tips: Recommendation[],
+  skipped: RecommendationSkip[],
+) {
+  if (outcome?.tip) tips.push(outcome.tip);
+  if (outcome?.skip) skipped.push(outcome.skip);
+}
+
+/**
+ * The savings tips for a set of inventory resources: pure, no database, no clock unless `now`
+ * is absent. Instances: idle, or else over-provisioned, then office-hours schedule (non-prod)
+ * or commitment (steady), the later tips counted on the cost after the earlier ones so that the
+ * savings of one instance add up. Volumes, addresses, snapshots: their own rules. Every
+ * instance that cannot be judged (no data, too few hours, no price) is listed in `skipped` with
+ * the reason. Savings are exact, rounded once per tip to nano-units.
+ */
+export function computeRecommendations(
+  resources: Iterable<InventoryResource>,
+  options: ComputeRecommendationsOptions = {},
+): ComputedRecommendations {
+  const prices = options.prices ?? createPriceTable();
+  const ctx: RuleContext = {
+    config: options.config ?? DEFAULT_RECOMMENDATIONS_CONFIG,
+    prices,
+    currency: options.currency ?? prices.currency,
+    now: (options.now ?? new Date()).getTime(),
+    ...(options.billingHourlyCost
+      ? { billingHourlyCost: options.billingHourlyCost }
+      : {}),
+    ...(options.commitmentCoverage
+      ? { commitmentCoverage: options.commitmentCoverage }
+      : {}),
+  };
+  // align "now" to the hour so that the window holds whole hourly points
+  ctx.now = Math.floor(ctx.now / HOUR_MS) * HOUR_MS;
+
+  const tips: Recommendation[] = [];
+  const skipped: RecommendationSkip[] = [];
+  for (const resource of resources) {
+    switch (resource.kind) {
+      case 'instance':
+        instanceRules(resource, ctx, tips, skipped);
+        break;
+      case 'volume':
+        collect(unattachedVolume(resource, ctx), tips, skipped);
+        break;
+      case 'address':
+        collect(unassociatedAddress(resource, ctx), tips, skipped);
+        break;
+      case 'snapshot':
+        collect(oldSnapshot(resource, ctx), tips, skipped);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const minimum = moneyToNanos(ctx.config.minimumMonthlySaving);
+  const kept = tips
+    .map(tip => ({ tip, saving: moneyToNanos(tip.monthlySaving) }))
+    .filter(({ saving }) => saving > 0n && saving >= minimum)
+    .sort((x, y) => {
+      if (x.saving !== y.saving) return x.saving > y.saving ? -1 : 1;
+      return x.tip.id.localeCompare(y.tip.id);
+    })
+    .map(({ tip }) => tip);
+  return { recommendations: kept, skipped };
+}

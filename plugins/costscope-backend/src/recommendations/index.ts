@@ -1,0 +1,24 @@
+export { computeRecommendations } from './computeRecommendations';
+export type {
+  ComputeRecommendationsOptions,
+  ComputedRecommendations,
+} from './computeRecommendations';
+export { createPriceTable, AWS_PRICE_TABLE } from './priceTable';
+export type {
+  PriceTable,
+  PriceTableData,
+  InstanceTypeInfo,
+} from './priceTable';
+export {
+  DEFAULT_RECOMMENDATIONS_CONFIG,
+  recommendationsConfig,
+} from './recommendationsConfig';
+export type { RecommendationsConfig } from './recommendationsConfig';
+export { readRecommendationsConfig } from './readRecommendationsConfig';
+export {
+  buildRecommendationList,
+  evidenceChangedMaterially,
+  stateOn,
+} from './recommendationList';
+export { summariseUtilisation } from './utilisationStats';
+export type { MetricStats, UtilisationStats } from './utilisationStats';

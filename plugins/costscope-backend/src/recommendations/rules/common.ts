@@ -1,0 +1,214 @@
+import {
+  nanosToMoney,
+  Recommendation,
+  RecommendationConfidence,
+  RecommendationKind,
+  RecommendationPriceSource,
+  RecommendationSkip,
+  UtilisationEvidence,
+} from '@costscope/backstage-plugin-common';
+import { InventoryResource } from '@costscope/backstage-plugin-node';
+import { divideHalfEven } from '../../lib/decimal';
+import { Exact, roundNanos } from '../exact';
+import { InstanceTypeInfo, PriceTable } from '../priceTable';
+import { RecommendationsConfig } from '../recommendationsConfig';
+import {
+  MetricStats,
+  roundPercent,
+  UtilisationStats,
+} from '../utilisationStats';
+
+/** What every rule may read. */
+export interface RuleContext {
+  config: RecommendationsConfig;
+  prices: PriceTable;
+  /** The billing currency; the price table is used only when it is the same. */
+  currency: string;
+  /** Epoch milliseconds of "now": the end of the lookback window. */
+  now: number;
+  /** Real cost per hour (nano-units) by resource id, from billing data. */
+  billingHourlyCost?: ReadonlyMap<string, bigint>;
+  /** Share (0..1) of each resource's usage a commitment covers today, from billing data. */
+  commitmentCoverage?: ReadonlyMap<string, number>;
+}
+
+/** What a resource costs an hour, and where that number comes from. */
+export interface HourlyCost {
+  /** Nano-units per hour. */
+  hourly: Exact;
+  source: RecommendationPriceSource;
+  /** The instance type this cost is for (after an earlier tip changed it). */
+  type?: string;
+}
+
+/** An instance ready for the instance rules: enough data, a known cost. */
+export interface InstanceAssessment {
+  resource: InventoryResource;
+  stats: UtilisationStats;
+  cpu: MetricStats;
+  /** Present only with at least `minimumHours` of memory data. */
+  memory?: MetricStats;
+  /** Share of the window with CPU data, in percent: how much of the window it ran. */
+  runningPercent: number;
+  typeInfo?: InstanceTypeInfo;
+  cost: HourlyCost;
+}
+
+/** A rule's answer: a tip, a reason it could not judge, or nothing to say. */
+export type RuleOutcome =
+  | { tip: Recommendation; skip?: undefined }
+  | { skip: RecommendationSkip; tip?: undefined }
+  | undefined;
+
+const LEVELS: RecommendationConfidence[] = ['low', 'medium', 'high'];
+
+/** Lowers a confidence by `steps` levels, never below `low`. */
+export function lowerConfidence(
+  confidence: RecommendationConfidence,
+  steps: number,
+): RecommendationConfidence {
+  return LEVELS[Math.max(0, LEVELS.indexOf(confidence) - steps)];
+}
+
+/** Data covering at least this share of the window counts as complete. */
+export const COMPLETE_COVERAGE_PERCENT = 90;
+
+export function resourceName(resource: InventoryResource): string | undefined {
+  const name = resource.name ?? resource.tags?.Name;
+  return name ? name : undefined;
+}
+
+/** The fields every tip about `resource` shares. */
+export function tipBase(
+  resource: InventoryResource,
+  kind: RecommendationKind,
+  currency: string,
+): Pick<
+  Recommendation,
+  | 'id'
+  | 'kind'
+  | 'provider'
+  | 'resourceId'
+  | 'resourceName'
+  | 'resourceKind'
+  | 'accountId'
+  | 'region'
+  | 'currency'
+  | 'state'
+> {
+  const name = resourceName(resource);
+  return {
+    id: `${kind}:${resource.resourceId}`,
+    kind,
+    provider: resource.provider,
+    resourceId: resource.resourceId,
+    ...(name ? { resourceName: name } : {}),
+    resourceKind: resource.kind,
+    accountId: resource.accountId,
+    region: resource.region,
+    currency,
+    state: 'open',
+  };
+}
+
+/** A skip entry for `resource`. */
+export function skipOf(
+  resource: InventoryResource,
+  code: string,
+  message: string,
+  kind?: RecommendationKind,
+): RecommendationSkip {
+  const name = resourceName(resource);
+  return {
+    provider: resource.provider,
+    resourceId: resource.resourceId,
+    ...(name ? { resourceName: name } : {}),
+    resourceKind: resource.kind,
+    accountId: resource.accountId,
+    region: resource.region,
+    ...(kind ? { kind } : {}),
+    code,
+    message,
+  };
+}
+
+/** An exact amount as a money string, rounded once to nano-units. */
+export function toMoney(value: Exact): string {
+  return nanosToMoney(roundNanos(value));
+}
+
+/** An exact amount of nano-units for a sentence: currency units rounded (half to even) to `decimals` places. */
+export function formatAmount(value: Exact, decimals = 2): string {
+  const scaled = divideHalfEven(
+    value.n * 10n ** BigInt(decimals),
+    value.d * 1_000_000_000n,
+  );
+  const negative = scaled < 0n;
+  const abs = negative ? -scaled : scaled;
+  const unit = 10n ** BigInt(decimals);
+  const whole = (abs / unit).toString();
+  const fraction = decimals
+    ? `.${(abs % unit).toString().padStart(decimals, '0')}`
+    : '';
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
+/** A percentage for a sentence: one decimal. */
+export function pct(value: number): string {
+  return `${(Math.round(value * 10) / 10).toFixed(1)} %`;
+}
+
+export function evidenceOf(stats: MetricStats): UtilisationEvidence {
+  return {
+    average: roundPercent(stats.average),
+    p95: roundPercent(stats.p95),
+    maximum: roundPercent(stats.maximum),
+  };
+}
+
+/** The utilisation evidence of an instance tip. */
+export function instanceEvidence(
+  a: InstanceAssessment,
+  config: RecommendationsConfig,
+) {
+  return {
+    cpu: evidenceOf(a.cpu),
+    ...(a.memory ? { memory: evidenceOf(a.memory) } : {}),
+    hours: roundPercent(a.cpu.hours),
+    lookbackDays: config.lookbackDays,
+    runningPercent: roundPercent(a.runningPercent),
+  };
+}
+
+/** "over 336 hours of the last 14 days" */
+export function windowText(a: InstanceAssessment, ctx: RuleContext): string {
+  const hours = Math.round(a.cpu.hours * 10) / 10;
+  return `over ${hours} hours of data in the last ${ctx.config.lookbackDays} days`;
+}
+
+/** Whether the price table may price `provider`'s resources in the billing currency. */
+export function tableApplies(ctx: RuleContext, provider: string): boolean {
+  return (
+    ctx.prices.provider.toLowerCase() === provider.toLowerCase() &&
+    ctx.prices.currency === ctx.currency
+  );
+}
+
+/**
+ * Why the price table cannot price something, as a clause: "the price table covers AWS only",
+ * "... is in USD, not EUR", "... has no price for gp3 in eu-north-1".
+ */
+export function tableGap(
+  ctx: RuleContext,
+  provider: string,
+  what: string,
+  region: string,
+): string {
+  if (ctx.prices.provider.toLowerCase() !== provider.toLowerCase()) {
+    return `the price table covers ${ctx.prices.provider} only`;
+  }
+  if (ctx.prices.currency !== ctx.currency) {
+    return `the price table is in ${ctx.prices.currency}, not ${ctx.currency}`;
+  }
+  return `the price table (${ctx.prices.date}) has no price for ${what} in ${region}`;
+}
