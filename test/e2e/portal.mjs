@@ -36,15 +36,17 @@ export async function waitFor(what, check, timeoutMs) {
   );
 }
 
-export async function api(pathAndQuery) {
+/** Calls the Costscope API as the scripts' static token; `init` may set method and body. */
+export async function api(pathAndQuery, init = {}) {
   const response = await fetch(`${BACKEND}/api/costscope${pathAndQuery}`, {
-    headers: { authorization: `Bearer ${API_TOKEN}` },
+    ...init,
+    headers: { authorization: `Bearer ${API_TOKEN}`, ...init.headers },
   });
   if (!response.ok)
     throw new Error(
       `${pathAndQuery} answered ${response.status}: ${await response.text()}`,
     );
-  return response.json();
+  return response.status === 204 ? undefined : response.json();
 }
 
 /**

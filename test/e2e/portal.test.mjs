@@ -136,3 +136,73 @@ test(
     });
   },
 );
+
+test(
+  'a team member creates a budget from the card, sees its state, and the alert arrives in notifications',
+  { timeout: 240_000 },
+  async () => {
+    const budgetPath = '/v1/entities/component/default/checkout-api/budget';
+    // The SQLite files outlive a run: start without a UI budget (the token acts as admin).
+    if ((await api(budgetPath)).status?.budget.source === 'ui') {
+      await api(budgetPath, { method: 'DELETE' });
+    }
+
+    // The guest is a member of checkout-squad, which owns checkout-api.
+    await open('/catalog/default/component/checkout-api');
+    await page
+      .getByRole('button', { name: 'Create budget' })
+      .click({ timeout: 60_000 });
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Amount').fill('1000');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+
+    // Spent this month is far above 1,000: the card says so with a labelled state.
+    const chip = page.locator('[data-state="over"]').first();
+    await chip.waitFor({ timeout: 30_000 });
+    assert.equal(await chip.innerText(), 'Over budget');
+    const { status } = await api(budgetPath);
+    assert.equal(status.state, 'over');
+    assert.equal(status.budget.amount, '1000.000000000');
+    assert.equal(status.budget.updatedBy, 'user:default/guest');
+    assert.match(
+      await page.getByTestId('costscope-budget-percent').first().innerText(),
+      new RegExp(`^${Math.floor(status.percentUsed)}`),
+    );
+    await page.screenshot({
+      path: path.join(artifacts, 'budget-card.png'),
+      fullPage: true,
+    });
+
+    // The crossed thresholds were stored and delivered to the owning group, guest included.
+    const { items } = await api(
+      '/v1/alerts?entityRef=component:default/checkout-api',
+    );
+    const over = items.find(
+      alert =>
+        alert.kind === 'budget' &&
+        alert.threshold.kind === 'actual' &&
+        alert.threshold.percent === 100 &&
+        alert.period === status.period.from,
+    );
+    assert.ok(over, 'an alert for 100 % of the budget');
+    assert.deepEqual(over.deliveredTo, ['notifications']);
+    await open('/notifications');
+    await page.getByText(over.title).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({
+      path: path.join(artifacts, 'notifications.png'),
+      fullPage: true,
+    });
+
+    // Budgets of other teams are read-only for the guest.
+    await open('/catalog/default/component/fraud-detector');
+    await page
+      .getByTestId('costscope-budget-read-only')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.match(
+      await page.getByTestId('costscope-budget-source').first().innerText(),
+      /annotations/,
+    );
+  },
+);

@@ -1,5 +1,6 @@
 import { CostAlert } from '@costscope/backstage-plugin-common';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { alertKeyOf } from '../store/BudgetStore';
 import { AlertDelivery } from './AlertDelivery';
 
 /** Delivers alerts through the Backstage notifications system to entity refs. */
@@ -24,7 +25,10 @@ export class NotificationsDelivery implements AlertDelivery {
         link: alert.link,
         severity: overBudget ? 'critical' : 'high',
         topic: alert.kind === 'budget' ? 'Costscope budgets' : 'Costscope anomalies',
-        scope: `costscope:${alert.entityRef}:${alert.kind}:${alert.period}`,
+        // Notifications sharing a scope replace each other: one per alert, as stored.
+        scope: `costscope:${alert.entityRef}:${alert.kind}:${
+          alert.period
+        }:${alertKeyOf(alert)}`,
       },
     });
   }

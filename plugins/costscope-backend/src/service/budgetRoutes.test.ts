@@ -179,6 +179,8 @@ describe('budget routes', () => {
           serviceName: 'Amazon Elastic Compute Cloud',
         });
         expect(sent).toHaveLength(4);
+        // Distinct scopes, or the notifications backend would fold them into one.
+        expect(new Set(sent.map(s => s.payload.scope)).size).toBe(4);
         expect(sent[0].recipients).toEqual({
           type: 'entity',
           entityRef: ['group:default/team-a'],
