@@ -139,6 +139,25 @@ describe('BudgetStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'records one creation and one update when two first writes race on %p',
+    async id => {
+      const { store } = await storeOn(id);
+      const cheaper = { ...input, amount: '10' };
+      await Promise.all([
+        store.putBudget(REF, input, 'user:default/jane', '2026-03-01T10:00:00.000Z'),
+        store.putBudget(REF, cheaper, 'user:default/joe', '2026-03-01T10:00:00.000Z'),
+      ]);
+      const changes = await store.listChanges(REF, 10);
+      expect(changes.map(change => change.action).sort()).toEqual([
+        'created',
+        'updated',
+      ]);
+      const updated = changes.find(change => change.action === 'updated')!;
+      expect((await store.getBudget(REF))?.amount).toBe(updated.after!.amount);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps budget and change together when the change fails on %p',
     async id => {
       const { knex, store } = await storeOn(id);

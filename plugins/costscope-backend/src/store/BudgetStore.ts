@@ -112,7 +112,6 @@ export class BudgetStore {
   ): Promise<Budget> {
     const ref = lower(entityRef);
     return this.knex.transaction(async tx => {
-      const before = await this.lockedBudget(tx, ref);
       const budget: Budget = {
         entityRef: ref,
         amount: nanosToMoney(moneyToNanos(input.amount)),
@@ -134,10 +133,17 @@ export class BudgetStore {
         updated_at: at,
         updated_by: by,
       };
-      if (before) {
+      // Insert first: of two first writes racing on PostgreSQL, the second waits for the
+      // first to commit, inserts nothing, then locks and updates the committed row.
+      const inserted = await tx('costscope_budgets')
+        .insert(row)
+        .onConflict('entity_ref')
+        .ignore()
+        .returning('entity_ref');
+      let before: Budget | undefined;
+      if (inserted.length === 0) {
+        before = await this.lockedBudget(tx, ref);
         await tx('costscope_budgets').where({ entity_ref: ref }).update(row);
-      } else {
-        await tx('costscope_budgets').insert(row);
       }
       await this.recordChange(tx, {
         entityRef: ref,
