@@ -1,8 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CostAlert } from '@costscope/backstage-plugin-common';
 import { toSnapshot } from '../allocation/catalogSnapshot';
@@ -11,6 +9,7 @@ import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { BudgetStore } from '../store/BudgetStore';
 import { SpendQueries } from '../store/SpendQueries';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { AlertDelivery } from './AlertDelivery';
 import { AlertEvaluator } from './AlertEvaluator';
@@ -22,21 +21,7 @@ const {
 
 jest.setTimeout(180_000);
 
-const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const END_DATE = '2026-11-22';
-
-async function demoCatalog(): Promise<Entity[]> {
-  const docs: Entity[] = [];
-  for (const file of ['org.yaml', 'entities.yaml']) {
-    const text = await fs.readFile(path.join(EXAMPLES, file), 'utf8');
-    docs.push(
-      ...parseAllDocuments(text)
-        .map(doc => doc.toJSON() as Entity)
-        .filter(Boolean),
-    );
-  }
-  return docs;
-}
 
 /** Records what it was given; the alerts it saw are the ones delivered. */
 class RecordingDelivery implements AlertDelivery {
@@ -122,7 +107,11 @@ describe('alerts on the demo organisation', () => {
             enabled: true,
             kinds: ['component'],
             lookbackDays: 14,
-            options: { sensitivity: 4, minHistoryDays: 14, minAbsoluteChange: 10_000_000_000n },
+            options: {
+              sensitivity: 4,
+              minHistoryDays: 14,
+              minAbsoluteChange: 10_000_000_000n,
+            },
           },
           currency: async () => 'USD',
           getEntity: directory.getEntity,
@@ -152,16 +141,19 @@ describe('alerts on the demo organisation', () => {
           .filter(driver => driver.resourceId)
           .every(driver => driver.resourceId!.startsWith('i-')),
       ).toBe(true);
-      expect(spike.title).toBe(
-        'Unusual spend on fraud-detector on 2026-11-10',
-      );
+      expect(spike.title).toBe('Unusual spend on fraud-detector on 2026-11-10');
 
       const budget = fired.filter(alert => alert.kind === 'budget');
       expect(budget.length).toBeGreaterThan(0);
-      expect(budget.every(a => a.entityRef === 'group:default/payments-squad')).toBe(true);
+      expect(
+        budget.every(a => a.entityRef === 'group:default/payments-squad'),
+      ).toBe(true);
 
       // Each alert went out once, through exactly one of the instances, to the owners.
-      const delivered = [...first.delivery.delivered, ...second.delivery.delivered];
+      const delivered = [
+        ...first.delivery.delivered,
+        ...second.delivery.delivered,
+      ];
       expect(delivered.map(d => d.alert.id).sort()).toEqual(
         fired.map(alert => alert.id).sort(),
       );
@@ -170,7 +162,9 @@ describe('alerts on the demo organisation', () => {
       ).toEqual(['group:default/payments-squad']);
       const stored = await store.listAlerts({ limit: 100 });
       expect(stored).toHaveLength(fired.length);
-      expect(stored.every(alert => alert.deliveredTo.includes('recording'))).toBe(true);
+      expect(
+        stored.every(alert => alert.deliveredTo.includes('recording')),
+      ).toBe(true);
 
       // A later run finds everything stored already.
       expect(await first.evaluator.evaluate()).toEqual([]);

@@ -219,4 +219,3 @@ export class AlertEvaluator {
     return fired;
   }
 }
-

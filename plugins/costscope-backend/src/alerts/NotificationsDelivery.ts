@@ -11,7 +11,9 @@ export class NotificationsDelivery implements AlertDelivery {
 
   async deliver(alert: CostAlert, recipients: string[]): Promise<void> {
     if (recipients.length === 0) {
-      throw new Error('the alert has no recipients (no owner, none configured)');
+      throw new Error(
+        'the alert has no recipients (no owner, none configured)',
+      );
     }
     const overBudget =
       alert.kind === 'budget' &&
@@ -24,7 +26,8 @@ export class NotificationsDelivery implements AlertDelivery {
         description: alert.description,
         link: alert.link,
         severity: overBudget ? 'critical' : 'high',
-        topic: alert.kind === 'budget' ? 'Costscope budgets' : 'Costscope anomalies',
+        topic:
+          alert.kind === 'budget' ? 'Costscope budgets' : 'Costscope anomalies',
         // Notifications sharing a scope replace each other: one per alert, as stored.
         scope: `costscope:${alert.entityRef}:${alert.kind}:${
           alert.period

@@ -15,7 +15,11 @@ const alert: CostAlert = {
   title: 'api reached 80 % of its monthly budget',
   description: 'Spent $850.00 of $1,000.00 (85 %) from 2026-11-01.',
   drivers: [
-    { serviceName: 'Amazon EC2', amount: '600.000000000', change: '200.000000000' },
+    {
+      serviceName: 'Amazon EC2',
+      amount: '600.000000000',
+      change: '200.000000000',
+    },
   ],
   link: '/catalog/default/component/api/cost',
   createdAt: '2026-11-20T00:00:00.000Z',
@@ -42,7 +46,11 @@ describe('WebhookDelivery', () => {
     const hook = await receiver(200);
     try {
       await new WebhookDelivery(
-        { url: hook.url, headers: { authorization: 'Bearer t' }, timeoutMs: 2000 },
+        {
+          url: hook.url,
+          headers: { authorization: 'Bearer t' },
+          timeoutMs: 2000,
+        },
         'https://portal.example.com',
       ).deliver(alert);
       expect(hook.received).toHaveLength(1);

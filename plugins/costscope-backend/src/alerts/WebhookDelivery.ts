@@ -17,7 +17,9 @@ export function slackBodyOf(alert: CostAlert, portalUrl: string) {
   const drivers = alert.drivers
     .map(
       driver =>
-        `• ${driver.resourceId ?? driver.serviceName}: ${driver.amount} ${alert.currency} (+${driver.change})`,
+        `• ${driver.resourceId ?? driver.serviceName}: ${driver.amount} ${
+          alert.currency
+        } (+${driver.change})`,
     )
     .join('\n');
   return {
@@ -25,7 +27,10 @@ export function slackBodyOf(alert: CostAlert, portalUrl: string) {
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*${alert.title}*\n${alert.description}` },
+        text: {
+          type: 'mrkdwn',
+          text: `*${alert.title}*\n${alert.description}`,
+        },
       },
       ...(drivers
         ? [

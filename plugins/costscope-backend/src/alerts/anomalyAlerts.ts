@@ -42,13 +42,15 @@ export function anomalyAlertOf(
     reference: nanosToMoney(anomaly.expected),
     currency: context.currency,
     title: `Unusual spend on ${context.entityTitle} on ${anomaly.day}`,
-    description:
-      `Spent ${money(anomaly.actual)} against an expected ${money(
-        anomaly.expected,
-      )} (${anomaly.score.toFixed(1)} robust deviations ${
-        anomaly.direction === 'up' ? 'above' : 'below'
-      } the usual same-weekday level).` +
-      (drivers ? ` Drivers against the same weekday a week before: ${drivers}.` : ''),
+    description: `Spent ${money(anomaly.actual)} against an expected ${money(
+      anomaly.expected,
+    )} (${anomaly.score.toFixed(1)} robust deviations ${
+      anomaly.direction === 'up' ? 'above' : 'below'
+    } the usual same-weekday level).${
+      drivers
+        ? ` Drivers against the same weekday a week before: ${drivers}.`
+        : ''
+    }`,
     drivers: context.drivers,
     link: context.link,
     createdAt: context.now,

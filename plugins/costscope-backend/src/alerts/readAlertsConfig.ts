@@ -20,7 +20,9 @@ function numberIn(
 ): number {
   const value = config?.getOptionalNumber(key) ?? fallback;
   if (!(value >= min && value <= max)) {
-    throw new Error(`${where}.${key} must be from ${min} to ${max}, got ${value}`);
+    throw new Error(
+      `${where}.${key} must be from ${min} to ${max}, got ${value}`,
+    );
   }
   return value;
 }
@@ -95,7 +97,14 @@ export function readAlertsConfig(root: Config): AlertsConfig {
       lookbackDays: numberIn(anomalies, 'lookbackDays', where, 14, 1, 90),
       options: {
         sensitivity: numberIn(anomalies, 'sensitivity', where, 4, 1, 20),
-        minHistoryDays: numberIn(anomalies, 'minHistoryDays', where, 14, 7, 365),
+        minHistoryDays: numberIn(
+          anomalies,
+          'minHistoryDays',
+          where,
+          14,
+          7,
+          365,
+        ),
         minAbsoluteChange,
       },
     },

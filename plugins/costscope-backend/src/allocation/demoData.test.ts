@@ -1,11 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { Entity } from '@backstage/catalog-model';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { parseDecimal } from '../lib/decimal';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
 
@@ -17,20 +16,7 @@ const {
 
 jest.setTimeout(120_000);
 
-const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 
-async function demoCatalog(): Promise<Entity[]> {
-  const docs: Entity[] = [];
-  for (const file of ['org.yaml', 'entities.yaml']) {
-    const text = await fs.readFile(path.join(EXAMPLES, file), 'utf8');
-    docs.push(
-      ...parseAllDocuments(text)
-        .map(doc => doc.toJSON() as Entity)
-        .filter(Boolean),
-    );
-  }
-  return docs;
-}
 
 describe('allocation of the demo organisation', () => {
   const databases = createTestDatabases();

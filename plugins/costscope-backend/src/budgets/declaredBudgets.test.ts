@@ -11,7 +11,11 @@ const REF = 'component:default/api';
 describe('budgetFromAnnotations', () => {
   it('reads a monthly budget with the default thresholds', () => {
     expect(
-      budgetFromAnnotations(REF, { 'costscope.io/budget-monthly': ' 1200 ' }, 'USD'),
+      budgetFromAnnotations(
+        REF,
+        { 'costscope.io/budget-monthly': ' 1200 ' },
+        'USD',
+      ),
     ).toEqual({
       entityRef: REF,
       amount: '1200.000000000',
@@ -34,7 +38,8 @@ describe('budgetFromAnnotations', () => {
       {
         'costscope.io/budget-quarterly': '3000.5',
         'costscope.io/budget-thresholds': 'forecast:110, 75%,actual:90',
-        'costscope.io/budget-recipients': 'group:default/team-a, user:default/dana',
+        'costscope.io/budget-recipients':
+          'group:default/team-a, user:default/dana',
       },
       'EUR',
     );
@@ -58,7 +63,9 @@ describe('budgetFromAnnotations', () => {
   it('names the annotation that is wrong', () => {
     expect(() =>
       budgetFromAnnotations(REF, { 'costscope.io/budget-annual': '-3' }, 'USD'),
-    ).toThrow(/^annotation costscope.io\/budget-annual of component:default\/api: amount/);
+    ).toThrow(
+      /^annotation costscope.io\/budget-annual of component:default\/api: amount/,
+    );
     expect(() =>
       budgetFromAnnotations(
         REF,
@@ -72,7 +79,10 @@ describe('budgetFromAnnotations', () => {
     expect(() =>
       budgetFromAnnotations(
         REF,
-        { 'costscope.io/budget-monthly': '10', 'costscope.io/budget-annual': '100' },
+        {
+          'costscope.io/budget-monthly': '10',
+          'costscope.io/budget-annual': '100',
+        },
         'USD',
       ),
     ).toThrow(
@@ -111,10 +121,29 @@ describe('readConfiguredBudgets', () => {
   });
 
   it.each([
-    [[{ entityRef: 'api', amount: 5, period: 'monthly' }], /costscope.budgets\[0\].entityRef 'api' is not an entity ref/],
-    [[{ entityRef: 'component:api', amount: 0, period: 'monthly' }], /^costscope.budgets\[0\]: amount/],
-    [[{ entityRef: 'component:api', amount: 5, period: 'daily' }], /^costscope.budgets\[0\]: period/],
-    [[{ entityRef: 'component:api', amount: 5, period: 'monthly', currency: 'EUR' }], /billing currency USD/],
+    [
+      [{ entityRef: 'api', amount: 5, period: 'monthly' }],
+      /costscope.budgets\[0\].entityRef 'api' is not an entity ref/,
+    ],
+    [
+      [{ entityRef: 'component:api', amount: 0, period: 'monthly' }],
+      /^costscope.budgets\[0\]: amount/,
+    ],
+    [
+      [{ entityRef: 'component:api', amount: 5, period: 'daily' }],
+      /^costscope.budgets\[0\]: period/,
+    ],
+    [
+      [
+        {
+          entityRef: 'component:api',
+          amount: 5,
+          period: 'monthly',
+          currency: 'EUR',
+        },
+      ],
+      /billing currency USD/,
+    ],
     [
       [
         { entityRef: 'component:api', amount: 5, period: 'monthly' },

@@ -136,7 +136,9 @@ export function readConfiguredBudgets(
           amount: String(entry.get('amount')),
           period: entry.getString('period'),
           currency: entry.getOptionalString('currency') ?? currency,
-          ...(entry.has('thresholds') ? { thresholds: entry.get('thresholds') } : {}),
+          ...(entry.has('thresholds')
+            ? { thresholds: entry.get('thresholds') }
+            : {}),
           ...(entry.has('recipients')
             ? { recipients: entry.getStringArray('recipients') }
             : {}),
@@ -146,7 +148,10 @@ export function readConfiguredBudgets(
       budgets.set(ref, declared(ref, input, 'config'));
     } catch (error) {
       throw new Error(
-        `${where}: ${(error as Error).message.replace(/^invalid budget: /, '')}`,
+        `${where}: ${(error as Error).message.replace(
+          /^invalid budget: /,
+          '',
+        )}`,
       );
     }
   });

@@ -33,7 +33,10 @@ const entities = [
     'Component',
     'web',
     { owner: 'team-a', system: 'store' },
-    { 'costscope.io/cost-tags': 'app=web', 'costscope.io/budget-monthly': '100' },
+    {
+      'costscope.io/cost-tags': 'app=web',
+      'costscope.io/budget-monthly': '100',
+    },
   ),
   entity(
     'Component',
@@ -44,8 +47,19 @@ const entities = [
 ];
 
 const rows = [
-  { day: '2026-03-01', cost: '10.000000000001', tags: { service: 'api' }, resource: 'i-api' },
-  { day: '2026-03-02', cost: '5.5', tags: { service: 'api' }, resource: 'i-api', service: 'Amazon RDS' },
+  {
+    day: '2026-03-01',
+    cost: '10.000000000001',
+    tags: { service: 'api' },
+    resource: 'i-api',
+  },
+  {
+    day: '2026-03-02',
+    cost: '5.5',
+    tags: { service: 'api' },
+    resource: 'i-api',
+    service: 'Amazon RDS',
+  },
   { day: '2026-03-02', cost: '2.25', tags: { app: 'web' }, resource: 'cdn-1' },
   { day: '2026-02-27', cost: '4', tags: { service: 'api' }, resource: 'i-api' },
 ];
@@ -104,7 +118,11 @@ async function startBackend(knex: any) {
             ],
             allocation: { schedule: later },
             budgets: [
-              { entityRef: 'system:default/store', amount: 1000, period: 'quarterly' },
+              {
+                entityRef: 'system:default/store',
+                amount: 1000,
+                period: 'quarterly',
+              },
             ],
             alerts: { anomalies: { enabled: false } },
           },
@@ -166,7 +184,9 @@ describe('budget routes', () => {
           .query({ entityRef: 'component:default/api' })
           .set('Authorization', as(MEMBER));
         expect(
-          alerts.body.items.map((a: any) => `${a.threshold.kind}:${a.threshold.percent}`).sort(),
+          alerts.body.items
+            .map((a: any) => `${a.threshold.kind}:${a.threshold.percent}`)
+            .sort(),
         ).toEqual(['actual:100', 'actual:50', 'actual:80', 'forecast:100']);
         expect(alerts.body.items[0]).toMatchObject({
           kind: 'budget',
@@ -274,19 +294,40 @@ describe('budget routes', () => {
           [{ amount: '0', period: 'monthly', currency: 'USD' }, 'amount'],
           [{ amount: 'ten', period: 'monthly', currency: 'USD' }, 'amount'],
           [{ amount: '1e30', period: 'monthly', currency: 'USD' }, 'amount'],
-          [{ amount: '99999999999999', period: 'monthly', currency: 'USD' }, 'amount'],
+          [
+            { amount: '99999999999999', period: 'monthly', currency: 'USD' },
+            'amount',
+          ],
           [{ amount: '10', period: 'weekly', currency: 'USD' }, 'period'],
-          [{ amount: '10', period: 'monthly', currency: 'EUR' }, 'billing currency USD'],
           [
-            { amount: '10', period: 'monthly', currency: 'USD', thresholds: [{ kind: 'actual', percent: 0 }] },
+            { amount: '10', period: 'monthly', currency: 'EUR' },
+            'billing currency USD',
+          ],
+          [
+            {
+              amount: '10',
+              period: 'monthly',
+              currency: 'USD',
+              thresholds: [{ kind: 'actual', percent: 0 }],
+            },
             'percent',
           ],
           [
-            { amount: '10', period: 'monthly', currency: 'USD', thresholds: [{ kind: 'actual', percent: 1001 }] },
+            {
+              amount: '10',
+              period: 'monthly',
+              currency: 'USD',
+              thresholds: [{ kind: 'actual', percent: 1001 }],
+            },
             'percent',
           ],
           [
-            { amount: '10', period: 'monthly', currency: 'USD', recipients: ['not a ref'] },
+            {
+              amount: '10',
+              period: 'monthly',
+              currency: 'USD',
+              recipients: ['not a ref'],
+            },
             'recipients',
           ],
         ];
@@ -295,7 +336,10 @@ describe('budget routes', () => {
             .put(budgetPath('component', 'api'))
             .set('Authorization', as(MEMBER))
             .send(body);
-          expect({ body, status: response.status }).toEqual({ body, status: 400 });
+          expect({ body, status: response.status }).toEqual({
+            body,
+            status: 400,
+          });
           expect(response.body.error.message).toContain(field);
         }
         const unknown = await request(server)

@@ -137,7 +137,12 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     const entity = await entityOf(req, true);
     const editor = await checkEditable(entity, credentials);
     const input = parseBudgetInput(req.body, await options.currency());
-    await store.putBudget(entity.ref, input, editor.by, new Date().toISOString());
+    await store.putBudget(
+      entity.ref,
+      input,
+      editor.by,
+      new Date().toISOString(),
+    );
     options.logger.info(
       `Costscope budget of ${entity.ref} set to ${input.amount} ${input.currency} ${input.period} by ${editor.by}`,
     );
@@ -158,7 +163,13 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
       const credentials = await httpAuth.credentials(req);
       const entity = await entityOf(req, true);
       const editor = await checkEditable(entity, credentials);
-      if (!(await store.deleteBudget(entity.ref, editor.by, new Date().toISOString()))) {
+      if (
+        !(await store.deleteBudget(
+          entity.ref,
+          editor.by,
+          new Date().toISOString(),
+        ))
+      ) {
         throw new NotFoundError(`${entity.ref} has no budget set in Costscope`);
       }
       options.logger.info(

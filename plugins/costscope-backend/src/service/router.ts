@@ -77,10 +77,8 @@ export async function createRouter(
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     }
   };
-  const authorize = async (
-    req: express.Request,
-    permission: BasicPermission,
-  ) => authorizeCredentials(await httpAuth.credentials(req), permission);
+  const authorize = async (req: express.Request, permission: BasicPermission) =>
+    authorizeCredentials(await httpAuth.credentials(req), permission);
 
   const entityRef = async (req: express.Request) => {
     const ref = parseEntityRefParams(req.params);

@@ -144,8 +144,18 @@ describe('BudgetStore', () => {
       const { store } = await storeOn(id);
       const cheaper = { ...input, amount: '10' };
       await Promise.all([
-        store.putBudget(REF, input, 'user:default/jane', '2026-03-01T10:00:00.000Z'),
-        store.putBudget(REF, cheaper, 'user:default/joe', '2026-03-01T10:00:00.000Z'),
+        store.putBudget(
+          REF,
+          input,
+          'user:default/jane',
+          '2026-03-01T10:00:00.000Z',
+        ),
+        store.putBudget(
+          REF,
+          cheaper,
+          'user:default/joe',
+          '2026-03-01T10:00:00.000Z',
+        ),
       ]);
       const changes = await store.listChanges(REF, 10);
       expect(changes.map(change => change.action).sort()).toEqual([

@@ -9,7 +9,14 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { InventoryResource } from '@costscope/backstage-plugin-node';
 import { divideHalfEven } from '../../lib/decimal';
-import { Exact, roundNanos } from '../exact';
+import {
+  decimalFraction,
+  exact,
+  Exact,
+  monthly,
+  multiply,
+  roundNanos,
+} from '../exact';
 import { InstanceTypeInfo, PriceTable } from '../priceTable';
 import { RecommendationsConfig } from '../recommendationsConfig';
 import {
@@ -211,4 +218,64 @@ export function tableGap(
     return `the price table is in ${ctx.prices.currency}, not ${ctx.currency}`;
   }
   return `the price table (${ctx.prices.date}) has no price for ${what} in ${region}`;
+}
+
+/** A storage resource's monthly cost and where it came from, or why it has none. */
+export type StorageCost =
+  | { cost: { monthly: Exact; source: 'billing' | 'price-table' } }
+  | { skip: RecommendationSkip };
+
+/**
+ * What a volume or snapshot costs a month: 730 hours of its billing cost per hour where
+ * billing has it, else its size (GiB) x the price table's price per GiB-month.
+ */
+export function storageMonthlyCost(
+  resource: InventoryResource,
+  ctx: RuleContext,
+  options: {
+    /** "volume" or "snapshot", for the reasons a tip is skipped. */
+    noun: string;
+    kind: RecommendationKind;
+    /** The table's price per GiB-month, or undefined when it has none. */
+    perGiBMonth: bigint | undefined;
+    /** What the table lacked, e.g. "volume type gp2" or "snapshots". */
+    priceOf: string;
+  },
+): StorageCost {
+  const billed = ctx.billingHourlyCost?.get(resource.resourceId);
+  if (billed !== undefined) {
+    return { cost: { monthly: monthly(exact(billed)), source: 'billing' } };
+  }
+  if (options.perGiBMonth === undefined) {
+    return {
+      skip: skipOf(
+        resource,
+        'no-price',
+        `No billing cost for this ${options.noun}, and ${tableGap(
+          ctx,
+          resource.provider,
+          options.priceOf,
+          resource.region,
+        )}`,
+        options.kind,
+      ),
+    };
+  }
+  const size = resource.sizeGiB;
+  if (size === undefined || !(size > 0)) {
+    return {
+      skip: skipOf(
+        resource,
+        'unknown-size',
+        `No billing cost for this ${options.noun}, and the inventory gives no size`,
+        options.kind,
+      ),
+    };
+  }
+  return {
+    cost: {
+      monthly: multiply(exact(options.perGiBMonth), decimalFraction(size)),
+      source: 'price-table',
+    },
+  };
 }

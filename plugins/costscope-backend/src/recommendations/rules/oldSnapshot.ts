@@ -1,11 +1,10 @@
 import { InventoryResource } from '@costscope/backstage-plugin-node';
-import { decimalFraction, exact, monthly, multiply } from '../exact';
 import {
   RuleContext,
   RuleOutcome,
   skipOf,
+  storageMonthlyCost,
   tableApplies,
-  tableGap,
   tipBase,
   toMoney,
 } from './common';
@@ -39,44 +38,16 @@ export function oldSnapshot(
   const ageDays = Math.floor((ctx.now - created) / DAY_MS);
   const size = resource.sizeGiB;
 
-  const billed = ctx.billingHourlyCost?.get(resource.resourceId);
-  let cost;
-  if (billed !== undefined) {
-    cost = { monthly: monthly(exact(billed)), source: 'billing' as const };
-  } else {
-    const perGiB = tableApplies(ctx, resource.provider)
+  const priced = storageMonthlyCost(resource, ctx, {
+    noun: 'snapshot',
+    kind: 'old-snapshot',
+    perGiBMonth: tableApplies(ctx, resource.provider)
       ? ctx.prices.findSnapshotGiBMonth(resource.region)
-      : undefined;
-    if (perGiB === undefined) {
-      return {
-        skip: skipOf(
-          resource,
-          'no-price',
-          `No billing cost for this snapshot, and ${tableGap(
-            ctx,
-            resource.provider,
-            'snapshots',
-            resource.region,
-          )}`,
-          'old-snapshot',
-        ),
-      };
-    }
-    if (size === undefined || !(size > 0)) {
-      return {
-        skip: skipOf(
-          resource,
-          'unknown-size',
-          'No billing cost for this snapshot, and the inventory gives no size',
-          'old-snapshot',
-        ),
-      };
-    }
-    cost = {
-      monthly: multiply(exact(perGiB), decimalFraction(size)),
-      source: 'price-table' as const,
-    };
-  }
+      : undefined,
+    priceOf: 'snapshots',
+  });
+  if ('skip' in priced) return priced;
+  const { cost } = priced;
   const amount = toMoney(cost.monthly);
   return {
     tip: {

@@ -1,11 +1,9 @@
 import { InventoryResource } from '@costscope/backstage-plugin-node';
-import { decimalFraction, exact, monthly, multiply } from '../exact';
 import {
   RuleContext,
   RuleOutcome,
-  skipOf,
+  storageMonthlyCost,
   tableApplies,
-  tableGap,
   tipBase,
   toMoney,
 } from './common';
@@ -24,47 +22,19 @@ export function unattachedVolume(
   if (resource.kind !== 'volume' || resource.state !== 'available')
     return undefined;
   const size = resource.sizeGiB;
-  const billed = ctx.billingHourlyCost?.get(resource.resourceId);
-  let cost;
-  if (billed !== undefined) {
-    cost = { monthly: monthly(exact(billed)), source: 'billing' as const };
-  } else {
-    const perGiB =
+  const priced = storageMonthlyCost(resource, ctx, {
+    noun: 'volume',
+    kind: 'unattached-volume',
+    perGiBMonth:
       resource.type && tableApplies(ctx, resource.provider)
         ? ctx.prices.findVolumeGiBMonth(resource.region, resource.type)
-        : undefined;
-    if (perGiB === undefined) {
-      return {
-        skip: skipOf(
-          resource,
-          'no-price',
-          `No billing cost for this volume, and ${tableGap(
-            ctx,
-            resource.provider,
-            resource.type
-              ? `volume type ${resource.type}`
-              : 'a volume without type',
-            resource.region,
-          )}`,
-          'unattached-volume',
-        ),
-      };
-    }
-    if (size === undefined || !(size > 0)) {
-      return {
-        skip: skipOf(
-          resource,
-          'unknown-size',
-          'No billing cost for this volume, and the inventory gives no size',
-          'unattached-volume',
-        ),
-      };
-    }
-    cost = {
-      monthly: multiply(exact(perGiB), decimalFraction(size)),
-      source: 'price-table' as const,
-    };
-  }
+        : undefined,
+    priceOf: resource.type
+      ? `volume type ${resource.type}`
+      : 'a volume without type',
+  });
+  if ('skip' in priced) return priced;
+  const { cost } = priced;
   const amount = toMoney(cost.monthly);
   return {
     tip: {
