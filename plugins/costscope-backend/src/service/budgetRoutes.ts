@@ -88,16 +88,25 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     return entity;
   };
 
-  const answer = async (
-    entity: SnapshotEntity,
-    editor: BudgetEditor,
-  ): Promise<EntityBudgetResponse> => {
+  /** The budget in force for the entity and whether this editor may change it. */
+  const accessFor = async (entity: SnapshotEntity, editor: BudgetEditor) => {
     const resolved = await budgets.resolve(entity);
     const declared =
       resolved.budget && resolved.budget.source !== 'ui'
         ? resolved.budget
         : undefined;
-    const access = budgetEditAccess(entity, editor, declared);
+    return {
+      resolved,
+      declared,
+      access: budgetEditAccess(entity, editor, declared),
+    };
+  };
+
+  const answer = async (
+    entity: SnapshotEntity,
+    editor: BudgetEditor,
+  ): Promise<EntityBudgetResponse> => {
+    const { resolved, access } = await accessFor(entity, editor);
     return {
       status: resolved.budget
         ? await budgets.status({ ...resolved, budget: resolved.budget })
@@ -114,12 +123,7 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   ) => {
     await authorize(credentials, budgetUpdatePermission);
     const editor = await editorOf(credentials);
-    const resolved = await budgets.resolve(entity);
-    const declared =
-      resolved.budget && resolved.budget.source !== 'ui'
-        ? resolved.budget
-        : undefined;
-    const access = budgetEditAccess(entity, editor, declared);
+    const { declared, access } = await accessFor(entity, editor);
     if (declared) throw new ConflictError(access.readOnlyReason);
     if (!access.canEdit) throw new NotAllowedError(access.readOnlyReason);
     return editor;
