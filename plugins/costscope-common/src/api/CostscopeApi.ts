@@ -6,6 +6,17 @@ import {
   EntityBudgetResponse,
 } from './budgetTypes';
 import {
+  ChargebackOwnerBy,
+  ChargebackReport,
+  EntityCompliance,
+  OrganisationCompliance,
+} from './complianceTypes';
+import {
+  Recommendation,
+  RecommendationList,
+  RecommendationStateInput,
+} from './recommendationTypes';
+import {
   CostOverview,
   CostSeries,
   DateRange,
@@ -76,4 +87,37 @@ export interface CostscopeApi {
     query?: { entityRef?: string; limit?: number },
     options?: RequestOptions,
   ): Promise<{ items: CostAlert[] }>;
+  getEntityCompliance(
+    entityRef: string,
+    range: DateRange,
+    options?: RequestOptions,
+  ): Promise<EntityCompliance>;
+  getOrganisationCompliance(
+    range: DateRange,
+    options?: RequestOptions,
+  ): Promise<OrganisationCompliance>;
+  getChargeback(
+    query: DateRange & { by: ChargebackOwnerBy },
+    options?: RequestOptions,
+  ): Promise<ChargebackReport>;
+  /** The chargeback report as CSV text (`text/csv`), exactly as the API streams it. */
+  getChargebackCsv(
+    query: DateRange & { by: ChargebackOwnerBy },
+    options?: RequestOptions,
+  ): Promise<string>;
+  getEntityRecommendations(
+    entityRef: string,
+    options?: RequestOptions,
+  ): Promise<RecommendationList>;
+  /** Every tip of the organisation, largest saving first. */
+  getRecommendations(
+    query?: { limit?: number },
+    options?: RequestOptions,
+  ): Promise<RecommendationList>;
+  /** Dismisses, snoozes or reopens one tip. */
+  setRecommendationState(
+    id: string,
+    input: RecommendationStateInput,
+    options?: RequestOptions,
+  ): Promise<Recommendation>;
 }

@@ -6,7 +6,18 @@ import {
   CostAlert,
   EntityBudgetResponse,
 } from './budgetTypes';
+import {
+  ChargebackOwnerBy,
+  ChargebackReport,
+  EntityCompliance,
+  OrganisationCompliance,
+} from './complianceTypes';
 import { CostscopeApi, RequestOptions } from './CostscopeApi';
+import {
+  Recommendation,
+  RecommendationList,
+  RecommendationStateInput,
+} from './recommendationTypes';
 import {
   CostOverview,
   CostSeries,
@@ -164,6 +175,80 @@ export class CostscopeClient implements CostscopeApi {
     );
   }
 
+  getEntityCompliance(
+    entityRef: string,
+    range: DateRange,
+    options?: RequestOptions,
+  ) {
+    return this.get<EntityCompliance>(
+      `/v1/entities/${entityPath(entityRef)}/compliance`,
+      { from: range.from, to: range.to },
+      options,
+    );
+  }
+
+  getOrganisationCompliance(range: DateRange, options?: RequestOptions) {
+    return this.get<OrganisationCompliance>(
+      '/v1/compliance',
+      { from: range.from, to: range.to },
+      options,
+    );
+  }
+
+  getChargeback(
+    query: DateRange & { by: ChargebackOwnerBy },
+    options?: RequestOptions,
+  ) {
+    return this.get<ChargebackReport>(
+      '/v1/chargeback',
+      { from: query.from, to: query.to, by: query.by },
+      options,
+    );
+  }
+
+  async getChargebackCsv(
+    query: DateRange & { by: ChargebackOwnerBy },
+    options?: RequestOptions,
+  ) {
+    const response = await this.send(
+      'GET',
+      '/v1/chargeback.csv',
+      { from: query.from, to: query.to, by: query.by },
+      options,
+    );
+    return response.text();
+  }
+
+  getEntityRecommendations(entityRef: string, options?: RequestOptions) {
+    return this.get<RecommendationList>(
+      `/v1/entities/${entityPath(entityRef)}/recommendations`,
+      {},
+      options,
+    );
+  }
+
+  getRecommendations(query?: { limit?: number }, options?: RequestOptions) {
+    return this.get<RecommendationList>(
+      '/v1/recommendations',
+      { limit: query?.limit },
+      options,
+    );
+  }
+
+  setRecommendationState(
+    id: string,
+    input: RecommendationStateInput,
+    options?: RequestOptions,
+  ) {
+    return this.request<Recommendation>(
+      'PUT',
+      `/v1/recommendations/${encodeURIComponent(id)}/state`,
+      {},
+      options,
+      input,
+    );
+  }
+
   private get<T>(
     path: string,
     query: Record<string, string | number | undefined>,
@@ -179,6 +264,19 @@ export class CostscopeClient implements CostscopeApi {
     options?: RequestOptions,
     body?: unknown,
   ): Promise<T> {
+    const response = await this.send(method, path, query, options, body);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** Sends a request and answers the response when it is OK; throws a ResponseError otherwise. */
+  private async send(
+    method: string,
+    path: string,
+    query: Record<string, string | number | undefined>,
+    options?: RequestOptions,
+    body?: unknown,
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('costscope');
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -199,7 +297,6 @@ export class CostscopeClient implements CostscopeApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return response;
   }
 }

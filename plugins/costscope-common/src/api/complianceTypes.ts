@@ -214,3 +214,36 @@ export interface OrganisationCompliance extends DateRange, ComplianceTotals {
     top: UnallocatedResource[];
   };
 }
+
+/**
+ * Who a chargeback report charges: `group`, the owning team (the top-level group an entity
+ * rolls up to); `costCenter`, the `costscope.io/cost-center` annotation of that group.
+ * @public
+ */
+export type ChargebackOwnerBy = 'group' | 'costCenter';
+
+/** One line of a chargeback report: what one owner pays for one service in one month. @public */
+export interface ChargebackReportLine {
+  /** `YYYY-MM`. */
+  month: string;
+  /** A group ref (`group:default/payments`) or a cost center (`CC-4711`); empty for unallocated. */
+  owner: string;
+  /** Display name of the owner, when known. */
+  ownerName?: string;
+  service: string;
+  /** `allocated`, `shared` (an owner's part of split shared cost) or `unallocated`. */
+  kind: 'allocated' | 'shared' | 'unallocated';
+  /** Exact decimal string, all stored fractional digits. */
+  cost: Money;
+}
+
+/** A chargeback report for a range; the lines add up to `total`, which equals the bill. @public */
+export interface ChargebackReport extends DateRange {
+  by: ChargebackOwnerBy;
+  currency: string;
+  /** The bill's total for the range, exact. */
+  total: Money;
+  /** How shared and unallocated cost appear: as own lines, or split over owners by their cost. */
+  sharedCost: 'own-line' | 'proportional';
+  lines: ChargebackReportLine[];
+}

@@ -207,3 +207,16 @@ export interface RecommendationList {
   /** When the tips were computed, ISO 8601 UTC. */
   computedAt?: string;
 }
+
+/**
+ * Body of a dismiss, snooze or reopen call.
+ * @public
+ */
+export interface RecommendationStateInput {
+  /** `dismissed` sets the tip aside, `snoozed` until `until`, `open` brings it back. */
+  state: RecommendationState;
+  /** Why; required to dismiss or snooze (at most 500 characters). */
+  reason?: string;
+  /** The day a snoozed tip comes back, `YYYY-MM-DD` (UTC), after today. */
+  until?: string;
+}
