@@ -13,8 +13,12 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const { RESOURCES, SP_ARN, AWS, GCP, ACCOUNTS } = require('./resources');
+const { demoInventoryWithUtilisation } = require('./inventory');
 
-const GENERATOR_VERSION = '1.0.0';
+/** Where the demo inventory (resources with 14 days of utilisation) goes, inside outDir. */
+const INVENTORY_FILE = 'inventory/aws.json';
+
+const GENERATOR_VERSION = '1.1.0';
 const DEFAULT_SEED = 20261123;
 const DEFAULT_OUT = path.join(__dirname, 'generated');
 
@@ -481,6 +485,17 @@ function generateDemoBilling(opts = {}) {
     }
   }
 
+  // The inventory as EC2 and CloudWatch would report it at the end of the last billed day,
+  // for the backend's inventory-file source (tips and tag compliance without a cloud account).
+  fs.mkdirSync(path.join(outDir, path.dirname(INVENTORY_FILE)), {
+    recursive: true,
+  });
+  const inventory = demoInventoryWithUtilisation({ endDate });
+  fs.writeFileSync(
+    path.join(outDir, INVENTORY_FILE),
+    `${JSON.stringify({ endDate, resources: inventory })}\n`,
+  );
+
   const manifest = {
     generatorVersion: GENERATOR_VERSION,
     seed,
@@ -488,6 +503,7 @@ function generateDemoBilling(opts = {}) {
     startDate: isoDay(start),
     currency: 'USD',
     files,
+    inventory: { path: INVENTORY_FILE, resources: inventory.length },
     totals: {
       rows: totalRows,
       billedCost: fmtMoney(totalBilled),
@@ -510,7 +526,8 @@ function isFresh({ outDir, endDate, seed }) {
       m.generatorVersion === GENERATOR_VERSION &&
       m.seed === seed &&
       m.endDate === endDate &&
-      m.files.every(f => fs.existsSync(path.join(outDir, f.path)))
+      m.files.every(f => fs.existsSync(path.join(outDir, f.path))) &&
+      fs.existsSync(path.join(outDir, INVENTORY_FILE))
     );
   } catch {
     return false;

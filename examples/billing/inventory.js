@@ -154,8 +154,14 @@ const ROOT_GIB = {
 const rootVolumeId = key => `vol-0${hex(`vol:${key}`, 16)}`;
 const zone = (region, key) => `${region}${'abc'[pick(`az:${key}`, 3)]}`;
 
+// Tags fixed on the resource today: the inventory has them, billing data does not yet (the
+// tag compliance card shows the disagreement).
+const TAGS_ADDED_TODAY = {
+  'ci-runner-arm-1': { team: 'platform-team' },
+};
+
 function instanceTags(r) {
-  const tags = { ...(r.tags || {}) };
+  const tags = { ...(r.tags || {}), ...(TAGS_ADDED_TODAY[r.key] || {}) };
   if (!tags.Name && r.resourceName) tags.Name = r.resourceName;
   return tags;
 }
@@ -421,8 +427,38 @@ function hasMemoryMetrics(resourceId) {
   return !!(r && UTILISATION[r.key] && UTILISATION[r.key].memory);
 }
 
+/**
+ * The demo inventory on `endDate` with hourly CPU and memory over the `days` before the end of
+ * that day, as the fake CloudWatch serves them: one point per hour the instance existed, memory
+ * only where the demo runs the CloudWatch agent. `npm start` serves this file to the backend.
+ */
+function demoInventoryWithUtilisation({
+  endDate,
+  days = 14,
+  endOfDay = true,
+} = {}) {
+  const end = parseDate(endDate) + (endOfDay ? DAY : 0);
+  return demoInventory({ endDate }).map(r => {
+    if (r.kind !== 'instance') return r;
+    const launch = r.createdAt ? Date.parse(r.createdAt) : -Infinity;
+    const utilisation = [];
+    for (const metric of METRICS) {
+      const points = [];
+      for (let t = end - days * DAY; t < end; t += HOUR) {
+        if (t + HOUR <= launch) continue;
+        const p = utilisationPoint(r.resourceId, metric, t);
+        if (p) points.push({ timestamp: iso(t), ...p });
+      }
+      if (points.length)
+        utilisation.push({ metric, periodSeconds: 3600, points });
+    }
+    return { ...r, utilisation };
+  });
+}
+
 module.exports = {
   demoInventory,
+  demoInventoryWithUtilisation,
   utilisationPoint,
   hasMemoryMetrics,
   ec2Attributes,

@@ -13,22 +13,153 @@ export interface Config {
      * data. Default 0.05.
      */
     maxRejectedShare?: number;
-    /** Cost sources read on a schedule. */
-    sources?: Array<{
-      /** Unique, stable id; it keys the stored data. */
-      id: string;
-      /** `focus`: FOCUS CSV or .csv.gz files. */
-      type: 'focus';
+    /** Cost and inventory sources read on a schedule. */
+    sources?: Array<
+      | {
+          /** Unique, stable id; it keys the stored data. */
+          id: string;
+          /** `focus`: FOCUS CSV or .csv.gz files. */
+          type: 'focus';
+          /**
+           * Files or directories (every .csv and .csv.gz inside), relative to the backend's
+           * working directory.
+           */
+          paths: string[];
+          /** Billing currency of the files; defaults to `costscope.currency`. */
+          currency?: string;
+          /** When to read the source. Default: every hour, first run 5 seconds after start. */
+          schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        }
+      | {
+          /** Unique, stable id; it keys the stored snapshot. */
+          id: string;
+          /**
+           * `inventory-file`: resources (current tags, types, hourly utilisation) from a JSON
+           * file `{ "resources": [...] }` shaped like costscope-node's InventoryResource. The
+           * demo portal serves its generated inventory this way.
+           */
+          type: 'inventory-file';
+          /** The JSON file, relative to the backend's working directory. */
+          path: string;
+          /** When to read it. Default: every hour, first run 5 seconds after start. */
+          schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        }
+    >;
+    /**
+     * Required tags. Resources that break it are listed on each entity's tag compliance card
+     * and on the Costscope page. A broken policy stops the backend at start, naming the entry.
+     */
+    tagPolicy?: {
+      /** Whether `Team` counts as `team`. Default: `allocation.caseInsensitiveTagKeys` (true). */
+      keyCaseInsensitive?: boolean;
+      /** Whether `Prod` counts as `prod`. Default false. */
+      valueCaseInsensitive?: boolean;
+      /** Which resources the policy applies to; omit to apply it to all. */
+      scope?: {
+        /** FOCUS ProviderName values, e.g. AWS. */
+        providers?: string[];
+        /** FOCUS ServiceName values, e.g. Amazon Elastic Compute Cloud. */
+        services?: string[];
+        /** FOCUS ResourceType values or inventory kinds, e.g. instance, volume. */
+        resourceTypes?: string[];
+      };
+      /** The tags every resource in scope must carry. */
+      requiredTags: Array<{
+        /** The key, e.g. `team`. */
+        key: string;
+        /** Other spellings that count as this key, e.g. [env, stage] for environment. */
+        aliases?: string[];
+        /** Accepted values; give this or `pattern`, or neither to accept any non-empty value. */
+        allowedValues?: Array<string | number | boolean>;
+        /** A JavaScript regular expression the whole value must match, e.g. `CC-[0-9]{4}`. */
+        pattern?: string;
+        /** Overrides the policy's `valueCaseInsensitive` for this key. */
+        valueCaseInsensitive?: boolean;
+        /** Narrows the policy's scope for this key only. */
+        scope?: {
+          providers?: string[];
+          services?: string[];
+          resourceTypes?: string[];
+        };
+      }>;
+    };
+    /** The chargeback report (`/v1/chargeback.csv`). */
+    chargeback?: {
       /**
-       * Files or directories (every .csv and .csv.gz inside), relative to the backend's
-       * working directory.
+       * How cost no team owns appears: `own-line` (default) as lines of kind `unallocated`
+       * and `shared`; `proportional` split over the teams by their allocated cost that month.
        */
-      paths: string[];
-      /** Billing currency of the files; defaults to `costscope.currency`. */
-      currency?: string;
-      /** When to read the source. Default: every hour, first run 5 seconds after start. */
-      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
-    }>;
+      sharedCost?: 'own-line' | 'proportional';
+      /** Entities whose cost is shared by all teams, e.g. `system:default/platform`. */
+      sharedEntities?: string[];
+    };
+    /** Rightsizing and savings tips; thresholds of each rule (defaults in the README). */
+    recommendations?: {
+      /** Days of utilisation judged. Default 14. */
+      lookbackDays?: number;
+      /** Hours of CPU data an instance needs before it is judged. Default 30. */
+      minimumHours?: number;
+      /** Tips saving less a month than this are dropped. Default 0. */
+      minimumMonthlySaving?: number | string;
+      /** Idle instances: stop or terminate. */
+      idle?: {
+        enabled?: boolean;
+        /** Mean CPU under this percent. Default 5. */
+        cpuAveragePercent?: number;
+        /** Largest hourly CPU maximum under this percent. Default 15. */
+        cpuMaximumPercent?: number;
+      };
+      /** Over-provisioned instances: a smaller or cheaper type. */
+      overprovisioned?: {
+        enabled?: boolean;
+        /** Projected p95 CPU at or under this percent. Default 70. */
+        cpuP95Percent?: number;
+        /** Projected largest CPU at or under this percent. Default 90. */
+        cpuMaximumPercent?: number;
+        /** Projected p95 memory at or under this percent, where reported. Default 80. */
+        memoryP95Percent?: number;
+        /** Projected largest memory at or under this percent. Default 90. */
+        memoryMaximumPercent?: number;
+        /** Consider cheaper families (m6i to c6i). Default true. */
+        otherFamilies?: boolean;
+        /** Allow moving between x86_64 and arm64. Default false. */
+        architectureChange?: boolean;
+      };
+      /** Non-production instances running around the clock: an office-hours schedule. */
+      officeHours?: {
+        enabled?: boolean;
+        /** Tag keys naming the environment. Default [env, environment, stage]. */
+        environmentTagKeys?: string[];
+        /** Values meaning production. Default [prod, production, prd, live]. */
+        productionValues?: string[];
+        /** Ran at least this percent of the window. Default 90. */
+        minimumRunningPercent?: number;
+        /** Hours a week the schedule keeps it running. Default 50. */
+        scheduledHoursPerWeek?: number;
+      };
+      /** Volumes attached to nothing. */
+      unattachedVolume?: { enabled?: boolean };
+      /** Elastic IPs associated with nothing. */
+      unassociatedAddress?: { enabled?: boolean };
+      /** Snapshots older than an age. */
+      oldSnapshot?: {
+        enabled?: boolean;
+        /** Default 90. */
+        olderThanDays?: number;
+      };
+      /** Steady on-demand usage a Savings Plan would cover. */
+      commitment?: {
+        enabled?: boolean;
+        /** Ran at least this percent of the window. Default 95. */
+        minimumRunningPercent?: number;
+        /** Discount against on-demand. Default 28. */
+        discountPercent?: number;
+        /** 12 or 36. Default 12. */
+        termMonths?: number;
+        /** 0, 50 or 100. Default 0. */
+        upfrontPercent?: number;
+      };
+    };
     /**
      * Budgets declared as code. They win over budgets set in the UI, and over budgets in
      * `costscope.io/budget-*` annotations.

@@ -13,10 +13,20 @@ export interface FocusSourceConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
+export interface InventoryFileSourceConfig {
+  id: string;
+  type: 'inventory-file';
+  path: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
 export interface CostscopeConfig {
   currency: string;
   maxRejectedShare: number;
+  /** Cost sources: FOCUS exports. */
   sources: FocusSourceConfig[];
+  /** Inventory sources declared in config (modules add others, such as EC2). */
+  inventorySources: InventoryFileSourceConfig[];
   allocation: {
     caseInsensitiveTagKeys: boolean;
     conventions: ConventionOptions;
@@ -59,47 +69,57 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
   }
 
   const ids = new Set<string>();
-  const sources = (config?.getOptionalConfigArray('sources') ?? []).map(
-    (source, index) => {
-      const where = `costscope.sources[${index}]`;
-      const id = source.getString('id');
-      if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
-        throw new Error(
-          `${where}.id '${id}' may only hold letters, digits, '.', '_' and '-'`,
-        );
-      }
-      if (ids.has(id))
-        throw new Error(`${where}.id '${id}' is used by another source`);
-      ids.add(id);
-      const type = source.getString('type');
-      if (type !== 'focus') {
-        throw new Error(
-          `${where}.type '${type}' is not supported (supported: focus)`,
-        );
-      }
-      const paths = source.getStringArray('paths');
-      if (paths.length === 0) throw new Error(`${where}.paths is empty`);
-      const sourceCurrency = (
-        source.getOptionalString('currency') ?? currency
-      ).toUpperCase();
-      if (!/^[A-Z]{3}$/.test(sourceCurrency)) {
-        throw new Error(
-          `${where}.currency '${sourceCurrency}' is not an ISO 4217 currency code`,
-        );
-      }
-      return {
+  const sources: FocusSourceConfig[] = [];
+  const inventorySources: InventoryFileSourceConfig[] = [];
+  (config?.getOptionalConfigArray('sources') ?? []).forEach((source, index) => {
+    const where = `costscope.sources[${index}]`;
+    const id = source.getString('id');
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
+      throw new Error(
+        `${where}.id '${id}' may only hold letters, digits, '.', '_' and '-'`,
+      );
+    }
+    if (ids.has(id))
+      throw new Error(`${where}.id '${id}' is used by another source`);
+    ids.add(id);
+    const type = source.getString('type');
+    const schedule = source.has('schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          source.getConfig('schedule'),
+        )
+      : DEFAULT_SOURCE_SCHEDULE;
+    if (type === 'inventory-file') {
+      inventorySources.push({
         id,
-        type: 'focus' as const,
-        paths,
-        currency: sourceCurrency,
-        schedule: source.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              source.getConfig('schedule'),
-            )
-          : DEFAULT_SOURCE_SCHEDULE,
-      };
-    },
-  );
+        type,
+        path: source.getString('path'),
+        schedule,
+      });
+      return;
+    }
+    if (type !== 'focus') {
+      throw new Error(
+        `${where}.type '${type}' is not supported (supported: focus, inventory-file)`,
+      );
+    }
+    const paths = source.getStringArray('paths');
+    if (paths.length === 0) throw new Error(`${where}.paths is empty`);
+    const sourceCurrency = (
+      source.getOptionalString('currency') ?? currency
+    ).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(sourceCurrency)) {
+      throw new Error(
+        `${where}.currency '${sourceCurrency}' is not an ISO 4217 currency code`,
+      );
+    }
+    sources.push({
+      id,
+      type: 'focus',
+      paths,
+      currency: sourceCurrency,
+      schedule,
+    });
+  });
 
   const allocation = config?.getOptionalConfig('allocation');
   const conventions = allocation?.getOptionalConfig('conventions');
@@ -107,6 +127,7 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
     currency,
     maxRejectedShare,
     sources,
+    inventorySources,
     allocation: {
       caseInsensitiveTagKeys:
         allocation?.getOptionalBoolean('caseInsensitiveTagKeys') ?? true,

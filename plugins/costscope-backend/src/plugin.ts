@@ -21,17 +21,21 @@ import { NotificationsDelivery } from './alerts/NotificationsDelivery';
 import { readAlertsConfig } from './alerts/readAlertsConfig';
 import { WebhookDelivery } from './alerts/WebhookDelivery';
 import { AllocationEngine } from './allocation/AllocationEngine';
-import { ALLOCATABLE_KINDS } from './allocation/catalogSnapshot';
+import { ALLOCATABLE_KINDS, toSnapshot } from './allocation/catalogSnapshot';
 import { BudgetService } from './budgets/BudgetService';
 import { catalogDirectory } from './budgets/catalogDirectory';
 import { readConfiguredBudgets } from './budgets/declaredBudgets';
+import { readChargebackConfig } from './compliance/readChargebackConfig';
+import { readTagPolicy } from './compliance/tagPolicy';
 import { readCostscopeConfig } from './config';
 import { IngestEngine } from './ingest/IngestEngine';
 import { InventoryEngine } from './inventory/InventoryEngine';
 import { createRouter } from './service/router';
 import { FocusFileSource } from './sources/focus/FocusFileSource';
+import { InventoryFileSource } from './sources/inventoryFile/InventoryFileSource';
 import { AllocationStore } from './store/AllocationStore';
 import { BudgetStore } from './store/BudgetStore';
+import { ComplianceQueries } from './store/ComplianceQueries';
 import { CostQueries } from './store/CostQueries';
 import { FactStore } from './store/FactStore';
 import { InventoryStore } from './store/InventoryStore';
@@ -88,24 +92,27 @@ export const costscopePlugin = createBackendPlugin({
           config.currency,
         );
         const alertsConfig = readAlertsConfig(deps.config);
+        const tagPolicy = readTagPolicy(deps.config);
+        const chargebackConfig = readChargebackConfig(deps.config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
         deps.permissionsRegistry.addPermissions(costscopePermissions);
 
+        const loadEntities = async () => {
+          const { items } = await catalog.getEntities(
+            { filter: { kind: ALLOCATABLE_KINDS } },
+            { credentials: await auth.getOwnServiceCredentials() },
+          );
+          return items;
+        };
         const allocation = new AllocationEngine({
           store: new AllocationStore(knex),
           logger,
           conventions: config.allocation.conventions,
           caseInsensitiveTagKeys: config.allocation.caseInsensitiveTagKeys,
-          loadEntities: async () => {
-            const { items } = await catalog.getEntities(
-              { filter: { kind: ALLOCATABLE_KINDS } },
-              { credentials: await auth.getOwnServiceCredentials() },
-            );
-            return items;
-          },
+          loadEntities,
         });
         const queries = new CostQueries(knex);
         const currency = () => queries.currency(config.currency);
@@ -202,6 +209,12 @@ export const costscopePlugin = createBackendPlugin({
             trigger => ingest.run(source, trigger),
           );
         }
+        for (const sourceConfig of config.inventorySources) {
+          const source = new InventoryFileSource(sourceConfig);
+          addRunnable(source.id, sourceConfig.schedule, trigger =>
+            inventoryEngine.run(source, trigger),
+          );
+        }
         for (const source of inventorySources) {
           addRunnable(
             source.id,
@@ -236,6 +249,35 @@ export const costscopePlugin = createBackendPlugin({
             userInfo: deps.userInfo,
             permissions: deps.permissions,
             queries,
+            compliance: {
+              queries: new ComplianceQueries(knex),
+              policy: tagPolicy,
+              chargeback: chargebackConfig,
+              loadEntities: async () => (await loadEntities()).map(toSnapshot),
+              likelyOwnerOptions: {
+                ownerTagKeys: [
+                  ...new Set([
+                    'team',
+                    'owner',
+                    'squad',
+                    'group',
+                    'contact',
+                    ...config.allocation.conventions.groupTagKeys,
+                  ]),
+                ],
+                entityTagKeys: [
+                  ...new Set([
+                    'service',
+                    'app',
+                    'application',
+                    'component',
+                    'system',
+                    'project',
+                    ...config.allocation.conventions.componentTagKeys,
+                  ]),
+                ],
+              },
+            },
             budgets,
             budgetStore,
             directory,

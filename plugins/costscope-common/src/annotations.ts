@@ -38,3 +38,10 @@ export const BUDGET_ANNUAL_ANNOTATION = 'costscope.io/budget-annual';
 export const BUDGET_THRESHOLDS_ANNOTATION = 'costscope.io/budget-thresholds';
 /** Comma-separated entity refs told of a declared budget's alerts; default: the owner. @public */
 export const BUDGET_RECIPIENTS_ANNOTATION = 'costscope.io/budget-recipients';
+
+/**
+ * On a group: the cost center its spend is charged to, e.g. `CC-4711`. Groups without one
+ * inherit their parent group's. Used by the chargeback report `by=costCenter`.
+ * @public
+ */
+export const COST_CENTER_ANNOTATION = 'costscope.io/cost-center';

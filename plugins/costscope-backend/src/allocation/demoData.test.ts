@@ -16,8 +16,6 @@ const {
 
 jest.setTimeout(120_000);
 
-
-
 describe('allocation of the demo organisation', () => {
   const databases = createTestDatabases();
   let billingDir: string;

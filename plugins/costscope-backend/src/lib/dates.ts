@@ -31,3 +31,29 @@ export function eachDay(from: string, to: string): string[] {
   }
   return days;
 }
+
+/** The calendar months (UTC) an inclusive range touches, each clipped to the range. */
+export function monthsOf(
+  from: string,
+  to: string,
+): Array<{ month: string; from: string; to: string }> {
+  const months: Array<{ month: string; from: string; to: string }> = [];
+  let year = Number(from.slice(0, 4));
+  let month = Number(from.slice(5, 7));
+  for (;;) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    if (key > to.slice(0, 7)) break;
+    const last = fromEpochDay(Date.UTC(year, month, 1) / DAY_MS - 1);
+    months.push({
+      month: key,
+      from: `${key}-01` < from ? from : `${key}-01`,
+      to: last > to ? to : last,
+    });
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}

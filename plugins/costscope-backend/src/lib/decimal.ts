@@ -53,3 +53,9 @@ export function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
   }
   return negative ? -quotient : quotient;
 }
+
+/** Orders two BigInts ascending, for sort comparators (BigInt has no number difference). */
+export function compareBigInt(a: bigint, b: bigint): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { DateRange, SeriesGroupBy } from '@costscope/backstage-plugin-common';
+import {
+  ChargebackOwnerBy,
+  DateRange,
+  SeriesGroupBy,
+} from '@costscope/backstage-plugin-common';
 import { z } from 'zod';
 import { daysInRange } from '../lib/dates';
 
@@ -126,4 +130,18 @@ export function parseIngestBody(body: unknown): { sourceId?: string } {
     throw new InputError(`invalid ingest request: ${firstIssue(parsed.error)}`);
   }
   return parsed.data;
+}
+
+const CHARGEBACK_BY: ChargebackOwnerBy[] = ['group', 'costCenter'];
+
+/** Reads `by` of a chargeback request: `group` (default) or `costCenter`. */
+export function parseChargebackBy(query: { by?: unknown }): ChargebackOwnerBy {
+  const value = query.by ?? 'group';
+  if (
+    typeof value !== 'string' ||
+    !CHARGEBACK_BY.includes(value as ChargebackOwnerBy)
+  ) {
+    throw new InputError(`by must be one of ${CHARGEBACK_BY.join(', ')}`);
+  }
+  return value as ChargebackOwnerBy;
 }

@@ -24,6 +24,7 @@ import { BudgetStore } from '../store/BudgetStore';
 import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
 import { budgetRoutes } from './budgetRoutes';
+import { complianceRoutes, ComplianceRoutesOptions } from './complianceRoutes';
 import {
   parseEntityRefParams,
   parseGroupBy,
@@ -39,6 +40,11 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   queries: CostQueries;
+  /** Tag compliance and chargeback: what the compliance routes need beyond the common parts. */
+  compliance: Pick<
+    ComplianceRoutesOptions,
+    'queries' | 'policy' | 'chargeback' | 'loadEntities' | 'likelyOwnerOptions'
+  >;
   budgets: BudgetService;
   budgetStore: BudgetStore;
   directory: EntityDirectory;
@@ -105,6 +111,17 @@ export async function createRouter(
       store: options.budgetStore,
       directory: options.directory,
       alerts: options.alerts,
+      currency,
+    }),
+  );
+
+  router.use(
+    complianceRoutes({
+      ...options.compliance,
+      logger: options.logger,
+      httpAuth,
+      authorize: authorizeCredentials,
+      entityExists: ref => queries.entityExists(ref),
       currency,
     }),
   );

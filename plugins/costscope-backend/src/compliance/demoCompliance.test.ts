@@ -1,0 +1,120 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { parse } from 'yaml';
+import { toSnapshot } from '../allocation/catalogSnapshot';
+import { FocusFileSource } from '../sources/focus/FocusFileSource';
+import { ComplianceQueries } from '../store/ComplianceQueries';
+import { InventoryStore } from '../store/InventoryStore';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { demoCatalog } from '../__testUtils__/demoCatalog';
+import { createPipeline } from '../__testUtils__/pipeline';
+import { chargebackLines, chargebackRules } from './chargeback';
+import { summariseEntityCompliance } from './summarise';
+import { readTagPolicy } from './tagPolicy';
+
+// The demo generator is plain CommonJS in examples/, shared with `npm start`.
+const {
+  generateDemoBilling,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../examples/billing/generate.js');
+const {
+  demoInventoryWithUtilisation,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../examples/billing/inventory.js');
+
+jest.setTimeout(120_000);
+
+const REPO = path.resolve(__dirname, '../../../..');
+
+/** The tag policy the demo portal runs with: app-config.yaml's own. */
+async function demoPolicy() {
+  const appConfig = parse(
+    await fs.readFile(path.join(REPO, 'app-config.yaml'), 'utf8'),
+  );
+  return readTagPolicy(new ConfigReader(appConfig))!;
+}
+
+describe('tag compliance and chargeback of the demo organisation', () => {
+  const databases = createTestDatabases();
+  let billingDir: string;
+
+  beforeAll(async () => {
+    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-demo-'));
+    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+  });
+
+  it.each(databases.eachSupportedId())(
+    'finds cart-service’s missing team tags, and charges back the whole bill on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const entities = await demoCatalog();
+      const pipeline = await createPipeline(knex, entities);
+      await new InventoryStore(knex).replaceSnapshot(
+        'demo-inventory',
+        demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
+        '2026-11-23T00:00:00Z',
+      );
+      for (const provider of ['aws', 'gcp']) {
+        await pipeline.ingest.run(
+          new FocusFileSource({
+            id: `demo-${provider}`,
+            paths: [path.join(billingDir, provider)],
+            currency: 'USD',
+          }),
+          'manual',
+        );
+      }
+      const queries = new ComplianceQueries(knex);
+      const range = { from: '2026-10-24', to: '2026-11-22' };
+      const policy = await demoPolicy();
+      const entityCompliance = async (entityRef: string) =>
+        summariseEntityCompliance({
+          entityRef,
+          ...range,
+          currency: 'USD',
+          policy,
+          resources: await queries.entityResources(entityRef, range),
+        });
+      // cart-service's resources carry `Service` (fine: keys ignore case) but no team.
+      const cart = await entityCompliance('component:default/cart-service');
+      // Only its cache cluster, of five resources, carries a team.
+      expect(cart.resources).toEqual({ total: 5, compliant: 1 });
+      expect(cart.nonCompliant[0].violations[0]).toMatchObject({
+        key: 'team',
+        problem: 'missing',
+      });
+      // checkout-api is tagged right.
+      const api = await entityCompliance('component:default/checkout-api');
+      expect(api.compliantShareByCount).toBe(1);
+      // ci-runner-arm-1 got its team today: only env is missing now, and the card says
+      // that billing data has not caught up.
+      const ci = await entityCompliance('component:default/ci-runners');
+      const arm = ci.nonCompliant.find(
+        r => r.resourceName === 'ci-runner-arm-1',
+      );
+      expect(arm).toMatchObject({
+        tagsUsed: 'inventory',
+        violations: [{ key: 'env', problem: 'missing' }],
+        disagreement: 'tag team added in inventory, not yet in billing data',
+      });
+
+      // Every month of the bill, charged to teams, shared or unallocated: exactly the bill.
+      const year = { from: '2025-11-01', to: '2026-11-22' };
+      let charged = 0n;
+      for await (const line of chargebackLines(
+        queries.chargebackFacts(year),
+        chargebackRules({
+          entities: entities.map(toSnapshot),
+          by: 'costCenter',
+          sharedEntities: [],
+          sharedCost: 'proportional',
+        }),
+      )) {
+        charged += line.costNanos;
+      }
+      expect(charged).toBe(await queries.billTotal(year));
+    },
+  );
+});

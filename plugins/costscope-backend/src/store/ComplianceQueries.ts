@@ -1,0 +1,228 @@
+import { Knex } from 'knex';
+import { DateRange } from '@costscope/backstage-plugin-common';
+import { ChargebackFactRow } from '../compliance/chargeback';
+import { ComplianceResourceInput } from '../compliance/summarise';
+import { monthsOf } from '../lib/dates';
+import { ORG_REF } from './AllocationStore';
+
+/** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly. */
+const SUM_BILLED = 'CAST(SUM(f.billed_nanos) AS TEXT) as cost';
+
+interface FactGroupRow {
+  resource_id: string;
+  provider: string;
+  sub_account_id: string;
+  service_name: string;
+  resource_name: string | null;
+  resource_type: string | null;
+  tags: string;
+  last_day: string;
+  cost: string | number | null;
+}
+
+interface ResourceAccumulator {
+  input: ComplianceResourceInput;
+  lastDay: string;
+  /** Cost per service, to name the resource's main service. */
+  byService: Map<string, bigint>;
+}
+
+/** Which facts a compliance read covers. */
+type FactScope =
+  | { kind: 'entity'; entityRef: string }
+  | { kind: 'all' }
+  | { kind: 'unallocated' };
+
+/**
+ * Reads what tag compliance judges: each resource with cost in a range, its cost, the tags of
+ * its most recent billing line, and the current tags an inventory source holds for it.
+ */
+export class ComplianceQueries {
+  constructor(private readonly knex: Knex) {}
+
+  /** Resources whose cost reached the entity (rolled up over its children). */
+  entityResources(entityRef: string, range: DateRange) {
+    return this.resources({ kind: 'entity', entityRef }, range);
+  }
+
+  /** Every resource with cost in the range. */
+  organisationResources(range: DateRange) {
+    return this.resources({ kind: 'all' }, range);
+  }
+
+  /** Resources whose cost in the range no entity was allocated. */
+  unallocatedResources(range: DateRange) {
+    return this.resources({ kind: 'unallocated' }, range);
+  }
+
+  /** All unallocated cost in the range, including lines without a resource (tax, fees). */
+  async unallocatedCost(range: DateRange): Promise<bigint> {
+    const row = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: ORG_REF })
+      .whereNull('rule_id')
+      .whereBetween('usage_date', [range.from, range.to])
+      .first(this.knex.raw('CAST(SUM(billed_nanos) AS TEXT) as cost'));
+    return BigInt(row?.cost ?? 0);
+  }
+
+  /** The bill's total for the range, nano-units. */
+  async billTotal(range: DateRange): Promise<bigint> {
+    const row = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: ORG_REF })
+      .whereBetween('usage_date', [range.from, range.to])
+      .first(this.knex.raw('CAST(SUM(billed_nanos) AS TEXT) as cost'));
+    return BigInt(row?.cost ?? 0);
+  }
+
+  /**
+   * The bill by month, allocated entity and service, one month per query: a report over
+   * years holds one month's rows at a time.
+   */
+  async *chargebackFacts(range: DateRange): AsyncGenerator<ChargebackFactRow> {
+    for (const month of monthsOf(range.from, range.to)) {
+      const rows = await this.knex('costscope_rollup_daily as r')
+        .leftJoin('costscope_alloc_rules as ru', 'ru.id', 'r.rule_id')
+        .where('r.entity_ref', ORG_REF)
+        .whereBetween('r.usage_date', [month.from, month.to])
+        .select({ entity_ref: 'ru.entity_ref', service: 'r.service_name' })
+        .select(this.knex.raw('CAST(SUM(r.billed_nanos) AS TEXT) as cost'))
+        .groupBy('ru.entity_ref', 'r.service_name');
+      for (const row of rows) {
+        yield {
+          month: month.month,
+          entityRef: row.entity_ref ?? null,
+          service: row.service,
+          costNanos: BigInt(row.cost ?? 0),
+        };
+      }
+    }
+  }
+
+  /** Account names are not stored; the ids are shown. Kept as a seam for a future name source. */
+  async accountNames(): Promise<Record<string, string>> {
+    return {};
+  }
+
+  private async resources(
+    scope: FactScope,
+    range: DateRange,
+  ): Promise<ComplianceResourceInput[]> {
+    let query = this.knex('costscope_cost_facts as f')
+      .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+      .whereBetween('f.usage_date', [range.from, range.to])
+      // Lines without a resource (tax, support, commitment fees) cannot carry tags.
+      .whereNot('f.resource_id', '');
+    if (scope.kind === 'entity') {
+      query = query
+        .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
+        .join(
+          'costscope_entity_ancestors as a',
+          'a.entity_ref',
+          'ru.entity_ref',
+        )
+        .where('a.ancestor_ref', scope.entityRef);
+    } else if (scope.kind === 'unallocated') {
+      query = query.whereNull('k.rule_id');
+    }
+    const rows: FactGroupRow[] = await query
+      .select(
+        'f.resource_id',
+        'f.provider',
+        'f.sub_account_id',
+        'f.service_name',
+        'k.tags',
+      )
+      .select(
+        this.knex.raw(
+          'MAX(f.resource_name) as resource_name, MAX(f.resource_type) as resource_type, MAX(f.usage_date) as last_day',
+        ),
+      )
+      .select(this.knex.raw(SUM_BILLED))
+      .groupBy(
+        'f.resource_id',
+        'f.provider',
+        'f.sub_account_id',
+        'f.service_name',
+        'k.tags',
+      );
+
+    const byResource = new Map<string, ResourceAccumulator>();
+    for (const row of rows) {
+      const key = `${row.provider}\n${row.resource_id}`;
+      const cost = BigInt(row.cost ?? 0);
+      let entry = byResource.get(key);
+      if (!entry) {
+        entry = {
+          input: {
+            resourceId: row.resource_id,
+            provider: row.provider,
+            accountId: row.sub_account_id,
+            costNanos: 0n,
+            billingTags: row.tags,
+          },
+          lastDay: row.last_day,
+          byService: new Map(),
+        };
+        byResource.set(key, entry);
+      }
+      entry.input.costNanos += cost;
+      entry.byService.set(
+        row.service_name,
+        (entry.byService.get(row.service_name) ?? 0n) + cost,
+      );
+      if (row.resource_name) entry.input.resourceName = row.resource_name;
+      if (row.resource_type) entry.input.resourceType = row.resource_type;
+      // Billing tags are those of the most recent line: what allocation saw last.
+      if (row.last_day > entry.lastDay) {
+        entry.lastDay = row.last_day;
+        entry.input.billingTags = row.tags;
+      }
+    }
+
+    const inventory = await this.inventoryTags(
+      [...byResource.values()].map(entry => entry.input.resourceId),
+    );
+    return [...byResource.values()].map(({ input, byService }) => {
+      const inventoryTags = inventory.get(input.resourceId);
+      return {
+        ...input,
+        service: mainService(byService),
+        ...(inventoryTags ? { inventoryTags } : {}),
+      };
+    });
+  }
+
+  /** Current tags by resource id; the latest observation wins when two sources hold one. */
+  private async inventoryTags(
+    resourceIds: string[],
+  ): Promise<Map<string, Record<string, string>>> {
+    const result = new Map<
+      string,
+      { at: string; tags: Record<string, string> }
+    >();
+    // Chunked: SQLite limits bound parameters per statement.
+    for (let i = 0; i < resourceIds.length; i += 500) {
+      const rows = await this.knex('costscope_inventory')
+        .whereIn('resource_id', resourceIds.slice(i, i + 500))
+        .select('resource_id', 'tags', 'observed_at');
+      for (const row of rows) {
+        const seen = result.get(row.resource_id);
+        if (!seen || row.observed_at > seen.at) {
+          result.set(row.resource_id, {
+            at: row.observed_at,
+            tags: JSON.parse(row.tags),
+          });
+        }
+      }
+    }
+    return new Map([...result].map(([id, { tags }]) => [id, tags]));
+  }
+}
+
+function mainService(byService: Map<string, bigint>): string | undefined {
+  let best: [string, bigint] | undefined;
+  for (const entry of byService) {
+    if (!best || entry[1] > best[1]) best = entry;
+  }
+  return best?.[0];
+}
