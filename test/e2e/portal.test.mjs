@@ -1,5 +1,6 @@
 // End to end: the real portal with the demo catalog and billing data, driven in headless Chromium.
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPortalPage } from './browser.mjs';
@@ -204,5 +205,51 @@ test(
       await page.getByTestId('costscope-budget-source').first().innerText(),
       /annotations/,
     );
+  },
+);
+
+test(
+  'a component shows its non-compliant resources, and the chargeback CSV downloads with the bill’s total',
+  { timeout: 240_000 },
+  async () => {
+    // cart-service's resources carry `Service` but no `team` (demo tag policy in app-config).
+    const { from, to } = last30Days();
+    const compliance = await api(
+      `/v1/entities/component/default/cart-service/compliance?from=${from}&to=${to}`,
+    );
+    assert.ok(compliance.nonCompliant.length > 0);
+    const worst = compliance.nonCompliant[0];
+    assert.equal(worst.violations[0].key, 'team');
+
+    await open('/catalog/default/component/cart-service');
+    const table = page.getByRole('region', { name: 'Non-compliant resources' });
+    await table.waitFor({ timeout: 60_000 });
+    const problems = table.getByLabel(
+      `Problems of ${worst.resourceName ?? worst.resourceId}`,
+    );
+    await problems.first().waitFor({ timeout: 30_000 });
+    assert.match(await problems.first().innerText(), /missing team/);
+    const card = page
+      .locator('article, .MuiCard-root')
+      .filter({ hasText: 'Tag compliance' })
+      .first();
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: path.join(artifacts, 'tag-compliance.png') });
+
+    // Chargeback by cost center: the downloaded file is the API's CSV, ending in the bill.
+    await open('/costscope?tab=chargeback');
+    await page.getByRole('button', { name: 'By cost center' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const file = path.join(artifacts, download.suggestedFilename());
+    await download.saveAs(file);
+    const csv = await fs.readFile(file, 'utf8');
+    const lastLine = csv.trimEnd().split('\n').at(-1);
+    const report = await api(`/v1/chargeback?from=${from}&to=${to}&by=costCenter`);
+    assert.equal(lastLine, `,,,,total,${report.total},${report.currency}`);
+    assert.match(csv, /CC-1100/);
+    await page.screenshot({ path: path.join(artifacts, 'chargeback.png') });
   },
 );

@@ -8,6 +8,7 @@ export {
   EntityCostContent,
   EntityCostCard,
   EntityBudgetCard,
+  EntityTagComplianceCard,
   CostscopePage,
 } from './plugin';
 export { costscopeApiRef } from './api';

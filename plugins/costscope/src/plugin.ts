@@ -73,6 +73,23 @@ export const EntityBudgetCard = costscopePlugin.provide(
 );
 
 /**
+ * A card with the entity's tag compliance: shares of resources and cost that carry the
+ * required tags, and the resources that break the policy with what they miss.
+ * @public
+ */
+export const EntityTagComplianceCard = costscopePlugin.provide(
+  createComponentExtension({
+    name: 'EntityTagComplianceCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityTagComplianceCard').then(
+          m => m.EntityTagComplianceCard,
+        ),
+    },
+  }),
+);
+
+/**
  * The organisation cost overview page.
  * @public
  */

@@ -524,6 +524,24 @@ export const costAlerts: CostAlert[] = [
   },
 ];
 
+/** Compliance with no policy configured: nothing required, nothing to report. */
+function emptyCompliance(entityRef: string, range: DateRange) {
+  return {
+    entityRef,
+    ...range,
+    currency: 'USD',
+    policy: { rules: [], keyCaseInsensitive: true },
+    resources: { total: 0, compliant: 0 },
+    cost: { total: '0.000000000', compliant: '0.000000000' },
+    compliantShareByCount: null,
+    compliantShareByCost: null,
+    outOfScope: { resources: 0, cost: '0.000000000' },
+    rejectedTags: 0,
+    byKey: [],
+    nonCompliant: [],
+  };
+}
+
 /** A fake API answering from the fixtures. */
 export function createFakeApi(
   overrides: Partial<Record<keyof CostscopeApi, jest.Mock>> = {},
@@ -547,6 +565,40 @@ export function createFakeApi(
     getEntityBudgetHistory: jest.fn(async () => ({ items: [] })),
     listBudgets: jest.fn(async () => ({ items: [] })),
     getAlerts: jest.fn(async () => ({ items: [] })),
+    // Compliance and savings answer "nothing to report"; their own fixtures say more.
+    getEntityCompliance: jest.fn(async (ref: string, range: DateRange) =>
+      emptyCompliance(ref, range),
+    ),
+    getOrganisationCompliance: jest.fn(async (range: DateRange) => ({
+      ...emptyCompliance('*', range),
+      byAccount: [],
+      byService: [],
+      trend: [],
+      unallocated: { cost: '0.000000000', top: [] },
+    })),
+    getChargeback: jest.fn(async (query: DateRange & { by: any }) => ({
+      ...query,
+      currency: 'USD',
+      total: '0.000000000',
+      sharedCost: 'own-line' as const,
+      lines: [],
+    })),
+    getChargebackCsv: jest.fn(async () => ''),
+    getEntityRecommendations: jest.fn(async (ref: string) => ({
+      entityRef: ref,
+      currency: 'USD',
+      totalMonthlySaving: '0.000000000',
+      items: [],
+      dismissed: [],
+    })),
+    getRecommendations: jest.fn(async () => ({
+      entityRef: 'organization',
+      currency: 'USD',
+      totalMonthlySaving: '0.000000000',
+      items: [],
+      dismissed: [],
+    })),
+    setRecommendationState: jest.fn(),
     ...overrides,
   } as jest.Mocked<CostscopeApi>;
 }

@@ -9,3 +9,8 @@ export { useEntityBudgetHistory } from './useEntityBudgetHistory';
 export { useBudgets } from './useBudgets';
 export { useAlerts } from './useAlerts';
 export { useBillingCurrency } from './useBillingCurrency';
+export { useEntityRecommendations } from './useEntityRecommendations';
+export { useRecommendations } from './useRecommendations';
+export { useEntityCompliance } from './useEntityCompliance';
+export { useOrganisationCompliance } from './useOrganisationCompliance';
+export { useChargeback } from './useChargeback';

@@ -44,6 +44,7 @@ import {
   EntityBudgetCard,
   EntityCostCard,
   EntityCostContent,
+  EntityTagComplianceCard,
   isCostscopeAvailable,
 } from '@costscope/backstage-plugin';
 
@@ -54,12 +55,15 @@ const costRoute = (
   </EntityLayout.Route>
 );
 
-/** The budget card where Costscope has cost for the entity: components, systems, groups. */
-const budgetCard = (
+/** Costscope's cards where it has cost for the entity: components, systems, groups. */
+const costscopeCards = (
   <EntitySwitch>
     <EntitySwitch.Case if={isCostscopeAvailable}>
       <Grid item md={6} xs={12}>
         <EntityBudgetCard />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityTagComplianceCard />
       </Grid>
     </EntitySwitch.Case>
   </EntitySwitch>
@@ -139,7 +143,7 @@ const overviewContent = (
     <Grid item md={8} xs={12}>
       <EntityHasSubcomponentsCard />
     </Grid>
-    {budgetCard}
+    {costscopeCards}
   </Grid>
 );
 
@@ -283,6 +287,9 @@ const groupPage = (
         <Grid item xs={12} md={6}>
           <EntityLinksCard />
         </Grid>
+        <Grid item xs={12}>
+          <EntityTagComplianceCard />
+        </Grid>
       </Grid>
     </EntityLayout.Route>
     {costRoute}
@@ -309,7 +316,7 @@ const systemPage = (
         <Grid item md={6}>
           <EntityHasResourcesCard />
         </Grid>
-        {budgetCard}
+        {costscopeCards}
       </Grid>
     </EntityLayout.Route>
     <EntityLayout.Route path="/diagram" title="Diagram">

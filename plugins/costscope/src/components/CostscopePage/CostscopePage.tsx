@@ -4,6 +4,7 @@ import {
   ContentHeader,
   Header,
   HeaderLabel,
+  HeaderTabs,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -26,6 +27,16 @@ import { ResourcesTable } from '../ResourcesTable';
 import { IngestRunsTable } from '../IngestRunsTable';
 import { BudgetsTable } from '../BudgetsTable';
 import { AlertsTable } from '../AlertsTable';
+import { ComplianceOverview } from '../ComplianceOverview';
+import { ChargebackReport } from '../ChargebackReport';
+import { useSearchParams } from 'react-router-dom';
+
+/** The page's tabs; the selected one is kept in `?tab=` so that it can be linked to. */
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'compliance', label: 'Tag compliance' },
+  { id: 'chargeback', label: 'Chargeback' },
+];
 
 function Figures(props: { overview: CostOverview }) {
   const { overview } = props;
@@ -91,6 +102,18 @@ function IngestRuns() {
 export function CostscopePage() {
   const { preset, setPreset, range } = useRangePreset();
   const { value: overview, loading, error } = useCostOverview(range);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tabIndex = Math.max(
+    0,
+    TABS.findIndex(tab => tab.id === searchParams.get('tab')),
+  );
+  const tab = TABS[tabIndex].id;
+  const selectTab = (index: number) => {
+    const next = new URLSearchParams(searchParams);
+    if (index === 0) next.delete('tab');
+    else next.set('tab', TABS[index].id);
+    setSearchParams(next, { replace: true });
+  };
 
   let body;
   if (loading) {
@@ -154,8 +177,9 @@ export function CostscopePage() {
         )}
         {overview && <HeaderLabel label="Currency" value={overview.currency} />}
       </Header>
+      <HeaderTabs tabs={TABS} selectedIndex={tabIndex} onChange={selectTab} />
       <Content>
-        <ContentHeader title="Overview">
+        <ContentHeader title={TABS[tabIndex].label}>
           <SupportButton>
             Cloud cost mapped to the catalog. Unallocated cost matched no
             mapping rule: tag the resources or annotate their entities.
@@ -165,17 +189,31 @@ export function CostscopePage() {
           <Grid item xs={12}>
             <RangePicker value={preset} onChange={setPreset} range={range} />
           </Grid>
-          {body}
-          {/* Budgets cover their current period and alerts their own dates: the range does not apply. */}
-          <Grid item xs={12}>
-            <Budgets />
-          </Grid>
-          <Grid item xs={12}>
-            <AlertHistory />
-          </Grid>
-          <Grid item xs={12}>
-            <IngestRuns />
-          </Grid>
+          {tab === 'overview' && (
+            <>
+              {body}
+              {/* Budgets cover their current period and alerts their own dates: the range does not apply. */}
+              <Grid item xs={12}>
+                <Budgets />
+              </Grid>
+              <Grid item xs={12}>
+                <AlertHistory />
+              </Grid>
+              <Grid item xs={12}>
+                <IngestRuns />
+              </Grid>
+            </>
+          )}
+          {tab === 'compliance' && (
+            <Grid item xs={12}>
+              <ComplianceOverview range={range} />
+            </Grid>
+          )}
+          {tab === 'chargeback' && (
+            <Grid item xs={12}>
+              <ChargebackReport range={range} />
+            </Grid>
+          )}
         </Grid>
       </Content>
     </Page>

@@ -22,6 +22,7 @@ import { CostChange } from '../CostChange';
 import { CostChart } from '../CostChart';
 import { BreakdownTable } from '../BreakdownTable';
 import { ResourceListTable } from '../ResourcesTable';
+import { EntityTagComplianceCard } from '../EntityTagComplianceCard';
 import { CostExplanation } from '../CostExplanation';
 import { CostMappingHelp } from '../CostMappingHelp';
 
@@ -211,6 +212,9 @@ export function EntityCostContent() {
             entityName={entity.metadata.name}
             range={range}
           />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityTagComplianceCard range={range} />
         </Grid>
         <Grid item xs={12}>
           <CostExplanation

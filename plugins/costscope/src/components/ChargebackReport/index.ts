@@ -1,0 +1,2 @@
+export { ChargebackReport, chargebackFileName } from './ChargebackReport';
+export type { ChargebackReportProps } from './ChargebackReport';

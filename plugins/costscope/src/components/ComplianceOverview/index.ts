@@ -1,0 +1,2 @@
+export { ComplianceOverview } from './ComplianceOverview';
+export type { ComplianceOverviewProps } from './ComplianceOverview';
