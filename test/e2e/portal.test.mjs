@@ -229,12 +229,9 @@ test(
     );
     await problems.first().waitFor({ timeout: 30_000 });
     assert.match(await problems.first().innerText(), /missing team/);
-    const card = page
-      .locator('article, .MuiCard-root')
-      .filter({ hasText: 'Tag compliance' })
-      .first();
-    await card.scrollIntoViewIfNeeded();
-    await card.screenshot({ path: path.join(artifacts, 'tag-compliance.png') });
+    // Backstage scrolls inside its content: bring the card into the viewport to see it.
+    await page.getByText('Tag compliance').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'tag-compliance.png') });
 
     // Chargeback by cost center: the downloaded file is the API's CSV, ending in the bill.
     await open('/costscope?tab=chargeback');

@@ -10,7 +10,7 @@ import {
   SnapshotEntity,
   toSnapshot,
 } from './catalogSnapshot';
-import { buildRules, ConventionOptions } from './rules';
+import { AllocationRule, buildRules, ConventionOptions } from './rules';
 
 export interface AllocationEngineOptions {
   store: AllocationStore;
@@ -39,6 +39,8 @@ export interface AllocationOutcome {
 export class AllocationEngine {
   private readonly queue = new SerialQueue();
   private lastProblems = '';
+  /** The rules of the latest run, for resources that have no billing lines yet. */
+  private lastRules: AllocationRule[] = [];
 
   constructor(private readonly options: AllocationEngineOptions) {}
 
@@ -57,6 +59,7 @@ export class AllocationEngine {
     }
     const keys = await store.listKeys();
     const { rules, problems } = buildRules(entities.values(), conventions);
+    this.lastRules = rules;
     const sortedEntities = [...entities.values()].sort((a, b) =>
       a.ref.localeCompare(b.ref),
     );
@@ -107,5 +110,25 @@ export class AllocationEngine {
         `${keys.length} tag sets of which ${unallocatedKeys} unallocated`,
     );
     return { ...outcome, recomputed: true, unallocatedKeys };
+  }
+
+  /**
+   * The entity the latest rules give a resource with these tags in this account: how a
+   * resource that has no billing lines yet (a new volume) is attributed, by the same rules
+   * as costs. Undefined before the first run or when no rule matches.
+   */
+  entityForTags(
+    accountId: string,
+    tags: Record<string, string>,
+  ): string | undefined {
+    const key = {
+      allocKey: 'resource',
+      subAccountId: accountId,
+      tags: JSON.stringify(tags),
+    };
+    const { ruleId } = allocateKeys([key], this.lastRules, {
+      caseInsensitiveTagKeys: this.options.caseInsensitiveTagKeys,
+    }).get('resource')!;
+    return this.lastRules.find(rule => rule.id === ruleId)?.entityRef;
   }
 }

@@ -144,6 +144,27 @@ const rows = [
 describe('allocation on hand-made edge cases', () => {
   const databases = createTestDatabases();
 
+  it('attributes a resource without billing lines by the same rules', async () => {
+    const pipeline = await createPipeline(
+      await databases.init('SQLITE_3'),
+      catalog,
+    );
+    // Before the first run there are no rules.
+    expect(pipeline.allocation.entityForTags('1', { service: 'api' })).toBe(
+      undefined,
+    );
+    await pipeline.allocation.run({ force: true });
+    const entityFor = (account: string, tags: Record<string, string>) =>
+      pipeline.allocation.entityForTags(account, tags);
+    expect(entityFor('1', { Service: 'api' })).toBe('component:default/api');
+    expect(entityFor('1', { app: 'ml', env: 'prod' })).toBe(
+      'component:default/ml',
+    );
+    expect(entityFor('444455556666', {})).toBe('component:default/ci');
+    expect(entityFor('1', { team: 'team-b' })).toBe('group:default/team-b');
+    expect(entityFor('1', { app: 'ml' })).toBe(undefined);
+  });
+
   it.each(databases.eachSupportedId())(
     'partitions every line and rolls up exactly on %p',
     async id => {
