@@ -244,9 +244,73 @@ test(
     await download.saveAs(file);
     const csv = await fs.readFile(file, 'utf8');
     const lastLine = csv.trimEnd().split('\n').at(-1);
-    const report = await api(`/v1/chargeback?from=${from}&to=${to}&by=costCenter`);
+    const report = await api(
+      `/v1/chargeback?from=${from}&to=${to}&by=costCenter`,
+    );
     assert.equal(lastLine, `,,,,total,${report.total},${report.currency}`);
     assert.match(csv, /CC-1100/);
     await page.screenshot({ path: path.join(artifacts, 'chargeback.png') });
+  },
+);
+
+test(
+  'a component shows a savings tip with its saving; dismissing it lowers the total',
+  { timeout: 240_000 },
+  async () => {
+    const tipsPath =
+      '/v1/entities/component/default/checkout-api/recommendations';
+    // The SQLite files outlive a run: reopen tips an earlier run dismissed (the token is admin).
+    await waitFor(
+      'savings tips computed for checkout-api',
+      async () => {
+        const list = await api(tipsPath);
+        for (const tip of list.dismissed) {
+          await api(`/v1/recommendations/${encodeURIComponent(tip.id)}/state`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ state: 'open' }),
+          });
+        }
+        return list.items.length + list.dismissed.length > 0;
+      },
+      120_000,
+    );
+    const before = await api(tipsPath);
+    const tip = before.items[0];
+
+    // The guest belongs to checkout-squad, which owns checkout-api.
+    await open('/catalog/default/component/checkout-api');
+    const total = page.getByTestId('costscope-savings-total').first();
+    await total.waitFor({ timeout: 60_000 });
+    assert.equal(
+      await total.getAttribute('data-amount'),
+      before.totalMonthlySaving,
+    );
+    const label = tip.resourceName ?? tip.resourceId;
+    const dismiss = page
+      .getByRole('button', { name: `Dismiss the tip for ${label}` })
+      .first();
+    await dismiss.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'savings-card.png') });
+    await dismiss.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('Sized for the Black Friday peak');
+    await dialog.getByRole('button', { name: 'Dismiss' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+
+    const after = await api(tipsPath);
+    assert.equal(after.dismissed[0]?.id, tip.id);
+    assert.equal(after.dismissed[0].dismissal.by, 'user:default/guest');
+    assert.equal(
+      BigInt(after.totalMonthlySaving.replace('.', '')),
+      BigInt(before.totalMonthlySaving.replace('.', '')) -
+        BigInt(tip.monthlySaving.replace('.', '')),
+    );
+    await page
+      .locator(
+        `[data-testid="costscope-savings-total"][data-amount="${after.totalMonthlySaving}"]`,
+      )
+      .first()
+      .waitFor({ timeout: 30_000 });
   },
 );

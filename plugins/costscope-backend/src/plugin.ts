@@ -27,6 +27,9 @@ import { catalogDirectory } from './budgets/catalogDirectory';
 import { readConfiguredBudgets } from './budgets/declaredBudgets';
 import { readChargebackConfig } from './compliance/readChargebackConfig';
 import { readTagPolicy } from './compliance/tagPolicy';
+import { readRecommendationsConfig } from './recommendations/readRecommendationsConfig';
+import { RecommendationService } from './recommendations/RecommendationService';
+import { RecommendationStore } from './store/RecommendationStore';
 import { readCostscopeConfig } from './config';
 import { IngestEngine } from './ingest/IngestEngine';
 import { InventoryEngine } from './inventory/InventoryEngine';
@@ -94,6 +97,7 @@ export const costscopePlugin = createBackendPlugin({
         const alertsConfig = readAlertsConfig(deps.config);
         const tagPolicy = readTagPolicy(deps.config);
         const chargebackConfig = readChargebackConfig(deps.config);
+        const recommendationsConfig = readRecommendationsConfig(deps.config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
@@ -159,6 +163,25 @@ export const costscopePlugin = createBackendPlugin({
           }
         };
 
+        const inventoryStore = new InventoryStore(knex);
+        const recommendations = new RecommendationService({
+          store: new RecommendationStore(knex),
+          inventory: inventoryStore,
+          config: recommendationsConfig,
+          currency,
+          entityForTags: (_provider, accountId, tags) =>
+            allocation.entityForTags(accountId, tags),
+          logger,
+        });
+        /** Tips follow new inventory, new billing costs and re-allocation; failures are logged. */
+        const refreshRecommendations = async () => {
+          try {
+            await recommendations.refresh();
+          } catch (error) {
+            logger.error(`Costscope could not compute savings tips: ${error}`);
+          }
+        };
+
         const factStore = new FactStore(knex);
         const ingest = new IngestEngine({
           store: factStore,
@@ -167,13 +190,15 @@ export const costscopePlugin = createBackendPlugin({
           onFactsChanged: async () => {
             await allocation.run({ force: true });
             await evaluateAlerts();
+            await refreshRecommendations();
           },
         });
 
         const inventoryEngine = new InventoryEngine({
-          inventory: new InventoryStore(knex),
+          inventory: inventoryStore,
           runs: factStore,
           logger,
+          onSnapshotReplaced: refreshRecommendations,
         });
 
         // Every source, cost or inventory, by its id, with how to run it and when.
@@ -237,7 +262,10 @@ export const costscopePlugin = createBackendPlugin({
           ...config.allocation.schedule,
           fn: async () => {
             const outcome = await allocation.run();
-            if (outcome.recomputed) await evaluateAlerts();
+            if (outcome.recomputed) {
+              await evaluateAlerts();
+              await refreshRecommendations();
+            }
           },
         });
 
@@ -278,6 +306,7 @@ export const costscopePlugin = createBackendPlugin({
                 ],
               },
             },
+            recommendations,
             budgets,
             budgetStore,
             directory,

@@ -9,6 +9,7 @@ export {
   EntityCostCard,
   EntityBudgetCard,
   EntityTagComplianceCard,
+  EntitySavingsCard,
   CostscopePage,
 } from './plugin';
 export { costscopeApiRef } from './api';

@@ -90,6 +90,21 @@ export const EntityTagComplianceCard = costscopePlugin.provide(
 );
 
 /**
+ * A card with the entity's savings tips (rightsizing, idle resources, commitments), each with
+ * its monthly saving; owners dismiss or snooze them. On a group page, the team's tips.
+ * @public
+ */
+export const EntitySavingsCard = costscopePlugin.provide(
+  createComponentExtension({
+    name: 'EntitySavingsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntitySavingsCard').then(m => m.EntitySavingsCard),
+    },
+  }),
+);
+
+/**
  * The organisation cost overview page.
  * @public
  */

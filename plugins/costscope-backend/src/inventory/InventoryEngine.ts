@@ -15,6 +15,11 @@ export interface InventoryEngineOptions {
   runs: FactStore;
   logger: LoggerService;
   queue?: SerialQueue;
+  /**
+   * Called after a source's snapshot was replaced, for work that follows new inventory (the
+   * rightsizing tips). An error is logged and never fails the run: the snapshot is stored.
+   */
+  onSnapshotReplaced?: (sourceId: string) => Promise<void>;
 }
 
 /**
@@ -80,6 +85,15 @@ export class InventoryEngine {
           run.durationMs
         } ms`,
     );
+    if (run.status === 'succeeded' && this.options.onSnapshotReplaced) {
+      try {
+        await this.options.onSnapshotReplaced(source.id);
+      } catch (error) {
+        logger.error(
+          `Costscope could not follow the inventory of '${source.id}': ${error}`,
+        );
+      }
+    }
     return run;
   }
 }

@@ -25,6 +25,8 @@ import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
 import { budgetRoutes } from './budgetRoutes';
 import { complianceRoutes, ComplianceRoutesOptions } from './complianceRoutes';
+import { recommendationRoutes } from './recommendationRoutes';
+import { RecommendationService } from '../recommendations/RecommendationService';
 import {
   parseEntityRefParams,
   parseGroupBy,
@@ -45,6 +47,7 @@ export interface RouterOptions {
     ComplianceRoutesOptions,
     'queries' | 'policy' | 'chargeback' | 'loadEntities' | 'likelyOwnerOptions'
   >;
+  recommendations: RecommendationService;
   budgets: BudgetService;
   budgetStore: BudgetStore;
   directory: EntityDirectory;
@@ -123,6 +126,19 @@ export async function createRouter(
       authorize: authorizeCredentials,
       entityExists: ref => queries.entityExists(ref),
       currency,
+    }),
+  );
+
+  router.use(
+    recommendationRoutes({
+      auth: options.auth,
+      httpAuth,
+      userInfo: options.userInfo,
+      authorize: authorizeCredentials,
+      isAllowed,
+      directory: options.directory,
+      queries,
+      service: options.recommendations,
     }),
   );
 

@@ -44,6 +44,7 @@ import {
   EntityBudgetCard,
   EntityCostCard,
   EntityCostContent,
+  EntitySavingsCard,
   EntityTagComplianceCard,
   isCostscopeAvailable,
 } from '@costscope/backstage-plugin';
@@ -61,6 +62,9 @@ const costscopeCards = (
     <EntitySwitch.Case if={isCostscopeAvailable}>
       <Grid item md={6} xs={12}>
         <EntityBudgetCard />
+      </Grid>
+      <Grid item md={6} xs={12}>
+        <EntitySavingsCard />
       </Grid>
       <Grid item xs={12}>
         <EntityTagComplianceCard />
@@ -277,6 +281,9 @@ const groupPage = (
         </Grid>
         <Grid item xs={12} md={6}>
           <EntityBudgetCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <EntitySavingsCard />
         </Grid>
         <Grid item xs={12} md={6}>
           <EntityOwnershipCard />

@@ -29,6 +29,7 @@ import { BudgetsTable } from '../BudgetsTable';
 import { AlertsTable } from '../AlertsTable';
 import { ComplianceOverview } from '../ComplianceOverview';
 import { ChargebackReport } from '../ChargebackReport';
+import { RecommendationsTable } from '../RecommendationsTable';
 import { useSearchParams } from 'react-router-dom';
 
 /** The page's tabs; the selected one is kept in `?tab=` so that it can be linked to. */
@@ -36,6 +37,7 @@ const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'compliance', label: 'Tag compliance' },
   { id: 'chargeback', label: 'Chargeback' },
+  { id: 'savings', label: 'Savings' },
 ];
 
 function Figures(props: { overview: CostOverview }) {
@@ -212,6 +214,12 @@ export function CostscopePage() {
           {tab === 'chargeback' && (
             <Grid item xs={12}>
               <ChargebackReport range={range} />
+            </Grid>
+          )}
+          {/* Tips are about now (the latest inventory): the range does not apply. */}
+          {tab === 'savings' && (
+            <Grid item xs={12}>
+              <RecommendationsTable />
             </Grid>
           )}
         </Grid>

@@ -23,6 +23,7 @@ import { CostChart } from '../CostChart';
 import { BreakdownTable } from '../BreakdownTable';
 import { ResourceListTable } from '../ResourcesTable';
 import { EntityTagComplianceCard } from '../EntityTagComplianceCard';
+import { EntitySavingsCard } from '../EntitySavingsCard';
 import { CostExplanation } from '../CostExplanation';
 import { CostMappingHelp } from '../CostMappingHelp';
 
@@ -212,6 +213,9 @@ export function EntityCostContent() {
             entityName={entity.metadata.name}
             range={range}
           />
+        </Grid>
+        <Grid item xs={12}>
+          <EntitySavingsCard maxItems={20} />
         </Grid>
         <Grid item xs={12}>
           <EntityTagComplianceCard range={range} />

@@ -1,0 +1,314 @@
+import { Knex } from 'knex';
+import {
+  moneyToNanos,
+  Recommendation,
+  RecommendationDismissal,
+  RecommendationSkip,
+} from '@costscope/backstage-plugin-common';
+import { takeWriteLock } from './writeLock';
+
+const CHUNK = 200;
+const COMPUTED_AT_KEY = 'recommendations_computed_at';
+
+/** A resource no rule could judge, with the entity it is allocated to (none: unallocated). */
+export type AllocatedSkip = RecommendationSkip & { entityRef?: string };
+
+/** Stored tips with their state from the dismissals, and the skipped resources. */
+export interface StoredRecommendations {
+  recommendations: Recommendation[];
+  skipped: RecommendationSkip[];
+  /** When the stored tips were computed; absent before the first computation. */
+  computedAt?: string;
+}
+
+/** One resource's billed cost on one day, by the entity its cost was allocated to. */
+export interface ResourceBillingRow {
+  resourceId: string;
+  usageDate: string;
+  /** Absent when the cost is unallocated. */
+  entityRef?: string;
+  billedNanos: bigint;
+}
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+/** The stored JSON: what the computation said, without what users or allocation add. */
+function payloadOf(tip: Recommendation): string {
+  const { state, dismissal, entityRef, ...rest } = tip;
+  return JSON.stringify(rest);
+}
+
+function tipOf(row: any): Recommendation {
+  const tip: Recommendation = {
+    ...JSON.parse(row.payload),
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    state: 'open',
+  };
+  if (row.d_state) {
+    const dismissal: RecommendationDismissal = {
+      state: row.d_state,
+      reason: row.d_reason,
+      by: row.d_by,
+      at: row.d_at,
+      ...(row.d_until ? { until: row.d_until } : {}),
+    };
+    tip.state = dismissal.state;
+    tip.dismissal = dismissal;
+  }
+  return tip;
+}
+
+function skipOf(row: any): RecommendationSkip {
+  return JSON.parse(row.payload);
+}
+
+/**
+ * Tips of the last computation, replaced as a whole, and the dismissals users made, which
+ * outlive computations. Savings are stored as BIGINT nano-units for exact ordering.
+ */
+export class RecommendationStore {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Replaces every tip and skip in one transaction: readers see the previous computation or
+   * this one. `reopen` decides, for each tip that is set aside, whether it changed enough
+   * since (its value at dismissal, its value now) to come back; its dismissal is then
+   * deleted in the same transaction. Returns the ids that came back.
+   */
+  async replaceAll(
+    recommendations: Recommendation[],
+    skips: AllocatedSkip[],
+    computedAt: string,
+    options: {
+      reopen?: (atDismissal: Recommendation, now: Recommendation) => boolean;
+    } = {},
+  ): Promise<{ reopened: string[] }> {
+    return this.knex.transaction(async tx => {
+      await takeWriteLock(tx);
+      const reopened: string[] = [];
+      if (options.reopen) {
+        const current = new Map(recommendations.map(tip => [tip.id, tip]));
+        const rows = await tx('costscope_recommendation_dismissals').select(
+          'id',
+          'evidence',
+        );
+        for (const row of rows) {
+          const now = current.get(row.id);
+          if (now && options.reopen(JSON.parse(row.evidence), now)) {
+            reopened.push(row.id);
+          }
+        }
+        for (let i = 0; i < reopened.length; i += CHUNK) {
+          await tx('costscope_recommendation_dismissals')
+            .whereIn('id', reopened.slice(i, i + CHUNK))
+            .delete();
+        }
+      }
+
+      await tx('costscope_recommendations').delete();
+      await tx('costscope_recommendation_skips').delete();
+      for (let i = 0; i < recommendations.length; i += CHUNK) {
+        await tx('costscope_recommendations').insert(
+          recommendations.slice(i, i + CHUNK).map(tip => ({
+            id: tip.id,
+            entity_ref: tip.entityRef ? lower(tip.entityRef) : null,
+            kind: tip.kind,
+            resource_id: tip.resourceId,
+            provider: tip.provider,
+            account_id: tip.accountId,
+            monthly_saving_nanos: moneyToNanos(tip.monthlySaving).toString(),
+            currency: tip.currency,
+            payload: payloadOf(tip),
+            computed_at: computedAt,
+          })),
+        );
+      }
+      for (let i = 0; i < skips.length; i += CHUNK) {
+        await tx('costscope_recommendation_skips').insert(
+          skips.slice(i, i + CHUNK).map(({ entityRef, ...skip }) => ({
+            entity_ref: entityRef ? lower(entityRef) : null,
+            resource_id: skip.resourceId,
+            payload: JSON.stringify(skip),
+          })),
+        );
+      }
+      // Kept apart from the rows so that a computation that found nothing still has a date.
+      await tx('costscope_state')
+        .insert({ key: COMPUTED_AT_KEY, value: computedAt })
+        .onConflict('key')
+        .merge();
+      return { reopened };
+    });
+  }
+
+  /** The tips of an entity and of everything that rolls up into it, with their skips. */
+  async listForEntity(entityRef: string): Promise<StoredRecommendations> {
+    const ref = lower(entityRef);
+    const tips = await this.tips(this.knex)
+      .join('costscope_entity_ancestors as a', 'a.entity_ref', 'r.entity_ref')
+      .where('a.ancestor_ref', ref);
+    const skips = await this.knex('costscope_recommendation_skips as s')
+      .join('costscope_entity_ancestors as a', 'a.entity_ref', 's.entity_ref')
+      .where('a.ancestor_ref', ref)
+      .orderBy('s.id')
+      .select('s.payload');
+    return {
+      recommendations: tips.map(tipOf),
+      skipped: skips.map(skipOf),
+      ...(await this.computedAt()),
+    };
+  }
+
+  /**
+   * Every tip, unallocated ones included: the `limit` largest of those open on `today`
+   * (YYYY-MM-DD, UTC; a snooze ends on its `until` day) and the `limit` largest set aside,
+   * with at most `limit` skips.
+   */
+  async listForOrganisation(
+    limit: number,
+    today: string,
+  ): Promise<StoredRecommendations> {
+    // The SQL twin of stateOn: open when not set aside, or snoozed until today or earlier.
+    const open = await this.tips(this.knex)
+      .where(q =>
+        q
+          .whereNull('d.id')
+          .orWhere(s =>
+            s.where('d.state', 'snoozed').where('d.until', '<=', today),
+          ),
+      )
+      .limit(limit);
+    const setAside = await this.tips(this.knex)
+      .whereNotNull('d.id')
+      .where(q =>
+        q
+          .where('d.state', '<>', 'snoozed')
+          .orWhereNull('d.until')
+          .orWhere('d.until', '>', today),
+      )
+      .limit(limit);
+    const skips = await this.knex('costscope_recommendation_skips')
+      .orderBy('id')
+      .limit(limit)
+      .select('payload');
+    return {
+      recommendations: [...open, ...setAside].map(tipOf),
+      skipped: skips.map(skipOf),
+      ...(await this.computedAt()),
+    };
+  }
+
+  /** One tip with its state, or undefined when the last computation did not make it. */
+  async get(id: string): Promise<Recommendation | undefined> {
+    const row = await this.tips(this.knex).where('r.id', id).first();
+    return row ? tipOf(row) : undefined;
+  }
+
+  /**
+   * Sets a tip aside, replacing an earlier dismissal, and keeps the tip as it is now to see
+   * later whether it changed. False, and nothing stored, when the tip does not exist.
+   */
+  async setDismissal(
+    id: string,
+    dismissal: RecommendationDismissal,
+  ): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const row = await tx('costscope_recommendations')
+        .where({ id })
+        .first('payload');
+      if (!row) return false;
+      await tx('costscope_recommendation_dismissals')
+        .insert({
+          id,
+          state: dismissal.state,
+          reason: dismissal.reason,
+          dismissed_by: dismissal.by,
+          dismissed_at: dismissal.at,
+          until: dismissal.until ?? null,
+          evidence: row.payload,
+        })
+        .onConflict('id')
+        .merge();
+      return true;
+    });
+  }
+
+  /** Brings a tip back (open); nothing happens when it was not set aside. */
+  async clearDismissal(id: string): Promise<void> {
+    await this.knex('costscope_recommendation_dismissals')
+      .where({ id })
+      .delete();
+  }
+
+  /**
+   * What each resource was billed per day and allocated entity over the last `days` days of
+   * facts (counted back from the latest fact day of any resource), in one currency.
+   */
+  async resourceBilling(
+    resourceIds: string[],
+    currency: string,
+    days: number,
+  ): Promise<ResourceBillingRow[]> {
+    const latest = await this.knex('costscope_cost_facts').max(
+      'usage_date as day',
+    );
+    if (!latest[0]?.day || resourceIds.length === 0) return [];
+    const from = new Date(
+      Date.parse(`${latest[0].day}T00:00:00Z`) - (days - 1) * 86_400_000,
+    )
+      .toISOString()
+      .slice(0, 10);
+    const rows: ResourceBillingRow[] = [];
+    for (let i = 0; i < resourceIds.length; i += CHUNK) {
+      const chunk = await this.knex('costscope_cost_facts as f')
+        .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+        .leftJoin('costscope_alloc_rules as ar', 'ar.id', 'k.rule_id')
+        .whereIn('f.resource_id', resourceIds.slice(i, i + CHUNK))
+        .where('f.usage_date', '>=', from)
+        .where('f.currency', currency)
+        .groupBy('f.resource_id', 'f.usage_date', 'ar.entity_ref')
+        .select(
+          'f.resource_id',
+          'f.usage_date',
+          'ar.entity_ref',
+          this.knex.raw('CAST(SUM(f.billed_nanos) AS TEXT) AS billed'),
+        );
+      for (const row of chunk) {
+        rows.push({
+          resourceId: row.resource_id,
+          usageDate: row.usage_date,
+          ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+          billedNanos: BigInt(row.billed),
+        });
+      }
+    }
+    return rows;
+  }
+
+  /** Tips with their dismissals, largest saving first. */
+  private tips(db: Knex) {
+    return db('costscope_recommendations as r')
+      .leftJoin('costscope_recommendation_dismissals as d', 'd.id', 'r.id')
+      .select(
+        'r.id',
+        'r.entity_ref',
+        'r.payload',
+        'd.state as d_state',
+        'd.reason as d_reason',
+        'd.dismissed_by as d_by',
+        'd.dismissed_at as d_at',
+        'd.until as d_until',
+      )
+      .orderBy([
+        { column: 'r.monthly_saving_nanos', order: 'desc' },
+        { column: 'r.id', order: 'asc' },
+      ]);
+  }
+
+  private async computedAt(): Promise<{ computedAt?: string }> {
+    const row = await this.knex('costscope_state')
+      .where({ key: COMPUTED_AT_KEY })
+      .first('value');
+    return row ? { computedAt: row.value } : {};
+  }
+}

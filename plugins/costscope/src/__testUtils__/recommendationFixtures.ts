@@ -1,0 +1,327 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  addMoney,
+  moneyToNanos,
+  type Recommendation,
+  type RecommendationList,
+  type RecommendationSkip,
+  type RecommendationStateInput,
+} from '@costscope/backstage-plugin-common';
+import { createFakeApi } from './fixtures';
+
+/** The entity of the card tests. */
+export const TIPS_ENTITY_REF = 'component:default/checkout-api';
+
+function tip(
+  overrides: Partial<Recommendation> &
+    Pick<Recommendation, 'id' | 'kind' | 'resourceId' | 'monthlySaving'>,
+): Recommendation {
+  return {
+    provider: 'AWS',
+    resourceKind: 'instance',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    entityRef: TIPS_ENTITY_REF,
+    action: 'Do something',
+    reason: 'Because.',
+    evidence: {},
+    currency: 'USD',
+    confidence: 'medium',
+    priceSource: 'billing',
+    state: 'open',
+    ...overrides,
+  };
+}
+
+/** An over-provisioned instance that reports memory: the largest saving. */
+export const resizeTip = tip({
+  id: 'overprovisioned-instance:i-0a1b2c3d4e5f60001',
+  kind: 'overprovisioned-instance',
+  resourceId: 'i-0a1b2c3d4e5f60001',
+  resourceName: 'checkout-api-1',
+  action: 'Resize from m6i.2xlarge to m6i.xlarge',
+  reason:
+    'CPU averaged 12.4%, p95 31.2% and maximum 44.8% of 8 vCPUs over 14 days.',
+  evidence: {
+    cpu: { average: 12.4, p95: 31.2, maximum: 44.8 },
+    memory: { average: 20.5, p95: 28, maximum: 35.1 },
+    hours: 336,
+    lookbackDays: 14,
+  },
+  currentType: 'm6i.2xlarge',
+  suggestedType: 'm6i.xlarge',
+  currentMonthlyCost: '280.320000000',
+  monthlySaving: '140.160000000',
+  confidence: 'high',
+  priceSource: 'billing',
+});
+
+/** An idle instance without memory metrics, priced from the price table. */
+export const idleTip = tip({
+  id: 'idle-instance:i-0a1b2c3d4e5f60002',
+  kind: 'idle-instance',
+  resourceId: 'i-0a1b2c3d4e5f60002',
+  resourceName: 'checkout-worker-old',
+  action: 'Stop the instance, or terminate it if nobody needs it',
+  reason: 'CPU averaged 1.2% and never went above 4.9% in 120 hours.',
+  evidence: {
+    cpu: { average: 1.2, p95: 3.4, maximum: 4.9 },
+    hours: 120,
+    lookbackDays: 14,
+  },
+  currentType: 't3.large',
+  currentMonthlyCost: '60.736000000',
+  monthlySaving: '60.736000000',
+  confidence: 'medium',
+  priceSource: 'price-table',
+});
+
+/** A Savings Plan tip: coverage unknown, 12 months, no upfront. */
+export const commitmentTip = tip({
+  id: 'commitment:i-0a1b2c3d4e5f60003',
+  kind: 'commitment',
+  resourceId: 'i-0a1b2c3d4e5f60003',
+  resourceName: 'checkout-api-2',
+  action:
+    'Cover it with a 12-month Savings Plan (no upfront): commit about 0.1382 USD an hour',
+  reason: 'Ran 99.5% of the last 14 days; assumed not covered.',
+  evidence: { runningPercent: 99.5, hours: 334, lookbackDays: 14 },
+  currentType: 'm6i.xlarge',
+  currentMonthlyCost: '140.160000000',
+  monthlySaving: '39.244800000',
+  confidence: 'low',
+  priceSource: 'billing',
+  commitment: {
+    hourlyCommitment: '0.138240000',
+    coveragePercent: 0,
+    coverageKnown: false,
+    discountPercent: 28,
+    termMonths: 12,
+    upfrontPercent: 0,
+    upfrontPayment: '0.000000000',
+    breakEvenMonth: 1,
+  },
+});
+
+/** An unattached volume without a name. */
+export const volumeTip = tip({
+  id: 'unattached-volume:vol-0abc0000000000001',
+  kind: 'unattached-volume',
+  resourceId: 'vol-0abc0000000000001',
+  resourceKind: 'volume',
+  action: 'Snapshot the volume if its data matters, then delete it',
+  reason: 'The 100 GiB gp3 volume is attached to nothing.',
+  evidence: { sizeGiB: 100, resourceState: 'available' },
+  currentType: 'gp3',
+  monthlySaving: '8.000000000',
+  confidence: 'high',
+  priceSource: 'price-table',
+});
+
+export const addressTip = tip({
+  id: 'unassociated-address:eipalloc-0123456789',
+  kind: 'unassociated-address',
+  resourceId: 'eipalloc-0123456789',
+  resourceKind: 'address',
+  action: 'Release the Elastic IP address',
+  reason: 'The address is associated with nothing.',
+  monthlySaving: '3.650000000',
+  confidence: 'high',
+  priceSource: 'price-table',
+});
+
+/** The sixth tip: beyond a card's default five. */
+export const snapshotTip = tip({
+  id: 'old-snapshot:snap-0123456789',
+  kind: 'old-snapshot',
+  resourceId: 'snap-0123456789',
+  resourceName: 'checkout-db-backup',
+  resourceKind: 'snapshot',
+  action: 'Delete the snapshot if nobody needs it',
+  reason: 'Created 200 days ago (older than 90 days).',
+  evidence: { sizeGiB: 50, ageDays: 200 },
+  monthlySaving: '2.500000000',
+  confidence: 'medium',
+  priceSource: 'price-table',
+});
+
+/** Open tips, largest saving first. */
+export const openTips: Recommendation[] = [
+  resizeTip,
+  idleTip,
+  commitmentTip,
+  volumeTip,
+  addressTip,
+  snapshotTip,
+];
+
+export const snoozedTip = tip({
+  id: 'overprovisioned-instance:i-0a1b2c3d4e5f60009',
+  kind: 'overprovisioned-instance',
+  resourceId: 'i-0a1b2c3d4e5f60009',
+  resourceName: 'checkout-batch',
+  action: 'Resize from c6i.2xlarge to c6i.xlarge',
+  reason: 'CPU p95 20%.',
+  monthlySaving: '22.000000000',
+  state: 'snoozed',
+  dismissal: {
+    state: 'snoozed',
+    reason: 'Black Friday load test next week',
+    by: 'user:default/jane',
+    at: '2024-05-10T09:00:00Z',
+    until: '2024-06-01',
+  },
+});
+
+export const dismissedTip = tip({
+  id: 'unattached-volume:vol-0dead000000000001',
+  kind: 'unattached-volume',
+  resourceId: 'vol-0dead000000000001',
+  resourceKind: 'volume',
+  action: 'Snapshot the volume if its data matters, then delete it',
+  reason: 'Attached to nothing.',
+  monthlySaving: '4.000000000',
+  state: 'dismissed',
+  dismissal: {
+    state: 'dismissed',
+    reason: 'Kept for a restore drill',
+    by: 'user:default/sam',
+    at: '2024-05-02T12:00:00Z',
+  },
+});
+
+export const skippedResources: RecommendationSkip[] = [
+  {
+    provider: 'AWS',
+    resourceId: 'i-0gpu000000000001',
+    resourceName: 'fraud-gpu-1',
+    resourceKind: 'instance',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    code: 'accelerated',
+    message: 'Accelerated instances are not judged.',
+  },
+  {
+    provider: 'AWS',
+    resourceId: 'i-0new000000000001',
+    resourceKind: 'instance',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    kind: 'overprovisioned-instance',
+    code: 'insufficient-data',
+    message: 'Only 12 hours of CPU data, 30 needed.',
+  },
+];
+
+/** Sum of the open tips' savings: 254.2908. */
+export const OPEN_TOTAL = '254.290800000';
+
+/** Builds a list the way the backend does: open tips by saving, their exact total. */
+export function recommendationListFor(
+  entityRef: string,
+  tips: Recommendation[],
+  extra: Partial<RecommendationList> = {},
+): RecommendationList {
+  const bySaving = (a: Recommendation, b: Recommendation) => {
+    const x = moneyToNanos(a.monthlySaving);
+    const y = moneyToNanos(b.monthlySaving);
+    if (x !== y) return x > y ? -1 : 1;
+    return a.id.localeCompare(b.id);
+  };
+  const items = tips.filter(t => t.state === 'open').sort(bySaving);
+  return {
+    entityRef,
+    currency: 'USD',
+    totalMonthlySaving: addMoney('0', ...items.map(t => t.monthlySaving)),
+    items,
+    dismissed: tips.filter(t => t.state !== 'open').sort(bySaving),
+    computedAt: '2024-05-15T06:00:00Z',
+    ...extra,
+  };
+}
+
+/** The card's list: six open tips, two set aside, two resources not judged. */
+export const entityRecommendations: RecommendationList = recommendationListFor(
+  TIPS_ENTITY_REF,
+  [...openTips, snoozedTip, dismissedTip],
+  { skipped: skippedResources },
+);
+
+/** The organisation's list: tips of several entities, one unallocated. */
+export const orgRecommendations: RecommendationList = recommendationListFor(
+  'organization',
+  [
+    resizeTip,
+    { ...idleTip, entityRef: 'component:default/search-api' },
+    { ...commitmentTip, entityRef: undefined },
+    { ...volumeTip, entityRef: 'system:default/payments' },
+  ],
+);
+
+/**
+ * A fake API whose tips live in memory: setting a state moves the tip between the open and
+ * the set-aside lists, as the backend does, so that a reload shows the new total.
+ */
+export function recommendationApi(
+  initial: RecommendationList = entityRecommendations,
+  overrides: Parameters<typeof createFakeApi>[0] = {},
+) {
+  let tips = [...initial.items, ...initial.dismissed];
+  const list = (entityRef: string) =>
+    recommendationListFor(entityRef, tips, {
+      skipped: initial.skipped,
+      computedAt: initial.computedAt,
+    });
+  return createFakeApi({
+    getEntityRecommendations: jest.fn(async (entityRef: string) =>
+      list(entityRef),
+    ),
+    getRecommendations: jest.fn(async () => list('organization')),
+    setRecommendationState: jest.fn(
+      async (id: string, input: RecommendationStateInput) => {
+        const found = tips.find(t => t.id === id);
+        if (!found) throw new Error(`No tip ${id}`);
+        const updated: Recommendation =
+          input.state === 'open'
+            ? { ...found, state: 'open', dismissal: undefined }
+            : {
+                ...found,
+                state: input.state,
+                dismissal: {
+                  state: input.state,
+                  reason: input.reason ?? '',
+                  by: 'user:default/guest',
+                  at: '2024-05-15T10:30:00Z',
+                  ...(input.until ? { until: input.until } : {}),
+                },
+              };
+        tips = tips.map(t => (t.id === id ? updated : t));
+        return updated;
+      },
+    ),
+    ...overrides,
+  });
+}
+
+/** A ResponseError as the client throws it, with the server's message in its body. */
+export async function responseError(
+  status: number,
+  statusText: string,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        request: { method: 'PUT', url: '/recommendations' },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText,
+        headers: { 'content-type': 'application/json' },
+      },
+    ),
+  );
+}

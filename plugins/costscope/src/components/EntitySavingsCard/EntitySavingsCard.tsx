@@ -1,0 +1,231 @@
+import { useState } from 'react';
+import { Box, Button, Typography } from '@material-ui/core';
+import {
+  InfoCard,
+  InfoCardVariants,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import type {
+  Recommendation,
+  RecommendationList,
+} from '@costscope/backstage-plugin-common';
+import { costscopeApiRef } from '../../api';
+import { useEntityRecommendations } from '../../hooks';
+import { formatDateTime, formatMoney } from '../../utils/format';
+import { CostFigure } from '../CostFigure';
+import { errorMessage } from '../EntityBudgetCard/errorMessage';
+import { DismissTipDialog } from './DismissTipDialog';
+import { DismissedTips } from './DismissedTips';
+import { SavingsTip } from './SavingsTip';
+import { SkippedResources } from './SkippedResources';
+
+/** Open tips a card shows before "Show all". */
+const DEFAULT_MAX_ITEMS = 5;
+
+/** What to set up when there is nothing to show. */
+function NoTips() {
+  return (
+    <Box data-testid="costscope-savings-empty">
+      <Typography variant="body2" paragraph>
+        No savings tips: Costscope needs an inventory source (EC2 or the demo
+        inventory) to find this entity's resources, and CPU utilisation
+        (CloudWatch) to judge its instances.
+      </Typography>
+      <Typography variant="body2">
+        Turn on the AWS module's inventory with <code>costscope.aws</code> (
+        <code>inventory</code>) in app-config, and map the resources to this
+        entity with the <code>costscope.io/cost-tags</code> annotation or the
+        tag conventions. The rules' thresholds are under{' '}
+        <code>costscope.recommendations</code>.
+      </Typography>
+    </Box>
+  );
+}
+
+function OpenTips(props: {
+  list: RecommendationList;
+  entityRef: string;
+  maxItems: number;
+  onDismiss: (tip: Recommendation) => void;
+}) {
+  const { list, entityRef, maxItems, onDismiss } = props;
+  const [showAll, setShowAll] = useState(false);
+  const { items } = list;
+  if (items.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No open savings tips.
+      </Typography>
+    );
+  }
+  const shown = showAll ? items : items.slice(0, maxItems);
+  return (
+    <>
+      <Box
+        component="ul"
+        m={0}
+        p={0}
+        style={{ listStyle: 'none' }}
+        aria-label="Open savings tips"
+      >
+        {shown.map((tip, index) => (
+          <SavingsTip
+            key={tip.id}
+            tip={tip}
+            entityRef={entityRef}
+            divider={index > 0}
+            onDismiss={onDismiss}
+          />
+        ))}
+      </Box>
+      {items.length > maxItems && (
+        <Button
+          size="small"
+          color="primary"
+          aria-expanded={showAll}
+          onClick={() => setShowAll(!showAll)}
+        >
+          {showAll ? 'Show fewer' : `Show all ${items.length} tips`}
+        </Button>
+      )}
+    </>
+  );
+}
+
+function SavingsBody(props: {
+  list: RecommendationList;
+  entityRef: string;
+  maxItems: number;
+  onDismiss: (tip: Recommendation) => void;
+  restoring?: string;
+  restoreError?: string;
+  onRestore: (tip: Recommendation) => void;
+}) {
+  const { list, restoring, restoreError, onRestore, ...open } = props;
+  const skipped = list.skipped ?? [];
+  if (list.items.length === 0 && list.dismissed.length === 0) {
+    return (
+      <>
+        {skipped.length > 0 ? (
+          <Typography variant="body2" color="textSecondary">
+            No savings tips for the resources Costscope could judge.
+          </Typography>
+        ) : (
+          <NoTips />
+        )}
+        <SkippedResources skipped={skipped} />
+      </>
+    );
+  }
+  const count = list.items.length;
+  return (
+    <>
+      <CostFigure
+        label="Potential saving per month"
+        value={formatMoney(list.totalMonthlySaving, list.currency)}
+        testId="costscope-savings-total"
+        amount={list.totalMonthlySaving}
+        detail={`${count} open ${count === 1 ? 'tip' : 'tips'}`}
+      />
+      <Box mt={1}>
+        <OpenTips list={list} {...open} />
+      </Box>
+      <DismissedTips
+        tips={list.dismissed}
+        restoring={restoring}
+        restoreError={restoreError}
+        onRestore={onRestore}
+      />
+      <SkippedResources skipped={skipped} />
+    </>
+  );
+}
+
+/** Props of {@link EntitySavingsCard}. */
+export interface EntitySavingsCardProps {
+  /** Open tips shown before "Show all". Default 5. */
+  maxItems?: number;
+  /** The InfoCard variant, e.g. `gridItem` in an entity page grid. */
+  variant?: InfoCardVariants;
+}
+
+/**
+ * A card with an entity's savings tips (rightsizing and clean-up): the potential monthly
+ * saving, each open tip with its evidence, dismissing and restoring tips. On a group page the
+ * tips are the team's (the backend rolls them up over what the group owns).
+ */
+export function EntitySavingsCard(props: EntitySavingsCardProps) {
+  const { maxItems = DEFAULT_MAX_ITEMS, variant } = props;
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(costscopeApiRef);
+  const { value, loading, error, retry } = useEntityRecommendations(entityRef);
+  const [dismissing, setDismissing] = useState<Recommendation | undefined>();
+  const [restoring, setRestoring] = useState<string | undefined>();
+  const [restoreError, setRestoreError] = useState<string | undefined>();
+
+  const dismissed = () => {
+    setDismissing(undefined);
+    retry();
+  };
+
+  const restore = async (tip: Recommendation) => {
+    setRestoring(tip.id);
+    setRestoreError(undefined);
+    try {
+      await api.setRecommendationState(tip.id, { state: 'open' });
+      retry();
+    } catch (e) {
+      setRestoreError(errorMessage(e));
+    } finally {
+      setRestoring(undefined);
+    }
+  };
+
+  let content;
+  // A reload keeps the previous answer on screen instead of flashing a spinner.
+  if (loading && !value) content = <Progress />;
+  else if (error) {
+    content = (
+      <ResponseErrorPanel error={error} title="Could not load savings tips" />
+    );
+  } else if (value) {
+    content = (
+      <SavingsBody
+        list={value}
+        entityRef={entityRef}
+        maxItems={Math.max(1, maxItems)}
+        onDismiss={setDismissing}
+        restoring={restoring}
+        restoreError={restoreError}
+        onRestore={restore}
+      />
+    );
+  }
+
+  const isGroup = entity.kind.toLocaleLowerCase('en-US') === 'group';
+  return (
+    <InfoCard
+      title={isGroup ? 'Savings for this team' : 'Savings'}
+      subheader={
+        value?.computedAt
+          ? `Computed ${formatDateTime(value.computedAt)}`
+          : undefined
+      }
+      variant={variant}
+    >
+      {content}
+      {dismissing && (
+        <DismissTipDialog
+          tip={dismissing}
+          onClose={() => setDismissing(undefined)}
+          onSaved={dismissed}
+        />
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,252 @@
+import { ReactNode } from 'react';
+import { Box, Button, Divider, Typography } from '@material-ui/core';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type {
+  CommitmentSuggestion,
+  Recommendation,
+} from '@costscope/backstage-plugin-common';
+import { formatPercent } from '../../utils/budgets';
+import { formatMoney } from '../../utils/format';
+import {
+  PRICE_SOURCE_LABELS,
+  evidenceFacts,
+  formatCommitmentTerm,
+  formatHourlyMoney,
+  kindLabel,
+  resourceLabel,
+} from '../../utils/recommendations';
+import { RecommendationConfidenceChip } from '../RecommendationConfidenceChip';
+
+/** A small labelled value. */
+function Fact(props: { label: string; value: ReactNode; testId?: string }) {
+  return (
+    <Box minWidth={110}>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {props.label}
+      </Typography>
+      <Typography variant="body2" component="div" data-testid={props.testId}>
+        {props.value}
+      </Typography>
+    </Box>
+  );
+}
+
+function EntityName(props: { entityRef: string }) {
+  try {
+    return <EntityRefLink entityRef={parseEntityRef(props.entityRef)} />;
+  } catch {
+    return <>{props.entityRef}</>;
+  }
+}
+
+/** The resource a tip or skip is about: its name over its id, and where it is. */
+export function ResourceHeading(props: {
+  item: Pick<
+    Recommendation,
+    'resourceId' | 'resourceName' | 'provider' | 'accountId' | 'region'
+  >;
+  id?: string;
+}) {
+  const { item, id } = props;
+  const named =
+    Boolean(item.resourceName) && item.resourceName !== item.resourceId;
+  return (
+    <Box minWidth={0}>
+      <Typography
+        variant="subtitle1"
+        component="h3"
+        id={id}
+        style={{ fontWeight: 600, overflowWrap: 'anywhere' }}
+      >
+        {resourceLabel(item)}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {named && (
+          <>
+            <code>{item.resourceId}</code>
+            {' · '}
+          </>
+        )}
+        {item.provider} {item.accountId} {item.region}
+      </Typography>
+    </Box>
+  );
+}
+
+function Commitment(props: {
+  commitment: CommitmentSuggestion;
+  currency: string;
+}) {
+  const { commitment: c, currency } = props;
+  return (
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      mt={1}
+      style={{ gap: 16 }}
+      data-testid="costscope-tip-commitment"
+    >
+      <Fact
+        label="Hourly commitment"
+        value={`${formatHourlyMoney(c.hourlyCommitment, currency)} per hour`}
+      />
+      <Fact
+        label="Covered today"
+        value={
+          c.coverageKnown
+            ? formatPercent(c.coveragePercent)
+            : `${formatPercent(c.coveragePercent)} (assumed: no billing data)`
+        }
+      />
+      <Fact
+        label="Term"
+        value={`${formatCommitmentTerm(c)}${
+          c.upfrontPercent > 0
+            ? `, ${formatMoney(c.upfrontPayment, currency)} at purchase`
+            : ''
+        }`}
+      />
+      <Fact label="Discount" value={formatPercent(c.discountPercent)} />
+      <Fact label="Breaks even" value={`Month ${c.breakEvenMonth}`} />
+    </Box>
+  );
+}
+
+/** Props of {@link SavingsTip}. */
+export interface SavingsTipProps {
+  tip: Recommendation;
+  /** Shows the entity the tip is allocated to (rollups), unless it is this one. */
+  entityRef?: string;
+  /** A rule above the tip, between tips of a list. */
+  divider?: boolean;
+  onDismiss: (tip: Recommendation) => void;
+}
+
+/** One open savings tip: what to do, why, what it saves and how sure it is. */
+export function SavingsTip(props: SavingsTipProps) {
+  const { tip, entityRef, divider, onDismiss } = props;
+  const headingId = `costscope-tip-${tip.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const facts = evidenceFacts(tip.evidence);
+  return (
+    <Box
+      component="li"
+      aria-labelledby={headingId}
+      data-testid="costscope-savings-tip"
+      data-tip-id={tip.id}
+    >
+      {divider && <Divider />}
+      <Box py={2}>
+        <Box
+          display="flex"
+          justifyContent="space-between"
+          alignItems="flex-start"
+          style={{ gap: 16 }}
+        >
+          <ResourceHeading item={tip} id={headingId} />
+          <Box textAlign="right" flexShrink={0}>
+            <Typography
+              variant="h6"
+              component="div"
+              data-testid="costscope-tip-saving"
+              data-amount={tip.monthlySaving}
+            >
+              {formatMoney(tip.monthlySaving, tip.currency)}
+            </Typography>
+            <Typography variant="caption" color="textSecondary">
+              saved per month
+            </Typography>
+          </Box>
+        </Box>
+
+        <Typography variant="body1" style={{ marginTop: 8 }}>
+          {tip.action}
+        </Typography>
+        <Typography variant="body2" color="textSecondary">
+          {tip.reason}
+        </Typography>
+
+        {facts.length > 0 && (
+          <Box
+            component="ul"
+            display="flex"
+            flexWrap="wrap"
+            m={0}
+            mt={1}
+            p={0}
+            style={{ listStyle: 'none', columnGap: 16, rowGap: 4 }}
+            aria-label="Evidence"
+          >
+            {facts.map(fact => (
+              <Typography key={fact.label} variant="body2" component="li">
+                <Typography
+                  variant="body2"
+                  component="span"
+                  color="textSecondary"
+                >
+                  {fact.label}:
+                </Typography>{' '}
+                {fact.value}
+              </Typography>
+            ))}
+          </Box>
+        )}
+
+        <Box display="flex" flexWrap="wrap" mt={1} style={{ gap: 16 }}>
+          <Fact label="Kind" value={kindLabel(tip.kind)} />
+          {tip.currentType && (
+            <Fact label="Current type" value={tip.currentType} />
+          )}
+          {tip.suggestedType && (
+            <Fact label="Suggested type" value={tip.suggestedType} />
+          )}
+          {tip.currentMonthlyCost && (
+            <Fact
+              label="Costs today"
+              value={`${formatMoney(
+                tip.currentMonthlyCost,
+                tip.currency,
+              )} per month`}
+            />
+          )}
+          {entityRef && tip.entityRef && tip.entityRef !== entityRef && (
+            <Fact
+              label="Entity"
+              value={<EntityName entityRef={tip.entityRef} />}
+            />
+          )}
+        </Box>
+
+        {tip.commitment && (
+          <Commitment commitment={tip.commitment} currency={tip.currency} />
+        )}
+
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          mt={1}
+          style={{ gap: 12 }}
+        >
+          <RecommendationConfidenceChip confidence={tip.confidence} />
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="costscope-tip-price-source"
+          >
+            {PRICE_SOURCE_LABELS[tip.priceSource] ?? tip.priceSource}
+          </Typography>
+          <Box flexGrow={1} />
+          <Button
+            size="small"
+            variant="outlined"
+            aria-label={`Dismiss the tip for ${resourceLabel(tip)}`}
+            onClick={() => onDismiss(tip)}
+          >
+            Dismiss
+          </Button>
+        </Box>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntitySavingsCard } from './EntitySavingsCard';
+export type { EntitySavingsCardProps } from './EntitySavingsCard';

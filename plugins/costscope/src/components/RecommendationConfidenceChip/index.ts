@@ -1,0 +1,4 @@
+export {
+  RecommendationConfidenceChip,
+  confidenceColor,
+} from './RecommendationConfidenceChip';

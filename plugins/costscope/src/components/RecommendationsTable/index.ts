@@ -1,0 +1,9 @@
+export {
+  RecommendationsTable,
+  RecommendationListTable,
+  recommendationsToCsv,
+} from './RecommendationsTable';
+export type {
+  RecommendationsTableProps,
+  RecommendationListTableProps,
+} from './RecommendationsTable';
