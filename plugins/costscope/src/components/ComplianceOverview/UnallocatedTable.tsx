@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { Box, Chip, Typography } from '@material-ui/core';
-import { SubvalueCell, Table, TableColumn } from '@backstage/core-components';
+import { Table, TableColumn } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
@@ -8,17 +8,11 @@ import type {
   UnallocatedResource,
 } from '@costscope/backstage-plugin-common';
 import { CONFIDENCE_LABELS } from '../../utils/compliance';
-import { compareMoney, formatMoney } from '../../utils/format';
+import { ResourceCostRow, resourceColumns } from '../../utils/resourceColumns';
 import { denseTableOptions } from '../../utils/tableOptions';
 
 /** A flat copy of a resource: the table writes bookkeeping into its rows. */
-interface Row {
-  resourceId: string;
-  resourceName?: string;
-  name: string;
-  service?: string;
-  account: string;
-  cost: string;
+interface Row extends ResourceCostRow {
   owner: string;
   confidence: string;
   likelyOwner?: LikelyOwner;
@@ -98,27 +92,7 @@ export function UnallocatedTable(props: UnallocatedTableProps) {
   const { resources, currency } = props;
   const rows = useMemo(() => resources.map(toRow), [resources]);
   const columns: TableColumn<Row>[] = [
-    {
-      title: 'Resource',
-      field: 'name',
-      highlight: true,
-      render: row =>
-        row.resourceName && row.resourceName !== row.resourceId ? (
-          <SubvalueCell value={row.resourceName} subvalue={row.resourceId} />
-        ) : (
-          row.resourceId
-        ),
-    },
-    { title: 'Service', field: 'service', emptyValue: '–' },
-    { title: 'Account', field: 'account', emptyValue: '–' },
-    {
-      title: 'Cost',
-      field: 'cost',
-      type: 'numeric',
-      defaultSort: 'desc',
-      customSort: (a, b) => compareMoney(a.cost, b.cost),
-      render: row => formatMoney(row.cost, currency),
-    },
+    ...resourceColumns<Row>(currency),
     {
       title: 'Likely owner',
       field: 'owner',

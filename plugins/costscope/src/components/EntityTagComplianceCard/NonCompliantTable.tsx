@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Box, Button, Typography } from '@material-ui/core';
 import SaveAlt from '@material-ui/icons/SaveAlt';
 import InfoOutlined from '@material-ui/icons/InfoOutlined';
-import { SubvalueCell, Table, TableColumn } from '@backstage/core-components';
+import { Table, TableColumn } from '@backstage/core-components';
 import type {
   NonCompliantResource,
   TagSourceUsed,
@@ -13,17 +13,11 @@ import {
   nonCompliantToCsv,
 } from '../../utils/compliance';
 import { downloadCsv } from '../../utils/csv';
-import { compareMoney, formatMoney } from '../../utils/format';
+import { ResourceCostRow, resourceColumns } from '../../utils/resourceColumns';
 import { denseTableOptions } from '../../utils/tableOptions';
 
 /** A flat copy of a resource: the table writes bookkeeping into its rows. */
-interface Row {
-  resourceId: string;
-  resourceName?: string;
-  name: string;
-  service?: string;
-  account: string;
-  cost: string;
+interface Row extends ResourceCostRow {
   problems: string[];
   tagsUsed: TagSourceUsed;
   disagreement?: string;
@@ -91,27 +85,7 @@ export function NonCompliantTable(props: NonCompliantTableProps) {
   const { resources, currency, fileName, totalCount } = props;
   const rows = useMemo(() => resources.map(toRow), [resources]);
   const columns: TableColumn<Row>[] = [
-    {
-      title: 'Resource',
-      field: 'name',
-      highlight: true,
-      render: row =>
-        row.resourceName && row.resourceName !== row.resourceId ? (
-          <SubvalueCell value={row.resourceName} subvalue={row.resourceId} />
-        ) : (
-          row.resourceId
-        ),
-    },
-    { title: 'Service', field: 'service', emptyValue: '–' },
-    { title: 'Account', field: 'account', emptyValue: '–' },
-    {
-      title: 'Cost',
-      field: 'cost',
-      type: 'numeric',
-      defaultSort: 'desc',
-      customSort: (a, b) => compareMoney(a.cost, b.cost),
-      render: row => formatMoney(row.cost, currency),
-    },
+    ...resourceColumns<Row>(currency),
     {
       title: 'Problems',
       field: 'problems',
