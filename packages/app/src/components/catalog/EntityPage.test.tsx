@@ -82,6 +82,28 @@ function fakeCostscopeApi(): jest.Mocked<CostscopeApi> {
     getEntityBudgetHistory: jest.fn(async () => ({ items: [] })),
     listBudgets: jest.fn(async () => ({ items: [] })),
     getAlerts: jest.fn(async () => ({ items: [] })),
+    // Savings and tag compliance cards: nothing to report, no policy configured.
+    getEntityRecommendations: jest.fn(async (ref: string) => ({
+      entityRef: ref,
+      currency: 'USD',
+      totalMonthlySaving: '0.000000000',
+      items: [],
+      dismissed: [],
+    })),
+    getEntityCompliance: jest.fn(async (ref: string, range: object) => ({
+      ...range,
+      entityRef: ref,
+      currency: 'USD',
+      policy: { rules: [], keyCaseInsensitive: true },
+      resources: { total: 0, compliant: 0 },
+      cost: { total: '0.000000000', compliant: '0.000000000' },
+      compliantShareByCount: null,
+      compliantShareByCost: null,
+      outOfScope: { resources: 0, cost: '0.000000000' },
+      rejectedTags: 0,
+      byKey: [],
+      nonCompliant: [],
+    })),
   } as unknown as jest.Mocked<CostscopeApi>;
 }
 
