@@ -4,7 +4,15 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPortalPage } from './browser.mjs';
-import { api, FRONTEND, ROOT, startPortal, waitFor } from './portal.mjs';
+import {
+  api,
+  API_TOKEN,
+  BACKEND,
+  FRONTEND,
+  ROOT,
+  startPortal,
+  waitFor,
+} from './portal.mjs';
 
 const artifacts = path.join(ROOT, 'test/artifacts');
 let portal;
@@ -209,7 +217,7 @@ test(
 );
 
 test(
-  'a component shows its non-compliant resources, and the chargeback CSV downloads with the bill’s total',
+  'a component shows its non-compliant resources; the chargeback CSV (admins only) ends with the bill’s total',
   { timeout: 240_000 },
   async () => {
     // cart-service's resources carry `Service` but no `team` (demo tag policy in app-config).
@@ -236,13 +244,25 @@ test(
     // Chargeback by cost center: the downloaded file is the API's CSV, ending in the bill.
     await open('/costscope?tab=chargeback');
     await page.getByRole('button', { name: 'By cost center' }).click();
-    const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: 60_000 }),
-      page.getByRole('button', { name: 'Download CSV' }).click(),
-    ]);
-    const file = path.join(artifacts, download.suggestedFilename());
-    await download.saveAs(file);
-    const csv = await fs.readFile(file, 'utf8');
+    // The CSV export is an admin action: the guest gets a clear notice, not a file.
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    const notice = page.getByTestId('costscope-chargeback-download-forbidden');
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match(
+      await notice.innerText(),
+      /Only Costscope admins can download/,
+    );
+    // The CSV itself, as the scripts' static token (a service, allowed like an admin).
+    const response = await fetch(
+      `${BACKEND}/api/costscope/v1/chargeback.csv?from=${from}&to=${to}&by=costCenter`,
+      { headers: { authorization: `Bearer ${API_TOKEN}` } },
+    );
+    assert.equal(response.status, 200);
+    const csv = await response.text();
+    await fs.writeFile(
+      path.join(artifacts, `costscope-chargeback-${from}-${to}-costCenter.csv`),
+      csv,
+    );
     const lastLine = csv.trimEnd().split('\n').at(-1);
     const report = await api(
       `/v1/chargeback?from=${from}&to=${to}&by=costCenter`,

@@ -74,6 +74,7 @@ export const costscopePlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -272,6 +273,7 @@ export const costscopePlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             logger,
+            auditor: deps.auditor,
             auth,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,

@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   HttpAuthService,
@@ -13,8 +14,9 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { BasicPermission } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import {
   budgetUpdatePermission,
   costReadPermission,
@@ -27,17 +29,21 @@ import { BudgetEditor, budgetEditAccess } from '../budgets/budgetAccess';
 import { BudgetService, EntityDirectory } from '../budgets/BudgetService';
 import { parseBudgetInput } from '../budgets/parseBudgetInput';
 import { BudgetStore } from '../store/BudgetStore';
+import { audited, rawEntityRef } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 
 export interface BudgetRoutesOptions {
   logger: LoggerService;
+  /** Receives every budget change, refused ones too. */
+  auditor: AuditorService;
   auth: AuthService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
-  /** Throws NotAllowedError unless the permission is granted. */
+  /** Throws NotAllowedError (with the message, when given) unless the permission is granted. */
   authorize: (
     credentials: BackstageCredentials,
     permission: BasicPermission,
+    message?: string,
   ) => Promise<void>;
   /** Whether the permission is granted. */
   isAllowed: (
@@ -116,12 +122,14 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     };
   };
 
-  /** Checks that the caller may change the entity's UI budget; the reason when not. */
+  /**
+   * Checks that the caller may change the entity's UI budget; the reason when not. The
+   * caller holds `costscope.budget.update` already (checked before the entity is looked up).
+   */
   const checkEditable = async (
     entity: SnapshotEntity,
     credentials: BackstageCredentials,
   ) => {
-    await authorize(credentials, budgetUpdatePermission);
     const editor = await editorOf(credentials);
     const { declared, access } = await accessFor(entity, editor);
     if (declared) throw new ConflictError(access.readOnlyReason);
@@ -136,19 +144,75 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     res.json(await answer(entity, await editorOf(credentials)));
   });
 
-  router.put('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const entity = await entityOf(req, true);
-    const editor = await checkEditable(entity, credentials);
-    const input = parseBudgetInput(req.body, await options.currency());
-    await store.putBudget(
-      entity.ref,
-      input,
-      editor.by,
-      new Date().toISOString(),
+  /**
+   * Runs a budget change for the route's entity: audited (refused attempts too), refused with
+   * 403 before the entity is looked up unless the caller holds `costscope.budget.update`,
+   * then with 403 unless the caller is in the owning group or an admin (409 for budgets
+   * declared as code). `change` returns what to add to the audit record.
+   */
+  const changeBudget = async (
+    req: express.Request,
+    actionType: 'set' | 'delete',
+    change: (
+      entity: SnapshotEntity,
+      editor: BudgetEditor & { by: string },
+    ) => Promise<JsonObject>,
+  ) => {
+    const meta: JsonObject = {
+      actionType,
+      entityRef: rawEntityRef(req.params),
+    };
+    return audited(
+      options.auditor,
+      { eventId: 'budget-mutate', request: req, meta },
+      async () => {
+        const credentials = await httpAuth.credentials(req);
+        await authorize(
+          credentials,
+          budgetUpdatePermission,
+          `You may not change budgets (permission ${budgetUpdatePermission.name}).`,
+        );
+        const entity = await entityOf(req, true);
+        const editor = await checkEditable(entity, credentials);
+        const done = await change(entity, editor);
+        return { entity, editor, meta: { entityRef: entity.ref, ...done } };
+      },
+      result => result.meta,
     );
-    options.logger.info(
-      `Costscope budget of ${entity.ref} set to ${input.amount} ${input.currency} ${input.period} by ${editor.by}`,
+  };
+
+  router.put('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
+    const { entity, editor } = await changeBudget(
+      req,
+      'set',
+      async (target, by) => {
+        const input = parseBudgetInput(req.body, await options.currency());
+        await store.putBudget(
+          target.ref,
+          input,
+          by.by,
+          new Date().toISOString(),
+        );
+        options.logger.info(
+          `Costscope budget of ${target.ref} set to ${input.amount} ${input.currency} ${input.period} by ${by.by}`,
+        );
+        return {
+          budget: {
+            amount: input.amount,
+            currency: input.currency,
+            period: input.period,
+            ...(input.thresholds
+              ? {
+                  thresholds: input.thresholds.map(t => ({
+                    kind: t.kind,
+                    percent: t.percent,
+                  })),
+                }
+              : {}),
+            ...(input.recipients ? { recipients: input.recipients } : {}),
+          },
+        };
+      },
     );
     // A new budget may already be crossed: tell its owners now, not at the next ingest.
     await options.alerts
@@ -164,21 +228,18 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   router.delete(
     '/v1/entities/:kind/:namespace/:name/budget',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const entity = await entityOf(req, true);
-      const editor = await checkEditable(entity, credentials);
-      if (
-        !(await store.deleteBudget(
-          entity.ref,
-          editor.by,
-          new Date().toISOString(),
-        ))
-      ) {
-        throw new NotFoundError(`${entity.ref} has no budget set in Costscope`);
-      }
-      options.logger.info(
-        `Costscope budget of ${entity.ref} deleted by ${editor.by}`,
-      );
+      await changeBudget(req, 'delete', async (entity, editor) => {
+        const at = new Date().toISOString();
+        if (!(await store.deleteBudget(entity.ref, editor.by, at))) {
+          throw new NotFoundError(
+            `${entity.ref} has no budget set in Costscope`,
+          );
+        }
+        options.logger.info(
+          `Costscope budget of ${entity.ref} deleted by ${editor.by}`,
+        );
+        return {};
+      });
       res.status(204).end();
     },
   );
@@ -218,7 +279,8 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     if (rawRef !== undefined) {
       try {
         if (typeof rawRef !== 'string') throw new Error('must be one value');
-        entityRef = stringifyEntityRef(parseEntityRef(rawRef));
+        // Each part as strict as in a path: `<kind>:<namespace>/<name>` of entity names.
+        entityRef = parseEntityRefParams(parseEntityRef(rawRef));
       } catch (error) {
         throw new InputError(
           `entityRef is not an entity ref: ${(error as Error).message}`,

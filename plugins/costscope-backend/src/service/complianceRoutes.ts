@@ -2,6 +2,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { pipeline } from 'node:stream/promises';
 import {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
@@ -12,6 +13,7 @@ import {
   ChargebackOwnerBy,
   ChargebackReport,
   costReadPermission,
+  costscopeAdminPermission,
   DateRange,
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
@@ -27,6 +29,7 @@ import { TagPolicy } from '../compliance/tagPolicy';
 import { monthsOf } from '../lib/dates';
 import { compareBigInt } from '../lib/decimal';
 import { ComplianceQueries } from '../store/ComplianceQueries';
+import { asError } from './audit';
 import { Readable } from 'node:stream';
 import {
   parseChargebackBy,
@@ -47,10 +50,14 @@ const TOP_UNALLOCATED = 20;
 
 export interface ComplianceRoutesOptions {
   logger: LoggerService;
+  /** Receives every chargeback CSV export (an admin action), refused ones too. */
+  auditor: AuditorService;
   httpAuth: HttpAuthService;
+  /** Throws NotAllowedError (with the message, when given) unless the permission is granted. */
   authorize: (
     credentials: BackstageCredentials,
     permission: BasicPermission,
+    message?: string,
   ) => Promise<void>;
   queries: ComplianceQueries;
   /** Whether Costscope knows the entity (it is in the last allocation's catalog snapshot). */
@@ -183,27 +190,59 @@ export function complianceRoutes(
     res.json(report);
   });
 
+  // The organisation-wide export is an admin action (GET /v1/chargeback serves the same
+  // report as JSON to readers); every attempt is audited.
   router.get('/v1/chargeback.csv', async (req, res) => {
-    const range = await readRequest(req);
-    const by = parseChargebackBy(req.query);
-    const [currency, billTotalNanos, lines] = await Promise.all([
-      options.currency(),
-      queries.billTotal(range),
-      chargebackLinesOf(range, by),
-    ]);
+    const asked = (name: string) =>
+      typeof req.query[name] === 'string'
+        ? (req.query[name] as string).slice(0, 40)
+        : null;
+    const event = await options.auditor.createEvent({
+      eventId: 'chargeback-export',
+      severityLevel: 'medium',
+      request: req,
+      meta: { from: asked('from'), to: asked('to'), by: asked('by') },
+    });
+    let range: DateRange;
+    let by: ChargebackOwnerBy;
+    let csv: Readable;
+    try {
+      await options.authorize(
+        await httpAuth.credentials(req),
+        costscopeAdminPermission,
+        `Only Costscope admins may export the organisation-wide chargeback CSV (permission ${costscopeAdminPermission.name}); the chargeback report itself is open to readers.`,
+      );
+      range = parseRange(req.query);
+      by = parseChargebackBy(req.query);
+      const [currency, billTotalNanos, lines] = await Promise.all([
+        options.currency(),
+        queries.billTotal(range),
+        chargebackLinesOf(range, by),
+      ]);
+      csv = Readable.from(
+        chargebackCsvLines(lines, { currency, billTotalNanos }),
+      );
+    } catch (error) {
+      await event.fail({ error: asError(error) });
+      throw error;
+    }
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader(
       'content-disposition',
       `attachment; filename="costscope-chargeback-${range.from}-${range.to}-${by}.csv"`,
     );
     // Streamed: one month's lines at a time; a total that misses the bill aborts the download.
-    await pipeline(
-      Readable.from(chargebackCsvLines(lines, { currency, billTotalNanos })),
-      res,
-    ).catch(error => {
-      options.logger.error(`Costscope chargeback CSV failed: ${error}`);
-      res.destroy(error);
-    });
+    const failure = await pipeline(csv, res).then(
+      () => undefined,
+      (error: unknown) => asError(error),
+    );
+    if (failure) {
+      options.logger.error(`Costscope chargeback CSV failed: ${failure}`);
+      res.destroy(failure);
+      await event.fail({ error: failure, meta: { ...range, by } });
+    } else {
+      await event.success({ meta: { ...range, by } });
+    }
   });
 
   return router;

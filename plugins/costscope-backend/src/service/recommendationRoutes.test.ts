@@ -131,6 +131,7 @@ async function startBackend(knex: Knex) {
           auth: coreServices.auth,
           permissions: coreServices.permissions,
           logger: coreServices.logger,
+          auditor: coreServices.auditor,
         },
         async init({
           httpRouter,
@@ -139,6 +140,7 @@ async function startBackend(knex: Knex) {
           auth,
           permissions,
           logger,
+          auditor,
         }) {
           const isAllowed = async (
             credentials: BackstageCredentials,
@@ -154,6 +156,7 @@ async function startBackend(knex: Knex) {
           router.use(
             recommendationRoutes({
               auth,
+              auditor,
               httpAuth,
               userInfo,
               isAllowed,

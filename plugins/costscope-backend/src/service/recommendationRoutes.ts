@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   HttpAuthService,
@@ -17,11 +18,14 @@ import { owningGroupOf } from '../budgets/budgetAccess';
 import { parseRecommendationState } from '../recommendations/parseRecommendationState';
 import { RecommendationService } from '../recommendations/RecommendationService';
 import { CostQueries } from '../store/CostQueries';
+import { audited } from './audit';
 import { Caller, callerOf, isOwnerOrAdmin } from './caller';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 
 export interface RecommendationRoutesOptions {
   auth: AuthService;
+  /** Receives every change of a tip's state, refused ones too. */
+  auditor: AuditorService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   /** Throws NotAllowedError unless the permission is granted. */
@@ -95,20 +99,42 @@ export function recommendationRoutes(
   });
 
   router.put('/v1/recommendations/:id/state', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, costReadPermission);
-    const day = today();
-    const input = parseRecommendationState(req.body, day);
     const { id } = req.params; // express has decoded it: `<kind>:<resourceId>`
-    const tip = await service.get(id, day);
-    if (!tip) {
-      throw new NotFoundError(
-        `no recommendation '${id.slice(0, 300)}' in the last computation`,
-      );
-    }
-    const caller = await callerOf(credentials, options);
-    await checkChangeable(tip, caller);
-    res.json(await service.setState(id, input, caller.by, day));
+    const asked = req.body?.state;
+    const changed = await audited(
+      options.auditor,
+      {
+        eventId: 'recommendation-state-mutate',
+        request: req,
+        meta: {
+          recommendationId: id.slice(0, 300),
+          state: typeof asked === 'string' ? asked.slice(0, 40) : null,
+        },
+      },
+      async () => {
+        const credentials = await httpAuth.credentials(req);
+        await authorize(credentials, costReadPermission);
+        const day = today();
+        const input = parseRecommendationState(req.body, day);
+        const tip = await service.get(id, day);
+        if (!tip) {
+          throw new NotFoundError(
+            `no recommendation '${id.slice(0, 300)}' in the last computation`,
+          );
+        }
+        const caller = await callerOf(credentials, options);
+        await checkChangeable(tip, caller);
+        return service.setState(id, input, caller.by, day);
+      },
+      tip => ({
+        entityRef: tip.entityRef ?? null,
+        resourceId: tip.resourceId,
+        state: tip.state,
+        ...(tip.dismissal?.reason ? { reason: tip.dismissal.reason } : {}),
+        ...(tip.dismissal?.until ? { until: tip.dismissal.until } : {}),
+      }),
+    );
+    res.json(changed);
   });
 
   return router;

@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   HttpAuthService,
@@ -8,7 +9,12 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   BasicPermission,
   AuthorizeResult,
@@ -23,6 +29,7 @@ import { BudgetService, EntityDirectory } from '../budgets/BudgetService';
 import { BudgetStore } from '../store/BudgetStore';
 import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
+import { audited } from './audit';
 import { budgetRoutes } from './budgetRoutes';
 import { complianceRoutes, ComplianceRoutesOptions } from './complianceRoutes';
 import { recommendationRoutes } from './recommendationRoutes';
@@ -37,6 +44,8 @@ import {
 
 export interface RouterOptions {
   logger: LoggerService;
+  /** Receives budget changes, tip state changes and admin actions, with who made them. */
+  auditor: AuditorService;
   auth: AuthService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
@@ -61,13 +70,94 @@ export interface RouterOptions {
   ingest: (sourceId: string) => Promise<IngestRun>;
 }
 
+/** Largest JSON body accepted. */
+const MAX_BODY = '16kb';
+
+/** The message of a 403 for a permission the policy refused. */
+function refusal(permission: BasicPermission): string {
+  switch (permission.name) {
+    case costReadPermission.name:
+      return `You may not read Costscope cost data (permission ${permission.name}).`;
+    case costscopeAdminPermission.name:
+      return `Only Costscope admins may do this (permission ${permission.name}).`;
+    default:
+      return `You may not do this (permission ${permission.name}).`;
+  }
+}
+
+/** 415 for a request body that is not JSON (every body the API takes is JSON). */
+class UnsupportedMediaTypeError extends CustomErrorBase {
+  name = 'UnsupportedMediaTypeError' as const;
+  statusCode = 415;
+}
+
+/** Refuses PUT and POST bodies that are not JSON; an empty body is left to the route. */
+const requireJsonBody: express.RequestHandler = (req, _res, next) => {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  if (
+    (req.method === 'PUT' || req.method === 'POST') &&
+    hasBody &&
+    !req.is('application/json')
+  ) {
+    const type = String(req.headers['content-type'] ?? 'none').slice(0, 100);
+    next(
+      new UnsupportedMediaTypeError(
+        `the request body must be JSON (content-type application/json), not ${type}`,
+      ),
+    );
+    return;
+  }
+  next();
+};
+
+/** Whether a parsed query or body holds U+0000 in any key or string (iterative: bodies nest). */
+function containsNul(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(item);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Refuses U+0000 anywhere in a request: no valid input holds it, and PostgreSQL text columns
+ * cannot store or even compare it (the query would fail with a 500).
+ */
+const refuseNul: express.RequestHandler = (req, _res, next) => {
+  if (
+    /%00/i.test(req.originalUrl) ||
+    containsNul(req.query) ||
+    containsNul(req.body)
+  ) {
+    next(
+      new InputError(
+        'the request contains a NUL character (U+0000), which no Costscope input allows',
+      ),
+    );
+    return;
+  }
+  next();
+};
+
 /** The Costscope HTTP API; see openapi.yaml beside this package. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, queries, factStore, sourceIds } = options;
   const router = Router();
-  router.use(express.json({ limit: '16kb' }));
+  router.use(requireJsonBody);
+  router.use(express.json({ limit: MAX_BODY }));
+  router.use(refuseNul);
 
   const isAllowed = async (
     credentials: BackstageCredentials,
@@ -81,9 +171,10 @@ export async function createRouter(
   const authorizeCredentials = async (
     credentials: BackstageCredentials,
     permission: BasicPermission,
+    message?: string,
   ) => {
     if (!(await isAllowed(credentials, permission))) {
-      throw new NotAllowedError(`not allowed: ${permission.name}`);
+      throw new NotAllowedError(message ?? refusal(permission));
     }
   };
   const authorize = async (req: express.Request, permission: BasicPermission) =>
@@ -105,6 +196,7 @@ export async function createRouter(
   router.use(
     budgetRoutes({
       logger: options.logger,
+      auditor: options.auditor,
       auth: options.auth,
       httpAuth,
       userInfo: options.userInfo,
@@ -122,6 +214,7 @@ export async function createRouter(
     complianceRoutes({
       ...options.compliance,
       logger: options.logger,
+      auditor: options.auditor,
       httpAuth,
       authorize: authorizeCredentials,
       entityExists: ref => queries.entityExists(ref),
@@ -132,6 +225,7 @@ export async function createRouter(
   router.use(
     recommendationRoutes({
       auth: options.auth,
+      auditor: options.auditor,
       httpAuth,
       userInfo: options.userInfo,
       authorize: authorizeCredentials,
@@ -188,19 +282,43 @@ export async function createRouter(
   });
 
   router.post('/v1/ingest', async (req, res) => {
-    await authorize(req, costscopeAdminPermission);
-    const { sourceId } = parseIngestBody(req.body);
-    if (sourceId !== undefined && !sourceIds.includes(sourceId)) {
-      throw new InputError(
-        `unknown source '${sourceId}'; configured sources: ${
-          sourceIds.join(', ') || 'none'
-        }`,
-      );
-    }
-    const runs: IngestRun[] = [];
-    for (const id of sourceId ? [sourceId] : sourceIds) {
-      runs.push(await options.ingest(id));
-    }
+    const requested =
+      typeof req.body?.sourceId === 'string'
+        ? req.body.sourceId.slice(0, 200)
+        : null;
+    const runs = await audited(
+      options.auditor,
+      {
+        eventId: 'ingest-trigger',
+        request: req,
+        meta: { sourceId: requested },
+      },
+      async () => {
+        await authorize(req, costscopeAdminPermission);
+        const { sourceId } = parseIngestBody(req.body);
+        if (sourceId !== undefined && !sourceIds.includes(sourceId)) {
+          throw new InputError(
+            `unknown source '${sourceId}'; configured sources: ${
+              sourceIds.join(', ') || 'none'
+            }`,
+          );
+        }
+        const done: IngestRun[] = [];
+        for (const id of sourceId ? [sourceId] : sourceIds) {
+          done.push(await options.ingest(id));
+        }
+        return done;
+      },
+      done => ({
+        runs: done.map(run => ({
+          id: run.id,
+          sourceId: run.sourceId,
+          status: run.status,
+          rowsRead: run.rowsRead,
+          rowsRejected: run.rowsRejected,
+        })),
+      }),
+    );
     res.json({ runs });
   });
 

@@ -232,4 +232,32 @@ describe('ChargebackReport', () => {
     expect(click).not.toHaveBeenCalled();
     expect(screen.getByRole('button', { name: /Download CSV/ })).toBeEnabled();
   });
+
+  it('tells non-admins that the CSV export is for Costscope admins', async () => {
+    const error = await responseError(
+      403,
+      'Only Costscope admins may export the organisation-wide chargeback CSV (permission costscope.admin); the chargeback report itself is open to readers.',
+      'NotAllowedError',
+    );
+    const api = createComplianceApi({
+      getChargebackCsv: jest.fn(async () => {
+        throw error;
+      }),
+    });
+    await renderWithApi(<ChargebackReport range={range} />, { api });
+    await screen.findByTestId('costscope-chargeback-total');
+    await userEvent.click(screen.getByRole('button', { name: /Download CSV/ }));
+
+    expect(
+      await screen.findByTestId('costscope-chargeback-download-forbidden'),
+    ).toHaveTextContent(
+      'Only Costscope admins can download the organisation-wide chargeback CSV.',
+    );
+    expect(
+      screen.queryByTestId('costscope-chargeback-download-error'),
+    ).not.toBeInTheDocument();
+    // The report itself stays.
+    expect(screen.getByTestId('costscope-chargeback-total')).toBeVisible();
+    expect(click).not.toHaveBeenCalled();
+  });
 });

@@ -11,6 +11,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import type { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
@@ -192,7 +193,9 @@ export function ChargebackReport(props: ChargebackReportProps) {
   const [by, setBy] = useState<ChargebackOwnerBy>('group');
   const { value, loading, error } = useChargeback(range, by);
   const [downloading, setDownloading] = useState(false);
-  const [downloadError, setDownloadError] = useState<string | undefined>();
+  const [downloadError, setDownloadError] = useState<
+    { message: string; forbidden: boolean } | undefined
+  >();
 
   const download = async () => {
     setDownloading(true);
@@ -203,7 +206,11 @@ export function ChargebackReport(props: ChargebackReportProps) {
       const csv = await api.getChargebackCsv(query);
       downloadCsv(chargebackFileName(range, by), csv);
     } catch (e) {
-      setDownloadError(errorMessage(e));
+      setDownloadError({
+        message: errorMessage(e),
+        // The organisation-wide export needs costscope.admin; the table is open to readers.
+        forbidden: (e as Partial<ResponseError>).statusCode === 403,
+      });
     } finally {
       setDownloading(false);
     }
@@ -259,12 +266,22 @@ export function ChargebackReport(props: ChargebackReportProps) {
           {downloading ? 'Downloading…' : 'Download CSV'}
         </Button>
       </Box>
-      {downloadError && (
+      {downloadError?.forbidden && (
+        <Alert
+          severity="info"
+          data-testid="costscope-chargeback-download-forbidden"
+        >
+          Only Costscope admins can download the organisation-wide chargeback
+          CSV. The report below shows the same lines and total; ask a Costscope
+          admin for the file.
+        </Alert>
+      )}
+      {downloadError && !downloadError.forbidden && (
         <Alert
           severity="error"
           data-testid="costscope-chargeback-download-error"
         >
-          Could not download the CSV: {downloadError}
+          Could not download the CSV: {downloadError.message}
         </Alert>
       )}
       {body}

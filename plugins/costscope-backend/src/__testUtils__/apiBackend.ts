@@ -1,0 +1,237 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { costscopePlugin } from '../plugin';
+import { RecommendationStore } from '../store/RecommendationStore';
+import { entity } from './entities';
+import { focusCsv, writeFocusDir } from './focus';
+
+/**
+ * The wired plugin on a small organisation, for tests of the HTTP surface as a whole
+ * (permissions, audit, malformed input): team-a owns system store and components api and
+ * web; team-b owns nothing. Requests without credentials are unauthenticated (no mock user).
+ */
+
+export const MEMBER = 'user:default/dana'; // in team-a
+export const OUTSIDER = 'user:default/olli'; // in team-b; never a Costscope admin
+export const GROUPS: Record<string, string[]> = {
+  [MEMBER]: ['group:default/team-a'],
+  [OUTSIDER]: ['group:default/team-b'],
+};
+export const as = (user: string) => mockCredentials.user.header(user);
+
+/** The savings tip seeded on component api (owned by team-a). */
+export const TIP_ID = 'idle-instance:i-api';
+
+export const entities = [
+  entity('Group', 'team-a', { type: 'team', children: [] }),
+  entity('Group', 'team-b', { type: 'team', children: [] }),
+  entity('System', 'store', { owner: 'team-a' }),
+  entity('Component', 'api', { owner: 'team-a', system: 'store' }),
+  entity('Component', 'web', { owner: 'team-a', system: 'store' }),
+];
+
+const rows = [
+  {
+    day: '2026-03-01',
+    cost: '10.5',
+    tags: { service: 'api' },
+    resource: 'i-api',
+  },
+  { day: '2026-03-02', cost: '2.25', tags: { service: 'web' }, resource: 'b' },
+  { day: '2026-03-02', cost: '1', resource: 'i-orphan' },
+];
+
+const later = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 5 },
+  initialDelay: { hours: 1 },
+};
+
+/** An event as the auditor received it, with the actor it resolved from the request. */
+export interface RecordedAuditEvent {
+  eventId: string;
+  severityLevel?: AuditorServiceEventSeverityLevel;
+  status: 'initiated' | 'succeeded' | 'failed';
+  /** The user or service that made the request, as Backstage's own auditor finds it. */
+  actor?: string;
+  request?: { method: string; url: string };
+  meta?: JsonObject;
+  error?: string;
+}
+
+/** An auditor that records events, resolving the actor the way the default one does. */
+export function recordingAuditor() {
+  const events: RecordedAuditEvent[] = [];
+  const factory = createServiceFactory({
+    service: coreServices.auditor,
+    deps: { httpAuth: coreServices.httpAuth },
+    factory: ({ httpAuth }): AuditorService => ({
+      async createEvent(options) {
+        let actor: string | undefined;
+        if (options.request) {
+          const { principal } = (await httpAuth.credentials(
+            options.request,
+          )) as { principal: any };
+          actor = principal.userEntityRef ?? principal.subject;
+        }
+        const record = (
+          status: RecordedAuditEvent['status'],
+          extra: { meta?: JsonObject; error?: Error } = {},
+        ) => {
+          events.push({
+            eventId: options.eventId,
+            severityLevel: options.severityLevel,
+            status,
+            actor,
+            ...(options.request
+              ? {
+                  request: {
+                    method: options.request.method,
+                    url: options.request.originalUrl,
+                  },
+                }
+              : {}),
+            meta: { ...options.meta, ...extra.meta },
+            ...(extra.error ? { error: extra.error.message } : {}),
+          });
+        };
+        record('initiated');
+        return {
+          async success(params) {
+            record('succeeded', { meta: params?.meta });
+          },
+          async fail(params) {
+            record('failed', params);
+          },
+        };
+      },
+    }),
+  });
+  return { events, factory };
+}
+
+/** Seeds the tip {@link TIP_ID} (a computation replaces it: seed again after an ingest). */
+export async function seedTip(knex: Knex) {
+  await new RecommendationStore(knex).replaceAll(
+    [
+      {
+        id: TIP_ID,
+        kind: 'idle-instance',
+        provider: 'AWS',
+        resourceId: 'i-api',
+        resourceKind: 'instance',
+        accountId: '111122223333',
+        region: 'us-east-1',
+        entityRef: 'component:default/api',
+        action: 'Stop it',
+        reason: 'Idle',
+        evidence: {},
+        monthlySaving: '3.000000000',
+        currency: 'USD',
+        confidence: 'high',
+        priceSource: 'price-table',
+        state: 'open',
+      },
+    ],
+    [],
+    new Date().toISOString(),
+  );
+}
+
+export interface ApiBackendOptions {
+  /**
+   * Whether the policy grants a permission to a user; default: everything, except
+   * `costscope.admin` to {@link OUTSIDER}. Service principals are always allowed.
+   */
+  allow?: (permission: string, user: string) => boolean;
+  /** The auditor; default: Backstage's test default. */
+  auditor?: ReturnType<typeof recordingAuditor>['factory'];
+}
+
+/** Starts the plugin, ingests the small organisation's bill and seeds a savings tip. */
+export async function startApiBackend(
+  knex: Knex,
+  options: ApiBackendOptions = {},
+) {
+  const allow =
+    options.allow ??
+    ((permission: string, user: string) =>
+      !(permission === 'costscope.admin' && user === OUTSIDER));
+  const dir = await writeFocusDir({ 'focus.csv': focusCsv(rows) });
+  const backend = await startTestBackend({
+    features: [
+      costscopePlugin,
+      catalogServiceMock.factory({ entities }),
+      mockServices.database.factory({ knex }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.permissions.mock({
+        authorize: async (requests, { credentials }) =>
+          requests.map(({ permission }) => {
+            const principal = credentials.principal as any;
+            return {
+              result:
+                principal.type === 'service' ||
+                (principal.type === 'user' &&
+                  allow(permission.name, principal.userEntityRef))
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            };
+          }),
+      }).factory,
+      mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const ref = (credentials.principal as any).userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+          };
+        },
+      }).factory,
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({ send: async () => {} }),
+      }),
+      ...(options.auditor ? [options.auditor] : []),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://portal.test' },
+          costscope: {
+            currency: 'USD',
+            sources: [
+              { id: 'files', type: 'focus', paths: [dir], schedule: later },
+            ],
+            allocation: { schedule: later },
+            alerts: { anomalies: { enabled: false } },
+          },
+        },
+      }),
+    ],
+  });
+  const ingest = await request(backend.server)
+    .post('/api/costscope/v1/ingest')
+    .set('Authorization', mockCredentials.service.header())
+    .send({});
+  if (ingest.body.runs?.[0]?.status !== 'succeeded') {
+    throw new Error(`ingest failed: ${JSON.stringify(ingest.body)}`);
+  }
+  await seedTip(knex);
+  return backend;
+}

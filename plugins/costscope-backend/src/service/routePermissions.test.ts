@@ -1,0 +1,324 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { TestBackend } from '@backstage/backend-test-utils';
+import {
+  budgetUpdatePermission,
+  costReadPermission,
+  costscopeAdminPermission,
+} from '@costscope/backstage-plugin-common';
+import {
+  as,
+  MEMBER,
+  OUTSIDER,
+  seedTip,
+  startApiBackend,
+  TIP_ID,
+} from '../__testUtils__/apiBackend';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { createRouter, RouterOptions } from './router';
+
+jest.setTimeout(60_000);
+
+const READ = costReadPermission.name;
+const UPDATE = budgetUpdatePermission.name;
+const ADMIN = costscopeAdminPermission.name;
+
+type Method = 'get' | 'put' | 'post' | 'delete';
+
+interface RouteCase {
+  method: Method;
+  /** The route as openapi.yaml writes it. */
+  route: string;
+  /** A request to it (under /api/costscope). */
+  url: string;
+  body?: object;
+  /** The permission the route checks. */
+  permission: string;
+  /** The status of an allowed request. */
+  allowed: number;
+  /** Refused (403) also to a caller outside the owning group who is no admin. */
+  ownersOnly?: boolean;
+  /** Run before the allowed request. */
+  prepare?: (knex: Knex) => Promise<void>;
+}
+
+const range = '?from=2026-03-01&to=2026-03-31';
+const api = '/v1/entities/component/default/api';
+const budget = { amount: '15', period: 'monthly', currency: 'USD' };
+
+/** Routes open without credentials. */
+const OPEN: Omit<RouteCase, 'permission'>[] = [
+  { method: 'get', route: '/health', url: '/health', allowed: 200 },
+];
+
+/**
+ * Every other route of the API with its permission, in an order where each allowed request
+ * finds what it needs (the budget set before it is deleted). With OPEN, must list every
+ * route: the first test compares them with openapi.yaml and with the router's routes.
+ */
+const ROUTES: RouteCase[] = [
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/summary',
+    url: `${api}/summary${range}`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/series',
+    url: `${api}/series${range}&groupBy=region`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/resources',
+    url: `${api}/resources${range}&limit=5`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/overview',
+    url: `/v1/overview${range}`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/ingest-runs',
+    url: '/v1/ingest-runs',
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/v1/ingest',
+    url: '/v1/ingest',
+    body: { sourceId: 'files' },
+    permission: ADMIN,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/budget',
+    url: `${api}/budget`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'put',
+    route: '/v1/entities/{kind}/{namespace}/{name}/budget',
+    url: `${api}/budget`,
+    body: budget,
+    permission: UPDATE,
+    allowed: 200,
+    ownersOnly: true,
+  },
+  {
+    method: 'delete',
+    route: '/v1/entities/{kind}/{namespace}/{name}/budget',
+    url: `${api}/budget`,
+    permission: UPDATE,
+    allowed: 204,
+    ownersOnly: true,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/budget/history',
+    url: `${api}/budget/history`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/budgets',
+    url: '/v1/budgets',
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/alerts',
+    url: '/v1/alerts?entityRef=component:default/api',
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/compliance',
+    url: `${api}/compliance${range}`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/compliance',
+    url: `/v1/compliance${range}`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/chargeback',
+    url: `/v1/chargeback${range}`,
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/chargeback.csv',
+    url: `/v1/chargeback.csv${range}&by=group`,
+    permission: ADMIN,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/recommendations',
+    url: `${api}/recommendations`,
+    permission: READ,
+    allowed: 200,
+    prepare: seedTip, // the ingest above recomputed the tips
+  },
+  {
+    method: 'get',
+    route: '/v1/recommendations',
+    url: '/v1/recommendations',
+    permission: READ,
+    allowed: 200,
+  },
+  {
+    method: 'put',
+    route: '/v1/recommendations/{id}/state',
+    url: `/v1/recommendations/${encodeURIComponent(TIP_ID)}/state`,
+    body: { state: 'dismissed', reason: 'kept for the audit' },
+    permission: READ,
+    allowed: 200,
+    ownersOnly: true,
+  },
+];
+
+const key = (method: string, route: string) =>
+  `${method.toUpperCase()} ${route}`;
+
+/** Every operation openapi.yaml documents. */
+function documentedRoutes(): string[] {
+  const spec = parse(
+    fs.readFileSync(path.resolve(__dirname, '../../openapi.yaml'), 'utf8'),
+  );
+  return Object.entries(spec.paths as Record<string, object>).flatMap(
+    ([route, operations]) =>
+      Object.keys(operations)
+        .filter(method =>
+          ['get', 'put', 'post', 'delete', 'patch'].includes(method),
+        )
+        .map(method => key(method, route)),
+  );
+}
+
+/** Every route the plugin's router registers, nested routers included, as openapi writes it. */
+function registeredRoutes(router: any): string[] {
+  return router.stack.flatMap((layer: any): string[] => {
+    if (layer.route) {
+      return Object.keys(layer.route.methods).map(method =>
+        key(method, layer.route.path.replace(/:(\w+)/g, '{$1}')),
+      );
+    }
+    return layer.handle?.stack ? registeredRoutes(layer.handle) : [];
+  });
+}
+
+describe('route permissions', () => {
+  it('has one entry per route, the same as openapi.yaml and the router', async () => {
+    // Routes are only registered here; nothing the options hold is called.
+    const router = await createRouter({} as RouterOptions);
+    const table = [...OPEN, ...ROUTES].map(r => key(r.method, r.route)).sort();
+    expect(new Set(table).size).toBe(table.length);
+    expect(table).toEqual(documentedRoutes().sort());
+    expect(table).toEqual(registeredRoutes(router).sort());
+  });
+
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', id => {
+    let knex: Knex;
+    let backend: TestBackend;
+    /** The permission the policy refuses to MEMBER in the current test. */
+    let refused: string | undefined;
+
+    beforeAll(async () => {
+      knex = await databases.init(id);
+      backend = await startApiBackend(knex, {
+        allow: (permission, user) =>
+          permission !== refused &&
+          !(permission === ADMIN && user === OUTSIDER),
+      });
+    });
+    afterAll(async () => {
+      await backend?.stop();
+    });
+    afterEach(() => {
+      refused = undefined;
+    });
+
+    const send = (route: Omit<RouteCase, 'permission'>, user?: string) => {
+      let call = request(backend.server)[route.method](
+        `/api/costscope${route.url}`,
+      );
+      if (user) call = call.set('Authorization', as(user));
+      return route.body ? call.send(route.body) : call;
+    };
+
+    it.each(OPEN.map(r => [key(r.method, r.route), r] as const))(
+      '%s: open without credentials',
+      async (_name, route) => {
+        expect((await send(route)).status).toBe(route.allowed);
+      },
+    );
+
+    // Before the allowed requests below: a refused change changes nothing.
+    it.each(
+      ROUTES.filter(r => r.ownersOnly).map(
+        r => [key(r.method, r.route), r] as const,
+      ),
+    )(
+      '%s: 403 outside the owning group for all but admins',
+      async (_name, route) => {
+        const outsider = await send(route, OUTSIDER);
+        expect(outsider.status).toBe(403);
+        expect(outsider.body.error.message).toContain('group:default/team-a');
+      },
+    );
+
+    it.each(ROUTES.map(r => [key(r.method, r.route), r] as const))(
+      '%s: 401 without credentials, 403 when refused, allowed otherwise',
+      async (_name, route) => {
+        const anonymous = await send(route);
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.body.error.name).toBe('AuthenticationError');
+
+        refused = route.permission;
+        const denied = await send(route, MEMBER);
+        expect({ status: denied.status, body: denied.body.error }).toEqual({
+          status: 403,
+          body: expect.objectContaining({
+            name: 'NotAllowedError',
+            message: expect.stringContaining(route.permission),
+          }),
+        });
+        refused = undefined;
+
+        await route.prepare?.(knex);
+        const allowed = await send(route, MEMBER);
+        expect({ status: allowed.status, body: allowed.body }).toEqual({
+          status: route.allowed,
+          body: expect.anything(),
+        });
+      },
+    );
+  });
+});
