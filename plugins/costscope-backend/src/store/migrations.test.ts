@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { applyMigrations, rollbackMigrations } from './migrations';
 
@@ -37,6 +40,51 @@ describe('migrations', () => {
       expect(await knex.schema.hasTable('costscope_cost_facts')).toBe(false);
       await applyMigrations(knex);
       expect(await knex.schema.hasTable('costscope_cost_facts')).toBe(true);
+    },
+  );
+});
+
+describe('migrations from several instances at once', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'four first starts on one empty database all succeed on %p',
+    async id => {
+      const knex = await databases.init(id);
+      // On PostgreSQL each start has its own pool, as separate backend instances do; the
+      // in-memory SQLite database exists only behind its one connection.
+      const separatePools = knex.client.config.client === 'pg';
+      const starts = Array.from({ length: 4 }, () =>
+        separatePools
+          ? knexFactory({ ...knex.client.config, pool: { min: 0, max: 2 } })
+          : knex,
+      );
+      try {
+        await Promise.all(starts.map(instance => applyMigrations(instance)));
+      } finally {
+        if (separatePools) {
+          await Promise.all(starts.map(instance => instance.destroy()));
+        }
+      }
+      const migrationFiles = fs
+        .readdirSync(path.resolve(__dirname, '../../migrations'))
+        .filter(file => file.endsWith('.js'));
+      const [{ n }] = await knex('costscope__knex_migrations').count({
+        n: '*',
+      });
+      expect(Number(n)).toBe(migrationFiles.length);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'names the lock that a killed instance left behind on %p',
+    async id => {
+      const knex = await databases.init(id);
+      await applyMigrations(knex);
+      await knex('costscope__knex_migrations_lock').update({ is_locked: 1 });
+      await expect(applyMigrations(knex, { waitMs: 300 })).rejects.toThrow(
+        'UPDATE costscope__knex_migrations_lock SET is_locked = 0',
+      );
     },
   );
 });

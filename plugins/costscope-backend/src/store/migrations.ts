@@ -3,20 +3,78 @@ import { Knex } from 'knex';
 
 const MIGRATIONS_TABLE = 'costscope__knex_migrations';
 
-/** Brings the Costscope schema up to date. */
-export async function applyMigrations(knex: Knex): Promise<void> {
-  const directory = resolvePackagePath(
+/** How long a starting instance waits for another one's migrations before it gives up. */
+const MIGRATION_WAIT_MS = 120_000;
+/** First retry delay; it doubles up to 2 s (knex logs each refused lock). */
+const FIRST_RETRY_DELAY_MS = 100;
+const MAX_RETRY_DELAY_MS = 2_000;
+
+function migrationsDirectory(): string {
+  return resolvePackagePath(
     '@costscope/backstage-plugin-backend',
     'migrations',
   );
-  await knex.migrate.latest({ directory, tableName: MIGRATIONS_TABLE });
+}
+
+/**
+ * True for the errors of two instances migrating one database at the same time: knex holds
+ * its lock row while one migrates ("already locked"), and two first starts race to create the
+ * migrations tables themselves (knex/knex#3457), which PostgreSQL reports as a duplicate
+ * table or a duplicate row in its type catalogue. Retrying is safe: the loser finds the work
+ * done, or takes the lock when the winner lets go.
+ */
+export function isConcurrentMigrationError(error: unknown): boolean {
+  const { message = '', code } = (error ?? {}) as {
+    message?: string;
+    code?: string;
+  };
+  if (/Migration table is already locked/i.test(message)) return true;
+  if (!/knex_migrations/i.test(message) && !/pg_type_typname/i.test(message)) {
+    return false;
+  }
+  return (
+    code === '42P07' || code === '23505' || /already exists/i.test(message)
+  );
+}
+
+/**
+ * Brings the Costscope schema up to date. Safe to call from several backend instances on one
+ * database at once (the production topology): all but one wait and then find nothing to do.
+ */
+export async function applyMigrations(
+  knex: Knex,
+  options: { waitMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.waitMs ?? MIGRATION_WAIT_MS);
+  for (let delay = FIRST_RETRY_DELAY_MS; ; ) {
+    try {
+      await knex.migrate.latest({
+        directory: migrationsDirectory(),
+        tableName: MIGRATIONS_TABLE,
+      });
+      return;
+    } catch (error) {
+      if (!isConcurrentMigrationError(error)) throw error;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `Costscope migrations waited ${Math.round(
+            (options.waitMs ?? MIGRATION_WAIT_MS) / 1000,
+          )} s for another instance's migrations (${
+            (error as Error).message
+          }). If no other instance is starting, one was killed while migrating: ` +
+            `run UPDATE ${MIGRATIONS_TABLE}_lock SET is_locked = 0 and start again.`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+    }
+  }
 }
 
 /** Rolls every Costscope migration back (tests use it to prove `down` works). */
 export async function rollbackMigrations(knex: Knex): Promise<void> {
-  const directory = resolvePackagePath(
-    '@costscope/backstage-plugin-backend',
-    'migrations',
+  await knex.migrate.rollback(
+    { directory: migrationsDirectory(), tableName: MIGRATIONS_TABLE },
+    true,
   );
-  await knex.migrate.rollback({ directory, tableName: MIGRATIONS_TABLE }, true);
 }
