@@ -1,6 +1,7 @@
 import { CostLine } from '@costscope/backstage-plugin-node';
-import { parseDecimal, toNanos } from '../lib/decimal';
+import { detach } from './detach';
 import { allocationKey, canonicalTags } from './allocationKey';
+import { AmountReader, FactTable } from './exactSum';
 
 /** A daily cost fact as stored: amounts rounded once, after exact summing. */
 export interface CostFact {
@@ -31,110 +32,322 @@ export interface AllocationKeyRow {
   tags: string;
 }
 
-interface PendingFact extends Omit<CostFact, 'billedNanos' | 'effectiveNanos'> {
-  billedWork: bigint;
-  effectiveWork: bigint;
+/** What a fact is keyed by, besides its day. */
+interface FactGroup {
+  provider: string;
+  billingAccountId: string;
+  subAccountId: string;
+  region: string;
+  serviceName: string;
+  serviceCategory?: string;
+  resourceId: string;
+  resourceName?: string;
+  resourceType?: string;
+  chargeCategory: string;
+  currency: string;
+  allocKey: string;
+  /** Order of the allocation key's first appearance. */
+  allocIndex: number;
 }
 
+/** Distinct charge days per aggregator; a fact key packs a group id and a day id. */
+const DAY_IDS = 0x10000;
+
 /**
- * Sums cost lines into daily facts per billing period. Amounts are summed exactly in 1e-18
- * units and rounded to nano-units only when a fact is read out.
+ * Sums cost lines into daily facts per billing period. Amounts are summed exactly (see
+ * `FactTable`) and rounded to nano-units only when a fact is read out.
+ *
+ * Memory grows with the number of distinct facts, not lines: the dimensions of a fact are
+ * kept once per group (resource, account, service, charge category, allocation key), and
+ * each (group, day) only holds its sums. Consecutive lines of the same group and day, as
+ * exports write them, are recognised without any lookup.
  */
 export class DailyAggregator {
-  private readonly periods = new Map<string, Map<string, PendingFact>>();
+  /** Per billing period, facts by group id * DAY_IDS + day id. */
+  private readonly periods = new Map<string, FactTable>();
+  private readonly groupIds = new Map<string, number>();
+  private readonly groups: FactGroup[] = [];
+  private readonly dayIds = new Map<string, number>();
+  private readonly days: string[] = [];
   private readonly keys = new Map<string, AllocationKeyRow>();
-  /** Cache of tag texts to allocation keys: most lines repeat a few tag sets. */
-  private readonly keyCache = new Map<string, string>();
+  /** Allocation keys by canonical tags text, then provider and sub-account. */
+  private readonly keysByTags = new Map<
+    string,
+    Map<string, FactGroup['allocIndex']>
+  >();
+  private readonly allocKeys: string[] = [];
+  /**
+   * Per tags object (sources may share one between equal tag sets): its canonical text and
+   * its allocation keys by sub-account.
+   */
+  private readonly tagTexts = new WeakMap<
+    object,
+    { text: string; bySubAccount: Map<string, number> }
+  >();
+  /** The group a resource id was last seen in. */
+  private readonly groupOfResource = new Map<string, number>();
+  private readonly billed = new AmountReader();
+  private readonly effective = new AmountReader();
+  private last: CostLine | undefined;
+  private lastAllocIndex = 0;
+  private lastGroupId = 0;
+  private lastDayId = 0;
+  private lastFacts: FactTable | undefined;
+  private ranks: { groups: Int32Array; days: Int32Array } | undefined;
 
   add(line: CostLine): void {
-    const billed = parseDecimal(line.billedCost);
-    const effective = parseDecimal(line.effectiveCost);
-    if (billed === undefined || effective === undefined) {
+    const { billed, effective } = this;
+    if (!billed.read(line.billedCost)) {
       throw new Error(`cost line with non-numeric cost reached the aggregator`);
     }
-    const tagsText = canonicalTags(line.tags);
-    const keyCacheId = `${line.provider}\u0000${line.subAccountId}\u0000${tagsText}`;
-    let allocKey = this.keyCache.get(keyCacheId);
-    if (!allocKey) {
-      allocKey = allocationKey(line.provider, line.subAccountId, tagsText);
-      this.keyCache.set(keyCacheId, allocKey);
+    if (line.effectiveCost === line.billedCost) {
+      effective.copy(billed);
+    } else if (!effective.read(line.effectiveCost)) {
+      throw new Error(`cost line with non-numeric cost reached the aggregator`);
+    }
+    this.ranks = undefined;
+
+    const last = this.last;
+    let allocIndex = this.lastAllocIndex;
+    let groupId = this.lastGroupId;
+    if (
+      !last ||
+      line.tags !== last.tags ||
+      line.provider !== last.provider ||
+      line.subAccountId !== last.subAccountId
+    ) {
+      allocIndex = this.allocIndexOf(line);
+      groupId = this.groupOf(line, allocIndex);
+    } else if (
+      line.resourceId !== last.resourceId ||
+      line.billingAccountId !== last.billingAccountId ||
+      line.regionId !== last.regionId ||
+      line.serviceName !== last.serviceName ||
+      line.serviceCategory !== last.serviceCategory ||
+      line.resourceName !== last.resourceName ||
+      line.resourceType !== last.resourceType ||
+      line.chargeCategory !== last.chargeCategory ||
+      line.currency !== last.currency
+    ) {
+      groupId = this.groupOf(line, allocIndex);
+    }
+    let dayId = this.lastDayId;
+    if (!last || line.chargeDate !== last.chargeDate) {
+      dayId = this.dayOf(line.chargeDate);
+    }
+    let facts = this.lastFacts;
+    if (!last || !facts || line.billingPeriod !== last.billingPeriod) {
+      facts = this.periods.get(line.billingPeriod);
+      if (!facts) {
+        facts = new FactTable();
+        this.periods.set(detach(line.billingPeriod), facts);
+      }
+    }
+    this.last = line;
+    this.lastAllocIndex = allocIndex;
+    this.lastGroupId = groupId;
+    this.lastDayId = dayId;
+    this.lastFacts = facts;
+
+    const factKey = groupId * DAY_IDS + dayId;
+    facts.add(factKey, billed, effective);
+  }
+
+  private allocIndexOf(line: CostLine): number {
+    let seen = this.tagTexts.get(line.tags);
+    if (seen === undefined) {
+      seen = { text: canonicalTags(line.tags), bySubAccount: new Map() };
+      this.tagTexts.set(line.tags, seen);
+    } else {
+      // Equal tag sets recur across accounts: one small map per tag set and sub-account.
+      const known = seen.bySubAccount.get(line.subAccountId);
+      if (
+        known !== undefined &&
+        this.keys.get(this.allocKeys[known])!.provider === line.provider
+      ) {
+        return known;
+      }
+    }
+    const tagsText = seen.text;
+    let byAccount = this.keysByTags.get(tagsText);
+    if (!byAccount) {
+      byAccount = new Map();
+      this.keysByTags.set(tagsText, byAccount);
+    }
+    const accountKey = `${line.provider}\u0000${line.subAccountId}`;
+    let allocIndex = byAccount.get(accountKey);
+    if (allocIndex === undefined) {
+      const allocKey = allocationKey(
+        line.provider,
+        line.subAccountId,
+        tagsText,
+      );
+      allocIndex = this.allocKeys.length;
+      this.allocKeys.push(allocKey);
+      byAccount.set(detach(accountKey), allocIndex);
       this.keys.set(allocKey, {
         allocKey,
-        provider: line.provider,
-        subAccountId: line.subAccountId,
+        provider: detach(line.provider),
+        subAccountId: detach(line.subAccountId),
         tags: tagsText,
       });
     }
+    // Only detached strings are kept: a slice of the input would keep its whole chunk alive
+    // (and the garbage collector would move it to the old generation).
+    seen.bySubAccount.set(detach(line.subAccountId), allocIndex);
+    return allocIndex;
+  }
 
-    const region = line.regionId ?? '';
-    const resourceId = line.resourceId ?? '';
-    const factId = [
-      line.chargeDate,
-      line.provider,
-      line.billingAccountId,
-      line.subAccountId,
-      region,
-      line.serviceName,
-      line.serviceCategory ?? '',
-      resourceId,
-      line.resourceName ?? '',
-      line.resourceType ?? '',
-      line.chargeCategory,
-      line.currency,
-      allocKey,
-    ].join('\u0000');
+  private groupOf(line: CostLine, allocIndex: number): number {
+    const resourceId = line.resourceId;
+    if (resourceId !== undefined) {
+      const candidate = this.groupOfResource.get(resourceId);
+      if (candidate !== undefined) {
+        const group = this.groups[candidate];
+        if (
+          group.allocIndex === allocIndex &&
+          group.billingAccountId === line.billingAccountId &&
+          group.region === (line.regionId ?? '') &&
+          group.serviceName === line.serviceName &&
+          group.serviceCategory === line.serviceCategory &&
+          group.resourceName === line.resourceName &&
+          group.resourceType === line.resourceType &&
+          group.chargeCategory === line.chargeCategory &&
+          group.currency === line.currency
+        ) {
+          return candidate;
+        }
+      }
+    }
+    const groupId = this.groupOfKey(line, allocIndex);
+    if (resourceId !== undefined) {
+      this.groupOfResource.set(this.groups[groupId].resourceId, groupId);
+    }
+    return groupId;
+  }
 
-    let facts = this.periods.get(line.billingPeriod);
-    if (!facts) {
-      facts = new Map();
-      this.periods.set(line.billingPeriod, facts);
+  private groupOfKey(line: CostLine, allocIndex: number): number {
+    // Provider and sub-account are part of the allocation key.
+    const groupKey = `${allocIndex}\u0000${line.billingAccountId}\u0000${
+      line.regionId ?? ''
+    }\u0000${line.serviceName}\u0000${line.serviceCategory ?? '\u0001'}\u0000${
+      line.resourceId ?? ''
+    }\u0000${line.resourceName ?? '\u0001'}\u0000${
+      line.resourceType ?? '\u0001'
+    }\u0000${line.chargeCategory}\u0000${line.currency}`;
+    let groupId = this.groupIds.get(groupKey);
+    if (groupId === undefined) {
+      groupId = this.groups.length;
+      this.groupIds.set(groupKey, groupId);
+      this.groups.push({
+        provider: detach(line.provider),
+        billingAccountId: detach(line.billingAccountId),
+        subAccountId: detach(line.subAccountId),
+        region: detach(line.regionId ?? ''),
+        serviceName: detach(line.serviceName),
+        serviceCategory: detachOptional(line.serviceCategory),
+        resourceId: detach(line.resourceId ?? ''),
+        resourceName: detachOptional(line.resourceName),
+        resourceType: detachOptional(line.resourceType),
+        chargeCategory: detach(line.chargeCategory),
+        currency: detach(line.currency),
+        allocKey: this.allocKeys[allocIndex],
+        allocIndex,
+      });
     }
-    const fact = facts.get(factId);
-    if (fact) {
-      fact.billedWork += billed;
-      fact.effectiveWork += effective;
-      fact.lineCount += 1;
-      return;
+    return groupId;
+  }
+
+  private dayOf(chargeDate: string): number {
+    let dayId = this.dayIds.get(chargeDate);
+    if (dayId === undefined) {
+      dayId = this.days.length;
+      if (dayId >= DAY_IDS) {
+        throw new Error(`more than ${DAY_IDS} distinct charge days in one run`);
+      }
+      this.dayIds.set(detach(chargeDate), dayId);
+      this.days.push(detach(chargeDate));
     }
-    facts.set(factId, {
-      billingPeriod: line.billingPeriod,
-      usageDate: line.chargeDate,
-      provider: line.provider,
-      billingAccountId: line.billingAccountId,
-      subAccountId: line.subAccountId,
-      region,
-      serviceName: line.serviceName,
-      serviceCategory: line.serviceCategory,
-      resourceId,
-      resourceName: line.resourceName,
-      resourceType: line.resourceType,
-      chargeCategory: line.chargeCategory,
-      currency: line.currency,
-      allocKey,
-      billedWork: billed,
-      effectiveWork: effective,
-      lineCount: 1,
-    });
+    return dayId;
   }
 
   billingPeriods(): string[] {
     return [...this.periods.keys()].sort();
   }
 
-  /** The period's facts, each rounded once to nano-units. */
-  factsOf(billingPeriod: string): CostFact[] {
+  /** How many facts a billing period has. */
+  factCount(billingPeriod: string): number {
+    return this.periods.get(billingPeriod)?.size ?? 0;
+  }
+
+  /**
+   * The period's facts, each rounded once to nano-units, made one at a time. They come by
+   * allocation key and day, the order of the facts table's index on them, which makes
+   * inserting them much cheaper than in the order the lines came.
+   */
+  *factsOf(billingPeriod: string): IterableIterator<CostFact> {
     const facts = this.periods.get(billingPeriod);
-    if (!facts) return [];
-    return [...facts.values()].map(
-      ({ billedWork, effectiveWork, ...fact }) => ({
-        ...fact,
-        billedNanos: toNanos(billedWork),
-        effectiveNanos: toNanos(effectiveWork),
-      }),
-    );
+    if (!facts) return;
+    const ranks = this.rankings();
+    const order = new Float64Array(facts.size);
+    let i = 0;
+    for (const factKey of facts.keys()) {
+      const groupId = Math.floor(factKey / DAY_IDS);
+      order[i] =
+        ranks.groups[groupId] * DAY_IDS + ranks.days[factKey % DAY_IDS];
+      i += 1;
+    }
+    order.sort();
+    const groupAt = inverse(ranks.groups);
+    const dayAt = inverse(ranks.days);
+    for (const ranked of order) {
+      const groupId = groupAt[Math.floor(ranked / DAY_IDS)];
+      const dayId = dayAt[ranked % DAY_IDS];
+      const sums = facts.read(groupId * DAY_IDS + dayId)!;
+      yield {
+        ...this.groups[groupId],
+        billingPeriod,
+        usageDate: this.days[dayId],
+        ...sums,
+      };
+    }
+  }
+
+  /** Ranks of groups (by allocation key, in linear time) and of days (by date). */
+  private rankings(): { groups: Int32Array; days: Int32Array } {
+    if (this.ranks) return this.ranks;
+    const perKey = new Int32Array(this.allocKeys.length + 1);
+    for (const group of this.groups) perKey[group.allocIndex + 1] += 1;
+    for (let k = 1; k < perKey.length; k += 1) perKey[k] += perKey[k - 1];
+    const groups = new Int32Array(this.groups.length);
+    this.groups.forEach((group, groupId) => {
+      groups[groupId] = perKey[group.allocIndex];
+      perKey[group.allocIndex] += 1;
+    });
+    const days = new Int32Array(this.days.length);
+    [...this.days.keys()]
+      .sort((a, b) => (this.days[a] < this.days[b] ? -1 : 1))
+      .forEach((dayId, rank) => {
+        days[dayId] = rank;
+      });
+    this.ranks = { groups, days };
+    return this.ranks;
   }
 
   allocationKeys(): AllocationKeyRow[] {
     return [...this.keys.values()];
   }
+}
+
+/** rank -> id from id -> rank. */
+function inverse(ranks: Int32Array): Int32Array {
+  const ids = new Int32Array(ranks.length);
+  ranks.forEach((rank, id) => {
+    ids[rank] = id;
+  });
+  return ids;
+}
+
+function detachOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : detach(text);
 }

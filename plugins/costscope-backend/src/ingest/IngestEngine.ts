@@ -51,8 +51,13 @@ export class IngestEngine {
     const reject = (rejection: IngestRejection) => {
       run.rowsRead += 1;
       run.rowsRejected += 1;
-      if (run.rejections.length < MAX_KEPT_REJECTIONS)
-        run.rejections.push(rejection);
+      if (run.rejections.length < MAX_KEPT_REJECTIONS) {
+        run.rejections.push({
+          file: storableText(rejection.file),
+          line: rejection.line,
+          reason: storableText(rejection.reason),
+        });
+      }
     };
     let apiCostNanos = 0n;
     let coverage: { from: string; to: string } | undefined;
@@ -109,24 +114,34 @@ export class IngestEngine {
       await store.addAllocationKeys(aggregator.allocationKeys());
       if (coverage) {
         const periods = aggregator.billingPeriods();
-        const facts = periods.flatMap(period => aggregator.factsOf(period));
-        await store.replaceDays(source.id, coverage, facts, newState);
+        const facts = (function* allFacts() {
+          for (const period of periods) yield* aggregator.factsOf(period);
+        })();
+        run.factsWritten += await store.replaceDays(
+          source.id,
+          coverage,
+          facts,
+          newState,
+        );
         run.billingPeriods.push(...periods);
-        run.factsWritten += facts.length;
         run.daysReplaced = coverage;
       } else {
         for (const period of aggregator.billingPeriods()) {
-          const facts = aggregator.factsOf(period);
-          await store.replaceBillingPeriod(source.id, period, facts);
+          run.factsWritten += await store.replaceBillingPeriod(
+            source.id,
+            period,
+            aggregator.factsOf(period),
+          );
           run.billingPeriods.push(period);
-          run.factsWritten += facts.length;
         }
         if (newState) await store.writeSourceState(source.id, newState);
       }
       run.status = 'succeeded';
     } catch (error) {
       run.status = 'failed';
-      run.error = error instanceof Error ? error.message : String(error);
+      run.error = storableText(
+        error instanceof Error ? error.message : String(error),
+      );
       logger.error(
         `Costscope ingest of source '${source.id}' failed: ${run.error}`,
       );
@@ -147,4 +162,10 @@ export class IngestEngine {
     }
     return run;
   }
+}
+
+/** Rejection reasons and errors as stored: bounded, and without NUL (PostgreSQL refuses it). */
+function storableText(text: string): string {
+  const bounded = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  return bounded.replaceAll('\u0000', '\uFFFD');
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { Knex } from 'knex';
 import {
   IngestRejection,
@@ -32,6 +34,7 @@ export class FactStore {
         )
         .onConflict('alloc_key')
         .ignore();
+      await setImmediate();
     }
   }
 
@@ -42,14 +45,17 @@ export class FactStore {
   async replaceBillingPeriod(
     sourceId: string,
     billingPeriod: string,
-    facts: CostFact[],
-  ): Promise<void> {
-    await this.knex.transaction(async tx => {
-      await tx('costscope_cost_facts')
-        .where({ source_id: sourceId, billing_period: billingPeriod })
-        .delete();
-      await insertFacts(tx, sourceId, facts);
+    facts: Iterable<CostFact>,
+  ): Promise<number> {
+    const written = await this.knex.transaction(async tx => {
+      const deleted = await deleteFacts(tx, q =>
+        q.where({ source_id: sourceId, billing_period: billingPeriod }),
+      );
+      return await insertFacts(tx, sourceId, facts, deleted > 0);
     });
+    // On SQLite the commit blocked the event loop: let it breathe before going on.
+    await setImmediate();
+    return written;
   }
 
   /**
@@ -59,18 +65,22 @@ export class FactStore {
   async replaceDays(
     sourceId: string,
     range: { from: string; to: string },
-    facts: CostFact[],
+    facts: Iterable<CostFact>,
     state: JsonObject | undefined,
-  ): Promise<void> {
-    await this.knex.transaction(async tx => {
-      await tx('costscope_cost_facts')
-        .where({ source_id: sourceId })
-        .where('usage_date', '>=', range.from)
-        .where('usage_date', '<', range.to)
-        .delete();
-      await insertFacts(tx, sourceId, facts);
+  ): Promise<number> {
+    const written = await this.knex.transaction(async tx => {
+      const deleted = await deleteFacts(tx, q =>
+        q
+          .where({ source_id: sourceId })
+          .where('usage_date', '>=', range.from)
+          .where('usage_date', '<', range.to),
+      );
+      const count = await insertFacts(tx, sourceId, facts, deleted > 0);
       if (state) await writeSourceState(tx, sourceId, state);
+      return count;
     });
+    await setImmediate();
+    return written;
   }
 
   async readSourceState(sourceId: string): Promise<JsonObject | undefined> {
@@ -152,36 +162,270 @@ export class FactStore {
   }
 }
 
+const FACT_COLUMNS = [
+  'source_id',
+  'billing_period',
+  'usage_date',
+  'provider',
+  'billing_account_id',
+  'sub_account_id',
+  'region',
+  'service_name',
+  'service_category',
+  'resource_id',
+  'resource_name',
+  'resource_type',
+  'charge_category',
+  'currency',
+  'alloc_key',
+  'billed_nanos',
+  'effective_nanos',
+  'line_count',
+] as const;
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** A fact as the row values of FACT_COLUMNS. */
+function factValues(sourceId: string, fact: CostFact) {
+  // A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision.
+  if (
+    fact.billedNanos > MAX_BIGINT ||
+    fact.billedNanos < -MAX_BIGINT ||
+    fact.effectiveNanos > MAX_BIGINT ||
+    fact.effectiveNanos < -MAX_BIGINT
+  ) {
+    throw new Error(
+      `the daily cost of ${fact.resourceId || fact.serviceName} on ${
+        fact.usageDate
+      } is beyond the storable range`,
+    );
+  }
+  return [
+    sourceId,
+    fact.billingPeriod,
+    fact.usageDate,
+    fact.provider,
+    fact.billingAccountId,
+    fact.subAccountId,
+    fact.region,
+    fact.serviceName,
+    fact.serviceCategory ?? null,
+    fact.resourceId,
+    fact.resourceName ?? null,
+    fact.resourceType ?? null,
+    fact.chargeCategory,
+    fact.currency,
+    fact.allocKey,
+    // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
+    fact.billedNanos.toString(),
+    fact.effectiveNanos.toString(),
+    fact.lineCount,
+  ];
+}
+
+/** SQLite work done between two yields to the event loop (better-sqlite3 is synchronous). */
+const SQLITE_ROWS_PER_SLICE = 1_000;
+const SQLITE_DELETE_SLICE = 5_000;
+
+function isSqlite(knex: Knex | Knex.Transaction): boolean {
+  const client = knex.client.config.client;
+  return (
+    client === 'better-sqlite3' || client === 'sqlite3' || client === 'sqlite'
+  );
+}
+
+/**
+ * Deletes the facts `where` selects. On SQLite in slices, with the event loop served in
+ * between, so that replacing a large period does not stall the backend.
+ */
+async function deleteFacts(
+  tx: Knex.Transaction,
+  where: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<number> {
+  if (!isSqlite(tx)) {
+    return await where(tx('costscope_cost_facts')).delete();
+  }
+  let total = 0;
+  for (;;) {
+    const deleted = await tx('costscope_cost_facts')
+      .whereIn(
+        'id',
+        where(tx('costscope_cost_facts').select('id')).limit(
+          SQLITE_DELETE_SLICE,
+        ),
+      )
+      .delete();
+    total += deleted;
+    if (deleted < SQLITE_DELETE_SLICE) return total;
+    await setImmediate();
+  }
+}
+
+/**
+ * Inserts facts as they are produced and returns how many. SQLite: one prepared statement
+ * on the transaction's connection, in slices with the event loop served in between.
+ * PostgreSQL: multi-row inserts, which are asynchronous anyway.
+ */
 async function insertFacts(
   tx: Knex.Transaction,
   sourceId: string,
-  facts: CostFact[],
-): Promise<void> {
-  for (let i = 0; i < facts.length; i += INSERT_CHUNK) {
-    await tx('costscope_cost_facts').insert(
-      facts.slice(i, i + INSERT_CHUNK).map(fact => ({
-        source_id: sourceId,
-        billing_period: fact.billingPeriod,
-        usage_date: fact.usageDate,
-        provider: fact.provider,
-        billing_account_id: fact.billingAccountId,
-        sub_account_id: fact.subAccountId,
-        region: fact.region,
-        service_name: fact.serviceName,
-        service_category: fact.serviceCategory ?? null,
-        resource_id: fact.resourceId,
-        resource_name: fact.resourceName ?? null,
-        resource_type: fact.resourceType ?? null,
-        charge_category: fact.chargeCategory,
-        currency: fact.currency,
-        alloc_key: fact.allocKey,
-        // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
-        billed_nanos: fact.billedNanos.toString(),
-        effective_nanos: fact.effectiveNanos.toString(),
-        line_count: fact.lineCount,
-      })),
+  facts: Iterable<CostFact>,
+  replacing: boolean,
+): Promise<number> {
+  let written = 0;
+  if (tx.client.config.client === 'better-sqlite3') {
+    return await insertFactsBetterSqlite(
+      await tx.client.acquireConnection(),
+      sourceId,
+      facts,
+      replacing,
     );
   }
+  let rows: Array<Record<string, unknown>> = [];
+  const flush = async () => {
+    if (rows.length === 0) return;
+    await tx('costscope_cost_facts').insert(rows);
+    written += rows.length;
+    rows = [];
+  };
+  for (const fact of facts) {
+    const values = factValues(sourceId, fact);
+    rows.push(
+      Object.fromEntries(FACT_COLUMNS.map((column, i) => [column, values[i]])),
+    );
+    if (rows.length === INSERT_CHUNK) await flush();
+  }
+  await flush();
+  return written;
+}
+
+/** The part of a better-sqlite3 connection the fast insert path uses. */
+interface BetterSqliteConnection {
+  prepare(sql: string): { run(values: unknown[]): unknown };
+  pragma(source: string, options?: { simple: boolean }): unknown;
+  /** The database file; empty or `:memory:` for in-memory databases. */
+  readonly name: string;
+  readonly memory: boolean;
+}
+
+/** SQLite page cache while facts are inserted, in pages (the default is about 500). */
+const SQLITE_INGEST_CACHE_PAGES = 256;
+/** Rows per INSERT statement on SQLite: fewer statement executions, same SQL each time. */
+const SQLITE_ROWS_PER_STATEMENT = 25;
+
+/**
+ * The SQLite insert path: prepared statements on the transaction's own connection, the
+ * event loop served every thousand rows (better-sqlite3 is synchronous), and at the end
+ * what SQLite has written so far flushed to disk from libuv's thread pool, so that the
+ * commit (whose fsync blocks the event loop) has little left to flush. Flushing while
+ * inserting was tried: writes then wait for the disk and the loop stalls more, not less.
+ */
+async function insertFactsBetterSqlite(
+  connection: BetterSqliteConnection,
+  sourceId: string,
+  facts: Iterable<CostFact>,
+  replacing: boolean,
+): Promise<number> {
+  const flusher = backgroundFlusher(connection);
+  if (replacing) {
+    // Rows were deleted: every page spilled from the cache now needs the journal synced
+    // first, so a small cache would mean many blocking syncs. Keep the cache as it is.
+    return await insertRows(connection, sourceId, facts, flusher);
+  }
+  // Into a fresh period, a small page cache leaves little for the commit to write and
+  // flush (measured: the commit of 120,000 facts blocks ~10 ms instead of ~110 ms), at no
+  // cost in throughput.
+  const cacheSize = connection.pragma('cache_size', { simple: true });
+  connection.pragma(`cache_size = ${SQLITE_INGEST_CACHE_PAGES}`);
+  try {
+    return await insertRows(connection, sourceId, facts, flusher);
+  } finally {
+    connection.pragma(`cache_size = ${Number(cacheSize)}`);
+  }
+}
+
+async function insertRows(
+  connection: BetterSqliteConnection,
+  sourceId: string,
+  facts: Iterable<CostFact>,
+  flusher: ReturnType<typeof backgroundFlusher>,
+): Promise<number> {
+  const columns = FACT_COLUMNS.length;
+  const tuple = `(${FACT_COLUMNS.map(() => '?').join(', ')})`;
+  const insert = `INSERT INTO costscope_cost_facts (${FACT_COLUMNS.join(
+    ', ',
+  )}) VALUES `;
+  const many = connection.prepare(
+    insert + Array(SQLITE_ROWS_PER_STATEMENT).fill(tuple).join(', '),
+  );
+  const one = connection.prepare(insert + tuple);
+  const batch: unknown[] = new Array(SQLITE_ROWS_PER_STATEMENT * columns);
+  let inBatch = 0;
+  let written = 0;
+  // Producing the first fact may sort the whole period: serve the event loop after it.
+  const iterator = facts[Symbol.iterator]();
+  let next = iterator.next();
+  await setImmediate();
+  for (; !next.done; next = iterator.next()) {
+    const fact = next.value;
+    const values = factValues(sourceId, fact);
+    for (let i = 0; i < columns; i += 1) {
+      batch[inBatch * columns + i] = values[i];
+    }
+    inBatch += 1;
+    written += 1;
+    if (inBatch === SQLITE_ROWS_PER_STATEMENT) {
+      many.run(batch);
+      inBatch = 0;
+    }
+    if (written % SQLITE_ROWS_PER_SLICE === 0) await setImmediate();
+  }
+  for (let row = 0; row < inBatch; row += 1) {
+    one.run(batch.slice(row * columns, (row + 1) * columns));
+  }
+  await flusher?.flush();
+  return written;
+}
+
+/** Open descriptors of SQLite files, for flushing; never closed (see below). */
+const flushDescriptors = new Map<string, Promise<number | undefined>>();
+
+/**
+ * Flushes a SQLite database file to disk from libuv's thread pool while the event loop goes
+ * on. Its descriptor stays open for the life of the process: closing any descriptor of a
+ * file drops every POSIX lock the process holds on it, SQLite's included (SQLite locks the
+ * database file only, not its journal).
+ */
+function backgroundFlusher(connection: BetterSqliteConnection) {
+  if (connection.memory || !connection.name || connection.name === ':memory:') {
+    return undefined;
+  }
+  const file = connection.name;
+  let descriptor = flushDescriptors.get(file);
+  if (!descriptor) {
+    descriptor = new Promise(resolve =>
+      fs.open(file, 'r', (error, fd) => resolve(error ? undefined : fd)),
+    );
+    flushDescriptors.set(file, descriptor);
+  }
+  const opened = descriptor;
+  const sync = (fd: number) =>
+    new Promise<void>(resolve => fs.fsync(fd, () => resolve()));
+  return {
+    /** Flushes the database file and its rollback journal (SQLite locks neither). */
+    async flush() {
+      const fd = await opened;
+      if (fd !== undefined) await sync(fd);
+      // The journal holds no POSIX locks, so a descriptor of it may be closed again.
+      const journal = await fs.promises
+        .open(`${file}-journal`, 'r')
+        .catch(() => undefined);
+      if (journal) {
+        await journal.sync().catch(() => {});
+        await journal.close();
+      }
+    },
+  };
 }
 
 async function writeSourceState(

@@ -1,22 +1,119 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { parse, CsvError, Info } from 'csv-parse';
 import {
   CostLine,
   CostSource,
   CostSourceReadContext,
 } from '@costscope/backstage-plugin-node';
+import { CsvParser, CsvSink } from './CsvParser';
 import {
   FOCUS_COLUMNS,
   FocusRecord,
-  parseFocusRow,
+  FocusRowParser,
+  FocusValues,
   REQUIRED_FOCUS_COLUMNS,
 } from './parseFocusRow';
 
-/** A FOCUS field larger than this is rejected rather than buffered. */
-const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+/** A record larger than this (in characters) is rejected rather than buffered. */
+const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+/** Read size: large enough to keep per-chunk costs small, small enough not to stall. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** A file that cannot be read as FOCUS at all: the run fails. */
+class FocusFileError extends Error {}
+
+/** Maps header cells to FOCUS columns; a file without the required ones is not FOCUS. */
+function readHeader(
+  header: string[],
+  label: string,
+): Array<keyof FocusRecord | undefined> {
+  const known = new Map<string, keyof FocusRecord>(
+    FOCUS_COLUMNS.map(column => [column.toLowerCase(), column]),
+  );
+  const columns = header.map(cell => known.get(cell.trim().toLowerCase()));
+  const missing = REQUIRED_FOCUS_COLUMNS.filter(
+    column => !columns.includes(column),
+  );
+  if (missing.length > 0) {
+    throw new FocusFileError(
+      `FOCUS file ${label} lacks the column(s) ${missing.join(
+        ', ',
+      )}: it is not a FOCUS CSV export`,
+    );
+  }
+  return columns;
+}
+
+/** Turns the CSV records of one file into cost lines and rejections. */
+class FocusFileReader implements CsvSink {
+  readonly csv = new CsvParser(MAX_RECORD_CHARS, this);
+  sawHeader = false;
+  private headerLength = 0;
+  /** For each FOCUS column (in FOCUS_COLUMNS order), its field index, or -1. */
+  private fieldOf: number[] = [];
+  private readonly values: FocusValues = FOCUS_COLUMNS.map(() => undefined);
+  private lines: CostLine[] = [];
+
+  constructor(
+    private readonly label: string,
+    private readonly rows: FocusRowParser,
+    private readonly context: CostSourceReadContext,
+  ) {}
+
+  /** The lines read since the last call. */
+  take(): CostLine[] {
+    const lines = this.lines;
+    this.lines = [];
+    return lines;
+  }
+
+  record(fields: Array<string | undefined>, count: number, line: number) {
+    if (!this.sawHeader) {
+      this.readHeader(fields.slice(0, count) as string[]);
+      return;
+    }
+    if (count !== this.headerLength) {
+      this.context.reject({
+        file: this.label,
+        line,
+        reason: `row has ${count} fields, the header has ${this.headerLength}`,
+      });
+      return;
+    }
+    const values = this.values;
+    const fieldOf = this.fieldOf;
+    for (let i = 0; i < fieldOf.length; i += 1) {
+      values[i] = fieldOf[i] === -1 ? undefined : fields[fieldOf[i]];
+    }
+    const result = this.rows.parse(values);
+    if (typeof result === 'string') {
+      this.context.reject({ file: this.label, line, reason: result });
+    } else {
+      this.lines.push(result);
+    }
+  }
+
+  error(reason: string, line: number) {
+    if (!this.sawHeader) {
+      throw new FocusFileError(
+        `FOCUS file ${this.label} does not start with a CSV header (${reason}): it is not a FOCUS CSV export`,
+      );
+    }
+    this.context.reject({ file: this.label, line, reason });
+  }
+
+  private readHeader(header: string[]): void {
+    const columns = readHeader(header, this.label);
+    this.sawHeader = true;
+    this.headerLength = header.length;
+    this.fieldOf = FOCUS_COLUMNS.map(column => columns.lastIndexOf(column));
+    this.csv.selectFields(columns.map(column => column !== undefined));
+  }
+}
 
 /** Options of a FOCUS file source, from app-config `costscope.sources[]`. */
 export interface FocusFileSourceOptions {
@@ -80,87 +177,36 @@ export class FocusFileSource implements CostSource {
     context: CostSourceReadContext,
   ): AsyncIterable<CostLine> {
     const label = path.basename(file);
-    const parser = parse({
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      max_record_size: MAX_RECORD_BYTES,
-    });
-    parser.on('skip', (error: CsvError & { lines?: number }) => {
-      context.reject({
-        file: label,
-        line: error.lines ?? 0,
-        reason: error.message,
-      });
-    });
-    let input: NodeJS.ReadableStream = createReadStream(file);
-    if (/\.gz$/i.test(file)) input = input.pipe(createGunzip());
-    input.on('error', error => parser.destroy(error as Error));
-    input.pipe(parser);
-
-    let columns: Array<keyof FocusRecord | undefined> | undefined;
-    let headerLength = 0;
-    let previousLine = 0;
-    // csv-parse counts a CRLF inside a quoted field as two lines; undo that so that line
-    // numbers in rejections match what an editor shows.
-    let overcount = 0;
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: Info;
-    }>) {
-      const firstLine = previousLine + 1;
-      for (const field of record) overcount += field.split('\r\n').length - 1;
-      previousLine = info.lines - overcount;
-      if (!columns) {
-        columns = readHeader(record, label);
-        headerLength = record.length;
-        continue;
+    const reader = new FocusFileReader(
+      label,
+      new FocusRowParser(this.options.currency),
+      context,
+    );
+    const decoder = new StringDecoder('utf8');
+    const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    const input: NodeJS.ReadableStream = /\.gz$/i.test(file)
+      ? pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {})
+      : raw;
+    try {
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        reader.csv.push(decoder.write(chunk));
+        for (const line of reader.take()) yield line;
       }
-      if (record.length !== headerLength) {
-        context.reject({
-          file: label,
-          line: firstLine,
-          reason: `row has ${record.length} fields, the header has ${headerLength}`,
-        });
-        continue;
-      }
-      const focusRecord: FocusRecord = {};
-      columns.forEach((column, index) => {
-        if (column) focusRecord[column] = record[index];
-      });
-      const result = parseFocusRow(focusRecord, this.options.currency);
-      if ('reason' in result) {
-        context.reject({ file: label, line: firstLine, reason: result.reason });
-      } else {
-        yield result.line;
-      }
+    } catch (error) {
+      if (error instanceof FocusFileError) throw error;
+      // Not `instanceof Error`: stream errors may come from another realm (as under Jest).
+      const message = (error as { message?: unknown })?.message;
+      throw new Error(
+        `FOCUS file ${label} could not be read: ${
+          typeof message === 'string' ? message : String(error)
+        }`,
+      );
     }
-    if (!columns) {
+    reader.csv.push(decoder.end());
+    reader.csv.end();
+    for (const line of reader.take()) yield line;
+    if (!reader.sawHeader) {
       throw new Error(`FOCUS file ${label} is empty`);
     }
   }
-}
-
-/** Maps header cells to FOCUS columns; a file without the required ones is not FOCUS. */
-function readHeader(
-  header: string[],
-  label: string,
-): Array<keyof FocusRecord | undefined> {
-  const known = new Map<string, keyof FocusRecord>(
-    FOCUS_COLUMNS.map(column => [column.toLowerCase(), column]),
-  );
-  const columns = header.map(cell => known.get(cell.trim().toLowerCase()));
-  const missing = REQUIRED_FOCUS_COLUMNS.filter(
-    column => !columns.includes(column),
-  );
-  if (missing.length > 0) {
-    throw new Error(
-      `FOCUS file ${label} lacks the column(s) ${missing.join(
-        ', ',
-      )}: it is not a FOCUS CSV export`,
-    );
-  }
-  return columns;
 }
