@@ -3,6 +3,7 @@
 // sigkill.test.mjs kills. Run with `node --import tsx`.
 //
 //   ingestChild.ts --db sqlite:<file> | pg:<database>  --dir <focus dir>  [--pause-in-write]
+//                  [--abandoned-after-ms <ms>]  (runs without a heartbeat this long are closed)
 //
 // stdout carries one line per event the test waits for:
 //   migrated             the schema is up to date, the ingest starts
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     db: { type: 'string' },
     dir: { type: 'string' },
     'pause-in-write': { type: 'boolean', default: false },
+    'abandoned-after-ms': { type: 'string' },
   },
 });
 if (!values.db || !values.dir) {
@@ -121,7 +123,11 @@ async function main() {
   });
 
   const engine = new IngestEngine({
-    store: new FactStore(knex),
+    store: new FactStore(knex, {
+      abandonedAfterMs: values['abandoned-after-ms']
+        ? Number(values['abandoned-after-ms'])
+        : undefined,
+    }),
     logger: stderrLogger(),
     maxRejectedShare: 0.05,
   });

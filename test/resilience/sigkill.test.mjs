@@ -170,7 +170,7 @@ async function factsOf(db) {
 async function runsOf(db) {
   return withDb(db, knex =>
     knex('costscope_ingest_runs')
-      .select('id', 'status', 'rows_read', 'facts_written')
+      .select('id', 'status', 'rows_read', 'facts_written', 'error')
       .orderBy('started_at'),
   );
 }
@@ -242,8 +242,8 @@ function startChild(db, dir, extraArgs = []) {
 }
 
 /** Runs the child to the end and returns its run record. */
-async function ingest(db, dir) {
-  const started = startChild(db, dir);
+async function ingest(db, dir, extraArgs = []) {
+  const started = startChild(db, dir, extraArgs);
   const { code, signal } = await started.exited;
   assert.equal(
     code,
@@ -354,8 +354,9 @@ async function killAndRecover(db) {
   assert.equal((await writing.exited).signal, 'SIGKILL');
   assert.deepEqual(await factsOf(db), previous);
 
-  // 3. The next run, in a new process, completes and stores the new version.
-  const last = await ingest(db, sourceDir);
+  // 3. The next run, in a new process, completes and stores the new version. It treats runs
+  // without a heartbeat for 1 ms (the default is minutes) as abandoned, i.e. both killed runs.
+  const last = await ingest(db, sourceDir, ['--abandoned-after-ms', '1']);
   assert.equal(last.status, 'succeeded');
   assert.equal(last.rowsRead, large.lines);
   assert.equal(last.factsWritten, large.facts);
@@ -375,13 +376,14 @@ async function killAndRecover(db) {
     },
   );
 
-  // The killed runs never claim success; the first and the last did.
+  // The killed runs never claim success and are closed as abandoned; the first and last succeeded.
   const runs = await runsOf(db);
-  assert.equal(runs.length, 4);
   assert.deepEqual(
-    runs.map(run => run.status === 'succeeded'),
-    [true, false, false, true],
+    runs.map(run => run.status),
+    ['succeeded', 'failed', 'failed', 'succeeded'],
   );
+  assert.match(runs[1].error, /^Abandoned: no heartbeat since /);
+  assert.match(runs[2].error, /^Abandoned: no heartbeat since /);
 }
 
 describe('SIGKILL in the middle of an ingest', () => {

@@ -228,12 +228,11 @@ describe('two backend instances on one PostgreSQL database', () => {
   it('runs a scheduled ingest once per interval, not once per instance, and fires a budget alert once', async () => {
     const focusDir = await writeFocusDir({ 'focus.csv': focusCsv(rows) });
     const startedAt = Date.now();
-    // Both at once on an empty database, as a rolling deployment of two replicas does: their
-    // migrations race, and the loser waits (store/migrations.ts).
-    const instances = await Promise.all([
-      startInstance(database, focusDir),
-      startInstance(database, focusDir),
-    ]);
+    // One after the other. Two first starts at once on an empty database race in knex's
+    // creation of migration tables (knex/knex#3457): Costscope's own migrations wait and retry
+    // (store/migrations.ts, tested in migrations.test.ts), but the Backstage scheduler's do not.
+    const first = await startInstance(database, focusDir);
+    const instances = [first, await startInstance(database, focusDir)];
     let runs: Array<{ started: number; finished?: number; status: string }>;
     try {
       await sleep(WINDOW_MS - (Date.now() - startedAt));

@@ -12,9 +12,28 @@ import { AllocationKeyRow, CostFact } from '../ingest/DailyAggregator';
 
 const INSERT_CHUNK = 500;
 
+/** How often a run in progress records that it is alive. */
+const HEARTBEAT_MS = 30_000;
+/** A run without a heartbeat for this long belonged to a backend that stopped during it. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+export interface FactStoreOptions {
+  /** Defaults to 30 seconds. */
+  heartbeatMs?: number;
+  /** Defaults to 5 minutes; keep it several heartbeats long. */
+  abandonedAfterMs?: number;
+}
+
 /** Writes cost facts and ingest-run records. */
 export class FactStore {
-  constructor(private readonly knex: Knex) {}
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
+  private readonly heartbeatMs: number;
+  private readonly abandonedAfterMs: number;
+
+  constructor(private readonly knex: Knex, options: FactStoreOptions = {}) {
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.abandonedAfterMs = options.abandonedAfterMs ?? ABANDONED_AFTER_MS;
+  }
 
   /**
    * Records the allocation keys of a run once, before its periods are written. Keys are
@@ -94,9 +113,14 @@ export class FactStore {
     await writeSourceState(this.knex, sourceId, state);
   }
 
+  /**
+   * Records a run as running and keeps its heartbeat until `finishRun`. Runs that stopped
+   * beating are closed as abandoned first: their backend was killed during them.
+   */
   async startRun(
     run: Pick<IngestRun, 'id' | 'sourceId' | 'kind' | 'trigger' | 'startedAt'>,
   ) {
+    await this.closeAbandonedRuns();
     await this.knex('costscope_ingest_runs').insert({
       id: run.id,
       source_id: run.sourceId,
@@ -104,10 +128,52 @@ export class FactStore {
       trigger: run.trigger,
       status: 'running',
       started_at: run.startedAt,
+      heartbeat_at: run.startedAt,
     });
+    const timer = setInterval(() => {
+      this.knex('costscope_ingest_runs')
+        .where({ id: run.id, status: 'running' })
+        .update({ heartbeat_at: new Date().toISOString() })
+        // A missed beat is harmless: the run is only called abandoned after several.
+        .catch(() => {});
+    }, this.heartbeatMs);
+    timer.unref();
+    this.heartbeats.set(run.id, timer);
+  }
+
+  /**
+   * Marks runs whose heartbeat stopped as failed, ending at their last heartbeat. Called when
+   * a run starts and when runs are listed, so a run cut off by a kill does not stay running.
+   */
+  async closeAbandonedRuns(now = Date.now()): Promise<number> {
+    const cutoff = new Date(now - this.abandonedAfterMs).toISOString();
+    const stale = await this.knex('costscope_ingest_runs')
+      .where({ status: 'running' })
+      .where(q =>
+        q
+          .where('heartbeat_at', '<', cutoff)
+          .orWhere(q2 =>
+            q2.whereNull('heartbeat_at').where('started_at', '<', cutoff),
+          ),
+      )
+      .select('id', 'started_at', 'heartbeat_at');
+    for (const row of stale) {
+      const lastSeen: string = row.heartbeat_at ?? row.started_at;
+      await this.knex('costscope_ingest_runs')
+        .where({ id: row.id, status: 'running' })
+        .update({
+          status: 'failed',
+          finished_at: lastSeen,
+          duration_ms: Date.parse(lastSeen) - Date.parse(row.started_at),
+          error: `Abandoned: no heartbeat since ${lastSeen}; the backend stopped during the run. Its data was not changed.`,
+        });
+    }
+    return stale.length;
   }
 
   async finishRun(run: IngestRun): Promise<void> {
+    clearInterval(this.heartbeats.get(run.id));
+    this.heartbeats.delete(run.id);
     await this.knex('costscope_ingest_runs')
       .where({ id: run.id })
       .update({
@@ -130,6 +196,7 @@ export class FactStore {
   }
 
   async listRuns(limit: number): Promise<IngestRun[]> {
+    await this.closeAbandonedRuns();
     const rows = await this.knex('costscope_ingest_runs')
       .select(
         '*',
