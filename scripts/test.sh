@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's second command (`npm test`): every test. Unit, component and database tests (SQLite and
-# PostgreSQL) run in Jest; the fake AWS and resilience tests (SIGKILL mid-ingest) in node --test; the
-# end-to-end tests start the real portal and drive headless Chromium.
+# PostgreSQL) run in Jest; the fake AWS, resilience (SIGKILL mid-ingest) and production-config
+# (app-config.production.yaml on PostgreSQL) tests in node --test; the end-to-end tests start the
+# real portal and drive headless Chromium.
 # Ends with one line: `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
@@ -19,7 +20,7 @@ read -r jest_passed jest_failed < <(node -e '
   catch { console.log(0, 1); }' "$PWD/$jest_json")
 
 e2e_log=.cache/e2e-results.tap
-node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/resilience/*.test.mjs test/e2e/*.test.mjs
+node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/resilience/*.test.mjs test/production/*.test.mjs test/e2e/*.test.mjs
 e2e_status=$?
 e2e_passed=$(grep -E '^# pass ' "$e2e_log" | awk '{print $3}')
 e2e_failed=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}')

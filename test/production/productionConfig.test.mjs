@@ -1,0 +1,229 @@
+// The production configuration, as README tells adopters to start it: the real backend with
+// app-config.yaml and app-config.production.yaml, on PostgreSQL, every value from the
+// environment. It must start, ingest the FOCUS directory it is given into PostgreSQL, and
+// answer the API with its static token. Databases get a prefix of their own and are dropped
+// afterwards. PostgreSQL is reached at 127.0.0.1:5432 (or POSTGRES_HOST/PORT/USER/PASSWORD);
+// when it cannot be reached the test fails, it is not skipped.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import knexFactory from 'knex';
+
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+const PORT = 7017;
+const BACKEND = `http://localhost:${PORT}`;
+const TOKEN = `costscope-production-test-${randomBytes(8).toString('hex')}`;
+const PREFIX = `costscope_prodtest_${randomBytes(4).toString('hex')}_`;
+const postgres = {
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: Number(process.env.POSTGRES_PORT ?? 5432),
+  user: process.env.POSTGRES_USER ?? 'postgres',
+  password: process.env.POSTGRES_PASSWORD ?? '',
+};
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(1000);
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${
+      lastError ? `: ${lastError.message}` : ''
+    }`,
+  );
+}
+
+async function api(pathAndQuery) {
+  const response = await fetch(`${BACKEND}/api/costscope${pathAndQuery}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  if (!response.ok) {
+    throw new Error(
+      `${pathAndQuery}: ${response.status} ${await response.text()}`,
+    );
+  }
+  return response.json();
+}
+
+function adminKnex(database = 'postgres') {
+  return knexFactory({
+    client: 'pg',
+    connection: { ...postgres, database },
+    pool: { min: 0, max: 1 },
+  });
+}
+
+let backend;
+let exited;
+let focusDir;
+
+before(
+  async () => {
+    // One FOCUS export of the demo data, as an adopter's synced export directory would be.
+    focusDir = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'costscope-prod-focus-'),
+    );
+    const demo = path.join(ROOT, 'examples/billing/generated/aws');
+    const [file] = (await fs.readdir(demo))
+      .filter(f => f.endsWith('.csv.gz'))
+      .sort();
+    assert.ok(file, 'no demo export: run `npm run demo-data` first');
+    await fs.copyFile(path.join(demo, file), path.join(focusDir, file));
+
+    const overlay = path.join(focusDir, 'app-config.test.yaml');
+    // Only what a test needs on top of production: its own port and database prefix.
+    await fs.writeFile(
+      overlay,
+      `backend:\n  listen:\n    port: ${PORT}\n  database:\n    prefix: ${PREFIX}\n`,
+    );
+    const log = openSync(
+      path.join(ROOT, 'test/artifacts/production-backend.log'),
+      'w',
+    );
+    const child = spawn(
+      'npx',
+      [
+        'backstage-cli',
+        'package',
+        'start',
+        '--config',
+        path.join(ROOT, 'app-config.yaml'),
+        '--config',
+        path.join(ROOT, 'app-config.production.yaml'),
+        '--config',
+        overlay,
+      ],
+      {
+        cwd: path.join(ROOT, 'packages/backend'),
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: {
+          ...process.env,
+          APP_BASE_URL: 'http://localhost:3000',
+          BACKEND_BASE_URL: BACKEND,
+          POSTGRES_HOST: postgres.host,
+          POSTGRES_PORT: String(postgres.port),
+          POSTGRES_USER: postgres.user,
+          POSTGRES_PASSWORD: postgres.password,
+          COSTSCOPE_API_TOKEN: TOKEN,
+          COSTSCOPE_CURRENCY: 'USD',
+          COSTSCOPE_FOCUS_DIR: focusDir,
+        },
+      },
+    );
+    backend = child;
+    exited = new Promise(resolve => child.on('exit', resolve));
+    await waitFor(
+      'the production backend',
+      async () => (await fetch(`${BACKEND}/api/costscope/health`)).ok,
+      240_000,
+    );
+  },
+  { timeout: 300_000 },
+);
+
+after(async () => {
+  if (backend) {
+    try {
+      process.kill(-backend.pid, 'SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      process.kill(-backend.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const admin = adminKnex();
+  try {
+    const { rows } = await admin.raw(
+      'SELECT datname FROM pg_database WHERE datname LIKE ?',
+      [`${PREFIX}%`],
+    );
+    for (const { datname } of rows) {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
+    }
+  } finally {
+    await admin.destroy();
+  }
+  if (focusDir) await fs.rm(focusDir, { recursive: true, force: true });
+});
+
+test(
+  'app-config.production.yaml ingests the export into PostgreSQL and serves it',
+  { timeout: 300_000 },
+  async () => {
+    // The production source starts a minute after the backend.
+    const run = await waitFor(
+      'the aws-focus ingest',
+      async () => {
+        const { items } = await api('/v1/ingest-runs?limit=20');
+        return items.find(
+          r => r.sourceId === 'aws-focus' && r.status !== 'running',
+        );
+      },
+      240_000,
+    );
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.ok(run.rowsRead > 0);
+    assert.equal(run.rowsRejected, 0);
+    // Only the production source: the demo sources of app-config.yaml were replaced.
+    const { items } = await api('/v1/ingest-runs?limit=50');
+    assert.deepEqual(
+      [...new Set(items.map(r => r.sourceId))].filter(id =>
+        id.startsWith('demo-aws'),
+      ),
+      [],
+    );
+
+    // Stored in PostgreSQL, in the plugin's own database, and the API's total is that sum.
+    const costscope = adminKnex(`${PREFIX}costscope`);
+    let stored;
+    try {
+      [stored] = await costscope('costscope_cost_facts').select(
+        costscope.raw('CAST(SUM(billed_nanos) AS TEXT) AS billed'),
+        costscope.raw('CAST(MIN(usage_date) AS TEXT) AS first'),
+        costscope.raw('CAST(MAX(usage_date) AS TEXT) AS last'),
+      );
+    } finally {
+      await costscope.destroy();
+    }
+    assert.ok(BigInt(stored.billed) > 0n);
+    // Allocation follows the ingest run's end, and the overview reads its rollups.
+    const overview = await waitFor(
+      'the allocation after the ingest',
+      async () => {
+        const answer = await api(
+          `/v1/overview?from=${stored.first}&to=${stored.last}`,
+        );
+        return Number(answer.total) !== 0 && answer;
+      },
+      60_000,
+    );
+    const [whole, fraction] = overview.total.split('.');
+    assert.equal(
+      BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0')),
+      BigInt(stored.billed),
+    );
+
+    // Without the token: refused.
+    const anonymous = await fetch(`${BACKEND}/api/costscope/v1/overview`);
+    assert.equal(anonymous.status, 401);
+  },
+);
