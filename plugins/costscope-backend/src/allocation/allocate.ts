@@ -1,3 +1,4 @@
+import { foldCase, normaliseText } from '../compliance/text';
 import { AllocationRule, compareRules, PRIORITY } from './rules';
 
 /** What allocation matches on; one per distinct (provider, sub-account, tags). */
@@ -29,10 +30,11 @@ export function allocateKeys(
   rules: AllocationRule[],
   options: AllocateOptions,
 ): Map<string, KeyAllocation> {
+  // NFC and trimmed, as tag compliance compares them: `café` typed on a Mac (NFD) is `café`.
   const normaliseKey = (key: string) =>
     options.caseInsensitiveTagKeys
-      ? key.trim().toLocaleLowerCase('en-US')
-      : key.trim();
+      ? foldCase(normaliseText(key))
+      : normaliseText(key);
   const ordered = [...rules].sort(compareRules);
   const result = new Map<string, KeyAllocation>();
 
@@ -41,12 +43,12 @@ export function allocateKeys(
     for (const [tagKey, value] of Object.entries(
       JSON.parse(key.tags) as Record<string, string>,
     )) {
-      tags.set(normaliseKey(tagKey), String(value).trim());
+      tags.set(normaliseKey(tagKey), normaliseText(String(value)));
     }
     const matches = ordered.filter(rule => {
       if (rule.accountIds) return rule.accountIds.includes(key.subAccountId);
       return rule.conditions!.every(
-        c => tags.get(normaliseKey(c.key)) === c.value,
+        c => tags.get(normaliseKey(c.key)) === normaliseText(c.value),
       );
     });
     const winner = matches[0];
