@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import knexFactory from 'knex';
+import { waitFor } from '../e2e/portal.mjs';
 
 const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -31,25 +32,6 @@ const postgres = {
 };
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-async function waitFor(what, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(1000);
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${
-      lastError ? `: ${lastError.message}` : ''
-    }`,
-  );
-}
 
 async function api(pathAndQuery) {
   const response = await fetch(`${BACKEND}/api/costscope${pathAndQuery}`, {
