@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 // recharts' ResponsiveContainer measures its parent, which has no size in jsdom: give the
 // chart a fixed size instead.
@@ -12,5 +13,7 @@ jest.mock('recharts', () => {
   };
 });
 
-// Full renders with charts take seconds on a loaded 2-core machine.
+// Full renders with charts take seconds on a loaded 2-core machine, and lazily loaded pages
+// more than findBy*'s default second.
 jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 5_000 });

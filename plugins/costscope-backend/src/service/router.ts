@@ -193,6 +193,10 @@ export async function createRouter(
   /** The stored billing currency, or the configured one before any data exists. */
   const currency = () => queries.currency(options.currency);
 
+  /** The entity (404 when unknown) and the currency, read at the same time. */
+  const entityAndCurrency = (req: express.Request) =>
+    Promise.all([entityRef(req), currency()]);
+
   router.use(
     budgetRoutes({
       logger: options.logger,
@@ -245,8 +249,8 @@ export async function createRouter(
     async (req, res) => {
       await authorize(req, costReadPermission);
       const range = parseRange(req.query);
-      const ref = await entityRef(req);
-      res.json(await queries.summary(ref, range, await currency()));
+      const [ref, currencyCode] = await entityAndCurrency(req);
+      res.json(await queries.summary(ref, range, currencyCode));
     },
   );
 
@@ -254,8 +258,8 @@ export async function createRouter(
     await authorize(req, costReadPermission);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
-    const ref = await entityRef(req);
-    res.json(await queries.series(ref, range, groupBy, await currency()));
+    const [ref, currencyCode] = await entityAndCurrency(req);
+    res.json(await queries.series(ref, range, groupBy, currencyCode));
   });
 
   router.get(
@@ -264,8 +268,8 @@ export async function createRouter(
       await authorize(req, costReadPermission);
       const range = parseRange(req.query);
       const limit = parseLimit(req.query.limit, 100, 1000);
-      const ref = await entityRef(req);
-      res.json(await queries.resources(ref, range, limit, await currency()));
+      const [ref, currencyCode] = await entityAndCurrency(req);
+      res.json(await queries.resources(ref, range, limit, currencyCode));
     },
   );
 

@@ -47,6 +47,82 @@ function breakdown(
   });
 }
 
+/** Dimensions of the summary's breakdowns, in the order of byService, byAccount, ... */
+const SUMMARY_DIMENSIONS = [
+  'service_name',
+  'sub_account_id',
+  'region',
+  'provider',
+] as const;
+
+/** Largest list bound into one IN (...), within every SQLite build's variable limit. */
+const IN_CHUNK = 500;
+
+interface RuleRow {
+  id: number;
+  entity_ref: string;
+  origin: MappingRuleUsage['origin'];
+  rule: string;
+}
+
+/** A row of the summary's rollup read: the previous range's total, or a group of the range. */
+interface SummaryRow {
+  prior: number | string;
+  rule_id: number | null;
+  provider: string | null;
+  sub_account_id: string | null;
+  region: string | null;
+  service_name: string | null;
+  cost: unknown;
+}
+
+interface OverlapKey {
+  allocKey: string;
+  winner: string;
+  tags: string;
+  overlaps: string;
+}
+
+/** Larger cost first. */
+function compareCost(a: bigint, b: bigint): number {
+  if (a === b) return 0;
+  return b > a ? 1 : -1;
+}
+
+/** Sums by key, largest first and by key on ties, as breakdown rows. */
+function sortedByCost(
+  sums: Map<string, bigint>,
+): Array<{ key: string; cost: bigint }> {
+  return [...sums]
+    .map(([key, cost]) => ({ key, cost }))
+    .sort((a, b) => compareCost(a.cost, b.cost) || a.key.localeCompare(b.key));
+}
+
+/**
+ * Rules that brought cost in the range (largest first), then the entity's own rules that
+ * brought none, by id.
+ */
+function mappingRules(
+  entityRef: string,
+  rules: Map<number, RuleRow>,
+  byRule: Map<number, bigint>,
+): MappingRuleUsage[] {
+  const used = [...byRule]
+    .filter(([id]) => rules.has(id))
+    .sort(([aId, a], [bId, b]) => compareCost(a, b) || aId - bId)
+    .map(([id, cost]) => ({ ...rules.get(id)!, cost }));
+  const unused = [...rules.values()]
+    .filter(rule => rule.entity_ref === entityRef && !byRule.has(rule.id))
+    .sort((a, b) => a.id - b.id)
+    .map(rule => ({ ...rule, cost: 0n }));
+  return [...used, ...unused].map(rule => ({
+    entityRef: rule.entity_ref,
+    origin: rule.origin,
+    rule: rule.rule,
+    cost: nanosToMoney(rule.cost),
+  }));
+}
+
 /** Read paths of the API: indexed reads of the rollup table, plus fact scans for resources. */
 export class CostQueries {
   constructor(private readonly knex: Knex) {}
@@ -59,10 +135,13 @@ export class CostQueries {
     );
   }
 
-  /** The configured currency of stored facts; the first found when several exist. */
+  /** The currency of stored facts, that of the latest day when several exist. */
   async currency(fallback: string): Promise<string> {
+    // The latest row: by the (entity_ref, usage_date) index, where a bare LIMIT 1 lets
+    // PostgreSQL choose a sequential scan that meets the organisation's rows last.
     const row = await this.knex('costscope_rollup_daily')
       .where({ entity_ref: ORG_REF })
+      .orderBy('usage_date', 'desc')
       .first('currency');
     return row?.currency ?? fallback;
   }
@@ -80,41 +159,81 @@ export class CostQueries {
     return nanos(row?.cost);
   }
 
-  private async breakdownBy(
-    entityRef: string,
-    range: DateRange,
-    column: string,
-    total: bigint,
-  ) {
-    const rows = await this.rollup(entityRef, range)
-      .select({ key: `r.${column}` })
-      .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-      .groupBy(`r.${column}`)
-      .orderByRaw('SUM(r.billed_nanos) DESC');
-    return breakdown(rows, total);
-  }
-
+  /**
+   * The cost summary of an entity in three reads, whatever its size:
+   * 1. its rollup rows in the range grouped by rule and dimensions, with the previous range's
+   *    total in the same statement (every breakdown, the rules and the entities come from it);
+   * 2. at the same time, the mapping rules of the entities below it, with their keys that
+   *    overlap other rules;
+   * 3. only when there are such keys: their facts in the range, by key (after 2, still
+   *    while 1 runs).
+   */
   async summary(
     entityRef: string,
     range: DateRange,
     currency: string,
   ): Promise<EntityCostSummary> {
     const previous = previousRange(range.from, range.to);
-    const [total, previousTotal] = await Promise.all([
-      this.total(entityRef, range),
-      this.total(entityRef, previous),
-    ]);
-    const [byService, byAccount, byRegion, byProvider] = await Promise.all(
-      ['service_name', 'sub_account_id', 'region', 'provider'].map(column =>
-        this.breakdownBy(entityRef, range, column, total),
-      ),
+    const rowsRead = this.rollup(entityRef, previous)
+      .select(
+        this.knex.raw(
+          `1 as prior, NULL as rule_id, ${SUMMARY_DIMENSIONS.map(
+            column => `NULL as ${column}`,
+          ).join(', ')}, ${sumOf('r.billed_nanos')} as cost`,
+        ),
+      )
+      // Appended as it is: the GROUP BY stays with this member of the UNION.
+      .unionAll(
+        this.rollup(entityRef, range)
+          .select(this.knex.raw('0 as prior'))
+          .select(
+            'r.rule_id',
+            ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
+          )
+          .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+          .groupBy(
+            'r.rule_id',
+            ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
+          ),
+      );
+    // The rules, then the overlaps' facts, are read while the rollup rows are.
+    const rulesRead = this.rulesBelow(entityRef).then(async below => ({
+      ...below,
+      overlaps: await this.overlaps(below.overlapKeys, range),
+    }));
+    const [rows, below]: [SummaryRow[], Awaited<typeof rulesRead>] =
+      await Promise.all([rowsRead, rulesRead]);
+
+    let total = 0n;
+    let previousTotal = 0n;
+    const byDimension = SUMMARY_DIMENSIONS.map(() => new Map<string, bigint>());
+    const byRule = new Map<number, bigint>();
+    for (const row of rows) {
+      const cost = nanos(row.cost);
+      if (Number(row.prior) === 1) {
+        previousTotal += cost;
+        continue;
+      }
+      total += cost;
+      SUMMARY_DIMENSIONS.forEach((column, i) => {
+        const key = String(row[column]);
+        byDimension[i].set(key, (byDimension[i].get(key) ?? 0n) + cost);
+      });
+      if (row.rule_id !== null) {
+        const ruleId = Number(row.rule_id);
+        byRule.set(ruleId, (byRule.get(ruleId) ?? 0n) + cost);
+      }
+    }
+
+    const rules = await this.withRulesById(below.rules, [...byRule.keys()]);
+    const byEntity = new Map<string, bigint>();
+    for (const [ruleId, cost] of byRule) {
+      const ref = rules.get(ruleId)?.entity_ref;
+      if (ref) byEntity.set(ref, (byEntity.get(ref) ?? 0n) + cost);
+    }
+    const [byService, byAccount, byRegion, byProvider] = byDimension.map(sums =>
+      breakdown(sortedByCost(sums), total),
     );
-    const byEntityRows = await this.rollup(entityRef, range)
-      .join('costscope_alloc_rules as ru', 'ru.id', 'r.rule_id')
-      .select({ key: 'ru.entity_ref' })
-      .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-      .groupBy('ru.entity_ref')
-      .orderByRaw('SUM(r.billed_nanos) DESC');
 
     return {
       entityRef,
@@ -135,63 +254,121 @@ export class CostQueries {
       byAccount,
       byRegion,
       byProvider,
-      byEntity: breakdown(byEntityRows, total),
-      mappingRules: await this.mappingRules(entityRef, range),
-      overlaps: await this.overlaps(entityRef, range),
+      byEntity: breakdown(sortedByCost(byEntity), total),
+      mappingRules: mappingRules(entityRef, rules, byRule),
+      overlaps: below.overlaps,
     };
   }
 
-  /** Rules that brought cost in the range, and the entity's own rules even when they matched nothing. */
-  private async mappingRules(
+  /**
+   * The mapping rules of the entity and of every entity below it (those whose cost rolls up
+   * into it), each with its allocation keys that other rules also matched.
+   */
+  private async rulesBelow(
     entityRef: string,
-    range: DateRange,
-  ): Promise<MappingRuleUsage[]> {
-    const used = await this.rollup(entityRef, range)
-      .join('costscope_alloc_rules as ru', 'ru.id', 'r.rule_id')
+  ): Promise<{ rules: Map<number, RuleRow>; overlapKeys: OverlapKey[] }> {
+    const rows: Array<
+      RuleRow & {
+        alloc_key: string | null;
+        tags: string | null;
+        overlaps: string | null;
+      }
+    > = await this.knex('costscope_entity_ancestors as a')
+      .join('costscope_alloc_rules as ru', 'ru.entity_ref', 'a.entity_ref')
+      .leftJoin('costscope_alloc_keys as k', join =>
+        join.on('k.rule_id', 'ru.id').andOnNotNull('k.overlaps'),
+      )
+      .where('a.ancestor_ref', entityRef)
       .select('ru.id', 'ru.entity_ref', 'ru.origin', 'ru.rule')
-      .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-      .groupBy('ru.id', 'ru.entity_ref', 'ru.origin', 'ru.rule')
-      .orderByRaw('SUM(r.billed_nanos) DESC');
-    const own = await this.knex('costscope_alloc_rules')
-      .where({ entity_ref: entityRef })
-      .orderBy('id');
-    const seen = new Set(used.map(row => row.id));
-    return [
-      ...used,
-      ...own
-        .filter(row => !seen.has(row.id))
-        .map(row => ({ ...row, cost: '0' })),
-    ].map(row => ({
-      entityRef: row.entity_ref,
-      origin: row.origin,
-      rule: row.rule,
-      cost: nanosToMoney(nanos(row.cost)),
-    }));
+      .select('k.alloc_key', 'k.tags', 'k.overlaps');
+    const rules = new Map<number, RuleRow>();
+    const overlapKeys: OverlapKey[] = [];
+    for (const row of rows) {
+      const id = Number(row.id);
+      rules.set(id, {
+        id,
+        entity_ref: row.entity_ref,
+        origin: row.origin,
+        rule: row.rule,
+      });
+      if (row.alloc_key !== null && row.overlaps !== null) {
+        overlapKeys.push({
+          allocKey: row.alloc_key,
+          winner: row.entity_ref,
+          tags: row.tags ?? '{}',
+          overlaps: row.overlaps,
+        });
+      }
+    }
+    return { rules, overlapKeys };
   }
 
+  /**
+   * The rules plus those of these ids it lacks: rules that brought cost but are not below the
+   * entity in the ancestors table (the organisation's own rollup), read by id.
+   */
+  private async withRulesById(
+    rules: Map<number, RuleRow>,
+    ids: number[],
+  ): Promise<Map<number, RuleRow>> {
+    const missing = ids.filter(id => !rules.has(id));
+    for (let i = 0; i < missing.length; i += IN_CHUNK) {
+      for (const row of await this.knex('costscope_alloc_rules')
+        .whereIn('id', missing.slice(i, i + IN_CHUNK))
+        .select('id', 'entity_ref', 'origin', 'rule')) {
+        rules.set(Number(row.id), { ...row, id: Number(row.id) });
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * Cost that went to a winning rule while other entities' rules matched too, read from the
+   * facts of the overlapping keys only (by key and day, an indexed read).
+   */
   private async overlaps(
-    entityRef: string,
+    keys: OverlapKey[],
     range: DateRange,
   ): Promise<AllocationOverlap[]> {
-    const rows = await this.knex('costscope_cost_facts as f')
-      .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
-      .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
-      .join('costscope_entity_ancestors as a', 'a.entity_ref', 'ru.entity_ref')
-      .where('a.ancestor_ref', entityRef)
-      .whereNotNull('k.overlaps')
-      .whereBetween('f.usage_date', [range.from, range.to])
-      .select('ru.entity_ref', 'k.tags', 'k.overlaps')
-      .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
-      .groupBy('ru.entity_ref', 'k.tags', 'k.overlaps')
-      .orderByRaw('SUM(f.billed_nanos) DESC');
-    return rows.map(row => ({
-      winner: row.entity_ref,
-      others: JSON.parse(row.overlaps),
-      tags: Object.entries(JSON.parse(row.tags) as Record<string, string>)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(', '),
-      cost: nanosToMoney(nanos(row.cost)),
-    }));
+    if (keys.length === 0) return [];
+    const costs = new Map<string, bigint>();
+    for (let i = 0; i < keys.length; i += IN_CHUNK) {
+      const rows = await this.knex('costscope_cost_facts as f')
+        .whereIn(
+          'f.alloc_key',
+          keys.slice(i, i + IN_CHUNK).map(key => key.allocKey),
+        )
+        .whereBetween('f.usage_date', [range.from, range.to])
+        .select('f.alloc_key')
+        .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
+        .groupBy('f.alloc_key');
+      for (const row of rows) costs.set(row.alloc_key, nanos(row.cost));
+    }
+    const groups = new Map<
+      string,
+      { winner: string; tags: string; overlaps: string; cost: bigint }
+    >();
+    for (const key of keys) {
+      const cost = costs.get(key.allocKey);
+      if (cost === undefined) continue; // no facts in the range
+      const id = JSON.stringify([key.winner, key.tags, key.overlaps]);
+      const group = groups.get(id);
+      if (group) group.cost += cost;
+      else groups.set(id, { ...key, cost });
+    }
+    return [...groups.values()]
+      .sort(
+        (a, b) =>
+          compareCost(a.cost, b.cost) || a.winner.localeCompare(b.winner),
+      )
+      .map(group => ({
+        winner: group.winner,
+        others: JSON.parse(group.overlaps),
+        tags: Object.entries(JSON.parse(group.tags) as Record<string, string>)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(', '),
+        cost: nanosToMoney(group.cost),
+      }));
   }
 
   async series(

@@ -1,0 +1,528 @@
+/**
+ * API benchmark: a synthetic organisation in SQLite and in PostgreSQL, served by the real
+ * Costscope backend plugin, driven by autocannon.
+ *
+ *   tsx bench/api.ts [--components N] [--days N] [--duration S] [--warmup S]
+ *                    [--connections N] [--db sqlite|postgres|both]
+ *                    [--only summary,series,team-summary] [--reuse] [--explain] [--baseline]
+ *                    [--verify]
+ *
+ * 1. Builds the organisation (bench/api/org.ts): 2,000 components in teams, one team owning
+ *    500 of them, and 365 days of cost (about 1.5 million facts and 8 million rollup rows).
+ * 2. For each database: applies the backend's migrations to a fresh database (a SQLite file
+ *    under .cache/bench, PostgreSQL database `costscope_bench`) and loads the facts, the
+ *    allocation and its rollups in bulk (bench/api/load.ts). `--reuse` keeps a database that
+ *    already holds the same organisation.
+ * 3. Starts the backend plugin on it (bench/api/server.ts), checks each endpoint once, and
+ *    drives each with autocannon from a worker thread: `--connections` (32) concurrent
+ *    connections for `--duration` (20) seconds after `--warmup` (3) seconds, over 30 days:
+ *    - summary: the cost summary of components (every 7th of 2,000: 286, in turn);
+ *    - series: their daily series by service;
+ *    - team-summary: the summary of the group that owns a quarter of the components.
+ *    `--explain` also prints the query plan of each query the endpoints run; `--baseline`
+ *    first drives the plugin's health route (no authentication, no database) and logs it.
+ *    `--verify` drives nothing: it checks the loader against the backend's own allocation and
+ *    the endpoints' answers against sums computed from the organisation (bench/api/verify.ts).
+ * 4. Prints one line per database and endpoint:
+ *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { applyMigrations } from '../plugins/costscope-backend/src/store/migrations';
+import { drive, percentile } from './api/drive';
+import { explainQueries } from './api/explain';
+import { loadedSignature, loadOrg } from './api/load';
+import { BenchOrg, buildOrg, mapsByAnnotation } from './api/org';
+import { startBenchServer } from './api/server';
+import { checkAnswers, verifyLoad } from './api/verify';
+
+const TARGETS_P95_MS: Record<string, number> = {
+  summary: 30,
+  'team-summary': 100,
+};
+const END_DAY = '2026-10-31';
+const RANGE_DAYS = 30;
+/** About this many components are requested in turn (every n-th, n = components / this). */
+const SAMPLED_COMPONENTS = 256;
+const PG_DATABASE = 'costscope_bench';
+const SQLITE_FILE = path.join(__dirname, '..', '.cache', 'bench', 'api.sqlite');
+
+type Db = 'sqlite' | 'postgres';
+
+interface Options {
+  components: number;
+  days: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  dbs: Db[];
+  reuse: boolean;
+  explain: boolean;
+  baseline: boolean;
+  verify: boolean;
+  /** Endpoint names to drive; all when empty. */
+  only: string[];
+  pgUrl: string;
+}
+
+const USAGE =
+  'usage: api.ts [--components N] [--days N] [--duration S] [--warmup S] [--connections N] ' +
+  '[--db sqlite|postgres|both] [--only summary,series,team-summary] [--reuse] [--explain] [--baseline] [--verify]';
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    components: 2_000,
+    days: 365,
+    duration: 20,
+    warmup: 3,
+    connections: 32,
+    dbs: ['sqlite', 'postgres'],
+    reuse: false,
+    explain: false,
+    baseline: false,
+    verify: false,
+    only: [],
+    pgUrl:
+      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+      'postgresql://postgres@127.0.0.1:5432',
+  };
+  const integer = (arg: string, value: string | undefined, min: number) => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < min) {
+      throw new Error(`${arg} needs an integer of at least ${min}\n${USAGE}`);
+    }
+    return parsed;
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    switch (arg) {
+      case '--components':
+        options.components = integer(arg, argv[(i += 1)], 4);
+        break;
+      case '--days':
+        options.days = integer(arg, argv[(i += 1)], 2 * RANGE_DAYS);
+        break;
+      case '--duration':
+        options.duration = integer(arg, argv[(i += 1)], 1);
+        break;
+      case '--warmup':
+        options.warmup = integer(arg, argv[(i += 1)], 0);
+        break;
+      case '--connections':
+        options.connections = integer(arg, argv[(i += 1)], 1);
+        break;
+      case '--db': {
+        const value = argv[(i += 1)];
+        if (value === 'both') options.dbs = ['sqlite', 'postgres'];
+        else if (value === 'sqlite' || value === 'postgres')
+          options.dbs = [value];
+        else throw new Error(`--db takes sqlite, postgres or both\n${USAGE}`);
+        break;
+      }
+      case '--reuse':
+        options.reuse = true;
+        break;
+      case '--explain':
+        options.explain = true;
+        break;
+      case '--verify':
+        options.verify = true;
+        break;
+      case '--baseline':
+        options.baseline = true;
+        break;
+      case '--only':
+        options.only = (argv[(i += 1)] ?? '').split(',').filter(Boolean);
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+const log = (message: string) => process.stderr.write(`api: ${message}\n`);
+
+function pgConnection(url: string, database: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username || 'postgres'),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+/** A knex on the benchmark database, created empty unless `keep`. */
+async function openDatabase(
+  db: Db,
+  options: Options,
+  keep: boolean,
+): Promise<Knex> {
+  if (db === 'sqlite') {
+    await fs.mkdir(path.dirname(SQLITE_FILE), { recursive: true });
+    if (!keep) {
+      for (const suffix of ['', '-journal', '-wal', '-shm']) {
+        await fs.rm(`${SQLITE_FILE}${suffix}`, { force: true });
+      }
+    }
+    // As Backstage's SQLite connector configures it.
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: SQLITE_FILE },
+      useNullAsDefault: true,
+    });
+  }
+  if (!keep) {
+    const admin = knexFactory({
+      client: 'pg',
+      connection: pgConnection(options.pgUrl, 'postgres'),
+    });
+    try {
+      await admin.raw(`DROP DATABASE IF EXISTS ${PG_DATABASE} WITH (FORCE)`);
+      await admin.raw(`CREATE DATABASE ${PG_DATABASE}`);
+    } finally {
+      await admin.destroy();
+    }
+  }
+  // Knex's default pool (2 to 10 connections), as Backstage's PostgreSQL connector leaves it.
+  return knexFactory({
+    client: 'pg',
+    connection: pgConnection(options.pgUrl, PG_DATABASE),
+    useNullAsDefault: true,
+  });
+}
+
+async function databaseExists(db: Db, options: Options): Promise<boolean> {
+  if (db === 'sqlite') {
+    return fs.stat(SQLITE_FILE).then(
+      () => true,
+      () => false,
+    );
+  }
+  const admin = knexFactory({
+    client: 'pg',
+    connection: pgConnection(options.pgUrl, 'postgres'),
+  });
+  try {
+    const { rows } = await admin.raw(
+      'SELECT 1 FROM pg_database WHERE datname = ?',
+      [PG_DATABASE],
+    );
+    return rows.length > 0;
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** A migrated database holding the organisation, loaded now unless `--reuse` finds it. */
+async function prepareDatabase(
+  db: Db,
+  org: BenchOrg,
+  signature: string,
+  options: Options,
+): Promise<Knex> {
+  if (options.reuse && (await databaseExists(db, options))) {
+    const knex = await openDatabase(db, options, true);
+    if ((await loadedSignature(knex)) === signature) {
+      await applyMigrations(knex);
+      log(`${db}: reusing the loaded organisation`);
+      return knex;
+    }
+    await knex.destroy();
+  }
+  const knex = await openDatabase(db, options, false);
+  await applyMigrations(knex);
+  const counts = await loadOrg(knex, org, signature, message =>
+    log(`${db}: ${message}`),
+  );
+  log(
+    `${db}: ${counts.entities} entities, ${counts.keys} allocation keys, ` +
+      `${counts.facts} facts, ${counts.rollup} rollup rows`,
+  );
+  if (db === 'sqlite') {
+    // The loader tuned its connection (no fsync, a large page cache): serve from a new one.
+    await knex.destroy();
+    return openDatabase(db, options, true);
+  }
+  return knex;
+}
+
+interface Endpoint {
+  name: string;
+  paths: string[];
+  /** The request whose queries `--explain` shows, when not the first. */
+  explainPath?: string;
+}
+
+/**
+ * The plugin's health route: the same HTTP stack and plugin router without authentication
+ * or database. What the machine, Node and Express alone allow at this concurrency.
+ */
+const BASELINE: Endpoint = {
+  name: 'health',
+  paths: ['/api/costscope/health'],
+};
+
+/** The last RANGE_DAYS days of the organisation: the range every request asks for. */
+function benchRange(org: BenchOrg) {
+  return {
+    from: org.days[org.days.length - RANGE_DAYS],
+    to: org.days[org.days.length - 1],
+  };
+}
+
+/** Indexes of the components requested in turn: every n-th. */
+function sampledComponentIndexes(org: BenchOrg): number[] {
+  const step = Math.max(
+    1,
+    Math.floor(org.componentNames.length / SAMPLED_COMPONENTS),
+  );
+  return org.componentNames.map((_, i) => i).filter(i => i % step === 0);
+}
+
+function endpoints(org: BenchOrg): Endpoint[] {
+  const { from, to } = benchRange(org);
+  const range = `from=${from}&to=${to}`;
+  const sampledIndexes = sampledComponentIndexes(org);
+  const sampled = sampledIndexes.map(i => org.componentNames[i]);
+  // A component whose summary has overlaps, so that --explain shows their read too.
+  const withOverlap = sampledIndexes.find(mapsByAnnotation);
+  const entity = (kind: string, name: string) =>
+    `/api/costscope/v1/entities/${kind}/default/${name}`;
+  return [
+    {
+      name: 'summary',
+      paths: sampled.map(
+        name => `${entity('component', name)}/summary?${range}`,
+      ),
+      explainPath:
+        withOverlap === undefined
+          ? undefined
+          : `${entity(
+              'component',
+              org.componentNames[withOverlap],
+            )}/summary?${range}`,
+    },
+    {
+      name: 'series',
+      paths: sampled.map(
+        name => `${entity('component', name)}/series?${range}&groupBy=service`,
+      ),
+    },
+    {
+      name: 'team-summary',
+      paths: [`${entity('group', org.bigTeam.name)}/summary?${range}`],
+    },
+  ];
+}
+
+const AUTHORIZATION = mockCredentials.user.header();
+
+/** One request per endpoint, checked for a 200 with cost in it. */
+async function checkEndpoints(baseUrl: string, list: Endpoint[]) {
+  for (const endpoint of list) {
+    const response = await fetch(`${baseUrl}${endpoint.paths[0]}`, {
+      headers: { Authorization: AUTHORIZATION },
+    });
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(
+        `${endpoint.name}: ${response.status} ${text.slice(0, 300)}`,
+      );
+    }
+    const body = JSON.parse(text);
+    if (body.status === 'ok') continue;
+    const total = body.total ?? body.points?.[0]?.total;
+    if (!(Number(total) > 0)) {
+      throw new Error(`${endpoint.name}: no cost in ${text.slice(0, 300)}`);
+    }
+  }
+}
+
+const fmt = (value: number) => value.toFixed(1);
+
+/** The 1-minute load average: other work on the machine skews the latencies. */
+const loadAverage = () => os.loadavg()[0].toFixed(2);
+
+/**
+ * Waits until the requests autocannon left in flight have finished (no database connection
+ * in use or awaited for a while), so that they load neither the next endpoint nor shutdown.
+ */
+async function drain(knex: Knex) {
+  const pool = knex.client.pool;
+  let quietSince = Date.now();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (pool.numUsed() + pool.numPendingAcquires() > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince > 250) return;
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
+
+/** Above this many component-days, the loader is checked on a smaller organisation. */
+const VERIFY_LOAD_MAX = 200 * 60;
+
+/**
+ * `--verify` (bench/api/verify.ts): the loader writes what the backend's allocation writes
+ * (on at most VERIFY_LOAD_MAX component-days), then on each database, at the chosen scale,
+ * the summary and series endpoints answer what the organisation adds up to.
+ */
+async function verify(org: BenchOrg, signature: string, options: Options) {
+  const small =
+    options.components * options.days <= VERIFY_LOAD_MAX
+      ? org
+      : buildOrg({ components: 200, days: 60, endDay: END_DAY });
+  const loadOk = await verifyLoad(small, message => log(`verify: ${message}`));
+  log(
+    `verify: ${
+      loadOk ? 'the loader writes what the backend writes' : 'MISMATCH'
+    } (${small.componentNames.length} components, ${small.days.length} days)`,
+  );
+  let ok = loadOk;
+  const teamRef = `group:default/${org.bigTeam.name}`;
+  const refs = [
+    ...sampledComponentIndexes(org).map(
+      i => `component:default/${org.componentNames[i]}`,
+    ),
+    ...org.componentNames
+      .filter((_, i) => mapsByAnnotation(i))
+      .map(name => `component:default/${name}`),
+    teamRef,
+    'group:default/dept-1',
+    'system:default/system-0001',
+    'domain:default/domain-1',
+  ];
+  for (const db of options.dbs) {
+    const knex = await prepareDatabase(db, org, signature, options);
+    const server = await startBenchServer(knex, org);
+    try {
+      const wrong = await checkAnswers(
+        server.baseUrl,
+        org,
+        [...new Set(refs)],
+        benchRange(org),
+        AUTHORIZATION,
+        message => log(`verify ${db}: ${message}`),
+      );
+      log(
+        `verify ${db}: ${wrong === 0 ? 'all' : 'NOT all'} ${
+          new Set(refs).size * 2
+        } summaries and series equal the organisation's sums` +
+          (wrong === 0 ? '' : ` (${wrong} differ)`),
+      );
+      if (wrong > 0) ok = false;
+    } finally {
+      await server.stop();
+      await knex.destroy();
+    }
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const org = buildOrg({
+    components: options.components,
+    days: options.days,
+    endDay: END_DAY,
+  });
+  const signature = `v1:${options.components}:${options.days}:${END_DAY}`;
+  log(
+    `machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model.trim()}), ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB memory, ` +
+      `Node ${process.version}, load average ${loadAverage()}`,
+  );
+  log(
+    `organisation: ${options.components} components, ${org.entities.length} entities, ` +
+      `${org.resources.length} resources, ${options.days} days; ` +
+      `${org.bigTeam.name} owns ${org.bigTeam.components} components`,
+  );
+  if (options.verify) {
+    await verify(org, signature, options);
+    return;
+  }
+  const list = [
+    ...(options.baseline ? [BASELINE] : []),
+    ...endpoints(org),
+  ].filter(
+    endpoint =>
+      options.only.length === 0 || options.only.includes(endpoint.name),
+  );
+  let missed = false;
+
+  for (const db of options.dbs) {
+    const knex = await prepareDatabase(db, org, signature, options);
+    log(`${db}: load average ${loadAverage()} before driving`);
+    const server = await startBenchServer(knex, org);
+    try {
+      await checkEndpoints(server.baseUrl, list);
+      if (options.explain) {
+        await explainQueries(knex, server.baseUrl, list, AUTHORIZATION, log);
+      }
+      for (const endpoint of list) {
+        const request = {
+          baseUrl: server.baseUrl,
+          paths: endpoint.paths,
+          headers: { Authorization: AUTHORIZATION },
+          connections: options.connections,
+        };
+        if (options.warmup > 0) {
+          await drive({ ...request, durationSeconds: options.warmup });
+          await drain(knex);
+        }
+        const result = await drive({
+          ...request,
+          durationSeconds: options.duration,
+        });
+        await drain(knex);
+        const p95 = percentile(result.latencies, 95);
+        const line =
+          `api db=${db} endpoint=${endpoint.name} ` +
+          `p50_ms=${fmt(percentile(result.latencies, 50))} p95_ms=${fmt(
+            p95,
+          )} ` +
+          `p99_ms=${fmt(percentile(result.latencies, 99))} errors=${
+            result.errors
+          }`;
+        log(
+          `${db} ${endpoint.name}: ${result.latencies.length} responses in ${
+            result.durationSeconds
+          } s (${Math.round(
+            result.latencies.length / result.durationSeconds,
+          )}/s), statuses ${JSON.stringify(result.statuses)}, ` +
+            `${result.errors} errors of which ${result.timeouts} timeouts`,
+        );
+        if (endpoint === BASELINE) {
+          log(`baseline (not a Costscope endpoint): ${line}`);
+          continue;
+        }
+        const target = TARGETS_P95_MS[endpoint.name];
+        if (result.errors > 0 || (target !== undefined && p95 >= target)) {
+          missed = true;
+        }
+        process.stdout.write(`${line}\n`);
+      }
+    } finally {
+      await server.stop();
+      await knex.destroy();
+    }
+  }
+  log(
+    `done in ${((Date.now() - started) / 1000).toFixed(0)} s; targets: p95 < ${
+      TARGETS_P95_MS.summary
+    } ms (summary), < ${
+      TARGETS_P95_MS['team-summary']
+    } ms (team-summary), no errors: ${missed ? 'MISSED' : 'met'}`,
+  );
+}
+
+main().catch(error => {
+  process.stderr.write(`api: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});
