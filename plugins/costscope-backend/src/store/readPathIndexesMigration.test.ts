@@ -21,9 +21,10 @@ async function indexNames(knex: Knex, table: string): Promise<string[]> {
   return rows.map((row: { name: string }) => row.name).sort();
 }
 
-/** Rolls back the latest migration only: the read path indexes. */
-async function rollbackLatest(knex: Knex) {
+/** Rolls back the read path indexes migration only, whatever came after it. */
+async function rollbackReadPathIndexes(knex: Knex) {
   await knex.migrate.down({
+    name: '20261127000000_read_path_indexes.js',
     directory: resolvePackagePath(
       '@costscope/backstage-plugin-backend',
       'migrations',
@@ -78,7 +79,7 @@ describe('read path indexes migration', () => {
         .pluck('alloc_key');
       expect(overlapping).toEqual(['a']);
 
-      await rollbackLatest(knex);
+      await rollbackReadPathIndexes(knex);
       expect(await indexNames(knex, 'costscope_rollup_daily')).toContain(
         'costscope_rollup_daily_entity_idx',
       );
