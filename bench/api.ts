@@ -455,70 +455,79 @@ async function main() {
       options.only.length === 0 || options.only.includes(endpoint.name),
   );
   let missed = false;
-
+  let missedUncached = false;
   for (const db of options.dbs) {
     const knex = await prepareDatabase(db, org, signature, options);
-    log(`${db}: load average ${loadAverage()} before driving`);
-    const server = await startBenchServer(knex, org);
-    try {
-      await checkEndpoints(server.baseUrl, list);
-      if (options.explain) {
-        await explainQueries(knex, server.baseUrl, list, AUTHORIZATION, log);
-      }
-      for (const endpoint of list) {
-        const request = {
-          baseUrl: server.baseUrl,
-          paths: endpoint.paths,
-          headers: { Authorization: AUTHORIZATION },
-          connections: options.connections,
-        };
-        if (options.warmup > 0) {
-          await drive({ ...request, durationSeconds: options.warmup });
+    for (const readCache of [true, false]) {
+      // The plugin as deployed (answers kept per rollup version), then every request read
+      // from the database (`<endpoint>-uncached`): a first visit after each rebuild.
+      const suffix = readCache ? '' : '-uncached';
+      log(`${db}${suffix}: load average ${loadAverage()} before driving`);
+      const server = await startBenchServer(knex, org, { readCache });
+      try {
+        await checkEndpoints(server.baseUrl, list);
+        // The plans of the queries a miss runs (a hit runs only the version read).
+        if (options.explain && !readCache) {
+          await explainQueries(knex, server.baseUrl, list, AUTHORIZATION, log);
+        }
+        for (const endpoint of list) {
+          const request = {
+            baseUrl: server.baseUrl,
+            paths: endpoint.paths,
+            headers: { Authorization: AUTHORIZATION },
+            connections: options.connections,
+          };
+          if (options.warmup > 0) {
+            await drive({ ...request, durationSeconds: options.warmup });
+            await drain(knex);
+          }
+          const result = await drive({
+            ...request,
+            durationSeconds: options.duration,
+          });
           await drain(knex);
+          const p95 = percentile(result.latencies, 95);
+          const line =
+            `api db=${db} endpoint=${endpoint.name}${suffix} ` +
+            `p50_ms=${fmt(percentile(result.latencies, 50))} p95_ms=${fmt(
+              p95,
+            )} ` +
+            `p99_ms=${fmt(percentile(result.latencies, 99))} errors=${
+              result.errors
+            }`;
+          log(
+            `${db} ${endpoint.name}: ${result.latencies.length} responses in ${
+              result.durationSeconds
+            } s (${Math.round(
+              result.latencies.length / result.durationSeconds,
+            )}/s), statuses ${JSON.stringify(result.statuses)}, ` +
+              `${result.errors} errors of which ${result.timeouts} timeouts`,
+          );
+          if (endpoint === BASELINE) {
+            log(`baseline (not a Costscope endpoint): ${line}`);
+            continue;
+          }
+          const target = TARGETS_P95_MS[endpoint.name];
+          if (result.errors > 0 || (target !== undefined && p95 >= target)) {
+            if (readCache) missed = true;
+            else missedUncached = true;
+          }
+          process.stdout.write(`${line}\n`);
         }
-        const result = await drive({
-          ...request,
-          durationSeconds: options.duration,
-        });
-        await drain(knex);
-        const p95 = percentile(result.latencies, 95);
-        const line =
-          `api db=${db} endpoint=${endpoint.name} ` +
-          `p50_ms=${fmt(percentile(result.latencies, 50))} p95_ms=${fmt(
-            p95,
-          )} ` +
-          `p99_ms=${fmt(percentile(result.latencies, 99))} errors=${
-            result.errors
-          }`;
-        log(
-          `${db} ${endpoint.name}: ${result.latencies.length} responses in ${
-            result.durationSeconds
-          } s (${Math.round(
-            result.latencies.length / result.durationSeconds,
-          )}/s), statuses ${JSON.stringify(result.statuses)}, ` +
-            `${result.errors} errors of which ${result.timeouts} timeouts`,
-        );
-        if (endpoint === BASELINE) {
-          log(`baseline (not a Costscope endpoint): ${line}`);
-          continue;
-        }
-        const target = TARGETS_P95_MS[endpoint.name];
-        if (result.errors > 0 || (target !== undefined && p95 >= target)) {
-          missed = true;
-        }
-        process.stdout.write(`${line}\n`);
+      } finally {
+        await server.stop();
       }
-    } finally {
-      await server.stop();
-      await knex.destroy();
     }
+    await knex.destroy();
   }
   log(
     `done in ${((Date.now() - started) / 1000).toFixed(0)} s; targets: p95 < ${
       TARGETS_P95_MS.summary
     } ms (summary), < ${
       TARGETS_P95_MS['team-summary']
-    } ms (team-summary), no errors: ${missed ? 'MISSED' : 'met'}`,
+    } ms (team-summary), no errors: ${missed ? 'MISSED' : 'met'} as deployed, ${
+      missedUncached ? 'missed' : 'met'
+    } uncached`,
   );
 }
 

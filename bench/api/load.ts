@@ -13,6 +13,7 @@
 import { Knex } from 'knex';
 import { ORG_REF } from '../../plugins/costscope-backend/src/store/AllocationStore';
 import { BenchOrg, CURRENCY, dailyCost } from './org';
+import { ROLLUP_VERSION_KEY } from '../../plugins/costscope-backend/src/store/RollupReadCache';
 
 type ColumnType = 'text' | 'bigint' | 'integer';
 type Row = Array<string | number | null>;
@@ -460,6 +461,8 @@ export async function loadOrg(
     // Not the engine's fingerprint: an allocation run would recompute, the benchmark runs none.
     { key: 'allocation_fingerprint', value: `bench:${signature}` },
     { key: 'bench_org', value: signature },
+    // As every allocation rebuild does: the version the read cache keys its answers on.
+    { key: ROLLUP_VERSION_KEY, value: `bench:${signature}` },
   ]);
 
   if (isPostgres(knex)) {

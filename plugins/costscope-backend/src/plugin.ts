@@ -43,6 +43,7 @@ import { CostQueries } from './store/CostQueries';
 import { FactStore } from './store/FactStore';
 import { InventoryStore } from './store/InventoryStore';
 import { applyMigrations } from './store/migrations';
+import { RollupReadCache } from './store/RollupReadCache';
 import { SpendQueries } from './store/SpendQueries';
 
 /** Schedule of sources added by modules that bring no schedule of their own. */
@@ -76,6 +77,7 @@ export const costscopePlugin = createBackendPlugin({
       deps: {
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -279,6 +281,7 @@ export const costscopePlugin = createBackendPlugin({
             userInfo: deps.userInfo,
             permissions: deps.permissions,
             queries,
+            readCache: new RollupReadCache(knex, deps.cache),
             compliance: {
               queries: new ComplianceQueries(knex),
               policy: tagPolicy,

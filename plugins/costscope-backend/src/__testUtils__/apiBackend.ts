@@ -233,5 +233,6 @@ export async function startApiBackend(
     throw new Error(`ingest failed: ${JSON.stringify(ingest.body)}`);
   }
   await seedTip(knex);
-  return backend;
+  // The directory the 'files' source reads, for tests that change the bill.
+  return Object.assign(backend, { focusDir: dir });
 }

@@ -28,6 +28,7 @@ import { AlertEvaluator } from '../alerts/AlertEvaluator';
 import { BudgetService, EntityDirectory } from '../budgets/BudgetService';
 import { BudgetStore } from '../store/BudgetStore';
 import { CostQueries } from '../store/CostQueries';
+import { RollupReadCache } from '../store/RollupReadCache';
 import { FactStore } from '../store/FactStore';
 import { audited } from './audit';
 import { budgetRoutes } from './budgetRoutes';
@@ -51,6 +52,8 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   queries: CostQueries;
+  /** Keeps summaries and series per rollup version; without it every request reads. */
+  readCache?: RollupReadCache;
   /** Tag compliance and chargeback: what the compliance routes need beyond the common parts. */
   compliance: Pick<
     ComplianceRoutesOptions,
@@ -193,6 +196,12 @@ export async function createRouter(
   /** The stored billing currency, or the configured one before any data exists. */
   const currency = () => queries.currency(options.currency);
 
+  /** An answer from the read cache when there is one (a 404 is never kept). */
+  const cached = <T>(parts: string[], compute: () => Promise<T>) =>
+    options.readCache
+      ? options.readCache.through([...parts, options.currency], compute)
+      : compute();
+
   /** The entity (404 when unknown) and the currency, read at the same time. */
   const entityAndCurrency = (req: express.Request) =>
     Promise.all([entityRef(req), currency()]);
@@ -249,8 +258,15 @@ export async function createRouter(
     async (req, res) => {
       await authorize(req, costReadPermission);
       const range = parseRange(req.query);
-      const [ref, currencyCode] = await entityAndCurrency(req);
-      res.json(await queries.summary(ref, range, currencyCode));
+      res.json(
+        await cached(
+          ['summary', parseEntityRefParams(req.params), range.from, range.to],
+          async () => {
+            const [ref, currencyCode] = await entityAndCurrency(req);
+            return queries.summary(ref, range, currencyCode);
+          },
+        ),
+      );
     },
   );
 
@@ -258,8 +274,21 @@ export async function createRouter(
     await authorize(req, costReadPermission);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
-    const [ref, currencyCode] = await entityAndCurrency(req);
-    res.json(await queries.series(ref, range, groupBy, currencyCode));
+    res.json(
+      await cached(
+        [
+          'series',
+          parseEntityRefParams(req.params),
+          range.from,
+          range.to,
+          groupBy,
+        ],
+        async () => {
+          const [ref, currencyCode] = await entityAndCurrency(req);
+          return queries.series(ref, range, groupBy, currencyCode);
+        },
+      ),
+    );
   });
 
   router.get(

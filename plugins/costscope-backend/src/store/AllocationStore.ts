@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { KeyAllocation, KeyToAllocate } from '../allocation/allocate';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { AllocationRule } from '../allocation/rules';
+import { ROLLUP_VERSION_KEY } from './RollupReadCache';
 import { takeWriteLock } from './writeLock';
 
 const CHUNK = 500;
@@ -163,6 +165,11 @@ export class AllocationStore {
 
       await tx('costscope_state')
         .insert({ key: 'allocation_fingerprint', value: fingerprint })
+        .onConflict('key')
+        .merge();
+      // A new version on every rebuild, even of the same catalog: the facts may have changed.
+      await tx('costscope_state')
+        .insert({ key: ROLLUP_VERSION_KEY, value: randomUUID() })
         .onConflict('key')
         .merge();
     });
