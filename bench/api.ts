@@ -32,6 +32,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { applyMigrations } from '../plugins/costscope-backend/src/store/migrations';
+import { ROLLUP_VERSION_KEY } from '../plugins/costscope-backend/src/store/RollupReadCache';
 import { drive, percentile } from './api/drive';
 import { explainQueries } from './api/explain';
 import { loadedSignature, loadOrg } from './api/load';
@@ -424,6 +425,26 @@ async function verify(org: BenchOrg, signature: string, options: Options) {
   if (!ok) process.exitCode = 1;
 }
 
+/** Removes the rollup version when `remove` is set; `restore` puts it back. */
+async function withoutRollupVersion(knex: Knex, remove: boolean) {
+  const row = await knex('costscope_state')
+    .where({ key: ROLLUP_VERSION_KEY })
+    .first('value');
+  if (remove && row) {
+    await knex('costscope_state').where({ key: ROLLUP_VERSION_KEY }).delete();
+  }
+  return {
+    restore: async () => {
+      if (remove && row) {
+        await knex('costscope_state').insert({
+          key: ROLLUP_VERSION_KEY,
+          value: row.value,
+        });
+      }
+    },
+  };
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -462,8 +483,10 @@ async function main() {
       // The plugin as deployed (answers kept per rollup version), then every request read
       // from the database (`<endpoint>-uncached`): a first visit after each rebuild.
       const suffix = readCache ? '' : '-uncached';
+      // Without a rollup version the plugin keeps nothing (as before its first rebuild).
+      const version = await withoutRollupVersion(knex, !readCache);
       log(`${db}${suffix}: load average ${loadAverage()} before driving`);
-      const server = await startBenchServer(knex, org, { readCache });
+      const server = await startBenchServer(knex, org);
       try {
         await checkEndpoints(server.baseUrl, list);
         // The plans of the queries a miss runs (a hit runs only the version read).
@@ -516,6 +539,7 @@ async function main() {
         }
       } finally {
         await server.stop();
+        await version.restore();
       }
     }
     await knex.destroy();

@@ -5,11 +5,7 @@
  * ahead, so nothing recomputes while the load runs.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  CacheService,
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
@@ -27,34 +23,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** A cache that keeps nothing: every request reads the database, as on a first visit. */
-const keepsNothing: CacheService = {
-  get: async () => undefined,
-  set: async () => {},
-  delete: async () => {},
-  withOptions: () => keepsNothing,
-};
-
-/**
- * `readCache: false` serves every request from the database; by default the plugin keeps
- * answers in Backstage's (in-memory) cache per rollup version, as it does when deployed.
- */
 export async function startBenchServer(
   knex: Knex,
   org: BenchOrg,
-  { readCache = true }: { readCache?: boolean } = {},
 ): Promise<BenchServer> {
   const backend = await startTestBackend({
     features: [
-      ...(readCache
-        ? []
-        : [
-            createServiceFactory({
-              service: coreServices.cache,
-              deps: {},
-              factory: () => keepsNothing,
-            }),
-          ]),
       costscopePlugin,
       catalogServiceMock.factory({ entities: org.entities }),
       mockServices.database.factory({ knex }),

@@ -196,11 +196,22 @@ export async function createRouter(
   /** The stored billing currency, or the configured one before any data exists. */
   const currency = () => queries.currency(options.currency);
 
-  /** An answer from the read cache when there is one (a 404 is never kept). */
-  const cached = <T>(parts: string[], compute: () => Promise<T>) =>
-    options.readCache
-      ? options.readCache.through([...parts, options.currency], compute)
-      : compute();
+  /** Sends an answer from the read cache when there is one (a 404 is never kept). */
+  const sendCached = async (
+    res: express.Response,
+    parts: string[],
+    compute: () => Promise<unknown>,
+  ) => {
+    if (!options.readCache) {
+      res.json(await compute());
+      return;
+    }
+    const text = await options.readCache.json(
+      [...parts, options.currency],
+      compute,
+    );
+    res.type('application/json').send(text);
+  };
 
   /** The entity (404 when unknown) and the currency, read at the same time. */
   const entityAndCurrency = (req: express.Request) =>
@@ -258,14 +269,13 @@ export async function createRouter(
     async (req, res) => {
       await authorize(req, costReadPermission);
       const range = parseRange(req.query);
-      res.json(
-        await cached(
-          ['summary', parseEntityRefParams(req.params), range.from, range.to],
-          async () => {
-            const [ref, currencyCode] = await entityAndCurrency(req);
-            return queries.summary(ref, range, currencyCode);
-          },
-        ),
+      await sendCached(
+        res,
+        ['summary', parseEntityRefParams(req.params), range.from, range.to],
+        async () => {
+          const [ref, currencyCode] = await entityAndCurrency(req);
+          return queries.summary(ref, range, currencyCode);
+        },
       );
     },
   );
@@ -274,20 +284,19 @@ export async function createRouter(
     await authorize(req, costReadPermission);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
-    res.json(
-      await cached(
-        [
-          'series',
-          parseEntityRefParams(req.params),
-          range.from,
-          range.to,
-          groupBy,
-        ],
-        async () => {
-          const [ref, currencyCode] = await entityAndCurrency(req);
-          return queries.series(ref, range, groupBy, currencyCode);
-        },
-      ),
+    await sendCached(
+      res,
+      [
+        'series',
+        parseEntityRefParams(req.params),
+        range.from,
+        range.to,
+        groupBy,
+      ],
+      async () => {
+        const [ref, currencyCode] = await entityAndCurrency(req);
+        return queries.series(ref, range, groupBy, currencyCode);
+      },
     );
   });
 
