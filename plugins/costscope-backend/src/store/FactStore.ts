@@ -419,7 +419,11 @@ async function insertRows(
 ): Promise<number> {
   const columns = FACT_COLUMNS.length;
   const tuple = `(${FACT_COLUMNS.map(() => '?').join(', ')})`;
-  const insert = `INSERT INTO costscope_cost_facts (${FACT_COLUMNS.join(
+  // OR FAIL: a multi-row INSERT that could fail after its first row otherwise keeps a
+  // statement journal (a temporary file) to undo its own rows, and writes every page it
+  // touches there: 1.3 million writes for 356,700 facts, half the insert time. A failing
+  // statement then keeps its earlier rows, but the error rolls the transaction back anyway.
+  const insert = `INSERT OR FAIL INTO costscope_cost_facts (${FACT_COLUMNS.join(
     ', ',
   )}) VALUES `;
   const many = connection.prepare(

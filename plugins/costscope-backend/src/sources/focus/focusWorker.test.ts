@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const HEADER =
+  'BilledCost,EffectiveCost,BillingCurrency,BillingAccountId,BillingPeriodStart,ChargePeriodStart,ChargeCategory,ProviderName,SubAccountId,ServiceName,ResourceId,ResourceName,Tags';
+
+/** Rows of every kind: repeated and changing values, quoted newlines, rows rejected by the CSV
+ * reader and by the row checks, empty and NULL cells. */
+function focusText(rows: number, newline: string): string {
+  const lines = [HEADER];
+  for (let i = 0; i < rows; i += 1) {
+    const day = `2026-01-${String(1 + (i % 28)).padStart(2, '0')}`;
+    const resource = `i-${Math.floor(i / 3)}`;
+    const tags =
+      i % 5 === 0
+        ? '"{""team"":""a,\nb"",""env"":""prod""}"'
+        : `"{""team"":""t${i % 7}""}"`;
+    const billed = i % 11 === 0 ? '1.5e-7' : `${i % 13}.${i}`;
+    const effective = i % 4 === 0 ? '' : `${i % 5}.25`;
+    const cells = [
+      billed,
+      effective,
+      i % 17 === 0 ? 'usd' : 'USD',
+      'acct',
+      `2026-01-01T00:00:00Z`,
+      `${day}T00:00:00Z`,
+      i % 9 === 0 ? 'NULL' : 'Usage',
+      i % 2 ? 'AWS' : 'Google Cloud',
+      `sub-${i % 3}`,
+      i % 6 === 0 ? '' : 'EC2',
+      resource,
+      i % 8 === 0 ? 'NULL' : `name of ${resource}`,
+      tags,
+    ];
+    if (i % 97 === 5) cells[0] = 'abc';
+    if (i % 89 === 7) cells.pop();
+    if (i % 83 === 9) cells[9] = '"EC2"x';
+    if (i % 79 === 3) cells[2] = 'EUR';
+    lines.push(cells.join(','));
+  }
+  return `${lines.join(newline)}${newline}`;
+}
+
+/**
+ * Reads files with a worker thread and in the calling thread, in a process of its own: under
+ * Jest, TypeScript compiles in Jest's own thread only, so the worker needs tsx there.
+ */
+function readBothWays(files: string[]) {
+  const script = `
+    const { readFocusFileInWorker } = require(${JSON.stringify(
+      path.join(__dirname, 'focusWorker'),
+    )});
+    const { readFocusFile } = require(${JSON.stringify(
+      path.join(__dirname, 'focusFileReader'),
+    )});
+    async function collect(read) {
+      const lines = [];
+      const rejections = [];
+      try {
+        const batches = await read((line, reason) => rejections.push({ line, reason }));
+        if (!batches) return 'no worker';
+        for await (const batch of batches) lines.push(...batch);
+        return { lines, rejections };
+      } catch (error) {
+        return { lines, rejections, error: error.message };
+      }
+    }
+    (async () => {
+      const results = [];
+      for (const file of ${JSON.stringify(files)}) {
+        results.push({
+          worker: await collect(reject => readFocusFileInWorker(file, 'f.csv', 'USD', reject)),
+          thread: await collect(async reject => readFocusFile(file, 'f.csv', 'USD', reject)),
+        });
+      }
+      process.stdout.write(JSON.stringify(results));
+    })();
+  `;
+  const child = spawnSync(
+    process.execPath,
+    ['--import', require.resolve('tsx'), '-e', script],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout) as Array<{
+    worker: unknown;
+    thread: { lines: unknown[]; rejections: unknown[]; error?: string };
+  }>;
+}
+
+describe('readFocusFileInWorker', () => {
+  it('reads what the calling thread reads: lines, rejections with their lines, errors', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-worker-'));
+    try {
+      const files = {
+        lf: path.join(dir, 'lf.csv'),
+        crlf: path.join(dir, 'crlf.csv'),
+        gz: path.join(dir, 'big.csv.gz'),
+        notFocus: path.join(dir, 'junk.csv'),
+        empty: path.join(dir, 'empty.csv'),
+        missing: path.join(dir, 'missing.csv'),
+      };
+      await fs.writeFile(files.lf, focusText(300, '\n'));
+      await fs.writeFile(files.crlf, focusText(300, '\r\n'));
+      // Several batches, and changing values across batch boundaries.
+      await fs.writeFile(files.gz, gzipSync(focusText(20_000, '\n')));
+      await fs.writeFile(files.notFocus, 'a,b\n1,2\n');
+      await fs.writeFile(files.empty, '');
+      const results = readBothWays(Object.values(files));
+      for (const { worker, thread } of results) {
+        expect(worker).toEqual(thread);
+      }
+      const [lf, crlf, gz, notFocus, empty, missing] = results.map(
+        result => result.thread,
+      );
+      expect(lf.lines.length).toBeGreaterThan(200);
+      expect(lf.rejections.length).toBeGreaterThan(20);
+      expect(crlf).toEqual(lf);
+      expect(gz.lines.length).toBeGreaterThan(15_000);
+      expect(gz.error).toBeUndefined();
+      expect(notFocus.error).toMatch(/is not a FOCUS CSV export/);
+      expect(empty.error).toMatch(/is empty/);
+      expect(missing.error).toMatch(/could not be read/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
