@@ -91,4 +91,11 @@ export interface CostSource {
   /** When to run; the backend's default applies when absent. */
   readonly schedule?: SchedulerServiceTaskScheduleDefinition;
   read(context: CostSourceReadContext): AsyncIterable<CostLine>;
+  /**
+   * Optional: the lines of `read`, the same and in the same order, in arrays. A source that
+   * reads lines in bulk can offer it to spare the ingester a promise per line; the ingester
+   * uses it instead of `read` when present. The ingester is done with an array once it asks
+   * for the next one.
+   */
+  readBatches?(context: CostSourceReadContext): AsyncIterable<CostLine[]>;
 }

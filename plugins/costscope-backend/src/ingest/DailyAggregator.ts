@@ -48,6 +48,11 @@ interface FactGroup {
   allocKey: string;
   /** Order of the allocation key's first appearance. */
   allocIndex: number;
+  /**
+   * A tags object of a line in this group (sources may share one between equal tag sets):
+   * a line with this very object, provider and sub-account has the group's allocation key.
+   */
+  tagsSeen: object;
 }
 
 /** Distinct charge days per aggregator; a fact key packs a group id and a day id. */
@@ -116,8 +121,26 @@ export class DailyAggregator {
       line.provider !== last.provider ||
       line.subAccountId !== last.subAccountId
     ) {
-      allocIndex = this.allocIndexOf(line);
-      groupId = this.groupOf(line, allocIndex);
+      // Most often the resource's group of its line before: no allocation-key lookup.
+      const known =
+        line.resourceId === undefined
+          ? undefined
+          : this.groupOfResource.get(line.resourceId);
+      const group = known === undefined ? undefined : this.groups[known];
+      if (
+        group !== undefined &&
+        group.tagsSeen === line.tags &&
+        group.provider === line.provider &&
+        group.subAccountId === line.subAccountId &&
+        sameDimensions(group, line)
+      ) {
+        allocIndex = group.allocIndex;
+        groupId = known!;
+      } else {
+        allocIndex = this.allocIndexOf(line);
+        groupId = this.groupOf(line, allocIndex);
+        this.groups[groupId].tagsSeen = line.tags;
+      }
     } else if (
       line.resourceId !== last.resourceId ||
       line.billingAccountId !== last.billingAccountId ||
@@ -204,17 +227,7 @@ export class DailyAggregator {
       const candidate = this.groupOfResource.get(resourceId);
       if (candidate !== undefined) {
         const group = this.groups[candidate];
-        if (
-          group.allocIndex === allocIndex &&
-          group.billingAccountId === line.billingAccountId &&
-          group.region === (line.regionId ?? '') &&
-          group.serviceName === line.serviceName &&
-          group.serviceCategory === line.serviceCategory &&
-          group.resourceName === line.resourceName &&
-          group.resourceType === line.resourceType &&
-          group.chargeCategory === line.chargeCategory &&
-          group.currency === line.currency
-        ) {
+        if (group.allocIndex === allocIndex && sameDimensions(group, line)) {
           return candidate;
         }
       }
@@ -253,6 +266,7 @@ export class DailyAggregator {
         currency: detach(line.currency),
         allocKey: this.allocKeys[allocIndex],
         allocIndex,
+        tagsSeen: line.tags,
       });
     }
     return groupId;
@@ -304,11 +318,25 @@ export class DailyAggregator {
       const groupId = groupAt[Math.floor(ranked / DAY_IDS)];
       const dayId = dayAt[ranked % DAY_IDS];
       const sums = facts.read(groupId * DAY_IDS + dayId)!;
+      const group = this.groups[groupId];
       yield {
-        ...this.groups[groupId],
         billingPeriod,
         usageDate: this.days[dayId],
-        ...sums,
+        provider: group.provider,
+        billingAccountId: group.billingAccountId,
+        subAccountId: group.subAccountId,
+        region: group.region,
+        serviceName: group.serviceName,
+        serviceCategory: group.serviceCategory,
+        resourceId: group.resourceId,
+        resourceName: group.resourceName,
+        resourceType: group.resourceType,
+        chargeCategory: group.chargeCategory,
+        currency: group.currency,
+        allocKey: group.allocKey,
+        billedNanos: sums.billedNanos,
+        effectiveNanos: sums.effectiveNanos,
+        lineCount: sums.lineCount,
       };
     }
   }
@@ -337,6 +365,23 @@ export class DailyAggregator {
   allocationKeys(): AllocationKeyRow[] {
     return [...this.keys.values()];
   }
+}
+
+/**
+ * Whether a line has a group's dimensions besides the allocation key (and the resource id,
+ * which the group was found by).
+ */
+function sameDimensions(group: FactGroup, line: CostLine): boolean {
+  return (
+    group.billingAccountId === line.billingAccountId &&
+    group.region === (line.regionId ?? '') &&
+    group.serviceName === line.serviceName &&
+    group.serviceCategory === line.serviceCategory &&
+    group.resourceName === line.resourceName &&
+    group.resourceType === line.resourceType &&
+    group.chargeCategory === line.chargeCategory &&
+    group.currency === line.currency
+  );
 }
 
 /** rank -> id from id -> rank. */

@@ -143,6 +143,46 @@ describe('IngestEngine', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads a source line by line when it offers no batches, with the same result on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const { ingest } = await createPipeline(knex, catalog, {
+        maxRejectedShare: 0.9,
+      });
+      const dir = await writeFocusDir({
+        'march.csv': `${march}1,1,USD,999,2026-03-01,bad,,Usage,AWS,111,EC2,us-east-1,i-1,Instance,\n`,
+        'april.csv.gz': april,
+      });
+      const focus = new FocusFileSource({ id: 'focus', paths: [dir] });
+      const batched = await ingest.run(focus, 'manual');
+      const batchedTotals = await storedTotals(knex);
+      const lineByLine = await ingest.run(
+        { id: 'focus', read: context => focus.read(context) },
+        'manual',
+      );
+
+      expect(batched.rejections).toEqual([
+        {
+          file: 'march.csv',
+          line: 4,
+          reason: "ChargePeriodStart 'bad' is not a date",
+        },
+      ]);
+      for (const run of [batched, lineByLine]) {
+        expect(run).toMatchObject({
+          status: 'succeeded',
+          filesRead: 2,
+          rowsRead: 4,
+          rowsRejected: 1,
+          factsWritten: 3,
+          rejections: batched.rejections,
+        });
+      }
+      expect(await storedTotals(knex)).toEqual(batchedTotals);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'fails a run over the reject share and keeps the previous data on %p',
     async id => {
       const knex = await databases.init(id);

@@ -8,7 +8,11 @@ import {
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
 import { JsonObject } from '@backstage/types';
-import { CostSource } from '@costscope/backstage-plugin-node';
+import {
+  CostLine,
+  CostSource,
+  CostSourceReadContext,
+} from '@costscope/backstage-plugin-node';
 import { FactStore } from '../store/FactStore';
 import { DailyAggregator } from './DailyAggregator';
 
@@ -63,7 +67,7 @@ export class IngestEngine {
     let coverage: { from: string; to: string } | undefined;
     let newState: JsonObject | undefined;
     try {
-      for await (const line of source.read({
+      const context: CostSourceReadContext = {
         logger,
         reject,
         fileRead: () => {
@@ -89,7 +93,8 @@ export class IngestEngine {
             newState = value;
           },
         },
-      })) {
+      };
+      const take = (line: CostLine) => {
         run.rowsRead += 1;
         if (
           coverage &&
@@ -101,6 +106,14 @@ export class IngestEngine {
           );
         }
         aggregator.add(line);
+      };
+      if (source.readBatches) {
+        // A promise per batch rather than per line.
+        for await (const lines of source.readBatches(context)) {
+          for (const line of lines) take(line);
+        }
+      } else {
+        for await (const line of source.read(context)) take(line);
       }
       if (
         run.rowsRead > 0 &&

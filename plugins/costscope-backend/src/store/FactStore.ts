@@ -252,9 +252,8 @@ const FACT_COLUMNS = [
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
-/** A fact as the row values of FACT_COLUMNS. */
-function factValues(sourceId: string, fact: CostFact) {
-  // A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision.
+/** A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision. */
+function checkStorable(fact: CostFact): void {
   if (
     fact.billedNanos > MAX_BIGINT ||
     fact.billedNanos < -MAX_BIGINT ||
@@ -267,6 +266,11 @@ function factValues(sourceId: string, fact: CostFact) {
       } is beyond the storable range`,
     );
   }
+}
+
+/** A fact as the row values of FACT_COLUMNS. */
+function factValues(sourceId: string, fact: CostFact) {
+  checkStorable(fact);
   return [
     sourceId,
     fact.billingPeriod,
@@ -288,6 +292,32 @@ function factValues(sourceId: string, fact: CostFact) {
     fact.effectiveNanos.toString(),
     fact.lineCount,
   ];
+}
+
+/**
+ * A fact as the row values of FACT_COLUMNS but the first (the source id), written into
+ * `row` from `at` (no array per fact). Amounts are BigInts: better-sqlite3 binds them as
+ * 64-bit integers, exactly, and SQLite stores them without converting a text.
+ */
+function sqliteRow(row: unknown[], at: number, fact: CostFact) {
+  checkStorable(fact);
+  row[at] = fact.billingPeriod;
+  row[at + 1] = fact.usageDate;
+  row[at + 2] = fact.provider;
+  row[at + 3] = fact.billingAccountId;
+  row[at + 4] = fact.subAccountId;
+  row[at + 5] = fact.region;
+  row[at + 6] = fact.serviceName;
+  row[at + 7] = fact.serviceCategory ?? null;
+  row[at + 8] = fact.resourceId;
+  row[at + 9] = fact.resourceName ?? null;
+  row[at + 10] = fact.resourceType ?? null;
+  row[at + 11] = fact.chargeCategory;
+  row[at + 12] = fact.currency;
+  row[at + 13] = fact.allocKey;
+  row[at + 14] = fact.billedNanos;
+  row[at + 15] = fact.effectiveNanos;
+  row[at + 16] = fact.lineCount;
 }
 
 /** SQLite work done between two yields to the event loop (better-sqlite3 is synchronous). */
@@ -368,7 +398,9 @@ async function insertFacts(
 
 /** The part of a better-sqlite3 connection the fast insert path uses. */
 interface BetterSqliteConnection {
-  prepare(sql: string): { run(values: unknown[]): unknown };
+  prepare(sql: string): {
+    run(values: unknown[], named: Record<string, unknown>): unknown;
+  };
   pragma(source: string, options?: { simple: boolean }): unknown;
   /** The database file; empty or `:memory:` for in-memory databases. */
   readonly name: string;
@@ -417,8 +449,13 @@ async function insertRows(
   facts: Iterable<CostFact>,
   flusher: ReturnType<typeof backgroundFlusher>,
 ): Promise<number> {
-  const columns = FACT_COLUMNS.length;
-  const tuple = `(${FACT_COLUMNS.map(() => '?').join(', ')})`;
+  // The source id, the same in every row, is bound once per statement (@source): a value
+  // less to convert and bind per row, about a tenth of the insert time.
+  const columns = FACT_COLUMNS.length - 1;
+  const tuple = `(@source, ${FACT_COLUMNS.slice(1)
+    .map(() => '?')
+    .join(', ')})`;
+  const named = { source: sourceId };
   // OR FAIL: a multi-row INSERT that could fail after its first row otherwise keeps a
   // statement journal (a temporary file) to undo its own rows, and writes every page it
   // touches there: 1.3 million writes for 356,700 facts, half the insert time. A failing
@@ -438,21 +475,17 @@ async function insertRows(
   let next = iterator.next();
   await setImmediate();
   for (; !next.done; next = iterator.next()) {
-    const fact = next.value;
-    const values = factValues(sourceId, fact);
-    for (let i = 0; i < columns; i += 1) {
-      batch[inBatch * columns + i] = values[i];
-    }
+    sqliteRow(batch, inBatch * columns, next.value);
     inBatch += 1;
     written += 1;
     if (inBatch === SQLITE_ROWS_PER_STATEMENT) {
-      many.run(batch);
+      many.run(batch, named);
       inBatch = 0;
     }
     if (written % SQLITE_ROWS_PER_SLICE === 0) await setImmediate();
   }
   for (let row = 0; row < inBatch; row += 1) {
-    one.run(batch.slice(row * columns, (row + 1) * columns));
+    one.run(batch.slice(row * columns, (row + 1) * columns), named);
   }
   await flusher?.flush();
   return written;
