@@ -2,6 +2,7 @@
 // real AWS SDK from the local fake AWS, driven in headless Chromium.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPortalPage } from './browser.mjs';
@@ -34,6 +35,13 @@ async function latestRuns() {
 
 before(
   async () => {
+    // This portal's database is the test's own (app-config.fake-aws.yaml). Start it empty:
+    // the scheduler remembers each task's last run across restarts, so a second `npm test`
+    // within the hour would otherwise wait for demo-gcp's next hourly run.
+    await rm(path.join(ROOT, '.cache/sqlite-fake-aws'), {
+      recursive: true,
+      force: true,
+    });
     portal = await startPortal({
       script: 'scripts/start-fake-aws.sh',
       logName: 'portal-fake-aws.log',
