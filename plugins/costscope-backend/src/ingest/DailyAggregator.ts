@@ -3,10 +3,8 @@ import { detach } from './detach';
 import { allocationKey, canonicalTags } from './allocationKey';
 import { AmountReader, FactTable } from './exactSum';
 
-/** A daily cost fact as stored: amounts rounded once, after exact summing. */
-export interface CostFact {
-  billingPeriod: string;
-  usageDate: string;
+/** What a fact is keyed by, besides its billing period and day. */
+interface FactDimensions {
   provider: string;
   billingAccountId: string;
   subAccountId: string;
@@ -19,6 +17,12 @@ export interface CostFact {
   chargeCategory: string;
   currency: string;
   allocKey: string;
+}
+
+/** A daily cost fact as stored: amounts rounded once, after exact summing. */
+export interface CostFact extends FactDimensions {
+  billingPeriod: string;
+  usageDate: string;
   billedNanos: bigint;
   effectiveNanos: bigint;
   lineCount: number;
@@ -32,20 +36,8 @@ export interface AllocationKeyRow {
   tags: string;
 }
 
-/** What a fact is keyed by, besides its day. */
-interface FactGroup {
-  provider: string;
-  billingAccountId: string;
-  subAccountId: string;
-  region: string;
-  serviceName: string;
-  serviceCategory?: string;
-  resourceId: string;
-  resourceName?: string;
-  resourceType?: string;
-  chargeCategory: string;
-  currency: string;
-  allocKey: string;
+/** A fact's dimensions, with what the aggregator keeps to find its group again. */
+interface FactGroup extends FactDimensions {
   /** Order of the allocation key's first appearance. */
   allocIndex: number;
   /**
