@@ -19,6 +19,7 @@ import { costscopePlugin } from '../plugin';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { entity } from './entities';
 import { focusCsv, writeFocusDir } from './focus';
+import { userInfoWithGroups } from './userInfo';
 
 /**
  * The wired plugin on a small organisation, for tests of the HTTP surface as a whole
@@ -195,15 +196,7 @@ export async function startApiBackend(
             };
           }),
       }).factory,
-      mockServices.userInfo.mock({
-        getUserInfo: async credentials => {
-          const ref = (credentials.principal as any).userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-          };
-        },
-      }).factory,
+      userInfoWithGroups(GROUPS),
       createServiceFactory({
         service: notificationService,
         deps: {},

@@ -12,6 +12,7 @@ import { costscopePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
 import { focusCsv, writeFocusDir } from '../__testUtils__/focus';
+import { userInfoWithGroups } from '../__testUtils__/userInfo';
 
 jest.setTimeout(60_000);
 
@@ -90,15 +91,7 @@ async function startBackend(knex: any) {
                 : AuthorizeResult.DENY,
           })),
       }).factory,
-      mockServices.userInfo.mock({
-        getUserInfo: async credentials => {
-          const ref = (credentials.principal as any).userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-          };
-        },
-      }).factory,
+      userInfoWithGroups(GROUPS),
       createServiceFactory({
         service: notificationService,
         deps: {},

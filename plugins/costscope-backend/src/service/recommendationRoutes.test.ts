@@ -27,6 +27,7 @@ import { applyMigrations } from '../store/migrations';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { recommendationRoutes } from './recommendationRoutes';
+import { userInfoWithGroups } from '../__testUtils__/userInfo';
 
 jest.setTimeout(60_000);
 
@@ -201,15 +202,7 @@ async function startBackend(knex: Knex) {
             };
           }),
       }).factory,
-      mockServices.userInfo.mock({
-        getUserInfo: async credentials => {
-          const ref = (credentials.principal as any).userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-          };
-        },
-      }).factory,
+      userInfoWithGroups(GROUPS),
     ],
   });
   return backend;
