@@ -1,8 +1,11 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import knexFactory from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { applyMigrations, rollbackMigrations } from './migrations';
+import {
+  applyMigrations,
+  migrationsDirectory,
+  rollbackMigrations,
+} from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -67,7 +70,7 @@ describe('migrations from several instances at once', () => {
         }
       }
       const migrationFiles = fs
-        .readdirSync(path.resolve(__dirname, '../../migrations'))
+        .readdirSync(migrationsDirectory())
         .filter(file => file.endsWith('.js'));
       const [{ n }] = await knex('costscope__knex_migrations').count({
         n: '*',

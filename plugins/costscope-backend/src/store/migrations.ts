@@ -9,7 +9,8 @@ const MIGRATION_WAIT_MS = 120_000;
 const FIRST_RETRY_DELAY_MS = 100;
 const MAX_RETRY_DELAY_MS = 2_000;
 
-function migrationsDirectory(): string {
+/** Where the migration files are, in the source tree or the installed package. */
+export function migrationsDirectory(): string {
   return resolvePackagePath(
     '@costscope/backstage-plugin-backend',
     'migrations',

@@ -1,7 +1,6 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { applyMigrations } from './migrations';
+import { applyMigrations, migrationsDirectory } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -25,10 +24,7 @@ async function indexNames(knex: Knex, table: string): Promise<string[]> {
 async function rollbackReadPathIndexes(knex: Knex) {
   await knex.migrate.down({
     name: '20261127000000_read_path_indexes.js',
-    directory: resolvePackagePath(
-      '@costscope/backstage-plugin-backend',
-      'migrations',
-    ),
+    directory: migrationsDirectory(),
     tableName: 'costscope__knex_migrations',
   });
 }
