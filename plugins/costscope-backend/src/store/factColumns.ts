@@ -1,0 +1,67 @@
+import { CostFact } from '../ingest/DailyAggregator';
+
+/** The columns of `costscope_cost_facts` a fact is written to, besides its id. */
+export const FACT_COLUMNS = [
+  'source_id',
+  'billing_period',
+  'usage_date',
+  'provider',
+  'billing_account_id',
+  'sub_account_id',
+  'region',
+  'service_name',
+  'service_category',
+  'resource_id',
+  'resource_name',
+  'resource_type',
+  'charge_category',
+  'currency',
+  'alloc_key',
+  'billed_nanos',
+  'effective_nanos',
+  'line_count',
+] as const;
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision. */
+export function checkStorable(fact: CostFact): void {
+  if (
+    fact.billedNanos > MAX_BIGINT ||
+    fact.billedNanos < -MAX_BIGINT ||
+    fact.effectiveNanos > MAX_BIGINT ||
+    fact.effectiveNanos < -MAX_BIGINT
+  ) {
+    throw new Error(
+      `the daily cost of ${fact.resourceId || fact.serviceName} on ${
+        fact.usageDate
+      } is beyond the storable range`,
+    );
+  }
+}
+
+/** A fact as the row values of FACT_COLUMNS (amounts as exact decimal texts). */
+export function factValues(sourceId: string, fact: CostFact) {
+  checkStorable(fact);
+  return [
+    sourceId,
+    fact.billingPeriod,
+    fact.usageDate,
+    fact.provider,
+    fact.billingAccountId,
+    fact.subAccountId,
+    fact.region,
+    fact.serviceName,
+    fact.serviceCategory ?? null,
+    fact.resourceId,
+    fact.resourceName ?? null,
+    fact.resourceType ?? null,
+    fact.chargeCategory,
+    fact.currency,
+    fact.allocKey,
+    // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
+    fact.billedNanos.toString(),
+    fact.effectiveNanos.toString(),
+    fact.lineCount,
+  ];
+}
