@@ -210,4 +210,32 @@ describe('CsvParser', () => {
       ['4', undefined, '6'],
     ]);
   });
+
+  it('locates each new value in the text it was parsed from, and only new ones', () => {
+    const seen: Array<Array<string | number>> = [];
+    const parser: CsvParser = new CsvParser(1024, {
+      record: (_fields, count) => {
+        const located = [];
+        for (let i = 0; i < count; i += 1) {
+          const start = parser.startOf(i);
+          located.push(
+            start < 0 ? -1 : parser.text.slice(start, parser.endOf(i)),
+          );
+        }
+        seen.push(located);
+      },
+      error: () => {},
+    });
+    // Repeated values, a quoted one, an escaped one (not a slice of the text), and a
+    // broken row: what it read counts as the previous values.
+    parser.push('a,"b c",x\na,"b c",y\n"a""q",b c,y\n');
+    parser.push('a,"b"z,y\na,b c,y\n');
+    parser.end();
+    expect(seen).toEqual([
+      ['a', 'b c', 'x'],
+      [-1, -1, 'y'],
+      [-1, -1, -1],
+      [-1, 'b c', -1],
+    ]);
+  });
 });

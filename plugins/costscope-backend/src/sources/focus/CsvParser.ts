@@ -44,6 +44,15 @@ export class CsvParser {
   /** The previous record's value of each field, and its quoted (escaped) text. */
   private readonly previous: Array<string | undefined> = [];
   private readonly previousRaw: Array<string | undefined> = [];
+  /** The text the record handed to the sink was parsed from. */
+  private parsing = '';
+  /** Where the latest new value of each field that was a slice of its text lies in it. */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** Per field, the number of the record whose new value `starts` and `ends` locate. */
+  private readonly located: number[] = [];
+  /** Number of the record being parsed. */
+  private serial = 0;
 
   constructor(
     private readonly maxRecordChars: number,
@@ -53,6 +62,28 @@ export class CsvParser {
   /** Only these fields (by index) are sliced out of later records; the others are undefined. */
   selectFields(select: boolean[] | undefined): void {
     this.select = select;
+  }
+
+  /**
+   * The text the record being handed to the sink was parsed from. A field whose value is new
+   * in that record (not the previous record's) is its slice `startOf` to `endOf`, so a sink
+   * that passes values on can pass the text and positions instead of copying each value.
+   */
+  get text(): string {
+    return this.parsing;
+  }
+
+  /**
+   * Where field `field` of the record being handed over starts in `text`; -1 when its value
+   * is the previous record's or not a slice of the text.
+   */
+  startOf(field: number): number {
+    return this.located[field] === this.serial ? this.starts[field] : -1;
+  }
+
+  /** Where field `field`'s new value ends in `text`. */
+  endOf(field: number): number {
+    return this.ends[field];
   }
 
   /** Feeds the next chunk. */
@@ -130,8 +161,9 @@ export class CsvParser {
     }
   }
 
-  /** Sets field `index` to `value`, or to the equal previous value of that field. */
-  private keep(value: string, index: number): void {
+  /** Sets field `index` to `text[start, end)`, or to the equal previous value of that field. */
+  private keep(text: string, start: number, end: number, index: number): void {
+    const value = text.slice(start, end);
     const before = this.previous[index];
     if (value === before) {
       this.fields[index] = before;
@@ -139,6 +171,9 @@ export class CsvParser {
       this.fields[index] = value;
       this.previous[index] = value;
       this.previousRaw[index] = undefined;
+      this.starts[index] = start;
+      this.ends[index] = end;
+      this.located[index] = this.serial;
     }
   }
 
@@ -161,6 +196,7 @@ export class CsvParser {
     const previous = this.previous;
     const previousRaw = this.previousRaw;
     const sink = this.sink;
+    this.parsing = text;
     let pos = 0;
     let nextComma = -1;
     let nextNewline = -1;
@@ -183,6 +219,7 @@ export class CsvParser {
         }
       }
 
+      this.serial += 1;
       let count = 0;
       let innerLines = 0;
       let broken = false;
@@ -218,16 +255,18 @@ export class CsvParser {
             nextNewline = -1;
           }
           if (wanted) {
-            const rawValue = text.slice(pos + 1, close);
             if (!escaped) {
-              this.keep(rawValue, count);
-            } else if (rawValue === previousRaw[count]) {
-              fields[count] = previous[count];
+              this.keep(text, pos + 1, close, count);
             } else {
-              const value = rawValue.replaceAll('""', '"');
-              fields[count] = value;
-              previous[count] = value;
-              previousRaw[count] = rawValue;
+              const rawValue = text.slice(pos + 1, close);
+              if (rawValue === previousRaw[count]) {
+                fields[count] = previous[count];
+              } else {
+                const value = rawValue.replaceAll('""', '"');
+                fields[count] = value;
+                previous[count] = value;
+                previousRaw[count] = rawValue;
+              }
             }
           } else {
             fields[count] = undefined;
@@ -287,7 +326,7 @@ export class CsvParser {
           end -= 1;
         }
         if (wanted) {
-          this.keep(text.slice(pos, end), count);
+          this.keep(text, pos, end, count);
         } else {
           fields[count] = undefined;
         }

@@ -45,15 +45,29 @@ function readHeader(
   return columns;
 }
 
+/**
+ * Where the values of a record that are new (not the previous record's) lie in the text they
+ * were parsed from: a sink that passes values on can pass the text and positions.
+ */
+export interface FocusValueSlices {
+  readonly text: string;
+  /**
+   * Where FOCUS column `column`'s value starts in `text`; -1 when it is the previous
+   * record's value or not a slice of `text` (then the value itself must be used).
+   */
+  startOf(column: number): number;
+  endOf(column: number): number;
+}
+
 /** Receives the records of a FOCUS file with the header's field count, and rejected rows. */
 export interface FocusRowSink {
   /** A record as values in FOCUS_COLUMNS order; `values` is reused for the next record. */
-  row(values: FocusValues, line: number): void;
+  row(values: FocusValues, line: number, slices: FocusValueSlices): void;
   reject(line: number, reason: string): void;
 }
 
 /** Maps the CSV records of one file to FOCUS values, after checking its header. */
-class FocusRecordReader implements CsvSink {
+class FocusRecordReader implements CsvSink, FocusValueSlices {
   readonly csv = new CsvParser(MAX_RECORD_CHARS, this);
   sawHeader = false;
   private headerLength = 0;
@@ -83,7 +97,20 @@ class FocusRecordReader implements CsvSink {
     for (let i = 0; i < fieldOf.length; i += 1) {
       values[i] = fieldOf[i] === -1 ? undefined : fields[fieldOf[i]];
     }
-    this.sink.row(values, line);
+    this.sink.row(values, line, this);
+  }
+
+  get text(): string {
+    return this.csv.text;
+  }
+
+  startOf(column: number): number {
+    const field = this.fieldOf[column];
+    return field === -1 ? -1 : this.csv.startOf(field);
+  }
+
+  endOf(column: number): number {
+    return this.csv.endOf(this.fieldOf[column]);
   }
 
   error(reason: string, line: number) {
