@@ -1,7 +1,7 @@
 /**
  * Ingest benchmark: a deterministic FOCUS CSV of 1,000,000 rows into SQLite, against DuckDB.
  *
- *   tsx bench/ingest.ts [--rows N] [--seed N] [--keep] [--verbose] [--replace]
+ *   tsx bench/ingest.ts [--rows N] [--seed N] [--rounds N] [--keep] [--verbose] [--replace]
  *
  * 1. Writes the CSV into a temporary directory (bench/focusGenerator.ts).
  * 2. In a fresh child process (so that its memory is the ingest's alone, as in a backend
@@ -12,6 +12,8 @@
  * 3. Aggregates the same file with DuckDB into the same facts: one row per billing period,
  *    day, provider, accounts, region, service, resource, charge category, currency and tags,
  *    costs summed exactly as DECIMAL(38,18).
+ *    Steps 2 and 3 alternate for `--rounds` (3) rounds: the times printed last are the
+ *    medians, the peak RSS and the longest stall the worst of any round.
  * 4. Checks that the stored total equals DuckDB's to 1e-6 and that both found the same
  *    facts, and prints the figures. The last line is
  *    `ingest rows=<n> seconds=<s> peak_rss_mb=<m> max_stall_ms=<ms> duckdb_seconds=<s> ratio=<x>`.
@@ -37,15 +39,16 @@ function parseArgs(argv: string[]) {
     keep: false,
     verbose: false,
     replace: false,
+    rounds: 3,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
-    if (arg === '--rows' || arg === '--seed') {
+    if (arg === '--rows' || arg === '--seed' || arg === '--rounds') {
       const value = Number(argv[(i += 1)]);
       if (!Number.isSafeInteger(value) || value < 1) {
         throw new Error(`${arg} needs a positive integer`);
       }
-      options[arg === '--rows' ? 'rows' : 'seed'] = value;
+      options[arg.slice(2) as 'rows' | 'seed' | 'rounds'] = value;
     } else if (arg === '--keep') {
       options.keep = true;
     } else if (arg === '--verbose') {
@@ -54,7 +57,7 @@ function parseArgs(argv: string[]) {
       options.replace = true;
     } else {
       throw new Error(
-        `unknown argument ${arg}; usage: ingest.ts [--rows N] [--seed N] [--keep] [--verbose] [--replace]`,
+        `unknown argument ${arg}; usage: ingest.ts [--rows N] [--seed N] [--rounds N] [--keep] [--verbose] [--replace]`,
       );
     }
   }
@@ -134,6 +137,14 @@ async function duckdbAggregate(file: string) {
   };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function formatAtto(value: bigint): string {
   const negative = value < 0n;
   const abs = negative ? -value : value;
@@ -166,43 +177,73 @@ async function main() {
       ).toFixed(1)} s: ${file}`,
     );
 
-    const run = await ingestInChild(
-      file,
-      path.join(dir, 'costscope.sqlite'),
-      options.verbose,
-      options.replace,
-    );
-    for (const line of run.details) console.log(line);
-    if (run.status !== 'succeeded') {
-      throw new Error(`the ingest failed: ${run.error}`);
+    // Rounds alternate ours and DuckDB, so that a busy moment of the machine does not
+    // weigh on one side only; times are the medians, RSS and stalls the worst round's.
+    const ours: IngestRunResult[] = [];
+    const duckdb: Array<Awaited<ReturnType<typeof duckdbAggregate>>> = [];
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const database = path.join(dir, 'costscope.sqlite');
+      await fs.rm(database, { force: true });
+      const run = await ingestInChild(
+        file,
+        database,
+        options.verbose,
+        options.replace,
+      );
+      for (const line of run.details) console.log(line);
+      if (run.status !== 'succeeded') {
+        throw new Error(`the ingest failed: ${run.error}`);
+      }
+      console.log(
+        `costscope round ${round}: ${run.rowsRead} rows read, ${
+          run.rowsRejected
+        } rejected, ${run.factsWritten} facts, ${run.seconds.toFixed(
+          2,
+        )} s (${Math.round(run.rowsRead / run.seconds)} rows/s)`,
+      );
+      console.log(
+        `costscope round ${round}: RSS ${run.rssBeforeMb.toFixed(
+          0,
+        )} MB before the run, ${run.sampledPeakRssMb.toFixed(
+          0,
+        )} MB sampled peak, ${run.maxRssMb.toFixed(
+          0,
+        )} MB high-water mark of the process; longest event-loop stall ${run.maxStallMs.toFixed(
+          1,
+        )} ms`,
+      );
+      const duck = await duckdbAggregate(file);
+      console.log(
+        `duckdb round ${round}: ${duck.lines} rows into ${
+          duck.facts
+        } facts in ${duck.seconds.toFixed(
+          2,
+        )} s (${os.availableParallelism()} threads)`,
+      );
+      ours.push(run);
+      duckdb.push(duck);
     }
-    console.log(
-      `costscope: ${run.rowsRead} rows read, ${run.rowsRejected} rejected, ${
-        run.factsWritten
-      } facts, ${run.seconds.toFixed(2)} s (${Math.round(
-        run.rowsRead / run.seconds,
-      )} rows/s)`,
-    );
-    console.log(
-      `costscope: RSS ${run.rssBeforeMb.toFixed(
-        0,
-      )} MB before the run, ${run.sampledPeakRssMb.toFixed(
-        0,
-      )} MB sampled peak, ${run.maxRssMb.toFixed(
-        0,
-      )} MB high-water mark of the process; longest event-loop stall ${run.maxStallMs.toFixed(
-        1,
-      )} ms`,
-    );
-
-    const duck = await duckdbAggregate(file);
-    console.log(
-      `duckdb: ${duck.lines} rows into ${
-        duck.facts
-      } facts in ${duck.seconds.toFixed(
-        2,
-      )} s (${os.availableParallelism()} threads)`,
-    );
+    const run = {
+      ...ours[ours.length - 1],
+      seconds: median(ours.map(r => r.seconds)),
+      maxRssMb: Math.max(...ours.map(r => r.maxRssMb)),
+      maxStallMs: Math.max(...ours.map(r => r.maxStallMs)),
+    };
+    const duck = {
+      ...duckdb[duckdb.length - 1],
+      seconds: median(duckdb.map(d => d.seconds)),
+    };
+    if (options.rounds > 1) {
+      console.log(
+        `medians of ${options.rounds} rounds: costscope ${run.seconds.toFixed(
+          2,
+        )} s (${ours
+          .map(r => r.seconds.toFixed(2))
+          .join(', ')}), duckdb ${duck.seconds.toFixed(2)} s (${duckdb
+          .map(d => d.seconds.toFixed(2))
+          .join(', ')})`,
+      );
+    }
 
     // Stored nano-units against DuckDB's exact sum, both in 1e-18 units.
     const duckTotal = parseDecimal(duck.total);
@@ -227,6 +268,11 @@ async function main() {
     const missed = [
       !totalsAgree && 'totals differ',
       run.storedFacts !== duck.facts && 'fact counts differ',
+      ours.some(
+        r =>
+          r.storedTotalNanos !== run.storedTotalNanos ||
+          r.storedFacts !== run.storedFacts,
+      ) && 'rounds stored different facts',
       run.storedLines !== generated.rows && 'lines lost',
       ratio > TARGETS.ratio && `ratio over ${TARGETS.ratio}`,
       run.maxRssMb > TARGETS.peakRssMb &&
