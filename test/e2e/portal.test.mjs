@@ -244,13 +244,16 @@ test(
     // Chargeback by cost center: the downloaded file is the API's CSV, ending in the bill.
     await open('/costscope?tab=chargeback');
     await page.getByRole('button', { name: 'By cost center' }).click();
-    // The CSV export is an admin action: the guest gets a clear notice, not a file.
-    await page.getByRole('button', { name: 'Download CSV' }).click();
+    // The CSV export is an admin action: the guest sees why, and no button to try.
     const notice = page.getByTestId('costscope-chargeback-download-forbidden');
     await notice.waitFor({ timeout: 30_000 });
     assert.match(
       await notice.innerText(),
       /Only Costscope admins can download/,
+    );
+    assert.equal(
+      await page.getByRole('button', { name: 'Download CSV' }).isDisabled(),
+      true,
     );
     // The CSV itself, as the scripts' static token (a service, allowed like an admin).
     const response = await fetch(

@@ -9,6 +9,9 @@ import {
   responseError,
 } from '../../__testUtils__/complianceFixtures';
 import { renderWithApi } from '../../__testUtils__/render';
+import { mockApis } from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { costscopeAdminPermission } from '@costscope/backstage-plugin-common';
 
 const range = { from: '2024-04-15', to: '2024-05-14' };
 
@@ -259,5 +262,29 @@ describe('ChargebackReport', () => {
     // The report itself stays.
     expect(screen.getByTestId('costscope-chargeback-total')).toBeVisible();
     expect(click).not.toHaveBeenCalled();
+  });
+
+  it('disables the CSV export for users without costscope.admin and says why', async () => {
+    const api = createComplianceApi();
+    const authorize = jest.fn(() => AuthorizeResult.DENY);
+    await renderWithApi(<ChargebackReport range={range} />, {
+      api,
+      permission: mockApis.permission({ authorize }),
+    });
+
+    expect(
+      await screen.findByTestId('costscope-chargeback-download-forbidden'),
+    ).toHaveTextContent(
+      'Only Costscope admins can download the organisation-wide chargeback CSV.',
+    );
+    expect(screen.getByRole('button', { name: /Download CSV/ })).toBeDisabled();
+    expect(authorize).toHaveBeenCalledWith(
+      expect.objectContaining({ permission: costscopeAdminPermission }),
+    );
+    // The report itself is open to readers.
+    expect(
+      await screen.findByTestId('costscope-chargeback-total'),
+    ).toHaveTextContent('$1,000.00');
+    expect(api.getChargebackCsv).not.toHaveBeenCalled();
   });
 });

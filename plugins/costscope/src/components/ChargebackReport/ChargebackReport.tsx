@@ -14,6 +14,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import type { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { costscopeAdminPermission } from '@costscope/backstage-plugin-common';
 import type {
   ChargebackOwnerBy,
   ChargebackReport as ChargebackReportData,
@@ -196,6 +198,11 @@ export function ChargebackReport(props: ChargebackReportProps) {
   const [downloadError, setDownloadError] = useState<
     { message: string; forbidden: boolean } | undefined
   >();
+  // The organisation-wide export needs costscope.admin; the table is open to readers. A
+  // policy may still refuse the export itself (a 403), which shows the same notice.
+  const admin = usePermission({ permission: costscopeAdminPermission });
+  const forbidden =
+    (!admin.loading && !admin.allowed) || downloadError?.forbidden === true;
 
   const download = async () => {
     setDownloading(true);
@@ -208,7 +215,6 @@ export function ChargebackReport(props: ChargebackReportProps) {
     } catch (e) {
       setDownloadError({
         message: errorMessage(e),
-        // The organisation-wide export needs costscope.admin; the table is open to readers.
         forbidden: (e as Partial<ResponseError>).statusCode === 403,
       });
     } finally {
@@ -260,13 +266,13 @@ export function ChargebackReport(props: ChargebackReportProps) {
           variant="outlined"
           size="small"
           startIcon={<SaveAlt />}
-          disabled={downloading}
+          disabled={downloading || admin.loading || forbidden}
           onClick={download}
         >
           {downloading ? 'Downloading…' : 'Download CSV'}
         </Button>
       </Box>
-      {downloadError?.forbidden && (
+      {forbidden && (
         <Alert
           severity="info"
           data-testid="costscope-chargeback-download-forbidden"
