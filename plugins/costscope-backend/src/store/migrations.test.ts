@@ -80,6 +80,23 @@ describe('migrations from several instances at once', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'recovers when two first starts each added a lock row, on %p',
+    async id => {
+      const knex = await databases.init(id);
+      await applyMigrations(knex);
+      // What knex's check-then-insert leaves when two instances create the lock table at
+      // once. knex takes the lock even with nothing to migrate, and its lock update would
+      // change two rows and be refused until the wait ran out.
+      await knex('costscope__knex_migrations_lock').insert({ is_locked: 0 });
+      await applyMigrations(knex, { waitMs: 5_000 });
+      const locks = await knex('costscope__knex_migrations_lock').select(
+        'is_locked',
+      );
+      expect(locks).toEqual([{ is_locked: 0 }]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'names the lock that a killed instance left behind on %p',
     async id => {
       const knex = await databases.init(id);

@@ -56,6 +56,7 @@ export async function applyMigrations(
       return;
     } catch (error) {
       if (!isConcurrentMigrationError(error)) throw error;
+      await removeDuplicateLockRows(knex);
       if (Date.now() >= deadline) {
         throw new Error(
           `Costscope migrations waited ${Math.round(
@@ -69,6 +70,28 @@ export async function applyMigrations(
       await new Promise(resolve => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
+  }
+}
+
+/**
+ * Two first starts can both find knex's new lock table empty and each add its one row.
+ * knex takes the lock by setting `is_locked` on the rows where it is 0 and expecting one
+ * changed row; with two it changes two, rolls back and reports "already locked", for every
+ * instance, for ever. Nobody can hold the lock then, so removing the extra rows is safe.
+ */
+async function removeDuplicateLockRows(knex: Knex): Promise<void> {
+  const lockTable = `${MIGRATIONS_TABLE}_lock`;
+  const rows: Array<{ index: number }> = await knex(lockTable)
+    .select('index')
+    .orderBy('index')
+    .catch(() => []);
+  if (rows.length > 1) {
+    await knex(lockTable)
+      .whereIn(
+        'index',
+        rows.slice(1).map(row => row.index),
+      )
+      .delete();
   }
 }
 
