@@ -128,4 +128,18 @@ describe('FactStore facts', () => {
       expect(rows).toEqual([{ resource_id: 'res-1' }]);
     },
   );
+
+  it('gives the SQLite connection its page cache back, fresh or replacing', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await applyMigrations(knex);
+    const store = new FactStore(knex);
+    // The writer shrinks the cache while it inserts; readers afterwards want it whole.
+    const cacheSize = async () =>
+      (await knex.raw('PRAGMA cache_size'))[0].cache_size;
+    const before = await cacheSize();
+    await store.replaceBillingPeriod('src', '2026-01-01', [fact(1, 1)]);
+    expect(await cacheSize()).toBe(before);
+    await store.replaceBillingPeriod('src', '2026-01-01', [fact(2, 1)]);
+    expect(await cacheSize()).toBe(before);
+  });
 });
