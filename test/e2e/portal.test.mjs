@@ -85,6 +85,20 @@ test(
     });
     assert.match(await total.innerText(), new RegExp(shown.split(',')[0]));
     await page.getByText('Amazon', { exact: false }).first().waitFor();
+    // The daily chart draws its bars only in a real browser, which measures its box.
+    const chart = page.getByTestId('costscope-chart');
+    await chart
+      .locator('.recharts-bar-rectangle')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    // Its description names the largest service first, as the summary does.
+    assert.ok(
+      (await chart.getAttribute('aria-label')).includes(
+        `stacked by service: ${
+          summary.byService[0].label ?? summary.byService[0].key
+        }`,
+      ),
+    );
     await page.screenshot({
       path: path.join(artifacts, 'component-cost-tab.png'),
       fullPage: true,
