@@ -4,7 +4,8 @@
  *
  *   tsx bench/api.ts [--components N] [--days N] [--duration S] [--warmup S]
  *                    [--connections N] [--db sqlite|postgres|both]
- *                    [--only summary,series,team-summary] [--reuse] [--explain] [--baseline]
+ *                    [--only summary,series,team-summary,compliance,team-compliance,chargeback]
+ *                    [--reuse] [--explain] [--baseline]
  *                    [--verify]
  *
  * 1. Builds the organisation (bench/api/org.ts): 2,000 components in teams, one team owning
@@ -18,7 +19,9 @@
  *    connections for `--duration` (20) seconds after `--warmup` (3) seconds, over 30 days:
  *    - summary: the cost summary of components (every 7th of 2,000: 286, in turn);
  *    - series: their daily series by service;
- *    - team-summary: the summary of the group that owns a quarter of the components.
+ *    - team-summary: the summary of the group that owns a quarter of the components;
+ *    - only when `--only` names them: compliance (the organisation's tag compliance),
+ *      team-compliance (that group's) and chargeback (by team), pages without a target.
  *    `--explain` also prints the query plan of each query the endpoints run; `--baseline`
  *    first drives the plugin's health route (no authentication, no database) and logs it.
  *    `--verify` drives nothing: it checks the loader against the backend's own allocation and
@@ -64,14 +67,15 @@ interface Options {
   explain: boolean;
   baseline: boolean;
   verify: boolean;
-  /** Endpoint names to drive; all when empty. */
+  /** Endpoint names to drive; those with a target when empty. */
   only: string[];
   pgUrl: string;
 }
 
 const USAGE =
   'usage: api.ts [--components N] [--days N] [--duration S] [--warmup S] [--connections N] ' +
-  '[--db sqlite|postgres|both] [--only summary,series,team-summary] [--reuse] [--explain] [--baseline] [--verify]';
+  '[--db sqlite|postgres|both] [--only summary,series,team-summary,compliance,team-compliance,chargeback] ' +
+  '[--reuse] [--explain] [--baseline] [--verify]';
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -258,6 +262,8 @@ interface Endpoint {
   paths: string[];
   /** The request whose queries `--explain` shows, when not the first. */
   explainPath?: string;
+  /** Driven only when `--only` names it. */
+  optIn?: boolean;
 }
 
 /**
@@ -319,6 +325,22 @@ function endpoints(org: BenchOrg): Endpoint[] {
       name: 'team-summary',
       paths: [`${entity('group', org.bigTeam.name)}/summary?${range}`],
     },
+    // Pages without a latency target, driven when `--only` names them.
+    {
+      name: 'compliance',
+      paths: [`/api/costscope/v1/compliance?${range}`],
+      optIn: true,
+    },
+    {
+      name: 'team-compliance',
+      paths: [`${entity('group', org.bigTeam.name)}/compliance?${range}`],
+      optIn: true,
+    },
+    {
+      name: 'chargeback',
+      paths: [`/api/costscope/v1/chargeback?${range}`],
+      optIn: true,
+    },
   ];
 }
 
@@ -338,7 +360,7 @@ async function checkEndpoints(baseUrl: string, list: Endpoint[]) {
     }
     const body = JSON.parse(text);
     if (body.status === 'ok') continue;
-    const total = body.total ?? body.points?.[0]?.total;
+    const total = body.total ?? body.points?.[0]?.total ?? body.cost?.total;
     if (!(Number(total) > 0)) {
       throw new Error(`${endpoint.name}: no cost in ${text.slice(0, 300)}`);
     }
@@ -471,9 +493,10 @@ async function main() {
   const list = [
     ...(options.baseline ? [BASELINE] : []),
     ...endpoints(org),
-  ].filter(
-    endpoint =>
-      options.only.length === 0 || options.only.includes(endpoint.name),
+  ].filter(endpoint =>
+    options.only.length === 0
+      ? !endpoint.optIn
+      : options.only.includes(endpoint.name),
   );
   let missed = false;
   let missedUncached = false;

@@ -45,6 +45,9 @@ export async function startBenchServer(
             currency: CURRENCY,
             allocation: { schedule: NEVER },
             alerts: { anomalies: { enabled: false } },
+            // Components' resources carry `service`; teams' shared ones and the 40 that
+            // match no rule do not, and are what the compliance pages list.
+            tagPolicy: { requiredTags: [{ key: 'service' }] },
           },
         },
       }),
