@@ -26,7 +26,6 @@ import {
   summariseOrganisationCompliance,
 } from '../compliance/summarise';
 import { TagPolicy } from '../compliance/tagPolicy';
-import { monthsOf } from '../lib/dates';
 import { compareBigInt } from '../lib/decimal';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { asError } from './audit';
@@ -138,20 +137,16 @@ export function complianceRoutes(
 
   router.get('/v1/compliance', async (req, res) => {
     const range = await readRequest(req);
-    const months = [];
-    for (const month of monthsOf(range.from, range.to)) {
-      months.push({
-        month: month.month,
-        resources: await queries.organisationResources(month),
-      });
-    }
+    const { resources, months } = await queries.organisationResourcesByMonth(
+      range,
+    );
     const unallocated = await queries.unallocatedResources(range);
     res.json(
       summariseOrganisationCompliance({
         ...range,
         currency: await options.currency(),
         policy,
-        resources: await queries.organisationResources(range),
+        resources,
         months,
         accountNames: await queries.accountNames(),
         unallocated: {

@@ -50,6 +50,37 @@ export class ComplianceQueries {
     return this.resources({ kind: 'all' }, range);
   }
 
+  /**
+   * Every resource with cost in the range, for the whole range and for each month of it.
+   * The months partition the range, so each month's facts are read once and the range is
+   * their sum, instead of reading the range's facts a second time.
+   */
+  async organisationResourcesByMonth(range: DateRange): Promise<{
+    resources: ComplianceResourceInput[];
+    months: Array<{ month: string; resources: ComplianceResourceInput[] }>;
+  }> {
+    const whole = new Map<string, ResourceAccumulator>();
+    const months: Array<{
+      month: string;
+      groups: Map<string, ResourceAccumulator>;
+    }> = [];
+    for (const month of monthsOf(range.from, range.to)) {
+      const groups = await this.resourceGroups({ kind: 'all' }, month);
+      for (const [key, entry] of groups) addInto(whole, key, entry);
+      months.push({ month: month.month, groups });
+    }
+    const inventory = await this.inventoryTags(
+      [...whole.values()].map(entry => entry.input.resourceId),
+    );
+    return {
+      resources: resourceInputs(whole, inventory),
+      months: months.map(({ month, groups }) => ({
+        month,
+        resources: resourceInputs(groups, inventory),
+      })),
+    };
+  }
+
   /** Resources whose cost in the range no entity was allocated. */
   unallocatedResources(range: DateRange) {
     return this.resources({ kind: 'unallocated' }, range);
@@ -107,6 +138,18 @@ export class ComplianceQueries {
     scope: FactScope,
     range: DateRange,
   ): Promise<ComplianceResourceInput[]> {
+    const groups = await this.resourceGroups(scope, range);
+    const inventory = await this.inventoryTags(
+      [...groups.values()].map(entry => entry.input.resourceId),
+    );
+    return resourceInputs(groups, inventory);
+  }
+
+  /** The scope's facts in the range, summed per resource (keyed by provider and id). */
+  private async resourceGroups(
+    scope: FactScope,
+    range: DateRange,
+  ): Promise<Map<string, ResourceAccumulator>> {
     let query = this.knex('costscope_cost_facts as f')
       .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
       .whereBetween('f.usage_date', [range.from, range.to])
@@ -179,17 +222,7 @@ export class ComplianceQueries {
       }
     }
 
-    const inventory = await this.inventoryTags(
-      [...byResource.values()].map(entry => entry.input.resourceId),
-    );
-    return [...byResource.values()].map(({ input, byService }) => {
-      const inventoryTags = inventory.get(input.resourceId);
-      return {
-        ...input,
-        service: mainService(byService),
-        ...(inventoryTags ? { inventoryTags } : {}),
-      };
-    });
+    return byResource;
   }
 
   /** Current tags by resource id; the latest observation wins when two sources hold one. */
@@ -217,6 +250,50 @@ export class ComplianceQueries {
     }
     return new Map([...result].map(([id, { tags }]) => [id, tags]));
   }
+}
+
+/** Adds one read's resource to a sum over several reads (the months of a range). */
+function addInto(
+  sum: Map<string, ResourceAccumulator>,
+  key: string,
+  part: ResourceAccumulator,
+) {
+  const entry = sum.get(key);
+  if (!entry) {
+    sum.set(key, {
+      input: { ...part.input },
+      lastDay: part.lastDay,
+      byService: new Map(part.byService),
+    });
+    return;
+  }
+  entry.input.costNanos += part.input.costNanos;
+  for (const [service, cost] of part.byService) {
+    entry.byService.set(service, (entry.byService.get(service) ?? 0n) + cost);
+  }
+  if (part.input.resourceName)
+    entry.input.resourceName = part.input.resourceName;
+  if (part.input.resourceType)
+    entry.input.resourceType = part.input.resourceType;
+  if (part.lastDay > entry.lastDay) {
+    entry.lastDay = part.lastDay;
+    entry.input.billingTags = part.input.billingTags;
+  }
+}
+
+/** The resources as compliance judges them: main service and current inventory tags. */
+function resourceInputs(
+  groups: Map<string, ResourceAccumulator>,
+  inventory: Map<string, Record<string, string>>,
+): ComplianceResourceInput[] {
+  return [...groups.values()].map(({ input, byService }) => {
+    const inventoryTags = inventory.get(input.resourceId);
+    return {
+      ...input,
+      service: mainService(byService),
+      ...(inventoryTags ? { inventoryTags } : {}),
+    };
+  });
 }
 
 function mainService(byService: Map<string, bigint>): string | undefined {
