@@ -191,37 +191,21 @@ export class ComplianceQueries {
 
     const byResource = new Map<string, ResourceAccumulator>();
     for (const row of rows) {
-      const key = `${row.provider}\n${row.resource_id}`;
       const cost = BigInt(row.cost ?? 0);
-      let entry = byResource.get(key);
-      if (!entry) {
-        entry = {
-          input: {
-            resourceId: row.resource_id,
-            provider: row.provider,
-            accountId: row.sub_account_id,
-            costNanos: 0n,
-            billingTags: row.tags,
-          },
-          lastDay: row.last_day,
-          byService: new Map(),
-        };
-        byResource.set(key, entry);
-      }
-      entry.input.costNanos += cost;
-      entry.byService.set(
-        row.service_name,
-        (entry.byService.get(row.service_name) ?? 0n) + cost,
-      );
-      if (row.resource_name) entry.input.resourceName = row.resource_name;
-      if (row.resource_type) entry.input.resourceType = row.resource_type;
-      // Billing tags are those of the most recent line: what allocation saw last.
-      if (row.last_day > entry.lastDay) {
-        entry.lastDay = row.last_day;
-        entry.input.billingTags = row.tags;
-      }
+      addInto(byResource, `${row.provider}\n${row.resource_id}`, {
+        input: {
+          resourceId: row.resource_id,
+          provider: row.provider,
+          accountId: row.sub_account_id,
+          costNanos: cost,
+          billingTags: row.tags,
+          ...(row.resource_name ? { resourceName: row.resource_name } : {}),
+          ...(row.resource_type ? { resourceType: row.resource_type } : {}),
+        },
+        lastDay: row.last_day,
+        byService: new Map([[row.service_name, cost]]),
+      });
     }
-
     return byResource;
   }
 
@@ -252,7 +236,10 @@ export class ComplianceQueries {
   }
 }
 
-/** Adds one read's resource to a sum over several reads (the months of a range). */
+/**
+ * Adds a part of a resource's cost (a group of its lines, or a month of them) to its sum.
+ * Billing tags are those of the most recent line: what allocation saw last.
+ */
 function addInto(
   sum: Map<string, ResourceAccumulator>,
   key: string,
@@ -271,10 +258,12 @@ function addInto(
   for (const [service, cost] of part.byService) {
     entry.byService.set(service, (entry.byService.get(service) ?? 0n) + cost);
   }
-  if (part.input.resourceName)
+  if (part.input.resourceName) {
     entry.input.resourceName = part.input.resourceName;
-  if (part.input.resourceType)
+  }
+  if (part.input.resourceType) {
     entry.input.resourceType = part.input.resourceType;
+  }
   if (part.lastDay > entry.lastDay) {
     entry.lastDay = part.lastDay;
     entry.input.billingTags = part.input.billingTags;
