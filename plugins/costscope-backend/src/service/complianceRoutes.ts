@@ -137,10 +137,8 @@ export function complianceRoutes(
 
   router.get('/v1/compliance', async (req, res) => {
     const range = await readRequest(req);
-    const { resources, months } = await queries.organisationResourcesByMonth(
-      range,
-    );
-    const unallocated = await queries.unallocatedResources(range);
+    const { resources, months, unallocated } =
+      await queries.organisationResourcesByMonth(range);
     res.json(
       summariseOrganisationCompliance({
         ...range,

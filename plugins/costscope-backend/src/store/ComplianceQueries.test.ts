@@ -1,4 +1,5 @@
 import { CostFact } from '../ingest/DailyAggregator';
+import { ComplianceResourceInput } from '../compliance/summarise';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { ComplianceQueries } from './ComplianceQueries';
 import { FactStore } from './FactStore';
@@ -33,14 +34,25 @@ function fact(
   };
 }
 
-const byId = (a: { resourceId: string }, b: { resourceId: string }) =>
-  a.resourceId.localeCompare(b.resourceId);
+/** What a test compares of a resource read, sorted by resource id. */
+function shown(resources: ComplianceResourceInput[]) {
+  return resources
+    .map(r => ({
+      resourceId: r.resourceId,
+      costNanos: r.costNanos,
+      service: r.service,
+      billingTags: r.billingTags,
+    }))
+    .sort((a, b) => a.resourceId.localeCompare(b.resourceId));
+}
+
+const tags = (team: string) => JSON.stringify({ team });
 
 describe('ComplianceQueries', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    'reads a range month by month as it reads the whole range, on %p',
+    'reads the organisation month by month, sums the months and keeps the unallocated apart, on %p',
     async id => {
       const knex = await databases.init(id);
       await applyMigrations(knex);
@@ -50,13 +62,25 @@ describe('ComplianceQueries', () => {
           allocKey: key,
           provider: 'AWS',
           subAccountId: '111122223333',
-          tags: JSON.stringify({ team: key }),
+          tags: tags(key),
         })),
       );
+      // Only the key with the old tags matched a rule: vm-1's November lines and vm-2 are
+      // unallocated.
+      await knex('costscope_alloc_rules').insert({
+        id: 1,
+        entity_ref: 'component:default/vm',
+        origin: 'convention',
+        rule: 'team=old',
+      });
+      await knex('costscope_alloc_keys')
+        .where({ alloc_key: 'old' })
+        .update({ rule_id: 1 });
       // vm-1 changes tags in November; EC2 is its main service over the whole range
       // only (4,000 + 4,000 against EBS's 6,000). vm-2 has cost in November only; a line
-      // without a resource is no resource.
+      // without a resource is no resource; October's first half is outside the range.
       await store.replaceBillingPeriod('src', '2026-10-01', [
+        fact('vm-1', '2026-10-14', 'old', 'Amazon EC2', 999n),
         fact('vm-1', '2026-10-30', 'old', 'Amazon EC2', 2_000n),
         fact('vm-1', '2026-10-31', 'old', 'Amazon EC2', 2_000n),
       ]);
@@ -67,28 +91,63 @@ describe('ComplianceQueries', () => {
         fact('vm-2', '2026-11-02', 'other', 'Amazon S3', 7n),
         fact('', '2026-11-02', 'other', 'Tax', 100n),
       ]);
-      const queries = new ComplianceQueries(knex);
-      const range = { from: '2026-10-15', to: '2026-11-14' };
 
-      const read = await queries.organisationResourcesByMonth(range);
+      const read = await new ComplianceQueries(
+        knex,
+      ).organisationResourcesByMonth({ from: '2026-10-15', to: '2026-11-14' });
 
-      expect(read.resources.sort(byId)).toEqual(
-        (await queries.organisationResources(range)).sort(byId),
-      );
-      expect(read.resources.find(r => r.resourceId === 'vm-1')).toMatchObject({
-        costNanos: 14_000n,
-        service: 'Amazon EC2',
-        billingTags: JSON.stringify({ team: 'new' }),
-      });
-      expect(read.months.map(m => m.month)).toEqual(['2026-10', '2026-11']);
-      for (const [month, part] of [
-        [read.months[0], { from: '2026-10-15', to: '2026-10-31' }],
-        [read.months[1], { from: '2026-11-01', to: '2026-11-14' }],
-      ] as const) {
-        expect(month.resources.sort(byId)).toEqual(
-          (await queries.organisationResources(part)).sort(byId),
-        );
-      }
+      const vm2 = {
+        resourceId: 'vm-2',
+        costNanos: 7n,
+        service: 'Amazon S3',
+        billingTags: tags('other'),
+      };
+      expect(shown(read.resources)).toEqual([
+        {
+          resourceId: 'vm-1',
+          costNanos: 14_000n,
+          service: 'Amazon EC2',
+          billingTags: tags('new'),
+        },
+        vm2,
+      ]);
+      expect(read.months.map(m => [m.month, shown(m.resources)])).toEqual([
+        [
+          '2026-10',
+          [
+            {
+              resourceId: 'vm-1',
+              costNanos: 4_000n,
+              service: 'Amazon EC2',
+              billingTags: tags('old'),
+            },
+          ],
+        ],
+        [
+          '2026-11',
+          [
+            {
+              resourceId: 'vm-1',
+              costNanos: 10_000n,
+              service: 'Amazon EBS',
+              billingTags: tags('new'),
+            },
+            vm2,
+          ],
+        ],
+      ]);
+      expect(shown(read.unallocated)).toEqual([
+        {
+          resourceId: 'vm-1',
+          costNanos: 10_000n,
+          service: 'Amazon EBS',
+          billingTags: tags('new'),
+        },
+        vm2,
+      ]);
+      expect(
+        read.resources.find(r => r.resourceId === 'vm-1')?.resourceName,
+      ).toBe('vm-1-name');
     },
   );
 });

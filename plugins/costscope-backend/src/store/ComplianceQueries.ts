@@ -7,6 +7,8 @@ import { ORG_REF } from './AllocationStore';
 
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly. */
 const SUM_BILLED = 'CAST(SUM(f.billed_nanos) AS TEXT) as cost';
+/** 1 for lines no entity was allocated (their key matched no rule), else 0. */
+const UNALLOCATED = 'CASE WHEN k.rule_id IS NULL THEN 1 ELSE 0 END';
 
 interface FactGroupRow {
   resource_id: string;
@@ -18,6 +20,8 @@ interface FactGroupRow {
   tags: string;
   last_day: string;
   cost: string | number | null;
+  /** 1 when no entity was allocated the lines (read only when asked for). */
+  unallocated?: number | string;
 }
 
 interface ResourceAccumulator {
@@ -28,10 +32,7 @@ interface ResourceAccumulator {
 }
 
 /** Which facts a compliance read covers. */
-type FactScope =
-  | { kind: 'entity'; entityRef: string }
-  | { kind: 'all' }
-  | { kind: 'unallocated' };
+type FactScope = { kind: 'entity'; entityRef: string } | { kind: 'all' };
 
 /**
  * Reads what tag compliance judges: each resource with cost in a range, its cost, the tags of
@@ -45,27 +46,28 @@ export class ComplianceQueries {
     return this.resources({ kind: 'entity', entityRef }, range);
   }
 
-  /** Every resource with cost in the range. */
-  organisationResources(range: DateRange) {
-    return this.resources({ kind: 'all' }, range);
-  }
-
   /**
-   * Every resource with cost in the range, for the whole range and for each month of it.
-   * The months partition the range, so each month's facts are read once and the range is
-   * their sum, instead of reading the range's facts a second time.
+   * What the organisation's compliance page judges, from one read of each month of the
+   * range: every resource with cost in the range, the same for each month, and the
+   * resources with cost no entity was allocated. The months partition the range, so the
+   * range is their sum, instead of reading the range's facts twice more (once for all
+   * resources, once for the unallocated ones).
    */
   async organisationResourcesByMonth(range: DateRange): Promise<{
     resources: ComplianceResourceInput[];
     months: Array<{ month: string; resources: ComplianceResourceInput[] }>;
+    unallocated: ComplianceResourceInput[];
   }> {
     const whole = new Map<string, ResourceAccumulator>();
+    const unallocated = new Map<string, ResourceAccumulator>();
     const months: Array<{
       month: string;
       groups: Map<string, ResourceAccumulator>;
     }> = [];
     for (const month of monthsOf(range.from, range.to)) {
-      const groups = await this.resourceGroups({ kind: 'all' }, month);
+      const groups = await this.resourceGroups({ kind: 'all' }, month, {
+        unallocatedInto: unallocated,
+      });
       for (const [key, entry] of groups) addInto(whole, key, entry);
       months.push({ month: month.month, groups });
     }
@@ -78,12 +80,8 @@ export class ComplianceQueries {
         month,
         resources: resourceInputs(groups, inventory),
       })),
+      unallocated: resourceInputs(unallocated, inventory),
     };
-  }
-
-  /** Resources whose cost in the range no entity was allocated. */
-  unallocatedResources(range: DateRange) {
-    return this.resources({ kind: 'unallocated' }, range);
   }
 
   /** All unallocated cost in the range, including lines without a resource (tax, fees). */
@@ -145,10 +143,14 @@ export class ComplianceQueries {
     return resourceInputs(groups, inventory);
   }
 
-  /** The scope's facts in the range, summed per resource (keyed by provider and id). */
+  /**
+   * The scope's facts in the range, summed per resource (keyed by provider and id).
+   * `unallocatedInto` also gets the sums of the lines no entity was allocated.
+   */
   private async resourceGroups(
     scope: FactScope,
     range: DateRange,
+    options: { unallocatedInto?: Map<string, ResourceAccumulator> } = {},
   ): Promise<Map<string, ResourceAccumulator>> {
     let query = this.knex('costscope_cost_facts as f')
       .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
@@ -164,8 +166,11 @@ export class ComplianceQueries {
           'ru.entity_ref',
         )
         .where('a.ancestor_ref', scope.entityRef);
-    } else if (scope.kind === 'unallocated') {
-      query = query.whereNull('k.rule_id');
+    }
+    if (options.unallocatedInto) {
+      query = query
+        .select(this.knex.raw(`${UNALLOCATED} as unallocated`))
+        .groupByRaw(UNALLOCATED);
     }
     const rows: FactGroupRow[] = await query
       .select(
@@ -192,7 +197,8 @@ export class ComplianceQueries {
     const byResource = new Map<string, ResourceAccumulator>();
     for (const row of rows) {
       const cost = BigInt(row.cost ?? 0);
-      addInto(byResource, `${row.provider}\n${row.resource_id}`, {
+      const key = `${row.provider}\n${row.resource_id}`;
+      const part: ResourceAccumulator = {
         input: {
           resourceId: row.resource_id,
           provider: row.provider,
@@ -204,7 +210,11 @@ export class ComplianceQueries {
         },
         lastDay: row.last_day,
         byService: new Map([[row.service_name, cost]]),
-      });
+      };
+      addInto(byResource, key, part);
+      if (options.unallocatedInto && Number(row.unallocated) === 1) {
+        addInto(options.unallocatedInto, key, part);
+      }
     }
     return byResource;
   }
