@@ -161,6 +161,39 @@ test(
 );
 
 test(
+  "the Costscope page's Tag compliance tab shows the API's figures and whom to ask about unallocated cost",
+  { timeout: 120_000 },
+  async () => {
+    const { from, to } = last30Days();
+    const compliance = await api(`/v1/compliance?from=${from}&to=${to}`);
+    assert.ok(compliance.resources.total > compliance.resources.compliant);
+    assert.ok(compliance.unallocated.top.length > 0);
+
+    await open('/costscope?tab=compliance');
+    const count = page.getByTestId('costscope-compliance-count');
+    await count.waitFor({ timeout: 60_000 });
+    assert.equal(
+      await count.innerText(),
+      `${compliance.resources.compliant} of ${compliance.resources.total} resources`,
+    );
+    assert.equal(
+      await page
+        .getByTestId('costscope-compliance-unallocated')
+        .getAttribute('data-amount'),
+      compliance.unallocated.cost,
+    );
+    const top = compliance.unallocated.top[0];
+    const topCell = page
+      .getByRole('cell', { name: top.resourceName ?? top.resourceId })
+      .first();
+    await topCell.waitFor({ timeout: 30_000 });
+    // Backstage scrolls inside its content: bring the table into the viewport to see it.
+    await topCell.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'org-compliance.png') });
+  },
+);
+
+test(
   'a team member creates a budget from the card, sees its state, and the alert arrives in notifications',
   { timeout: 240_000 },
   async () => {
