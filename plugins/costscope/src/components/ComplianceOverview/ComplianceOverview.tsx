@@ -94,7 +94,7 @@ function PolicySections(props: { compliance: OrganisationCompliance }) {
           currency={currency}
         />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <Section title="Problems by tag key">
           {compliance.byKey.length > 0 ? (
             <ComplianceByKeyTable
@@ -108,7 +108,8 @@ function PolicySections(props: { compliance: OrganisationCompliance }) {
           )}
         </Section>
       </Grid>
-      <Grid item xs={12} md={6}>
+      {/* Full width: seven columns, two of them bars, do not fit half the page. */}
+      <Grid item xs={12}>
         <Section title="Compliance by month">
           <ComplianceTrend points={compliance.trend} currency={currency} />
         </Section>
