@@ -35,8 +35,8 @@ export const GROUPS: Record<string, string[]> = {
 };
 export const as = (user: string) => mockCredentials.user.header(user);
 
-/** The savings tip seeded on component api (owned by team-a). */
-export const TIP_ID = 'idle-instance:i-api';
+/** The recommendation seeded on component api (owned by team-a). */
+export const RECOMMENDATION_ID = 'idle-instance:i-api';
 
 export const entities = [
   entity('Group', 'team-a', { type: 'team', children: [] }),
@@ -126,12 +126,15 @@ export function recordingAuditor() {
   return { events, factory };
 }
 
-/** Seeds the tip {@link TIP_ID} (a computation replaces it: seed again after an ingest). */
-export async function seedTip(knex: Knex) {
+/**
+ * Seeds the recommendation {@link RECOMMENDATION_ID} (a computation replaces it: seed again
+ * after an ingest).
+ */
+export async function seedRecommendation(knex: Knex) {
   await new RecommendationStore(knex).replaceAll(
     [
       {
-        id: TIP_ID,
+        id: RECOMMENDATION_ID,
         kind: 'idle-instance',
         provider: 'AWS',
         resourceId: 'i-api',
@@ -154,6 +157,11 @@ export async function seedTip(knex: Knex) {
   );
 }
 
+/** @deprecated Old name of {@link RECOMMENDATION_ID}, until the route tests use the new one. */
+export const TIP_ID = RECOMMENDATION_ID;
+/** @deprecated Old name of {@link seedRecommendation}, until the route tests use the new one. */
+export const seedTip = seedRecommendation;
+
 export interface ApiBackendOptions {
   /**
    * Whether the policy grants a permission to a user; default: everything, except
@@ -164,7 +172,7 @@ export interface ApiBackendOptions {
   auditor?: ReturnType<typeof recordingAuditor>['factory'];
 }
 
-/** Starts the plugin, ingests the small organisation's bill and seeds a savings tip. */
+/** Starts the plugin, ingests the small organisation's bill and seeds a recommendation. */
 export async function startApiBackend(
   knex: Knex,
   options: ApiBackendOptions = {},
@@ -225,7 +233,7 @@ export async function startApiBackend(
   if (ingest.body.runs?.[0]?.status !== 'succeeded') {
     throw new Error(`ingest failed: ${JSON.stringify(ingest.body)}`);
   }
-  await seedTip(knex);
+  await seedRecommendation(knex);
   // The directory the 'files' source reads, for tests that change the bill.
   return Object.assign(backend, { focusDir: dir });
 }

@@ -125,7 +125,7 @@ describe('InventoryEngine', () => {
           followed.push(
             `${sourceId}:${(await inventory.listResources(sourceId)).length}`,
           );
-          if (followed.length === 2) throw new Error('tips failed');
+          if (followed.length === 2) throw new Error('recommendations failed');
         },
       });
 
@@ -143,7 +143,7 @@ describe('InventoryEngine', () => {
       expect(run.status).toBe('succeeded');
       expect(logger.error).toHaveBeenCalledWith(
         expect.stringMatching(
-          /could not follow the inventory of 'ec2-test'.*tips failed/,
+          /could not follow the inventory of 'ec2-test'.*recommendations failed/,
         ),
       );
     },

@@ -17,7 +17,8 @@ export interface InventoryEngineOptions {
   queue?: SerialQueue;
   /**
    * Called after a source's snapshot was replaced, for work that follows new inventory (the
-   * rightsizing tips). An error is logged and never fails the run: the snapshot is stored.
+   * rightsizing recommendations). An error is logged and never fails the run: the snapshot is
+   * stored.
    */
   onSnapshotReplaced?: (sourceId: string) => Promise<void>;
 }

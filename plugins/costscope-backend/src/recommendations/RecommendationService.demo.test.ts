@@ -31,7 +31,7 @@ const COVERED = [
   'i-0afd4d04b435d5d3e',
 ];
 
-describe('tips of the demo organisation', () => {
+describe('recommendations of the demo organisation', () => {
   const databases = createTestDatabases();
   let billingDir: string;
 
@@ -97,10 +97,10 @@ describe('tips of the demo organisation', () => {
         named('legacy-jumphost', 'idle-instance')?.entityRef,
       ).toBeUndefined();
 
-      // A covered instance bills 0: its tips would save no cash while the plan runs.
+      // A covered instance bills 0: its recommendations would save no cash while the plan runs.
       expect(org.items.filter(t => COVERED.includes(t.resourceId))).toEqual([]);
 
-      // Each tip is in its entity's list, and in its team's.
+      // Each recommendation is in its entity's list, and in its team's.
       const squad = await service.listForEntity(
         'group:default/checkout-squad',
         END,
@@ -117,7 +117,8 @@ describe('tips of the demo organisation', () => {
         ['fraud-gpu-2', 'accelerated'],
       ]);
 
-      // The entities' own tips and the unallocated ones partition the organisation's total.
+      // The entities' own recommendations and the unallocated ones partition the organisation's
+      // total.
       let sum = 0n;
       const refs = new Set(org.items.map(t => t.entityRef ?? ''));
       for (const ref of refs) {

@@ -162,19 +162,25 @@ async function ingest(
 }
 
 const summary = (
-  tips: Array<{
+  recommendations: Array<{
     id: string;
     monthlySaving: string;
     priceSource: string;
     entityRef?: string;
   }>,
-) => tips.map(t => [t.id, t.monthlySaving, t.priceSource, t.entityRef ?? '-']);
+) =>
+  recommendations.map(t => [
+    t.id,
+    t.monthlySaving,
+    t.priceSource,
+    t.entityRef ?? '-',
+  ]);
 
 describe('RecommendationService', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    'prices tips from the run rate and allocates them like their cost on %p',
+    'prices recommendations from the run rate and allocates them like their cost on %p',
     async id => {
       const { service } = await setUp(await databases.init(id));
       expect(await service.refresh()).toEqual({
@@ -208,7 +214,7 @@ describe('RecommendationService', () => {
       expect(api.skipped?.map(s => [s.resourceId, s.code])).toEqual([
         ['i-nodata', 'no-utilisation'],
       ]);
-      // The team sees its system's and component's tips.
+      // The team sees its system's and component's recommendations.
       const teamA = await service.listForEntity(
         'group:default/team-a',
         '2026-11-22',
@@ -247,7 +253,7 @@ describe('RecommendationService', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'dismisses, snoozes and reopens tips, and brings back changed ones on %p',
+    'dismisses, snoozes and reopens recommendations, and brings back changed ones on %p',
     async id => {
       const knex = await databases.init(id);
       const { service, pipeline } = await setUp(knex);
@@ -323,12 +329,12 @@ describe('RecommendationService', () => {
       expect(reopened.state).toBe('open');
       expect(reopened.dismissal).toBeUndefined();
 
-      // A recomputation keeps the dismissal while the tip stays about the same...
+      // A recomputation keeps the dismissal while the recommendation stays about the same...
       expect((await service.refresh()).reopened).toEqual([]);
       expect(
         (await service.get('idle-instance:i-api', '2026-11-22'))?.state,
       ).toBe('dismissed');
-      // ...and brings the tip back when its saving moves by more than half.
+      // ...and brings the recommendation back when its saving moves by more than half.
       await ingest(pipeline, '4.8');
       expect((await service.refresh()).reopened).toEqual([
         'idle-instance:i-api',
@@ -342,7 +348,7 @@ describe('RecommendationService', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'leaves tips unallocated without a tag rule on %p',
+    'leaves recommendations unallocated without a tag rule on %p',
     async id => {
       const knex = await databases.init(id);
       await setUp(knex);

@@ -25,7 +25,7 @@ import { RecommendationsConfig } from './recommendationsConfig';
 
 /** Days of billing facts a resource's run rate is taken over. */
 export const RUN_RATE_DAYS = 7;
-/** Days of billing facts that decide which entity a resource's tips go to. */
+/** Days of billing facts that decide which entity a resource's recommendations go to. */
 export const ALLOCATION_DAYS = 30;
 
 /** The entity ref of the organisation-wide list. */
@@ -58,7 +58,7 @@ export interface RecommendationRefresh {
   computedAt: string;
   recommendations: number;
   skipped: number;
-  /** Ids of set-aside tips that came back because their evidence changed materially. */
+  /** Ids of set-aside recommendations that came back because their evidence changed materially. */
   reopened: string[];
 }
 
@@ -129,18 +129,20 @@ export function allocationOf(rows: ResourceBillingRow[]): Map<string, string> {
   return result;
 }
 
-/** A tip as a reader sees it on `today`: a snooze that ended is open, without dismissal. */
-function asOf(tip: Recommendation, today: string): Recommendation {
-  const state = stateOn(tip, today);
-  if (state !== 'open') return { ...tip, state };
-  const { dismissal, ...open } = tip;
+/**
+ * A recommendation as a reader sees it on `today`: a snooze that ended is open, without dismissal.
+ */
+function asOf(recommendation: Recommendation, today: string): Recommendation {
+  const state = stateOn(recommendation, today);
+  if (state !== 'open') return { ...recommendation, state };
+  const { dismissal, ...open } = recommendation;
   return { ...open, state };
 }
 
 /**
- * Rightsizing tips: computes them from the inventory and billing data, allocates each to the
- * entity its resource's cost goes to, stores them, and serves them per entity (rolled up)
- * and for the organisation with the state users gave them.
+ * Rightsizing recommendations: computes them from the inventory and billing data, allocates each to
+ * the entity its resource's cost goes to, stores them, and serves them per entity (rolled up) and
+ * for the organisation with the state users gave them.
  */
 export class RecommendationService {
   private readonly now: () => Date;
@@ -151,8 +153,8 @@ export class RecommendationService {
   }
 
   /**
-   * Recomputes every tip from the stored inventory and facts and replaces the stored ones.
-   * Calls within this process run one at a time; across instances the store's write lock
+   * Recomputes every recommendation from the stored inventory and facts and replaces the stored
+   * ones. Calls within this process run one at a time; across instances the store's write lock
    * orders the writes.
    */
   refresh(): Promise<RecommendationRefresh> {
@@ -167,7 +169,9 @@ export class RecommendationService {
     return this.list(entityRef.toLocaleLowerCase('en-US'), stored, today);
   }
 
-  /** Every tip, unallocated ones included: the `limit` largest open and set-aside ones. */
+  /**
+   * Every recommendation, unallocated ones included: the `limit` largest open and set-aside ones.
+   */
   async listForOrganisation(
     limit: number,
     today: string,
@@ -176,15 +180,15 @@ export class RecommendationService {
     return this.list(ORGANISATION, stored, today);
   }
 
-  /** One tip as it stands on `today`, or undefined. */
+  /** One recommendation as it stands on `today`, or undefined. */
   async get(id: string, today: string): Promise<Recommendation | undefined> {
-    const tip = await this.options.store.get(id);
-    return tip && asOf(tip, today);
+    const recommendation = await this.options.store.get(id);
+    return recommendation && asOf(recommendation, today);
   }
 
   /**
-   * Dismisses, snoozes or reopens a tip (input already validated) and returns it as it stands
-   * on `today`. Throws NotFoundError for a tip the last computation did not make.
+   * Dismisses, snoozes or reopens a recommendation (input already validated) and returns it as it
+   * stands on `today`. Throws NotFoundError for a recommendation the last computation did not make.
    */
   async setState(
     id: string,
@@ -213,9 +217,9 @@ export class RecommendationService {
         input.until ? ` until ${input.until}` : ''
       }`,
     );
-    const tip = await store.get(id);
-    if (!tip) throw this.notFound(id); // replaced by a computation meanwhile
-    return asOf(tip, today);
+    const recommendation = await store.get(id);
+    if (!recommendation) throw this.notFound(id); // replaced by a computation meanwhile
+    return asOf(recommendation, today);
   }
 
   private notFound(id: string) {
@@ -260,9 +264,9 @@ export class RecommendationService {
     });
 
     const entityOf = this.allocator(resources, allocationOf(billing));
-    const tips = recommendations.map(tip => {
-      const entityRef = entityOf(tip.resourceId);
-      return entityRef ? { ...tip, entityRef } : tip;
+    const allocated = recommendations.map(recommendation => {
+      const entityRef = entityOf(recommendation.resourceId);
+      return entityRef ? { ...recommendation, entityRef } : recommendation;
     });
     const skips: AllocatedSkip[] = skipped.map(skip => {
       const entityRef = entityOf(skip.resourceId);
@@ -270,20 +274,20 @@ export class RecommendationService {
     });
 
     const computedAt = now.toISOString();
-    const { reopened } = await store.replaceAll(tips, skips, computedAt, {
+    const { reopened } = await store.replaceAll(allocated, skips, computedAt, {
       reopen: (atDismissal, current) =>
         evidenceChangedMaterially(atDismissal, current),
     });
-    const unallocated = tips.filter(tip => !tip.entityRef).length;
+    const unallocated = allocated.filter(r => !r.entityRef).length;
     logger.info(
-      `Costscope recommendations computed: ${tips.length} tips (${unallocated} unallocated), ` +
+      `Costscope recommendations computed: ${allocated.length} tips (${unallocated} unallocated), ` +
         `${skips.length} skipped, ${reopened.length} reopened, ${
           Date.now() - started
         } ms`,
     );
     return {
       computedAt,
-      recommendations: tips.length,
+      recommendations: allocated.length,
       skipped: skips.length,
       reopened,
     };
@@ -291,7 +295,7 @@ export class RecommendationService {
 
   /**
    * The stored inventory, one entry per resource id: two sources reporting the same resource
-   * would give two tips with one id.
+   * would give two recommendations with one id.
    */
   private async resources(): Promise<InventoryResource[]> {
     const seen = new Set<string>();

@@ -44,14 +44,14 @@ export interface ComputeRecommendationsOptions {
   /**
    * A resource's real cost per hour from billing data, in nano-units of `currency`: its cost
    * over the recent days divided by the hours of those days (its run rate). Used instead of
-   * the price table, and the tip says so (`priceSource: 'billing'`).
+   * the price table, and the recommendation says so (`priceSource: 'billing'`).
    */
   billingHourlyCost?: ReadonlyMap<string, bigint>;
   /** Share (0..1) of a resource's usage a commitment (Savings Plan, reservation) covers today. */
   commitmentCoverage?: ReadonlyMap<string, number>;
 }
 
-/** Tips, largest saving first, and the resources no rule could judge. */
+/** Recommendations, largest saving first, and the resources no rule could judge. */
 export interface ComputedRecommendations {
   recommendations: Recommendation[];
   skipped: RecommendationSkip[];
@@ -79,7 +79,7 @@ function instanceCost(
 function instanceRules(
   resource: InventoryResource,
   ctx: RuleContext,
-  tips: Recommendation[],
+  recommendations: Recommendation[],
   skipped: RecommendationSkip[],
 ): void {
   if (resource.state !== undefined && resource.state !== 'running') return;
@@ -152,40 +152,40 @@ function instanceRules(
   };
 
   const idle = idleInstance(assessment, ctx);
-  if (idle?.tip) {
-    tips.push(idle.tip);
+  if (idle?.recommendation) {
+    recommendations.push(idle.recommendation);
     return;
   }
 
   let after = cost;
   const resize = overprovisionedInstance(assessment, ctx);
-  if (resize?.tip) tips.push(resize.tip);
+  if (resize?.recommendation) recommendations.push(resize.recommendation);
   if (resize?.skip) skipped.push(resize.skip);
   if (resize?.resized) after = resize.resized;
 
   const schedule = officeHoursSchedule(assessment, after, ctx);
-  collect(schedule, tips, skipped);
-  if (schedule?.tip) return; // a scheduled instance is not steady usage
+  collect(schedule, recommendations, skipped);
+  if (schedule?.recommendation) return; // a scheduled instance is not steady usage
 
-  collect(commitment(assessment, after, ctx), tips, skipped);
+  collect(commitment(assessment, after, ctx), recommendations, skipped);
 }
 
 function collect(
   outcome: RuleOutcome,
-  tips: Recommendation[],
+  recommendations: Recommendation[],
   skipped: RecommendationSkip[],
 ) {
-  if (outcome?.tip) tips.push(outcome.tip);
+  if (outcome?.recommendation) recommendations.push(outcome.recommendation);
   if (outcome?.skip) skipped.push(outcome.skip);
 }
 
 /**
- * The savings tips for a set of inventory resources: pure, no database, no clock unless `now`
- * is absent. Instances: idle, or else over-provisioned, then office-hours schedule (non-prod)
- * or commitment (steady), the later tips counted on the cost after the earlier ones so that the
- * savings of one instance add up. Volumes, addresses, snapshots: their own rules. Every
- * instance that cannot be judged (no data, too few hours, no price) is listed in `skipped` with
- * the reason. Savings are exact, rounded once per tip to nano-units.
+ * The recommendations for a set of inventory resources: pure, no database, no clock unless `now` is
+ * absent. Instances: idle, or else over-provisioned, then office-hours schedule (non-prod) or
+ * commitment (steady), the later recommendations counted on the cost after the earlier ones so that
+ * the savings of one instance add up. Volumes, addresses, snapshots: their own rules. Every
+ * instance that cannot be judged (no data, too few hours, no price) is listed in `skipped` with the
+ * reason. Savings are exact, rounded once per recommendation to nano-units.
  */
 export function computeRecommendations(
   resources: Iterable<InventoryResource>,
@@ -207,21 +207,21 @@ export function computeRecommendations(
   // align "now" to the hour so that the window holds whole hourly points
   ctx.now = Math.floor(ctx.now / HOUR_MS) * HOUR_MS;
 
-  const tips: Recommendation[] = [];
+  const recommendations: Recommendation[] = [];
   const skipped: RecommendationSkip[] = [];
   for (const resource of resources) {
     switch (resource.kind) {
       case 'instance':
-        instanceRules(resource, ctx, tips, skipped);
+        instanceRules(resource, ctx, recommendations, skipped);
         break;
       case 'volume':
-        collect(unattachedVolume(resource, ctx), tips, skipped);
+        collect(unattachedVolume(resource, ctx), recommendations, skipped);
         break;
       case 'address':
-        collect(unassociatedAddress(resource, ctx), tips, skipped);
+        collect(unassociatedAddress(resource, ctx), recommendations, skipped);
         break;
       case 'snapshot':
-        collect(oldSnapshot(resource, ctx), tips, skipped);
+        collect(oldSnapshot(resource, ctx), recommendations, skipped);
         break;
       default:
         break;
@@ -229,13 +229,16 @@ export function computeRecommendations(
   }
 
   const minimum = moneyToNanos(ctx.config.minimumMonthlySaving);
-  const kept = tips
-    .map(tip => ({ tip, saving: moneyToNanos(tip.monthlySaving) }))
+  const kept = recommendations
+    .map(recommendation => ({
+      recommendation,
+      saving: moneyToNanos(recommendation.monthlySaving),
+    }))
     .filter(({ saving }) => saving > 0n && saving >= minimum)
     .sort((x, y) => {
       if (x.saving !== y.saving) return x.saving > y.saving ? -1 : 1;
-      return x.tip.id.localeCompare(y.tip.id);
+      return x.recommendation.id.localeCompare(y.recommendation.id);
     })
-    .map(({ tip }) => tip);
+    .map(({ recommendation }) => recommendation);
   return { recommendations: kept, skipped };
 }

@@ -16,7 +16,7 @@ const COVERED = [
   'i-0afd4d04b435d5d3e', // k8s-node-c
 ];
 
-describe('tips for the demo inventory', () => {
+describe('recommendations for the demo inventory', () => {
   const { recommendations, skipped } = computeRecommendations(resources, {
     now: NOW,
     // what billing data says: the covered instances fully, every other instance not at all
@@ -26,7 +26,7 @@ describe('tips for the demo inventory', () => {
         .map(r => [r.resourceId, COVERED.includes(r.resourceId) ? 1 : 0]),
     ),
   });
-  const tips = (kind: string) =>
+  const ofKind = (kind: string) =>
     recommendations
       .filter(r => r.kind === kind)
       .map(r => [
@@ -39,7 +39,7 @@ describe('tips for the demo inventory', () => {
       .sort((a, b) => a[0].localeCompare(b[0]));
 
   it('finds the idle instances', () => {
-    expect(tips('idle-instance')).toEqual([
+    expect(ofKind('idle-instance')).toEqual([
       // g5.xlarge 1.006 x 730
       [
         'i-04a4fd2957fa1605c',
@@ -60,7 +60,7 @@ describe('tips for the demo inventory', () => {
   });
 
   it('resizes the over-provisioned instances, and not the spiky one', () => {
-    expect(tips('overprovisioned-instance')).toEqual([
+    expect(ofKind('overprovisioned-instance')).toEqual([
       // c6i.4xlarge -> c6i.2xlarge in eu-west-1: (0.768 - 0.384) x 730
       [
         'i-00a84843f3a8ab302',
@@ -136,7 +136,7 @@ describe('tips for the demo inventory', () => {
 
   it('schedules the staging instances that run around the clock', () => {
     // c6i.xlarge 0.17 x 730 x 118 / 168
-    expect(tips('office-hours-schedule')).toEqual([
+    expect(ofKind('office-hours-schedule')).toEqual([
       [
         'i-096113366673ed32b',
         'checkout-api-staging',
@@ -155,7 +155,7 @@ describe('tips for the demo inventory', () => {
   });
 
   it('finds the idle volumes, the free address and the old snapshots', () => {
-    expect(tips('unattached-volume')).toEqual([
+    expect(ofKind('unattached-volume')).toEqual([
       // 2625 GiB gp3 x 0.08
       ['vol-045f7faa0034802bc', '', 'gp3', '', '210.000000000'],
       // 500 GiB gp3 x 0.088 (eu-west-1)
@@ -167,7 +167,7 @@ describe('tips for the demo inventory', () => {
         '44.000000000',
       ],
     ]);
-    expect(tips('unassociated-address')).toEqual([
+    expect(ofKind('unassociated-address')).toEqual([
       [
         'eipalloc-0464b674914b93304',
         'payment-egress-old',
@@ -176,7 +176,7 @@ describe('tips for the demo inventory', () => {
         '3.650000000',
       ],
     ]);
-    expect(tips('old-snapshot')).toEqual([
+    expect(ofKind('old-snapshot')).toEqual([
       // prometheus-1's 200 GiB root volume x 0.05
       ['snap-044f4415fec822ad4', '', '', '', '10.000000000'],
       // legacy-jumphost's 30 GiB root volume x 0.05

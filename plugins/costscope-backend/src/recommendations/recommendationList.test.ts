@@ -5,7 +5,7 @@ import {
   stateOn,
 } from './recommendationList';
 
-const tip = (
+const recommendation = (
   id: string,
   monthlySaving: string,
   extra: Partial<Recommendation> = {},
@@ -37,23 +37,23 @@ const dismissal = (state: 'dismissed' | 'snoozed', until?: string) => ({
 });
 
 describe('buildRecommendationList', () => {
-  it('totals open tips exactly and keeps set-aside tips apart', () => {
+  it('totals open recommendations exactly and keeps set-aside recommendations apart', () => {
     const list = buildRecommendationList({
       entityRef: 'component:default/checkout-api',
       currency: 'USD',
       today: '2026-11-22',
       recommendations: [
-        tip('a', '0.100000000'),
-        tip('b', '0.200000000'),
-        tip('c', '500.000000000', {
+        recommendation('a', '0.100000000'),
+        recommendation('b', '0.200000000'),
+        recommendation('c', '500.000000000', {
           state: 'dismissed',
           dismissal: dismissal('dismissed'),
         }),
-        tip('d', '7.000000000', {
+        recommendation('d', '7.000000000', {
           state: 'snoozed',
           dismissal: dismissal('snoozed', '2026-12-01'),
         }),
-        tip('e', '1.000000000', {
+        recommendation('e', '1.000000000', {
           state: 'snoozed',
           dismissal: dismissal('snoozed', '2026-11-22'),
         }),
@@ -73,47 +73,49 @@ describe('buildRecommendationList', () => {
   });
 
   it('stateOn', () => {
-    const snoozed = tip('x', '1', {
+    const snoozed = recommendation('x', '1', {
       state: 'snoozed',
       dismissal: dismissal('snoozed', '2026-12-01'),
     });
     expect(stateOn(snoozed, '2026-11-30')).toBe('snoozed');
     expect(stateOn(snoozed, '2026-12-01')).toBe('open');
-    expect(stateOn(tip('y', '1'), '2026-12-01')).toBe('open');
+    expect(stateOn(recommendation('y', '1'), '2026-12-01')).toBe('open');
   });
 });
 
 describe('evidenceChangedMaterially', () => {
-  const before = tip('x', '100.000000000', { suggestedType: 'c6i.xlarge' });
+  const before = recommendation('x', '100.000000000', {
+    suggestedType: 'c6i.xlarge',
+  });
   it('reopens on another suggested type or a saving that moved by more than the threshold', () => {
     expect(
       evidenceChangedMaterially(
         before,
-        tip('x', '149.000000000', { suggestedType: 'c6i.xlarge' }),
+        recommendation('x', '149.000000000', { suggestedType: 'c6i.xlarge' }),
       ),
     ).toBe(false);
     expect(
       evidenceChangedMaterially(
         before,
-        tip('x', '150.000000001', { suggestedType: 'c6i.xlarge' }),
+        recommendation('x', '150.000000001', { suggestedType: 'c6i.xlarge' }),
       ),
     ).toBe(true);
     expect(
       evidenceChangedMaterially(
         before,
-        tip('x', '49.999999999', { suggestedType: 'c6i.xlarge' }),
+        recommendation('x', '49.999999999', { suggestedType: 'c6i.xlarge' }),
       ),
     ).toBe(true);
     expect(
       evidenceChangedMaterially(
         before,
-        tip('x', '100.000000000', { suggestedType: 'c6i.large' }),
+        recommendation('x', '100.000000000', { suggestedType: 'c6i.large' }),
       ),
     ).toBe(true);
     expect(
       evidenceChangedMaterially(
         before,
-        tip('x', '120.000000000', { suggestedType: 'c6i.xlarge' }),
+        recommendation('x', '120.000000000', { suggestedType: 'c6i.xlarge' }),
         10,
       ),
     ).toBe(true);

@@ -7,20 +7,24 @@ import {
 } from '@costscope/backstage-plugin-common';
 
 /**
- * The state a tip has on `today` (YYYY-MM-DD, UTC): a snooze whose day has come is open again.
+ * The state a recommendation has on `today` (YYYY-MM-DD, UTC): a snooze whose day has come is open
+ * again.
  */
 export function stateOn(
-  tip: Recommendation,
+  recommendation: Recommendation,
   today: string,
 ): Recommendation['state'] {
-  if (tip.state === 'snoozed' && tip.dismissal?.until !== undefined) {
-    return tip.dismissal.until <= today ? 'open' : 'snoozed';
+  if (
+    recommendation.state === 'snoozed' &&
+    recommendation.dismissal?.until !== undefined
+  ) {
+    return recommendation.dismissal.until <= today ? 'open' : 'snoozed';
   }
-  return tip.state;
+  return recommendation.state;
 }
 
 /**
- * Whether a dismissed tip should come back because its evidence changed a lot: another
+ * Whether a dismissed recommendation should come back because its evidence changed a lot: another
  * suggested type, or a monthly saving that moved by more than `thresholdPercent` (default 50)
  * of the saving it had when it was dismissed.
  */
@@ -41,8 +45,9 @@ export function evidenceChangedMaterially(
 }
 
 /**
- * The answer for one entity (or `organization`): open tips (state on `today`) largest saving
- * first and their exact total; dismissed and snoozed tips apart, outside the total.
+ * The answer for one entity (or `organization`): open recommendations (state on `today`) largest
+ * saving first and their exact total; dismissed and snoozed recommendations apart, outside the
+ * total.
  */
 export function buildRecommendationList(options: {
   entityRef: string;
@@ -55,15 +60,15 @@ export function buildRecommendationList(options: {
   const items: Recommendation[] = [];
   const dismissed: Recommendation[] = [];
   let total = 0n;
-  for (const tip of options.recommendations) {
-    const state = stateOn(tip, options.today);
+  for (const recommendation of options.recommendations) {
+    const state = stateOn(recommendation, options.today);
     if (state === 'open') {
-      const open: Recommendation = { ...tip, state: 'open' };
+      const open: Recommendation = { ...recommendation, state: 'open' };
       delete open.dismissal;
       items.push(open);
-      total += moneyToNanos(tip.monthlySaving);
+      total += moneyToNanos(recommendation.monthlySaving);
     } else {
-      dismissed.push({ ...tip, state });
+      dismissed.push({ ...recommendation, state });
     }
   }
   const bySaving = (a: Recommendation, b: Recommendation) => {

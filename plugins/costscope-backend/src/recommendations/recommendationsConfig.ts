@@ -8,7 +8,10 @@ export interface RecommendationsConfig {
   lookbackDays: number;
   /** Hours of CPU data an instance needs before any instance rule judges it. Default 30. */
   minimumHours: number;
-  /** Tips that save less a month than this (billing currency, decimal string) are dropped. Default "0". */
+  /**
+   * Recommendations that save less a month than this (billing currency, decimal string) are
+   * dropped. Default "0".
+   */
   minimumMonthlySaving: string;
   idle: {
     enabled: boolean;

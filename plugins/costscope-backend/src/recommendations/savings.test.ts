@@ -60,7 +60,7 @@ describe('saving arithmetic', () => {
     // t3.large 0.0832/h, 52.5 h a week:
     // 0.0832 x 730 = 60.736; 60.736 x (168 - 52.5) / 168 = 60.736 x 115.5 / 168
     // = 7015.008 / 168 = 41.756 exactly
-    const [tip] = computeRecommendations(
+    const [recommendation] = computeRecommendations(
       [
         instance({
           type: 't3.large',
@@ -77,7 +77,7 @@ describe('saving arithmetic', () => {
         now: NOW,
       },
     ).recommendations;
-    expect(tip).toMatchObject({
+    expect(recommendation).toMatchObject({
       kind: 'office-hours-schedule',
       monthlySaving: '41.756000000',
     });

@@ -11,7 +11,7 @@ const SYSTEM = 'system:default/checkout';
 const GROUP = 'group:default/checkout-squad';
 const OTHER = 'component:default/ledger';
 
-function tip(
+function recommendation(
   resourceId: string,
   monthlySaving: string,
   entityRef?: string,
@@ -79,7 +79,7 @@ describe('RecommendationStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
-    'lists tips rolled up over the catalog, exactly, on %p',
+    'lists recommendations rolled up over the catalog, exactly, on %p',
     async id => {
       const { knex, store } = await storeOn(id);
       expect(await store.listForEntity(GROUP)).toEqual({
@@ -89,11 +89,15 @@ describe('RecommendationStore', () => {
 
       await store.replaceAll(
         [
-          tip('i-1', '0.100000000', COMPONENT),
-          tip('i-2', '0.200000000', 'Component:default/Checkout-API'),
-          tip('i-3', '9007199254.740993123', SYSTEM),
-          tip('i-4', '5.000000000', OTHER),
-          tip('i-5', '7.000000000'),
+          recommendation('i-1', '0.100000000', COMPONENT),
+          recommendation(
+            'i-2',
+            '0.200000000',
+            'Component:default/Checkout-API',
+          ),
+          recommendation('i-3', '9007199254.740993123', SYSTEM),
+          recommendation('i-4', '5.000000000', OTHER),
+          recommendation('i-5', '7.000000000'),
         ],
         [skip('i-6', COMPONENT), skip('i-7')],
         '2026-11-22T06:00:00.000Z',
@@ -111,7 +115,7 @@ describe('RecommendationStore', () => {
         'idle-instance:i-1',
       ]);
       expect(group.recommendations[0]).toEqual(
-        tip('i-3', '9007199254.740993123', SYSTEM),
+        recommendation('i-3', '9007199254.740993123', SYSTEM),
       );
       expect(group.recommendations[1].entityRef).toBe(COMPONENT);
       expect(group.skipped).toEqual([skip('i-6')]);
@@ -124,7 +128,7 @@ describe('RecommendationStore', () => {
         'idle-instance:i-4',
       ]);
 
-      // The organisation sees everything, the unallocated tip and skip included.
+      // The organisation sees everything, the unallocated recommendation and skip included.
       const org = await store.listForOrganisation(100, '2026-11-22');
       expect(ids(org.recommendations)).toEqual([
         'idle-instance:i-3',
@@ -142,11 +146,14 @@ describe('RecommendationStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'replaces tips as a whole and keeps dismissals across computations on %p',
+    'replaces recommendations as a whole and keeps dismissals across computations on %p',
     async id => {
       const { store } = await storeOn(id);
       await store.replaceAll(
-        [tip('i-1', '10', COMPONENT), tip('i-2', '20', COMPONENT)],
+        [
+          recommendation('i-1', '10', COMPONENT),
+          recommendation('i-2', '20', COMPONENT),
+        ],
         [skip('i-9', COMPONENT)],
         '2026-11-21T06:00:00.000Z',
       );
@@ -170,7 +177,10 @@ describe('RecommendationStore', () => {
       // The next computation: i-2 is gone, i-1 is back with the same id, i-3 is new.
       const seen: Array<[string, string]> = [];
       const { reopened } = await store.replaceAll(
-        [tip('i-1', '12', COMPONENT), tip('i-3', '30', COMPONENT)],
+        [
+          recommendation('i-1', '12', COMPONENT),
+          recommendation('i-3', '30', COMPONENT),
+        ],
         [],
         '2026-11-22T06:00:00.000Z',
         {
@@ -181,7 +191,7 @@ describe('RecommendationStore', () => {
         },
       );
       expect(reopened).toEqual([]);
-      // what the tip was at dismissal, against what it is now
+      // what the recommendation was at dismissal, against what it is now
       expect(seen).toEqual([['10', '12']]);
       const list = await store.listForEntity(COMPONENT);
       expect(
@@ -194,9 +204,9 @@ describe('RecommendationStore', () => {
       expect(list.computedAt).toBe('2026-11-22T06:00:00.000Z');
       expect(await store.get('idle-instance:i-2')).toBeUndefined();
 
-      // Material change: the dismissal goes, in the same transaction as the tips.
+      // Material change: the dismissal goes, in the same transaction as the recommendations.
       const again = await store.replaceAll(
-        [tip('i-1', '100', COMPONENT)],
+        [recommendation('i-1', '100', COMPONENT)],
         [],
         '2026-11-23T06:00:00.000Z',
         { reopen: () => true },
@@ -218,10 +228,17 @@ describe('RecommendationStore', () => {
     'leaves the previous computation when a replacement fails on %p',
     async id => {
       const { store } = await storeOn(id);
-      await store.replaceAll([tip('i-1', '1', COMPONENT)], [], 'first');
+      await store.replaceAll(
+        [recommendation('i-1', '1', COMPONENT)],
+        [],
+        'first',
+      );
       const duplicate = await store
         .replaceAll(
-          [tip('i-2', '1', COMPONENT), tip('i-2', '2', COMPONENT)],
+          [
+            recommendation('i-2', '1', COMPONENT),
+            recommendation('i-2', '2', COMPONENT),
+          ],
           [],
           'second',
         )
@@ -237,16 +254,16 @@ describe('RecommendationStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'separates open and set-aside tips by day for the organisation on %p',
+    'separates open and set-aside recommendations by day for the organisation on %p',
     async id => {
       const { store } = await storeOn(id);
       await store.replaceAll(
         [
-          tip('a', '1', COMPONENT),
-          tip('b', '2', COMPONENT),
-          tip('c', '3'),
-          tip('d', '4', OTHER),
-          tip('e', '5', OTHER),
+          recommendation('a', '1', COMPONENT),
+          recommendation('b', '2', COMPONENT),
+          recommendation('c', '3'),
+          recommendation('d', '4', OTHER),
+          recommendation('e', '5', OTHER),
         ],
         [],
         'now',
@@ -270,7 +287,7 @@ describe('RecommendationStore', () => {
         ...by,
       });
 
-      // On the 22nd e's snooze has ended: it competes with the open tips for the limit.
+      // On the 22nd e's snooze has ended: it competes with the open recommendations for the limit.
       const on22 = await store.listForOrganisation(2, '2026-11-22');
       expect(on22.recommendations.map(t => [t.id, t.state])).toEqual([
         ['idle-instance:e', 'snoozed'], // stored state; the service applies the day
@@ -304,7 +321,7 @@ describe('RecommendationStore', () => {
       await store.clearDismissal('idle-instance:c');
       await store.clearDismissal('idle-instance:c');
       const c = await store.get('idle-instance:c');
-      expect(c).toEqual(tip('c', '3'));
+      expect(c).toEqual(recommendation('c', '3'));
     },
   );
 

@@ -13,11 +13,11 @@ const COMPUTED_AT_KEY = 'recommendations_computed_at';
 /** A resource no rule could judge, with the entity it is allocated to (none: unallocated). */
 export type AllocatedSkip = RecommendationSkip & { entityRef?: string };
 
-/** Stored tips with their state from the dismissals, and the skipped resources. */
+/** Stored recommendations with their state from the dismissals, and the skipped resources. */
 export interface StoredRecommendations {
   recommendations: Recommendation[];
   skipped: RecommendationSkip[];
-  /** When the stored tips were computed; absent before the first computation. */
+  /** When the stored recommendations were computed; absent before the first computation. */
   computedAt?: string;
 }
 
@@ -33,13 +33,13 @@ export interface ResourceBillingRow {
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /** The stored JSON: what the computation said, without what users or allocation add. */
-function payloadOf(tip: Recommendation): string {
-  const { state, dismissal, entityRef, ...rest } = tip;
+function payloadOf(recommendation: Recommendation): string {
+  const { state, dismissal, entityRef, ...rest } = recommendation;
   return JSON.stringify(rest);
 }
 
-function tipOf(row: any): Recommendation {
-  const tip: Recommendation = {
+function recommendationOfRow(row: any): Recommendation {
+  const recommendation: Recommendation = {
     ...JSON.parse(row.payload),
     ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
     state: 'open',
@@ -52,10 +52,10 @@ function tipOf(row: any): Recommendation {
       at: row.d_at,
       ...(row.d_until ? { until: row.d_until } : {}),
     };
-    tip.state = dismissal.state;
-    tip.dismissal = dismissal;
+    recommendation.state = dismissal.state;
+    recommendation.dismissal = dismissal;
   }
-  return tip;
+  return recommendation;
 }
 
 function skipOf(row: any): RecommendationSkip {
@@ -63,16 +63,16 @@ function skipOf(row: any): RecommendationSkip {
 }
 
 /**
- * Tips of the last computation, replaced as a whole, and the dismissals users made, which
- * outlive computations. Savings are stored as BIGINT nano-units for exact ordering.
+ * Recommendations of the last computation, replaced as a whole, and the dismissals users made,
+ * which outlive computations. Savings are stored as BIGINT nano-units for exact ordering.
  */
 export class RecommendationStore {
   constructor(private readonly knex: Knex) {}
 
   /**
-   * Replaces every tip and skip in one transaction: readers see the previous computation or
-   * this one. `reopen` decides, for each tip that is set aside, whether it changed enough
-   * since (its value at dismissal, its value now) to come back; its dismissal is then
+   * Replaces every recommendation and skip in one transaction: readers see the previous computation
+   * or this one. `reopen` decides, for each recommendation that is set aside, whether it changed
+   * enough since (its value at dismissal, its value now) to come back; its dismissal is then
    * deleted in the same transaction. Returns the ids that came back.
    */
   async replaceAll(
@@ -87,7 +87,7 @@ export class RecommendationStore {
       await takeWriteLock(tx);
       const reopened: string[] = [];
       if (options.reopen) {
-        const current = new Map(recommendations.map(tip => [tip.id, tip]));
+        const current = new Map(recommendations.map(r => [r.id, r]));
         const rows = await tx('costscope_recommendation_dismissals').select(
           'id',
           'evidence',
@@ -109,16 +109,20 @@ export class RecommendationStore {
       await tx('costscope_recommendation_skips').delete();
       for (let i = 0; i < recommendations.length; i += CHUNK) {
         await tx('costscope_recommendations').insert(
-          recommendations.slice(i, i + CHUNK).map(tip => ({
-            id: tip.id,
-            entity_ref: tip.entityRef ? lower(tip.entityRef) : null,
-            kind: tip.kind,
-            resource_id: tip.resourceId,
-            provider: tip.provider,
-            account_id: tip.accountId,
-            monthly_saving_nanos: moneyToNanos(tip.monthlySaving).toString(),
-            currency: tip.currency,
-            payload: payloadOf(tip),
+          recommendations.slice(i, i + CHUNK).map(recommendation => ({
+            id: recommendation.id,
+            entity_ref: recommendation.entityRef
+              ? lower(recommendation.entityRef)
+              : null,
+            kind: recommendation.kind,
+            resource_id: recommendation.resourceId,
+            provider: recommendation.provider,
+            account_id: recommendation.accountId,
+            monthly_saving_nanos: moneyToNanos(
+              recommendation.monthlySaving,
+            ).toString(),
+            currency: recommendation.currency,
+            payload: payloadOf(recommendation),
             computed_at: computedAt,
           })),
         );
@@ -141,10 +145,10 @@ export class RecommendationStore {
     });
   }
 
-  /** The tips of an entity and of everything that rolls up into it, with their skips. */
+  /** The recommendations of an entity and of everything that rolls up into it, with their skips. */
   async listForEntity(entityRef: string): Promise<StoredRecommendations> {
     const ref = lower(entityRef);
-    const tips = await this.tips(this.knex)
+    const rows = await this.rowsWithDismissals(this.knex)
       .join('costscope_entity_ancestors as a', 'a.entity_ref', 'r.entity_ref')
       .where('a.ancestor_ref', ref);
     const skips = await this.knex('costscope_recommendation_skips as s')
@@ -153,14 +157,14 @@ export class RecommendationStore {
       .orderBy('s.id')
       .select('s.payload');
     return {
-      recommendations: tips.map(tipOf),
+      recommendations: rows.map(recommendationOfRow),
       skipped: skips.map(skipOf),
       ...(await this.computedAt()),
     };
   }
 
   /**
-   * Every tip, unallocated ones included: the `limit` largest of those open on `today`
+   * Every recommendation, unallocated ones included: the `limit` largest of those open on `today`
    * (YYYY-MM-DD, UTC; a snooze ends on its `until` day) and the `limit` largest set aside,
    * with at most `limit` skips.
    */
@@ -169,7 +173,7 @@ export class RecommendationStore {
     today: string,
   ): Promise<StoredRecommendations> {
     // The SQL twin of stateOn: open when not set aside, or snoozed until today or earlier.
-    const open = await this.tips(this.knex)
+    const open = await this.rowsWithDismissals(this.knex)
       .where(q =>
         q
           .whereNull('d.id')
@@ -178,7 +182,7 @@ export class RecommendationStore {
           ),
       )
       .limit(limit);
-    const setAside = await this.tips(this.knex)
+    const setAside = await this.rowsWithDismissals(this.knex)
       .whereNotNull('d.id')
       .where(q =>
         q
@@ -192,21 +196,24 @@ export class RecommendationStore {
       .limit(limit)
       .select('payload');
     return {
-      recommendations: [...open, ...setAside].map(tipOf),
+      recommendations: [...open, ...setAside].map(recommendationOfRow),
       skipped: skips.map(skipOf),
       ...(await this.computedAt()),
     };
   }
 
-  /** One tip with its state, or undefined when the last computation did not make it. */
+  /** One recommendation with its state, or undefined when the last computation did not make it. */
   async get(id: string): Promise<Recommendation | undefined> {
-    const row = await this.tips(this.knex).where('r.id', id).first();
-    return row ? tipOf(row) : undefined;
+    const row = await this.rowsWithDismissals(this.knex)
+      .where('r.id', id)
+      .first();
+    return row ? recommendationOfRow(row) : undefined;
   }
 
   /**
-   * Sets a tip aside, replacing an earlier dismissal, and keeps the tip as it is now to see
-   * later whether it changed. False, and nothing stored, when the tip does not exist.
+   * Sets a recommendation aside, replacing an earlier dismissal, and keeps the recommendation as it
+   * is now to see later whether it changed. False, and nothing stored, when the recommendation does
+   * not exist.
    */
   async setDismissal(
     id: string,
@@ -233,7 +240,7 @@ export class RecommendationStore {
     });
   }
 
-  /** Brings a tip back (open); nothing happens when it was not set aside. */
+  /** Brings a recommendation back (open); nothing happens when it was not set aside. */
   async clearDismissal(id: string): Promise<void> {
     await this.knex('costscope_recommendation_dismissals')
       .where({ id })
@@ -285,8 +292,8 @@ export class RecommendationStore {
     return rows;
   }
 
-  /** Tips with their dismissals, largest saving first. */
-  private tips(db: Knex) {
+  /** Recommendation rows with their dismissals, largest saving first. */
+  private rowsWithDismissals(db: Knex) {
     return db('costscope_recommendations as r')
       .leftJoin('costscope_recommendation_dismissals as d', 'd.id', 'r.id')
       .select(

@@ -1,7 +1,7 @@
 import type { Money } from './types';
 
 /**
- * What a savings tip is about.
+ * What a recommendation is about.
  *
  * - `idle-instance`: a running instance that does (almost) nothing; stop or terminate it.
  * - `overprovisioned-instance`: a smaller size in the family, or a cheaper family, fits the load.
@@ -23,12 +23,15 @@ export type RecommendationKind =
   | 'old-snapshot'
   | 'commitment';
 
-/** How sure a tip is, from the evidence behind it (coverage of the data, metrics seen). @public */
+/**
+ * How sure a recommendation is, from the evidence behind it (coverage of the data, metrics seen).
+ * @public
+ */
 export type RecommendationConfidence = 'low' | 'medium' | 'high';
 
 /**
- * Where a tip's saving comes from: `billing`, the resource's real cost per hour in the billing
- * data; `price-table`, the on-demand price table that ships with Costscope.
+ * Where a recommendation's saving comes from: `billing`, the resource's real cost per hour in the
+ * billing data; `price-table`, the on-demand price table that ships with Costscope.
  * @public
  */
 export type RecommendationPriceSource = 'price-table' | 'billing';
@@ -54,30 +57,36 @@ export interface UtilisationEvidence {
 }
 
 /**
- * Why a tip was made: the numbers a reader needs to trust it.
+ * Why a recommendation was made: the numbers a reader needs to trust it.
  * @public
  */
 export interface RecommendationEvidence {
-  /** CPU utilisation (instance tips). */
+  /** CPU utilisation (instance recommendations). */
   cpu?: UtilisationEvidence;
   /** Memory utilisation, only where the instance reports it (CloudWatch agent). */
   memory?: UtilisationEvidence;
-  /** Hours of utilisation data inside the lookback window (instance tips). */
+  /** Hours of utilisation data inside the lookback window (instance recommendations). */
   hours?: number;
-  /** Length of the lookback window in days (instance tips). */
+  /** Length of the lookback window in days (instance recommendations). */
   lookbackDays?: number;
-  /** Share of the lookback window the instance ran, in percent (schedule and commitment tips). */
+  /**
+   * Share of the lookback window the instance ran, in percent (schedule and commitment
+   * recommendations).
+   */
   runningPercent?: number;
-  /** Size in GiB (volume and snapshot tips; for a snapshot, the size of its source volume). */
+  /**
+   * Size in GiB (volume and snapshot recommendations; for a snapshot, the size of its source
+   * volume).
+   */
   sizeGiB?: number;
-  /** Age in whole days (snapshot tips). */
+  /** Age in whole days (snapshot recommendations). */
   ageDays?: number;
   /** The provider's state of the resource, e.g. `available` for an unattached volume. */
   resourceState?: string;
 }
 
 /**
- * The Savings Plan that a `commitment` tip suggests.
+ * The Savings Plan that a `commitment` recommendation suggests.
  * @public
  */
 export interface CommitmentSuggestion {
@@ -103,7 +112,7 @@ export interface CommitmentSuggestion {
 }
 
 /**
- * Why and by whom a tip was set aside.
+ * Why and by whom a recommendation was set aside.
  * @public
  */
 export interface RecommendationDismissal {
@@ -115,16 +124,19 @@ export interface RecommendationDismissal {
   by: string;
   /** When, ISO 8601 UTC. */
   at: string;
-  /** For a snoozed tip: the day it comes back, `YYYY-MM-DD` (UTC). */
+  /** For a snoozed recommendation: the day it comes back, `YYYY-MM-DD` (UTC). */
   until?: string;
 }
 
 /**
- * One savings tip about one resource.
+ * One recommendation about one resource.
  * @public
  */
 export interface Recommendation {
-  /** Stable id, `<kind>:<resourceId>`: the same tip keeps its id from one computation to the next. */
+  /**
+   * Stable id, `<kind>:<resourceId>`: the same recommendation keeps its id from one computation to
+   * the next.
+   */
   id: string;
   kind: RecommendationKind;
   /** The provider, e.g. `AWS`. */
@@ -138,7 +150,7 @@ export interface Recommendation {
   /** Account (AWS), subscription (Azure) or project (GCP). */
   accountId: string;
   region: string;
-  /** The entity the tip is allocated to, when the backend has allocated it. */
+  /** The entity the recommendation is allocated to, when the backend has allocated it. */
   entityRef?: string;
   /** What to do, one sentence, e.g. "Resize from m6i.24xlarge to m6i.16xlarge". */
   action: string;
@@ -147,17 +159,20 @@ export interface Recommendation {
   evidence: RecommendationEvidence;
   /** Instance or volume type today. */
   currentType?: string;
-  /** Instance type suggested (over-provisioned tips). */
+  /** Instance type suggested (over-provisioned recommendations). */
   suggestedType?: string;
   /** What the resource costs a month today (730 hours), in the billing currency. */
   currentMonthlyCost?: Money;
-  /** What the tip saves a month (730 hours), in the billing currency, exact decimal string. */
+  /**
+   * What the recommendation saves a month (730 hours), in the billing currency, exact decimal
+   * string.
+   */
   monthlySaving: Money;
   /** ISO 4217 code of `monthlySaving`. */
   currency: string;
   confidence: RecommendationConfidence;
   priceSource: RecommendationPriceSource;
-  /** The suggested commitment, for `commitment` tips. */
+  /** The suggested commitment, for `commitment` recommendations. */
   commitment?: CommitmentSuggestion;
   state: RecommendationState;
   /** Present when `state` is not `open`. */
@@ -166,7 +181,7 @@ export interface Recommendation {
 
 /**
  * A resource that could not be judged by a rule, and why: the UI shows these so that a missing
- * tip is explained ("no CPU data", "only 12 hours of data, 30 needed").
+ * recommendation is explained ("no CPU data", "only 12 hours of data, 30 needed").
  * @public
  */
 export interface RecommendationSkip {
@@ -188,7 +203,7 @@ export interface RecommendationSkip {
 }
 
 /**
- * The tips of one entity (rolled up over its children), or of the organisation.
+ * The recommendations of one entity (rolled up over its children), or of the organisation.
  * @public
  */
 export interface RecommendationList {
@@ -196,15 +211,15 @@ export interface RecommendationList {
   entityRef: string;
   /** ISO 4217 code of every amount. */
   currency: string;
-  /** Sum of `monthlySaving` over `items` (open tips only), exact decimal string. */
+  /** Sum of `monthlySaving` over `items` (open recommendations only), exact decimal string. */
   totalMonthlySaving: Money;
-  /** Open tips, largest saving first. */
+  /** Open recommendations, largest saving first. */
   items: Recommendation[];
-  /** Dismissed and snoozed tips; they do not count in the total. */
+  /** Dismissed and snoozed recommendations; they do not count in the total. */
   dismissed: Recommendation[];
   /** Resources that could not be judged, and why. */
   skipped?: RecommendationSkip[];
-  /** When the tips were computed, ISO 8601 UTC. */
+  /** When the recommendations were computed, ISO 8601 UTC. */
   computedAt?: string;
 }
 
@@ -213,10 +228,10 @@ export interface RecommendationList {
  * @public
  */
 export interface RecommendationStateInput {
-  /** `dismissed` sets the tip aside, `snoozed` until `until`, `open` brings it back. */
+  /** `dismissed` sets the recommendation aside, `snoozed` until `until`, `open` brings it back. */
   state: RecommendationState;
   /** Why; required to dismiss or snooze (at most 500 characters). */
   reason?: string;
-  /** The day a snoozed tip comes back, `YYYY-MM-DD` (UTC), after today. */
+  /** The day a snoozed recommendation comes back, `YYYY-MM-DD` (UTC), after today. */
   until?: string;
 }

@@ -20,7 +20,7 @@ import {
   skipOf,
   tableApplies,
   tableGap,
-  tipBase,
+  recommendationBase,
   toMoney,
 } from './common';
 
@@ -58,7 +58,7 @@ export function breakEvenMonth(
  * d = `discountPercent` (28). The plan is `termMonths` long with `upfrontPercent` paid upfront;
  * see {@link breakEvenMonth}. OD is the billing cost per hour when nothing covers the
  * resource (then it is on-demand), else the price table's on-demand price. The cost is the one
- * after an over-provisioned tip's resize, so the savings add up.
+ * after an over-provisioned recommendation's resize, so the savings add up.
  * Confidence: medium when coverage comes from billing data, low when it is unknown.
  */
 export function commitment(
@@ -132,8 +132,8 @@ export function commitment(
     ),
   };
   return {
-    tip: {
-      ...tipBase(resource, 'commitment', ctx.currency),
+    recommendation: {
+      ...recommendationBase(resource, 'commitment', ctx.currency),
       action: `Cover it with a ${
         c.termMonths
       }-month Savings Plan (${payment}): commit about ${formatAmount(

@@ -44,7 +44,7 @@ export interface HourlyCost {
   /** Nano-units per hour. */
   hourly: Exact;
   source: RecommendationPriceSource;
-  /** The instance type this cost is for (after an earlier tip changed it). */
+  /** The instance type this cost is for (after an earlier recommendation changed it). */
   type?: string;
 }
 
@@ -61,10 +61,10 @@ export interface InstanceAssessment {
   cost: HourlyCost;
 }
 
-/** A rule's answer: a tip, a reason it could not judge, or nothing to say. */
+/** A rule's answer: a recommendation, a reason it could not judge, or nothing to say. */
 export type RuleOutcome =
-  | { tip: Recommendation; skip?: undefined }
-  | { skip: RecommendationSkip; tip?: undefined }
+  | { recommendation: Recommendation; skip?: undefined }
+  | { skip: RecommendationSkip; recommendation?: undefined }
   | undefined;
 
 const LEVELS: RecommendationConfidence[] = ['low', 'medium', 'high'];
@@ -85,8 +85,8 @@ export function resourceName(resource: InventoryResource): string | undefined {
   return name ? name : undefined;
 }
 
-/** The fields every tip about `resource` shares. */
-export function tipBase(
+/** The fields every recommendation about `resource` shares. */
+export function recommendationBase(
   resource: InventoryResource,
   kind: RecommendationKind,
   currency: string,
@@ -173,7 +173,7 @@ export function evidenceOf(stats: MetricStats): UtilisationEvidence {
   };
 }
 
-/** The utilisation evidence of an instance tip. */
+/** The utilisation evidence of an instance recommendation. */
 export function instanceEvidence(
   a: InstanceAssessment,
   config: RecommendationsConfig,
@@ -233,7 +233,7 @@ export function storageMonthlyCost(
   resource: InventoryResource,
   ctx: RuleContext,
   options: {
-    /** "volume" or "snapshot", for the reasons a tip is skipped. */
+    /** "volume" or "snapshot", for the reasons a recommendation is skipped. */
     noun: string;
     kind: RecommendationKind;
     /** The table's price per GiB-month, or undefined when it has none. */

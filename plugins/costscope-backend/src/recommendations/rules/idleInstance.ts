@@ -7,7 +7,7 @@ import {
   pct,
   RuleContext,
   RuleOutcome,
-  tipBase,
+  recommendationBase,
   toMoney,
   windowText,
 } from './common';
@@ -40,8 +40,8 @@ export function idleInstance(
   const cost = toMoney(monthly(a.cost.hourly));
   const type = a.resource.type;
   return {
-    tip: {
-      ...tipBase(a.resource, 'idle-instance', ctx.currency),
+    recommendation: {
+      ...recommendationBase(a.resource, 'idle-instance', ctx.currency),
       action: 'Stop the instance, or terminate it if nobody needs it',
       reason: `CPU averaged ${pct(a.cpu.average)} and never went above ${pct(
         a.cpu.maximum,

@@ -39,8 +39,8 @@ describe('idle instances', () => {
     ]);
     expect(result.skipped).toEqual([]);
     expect(result.recommendations).toHaveLength(1);
-    const [tip] = result.recommendations;
-    expect(tip).toMatchObject({
+    const [recommendation] = result.recommendations;
+    expect(recommendation).toMatchObject({
       id: 'idle-instance:i-0123456789abcdef0',
       kind: 'idle-instance',
       resourceName: 'test-instance',
@@ -59,7 +59,7 @@ describe('idle instances', () => {
         runningPercent: 100,
       },
     });
-    expect(tip.reason).toContain(
+    expect(recommendation.reason).toContain(
       'CPU averaged 1.0 % and never went above 3.0 %',
     );
   });
@@ -188,7 +188,7 @@ describe('over-provisioned instances', () => {
     // m6i.24xlarge (96 vCPU, 384 GiB): CPU 22.6 / 25.4 %, memory 42.8 / 44.7 %
     // m6i.12xlarge: memory 85.6 % > 80 -> no; m6i.16xlarge: memory 64.2 %, CPU 33.9 % -> yes
     // c6i.24xlarge (192 GiB) has the memory of m6i.12xlarge -> no
-    const [tip] = run([
+    const [recommendation] = run([
       instance({
         type: 'm6i.24xlarge',
         utilisation: [flat('cpu', 12, 22.6), flat('memory', 31, 42.8)].map(
@@ -201,7 +201,7 @@ describe('over-provisioned instances', () => {
         ),
       }),
     ]).recommendations;
-    expect(tip).toMatchObject({
+    expect(recommendation).toMatchObject({
       suggestedType: 'm6i.16xlarge',
       // (4.608 - 3.072) x 730 = 1121.28
       monthlySaving: '1121.280000000',
@@ -215,8 +215,8 @@ describe('over-provisioned instances', () => {
       type: 't3.large',
       utilisation: [flat('cpu', 20, 40), flat('memory', 45, 60)],
     });
-    const [tip] = run([grafana]).recommendations;
-    expect(tip).toMatchObject({
+    const [recommendation] = run([grafana]).recommendations;
+    expect(recommendation).toMatchObject({
       suggestedType: 't3a.large',
       // (0.0832 - 0.0752) x 730 = 5.84
       monthlySaving: '5.840000000',
@@ -315,7 +315,7 @@ describe('over-provisioned instances', () => {
 });
 
 describe('missing or short data', () => {
-  it('gives no tip without utilisation, and says why', () => {
+  it('gives no recommendation without utilisation, and says why', () => {
     const result = run([
       instance({ resourceId: 'i-none', utilisation: undefined }),
       instance({ resourceId: 'i-empty', utilisation: [] }),
@@ -343,7 +343,7 @@ describe('missing or short data', () => {
     ]);
   });
 
-  it('gives no tip with fewer hours than the minimum', () => {
+  it('gives no recommendation with fewer hours than the minimum', () => {
     const idleButShort = instance({ utilisation: [flat('cpu', 1, 2, 29)] });
     const result = run([idleButShort]);
     expect(result.recommendations).toEqual([]);
@@ -368,13 +368,13 @@ describe('missing or short data', () => {
   });
 
   it('ignores memory with fewer hours than the minimum', () => {
-    const [tip] = run([
+    const [recommendation] = run([
       instance({
         utilisation: [flat('cpu', 20, 30), flat('memory', 95, 99, 10)],
       }),
     ]).recommendations;
-    expect(tip.kind).toBe('overprovisioned-instance');
-    expect(tip.evidence.memory).toBeUndefined();
+    expect(recommendation.kind).toBe('overprovisioned-instance');
+    expect(recommendation.evidence.memory).toBeUndefined();
   });
 
   it('does not judge stopped instances', () => {
@@ -400,8 +400,8 @@ describe('office-hours schedule', () => {
     });
 
   it('suggests a schedule for a non-production instance running around the clock', () => {
-    const [tip] = run([staging()]).recommendations;
-    expect(tip).toMatchObject({
+    const [recommendation] = run([staging()]).recommendations;
+    expect(recommendation).toMatchObject({
       kind: 'office-hours-schedule',
       currentType: 'c6i.xlarge',
       // 0.17 x 730 x (168 - 50) / 168 = 124.1 x 118 / 168 = 87.165476190|476... -> 87.165476190
@@ -409,7 +409,9 @@ describe('office-hours schedule', () => {
       confidence: 'medium',
       evidence: { runningPercent: 100 },
     });
-    expect(tip.reason).toContain('Tagged Env=staging (not production)');
+    expect(recommendation.reason).toContain(
+      'Tagged Env=staging (not production)',
+    );
   });
 
   it('does not schedule production, untagged, or already scheduled instances', () => {
@@ -491,9 +493,9 @@ describe('commitment', () => {
   const on = { commitment: { enabled: true } };
 
   it('suggests a Savings Plan for steady on-demand usage', () => {
-    const [tip] = run([steady()], on).recommendations;
+    const [recommendation] = run([steady()], on).recommendations;
     // on-demand 1.712/h; saving 1.712 x 0.28 x 730 = 349.9328; commitment 1.712 x 0.72 = 1.23264
-    expect(tip).toMatchObject({
+    expect(recommendation).toMatchObject({
       kind: 'commitment',
       monthlySaving: '349.932800000',
       currentMonthlyCost: '1249.760000000',
@@ -509,7 +511,7 @@ describe('commitment', () => {
         breakEvenMonth: 1,
       },
     });
-    expect(tip.action).toBe(
+    expect(recommendation.action).toBe(
       'Cover it with a 12-month Savings Plan (no upfront): commit about 1.2326 USD an hour',
     );
   });

@@ -17,7 +17,7 @@ import {
   pct,
   RuleContext,
   RuleOutcome,
-  tipBase,
+  recommendationBase,
   toMoney,
 } from './common';
 
@@ -57,7 +57,7 @@ export function isNonProduction(
  * `productionValues`) that ran at least `minimumRunningPercent` (90) of the window, i.e. around
  * the clock. Running it `scheduledHoursPerWeek` (50) hours a week instead of 168 saves
  * cost per hour x 730 x (168 - 50) / 168 a month. The cost per hour is the one after an
- * over-provisioned tip's resize, when there is one, so the two savings add up.
+ * over-provisioned recommendation's resize, when there is one, so the two savings add up.
  * Confidence: medium: whether anybody needs it at night or at weekends is not known.
  */
 export function officeHoursSchedule(
@@ -75,8 +75,8 @@ export function officeHoursSchedule(
   const saving = monthly(multiply(cost.hourly, offShare));
   const type = cost.type ?? a.resource.type;
   return {
-    tip: {
-      ...tipBase(a.resource, 'office-hours-schedule', ctx.currency),
+    recommendation: {
+      ...recommendationBase(a.resource, 'office-hours-schedule', ctx.currency),
       action: `Run it on a schedule, ${c.scheduledHoursPerWeek} hours a week (e.g. 10 hours on weekdays), instead of around the clock`,
       reason: `Tagged ${env.key}=${
         env.value

@@ -5,7 +5,7 @@ import {
   skipOf,
   storageMonthlyCost,
   tableApplies,
-  tipBase,
+  recommendationBase,
   toMoney,
 } from './common';
 
@@ -50,8 +50,8 @@ export function oldSnapshot(
   const { cost } = priced;
   const amount = toMoney(cost.monthly);
   return {
-    tip: {
-      ...tipBase(resource, 'old-snapshot', ctx.currency),
+    recommendation: {
+      ...recommendationBase(resource, 'old-snapshot', ctx.currency),
       action:
         'Delete the snapshot, or move it to the archive tier if it must be kept',
       reason: `Created ${ageDays} days ago (older than ${

@@ -12,7 +12,7 @@ import {
   skipOf,
   tableApplies,
   tableGap,
-  tipBase,
+  recommendationBase,
   toMoney,
   windowText,
 } from './common';
@@ -34,7 +34,7 @@ export interface FittingType {
 }
 
 export interface OverprovisionedOutcome {
-  tip?: Recommendation;
+  recommendation?: Recommendation;
   skip?: ReturnType<typeof skipOf>;
   /** What the instance would cost after the resize, for the rules that follow. */
   resized?: HourlyCost;
@@ -243,8 +243,8 @@ export function overprovisionedInstance(
       : ''
   }`;
   return {
-    tip: {
-      ...tipBase(resource, 'overprovisioned-instance', ctx.currency),
+    recommendation: {
+      ...recommendationBase(resource, 'overprovisioned-instance', ctx.currency),
       action,
       reason: `CPU averaged ${pct(a.cpu.average)}, p95 ${pct(
         a.cpu.p95,

@@ -6,7 +6,7 @@ import {
   skipOf,
   tableApplies,
   tableGap,
-  tipBase,
+  recommendationBase,
   toMoney,
 } from './common';
 
@@ -44,8 +44,8 @@ export function unassociatedAddress(
   }
   const amount = toMoney(monthly(exact(hourly)));
   return {
-    tip: {
-      ...tipBase(resource, 'unassociated-address', ctx.currency),
+    recommendation: {
+      ...recommendationBase(resource, 'unassociated-address', ctx.currency),
       action: 'Release the Elastic IP address',
       reason:
         'The address is associated with no instance or network interface; public IPv4 addresses are billed by the hour all the same.',

@@ -4,7 +4,7 @@ import {
   RuleOutcome,
   storageMonthlyCost,
   tableApplies,
-  tipBase,
+  recommendationBase,
   toMoney,
 } from './common';
 
@@ -37,8 +37,8 @@ export function unattachedVolume(
   const { cost } = priced;
   const amount = toMoney(cost.monthly);
   return {
-    tip: {
-      ...tipBase(resource, 'unattached-volume', ctx.currency),
+    recommendation: {
+      ...recommendationBase(resource, 'unattached-volume', ctx.currency),
       action:
         'Delete the volume (take a snapshot first if its data may be needed)',
       reason: `The ${size !== undefined ? `${size} GiB ` : ''}${
