@@ -18,10 +18,7 @@
  * with 5 ancestors per component plus the organisation, about 8 million rollup rows.
  */
 import { Entity } from '@backstage/catalog-model';
-import {
-  allocateKeys,
-  KeyAllocation,
-} from '../../plugins/costscope-backend/src/allocation/allocate';
+import { allocateKeys } from '../../plugins/costscope-backend/src/allocation/allocate';
 import {
   computeAncestors,
   SnapshotEntity,
@@ -35,6 +32,7 @@ import {
   allocationKey,
   canonicalTags,
 } from '../../plugins/costscope-backend/src/ingest/allocationKey';
+import { KeyAllocation } from '../../plugins/costscope-backend/src/store/types';
 
 export interface OrgOptions {
   components: number;

@@ -1,20 +1,6 @@
 import { foldCase, normaliseText } from '../compliance/text';
+import { KeyAllocation, KeyToAllocate } from '../store/types';
 import { AllocationRule, compareRules, PRIORITY } from './rules';
-
-/** What allocation matches on; one per distinct (provider, sub-account, tags). */
-export interface KeyToAllocate {
-  allocKey: string;
-  subAccountId: string;
-  /** Canonical tags JSON. */
-  tags: string;
-}
-
-export interface KeyAllocation {
-  /** The winning rule, or null when the key is unallocated. */
-  ruleId: number | null;
-  /** Other entities whose tag rules also matched: an overlap resolved by priority. */
-  overlaps: string[];
-}
 
 export interface AllocateOptions {
   /** Compare tag keys ignoring case (`Service` matches `service`). */

@@ -4,6 +4,7 @@ import {
   COST_TAGS_ANNOTATION,
   GCP_PROJECT_IDS_ANNOTATION,
 } from '@costscope/backstage-plugin-common';
+import { AllocationRuleRow } from '../store/types';
 import { SnapshotEntity } from './catalogSnapshot';
 import { formatConditions, parseCostTags, TagCondition } from './parseCostTags';
 
@@ -28,7 +29,7 @@ export interface AllocationRule {
   id: number;
   entityRef: string;
   entityKind: string;
-  origin: 'annotation' | 'convention' | 'account';
+  origin: AllocationRuleRow['origin'];
   /** The rule as shown to users. */
   rule: string;
   priority: number;

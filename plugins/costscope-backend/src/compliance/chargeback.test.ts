@@ -1,11 +1,7 @@
 import { toSnapshot } from '../allocation/catalogSnapshot';
+import { ChargebackFactRow } from '../store/types';
 import { entity } from '../__testUtils__/entities';
-import {
-  ChargebackFactRow,
-  chargebackLines,
-  chargebackRules,
-  splitExactly,
-} from './chargeback';
+import { chargebackLines, chargebackRules, splitExactly } from './chargeback';
 
 const entities = [
   entity(

@@ -3,18 +3,9 @@ import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { owningGroupOf } from '../budgets/budgetAccess';
 import { COST_CENTER_ANNOTATION } from '@costscope/backstage-plugin-common';
 import { compareBigInt } from '../lib/decimal';
+import { ChargebackFactRow } from '../store/types';
 import { ChargebackLine } from './chargebackCsv';
 import { compareCodePoints } from './text';
-
-/** Cost of one month, one allocated entity (or none) and one service, in nano-units. */
-export interface ChargebackFactRow {
-  /** `YYYY-MM`. */
-  month: string;
-  /** The entity the cost was allocated to; null when unallocated. */
-  entityRef: string | null;
-  service: string;
-  costNanos: bigint;
-}
 
 /** Who pays for an entity's cost. */
 export interface ChargebackOwner {

@@ -4,14 +4,8 @@ import {
   readTagsObject,
   TagsJsonRejection,
 } from './parseTagsJson';
+import { BillingTagsInput } from '../store/types';
 import { compareCodePoints, comparable, normaliseText } from './text';
-
-/** Billing tags as they come: FOCUS `Tags` JSON text, or an already parsed object. */
-export type BillingTagsInput =
-  | string
-  | Record<string, unknown>
-  | null
-  | undefined;
 
 /** How one key differs between billing and inventory. */
 export interface TagDifference {

@@ -1,8 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { addMoney, moneyToNanos } from '@costscope/backstage-plugin-common';
+import { ComplianceResourceInput } from '../store/types';
 import {
   complianceBreakdown,
-  ComplianceResourceInput,
   evaluateResources,
   exactShare,
   summariseEntityCompliance,

@@ -8,38 +8,15 @@ import {
   OrganisationCompliance,
   TagViolation,
   UnallocatedResource,
+  divideHalfEven,
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
-import { divideHalfEven } from '../lib/decimal';
 import { evaluateTags, policyKeyFilter } from './evaluateTags';
 import { KnownEntity, likelyOwner, LikelyOwnerOptions } from './likelyOwner';
-import {
-  BillingTagsInput,
-  mergeTagSources,
-  MergedTags,
-} from './mergeTagSources';
+import { ComplianceResourceInput } from '../store/types';
+import { mergeTagSources, MergedTags } from './mergeTagSources';
 import { describeTagPolicy, TagPolicy } from './tagPolicy';
 import { compareCodePoints } from './text';
-
-/** One resource with its cost for the range and the tags both sources hold. */
-export interface ComplianceResourceInput {
-  resourceId: string;
-  resourceName?: string;
-  /** FOCUS `ResourceType` or the inventory's kind. */
-  resourceType?: string;
-  provider: string;
-  accountId?: string;
-  service?: string;
-  /** Cost in the range, nano-units of the billing currency. */
-  costNanos: bigint;
-  /**
-   * Tags of the resource's most recent billing line in the range: FOCUS `Tags` JSON text or
-   * an already parsed object. Malformed JSON is counted, not thrown.
-   */
-  billingTags?: BillingTagsInput;
-  /** Current tags from an inventory source; absent when no inventory knows the resource. */
-  inventoryTags?: Record<string, string>;
-}
 
 /** A resource after merging its tag sources and judging them. */
 export interface EvaluatedResource {

@@ -2,39 +2,11 @@ import { CostLine } from '@costscope/backstage-plugin-node';
 import { detach } from './detach';
 import { allocationKey, canonicalTags } from './allocationKey';
 import { AmountReader, FactTable } from './exactSum';
-
-/** What a fact is keyed by, besides its billing period and day. */
-interface FactDimensions {
-  provider: string;
-  billingAccountId: string;
-  subAccountId: string;
-  region: string;
-  serviceName: string;
-  serviceCategory?: string;
-  resourceId: string;
-  resourceName?: string;
-  resourceType?: string;
-  chargeCategory: string;
-  currency: string;
-  allocKey: string;
-}
-
-/** A daily cost fact as stored: amounts rounded once, after exact summing. */
-export interface CostFact extends FactDimensions {
-  billingPeriod: string;
-  usageDate: string;
-  billedNanos: bigint;
-  effectiveNanos: bigint;
-  lineCount: number;
-}
-
-/** A distinct allocation key with what allocation matches on. */
-export interface AllocationKeyRow {
-  allocKey: string;
-  provider: string;
-  subAccountId: string;
-  tags: string;
-}
+import {
+  AllocationKeyRow,
+  CostFact,
+  FactDimensions,
+} from '../store/types';
 
 /** A fact's dimensions, with what the aggregator keeps to find its group again. */
 interface FactGroup extends FactDimensions {

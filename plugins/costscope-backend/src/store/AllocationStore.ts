@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { KeyAllocation, KeyToAllocate } from '../allocation/allocate';
-import { SnapshotEntity } from '../allocation/catalogSnapshot';
-import { AllocationRule } from '../allocation/rules';
 import { ROLLUP_VERSION_KEY } from './RollupReadCache';
+import {
+  AllocatedEntityRow,
+  AllocationRuleRow,
+  KeyAllocation,
+  KeyToAllocate,
+} from './types';
 import { takeWriteLock } from './writeLock';
 
 const CHUNK = 500;
@@ -11,10 +14,12 @@ const CHUNK = 500;
 /** The entity ref of the whole bill in the rollup table. */
 export const ORG_REF = '*';
 
+/** What an allocation writes: the catalog tree, the rules and each key's outcome. */
 export interface AllocationResult {
-  entities: SnapshotEntity[];
+  entities: AllocatedEntityRow[];
+  /** Per entity ref, the refs it rolls up into (itself included). */
   ancestors: Map<string, Set<string>>;
-  rules: AllocationRule[];
+  rules: AllocationRuleRow[];
   keys: Map<string, KeyAllocation>;
 }
 

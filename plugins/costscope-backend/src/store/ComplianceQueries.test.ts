@@ -1,9 +1,8 @@
-import { CostFact } from '../ingest/DailyAggregator';
-import { ComplianceResourceInput } from '../compliance/summarise';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { ComplianceQueries } from './ComplianceQueries';
 import { FactStore } from './FactStore';
 import { applyMigrations } from './migrations';
+import { ComplianceResourceInput, CostFact } from './types';
 
 jest.setTimeout(60_000);
 

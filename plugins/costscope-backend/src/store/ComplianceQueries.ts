@@ -1,9 +1,8 @@
 import { Knex } from 'knex';
 import { DateRange } from '@costscope/backstage-plugin-common';
-import { ChargebackFactRow } from '../compliance/chargeback';
-import { ComplianceResourceInput } from '../compliance/summarise';
 import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
+import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly. */
 const SUM_BILLED = 'CAST(SUM(f.billed_nanos) AS TEXT) as cost';

@@ -1,7 +1,7 @@
-import { CostFact } from '../ingest/DailyAggregator';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { FactStore } from './FactStore';
 import { applyMigrations } from './migrations';
+import { CostFact } from './types';
 
 jest.setTimeout(60_000);
 

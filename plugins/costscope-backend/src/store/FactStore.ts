@@ -7,8 +7,8 @@ import {
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
 import { JsonObject } from '@backstage/types';
-import { AllocationKeyRow, CostFact } from '../ingest/DailyAggregator';
 import { FACT_COLUMNS, factValues } from './factColumns';
+import { AllocationKeyRow, CostFact } from './types';
 import {
   betterSqliteConnectionOf,
   flushBeforeCommit,

@@ -1,4 +1,4 @@
-import { CostFact } from '../ingest/DailyAggregator';
+import { CostFact } from './types';
 
 /** The columns of `costscope_cost_facts` a fact is written to, besides its id. */
 export const FACT_COLUMNS = [

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
 import { Knex } from 'knex';
-import { CostFact } from '../ingest/DailyAggregator';
 import { checkStorable, FACT_COLUMNS, factValues } from './factColumns';
+import { CostFact } from './types';
 
 /** The part of a better-sqlite3 connection the fast insert path uses. */
 export interface BetterSqliteConnection {

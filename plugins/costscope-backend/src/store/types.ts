@@ -1,0 +1,108 @@
+/**
+ * The rows the stores read and write. They live here, below everything that uses them, so
+ * that the store depends on no module above it (ingest, allocation, compliance).
+ */
+
+/** What a fact is keyed by, besides its billing period and day. */
+export interface FactDimensions {
+  provider: string;
+  billingAccountId: string;
+  subAccountId: string;
+  region: string;
+  serviceName: string;
+  serviceCategory?: string;
+  resourceId: string;
+  resourceName?: string;
+  resourceType?: string;
+  chargeCategory: string;
+  currency: string;
+  allocKey: string;
+}
+
+/** A daily cost fact as stored: amounts rounded once, after exact summing. */
+export interface CostFact extends FactDimensions {
+  billingPeriod: string;
+  usageDate: string;
+  billedNanos: bigint;
+  effectiveNanos: bigint;
+  lineCount: number;
+}
+
+/** A distinct allocation key with what allocation matches on. */
+export interface AllocationKeyRow {
+  allocKey: string;
+  provider: string;
+  subAccountId: string;
+  tags: string;
+}
+
+/** What allocation matches on; one per distinct (provider, sub-account, tags). */
+export interface KeyToAllocate {
+  allocKey: string;
+  subAccountId: string;
+  /** Canonical tags JSON. */
+  tags: string;
+}
+
+export interface KeyAllocation {
+  /** The winning rule, or null when the key is unallocated. */
+  ruleId: number | null;
+  /** Other entities whose tag rules also matched: an overlap resolved by priority. */
+  overlaps: string[];
+}
+
+/** A catalog entity as the allocation tables store it. */
+export interface AllocatedEntityRow {
+  ref: string;
+  kind: string;
+  title?: string;
+  ownerRef?: string;
+  /** The entity it belongs to in the catalog tree: system, domain or parent group. */
+  parentRef?: string;
+}
+
+/** An allocation rule as the allocation tables store it. */
+export interface AllocationRuleRow {
+  id: number;
+  entityRef: string;
+  origin: 'annotation' | 'convention' | 'account';
+  /** The rule as shown to users. */
+  rule: string;
+}
+
+/** Cost of one month, one allocated entity (or none) and one service, in nano-units. */
+export interface ChargebackFactRow {
+  /** `YYYY-MM`. */
+  month: string;
+  /** The entity the cost was allocated to; null when unallocated. */
+  entityRef: string | null;
+  service: string;
+  costNanos: bigint;
+}
+
+/** Billing tags as they come: FOCUS `Tags` JSON text, or an already parsed object. */
+export type BillingTagsInput =
+  | string
+  | Record<string, unknown>
+  | null
+  | undefined;
+
+/** One resource with its cost for the range and the tags both sources hold. */
+export interface ComplianceResourceInput {
+  resourceId: string;
+  resourceName?: string;
+  /** FOCUS `ResourceType` or the inventory's kind. */
+  resourceType?: string;
+  provider: string;
+  accountId?: string;
+  service?: string;
+  /** Cost in the range, nano-units of the billing currency. */
+  costNanos: bigint;
+  /**
+   * Tags of the resource's most recent billing line in the range: FOCUS `Tags` JSON text or
+   * an already parsed object. Malformed JSON is counted, not thrown.
+   */
+  billingTags?: BillingTagsInput;
+  /** Current tags from an inventory source; absent when no inventory knows the resource. */
+  inventoryTags?: Record<string, string>;
+}
