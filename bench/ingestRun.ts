@@ -8,16 +8,18 @@
  * and reports that too.
  *
  * Migrates a SQLite file with the backend's migrations and ingests the FOCUS file with the
- * backend's FocusFileSource, IngestEngine and FactStore (no HTTP, no allocation), while
- * bench/runMonitor.ts watches the event loop and the memory. Sends an `IngestRunResult` to
- * the parent process.
+ * backend's FocusFileSource, IngestEngine, FactStore and RunRecorder (no HTTP, no
+ * allocation), while bench/runMonitor.ts watches the event loop and the memory. Sends an
+ * `IngestRunResult` to the parent process.
  */
 import knexFactory from 'knex';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { IngestEngine } from '../plugins/costscope-backend/src/ingest/IngestEngine';
+import { RunRecorder } from '../plugins/costscope-backend/src/pipeline/RunRecorder';
 import { FocusFileSource } from '../plugins/costscope-backend/src/sources/focus/FocusFileSource';
 import { FactStore } from '../plugins/costscope-backend/src/store/FactStore';
 import { applyMigrations } from '../plugins/costscope-backend/src/store/migrations';
+import { RunStore } from '../plugins/costscope-backend/src/store/RunStore';
 import { measure } from './runMonitor';
 
 export interface IngestRunResult {
@@ -59,19 +61,20 @@ async function main() {
   });
   await applyMigrations(knex);
   const store = new FactStore(knex);
+  const runs = new RunRecorder(new RunStore(knex));
   const details: string[] = [];
   let runStarted = 0;
   if (verbose) {
     // When each write step starts and ends, seconds into the run.
-    for (const method of [
-      'addAllocationKeys',
-      'replaceBillingPeriod',
-      'finishRun',
+    for (const [target, method] of [
+      [store, 'addAllocationKeys'],
+      [store, 'replaceBillingPeriod'],
+      [runs, 'finishRun'],
     ] as const) {
-      const original = store[method].bind(store) as (
+      const original = (target as any)[method].bind(target) as (
         ...args: unknown[]
       ) => Promise<unknown>;
-      (store as any)[method] = async (...args: unknown[]) => {
+      (target as any)[method] = async (...args: unknown[]) => {
         const from = (performance.now() - runStarted) / 1000;
         const result = await original(...args);
         const to = (performance.now() - runStarted) / 1000;
@@ -86,6 +89,7 @@ async function main() {
   }
   const engine = new IngestEngine({
     store,
+    runs,
     logger: quietLogger(),
     maxRejectedShare: 0.05,
   });

@@ -1,5 +1,5 @@
 // One ingest of a FOCUS source, in a process of its own, through the backend's real migrations,
-// FocusFileSource, IngestEngine and FactStore: the part of the backend that
+// FocusFileSource, IngestEngine, FactStore and RunRecorder: the part of the backend that
 // sigkill.test.mjs kills. Run with `node --import tsx`.
 //
 //   ingestChild.ts --db sqlite:<file> | pg:<database>  --dir <focus dir>  [--pause-in-write]
@@ -16,9 +16,11 @@ import { parseArgs } from 'node:util';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import knexFactory, { Knex } from 'knex';
 import { IngestEngine } from '../../plugins/costscope-backend/src/ingest/IngestEngine';
+import { RunRecorder } from '../../plugins/costscope-backend/src/pipeline/RunRecorder';
 import { FocusFileSource } from '../../plugins/costscope-backend/src/sources/focus/FocusFileSource';
 import { FactStore } from '../../plugins/costscope-backend/src/store/FactStore';
 import { applyMigrations } from '../../plugins/costscope-backend/src/store/migrations';
+import { RunStore } from '../../plugins/costscope-backend/src/store/RunStore';
 
 const { values } = parseArgs({
   options: {
@@ -123,7 +125,8 @@ async function main() {
   });
 
   const engine = new IngestEngine({
-    store: new FactStore(knex, {
+    store: new FactStore(knex),
+    runs: new RunRecorder(new RunStore(knex), {
       abandonedAfterMs: values['abandoned-after-ms']
         ? Number(values['abandoned-after-ms'])
         : undefined,

@@ -3,10 +3,12 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { AllocationEngine } from '../allocation/AllocationEngine';
 import { IngestEngine } from '../ingest/IngestEngine';
+import { RunRecorder } from '../pipeline/RunRecorder';
 import { AllocationStore } from '../store/AllocationStore';
 import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
 import { applyMigrations } from '../store/migrations';
+import { RunStore } from '../store/RunStore';
 
 /** The backend's engines and stores wired on a test database, without HTTP. */
 export async function createPipeline(
@@ -25,8 +27,10 @@ export async function createPipeline(
     caseInsensitiveTagKeys: true,
   });
   const factStore = new FactStore(knex);
+  const runs = new RunRecorder(new RunStore(knex));
   const ingest = new IngestEngine({
     store: factStore,
+    runs,
     logger,
     maxRejectedShare: options.maxRejectedShare ?? 0.5,
     onFactsChanged: async () => {
@@ -38,6 +42,7 @@ export async function createPipeline(
     allocation,
     ingest,
     factStore,
+    runs,
     queries: new CostQueries(knex),
     logger,
   };

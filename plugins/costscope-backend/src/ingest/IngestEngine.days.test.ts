@@ -68,7 +68,7 @@ describe('IngestEngine with sources that replace a day range', () => {
     'replaces only the declared days, keeps state and records API calls on %p',
     async id => {
       const knex = await databases.init(id);
-      const { ingest, factStore } = await createPipeline(knex, catalog);
+      const { ingest, factStore, runs } = await createPipeline(knex, catalog);
 
       const backfill = daySource(
         { from: '2026-03-30', to: '2026-04-03' },
@@ -107,7 +107,7 @@ describe('IngestEngine with sources that replace a day range', () => {
         finalThrough: '2026-04-01',
       });
 
-      const [latest] = await factStore.listRuns(1);
+      const [latest] = await runs.listRuns(1);
       expect(latest).toMatchObject({
         kind: 'cost',
         apiCalls: { 'ce:GetCostAndUsage': 2 },

@@ -633,7 +633,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         );
         expect(await storedTotal(knex, sourceId)).toBe(c.total);
         // The stored run record reads back the same.
-        const [record] = (await pipeline.factStore.listRuns(1)).filter(
+        const [record] = (await pipeline.runs.listRuns(1)).filter(
           r => r.id === run.id,
         );
         expect(record?.rejections).toEqual(run.rejections);

@@ -39,7 +39,8 @@ describe('IngestEngine', () => {
     'is idempotent: re-running replaces each billing period on %p',
     async id => {
       const knex = await databases.init(id);
-      const { ingest, factStore } = await createPipeline(knex, catalog);
+      const pipeline = await createPipeline(knex, catalog);
+      const { ingest } = pipeline;
       const dir = await writeFocusDir({
         'march.csv': march,
         'april.csv.gz': april,
@@ -67,7 +68,7 @@ describe('IngestEngine', () => {
 
       await ingest.run(source, 'manual');
       expect(await storedTotals(knex)).toEqual(before);
-      const runs = await factStore.listRuns(10);
+      const runs = await pipeline.runs.listRuns(10);
       expect(runs).toHaveLength(2);
       expect(runs[0]).toMatchObject({
         status: 'succeeded',

@@ -13,6 +13,7 @@ import {
   CostSource,
   CostSourceReadContext,
 } from '@costscope/backstage-plugin-node';
+import { RunRecorder } from '../pipeline/RunRecorder';
 import { FactStore } from '../store/FactStore';
 import { DailyAggregator } from './DailyAggregator';
 
@@ -20,7 +21,10 @@ import { DailyAggregator } from './DailyAggregator';
 const MAX_KEPT_REJECTIONS = 200;
 
 export interface IngestEngineOptions {
+  /** Where facts are written. */
   store: FactStore;
+  /** Where runs are recorded, with their heartbeats. */
+  runs: RunRecorder;
   logger: LoggerService;
   /** A run whose rejected rows exceed this share of the rows read fails and writes nothing. */
   maxRejectedShare: number;
@@ -46,10 +50,10 @@ export class IngestEngine {
     source: CostSource,
     trigger: IngestRun['trigger'],
   ): Promise<IngestRun> {
-    const { store, logger, maxRejectedShare } = this.options;
+    const { store, runs, logger, maxRejectedShare } = this.options;
     const started = Date.now();
     const run = newRunRecord(source.id, 'cost', trigger, started);
-    await store.startRun(run);
+    await runs.startRun(run);
 
     const aggregator = new DailyAggregator();
     const reject = (rejection: IngestRejection) => {
@@ -162,7 +166,7 @@ export class IngestEngine {
     run.apiCostUsd = nanosToMoney(apiCostNanos);
     run.finishedAt = new Date().toISOString();
     run.durationMs = Date.now() - started;
-    await store.finishRun(run);
+    await runs.finishRun(run);
     logger.info(
       `Costscope ingest of '${source.id}' ${run.status}: ${run.rowsRead} rows read, ` +
         `${run.rowsRejected} rejected, ${run.factsWritten} facts in ${run.billingPeriods.length} periods, ${run.durationMs} ms`,

@@ -4,7 +4,8 @@ import {
   InventorySource,
 } from '@costscope/backstage-plugin-node';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { FactStore } from '../store/FactStore';
+import { RunRecorder } from '../pipeline/RunRecorder';
+import { RunStore } from '../store/RunStore';
 import { InventoryStore } from '../store/InventoryStore';
 import { applyMigrations } from '../store/migrations';
 import { InventoryEngine } from './InventoryEngine';
@@ -67,7 +68,7 @@ describe('InventoryEngine', () => {
       const knex = await databases.init(id);
       await applyMigrations(knex);
       const inventory = new InventoryStore(knex);
-      const runs = new FactStore(knex);
+      const runs = new RunRecorder(new RunStore(knex));
       const engine = new InventoryEngine({
         inventory,
         runs,
@@ -118,7 +119,7 @@ describe('InventoryEngine', () => {
       const followed: string[] = [];
       const engine = new InventoryEngine({
         inventory,
-        runs: new FactStore(knex),
+        runs: new RunRecorder(new RunStore(knex)),
         logger,
         onSnapshotReplaced: async sourceId => {
           // the new snapshot is readable when the follower runs

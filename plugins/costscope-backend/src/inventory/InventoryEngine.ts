@@ -6,13 +6,13 @@ import {
   InventorySource,
 } from '@costscope/backstage-plugin-node';
 import { SerialQueue } from '../lib/SerialQueue';
-import { FactStore } from '../store/FactStore';
+import { RunRecorder } from '../pipeline/RunRecorder';
 import { InventoryStore } from '../store/InventoryStore';
 
 export interface InventoryEngineOptions {
   inventory: InventoryStore;
   /** Where runs are recorded, beside the cost sources' runs. */
-  runs: FactStore;
+  runs: RunRecorder;
   logger: LoggerService;
   queue?: SerialQueue;
   /**

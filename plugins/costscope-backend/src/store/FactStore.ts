@@ -1,11 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
 import { Knex } from 'knex';
-import {
-  IngestRejection,
-  IngestRun,
-  moneyToNanos,
-  nanosToMoney,
-} from '@costscope/backstage-plugin-common';
 import { JsonObject } from '@backstage/types';
 import { FACT_COLUMNS, factValues } from './factColumns';
 import { AllocationKeyRow, CostFact } from './types';
@@ -17,28 +11,9 @@ import {
 
 const INSERT_CHUNK = 500;
 
-/** How often a run in progress records that it is alive. */
-const HEARTBEAT_MS = 30_000;
-/** A run without a heartbeat for this long belonged to a backend that stopped during it. */
-const ABANDONED_AFTER_MS = 5 * 60_000;
-
-export interface FactStoreOptions {
-  /** Defaults to 30 seconds. */
-  heartbeatMs?: number;
-  /** Defaults to 5 minutes; keep it several heartbeats long. */
-  abandonedAfterMs?: number;
-}
-
-/** Writes cost facts and ingest-run records. */
+/** Writes cost facts, their allocation keys and the state a source keeps between runs. */
 export class FactStore {
-  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
-  private readonly heartbeatMs: number;
-  private readonly abandonedAfterMs: number;
-
-  constructor(private readonly knex: Knex, options: FactStoreOptions = {}) {
-    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
-    this.abandonedAfterMs = options.abandonedAfterMs ?? ABANDONED_AFTER_MS;
-  }
+  constructor(private readonly knex: Knex) {}
 
   /**
    * Records the allocation keys of a run once, before its periods are written. Keys are
@@ -121,121 +96,6 @@ export class FactStore {
 
   async writeSourceState(sourceId: string, state: JsonObject): Promise<void> {
     await writeSourceState(this.knex, sourceId, state);
-  }
-
-  /**
-   * Records a run as running and keeps its heartbeat until `finishRun`. Runs that stopped
-   * beating are closed as abandoned first: their backend was killed during them.
-   */
-  async startRun(
-    run: Pick<IngestRun, 'id' | 'sourceId' | 'kind' | 'trigger' | 'startedAt'>,
-  ) {
-    await this.closeAbandonedRuns();
-    await this.knex('costscope_ingest_runs').insert({
-      id: run.id,
-      source_id: run.sourceId,
-      kind: run.kind,
-      trigger: run.trigger,
-      status: 'running',
-      started_at: run.startedAt,
-      heartbeat_at: run.startedAt,
-    });
-    const timer = setInterval(() => {
-      this.knex('costscope_ingest_runs')
-        .where({ id: run.id, status: 'running' })
-        .update({ heartbeat_at: new Date().toISOString() })
-        // A missed beat is harmless: the run is only called abandoned after several.
-        .catch(() => {});
-    }, this.heartbeatMs);
-    timer.unref();
-    this.heartbeats.set(run.id, timer);
-  }
-
-  /**
-   * Marks runs whose heartbeat stopped as failed, ending at their last heartbeat. Called when
-   * a run starts and when runs are listed, so a run cut off by a kill does not stay running.
-   */
-  async closeAbandonedRuns(now = Date.now()): Promise<number> {
-    const cutoff = new Date(now - this.abandonedAfterMs).toISOString();
-    const stale = await this.knex('costscope_ingest_runs')
-      .where({ status: 'running' })
-      .where(q =>
-        q
-          .where('heartbeat_at', '<', cutoff)
-          .orWhere(q2 =>
-            q2.whereNull('heartbeat_at').where('started_at', '<', cutoff),
-          ),
-      )
-      .select('id', 'started_at', 'heartbeat_at');
-    for (const row of stale) {
-      const lastSeen: string = row.heartbeat_at ?? row.started_at;
-      await this.knex('costscope_ingest_runs')
-        .where({ id: row.id, status: 'running' })
-        .update({
-          status: 'failed',
-          finished_at: lastSeen,
-          duration_ms: Date.parse(lastSeen) - Date.parse(row.started_at),
-          error: `Abandoned: no heartbeat since ${lastSeen}; the backend stopped during the run. Its data was not changed.`,
-        });
-    }
-    return stale.length;
-  }
-
-  async finishRun(run: IngestRun): Promise<void> {
-    clearInterval(this.heartbeats.get(run.id));
-    this.heartbeats.delete(run.id);
-    await this.knex('costscope_ingest_runs')
-      .where({ id: run.id })
-      .update({
-        status: run.status,
-        finished_at: run.finishedAt ?? null,
-        duration_ms: run.durationMs ?? null,
-        files_read: run.filesRead,
-        rows_read: run.rowsRead,
-        rows_rejected: run.rowsRejected,
-        facts_written: run.factsWritten,
-        billing_periods: JSON.stringify(run.billingPeriods),
-        days_replaced: run.daysReplaced
-          ? JSON.stringify(run.daysReplaced)
-          : null,
-        rejections: JSON.stringify(run.rejections),
-        api_calls: JSON.stringify(run.apiCalls),
-        api_cost_nanos: moneyToNanos(run.apiCostUsd).toString(),
-        error: run.error ?? null,
-      });
-  }
-
-  async listRuns(limit: number): Promise<IngestRun[]> {
-    await this.closeAbandonedRuns();
-    const rows = await this.knex('costscope_ingest_runs')
-      .select(
-        '*',
-        this.knex.raw('CAST(api_cost_nanos AS TEXT) AS api_cost_text'),
-      )
-      .orderBy('started_at', 'desc')
-      .limit(limit);
-    return rows.map(row => ({
-      id: row.id,
-      sourceId: row.source_id,
-      kind: row.kind,
-      trigger: row.trigger,
-      status: row.status,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at ?? undefined,
-      durationMs: row.duration_ms ?? undefined,
-      filesRead: Number(row.files_read),
-      rowsRead: Number(row.rows_read),
-      rowsRejected: Number(row.rows_rejected),
-      factsWritten: Number(row.facts_written),
-      billingPeriods: JSON.parse(row.billing_periods),
-      daysReplaced: row.days_replaced
-        ? JSON.parse(row.days_replaced)
-        : undefined,
-      rejections: JSON.parse(row.rejections) as IngestRejection[],
-      apiCalls: JSON.parse(row.api_calls),
-      apiCostUsd: nanosToMoney(BigInt(row.api_cost_text)),
-      error: row.error ?? undefined,
-    }));
   }
 }
 

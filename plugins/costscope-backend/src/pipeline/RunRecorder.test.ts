@@ -1,8 +1,9 @@
 import { Knex } from 'knex';
 import { newRunRecord } from '../ingest/runRecord';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { FactStore } from './FactStore';
-import { applyMigrations } from './migrations';
+import { applyMigrations } from '../store/migrations';
+import { RunStore } from '../store/RunStore';
+import { RunRecorder } from './RunRecorder';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +15,7 @@ async function statusOf(knex: Knex, id: string) {
     .first('status', 'started_at', 'finished_at', 'heartbeat_at', 'error');
 }
 
-describe('FactStore run records', () => {
+describe('RunRecorder', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
@@ -22,16 +23,18 @@ describe('FactStore run records', () => {
     async id => {
       const knex = await databases.init(id);
       await applyMigrations(knex);
-      const store = new FactStore(knex, { heartbeatMs: 20 });
+      const recorder = new RunRecorder(new RunStore(knex), {
+        heartbeatMs: 20,
+      });
       const run = newRunRecord('files', 'cost', 'manual', Date.now() - 1_000);
-      await store.startRun(run);
+      await recorder.startRun(run);
 
       await sleep(200);
       const beating = await statusOf(knex, run.id);
       expect(beating.status).toBe('running');
       expect(beating.heartbeat_at > run.startedAt).toBe(true);
 
-      await store.finishRun({
+      await recorder.finishRun({
         ...run,
         status: 'succeeded',
         finishedAt: new Date().toISOString(),
@@ -48,17 +51,19 @@ describe('FactStore run records', () => {
     async id => {
       const knex = await databases.init(id);
       await applyMigrations(knex);
-      const store = new FactStore(knex, { abandonedAfterMs: 60_000 });
+      const recorder = new RunRecorder(new RunStore(knex), {
+        abandonedAfterMs: 60_000,
+      });
       // Killed 10 minutes ago: it started and beat once, then its process was gone.
       const t0 = Date.now() - 10 * 60_000;
       const killed = newRunRecord('files', 'cost', 'schedule', t0);
-      await new FactStore(knex).startRun(killed);
+      await new RunRecorder(new RunStore(knex)).startRun(killed);
       const lastBeat = new Date(t0 + 30_000).toISOString();
       await knex('costscope_ingest_runs')
         .where({ id: killed.id })
         .update({ heartbeat_at: lastBeat });
 
-      expect(await store.closeAbandonedRuns()).toBe(1);
+      expect(await recorder.closeAbandonedRuns()).toBe(1);
       expect(await statusOf(knex, killed.id)).toMatchObject({
         status: 'failed',
         finished_at: lastBeat,
@@ -67,9 +72,9 @@ describe('FactStore run records', () => {
 
       // Live, maybe on another instance: started 10 seconds ago, beating.
       const live = newRunRecord('cur', 'cost', 'schedule', Date.now() - 10_000);
-      await new FactStore(knex).startRun(live);
-      expect(await store.closeAbandonedRuns()).toBe(0);
-      const listed = await store.listRuns(10);
+      await new RunRecorder(new RunStore(knex)).startRun(live);
+      expect(await recorder.closeAbandonedRuns()).toBe(0);
+      const listed = await recorder.listRuns(10);
       expect(listed.map(r => [r.id, r.status])).toEqual([
         [live.id, 'running'],
         [killed.id, 'failed'],
