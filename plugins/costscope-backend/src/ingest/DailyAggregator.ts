@@ -2,11 +2,7 @@ import { CostLine } from '@costscope/backstage-plugin-node';
 import { detach } from './detach';
 import { allocationKey, canonicalTags } from './allocationKey';
 import { AmountReader, FactTable } from './exactSum';
-import {
-  AllocationKeyRow,
-  CostFact,
-  FactDimensions,
-} from '../store/types';
+import { AllocationKeyRow, CostFact, FactDimensions } from '../store/types';
 
 /** A fact's dimensions, with what the aggregator keeps to find its group again. */
 interface FactGroup extends FactDimensions {
