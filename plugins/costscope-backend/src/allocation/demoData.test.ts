@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
-import { parseDecimal } from '../lib/decimal';
+import { parseDecimal } from '@costscope/backstage-plugin-common';
+import { WORK_SCALE } from '../lib/decimal';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
@@ -55,7 +56,7 @@ describe('allocation of the demo organisation', () => {
       expect(mismatches).toEqual([]);
 
       // Stored total (sum of facts rounded once each) within 1e-6 of the source's exact sum.
-      const sourceTotal = parseDecimal(manifest.totals.billedCost)!; // 1e-18 units
+      const sourceTotal = parseDecimal(manifest.totals.billedCost, WORK_SCALE)!;
       const difference = factsTotal * 1_000_000_000n - sourceTotal;
       expect(difference < 0n ? -difference : difference).toBeLessThanOrEqual(
         1_000_000_000_000n,

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Knex } from 'knex';
 import { CostLine, CostSource } from '@costscope/backstage-plugin-node';
-import { IngestRun } from '@costscope/backstage-plugin-common';
-import { parseDecimal } from '../lib/decimal';
+import { IngestRun, parseDecimal } from '@costscope/backstage-plugin-common';
+import { WORK_SCALE } from '../lib/decimal';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
@@ -742,7 +742,7 @@ describe.each(createTestDatabases().eachSupportedId())(
             work: 0n,
             lines: 0,
           };
-          period.work += parseDecimal(line.billedCost)!;
+          period.work += parseDecimal(line.billedCost, WORK_SCALE)!;
           period.lines += 1;
           expected.set(line.billingPeriod, period);
         }

@@ -1,4 +1,5 @@
-import { parseDecimal, toNanos, WORK_SCALE } from '../lib/decimal';
+import { parseDecimal } from '@costscope/backstage-plugin-common';
+import { toNanos, WORK_SCALE } from '../lib/decimal';
 
 /** The largest amount a stored BIGINT of nano-units holds, in 1e-18 units. */
 export const MAX_STORED_WORK =
@@ -30,7 +31,7 @@ export class AmountReader {
       this.work = undefined;
       return true;
     }
-    const work = parseDecimal(text);
+    const work = parseDecimal(text, WORK_SCALE);
     if (work === undefined) return false;
     this.work = work;
     return true;

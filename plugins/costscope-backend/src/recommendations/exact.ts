@@ -1,4 +1,8 @@
-import { divideHalfEven, parseDecimal, WORK_SCALE } from '../lib/decimal';
+import {
+  divideHalfEven,
+  parseDecimal,
+} from '@costscope/backstage-plugin-common';
+import { WORK_SCALE } from '../lib/decimal';
 
 /**
  * Exact arithmetic for savings: an amount is a fraction of nano-units (`n / d`, both BigInt,
@@ -25,11 +29,12 @@ export function exact(nanos: bigint): Exact {
 
 /**
  * A plain decimal number from config or a data file (a share, a percentage, a size) as an
- * exact fraction. Uses the number's shortest decimal text (`String(0.28)` is `0.28`), so the
- * value a user wrote is the value used.
+ * exact fraction, read by -common's `parseDecimal` at the working precision (1e-18). Uses the
+ * number's shortest decimal text (`String(0.28)` is `0.28`), so the value a user wrote is the
+ * value used; throws a TypeError for what is not a number.
  */
 export function decimalFraction(value: number | string): Exact {
-  const parsed = parseDecimal(String(value));
+  const parsed = parseDecimal(String(value), WORK_SCALE);
   if (parsed === undefined) {
     throw new TypeError(`'${value}' is not a decimal number`);
   }

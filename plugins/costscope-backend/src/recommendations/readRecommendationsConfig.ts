@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { parseDecimal } from '../lib/decimal';
+import { isMoneyText } from '@costscope/backstage-plugin-common';
 import {
   DEFAULT_RECOMMENDATIONS_CONFIG,
   RecommendationsConfig,
@@ -88,10 +88,8 @@ export function readRecommendationsConfig(root: Config): RecommendationsConfig {
       typeof minimumRaw === 'number' || typeof minimumRaw === 'string'
         ? String(minimumRaw).trim()
         : '';
-    const parsed = /^\d+(\.\d{1,9})?$/.test(text)
-      ? parseDecimal(text)
-      : undefined;
-    if (parsed === undefined) {
+    // an amount as the API writes it, and not negative (not even "-0")
+    if (!isMoneyText(text) || text.startsWith('-')) {
       throw new Error(
         `${ROOT}.minimumMonthlySaving must be a decimal amount of at least 0 with at most 9 decimals, got ${JSON.stringify(
           minimumRaw,

@@ -1,4 +1,5 @@
 import {
+  divideHalfEven,
   nanosToMoney,
   Recommendation,
   RecommendationConfidence,
@@ -8,7 +9,6 @@ import {
   UtilisationEvidence,
 } from '@costscope/backstage-plugin-common';
 import { InventoryResource } from '@costscope/backstage-plugin-node';
-import { divideHalfEven } from '../../lib/decimal';
 import {
   decimalFraction,
   exact,

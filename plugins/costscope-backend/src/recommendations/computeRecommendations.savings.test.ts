@@ -1,19 +1,7 @@
 import { addMoney } from '@costscope/backstage-plugin-common';
 import { computeRecommendations } from './computeRecommendations';
-import {
-  complement,
-  decimalFraction,
-  divide,
-  exact,
-  monthly,
-  multiply,
-  percentShare,
-  roundNanos,
-  subtract,
-} from './exact';
 import { recommendationsConfig } from './recommendationsConfig';
 import { flat, instance, NOW, resource } from './__testUtils__/resources';
-import { formatAmount, toMoney } from './rules/common';
 
 /**
  * Saving arithmetic against cases computed by hand, in exact decimal. Each case writes the
@@ -143,22 +131,5 @@ describe('saving arithmetic', () => {
     let float = 0;
     for (let i = 0; i < 1000; i++) float += 0.005 * 730;
     expect(float).not.toBe(3650);
-  });
-
-  it('exact helpers', () => {
-    // 1/3 of a nano a month, and back
-    const third = divide(exact(1n), exact(3n));
-    expect(roundNanos(monthly(third))).toBe(243n); // 730 / 3 = 243.33
-    expect(roundNanos(subtract(exact(10n), third))).toBe(10n); // 9.67
-    expect(toMoney(multiply(exact(1_000_000_000n), percentShare(28)))).toBe(
-      '0.280000000',
-    );
-    expect(toMoney(complement(decimalFraction('0.25')))).toBe('0.000000001'); // 0.75 nano
-    expect(formatAmount(exact(1_232_640_000n), 4)).toBe('1.2326');
-    expect(formatAmount(exact(1_232_650_000n), 4)).toBe('1.2326'); // half to even
-    expect(formatAmount(exact(-15_000_000n), 2)).toBe('-0.02'); // -0.015 -> -0.02 (even)
-    expect(() => decimalFraction('lots')).toThrow(
-      "'lots' is not a decimal number",
-    );
   });
 });
