@@ -34,7 +34,7 @@ import { csvFileName, downloadCsv } from '../../utils/csv';
 import { compareMoney, formatMoney } from '../../utils/format';
 import { denseTableOptions } from '../../utils/tableOptions';
 import { CostFigure } from '../CostFigure';
-import { errorMessage } from '../EntityBudgetCard/errorMessage';
+import { errorMessage } from '../../utils/errorMessage';
 
 const BY_OPTIONS: ChargebackOwnerBy[] = ['group', 'costCenter'];
 

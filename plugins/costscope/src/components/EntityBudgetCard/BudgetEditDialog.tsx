@@ -25,7 +25,7 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { costscopeApiRef } from '../../api';
 import { BUDGET_PERIOD_LABELS, trimAmount } from '../../utils/budgets';
-import { errorMessage } from './errorMessage';
+import { errorMessage } from '../../utils/errorMessage';
 
 /** The backend's limit (parseBudgetInput). */
 const MAX_THRESHOLDS = 10;

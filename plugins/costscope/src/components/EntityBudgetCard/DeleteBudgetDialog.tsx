@@ -10,7 +10,7 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
 import { costscopeApiRef } from '../../api';
-import { errorMessage } from './errorMessage';
+import { errorMessage } from '../../utils/errorMessage';
 
 /** Props of {@link DeleteBudgetDialog}. */
 export interface DeleteBudgetDialogProps {

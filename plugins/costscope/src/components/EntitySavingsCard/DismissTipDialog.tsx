@@ -28,7 +28,7 @@ import {
   resourceLabel,
   todayUtc,
 } from '../../utils/recommendations';
-import { errorMessage } from '../EntityBudgetCard/errorMessage';
+import { errorMessage } from '../../utils/errorMessage';
 
 type SetAsideState = 'dismissed' | 'snoozed';
 

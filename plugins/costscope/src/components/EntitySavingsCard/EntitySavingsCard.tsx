@@ -17,7 +17,7 @@ import { costscopeApiRef } from '../../api';
 import { useEntityRecommendations } from '../../hooks';
 import { formatDateTime, formatMoney } from '../../utils/format';
 import { CostFigure } from '../CostFigure';
-import { errorMessage } from '../EntityBudgetCard/errorMessage';
+import { errorMessage } from '../../utils/errorMessage';
 import { DismissTipDialog } from './DismissTipDialog';
 import { DismissedTips } from './DismissedTips';
 import { SavingsTip } from './SavingsTip';
