@@ -18,8 +18,8 @@ export class FactStore {
   /**
    * Records the allocation keys of a run once, before its periods are written. Keys are
    * shared by all facts and never deleted, so adding them outside a period's transaction
-   * loses nothing when a later step fails. One transaction: on SQLite every commit syncs
-   * the disk while the event loop waits (one per chunk of keys stalled it up to 230 ms).
+   * loses nothing when a later step fails. One transaction, because on SQLite every commit
+   * syncs the disk while the event loop waits.
    */
   async addAllocationKeys(keys: AllocationKeyRow[]): Promise<void> {
     if (keys.length === 0) return;

@@ -30,11 +30,15 @@ function placeholders(count: number): string {
   return Array(count).fill('?').join(', ');
 }
 
-/** SQLite page cache while facts are inserted into a fresh period, in pages. */
+/**
+ * SQLite page cache while facts are inserted into a fresh period, in pages: small, since
+ * whatever it holds dirty at the end the commit writes and syncs while the event loop waits.
+ */
 const SQLITE_INGEST_CACHE_PAGES = 256;
 /**
- * SQLite page cache while facts replace others, in pages (better-sqlite3's default is
- * 16 MB, about 4,000 pages of 4 kB).
+ * SQLite page cache while facts replace others, in pages: larger than for a fresh period,
+ * since after deletes a page spilled from the cache may first need the journal synced
+ * (also blocking), yet well under better-sqlite3's default of 16 MB for the commit's sake.
  */
 const SQLITE_REPLACE_CACHE_PAGES = 1_000;
 /** Rows per INSERT statement: fewer statement executions, same SQL each time. */
@@ -66,8 +70,8 @@ const GROUPS_TABLE = 'temp.costscope_fact_groups';
  * The SQLite insert path: prepared statements on the transaction's own connection, the
  * event loop served every thousand rows, and at the end what SQLite has written so far
  * flushed to disk from libuv's thread pool, so that the commit (whose fsync blocks the
- * event loop) has little left to flush. Flushing while inserting was tried: writes then
- * wait for the disk and the loop stalls more, not less.
+ * event loop) has little left to flush; not while inserting, where writes would then wait
+ * for the disk.
  */
 export async function insertFactsBetterSqlite(
   connection: BetterSqliteConnection,
@@ -76,14 +80,7 @@ export async function insertFactsBetterSqlite(
   replacing: boolean,
 ): Promise<number> {
   const flusher = backgroundFlusher(connection);
-  // Whatever the page cache holds dirty at the end, the commit writes and syncs while the
-  // event loop waits. Into a fresh period, a small cache leaves little for it (measured:
-  // the commit of 120,000 facts blocks ~10 ms instead of ~110 ms), at no cost in
-  // throughput. When rows were deleted first, a page spilled from the cache may need the
-  // journal synced before it (~20 ms, also blocking), and the smaller the cache the more
-  // often. 1,000 pages cut the longest stall of replacing 120,000 facts a period from
-  // 90-114 ms to 53-86 ms, with journal syncs still about one a second as with the
-  // default; with 256 pages, writing the replacing periods took a third longer.
+  // A small cache for a short commit: the constants say why, bench/README.md how much.
   const cacheSize = connection.pragma('cache_size', { simple: true });
   connection.pragma(
     `cache_size = ${
@@ -119,9 +116,9 @@ function sameGroup(a: CostFact, b: CostFact): boolean {
 /**
  * Facts of the same group come one after another (the aggregator yields them by group and
  * day). Each group's dimensions go into a temporary table once, and each fact binds only
- * its group's id, its day and its sums, 5 values instead of 17: converting the repeated
- * texts to UTF-8 for every row was about a third of the insert time. Facts out of group
- * order are still written right, with a group row each time their group changes.
+ * its group's id, its day and its sums, 5 values instead of 17, so that the repeated texts
+ * are not converted to UTF-8 for every row. Facts out of group order are still written
+ * right, with a group row each time their group changes.
  */
 async function insertRows(
   connection: BetterSqliteConnection,
@@ -142,8 +139,8 @@ async function insertRows(
   );
   // OR FAIL: a multi-row INSERT that could fail after its first row otherwise keeps a
   // statement journal (a temporary file) to undo its own rows, and writes every page it
-  // touches there: 1.3 million writes for 356,700 facts, half the insert time. A failing
-  // statement then keeps its earlier rows, but the error rolls the transaction back anyway.
+  // touches there. A failing statement then keeps its earlier rows, but the error rolls the
+  // transaction back anyway.
   // CROSS JOIN keeps the VALUES outermost, so rows go in the order they were bound.
   const insertFrom = (rows: number) =>
     connection.prepare(

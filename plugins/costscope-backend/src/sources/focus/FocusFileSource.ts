@@ -39,8 +39,8 @@ export class FocusFileSource implements CostSource {
   }
 
   /**
-   * The lines of each file in the batches they are parsed in. The ingester reads these: a
-   * level of async generator per line costs a promise per line, about 0.2 s per million.
+   * The lines of each file in the batches they are parsed in. The ingester reads these,
+   * because a level of async generator per line costs a promise per line.
    */
   async *readBatches(
     context: CostSourceReadContext,

@@ -40,7 +40,7 @@ const YIELD_RECORDS = 256;
 const SERVE_EVERY_MS = 10;
 /**
  * Batches sent and not yet taken by the reading thread, at most. Batches carry the parsed
- * texts whole (about 2 MB each): with 4 ahead the peak RSS rose by 60 to 130 MB, no faster.
+ * texts whole, so more of them in flight cost memory without reading any faster.
  */
 const MAX_AHEAD = 2;
 const COLUMNS = FOCUS_COLUMNS.length;
@@ -73,8 +73,8 @@ type WorkerMessage =
 
 /**
  * The worker's side: reads the file and sends its records in batches. A new value is sent
- * as its place in the text it was parsed from, and each such text once per batch: copying
- * every new value into a batch text cost about a second per million rows.
+ * as its place in the text it was parsed from, and each such text once per batch, which is
+ * cheaper than copying every new value into a batch text.
  */
 class BatchWriter implements FocusRowSink {
   lines = new Float64Array(BATCH_RECORDS);
@@ -366,9 +366,9 @@ export async function readFocusFileInWorker(
         while (!batch.done) {
           batch.read(lines, YIELD_RECORDS);
           yield lines.take();
-          // The event loop is served every few milliseconds: the messages of a port are
-          // handled in one go while more keep arriving, so timers and I/O would otherwise
-          // wait for the end of the file; and while the code is cold a batch takes 100 ms.
+          // The event loop is served every few milliseconds, not once per batch: the messages
+          // of a port are handled in one go while more keep arriving, and a batch is slow
+          // while the code is cold.
           if (performance.now() - served > SERVE_EVERY_MS) {
             await setImmediate();
             served = performance.now();
