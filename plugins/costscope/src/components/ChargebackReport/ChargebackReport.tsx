@@ -4,12 +4,7 @@ import Alert from '@material-ui/lab/Alert';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import SaveAlt from '@material-ui/icons/SaveAlt';
-import {
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -34,6 +29,7 @@ import { csvFileName, downloadCsv } from '../../utils/csv';
 import { compareMoney, formatMoney } from '../../utils/format';
 import { denseTableOptions } from '../../utils/tableOptions';
 import { CostFigure } from '../CostFigure';
+import { AsyncContent } from '../AsyncContent';
 import { errorMessage } from '../../utils/errorMessage';
 
 const BY_OPTIONS: ChargebackOwnerBy[] = ['group', 'costCenter'];
@@ -193,7 +189,7 @@ export function ChargebackReport(props: ChargebackReportProps) {
   const { range } = props;
   const api = useApi(costscopeApiRef);
   const [by, setBy] = useState<ChargebackOwnerBy>('group');
-  const { value, loading, error } = useChargeback(range, by);
+  const report = useChargeback(range, by);
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<
     { message: string; forbidden: boolean } | undefined
@@ -221,21 +217,6 @@ export function ChargebackReport(props: ChargebackReportProps) {
       setDownloading(false);
     }
   };
-
-  let body;
-  if (loading) body = <Progress />;
-  else if (error) {
-    body = (
-      <ResponseErrorPanel error={error} title="Could not load the chargeback" />
-    );
-  } else if (value) {
-    body = (
-      <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-        <Totals report={value} />
-        <LinesTable report={value} />
-      </Box>
-    );
-  }
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
@@ -290,7 +271,14 @@ export function ChargebackReport(props: ChargebackReportProps) {
           Could not download the CSV: {downloadError.message}
         </Alert>
       )}
-      {body}
+      <AsyncContent state={report} errorTitle="Could not load the chargeback">
+        {value => (
+          <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+            <Totals report={value} />
+            <LinesTable report={value} />
+          </Box>
+        )}
+      </AsyncContent>
     </Box>
   );
 }

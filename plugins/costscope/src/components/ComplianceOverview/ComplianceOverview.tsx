@@ -1,6 +1,5 @@
 import { ReactNode } from 'react';
 import { Box, Grid, Paper, Typography } from '@material-ui/core';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import type {
   DateRange,
   OrganisationCompliance,
@@ -8,6 +7,7 @@ import type {
 import { useOrganisationCompliance } from '../../hooks';
 import { formatMoney } from '../../utils/format';
 import { CostFigure } from '../CostFigure';
+import { AsyncContent } from '../AsyncContent';
 import {
   ComplianceByKeyTable,
   ComplianceFigures,
@@ -128,30 +128,29 @@ export interface ComplianceOverviewProps {
  * account, service and key, month by month, and the unallocated spend with likely owners.
  */
 export function ComplianceOverview(props: ComplianceOverviewProps) {
-  const { value, loading, error } = useOrganisationCompliance(props.range);
-
-  if (loading && !value) return <Progress />;
-  if (error) {
-    return (
-      <ResponseErrorPanel error={error} title="Could not load tag compliance" />
-    );
-  }
-  if (!value) return null;
-
+  const compliance = useOrganisationCompliance(props.range);
   return (
-    <Grid container spacing={3}>
-      {hasNoPolicy(value.policy) ? (
-        <Grid item xs={12}>
-          <Paper variant="outlined">
-            <Box p={2}>
-              <NoTagPolicy />
-            </Box>
-          </Paper>
+    <AsyncContent
+      state={compliance}
+      errorTitle="Could not load tag compliance"
+      keepValueWhileLoading
+    >
+      {value => (
+        <Grid container spacing={3}>
+          {hasNoPolicy(value.policy) ? (
+            <Grid item xs={12}>
+              <Paper variant="outlined">
+                <Box p={2}>
+                  <NoTagPolicy />
+                </Box>
+              </Paper>
+            </Grid>
+          ) : (
+            <PolicySections compliance={value} />
+          )}
+          <Unallocated compliance={value} />
         </Grid>
-      ) : (
-        <PolicySections compliance={value} />
       )}
-      <Unallocated compliance={value} />
-    </Grid>
+    </AsyncContent>
   );
 }

@@ -6,8 +6,6 @@ import {
   HeaderLabel,
   HeaderTabs,
   Page,
-  Progress,
-  ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
 import type { CostOverview } from '@costscope/backstage-plugin-common';
@@ -30,6 +28,7 @@ import { AlertsTable } from '../AlertsTable';
 import { ComplianceOverview } from '../ComplianceOverview';
 import { ChargebackReport } from '../ChargebackReport';
 import { RecommendationsTable } from '../RecommendationsTable';
+import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
 import { useSearchParams } from 'react-router-dom';
 
 /** The page's tabs; the selected one is kept in `?tab=` so that it can be linked to. */
@@ -74,36 +73,79 @@ function Figures(props: { overview: CostOverview }) {
 }
 
 function Budgets() {
-  const { value, loading, error } = useBudgets();
-  if (loading) return <Progress />;
-  if (error) {
-    return <ResponseErrorPanel error={error} title="Could not load budgets" />;
-  }
-  return <BudgetsTable items={value ?? []} />;
+  const budgets = useBudgets();
+  return (
+    <AsyncContent state={budgets} errorTitle="Could not load budgets">
+      {items => <BudgetsTable items={items} />}
+    </AsyncContent>
+  );
 }
 
 function AlertHistory() {
-  const { value, loading, error } = useAlerts({ limit: 50 });
-  if (loading) return <Progress />;
-  if (error) {
-    return (
-      <ResponseErrorPanel error={error} title="Could not load alert history" />
-    );
-  }
-  return <AlertsTable alerts={value ?? []} />;
+  const alerts = useAlerts({ limit: 50 });
+  return (
+    <AsyncContent state={alerts} errorTitle="Could not load alert history">
+      {items => <AlertsTable alerts={items} />}
+    </AsyncContent>
+  );
 }
 
 function IngestRuns() {
-  const { value, loading, error } = useIngestRuns(20);
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  return <IngestRunsTable runs={value ?? []} />;
+  const runs = useIngestRuns(20);
+  return (
+    <AsyncContent state={runs}>
+      {items => <IngestRunsTable runs={items} />}
+    </AsyncContent>
+  );
+}
+
+function Overview(props: { overview: CostOverview }) {
+  const { overview } = props;
+  return (
+    <>
+      <Grid item xs={12}>
+        <Figures overview={overview} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <BreakdownTable
+          title="Cost by group"
+          nameTitle="Group"
+          items={overview.byGroup}
+          currency={overview.currency}
+          entityRefs
+          emptyText="No group has cost in this range."
+        />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <BreakdownTable
+          title="Unallocated cost by service"
+          nameTitle="Service"
+          items={overview.unallocatedByService}
+          currency={overview.currency}
+          emptyText="All cost in this range is allocated."
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <ResourcesTable
+          title="Top unallocated resources"
+          resources={overview.topUnallocatedResources}
+          currency={overview.currency}
+          fileName={csvFileName(
+            'costscope-unallocated',
+            overview.from,
+            overview.to,
+          )}
+        />
+      </Grid>
+    </>
+  );
 }
 
 /** The organisation cost overview page. */
 export function CostscopePage() {
   const { preset, setPreset, range } = useRangePreset();
-  const { value: overview, loading, error } = useCostOverview(range);
+  const overviewState = useCostOverview(range);
+  const overview = overviewState.value;
   const [searchParams, setSearchParams] = useSearchParams();
   const tabIndex = Math.max(
     0,
@@ -116,60 +158,6 @@ export function CostscopePage() {
     else next.set('tab', TABS[index].id);
     setSearchParams(next, { replace: true });
   };
-
-  let body;
-  if (loading) {
-    body = (
-      <Grid item xs={12}>
-        <Progress />
-      </Grid>
-    );
-  } else if (error) {
-    body = (
-      <Grid item xs={12}>
-        <ResponseErrorPanel error={error} />
-      </Grid>
-    );
-  } else if (overview) {
-    body = (
-      <>
-        <Grid item xs={12}>
-          <Figures overview={overview} />
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <BreakdownTable
-            title="Cost by group"
-            nameTitle="Group"
-            items={overview.byGroup}
-            currency={overview.currency}
-            entityRefs
-            emptyText="No group has cost in this range."
-          />
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <BreakdownTable
-            title="Unallocated cost by service"
-            nameTitle="Service"
-            items={overview.unallocatedByService}
-            currency={overview.currency}
-            emptyText="All cost in this range is allocated."
-          />
-        </Grid>
-        <Grid item xs={12}>
-          <ResourcesTable
-            title="Top unallocated resources"
-            resources={overview.topUnallocatedResources}
-            currency={overview.currency}
-            fileName={csvFileName(
-              'costscope-unallocated',
-              overview.from,
-              overview.to,
-            )}
-          />
-        </Grid>
-      </>
-    );
-  }
 
   return (
     <Page themeId="tool">
@@ -193,7 +181,9 @@ export function CostscopePage() {
           </Grid>
           {tab === 'overview' && (
             <>
-              {body}
+              <AsyncContent state={overviewState} frame={fullWidthGridItem}>
+                {value => <Overview overview={value} />}
+              </AsyncContent>
               {/* Budgets cover their current period and alerts their own dates: the range does not apply. */}
               <Grid item xs={12}>
                 <Budgets />

@@ -11,7 +11,6 @@ import {
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import ExpandLessIcon from '@material-ui/icons/ExpandLess';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import type {
   BudgetChange,
   BudgetInput,
@@ -19,6 +18,7 @@ import type {
 import { useEntityBudgetHistory } from '../../hooks';
 import { BUDGET_PERIOD_UNITS } from '../../utils/budgets';
 import { formatDateTime, formatMoney } from '../../utils/format';
+import { AsyncContent } from '../AsyncContent';
 
 function budgetText(budget: BudgetInput | undefined): string {
   if (!budget) return '–';
@@ -27,19 +27,8 @@ function budgetText(budget: BudgetInput | undefined): string {
   }`;
 }
 
-function HistoryList(props: { entityRef: string }) {
-  const { value, loading, error } = useEntityBudgetHistory(props.entityRef);
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  const changes: BudgetChange[] = value ?? [];
-  if (changes.length === 0) {
-    return (
-      <Typography variant="body2" color="textSecondary">
-        No change recorded. Budgets declared as code have their history in
-        version control.
-      </Typography>
-    );
-  }
+function HistoryTable(props: { changes: BudgetChange[] }) {
+  const { changes } = props;
   return (
     <Table size="small" aria-label="Budget history">
       <TableHead>
@@ -63,6 +52,23 @@ function HistoryList(props: { entityRef: string }) {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+function HistoryList(props: { entityRef: string }) {
+  const history = useEntityBudgetHistory(props.entityRef);
+  return (
+    <AsyncContent
+      state={history}
+      empty={
+        <Typography variant="body2" color="textSecondary">
+          No change recorded. Budgets declared as code have their history in
+          version control.
+        </Typography>
+      }
+    >
+      {changes => <HistoryTable changes={changes} />}
+    </AsyncContent>
   );
 }
 

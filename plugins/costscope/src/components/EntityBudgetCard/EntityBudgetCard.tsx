@@ -9,11 +9,7 @@ import {
 } from '@material-ui/core';
 import { alpha } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
@@ -34,6 +30,7 @@ import {
 import { formatDateTime, formatMoney } from '../../utils/format';
 import { BudgetStateChip, budgetStateColor } from '../BudgetStateChip';
 import { CostFigure } from '../CostFigure';
+import { AsyncContent } from '../AsyncContent';
 import { BudgetEditDialog } from './BudgetEditDialog';
 import { BudgetHistory } from './BudgetHistory';
 import { DeleteBudgetDialog } from './DeleteBudgetDialog';
@@ -274,7 +271,8 @@ function uiBudgetOf(status: BudgetStatus | null): Budget | undefined {
 export function EntityBudgetCard() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error, retry } = useEntityBudget(entityRef);
+  const budget = useEntityBudget(entityRef);
+  const { value, retry } = budget;
   const [dialog, setDialog] = useState<'edit' | 'delete' | undefined>();
   // Bumped after each change, so that an open history reloads.
   const [revision, setRevision] = useState(0);
@@ -290,23 +288,6 @@ export function EntityBudgetCard() {
     retry();
   };
 
-  let content;
-  // A refresh keeps the previous answer on screen instead of flashing a spinner.
-  if (loading && !value) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
-  else if (value && !status) {
-    content = <NoBudget response={value} onCreate={() => setDialog('edit')} />;
-  } else if (value && status) {
-    content = (
-      <BudgetBody
-        response={value}
-        status={status}
-        onEdit={() => setDialog('edit')}
-        onDelete={uiBudget ? () => setDialog('delete') : undefined}
-      />
-    );
-  }
-
   return (
     <InfoCard
       title="Budget"
@@ -319,7 +300,21 @@ export function EntityBudgetCard() {
       }
       action={status ? <BudgetStateChip state={status.state} /> : undefined}
     >
-      {content}
+      {/* A refresh keeps the previous answer on screen instead of flashing a spinner. */}
+      <AsyncContent state={budget} keepValueWhileLoading>
+        {response =>
+          response.status ? (
+            <BudgetBody
+              response={response}
+              status={response.status}
+              onEdit={() => setDialog('edit')}
+              onDelete={uiBudget ? () => setDialog('delete') : undefined}
+            />
+          ) : (
+            <NoBudget response={response} onCreate={() => setDialog('edit')} />
+          )
+        }
+      </AsyncContent>
       {value && <BudgetHistory entityRef={entityRef} revision={revision} />}
       {dialog === 'edit' && (
         <BudgetEditDialog

@@ -6,11 +6,7 @@ import {
   ListItemText,
   Typography,
 } from '@material-ui/core';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import type {
@@ -21,6 +17,7 @@ import { useEntityCostSummary, useRangePreset } from '../../hooks';
 import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
 import { CostChange } from '../CostChange';
 import { CostFigure } from '../CostFigure';
+import { AsyncContent } from '../AsyncContent';
 
 function EntityLabel(props: { item: CostBreakdownItem }) {
   const { item } = props;
@@ -133,16 +130,13 @@ export function EntityCostCard() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const { range } = useRangePreset('last30');
-  const { value, loading, error } = useEntityCostSummary(entityRef, range);
-
-  let content;
-  if (loading) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
-  else if (value) content = <CardBody summary={value} />;
+  const summary = useEntityCostSummary(entityRef, range);
 
   return (
     <InfoCard title="Cloud cost" subheader="Last 30 days">
-      {content}
+      <AsyncContent state={summary}>
+        {value => <CardBody summary={value} />}
+      </AsyncContent>
     </InfoCard>
   );
 }

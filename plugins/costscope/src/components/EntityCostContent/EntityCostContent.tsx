@@ -1,12 +1,12 @@
 import { Box, Grid, Paper, Typography } from '@material-ui/core';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
+import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { EntityCostSummary } from '@costscope/backstage-plugin-common';
+import type {
+  DateRange,
+  EntityCostSummary,
+} from '@costscope/backstage-plugin-common';
 import {
   useEntityCostSeries,
   useEntityCostSummary,
@@ -26,6 +26,7 @@ import { EntityTagComplianceCard } from '../EntityTagComplianceCard';
 import { EntitySavingsCard } from '../EntitySavingsCard';
 import { CostExplanation } from '../CostExplanation';
 import { CostMappingHelp } from '../CostMappingHelp';
+import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
 
 const ROLLED_UP_KINDS = new Set(['system', 'domain', 'group']);
 
@@ -97,16 +98,14 @@ function DailyChart(props: {
   entityRef: string;
   range: { from: string; to: string };
 }) {
-  const { value, loading, error } = useEntityCostSeries(
-    props.entityRef,
-    props.range,
-    'service',
+  const series = useEntityCostSeries(props.entityRef, props.range, 'service');
+  return (
+    <InfoCard title="Daily cost by service">
+      <AsyncContent state={series}>
+        {value => <CostChart series={value} dimension="service" />}
+      </AsyncContent>
+    </InfoCard>
   );
-  let content;
-  if (loading) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
-  else if (value) content = <CostChart series={value} dimension="service" />;
-  return <InfoCard title="Daily cost by service">{content}</InfoCard>;
 }
 
 function Resources(props: {
@@ -114,57 +113,39 @@ function Resources(props: {
   entityName: string;
   range: { from: string; to: string };
 }) {
-  const { value, loading, error } = useEntityResources(
-    props.entityRef,
-    props.range,
-  );
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!value) return null;
+  const resources = useEntityResources(props.entityRef, props.range);
   return (
-    <ResourceListTable
-      title="Resources"
-      list={value}
-      showEntity={value.resources.some(
-        r => r.entityRef && r.entityRef !== props.entityRef,
+    <AsyncContent state={resources}>
+      {list => (
+        <ResourceListTable
+          title="Resources"
+          list={list}
+          showEntity={list.resources.some(
+            r => r.entityRef && r.entityRef !== props.entityRef,
+          )}
+          fileName={csvFileName(
+            'costscope-resources',
+            props.entityName,
+            list.from,
+            list.to,
+          )}
+        />
       )}
-      fileName={csvFileName(
-        'costscope-resources',
-        props.entityName,
-        value.from,
-        value.to,
-      )}
-    />
+    </AsyncContent>
   );
 }
 
-/** The Cost tab of an entity page. */
-export function EntityCostContent() {
-  const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
+/** The Cost tab's content below the range picker, as grid items. */
+function SummaryItems(props: {
+  entity: Entity;
+  entityRef: string;
+  summary: EntityCostSummary;
+  range: DateRange;
+}) {
+  const { entity, entityRef, summary, range } = props;
   const kind = entity.kind.toLocaleLowerCase('en-US');
-  const { preset, setPreset, range } = useRangePreset();
-  const {
-    value: summary,
-    loading,
-    error,
-  } = useEntityCostSummary(entityRef, range);
-
-  let body;
-  if (loading) {
-    body = (
-      <Grid item xs={12}>
-        <Progress />
-      </Grid>
-    );
-  } else if (error) {
-    body = (
-      <Grid item xs={12}>
-        <ResponseErrorPanel error={error} />
-      </Grid>
-    );
-  } else if (summary && isUnmapped(summary)) {
-    body = (
+  if (isUnmapped(summary)) {
+    return (
       <Grid item xs={12}>
         <Typography variant="body2" color="textSecondary" paragraph>
           Total for {summary.from} – {summary.to}:{' '}
@@ -175,68 +156,83 @@ export function EntityCostContent() {
         <CostMappingHelp entity={entity} rules={summary.mappingRules} />
       </Grid>
     );
-  } else if (summary) {
-    const showByEntity =
-      ROLLED_UP_KINDS.has(kind) || summary.byEntity.length > 0;
-    body = (
-      <>
-        <Grid item xs={12}>
-          <Figures summary={summary} />
-        </Grid>
-        <Grid item xs={12}>
-          <DailyChart entityRef={entityRef} range={range} />
-        </Grid>
-        <Grid item xs={12} md={showByEntity ? 6 : 12}>
-          <BreakdownTable
-            title="Cost by service"
-            nameTitle="Service"
-            items={summary.byService}
-            currency={summary.currency}
-            emptyText="No service has cost in this range."
-          />
-        </Grid>
-        {showByEntity && (
-          <Grid item xs={12} md={6}>
-            <BreakdownTable
-              title={byEntityTitle(kind)}
-              nameTitle="Entity"
-              items={summary.byEntity}
-              currency={summary.currency}
-              entityRefs
-              emptyText="No entity below this one has cost in this range."
-            />
-          </Grid>
-        )}
-        <Grid item xs={12}>
-          <Resources
-            entityRef={entityRef}
-            entityName={entity.metadata.name}
-            range={range}
-          />
-        </Grid>
-        <Grid item xs={12}>
-          <EntitySavingsCard maxItems={20} />
-        </Grid>
-        <Grid item xs={12}>
-          <EntityTagComplianceCard range={range} />
-        </Grid>
-        <Grid item xs={12}>
-          <CostExplanation
-            mappingRules={summary.mappingRules}
-            overlaps={summary.overlaps}
-            currency={summary.currency}
-          />
-        </Grid>
-      </>
-    );
   }
+  const showByEntity = ROLLED_UP_KINDS.has(kind) || summary.byEntity.length > 0;
+  return (
+    <>
+      <Grid item xs={12}>
+        <Figures summary={summary} />
+      </Grid>
+      <Grid item xs={12}>
+        <DailyChart entityRef={entityRef} range={range} />
+      </Grid>
+      <Grid item xs={12} md={showByEntity ? 6 : 12}>
+        <BreakdownTable
+          title="Cost by service"
+          nameTitle="Service"
+          items={summary.byService}
+          currency={summary.currency}
+          emptyText="No service has cost in this range."
+        />
+      </Grid>
+      {showByEntity && (
+        <Grid item xs={12} md={6}>
+          <BreakdownTable
+            title={byEntityTitle(kind)}
+            nameTitle="Entity"
+            items={summary.byEntity}
+            currency={summary.currency}
+            entityRefs
+            emptyText="No entity below this one has cost in this range."
+          />
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <Resources
+          entityRef={entityRef}
+          entityName={entity.metadata.name}
+          range={range}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <EntitySavingsCard maxItems={20} />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityTagComplianceCard range={range} />
+      </Grid>
+      <Grid item xs={12}>
+        <CostExplanation
+          mappingRules={summary.mappingRules}
+          overlaps={summary.overlaps}
+          currency={summary.currency}
+        />
+      </Grid>
+    </>
+  );
+}
+
+/** The Cost tab of an entity page. */
+export function EntityCostContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const { preset, setPreset, range } = useRangePreset();
+  const summary = useEntityCostSummary(entityRef, range);
 
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <RangePicker value={preset} onChange={setPreset} range={range} />
       </Grid>
-      {body}
+      <AsyncContent state={summary} frame={fullWidthGridItem}>
+        {value => (
+          <SummaryItems
+            entity={entity}
+            entityRef={entityRef}
+            summary={value}
+            range={range}
+          />
+        )}
+      </AsyncContent>
     </Grid>
   );
 }

@@ -1,11 +1,6 @@
 import { useState } from 'react';
 import { Box, Button, Typography } from '@material-ui/core';
-import {
-  InfoCard,
-  InfoCardVariants,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, InfoCardVariants } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -17,6 +12,7 @@ import { costscopeApiRef } from '../../api';
 import { useEntityRecommendations } from '../../hooks';
 import { formatDateTime, formatMoney } from '../../utils/format';
 import { CostFigure } from '../CostFigure';
+import { AsyncContent } from '../AsyncContent';
 import { errorMessage } from '../../utils/errorMessage';
 import { DismissTipDialog } from './DismissTipDialog';
 import { DismissedTips } from './DismissedTips';
@@ -163,7 +159,8 @@ export function EntitySavingsCard(props: EntitySavingsCardProps) {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(costscopeApiRef);
-  const { value, loading, error, retry } = useEntityRecommendations(entityRef);
+  const recommendations = useEntityRecommendations(entityRef);
+  const { value, retry } = recommendations;
   const [dismissing, setDismissing] = useState<Recommendation | undefined>();
   const [restoring, setRestoring] = useState<string | undefined>();
   const [restoreError, setRestoreError] = useState<string | undefined>();
@@ -186,27 +183,6 @@ export function EntitySavingsCard(props: EntitySavingsCardProps) {
     }
   };
 
-  let content;
-  // A reload keeps the previous answer on screen instead of flashing a spinner.
-  if (loading && !value) content = <Progress />;
-  else if (error) {
-    content = (
-      <ResponseErrorPanel error={error} title="Could not load savings tips" />
-    );
-  } else if (value) {
-    content = (
-      <SavingsBody
-        list={value}
-        entityRef={entityRef}
-        maxItems={Math.max(1, maxItems)}
-        onDismiss={setDismissing}
-        restoring={restoring}
-        restoreError={restoreError}
-        onRestore={restore}
-      />
-    );
-  }
-
   const isGroup = entity.kind.toLocaleLowerCase('en-US') === 'group';
   return (
     <InfoCard
@@ -218,7 +194,24 @@ export function EntitySavingsCard(props: EntitySavingsCardProps) {
       }
       variant={variant}
     >
-      {content}
+      {/* A reload keeps the previous answer on screen instead of flashing a spinner. */}
+      <AsyncContent
+        state={recommendations}
+        errorTitle="Could not load savings tips"
+        keepValueWhileLoading
+      >
+        {list => (
+          <SavingsBody
+            list={list}
+            entityRef={entityRef}
+            maxItems={Math.max(1, maxItems)}
+            onDismiss={setDismissing}
+            restoring={restoring}
+            restoreError={restoreError}
+            onRestore={restore}
+          />
+        )}
+      </AsyncContent>
       {dismissing && (
         <DismissTipDialog
           tip={dismissing}

@@ -1,10 +1,6 @@
 import { Box, Typography } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
@@ -21,6 +17,7 @@ import {
   TagPolicyDetails,
   hasNoPolicy,
 } from '../ComplianceSummary';
+import { AsyncContent } from '../AsyncContent';
 import { NonCompliantTable } from './NonCompliantTable';
 
 function CardBody(props: { compliance: EntityCompliance; name: string }) {
@@ -97,14 +94,7 @@ export function EntityTagComplianceCard(props: EntityTagComplianceCardProps) {
   const entityRef = stringifyEntityRef(entity);
   const { range: last30 } = useRangePreset('last30');
   const range = props.range ?? last30;
-  const { value, loading, error } = useEntityCompliance(entityRef, range);
-
-  let content;
-  if (loading && !value) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
-  else if (value) {
-    content = <CardBody compliance={value} name={entity.metadata.name} />;
-  }
+  const compliance = useEntityCompliance(entityRef, range);
 
   return (
     <InfoCard
@@ -113,7 +103,9 @@ export function EntityTagComplianceCard(props: EntityTagComplianceCardProps) {
         props.range ? `${props.range.from} – ${props.range.to}` : 'Last 30 days'
       }
     >
-      {content}
+      <AsyncContent state={compliance} keepValueWhileLoading>
+        {value => <CardBody compliance={value} name={entity.metadata.name} />}
+      </AsyncContent>
     </InfoCard>
   );
 }

@@ -1,13 +1,7 @@
 import { useMemo } from 'react';
 import { Box, Button, Typography } from '@material-ui/core';
 import SaveAlt from '@material-ui/icons/SaveAlt';
-import {
-  Progress,
-  ResponseErrorPanel,
-  SubvalueCell,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { SubvalueCell, Table, TableColumn } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
@@ -24,6 +18,7 @@ import {
 } from '../../utils/recommendations';
 import { denseTableOptions } from '../../utils/tableOptions';
 import { CostFigure } from '../CostFigure';
+import { AsyncContent } from '../AsyncContent';
 import { RecommendationConfidenceChip } from '../RecommendationConfidenceChip';
 
 /** A flat copy of a tip with its rank: the table writes bookkeeping into its rows. */
@@ -230,13 +225,14 @@ export interface RecommendationsTableProps {
 
 /** The organisation's savings tips, ranked by monthly saving, for the Costscope page. */
 export function RecommendationsTable(props: RecommendationsTableProps) {
-  const { value, loading, error } = useRecommendations({ limit: props.limit });
-  if (loading && !value) return <Progress />;
-  if (error) {
-    return (
-      <ResponseErrorPanel error={error} title="Could not load savings tips" />
-    );
-  }
-  if (!value) return null;
-  return <RecommendationListTable list={value} />;
+  const recommendations = useRecommendations({ limit: props.limit });
+  return (
+    <AsyncContent
+      state={recommendations}
+      errorTitle="Could not load savings tips"
+      keepValueWhileLoading
+    >
+      {list => <RecommendationListTable list={list} />}
+    </AsyncContent>
+  );
 }

@@ -1,0 +1,2 @@
+export { AsyncContent, fullWidthGridItem } from './AsyncContent';
+export type { AsyncContentProps, AsyncState } from './AsyncContent';
