@@ -23,9 +23,10 @@ import {
   fromEpochDay,
   toEpochDay,
 } from '../plugins/costscope-backend/src/budgets/series';
+import { parseDecimal } from '@costscope/backstage-plugin-common';
 import {
-  parseDecimal,
   toNanos,
+  WORK_SCALE,
 } from '../plugins/costscope-backend/src/lib/decimal';
 import {
   FOCUS_COLUMNS,
@@ -100,7 +101,7 @@ function readSeries(files: string[]): { series: Series[]; lastDay: string } {
         continue;
       }
       const { line } = result;
-      const amount = parseDecimal(line.billedCost)!;
+      const amount = parseDecimal(line.billedCost, WORK_SCALE)!;
       const day = line.chargeDate;
       if (day > lastDay) lastDay = day;
       add(org, day, amount);

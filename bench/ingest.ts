@@ -26,7 +26,8 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDecimal } from '../plugins/costscope-backend/src/lib/decimal';
+import { parseDecimal } from '@costscope/backstage-plugin-common';
+import { WORK_SCALE } from '../plugins/costscope-backend/src/lib/decimal';
 import { FOCUS_BENCH_COLUMNS, generateFocusCsv } from './focusGenerator';
 import type { IngestRunResult } from './ingestRun';
 
@@ -246,7 +247,7 @@ async function main() {
     }
 
     // Stored nano-units against DuckDB's exact sum, both in 1e-18 units.
-    const duckTotal = parseDecimal(duck.total);
+    const duckTotal = parseDecimal(duck.total, WORK_SCALE);
     if (duckTotal === undefined) throw new Error(`bad total ${duck.total}`);
     const storedTotal = BigInt(run.storedTotalNanos) * 10n ** 9n;
     const difference =
