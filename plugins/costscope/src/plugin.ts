@@ -90,8 +90,8 @@ export const EntityTagComplianceCard = costscopePlugin.provide(
 );
 
 /**
- * A card with the entity's savings tips (rightsizing, idle resources, commitments), each with
- * its monthly saving; owners dismiss or snooze them. On a group page, the team's tips.
+ * A card with the entity's recommendations (rightsizing, idle resources, commitments), each
+ * with its monthly saving; owners dismiss or snooze them. On a group page, the team's.
  * @public
  */
 export const EntitySavingsCard = costscopePlugin.provide(

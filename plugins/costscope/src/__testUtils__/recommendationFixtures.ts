@@ -10,9 +10,9 @@ import {
 import { createFakeApi } from './fixtures';
 
 /** The entity of the card tests. */
-export const TIPS_ENTITY_REF = 'component:default/checkout-api';
+export const RECOMMENDATIONS_ENTITY_REF = 'component:default/checkout-api';
 
-function tip(
+function recommendation(
   overrides: Partial<Recommendation> &
     Pick<Recommendation, 'id' | 'kind' | 'resourceId' | 'monthlySaving'>,
 ): Recommendation {
@@ -21,7 +21,7 @@ function tip(
     resourceKind: 'instance',
     accountId: '111122223333',
     region: 'us-east-1',
-    entityRef: TIPS_ENTITY_REF,
+    entityRef: RECOMMENDATIONS_ENTITY_REF,
     action: 'Do something',
     reason: 'Because.',
     evidence: {},
@@ -34,7 +34,7 @@ function tip(
 }
 
 /** An over-provisioned instance that reports memory: the largest saving. */
-export const resizeTip = tip({
+export const resizeRecommendation = recommendation({
   id: 'overprovisioned-instance:i-0a1b2c3d4e5f60001',
   kind: 'overprovisioned-instance',
   resourceId: 'i-0a1b2c3d4e5f60001',
@@ -57,7 +57,7 @@ export const resizeTip = tip({
 });
 
 /** An idle instance without memory metrics, priced from the price table. */
-export const idleTip = tip({
+export const idleRecommendation = recommendation({
   id: 'idle-instance:i-0a1b2c3d4e5f60002',
   kind: 'idle-instance',
   resourceId: 'i-0a1b2c3d4e5f60002',
@@ -76,8 +76,8 @@ export const idleTip = tip({
   priceSource: 'price-table',
 });
 
-/** A Savings Plan tip: coverage unknown, 12 months, no upfront. */
-export const commitmentTip = tip({
+/** A Savings Plan recommendation: coverage unknown, 12 months, no upfront. */
+export const commitmentRecommendation = recommendation({
   id: 'commitment:i-0a1b2c3d4e5f60003',
   kind: 'commitment',
   resourceId: 'i-0a1b2c3d4e5f60003',
@@ -104,7 +104,7 @@ export const commitmentTip = tip({
 });
 
 /** An unattached volume without a name. */
-export const volumeTip = tip({
+export const volumeRecommendation = recommendation({
   id: 'unattached-volume:vol-0abc0000000000001',
   kind: 'unattached-volume',
   resourceId: 'vol-0abc0000000000001',
@@ -118,7 +118,7 @@ export const volumeTip = tip({
   priceSource: 'price-table',
 });
 
-export const addressTip = tip({
+export const addressRecommendation = recommendation({
   id: 'unassociated-address:eipalloc-0123456789',
   kind: 'unassociated-address',
   resourceId: 'eipalloc-0123456789',
@@ -130,8 +130,8 @@ export const addressTip = tip({
   priceSource: 'price-table',
 });
 
-/** The sixth tip: beyond a card's default five. */
-export const snapshotTip = tip({
+/** The sixth recommendation: beyond a card's default five. */
+export const snapshotRecommendation = recommendation({
   id: 'old-snapshot:snap-0123456789',
   kind: 'old-snapshot',
   resourceId: 'snap-0123456789',
@@ -145,17 +145,17 @@ export const snapshotTip = tip({
   priceSource: 'price-table',
 });
 
-/** Open tips, largest saving first. */
-export const openTips: Recommendation[] = [
-  resizeTip,
-  idleTip,
-  commitmentTip,
-  volumeTip,
-  addressTip,
-  snapshotTip,
+/** Open recommendations, largest saving first. */
+export const openRecommendations: Recommendation[] = [
+  resizeRecommendation,
+  idleRecommendation,
+  commitmentRecommendation,
+  volumeRecommendation,
+  addressRecommendation,
+  snapshotRecommendation,
 ];
 
-export const snoozedTip = tip({
+export const snoozedRecommendation = recommendation({
   id: 'overprovisioned-instance:i-0a1b2c3d4e5f60009',
   kind: 'overprovisioned-instance',
   resourceId: 'i-0a1b2c3d4e5f60009',
@@ -173,7 +173,7 @@ export const snoozedTip = tip({
   },
 });
 
-export const dismissedTip = tip({
+export const dismissedRecommendation = recommendation({
   id: 'unattached-volume:vol-0dead000000000001',
   kind: 'unattached-volume',
   resourceId: 'vol-0dead000000000001',
@@ -213,13 +213,13 @@ export const skippedResources: RecommendationSkip[] = [
   },
 ];
 
-/** Sum of the open tips' savings: 254.2908. */
+/** Sum of the open recommendations' savings: 254.2908. */
 export const OPEN_TOTAL = '254.290800000';
 
-/** Builds a list the way the backend does: open tips by saving, their exact total. */
+/** Builds a list the way the backend does: open ones by saving, their exact total. */
 export function recommendationListFor(
   entityRef: string,
-  tips: Recommendation[],
+  recommendations: Recommendation[],
   extra: Partial<RecommendationList> = {},
 ): RecommendationList {
   const bySaving = (a: Recommendation, b: Recommendation) => {
@@ -228,47 +228,47 @@ export function recommendationListFor(
     if (x !== y) return x > y ? -1 : 1;
     return a.id.localeCompare(b.id);
   };
-  const items = tips.filter(t => t.state === 'open').sort(bySaving);
+  const items = recommendations.filter(r => r.state === 'open').sort(bySaving);
   return {
     entityRef,
     currency: 'USD',
-    totalMonthlySaving: addMoney('0', ...items.map(t => t.monthlySaving)),
+    totalMonthlySaving: addMoney('0', ...items.map(r => r.monthlySaving)),
     items,
-    dismissed: tips.filter(t => t.state !== 'open').sort(bySaving),
+    dismissed: recommendations.filter(r => r.state !== 'open').sort(bySaving),
     computedAt: '2024-05-15T06:00:00Z',
     ...extra,
   };
 }
 
-/** The card's list: six open tips, two set aside, two resources not judged. */
+/** The card's list: six open recommendations, two set aside, two resources not judged. */
 export const entityRecommendations: RecommendationList = recommendationListFor(
-  TIPS_ENTITY_REF,
-  [...openTips, snoozedTip, dismissedTip],
+  RECOMMENDATIONS_ENTITY_REF,
+  [...openRecommendations, snoozedRecommendation, dismissedRecommendation],
   { skipped: skippedResources },
 );
 
-/** The organisation's list: tips of several entities, one unallocated. */
+/** The organisation's list: recommendations of several entities, one unallocated. */
 export const orgRecommendations: RecommendationList = recommendationListFor(
   'organization',
   [
-    resizeTip,
-    { ...idleTip, entityRef: 'component:default/search-api' },
-    { ...commitmentTip, entityRef: undefined },
-    { ...volumeTip, entityRef: 'system:default/payments' },
+    resizeRecommendation,
+    { ...idleRecommendation, entityRef: 'component:default/search-api' },
+    { ...commitmentRecommendation, entityRef: undefined },
+    { ...volumeRecommendation, entityRef: 'system:default/payments' },
   ],
 );
 
 /**
- * A fake API whose tips live in memory: setting a state moves the tip between the open and
+ * A fake API whose recommendations live in memory: setting a state moves one between the open and
  * the set-aside lists, as the backend does, so that a reload shows the new total.
  */
 export function recommendationApi(
   initial: RecommendationList = entityRecommendations,
   overrides: Parameters<typeof createFakeApi>[0] = {},
 ) {
-  let tips = [...initial.items, ...initial.dismissed];
+  let recommendations = [...initial.items, ...initial.dismissed];
   const list = (entityRef: string) =>
-    recommendationListFor(entityRef, tips, {
+    recommendationListFor(entityRef, recommendations, {
       skipped: initial.skipped,
       computedAt: initial.computedAt,
     });
@@ -279,8 +279,8 @@ export function recommendationApi(
     getRecommendations: jest.fn(async () => list('organization')),
     setRecommendationState: jest.fn(
       async (id: string, input: RecommendationStateInput) => {
-        const found = tips.find(t => t.id === id);
-        if (!found) throw new Error(`No tip ${id}`);
+        const found = recommendations.find(r => r.id === id);
+        if (!found) throw new Error(`No recommendation ${id}`);
         const updated: Recommendation =
           input.state === 'open'
             ? { ...found, state: 'open', dismissal: undefined }
@@ -295,7 +295,7 @@ export function recommendationApi(
                   ...(input.until ? { until: input.until } : {}),
                 },
               };
-        tips = tips.map(t => (t.id === id ? updated : t));
+        recommendations = recommendations.map(r => (r.id === id ? updated : r));
         return updated;
       },
     ),

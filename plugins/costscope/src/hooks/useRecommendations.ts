@@ -3,8 +3,8 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { costscopeApiRef } from '../api';
 
 /**
- * Every savings tip of the organisation, largest saving first (at most `limit`, when given).
- * `retry` reloads, for after a tip was dismissed or restored.
+ * Every recommendation of the organisation, largest saving first (at most `limit`, when given).
+ * `retry` reloads, for after a recommendation was dismissed or restored.
  */
 export function useRecommendations(query: { limit?: number } = {}) {
   const api = useApi(costscopeApiRef);

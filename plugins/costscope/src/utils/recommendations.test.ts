@@ -6,7 +6,7 @@ import {
   nextDay,
   todayUtc,
 } from './recommendations';
-import { commitmentTip } from '../__testUtils__/recommendationFixtures';
+import { commitmentRecommendation } from '../__testUtils__/recommendationFixtures';
 import { formatMoney } from './format';
 
 describe('recommendation formatting', () => {
@@ -38,7 +38,7 @@ describe('recommendation formatting', () => {
   });
 
   it('describes a commitment term', () => {
-    const c = commitmentTip.commitment!;
+    const c = commitmentRecommendation.commitment!;
     expect(formatCommitmentTerm(c)).toBe('12 months, no upfront');
     expect(
       formatCommitmentTerm({ ...c, termMonths: 36, upfrontPercent: 100 }),

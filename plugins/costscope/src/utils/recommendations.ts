@@ -11,7 +11,7 @@ import type {
 import { formatMoney } from './format';
 import { formatPercent } from './budgets';
 
-/** Short names of the kinds of tip, for chips and table cells. */
+/** Short names of the kinds of recommendation, for chips and table cells. */
 export const RECOMMENDATION_KIND_LABELS: Record<RecommendationKind, string> = {
   'idle-instance': 'Idle instance',
   'overprovisioned-instance': 'Over-provisioned instance',
@@ -96,7 +96,7 @@ export interface EvidenceFact {
   value: string;
 }
 
-/** The evidence of a tip as labelled facts, in reading order; only what is present. */
+/** The evidence of a recommendation as labelled facts, in reading order; only what is present. */
 export function evidenceFacts(
   evidence: RecommendationEvidence,
 ): EvidenceFact[] {

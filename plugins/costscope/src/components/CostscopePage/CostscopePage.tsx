@@ -206,7 +206,7 @@ export function CostscopePage() {
               <ChargebackReport range={range} />
             </Grid>
           )}
-          {/* Tips are about now (the latest inventory): the range does not apply. */}
+          {/* Recommendations are about now (the latest inventory): the range does not apply. */}
           {tab === 'savings' && (
             <Grid item xs={12}>
               <RecommendationsTable />

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import { EntitySavingsCard } from './EntitySavingsCard';
-import { validateDismissTipForm } from './DismissTipDialog';
+import { validateDismissRecommendationForm } from './DismissRecommendationDialog';
 import {
   componentEntity,
   createFakeApi,
@@ -11,17 +11,17 @@ import {
 } from '../../__testUtils__/fixtures';
 import {
   OPEN_TOTAL,
-  TIPS_ENTITY_REF,
-  commitmentTip,
+  RECOMMENDATIONS_ENTITY_REF,
+  commitmentRecommendation,
   entityRecommendations,
-  idleTip,
+  idleRecommendation,
   recommendationApi,
   recommendationListFor,
-  resizeTip,
+  resizeRecommendation,
   responseError,
   skippedResources,
-  snapshotTip,
-  snoozedTip,
+  snapshotRecommendation,
+  snoozedRecommendation,
 } from '../../__testUtils__/recommendationFixtures';
 import { renderWithApi } from '../../__testUtils__/render';
 import { formatMoney } from '../../utils/format';
@@ -38,20 +38,20 @@ async function renderCard(
   });
 }
 
-/** The open tips on screen, in order. */
-function tips(): HTMLElement[] {
+/** The open recommendations on screen, in order. */
+function openItems(): HTMLElement[] {
   return within(
     screen.getByRole('list', { name: 'Open savings tips' }),
   ).getAllByTestId('costscope-savings-tip');
 }
 
-function tipFor(name: string): HTMLElement {
+function recommendationFor(name: string): HTMLElement {
   return screen.getByRole('listitem', { name });
 }
 
 async function openDismissDialog(resource: string) {
   await userEvent.click(
-    within(tipFor(resource)).getByRole('button', {
+    within(recommendationFor(resource)).getByRole('button', {
       name: `Dismiss the tip for ${resource}`,
     }),
   );
@@ -70,7 +70,9 @@ describe('EntitySavingsCard', () => {
     expect(
       await screen.findByRole('progressbar', { name: 'Loading' }),
     ).toBeInTheDocument();
-    expect(api.getEntityRecommendations).toHaveBeenCalledWith(TIPS_ENTITY_REF);
+    expect(api.getEntityRecommendations).toHaveBeenCalledWith(
+      RECOMMENDATIONS_ENTITY_REF,
+    );
   });
 
   it('shows a load error', async () => {
@@ -89,7 +91,9 @@ describe('EntitySavingsCard', () => {
   });
 
   it('says what to configure when there is nothing', async () => {
-    const api = recommendationApi(recommendationListFor(TIPS_ENTITY_REF, []));
+    const api = recommendationApi(
+      recommendationListFor(RECOMMENDATIONS_ENTITY_REF, []),
+    );
     await renderCard(api);
     expect(
       await screen.findByText(/No savings tips: Costscope needs an inventory/),
@@ -105,7 +109,7 @@ describe('EntitySavingsCard', () => {
 
   it('explains missing tips when resources were skipped', async () => {
     const api = recommendationApi(
-      recommendationListFor(TIPS_ENTITY_REF, [], {
+      recommendationListFor(RECOMMENDATIONS_ENTITY_REF, [], {
         skipped: skippedResources,
       }),
     );
@@ -146,17 +150,17 @@ describe('EntitySavingsCard', () => {
     ).toBeInTheDocument();
 
     // Five of six, largest saving first.
-    expect(tips().map(t => t.getAttribute('data-tip-id'))).toEqual(
+    expect(openItems().map(t => t.getAttribute('data-tip-id'))).toEqual(
       entityRecommendations.items.slice(0, 5).map(t => t.id),
     );
 
-    const resize = within(tipFor('checkout-api-1'));
+    const resize = within(recommendationFor('checkout-api-1'));
     expect(resize.getByText('i-0a1b2c3d4e5f60001')).toBeInTheDocument();
     expect(resize.getByTestId('costscope-tip-saving')).toHaveTextContent(
       formatMoney('140.16', 'USD'),
     );
-    expect(resize.getByText(resizeTip.action)).toBeInTheDocument();
-    expect(resize.getByText(resizeTip.reason)).toBeInTheDocument();
+    expect(resize.getByText(resizeRecommendation.action)).toBeInTheDocument();
+    expect(resize.getByText(resizeRecommendation.reason)).toBeInTheDocument();
     const evidence = resize.getByRole('list', { name: 'Evidence' });
     expect(evidence).toHaveTextContent('CPU: avg 12.4%, p95 31.2%, max 44.8%');
     expect(evidence).toHaveTextContent('Memory: avg 20.5%, p95 28%, max 35.1%');
@@ -169,17 +173,17 @@ describe('EntitySavingsCard', () => {
     expect(resize.getByText('High confidence')).toBeInTheDocument();
     expect(resize.getByText('Priced from your bill')).toBeInTheDocument();
 
-    const idle = within(tipFor('checkout-worker-old'));
+    const idle = within(recommendationFor('checkout-worker-old'));
     expect(idle.getByRole('list', { name: 'Evidence' })).not.toHaveTextContent(
       'Memory',
     );
     expect(idle.getByText('Medium confidence')).toBeInTheDocument();
     expect(idle.getByText('Priced from the price table')).toBeInTheDocument();
     expect(idle.getByTestId('costscope-tip-saving')).toHaveTextContent(
-      formatMoney(idleTip.monthlySaving, 'USD'),
+      formatMoney(idleRecommendation.monthlySaving, 'USD'),
     );
 
-    const commitment = within(tipFor('checkout-api-2'));
+    const commitment = within(recommendationFor('checkout-api-2'));
     expect(commitment.getByText('Low confidence')).toBeInTheDocument();
     const details = commitment.getByTestId('costscope-tip-commitment');
     expect(details).toHaveTextContent(/0\.1382.* per hour/);
@@ -192,7 +196,7 @@ describe('EntitySavingsCard', () => {
     ).toHaveTextContent('Running: 99.5% of the time');
 
     // A nameless resource is titled by its id.
-    const volume = within(tipFor('vol-0abc0000000000001'));
+    const volume = within(recommendationFor('vol-0abc0000000000001'));
     expect(volume.getByRole('list', { name: 'Evidence' })).toHaveTextContent(
       'Size: 100 GiB',
     );
@@ -202,23 +206,25 @@ describe('EntitySavingsCard', () => {
   it('shows all tips on request', async () => {
     await renderCard(recommendationApi());
     await screen.findByTestId('costscope-savings-total');
-    expect(tips()).toHaveLength(5);
+    expect(openItems()).toHaveLength(5);
     expect(screen.queryByText('checkout-db-backup')).not.toBeInTheDocument();
     await userEvent.click(
       screen.getByRole('button', { name: 'Show all 6 tips' }),
     );
-    expect(tips()).toHaveLength(6);
+    expect(openItems()).toHaveLength(6);
     expect(
-      within(tipFor('checkout-db-backup')).getByText(snapshotTip.action),
+      within(recommendationFor('checkout-db-backup')).getByText(
+        snapshotRecommendation.action,
+      ),
     ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Show fewer' }));
-    expect(tips()).toHaveLength(5);
+    expect(openItems()).toHaveLength(5);
   });
 
   it('honours maxItems', async () => {
     await renderCard(recommendationApi(), { maxItems: 2 });
     await screen.findByTestId('costscope-savings-total');
-    expect(tips()).toHaveLength(2);
+    expect(openItems()).toHaveLength(2);
     expect(
       screen.getByRole('button', { name: 'Show all 6 tips' }),
     ).toBeInTheDocument();
@@ -227,8 +233,8 @@ describe('EntitySavingsCard', () => {
   it('titles a group card as the team rollup and links tips of other entities', async () => {
     const api = recommendationApi(
       recommendationListFor('group:default/payments', [
-        resizeTip,
-        { ...idleTip, entityRef: 'component:default/search-api' },
+        resizeRecommendation,
+        { ...idleRecommendation, entityRef: 'component:default/search-api' },
       ]),
     );
     await renderCard(api, { entity: groupEntity });
@@ -239,7 +245,7 @@ describe('EntitySavingsCard', () => {
       'group:default/payments',
     );
     expect(
-      within(tipFor('checkout-worker-old')).getByRole('link', {
+      within(recommendationFor('checkout-worker-old')).getByRole('link', {
         name: /search-api/,
       }),
     ).toHaveAttribute('href', '/catalog/default/component/search-api');
@@ -266,10 +272,13 @@ describe('EntitySavingsCard', () => {
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
-    expect(api.setRecommendationState).toHaveBeenCalledWith(resizeTip.id, {
-      state: 'dismissed',
-      reason: 'Peak season needs the headroom',
-    });
+    expect(api.setRecommendationState).toHaveBeenCalledWith(
+      resizeRecommendation.id,
+      {
+        state: 'dismissed',
+        reason: 'Peak season needs the headroom',
+      },
+    );
     expect(api.getEntityRecommendations).toHaveBeenCalledTimes(2);
     // 254.2908 - 140.16
     await waitFor(() =>
@@ -327,11 +336,14 @@ describe('EntitySavingsCard', () => {
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
-    expect(api.setRecommendationState).toHaveBeenCalledWith(idleTip.id, {
-      state: 'snoozed',
-      reason: 'Migrating next sprint',
-      until: '2024-06-30',
-    });
+    expect(api.setRecommendationState).toHaveBeenCalledWith(
+      idleRecommendation.id,
+      {
+        state: 'snoozed',
+        reason: 'Migrating next sprint',
+        until: '2024-06-30',
+      },
+    );
     await waitFor(() =>
       expect(screen.getByTestId('costscope-savings-total')).toHaveAttribute(
         'data-amount',
@@ -371,10 +383,13 @@ describe('EntitySavingsCard', () => {
         'Could not dismiss the tip: Only members of group:default/payments and Costscope admins can change this tip.',
       ),
     ).toBeInTheDocument();
-    expect(api.setRecommendationState).toHaveBeenCalledWith(commitmentTip.id, {
-      state: 'dismissed',
-      reason: 'No',
-    });
+    expect(api.setRecommendationState).toHaveBeenCalledWith(
+      commitmentRecommendation.id,
+      {
+        state: 'dismissed',
+        reason: 'No',
+      },
+    );
     // Still open, nothing reloaded, the total unchanged.
     expect(d.getByRole('button', { name: 'Dismiss' })).toBeEnabled();
     expect(api.getEntityRecommendations).toHaveBeenCalledTimes(1);
@@ -435,7 +450,7 @@ describe('EntitySavingsCard', () => {
     const list = screen.getByRole('list', { name: 'Dismissed savings tips' });
     const items = within(list).getAllByTestId('costscope-dismissed-tip');
     expect(items.map(i => i.getAttribute('data-tip-id'))).toEqual([
-      snoozedTip.id,
+      snoozedRecommendation.id,
       'unattached-volume:vol-0dead000000000001',
     ]);
     const snoozed = within(items[0]);
@@ -451,7 +466,10 @@ describe('EntitySavingsCard', () => {
     ).toBeInTheDocument();
     expect(
       snoozed.getByText(
-        `${snoozedTip.action} (${formatMoney('22', 'USD')} per month)`,
+        `${snoozedRecommendation.action} (${formatMoney(
+          '22',
+          'USD',
+        )} per month)`,
       ),
     ).toBeInTheDocument();
     const dismissed = within(items[1]);
@@ -467,9 +485,12 @@ describe('EntitySavingsCard', () => {
         name: 'Restore the tip for checkout-batch',
       }),
     );
-    expect(api.setRecommendationState).toHaveBeenCalledWith(snoozedTip.id, {
-      state: 'open',
-    });
+    expect(api.setRecommendationState).toHaveBeenCalledWith(
+      snoozedRecommendation.id,
+      {
+        state: 'open',
+      },
+    );
     // 254.2908 + 22
     await waitFor(() =>
       expect(screen.getByTestId('costscope-savings-total')).toHaveAttribute(
@@ -519,7 +540,7 @@ describe('EntitySavingsCard', () => {
 
   it('keeps the list when the last open tip is dismissed', async () => {
     const api = recommendationApi(
-      recommendationListFor(TIPS_ENTITY_REF, [resizeTip]),
+      recommendationListFor(RECOMMENDATIONS_ENTITY_REF, [resizeRecommendation]),
     );
     await renderCard(api);
     await screen.findByTestId('costscope-savings-total');
@@ -538,16 +559,16 @@ describe('EntitySavingsCard', () => {
   });
 });
 
-describe('validateDismissTipForm', () => {
+describe('validateDismissRecommendationForm', () => {
   it('requires a reason of at most 500 characters', () => {
     expect(
-      validateDismissTipForm(
+      validateDismissRecommendationForm(
         { state: 'dismissed', reason: ' ', until: '' },
         '2024-05-15',
       ).errors.reason,
     ).toBe('Enter a reason.');
     expect(
-      validateDismissTipForm(
+      validateDismissRecommendationForm(
         { state: 'dismissed', reason: 'x'.repeat(501), until: '' },
         '2024-05-15',
       ).errors.reason,
@@ -556,19 +577,19 @@ describe('validateDismissTipForm', () => {
 
   it('sends the date only for a snooze', () => {
     expect(
-      validateDismissTipForm(
+      validateDismissRecommendationForm(
         { state: 'dismissed', reason: 'why', until: '2024-06-01' },
         '2024-05-15',
       ).input,
     ).toEqual({ state: 'dismissed', reason: 'why' });
     expect(
-      validateDismissTipForm(
+      validateDismissRecommendationForm(
         { state: 'snoozed', reason: 'why', until: '2024-05-16' },
         '2024-05-15',
       ).input,
     ).toEqual({ state: 'snoozed', reason: 'why', until: '2024-05-16' });
     expect(
-      validateDismissTipForm(
+      validateDismissRecommendationForm(
         { state: 'snoozed', reason: 'why', until: '16/05/2024' },
         '2024-05-15',
       ).errors.until,

@@ -14,16 +14,16 @@ import { formatDateTime, formatMoney } from '../../utils/format';
 import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
 import { errorMessage } from '../../utils/errorMessage';
-import { DismissTipDialog } from './DismissTipDialog';
-import { DismissedTips } from './DismissedTips';
-import { SavingsTip } from './SavingsTip';
+import { DismissRecommendationDialog } from './DismissRecommendationDialog';
+import { DismissedRecommendations } from './DismissedRecommendations';
+import { RecommendationItem } from './RecommendationItem';
 import { SkippedResources } from './SkippedResources';
 
-/** Open tips a card shows before "Show all". */
+/** Open recommendations a card shows before "Show all". */
 const DEFAULT_MAX_ITEMS = 5;
 
 /** What to set up when there is nothing to show. */
-function NoTips() {
+function NoRecommendations() {
   return (
     <Box data-testid="costscope-savings-empty">
       <Typography variant="body2" paragraph>
@@ -42,11 +42,11 @@ function NoTips() {
   );
 }
 
-function OpenTips(props: {
+function OpenRecommendations(props: {
   list: RecommendationList;
   entityRef: string;
   maxItems: number;
-  onDismiss: (tip: Recommendation) => void;
+  onDismiss: (recommendation: Recommendation) => void;
 }) {
   const { list, entityRef, maxItems, onDismiss } = props;
   const [showAll, setShowAll] = useState(false);
@@ -68,10 +68,10 @@ function OpenTips(props: {
         style={{ listStyle: 'none' }}
         aria-label="Open savings tips"
       >
-        {shown.map((tip, index) => (
-          <SavingsTip
-            key={tip.id}
-            tip={tip}
+        {shown.map((recommendation, index) => (
+          <RecommendationItem
+            key={recommendation.id}
+            recommendation={recommendation}
             entityRef={entityRef}
             divider={index > 0}
             onDismiss={onDismiss}
@@ -96,10 +96,10 @@ function SavingsBody(props: {
   list: RecommendationList;
   entityRef: string;
   maxItems: number;
-  onDismiss: (tip: Recommendation) => void;
+  onDismiss: (recommendation: Recommendation) => void;
   restoring?: string;
   restoreError?: string;
-  onRestore: (tip: Recommendation) => void;
+  onRestore: (recommendation: Recommendation) => void;
 }) {
   const { list, restoring, restoreError, onRestore, ...open } = props;
   const skipped = list.skipped ?? [];
@@ -111,7 +111,7 @@ function SavingsBody(props: {
             No savings tips for the resources Costscope could judge.
           </Typography>
         ) : (
-          <NoTips />
+          <NoRecommendations />
         )}
         <SkippedResources skipped={skipped} />
       </>
@@ -128,10 +128,10 @@ function SavingsBody(props: {
         detail={`${count} open ${count === 1 ? 'tip' : 'tips'}`}
       />
       <Box mt={1}>
-        <OpenTips list={list} {...open} />
+        <OpenRecommendations list={list} {...open} />
       </Box>
-      <DismissedTips
-        tips={list.dismissed}
+      <DismissedRecommendations
+        recommendations={list.dismissed}
         restoring={restoring}
         restoreError={restoreError}
         onRestore={onRestore}
@@ -143,16 +143,16 @@ function SavingsBody(props: {
 
 /** Props of {@link EntitySavingsCard}. */
 export interface EntitySavingsCardProps {
-  /** Open tips shown before "Show all". Default 5. */
+  /** Open recommendations shown before "Show all". Default 5. */
   maxItems?: number;
   /** The InfoCard variant, e.g. `gridItem` in an entity page grid. */
   variant?: InfoCardVariants;
 }
 
 /**
- * A card with an entity's savings tips (rightsizing and clean-up): the potential monthly
- * saving, each open tip with its evidence, dismissing and restoring tips. On a group page the
- * tips are the team's (the backend rolls them up over what the group owns).
+ * A card with an entity's recommendations (rightsizing and clean-up): the potential monthly
+ * saving, each open recommendation with its evidence, dismissing and restoring them. On a group
+ * page they are the team's (the backend rolls them up over what the group owns).
  */
 export function EntitySavingsCard(props: EntitySavingsCardProps) {
   const { maxItems = DEFAULT_MAX_ITEMS, variant } = props;
@@ -170,11 +170,11 @@ export function EntitySavingsCard(props: EntitySavingsCardProps) {
     retry();
   };
 
-  const restore = async (tip: Recommendation) => {
-    setRestoring(tip.id);
+  const restore = async (recommendation: Recommendation) => {
+    setRestoring(recommendation.id);
     setRestoreError(undefined);
     try {
-      await api.setRecommendationState(tip.id, { state: 'open' });
+      await api.setRecommendationState(recommendation.id, { state: 'open' });
       retry();
     } catch (e) {
       setRestoreError(errorMessage(e));
@@ -213,8 +213,8 @@ export function EntitySavingsCard(props: EntitySavingsCardProps) {
         )}
       </AsyncContent>
       {dismissing && (
-        <DismissTipDialog
-          tip={dismissing}
+        <DismissRecommendationDialog
+          recommendation={dismissing}
           onClose={() => setDismissing(undefined)}
           onSaved={dismissed}
         />

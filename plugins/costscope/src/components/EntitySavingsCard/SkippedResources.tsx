@@ -3,7 +3,7 @@ import type { RecommendationSkip } from '@costscope/backstage-plugin-common';
 import { kindLabel, resourceLabel } from '../../utils/recommendations';
 import { Collapsible } from './Collapsible';
 
-/** The resources that could not be judged and why, collapsed: why a tip is missing. */
+/** The resources that could not be judged and why, collapsed: why a recommendation is missing. */
 export function SkippedResources(props: { skipped: RecommendationSkip[] }) {
   const { skipped } = props;
   if (skipped.length === 0) return null;

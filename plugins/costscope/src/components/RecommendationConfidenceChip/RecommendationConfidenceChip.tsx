@@ -19,7 +19,7 @@ export function confidenceColor(
   }
 }
 
-/** A chip with how sure a savings tip is, as text ("High confidence"), tinted by it. */
+/** A chip with how sure a recommendation is, as text ("High confidence"), tinted by it. */
 export function RecommendationConfidenceChip(props: {
   confidence: RecommendationConfidence;
 }) {

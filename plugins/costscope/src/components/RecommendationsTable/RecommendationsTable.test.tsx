@@ -158,7 +158,7 @@ describe('RecommendationsTable', () => {
     expect(lines[1]).toBe(
       '1,overprovisioned-instance:i-0a1b2c3d4e5f60001,overprovisioned-instance,AWS,111122223333,us-east-1,i-0a1b2c3d4e5f60001,checkout-api-1,instance,component:default/checkout-api,Resize from m6i.2xlarge to m6i.xlarge,m6i.2xlarge,m6i.xlarge,280.320000000,140.160000000,USD,high,billing,open',
     );
-    // The unallocated tip has an empty entity.
+    // The unallocated recommendation has an empty entity.
     expect(lines[3]).toBe(
       '3,commitment:i-0a1b2c3d4e5f60003,commitment,AWS,111122223333,us-east-1,i-0a1b2c3d4e5f60003,checkout-api-2,instance,,Cover it with a 12-month Savings Plan (no upfront): commit about 0.1382 USD an hour,m6i.xlarge,,140.160000000,39.244800000,USD,low,billing,open',
     );

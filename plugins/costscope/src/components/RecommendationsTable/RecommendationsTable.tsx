@@ -21,11 +21,11 @@ import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
 import { RecommendationConfidenceChip } from '../RecommendationConfidenceChip';
 
-/** A flat copy of a tip with its rank: the table writes bookkeeping into its rows. */
+/** A flat copy of a recommendation with its rank: the table writes bookkeeping into its rows. */
 type Row = Recommendation & { rank: number; name: string; kindText: string };
 
 /**
- * The CSV of a tip list, in rank order: exact decimal amounts, one row per tip.
+ * The CSV of a recommendation list, in rank order: exact decimal amounts, one row each.
  */
 export function recommendationsToCsv(items: Recommendation[]): string {
   return toCsv(
@@ -50,26 +50,26 @@ export function recommendationsToCsv(items: Recommendation[]): string {
       'price_source',
       'state',
     ],
-    items.map((tip, index) => [
+    items.map((recommendation, index) => [
       index + 1,
-      tip.id,
-      tip.kind,
-      tip.provider,
-      tip.accountId,
-      tip.region,
-      tip.resourceId,
-      tip.resourceName,
-      tip.resourceKind,
-      tip.entityRef,
-      tip.action,
-      tip.currentType,
-      tip.suggestedType,
-      tip.currentMonthlyCost,
-      tip.monthlySaving,
-      tip.currency,
-      tip.confidence,
-      tip.priceSource,
-      tip.state,
+      recommendation.id,
+      recommendation.kind,
+      recommendation.provider,
+      recommendation.accountId,
+      recommendation.region,
+      recommendation.resourceId,
+      recommendation.resourceName,
+      recommendation.resourceKind,
+      recommendation.entityRef,
+      recommendation.action,
+      recommendation.currentType,
+      recommendation.suggestedType,
+      recommendation.currentMonthlyCost,
+      recommendation.monthlySaving,
+      recommendation.currency,
+      recommendation.confidence,
+      recommendation.priceSource,
+      recommendation.state,
     ]),
   );
 }
@@ -89,7 +89,7 @@ function EntityName(props: { entityRef?: string }) {
   }
 }
 
-function EmptyTips() {
+function EmptyRecommendations() {
   return (
     <Box p={2}>
       <Typography variant="body2" paragraph>
@@ -111,17 +111,18 @@ export interface RecommendationListTableProps {
 }
 
 /**
- * The tips of a list ranked by monthly saving, with their total and a "Download CSV" button.
+ * The recommendations of a list ranked by monthly saving, with their total and a "Download CSV"
+ * button.
  */
 export function RecommendationListTable(props: RecommendationListTableProps) {
   const { list } = props;
   const rows = useMemo<Row[]>(
     () =>
-      list.items.map((tip, index) => ({
-        ...tip,
+      list.items.map((recommendation, index) => ({
+        ...recommendation,
         rank: index + 1,
-        name: resourceLabel(tip),
-        kindText: kindLabel(tip.kind),
+        name: resourceLabel(recommendation),
+        kindText: kindLabel(recommendation.kind),
       })),
     [list.items],
   );
@@ -211,7 +212,7 @@ export function RecommendationListTable(props: RecommendationListTableProps) {
           search: rows.length > 20,
           pageSizeOptions: [20, 50, 100],
         })}
-        emptyContent={<EmptyTips />}
+        emptyContent={<EmptyRecommendations />}
       />
     </Box>
   );
@@ -219,11 +220,11 @@ export function RecommendationListTable(props: RecommendationListTableProps) {
 
 /** Props of {@link RecommendationsTable}. */
 export interface RecommendationsTableProps {
-  /** At most this many tips, the largest savings; the backend's default when absent. */
+  /** At most this many recommendations, the largest savings; the backend's default when absent. */
   limit?: number;
 }
 
-/** The organisation's savings tips, ranked by monthly saving, for the Costscope page. */
+/** The organisation's recommendations, ranked by monthly saving, for the Costscope page. */
 export function RecommendationsTable(props: RecommendationsTableProps) {
   const recommendations = useRecommendations({ limit: props.limit });
   return (

@@ -4,36 +4,39 @@ import type { Recommendation } from '@costscope/backstage-plugin-common';
 import { formatDateTime, formatMoney } from '../../utils/format';
 import { resourceLabel } from '../../utils/recommendations';
 import { Collapsible } from './Collapsible';
-import { ResourceHeading } from './SavingsTip';
+import { ResourceHeading } from './RecommendationItem';
 
-function setAsideText(tip: Recommendation): string {
-  const d = tip.dismissal;
+function setAsideText(recommendation: Recommendation): string {
+  const d = recommendation.dismissal;
   const state =
-    tip.state === 'snoozed'
+    recommendation.state === 'snoozed'
       ? `Snoozed${d?.until ? ` until ${d.until}` : ''}`
       : 'Dismissed';
   if (!d) return state;
   return `${state} by ${d.by} on ${formatDateTime(d.at)}`;
 }
 
-/** Props of {@link DismissedTips}. */
-export interface DismissedTipsProps {
-  tips: Recommendation[];
-  /** The id of the tip being restored, if any. */
+/** Props of {@link DismissedRecommendations}. */
+export interface DismissedRecommendationsProps {
+  recommendations: Recommendation[];
+  /** The id of the recommendation being restored, if any. */
   restoring?: string;
   /** Why the last restore failed (the server's message). */
   restoreError?: string;
-  onRestore: (tip: Recommendation) => void;
+  onRestore: (recommendation: Recommendation) => void;
 }
 
-/** The dismissed and snoozed tips, collapsed: who set each aside, when, why; and "Restore". */
-export function DismissedTips(props: DismissedTipsProps) {
-  const { tips, restoring, restoreError, onRestore } = props;
-  if (tips.length === 0) return null;
+/**
+ * The dismissed and snoozed recommendations, collapsed: who set each aside, when, why; and
+ * "Restore".
+ */
+export function DismissedRecommendations(props: DismissedRecommendationsProps) {
+  const { recommendations, restoring, restoreError, onRestore } = props;
+  if (recommendations.length === 0) return null;
   return (
     <Collapsible
       id="costscope-savings-dismissed"
-      label={`Dismissed (${tips.length})`}
+      label={`Dismissed (${recommendations.length})`}
     >
       {restoreError && (
         <Alert severity="error" style={{ marginBottom: 8 }}>
@@ -47,12 +50,12 @@ export function DismissedTips(props: DismissedTipsProps) {
         style={{ listStyle: 'none' }}
         aria-label="Dismissed savings tips"
       >
-        {tips.map((tip, index) => (
+        {recommendations.map((recommendation, index) => (
           <Box
             component="li"
-            key={tip.id}
+            key={recommendation.id}
             data-testid="costscope-dismissed-tip"
-            data-tip-id={tip.id}
+            data-tip-id={recommendation.id}
           >
             {index > 0 && <Divider />}
             <Box
@@ -63,28 +66,34 @@ export function DismissedTips(props: DismissedTipsProps) {
               style={{ gap: 16 }}
             >
               <Box minWidth={0}>
-                <ResourceHeading item={tip} />
+                <ResourceHeading item={recommendation} />
                 <Typography variant="body2">
-                  {tip.action} ({formatMoney(tip.monthlySaving, tip.currency)}{' '}
+                  {recommendation.action} (
+                  {formatMoney(
+                    recommendation.monthlySaving,
+                    recommendation.currency,
+                  )}{' '}
                   per month)
                 </Typography>
                 <Typography variant="body2" color="textSecondary">
-                  {setAsideText(tip)}
+                  {setAsideText(recommendation)}
                 </Typography>
-                {tip.dismissal?.reason && (
+                {recommendation.dismissal?.reason && (
                   <Typography variant="body2" color="textSecondary">
-                    Reason: {tip.dismissal.reason}
+                    Reason: {recommendation.dismissal.reason}
                   </Typography>
                 )}
               </Box>
               <Button
                 size="small"
                 variant="outlined"
-                aria-label={`Restore the tip for ${resourceLabel(tip)}`}
+                aria-label={`Restore the tip for ${resourceLabel(
+                  recommendation,
+                )}`}
                 disabled={restoring !== undefined}
-                onClick={() => onRestore(tip)}
+                onClick={() => onRestore(recommendation)}
               >
-                {restoring === tip.id ? 'Restoring…' : 'Restore'}
+                {restoring === recommendation.id ? 'Restoring…' : 'Restore'}
               </Button>
             </Box>
           </Box>

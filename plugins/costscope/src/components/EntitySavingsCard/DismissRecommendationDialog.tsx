@@ -33,7 +33,7 @@ import { errorMessage } from '../../utils/errorMessage';
 type SetAsideState = 'dismissed' | 'snoozed';
 
 /** What the form holds, as typed. */
-export interface DismissTipForm {
+export interface DismissRecommendationForm {
   state: SetAsideState;
   reason: string;
   /** `YYYY-MM-DD`, for a snooze. */
@@ -41,7 +41,7 @@ export interface DismissTipForm {
 }
 
 /** Messages of a form that does not validate. */
-export interface DismissTipFormErrors {
+export interface DismissRecommendationFormErrors {
   reason?: string;
   until?: string;
 }
@@ -50,11 +50,14 @@ export interface DismissTipFormErrors {
  * Checks a form and builds the body to send. The server validates again (and answers 400
  * naming the field); this only gives quicker, field-level messages.
  */
-export function validateDismissTipForm(
-  form: DismissTipForm,
+export function validateDismissRecommendationForm(
+  form: DismissRecommendationForm,
   today: string,
-): { input?: RecommendationStateInput; errors: DismissTipFormErrors } {
-  const errors: DismissTipFormErrors = {};
+): {
+  input?: RecommendationStateInput;
+  errors: DismissRecommendationFormErrors;
+} {
+  const errors: DismissRecommendationFormErrors = {};
   const reason = form.reason.trim();
   if (!reason) errors.reason = 'Enter a reason.';
   // Characters as the server counts them (code points, not UTF-16 units).
@@ -79,35 +82,44 @@ export function validateDismissTipForm(
   };
 }
 
-/** Props of {@link DismissTipDialog}. */
-export interface DismissTipDialogProps {
-  tip: Recommendation;
+/** Props of {@link DismissRecommendationDialog}. */
+export interface DismissRecommendationDialogProps {
+  recommendation: Recommendation;
   onClose: () => void;
-  onSaved: (tip: Recommendation) => void;
+  onSaved: (recommendation: Recommendation) => void;
 }
 
-/** Dismisses a savings tip for good, or snoozes it until a day; a reason is required. */
-export function DismissTipDialog(props: DismissTipDialogProps) {
-  const { tip, onClose, onSaved } = props;
+/** Dismisses a recommendation for good, or snoozes it until a day; a reason is required. */
+export function DismissRecommendationDialog(
+  props: DismissRecommendationDialogProps,
+) {
+  const { recommendation, onClose, onSaved } = props;
   const api = useApi(costscopeApiRef);
   const [state, setState] = useState<SetAsideState>('dismissed');
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
   // Field messages appear once the user tried to save, not while typing.
-  const [errors, setErrors] = useState<DismissTipFormErrors | undefined>();
+  const [errors, setErrors] = useState<
+    DismissRecommendationFormErrors | undefined
+  >();
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | undefined>();
   const today = todayUtc();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validateDismissTipForm({ state, reason, until }, today);
+    const result = validateDismissRecommendationForm(
+      { state, reason, until },
+      today,
+    );
     setErrors(result.errors);
     if (!result.input) return;
     setSaving(true);
     setSaveError(undefined);
     try {
-      onSaved(await api.setRecommendationState(tip.id, result.input));
+      onSaved(
+        await api.setRecommendationState(recommendation.id, result.input),
+      );
     } catch (error) {
       setSaveError(errorMessage(error));
       setSaving(false);
@@ -133,9 +145,10 @@ export function DismissTipDialog(props: DismissTipDialogProps) {
             </Alert>
           )}
           <DialogContentText>
-            {resourceLabel(tip)}: {tip.action} (
-            {formatMoney(tip.monthlySaving, tip.currency)} per month). A
-            dismissed or snoozed tip no longer counts in the total.
+            {resourceLabel(recommendation)}: {recommendation.action} (
+            {formatMoney(recommendation.monthlySaving, recommendation.currency)}{' '}
+            per month). A dismissed or snoozed tip no longer counts in the
+            total.
           </DialogContentText>
           <FormControl component="fieldset">
             <FormLabel component="legend">Set it aside</FormLabel>

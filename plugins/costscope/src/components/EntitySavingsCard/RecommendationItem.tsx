@@ -40,7 +40,7 @@ function EntityName(props: { entityRef: string }) {
   }
 }
 
-/** The resource a tip or skip is about: its name over its id, and where it is. */
+/** The resource a recommendation or skip is about: its name over its id, and where it is. */
 export function ResourceHeading(props: {
   item: Pick<
     Recommendation,
@@ -113,27 +113,30 @@ function Commitment(props: {
   );
 }
 
-/** Props of {@link SavingsTip}. */
-export interface SavingsTipProps {
-  tip: Recommendation;
-  /** Shows the entity the tip is allocated to (rollups), unless it is this one. */
+/** Props of {@link RecommendationItem}. */
+export interface RecommendationItemProps {
+  recommendation: Recommendation;
+  /** Shows the entity the recommendation is allocated to (rollups), unless it is this one. */
   entityRef?: string;
-  /** A rule above the tip, between tips of a list. */
+  /** A rule above the item, between items of a list. */
   divider?: boolean;
-  onDismiss: (tip: Recommendation) => void;
+  onDismiss: (recommendation: Recommendation) => void;
 }
 
-/** One open savings tip: what to do, why, what it saves and how sure it is. */
-export function SavingsTip(props: SavingsTipProps) {
-  const { tip, entityRef, divider, onDismiss } = props;
-  const headingId = `costscope-tip-${tip.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  const facts = evidenceFacts(tip.evidence);
+/** One open recommendation: what to do, why, what it saves and how sure it is. */
+export function RecommendationItem(props: RecommendationItemProps) {
+  const { recommendation, entityRef, divider, onDismiss } = props;
+  const headingId = `costscope-tip-${recommendation.id.replace(
+    /[^A-Za-z0-9_-]/g,
+    '_',
+  )}`;
+  const facts = evidenceFacts(recommendation.evidence);
   return (
     <Box
       component="li"
       aria-labelledby={headingId}
       data-testid="costscope-savings-tip"
-      data-tip-id={tip.id}
+      data-tip-id={recommendation.id}
     >
       {divider && <Divider />}
       <Box py={2}>
@@ -143,15 +146,18 @@ export function SavingsTip(props: SavingsTipProps) {
           alignItems="flex-start"
           style={{ gap: 16 }}
         >
-          <ResourceHeading item={tip} id={headingId} />
+          <ResourceHeading item={recommendation} id={headingId} />
           <Box textAlign="right" flexShrink={0}>
             <Typography
               variant="h6"
               component="div"
               data-testid="costscope-tip-saving"
-              data-amount={tip.monthlySaving}
+              data-amount={recommendation.monthlySaving}
             >
-              {formatMoney(tip.monthlySaving, tip.currency)}
+              {formatMoney(
+                recommendation.monthlySaving,
+                recommendation.currency,
+              )}
             </Typography>
             <Typography variant="caption" color="textSecondary">
               saved per month
@@ -160,10 +166,10 @@ export function SavingsTip(props: SavingsTipProps) {
         </Box>
 
         <Typography variant="body1" style={{ marginTop: 8 }}>
-          {tip.action}
+          {recommendation.action}
         </Typography>
         <Typography variant="body2" color="textSecondary">
-          {tip.reason}
+          {recommendation.reason}
         </Typography>
 
         {facts.length > 0 && (
@@ -193,32 +199,37 @@ export function SavingsTip(props: SavingsTipProps) {
         )}
 
         <Box display="flex" flexWrap="wrap" mt={1} style={{ gap: 16 }}>
-          <Fact label="Kind" value={kindLabel(tip.kind)} />
-          {tip.currentType && (
-            <Fact label="Current type" value={tip.currentType} />
+          <Fact label="Kind" value={kindLabel(recommendation.kind)} />
+          {recommendation.currentType && (
+            <Fact label="Current type" value={recommendation.currentType} />
           )}
-          {tip.suggestedType && (
-            <Fact label="Suggested type" value={tip.suggestedType} />
+          {recommendation.suggestedType && (
+            <Fact label="Suggested type" value={recommendation.suggestedType} />
           )}
-          {tip.currentMonthlyCost && (
+          {recommendation.currentMonthlyCost && (
             <Fact
               label="Costs today"
               value={`${formatMoney(
-                tip.currentMonthlyCost,
-                tip.currency,
+                recommendation.currentMonthlyCost,
+                recommendation.currency,
               )} per month`}
             />
           )}
-          {entityRef && tip.entityRef && tip.entityRef !== entityRef && (
-            <Fact
-              label="Entity"
-              value={<EntityName entityRef={tip.entityRef} />}
-            />
-          )}
+          {entityRef &&
+            recommendation.entityRef &&
+            recommendation.entityRef !== entityRef && (
+              <Fact
+                label="Entity"
+                value={<EntityName entityRef={recommendation.entityRef} />}
+              />
+            )}
         </Box>
 
-        {tip.commitment && (
-          <Commitment commitment={tip.commitment} currency={tip.currency} />
+        {recommendation.commitment && (
+          <Commitment
+            commitment={recommendation.commitment}
+            currency={recommendation.currency}
+          />
         )}
 
         <Box
@@ -228,20 +239,23 @@ export function SavingsTip(props: SavingsTipProps) {
           mt={1}
           style={{ gap: 12 }}
         >
-          <RecommendationConfidenceChip confidence={tip.confidence} />
+          <RecommendationConfidenceChip
+            confidence={recommendation.confidence}
+          />
           <Typography
             variant="caption"
             color="textSecondary"
             data-testid="costscope-tip-price-source"
           >
-            {PRICE_SOURCE_LABELS[tip.priceSource] ?? tip.priceSource}
+            {PRICE_SOURCE_LABELS[recommendation.priceSource] ??
+              recommendation.priceSource}
           </Typography>
           <Box flexGrow={1} />
           <Button
             size="small"
             variant="outlined"
-            aria-label={`Dismiss the tip for ${resourceLabel(tip)}`}
-            onClick={() => onDismiss(tip)}
+            aria-label={`Dismiss the tip for ${resourceLabel(recommendation)}`}
+            onClick={() => onDismiss(recommendation)}
           >
             Dismiss
           </Button>
