@@ -1,6 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { IngestRun } from '@costscope/backstage-plugin-common';
+import { CostSource } from '@costscope/backstage-plugin-node';
+import { wroteFacts } from '../pipeline/CostPipeline';
 import { AllocationEngine } from '../allocation/AllocationEngine';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { RunRecorder } from '../pipeline/RunRecorder';
@@ -28,15 +31,20 @@ export async function createPipeline(
   });
   const factStore = new FactStore(knex);
   const runs = new RunRecorder(new RunStore(knex));
-  const ingest = new IngestEngine({
+  const engine = new IngestEngine({
     store: factStore,
     runs,
     logger,
     maxRejectedShare: options.maxRejectedShare ?? 0.5,
-    onFactsChanged: async () => {
-      await allocation.run({ force: true });
-    },
   });
+  /** Ingest as the pipeline runs it, up to allocation: a run that wrote facts is allocated. */
+  const ingest = {
+    async run(source: CostSource, trigger: IngestRun['trigger']) {
+      const run = await engine.run(source, trigger);
+      if (wroteFacts(run)) await allocation.run({ force: true });
+      return run;
+    },
+  };
   return {
     catalog,
     allocation,

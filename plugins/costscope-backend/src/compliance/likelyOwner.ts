@@ -50,6 +50,24 @@ const DEFAULT_ENTITY_TAG_KEYS = [
   'project',
 ];
 const OWNER_KINDS = new Set(['group', 'user']);
+
+/**
+ * The keys to guess owners by in an organisation: the defaults plus the tag keys its
+ * allocation conventions already map to groups and components.
+ */
+export function likelyOwnerOptionsFor(conventions: {
+  groupTagKeys: string[];
+  componentTagKeys: string[];
+}): Required<LikelyOwnerOptions> {
+  return {
+    ownerTagKeys: [
+      ...new Set([...DEFAULT_OWNER_TAG_KEYS, ...conventions.groupTagKeys]),
+    ],
+    entityTagKeys: [
+      ...new Set([...DEFAULT_ENTITY_TAG_KEYS, ...conventions.componentTagKeys]),
+    ],
+  };
+}
 /** Shorter component names would match too many resource names by prefix. */
 const MIN_PREFIX_LENGTH = 3;
 

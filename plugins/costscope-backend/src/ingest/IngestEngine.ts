@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { countApiCall, newRunRecord } from './runRecord';
+import { countApiCall, newRunRecord, RunRecording } from './runRecord';
 import { SerialQueue } from '../lib/SerialQueue';
 import {
   IngestRejection,
@@ -13,7 +13,6 @@ import {
   CostSource,
   CostSourceReadContext,
 } from '@costscope/backstage-plugin-node';
-import { RunRecorder } from '../pipeline/RunRecorder';
 import { FactStore } from '../store/FactStore';
 import { DailyAggregator } from './DailyAggregator';
 
@@ -24,12 +23,10 @@ export interface IngestEngineOptions {
   /** Where facts are written. */
   store: FactStore;
   /** Where runs are recorded, with their heartbeats. */
-  runs: RunRecorder;
+  runs: RunRecording;
   logger: LoggerService;
   /** A run whose rejected rows exceed this share of the rows read fails and writes nothing. */
   maxRejectedShare: number;
-  /** Called after a run that wrote facts, e.g. to recompute allocation. */
-  onFactsChanged?: () => Promise<void>;
 }
 
 /**
@@ -171,12 +168,6 @@ export class IngestEngine {
       `Costscope ingest of '${source.id}' ${run.status}: ${run.rowsRead} rows read, ` +
         `${run.rowsRejected} rejected, ${run.factsWritten} facts in ${run.billingPeriods.length} periods, ${run.durationMs} ms`,
     );
-    if (
-      (run.billingPeriods.length > 0 || run.daysReplaced) &&
-      this.options.onFactsChanged
-    ) {
-      await this.options.onFactsChanged();
-    }
     return run;
   }
 }

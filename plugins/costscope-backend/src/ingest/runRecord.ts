@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { IngestRun } from '@costscope/backstage-plugin-common';
 
+/** Where the engines record their runs (the pipeline's RunRecorder keeps their heartbeats). */
+export interface RunRecording {
+  startRun(run: IngestRun): Promise<void>;
+  finishRun(run: IngestRun): Promise<void>;
+}
+
 /** A fresh record of a source run, as cost and inventory engines start one. */
 export function newRunRecord(
   sourceId: string,

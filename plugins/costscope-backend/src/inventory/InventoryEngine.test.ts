@@ -108,45 +108,4 @@ describe('InventoryEngine', () => {
       expect(latest).toMatchObject({ kind: 'inventory', status: 'succeeded' });
     },
   );
-
-  it.each(databases.eachSupportedId())(
-    'tells its follower after each stored snapshot, and survives its failure, on %p',
-    async id => {
-      const knex = await databases.init(id);
-      await applyMigrations(knex);
-      const inventory = new InventoryStore(knex);
-      const logger = mockServices.logger.mock();
-      const followed: string[] = [];
-      const engine = new InventoryEngine({
-        inventory,
-        runs: new RunRecorder(new RunStore(knex)),
-        logger,
-        onSnapshotReplaced: async sourceId => {
-          // the new snapshot is readable when the follower runs
-          followed.push(
-            `${sourceId}:${(await inventory.listResources(sourceId)).length}`,
-          );
-          if (followed.length === 2) throw new Error('recommendations failed');
-        },
-      });
-
-      await engine.run(source([instance, volume]), 'manual');
-      expect(followed).toEqual(['ec2-test:2']);
-      const failed = await engine.run(
-        source([volume], { failAtEnd: true }),
-        'manual',
-      );
-      expect(failed.status).toBe('failed');
-      expect(followed).toEqual(['ec2-test:2']);
-
-      const run = await engine.run(source([volume]), 'manual');
-      expect(followed).toEqual(['ec2-test:2', 'ec2-test:1']);
-      expect(run.status).toBe('succeeded');
-      expect(logger.error).toHaveBeenCalledWith(
-        expect.stringMatching(
-          /could not follow the inventory of 'ec2-test'.*recommendations failed/,
-        ),
-      );
-    },
-  );
 });

@@ -1,26 +1,23 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { countApiCall, newRunRecord } from '../ingest/runRecord';
+import {
+  countApiCall,
+  newRunRecord,
+  RunRecording,
+} from '../ingest/runRecord';
 import { IngestRun } from '@costscope/backstage-plugin-common';
 import {
   InventoryResource,
   InventorySource,
 } from '@costscope/backstage-plugin-node';
 import { SerialQueue } from '../lib/SerialQueue';
-import { RunRecorder } from '../pipeline/RunRecorder';
 import { InventoryStore } from '../store/InventoryStore';
 
 export interface InventoryEngineOptions {
   inventory: InventoryStore;
   /** Where runs are recorded, beside the cost sources' runs. */
-  runs: RunRecorder;
+  runs: RunRecording;
   logger: LoggerService;
   queue?: SerialQueue;
-  /**
-   * Called after a source's snapshot was replaced, for work that follows new inventory (the
-   * rightsizing recommendations). An error is logged and never fails the run: the snapshot is
-   * stored.
-   */
-  onSnapshotReplaced?: (sourceId: string) => Promise<void>;
 }
 
 /**
@@ -86,15 +83,6 @@ export class InventoryEngine {
           run.durationMs
         } ms`,
     );
-    if (run.status === 'succeeded' && this.options.onSnapshotReplaced) {
-      try {
-        await this.options.onSnapshotReplaced(source.id);
-      } catch (error) {
-        logger.error(
-          `Costscope could not follow the inventory of '${source.id}': ${error}`,
-        );
-      }
-    }
     return run;
   }
 }

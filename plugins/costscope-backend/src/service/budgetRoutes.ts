@@ -1,84 +1,33 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import {
-  AuditorService,
-  AuthService,
-  BackstageCredentials,
-  HttpAuthService,
-  LoggerService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { AuditorService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { BasicPermission } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   budgetUpdatePermission,
   costReadPermission,
-  costscopeAdminPermission,
-  EntityBudgetResponse,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
-import { AlertEvaluator } from '../alerts/AlertEvaluator';
-import { BudgetEditor, budgetEditAccess } from '../budgets/budgetAccess';
-import { BudgetService, EntityDirectory } from '../budgets/BudgetService';
 import { parseBudgetInput } from '../budgets/parseBudgetInput';
-import { BudgetStore } from '../store/BudgetStore';
+import { Caller, CostscopeAccess } from './access';
 import { audited, rawEntityRef } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
+import { BudgetsService, CostReadService } from './services';
 
 export interface BudgetRoutesOptions {
-  logger: LoggerService;
   /** Receives every budget change, refused ones too. */
   auditor: AuditorService;
-  auth: AuthService;
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  /** Throws NotAllowedError (with the message, when given) unless the permission is granted. */
-  authorize: (
-    credentials: BackstageCredentials,
-    permission: BasicPermission,
-    message?: string,
-  ) => Promise<void>;
-  /** Whether the permission is granted. */
-  isAllowed: (
-    credentials: BackstageCredentials,
-    permission: BasicPermission,
-  ) => Promise<boolean>;
-  budgets: BudgetService;
-  store: BudgetStore;
-  directory: EntityDirectory;
-  alerts: AlertEvaluator;
-  currency: () => Promise<string>;
+  access: CostscopeAccess;
+  budgets: BudgetsService;
+  /** For the billing currency a budget defaults to. */
+  costs: Pick<CostReadService, 'currency'>;
 }
 
 /** Budgets per entity, the organisation's budget list and the alert history. */
 export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
-  const { httpAuth, userInfo, authorize, isAllowed, budgets, store } = options;
+  const { access, budgets } = options;
   const router = Router();
-
-  const editorOf = async (
-    credentials: BackstageCredentials,
-  ): Promise<BudgetEditor & { by: string }> => {
-    const isAdmin = await isAllowed(credentials, costscopeAdminPermission);
-    if (options.auth.isPrincipal(credentials, 'user')) {
-      const info = await userInfo.getUserInfo(credentials);
-      return {
-        isAdmin,
-        ownershipRefs: info.ownershipEntityRefs,
-        by: info.userEntityRef,
-      };
-    }
-    const subject = options.auth.isPrincipal(credentials, 'service')
-      ? credentials.principal.subject
-      : 'unknown';
-    return { isAdmin, ownershipRefs: [], by: subject };
-  };
 
   /** The entity of the route, or a 404 (a 400 for writes: the ref is the bad input). */
   const entityOf = async (
@@ -86,7 +35,7 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     forWrite = false,
   ): Promise<SnapshotEntity> => {
     const ref = parseEntityRefParams(req.params);
-    const entity = await options.directory.getEntity(ref);
+    const entity = await access.catalogEntity(ref);
     if (!entity) {
       const message = `entity ${ref} is not in the catalog`;
       throw forWrite ? new InputError(message) : new NotFoundError(message);
@@ -94,54 +43,10 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     return entity;
   };
 
-  /** The budget in force for the entity and whether this editor may change it. */
-  const accessFor = async (entity: SnapshotEntity, editor: BudgetEditor) => {
-    const resolved = await budgets.resolve(entity);
-    const declared =
-      resolved.budget && resolved.budget.source !== 'ui'
-        ? resolved.budget
-        : undefined;
-    return {
-      resolved,
-      declared,
-      access: budgetEditAccess(entity, editor, declared),
-    };
-  };
-
-  const answer = async (
-    entity: SnapshotEntity,
-    editor: BudgetEditor,
-  ): Promise<EntityBudgetResponse> => {
-    const { resolved, access } = await accessFor(entity, editor);
-    return {
-      status: resolved.budget
-        ? await budgets.status({ ...resolved, budget: resolved.budget })
-        : null,
-      ...access,
-      ...(resolved.problems.length ? { problems: resolved.problems } : {}),
-    };
-  };
-
-  /**
-   * Checks that the caller may change the entity's UI budget; the reason when not. The
-   * caller holds `costscope.budget.update` already (checked before the entity is looked up).
-   */
-  const checkEditable = async (
-    entity: SnapshotEntity,
-    credentials: BackstageCredentials,
-  ) => {
-    const editor = await editorOf(credentials);
-    const { declared, access } = await accessFor(entity, editor);
-    if (declared) throw new ConflictError(access.readOnlyReason);
-    if (!access.canEdit) throw new NotAllowedError(access.readOnlyReason);
-    return editor;
-  };
-
   router.get('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, costReadPermission);
+    const credentials = await access.authorizeRequest(req, costReadPermission);
     const entity = await entityOf(req);
-    res.json(await answer(entity, await editorOf(credentials)));
+    res.json(await budgets.entityBudget(entity, await access.caller(credentials)));
   });
 
   /**
@@ -153,10 +58,7 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   const changeBudget = async (
     req: express.Request,
     actionType: 'set' | 'delete',
-    change: (
-      entity: SnapshotEntity,
-      editor: BudgetEditor & { by: string },
-    ) => Promise<JsonObject>,
+    change: (entity: SnapshotEntity, caller: Caller) => Promise<JsonObject>,
   ) => {
     const meta: JsonObject = {
       actionType,
@@ -166,36 +68,31 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
       options.auditor,
       { eventId: 'budget-mutate', request: req, meta },
       async () => {
-        const credentials = await httpAuth.credentials(req);
-        await authorize(
-          credentials,
+        const credentials = await access.authorizeRequest(
+          req,
           budgetUpdatePermission,
           `You may not change budgets (permission ${budgetUpdatePermission.name}).`,
         );
         const entity = await entityOf(req, true);
-        const editor = await checkEditable(entity, credentials);
-        const done = await change(entity, editor);
-        return { entity, editor, meta: { entityRef: entity.ref, ...done } };
+        const caller = await access.caller(credentials);
+        await budgets.checkEditable(entity, caller);
+        const done = await change(entity, caller);
+        return { entity, caller, meta: { entityRef: entity.ref, ...done } };
       },
       result => result.meta,
     );
   };
 
   router.put('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
-    const { entity, editor } = await changeBudget(
+    const { entity, caller } = await changeBudget(
       req,
       'set',
       async (target, by) => {
-        const input = parseBudgetInput(req.body, await options.currency());
-        await store.putBudget(
-          target.ref,
-          input,
-          by.by,
-          new Date().toISOString(),
+        const input = parseBudgetInput(
+          req.body,
+          await options.costs.currency(),
         );
-        options.logger.info(
-          `Costscope budget of ${target.ref} set to ${input.amount} ${input.currency} ${input.period} by ${by.by}`,
-        );
+        await budgets.setBudget(target, input, by);
         return {
           budget: {
             amount: input.amount,
@@ -214,30 +111,18 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
         };
       },
     );
-    // A new budget may already be crossed: tell its owners now, not at the next ingest.
-    await options.alerts
-      .evaluate({ entityRefs: [entity.ref] })
-      .catch(error =>
-        options.logger.warn(
-          `Costscope could not evaluate alerts of ${entity.ref}: ${error}`,
-        ),
-      );
-    res.json(await answer(entity, editor));
+    res.json(await budgets.entityBudget(entity, caller));
   });
 
   router.delete(
     '/v1/entities/:kind/:namespace/:name/budget',
     async (req, res) => {
-      await changeBudget(req, 'delete', async (entity, editor) => {
-        const at = new Date().toISOString();
-        if (!(await store.deleteBudget(entity.ref, editor.by, at))) {
+      await changeBudget(req, 'delete', async (entity, caller) => {
+        if (!(await budgets.deleteBudget(entity, caller))) {
           throw new NotFoundError(
             `${entity.ref} has no budget set in Costscope`,
           );
         }
-        options.logger.info(
-          `Costscope budget of ${entity.ref} deleted by ${editor.by}`,
-        );
         return {};
       });
       res.status(204).end();
@@ -247,32 +132,20 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   router.get(
     '/v1/entities/:kind/:namespace/:name/budget/history',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      await authorize(credentials, costReadPermission);
+      await access.authorizeRequest(req, costReadPermission);
       const limit = parseLimit(req.query.limit, 50, 500);
       const entity = await entityOf(req);
-      res.json({ items: await store.listChanges(entity.ref, limit) });
+      res.json({ items: await budgets.history(entity.ref, limit) });
     },
   );
 
   router.get('/v1/budgets', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, costReadPermission);
-    const today = await budgets.today();
-    const items = [];
-    for (const inForce of await budgets.listInForce()) {
-      items.push({
-        entityRef: inForce.entity.ref,
-        ...(inForce.entity.title ? { title: inForce.entity.title } : {}),
-        status: await budgets.status(inForce, today),
-      });
-    }
-    res.json({ items });
+    await access.authorizeRequest(req, costReadPermission);
+    res.json({ items: await budgets.listBudgets() });
   });
 
   router.get('/v1/alerts', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, costReadPermission);
+    await access.authorizeRequest(req, costReadPermission);
     const limit = parseLimit(req.query.limit, 100, 1000);
     const rawRef = req.query.entityRef;
     let entityRef: string | undefined;
@@ -288,7 +161,7 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
       }
     }
     res.json({
-      items: await store.listAlerts({
+      items: await budgets.listAlerts({
         ...(entityRef ? { entityRef } : {}),
         limit,
       }),

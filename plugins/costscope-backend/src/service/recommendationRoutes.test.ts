@@ -8,15 +8,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
-  BackstageCredentials,
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Recommendation } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { DEFAULT_RECOMMENDATIONS_CONFIG } from '../recommendations/recommendationsConfig';
@@ -26,6 +21,7 @@ import { InventoryStore } from '../store/InventoryStore';
 import { applyMigrations } from '../store/migrations';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { DefaultCostscopeAccess } from './access';
 import { recommendationRoutes } from './recommendationRoutes';
 import { userInfoWithGroups } from '../__testUtils__/userInfo';
 
@@ -143,34 +139,22 @@ async function startBackend(knex: Knex) {
           logger,
           auditor,
         }) {
-          const isAllowed = async (
-            credentials: BackstageCredentials,
-            permission: BasicPermission,
-          ) => {
-            const [decision] = await permissions.authorize([{ permission }], {
-              credentials,
-            });
-            return decision.result === AuthorizeResult.ALLOW;
-          };
           const router = Router();
           router.use(express.json());
           router.use(
             recommendationRoutes({
-              auth,
               auditor,
-              httpAuth,
-              userInfo,
-              isAllowed,
-              authorize: async (credentials, permission) => {
-                if (!(await isAllowed(credentials, permission))) {
-                  throw new NotAllowedError(`not allowed: ${permission.name}`);
-                }
-              },
-              directory: {
-                getEntity: async ref => entities.find(e => e.ref === ref),
-              },
-              queries: new CostQueries(knex),
-              service: new RecommendationService({
+              access: new DefaultCostscopeAccess({
+                auth,
+                httpAuth,
+                userInfo,
+                permissions,
+                directory: {
+                  getEntity: async ref => entities.find(e => e.ref === ref),
+                },
+                entityExists: ref => new CostQueries(knex).entityExists(ref),
+              }),
+              recommendations: new RecommendationService({
                 store: new RecommendationStore(knex),
                 inventory: new InventoryStore(knex),
                 config: DEFAULT_RECOMMENDATIONS_CONFIG,

@@ -1,0 +1,197 @@
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { IngestRun } from '@costscope/backstage-plugin-common';
+import { CostSource, InventorySource } from '@costscope/backstage-plugin-node';
+import { AlertEvaluator } from '../alerts/AlertEvaluator';
+import { AllocationEngine } from '../allocation/AllocationEngine';
+import { IngestEngine } from '../ingest/IngestEngine';
+import { InventoryEngine } from '../inventory/InventoryEngine';
+import { SerialQueue } from '../lib/SerialQueue';
+import { RecommendationService } from '../recommendations/RecommendationService';
+import { IngestService } from '../service/services';
+import { RunRecorder } from './RunRecorder';
+
+/** Schedule of sources added by modules that bring no schedule of their own. */
+export const MODULE_SOURCE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 6 },
+  timeout: { minutes: 30 },
+  initialDelay: { seconds: 15 },
+};
+
+export interface CostPipelineOptions {
+  logger: LoggerService;
+  ingest: IngestEngine;
+  inventory: InventoryEngine;
+  allocation: AllocationEngine;
+  alerts: Pick<AlertEvaluator, 'evaluate'>;
+  recommendations: Pick<RecommendationService, 'refresh'>;
+  /** Run records: heartbeats while a run lasts, abandoned runs closed. */
+  runs: RunRecorder;
+  /** How often the catalog is checked for changes that need a new allocation. */
+  allocationSchedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+/** Whether a cost run replaced facts, so that allocation and what follows it must run. */
+export function wroteFacts(run: IngestRun): boolean {
+  return run.billingPeriods.length > 0 || Boolean(run.daysReplaced);
+}
+
+/** A source in the pipeline's table: how to run it and when. */
+interface PipelineSource {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  run(trigger: IngestRun['trigger']): Promise<IngestRun>;
+}
+
+/**
+ * Costscope's data flow, in order:
+ *
+ * 1. sources: cost sources (FOCUS files, modules) and inventory sources, each on its schedule
+ *    or run now by an admin;
+ * 2. ingest: a cost source's lines become daily facts, each period replaced in one
+ *    transaction ({@link IngestEngine}); an inventory source replaces its snapshot;
+ * 3. allocation: after new facts, or when the catalog changed, facts are mapped to entities
+ *    and rolled up ({@link AllocationEngine});
+ * 4. after allocation: budget alerts and anomalies, then recommendations. New inventory
+ *    refreshes recommendations only; a saved budget evaluates that budget's alerts.
+ *
+ * Runs of one kind (cost or inventory) are serialised in this instance, each with the steps
+ * that follow it; across instances the scheduler runs each task once at a time.
+ */
+export class CostPipeline implements IngestService {
+  private readonly sources = new Map<string, PipelineSource>();
+  private readonly costRuns = new SerialQueue();
+  private readonly inventoryRuns = new SerialQueue();
+
+  constructor(private readonly options: CostPipelineOptions) {}
+
+  addCostSource(
+    source: CostSource,
+    schedule: SchedulerServiceTaskScheduleDefinition = source.schedule ??
+      MODULE_SOURCE_SCHEDULE,
+  ): void {
+    this.add(source.id, schedule, trigger =>
+      this.costRuns.run(async () => {
+        const run = await this.options.ingest.run(source, trigger);
+        if (wroteFacts(run)) {
+          await this.afterFactsChanged();
+        }
+        return run;
+      }),
+    );
+  }
+
+  addInventorySource(
+    source: InventorySource,
+    schedule: SchedulerServiceTaskScheduleDefinition = source.schedule ??
+      MODULE_SOURCE_SCHEDULE,
+  ): void {
+    this.add(source.id, schedule, trigger =>
+      this.inventoryRuns.run(async () => {
+        const run = await this.options.inventory.run(source, trigger);
+        if (run.status === 'succeeded') {
+          await this.refreshRecommendations();
+        }
+        return run;
+      }),
+    );
+  }
+
+  /** Schedules every source and the allocation check; call once, after adding sources. */
+  async start(scheduler: SchedulerService): Promise<void> {
+    for (const [id, source] of this.sources) {
+      await scheduler.scheduleTask({
+        id: `costscope-ingest-${id}`,
+        ...source.schedule,
+        fn: async () => {
+          await source.run('schedule');
+        },
+      });
+    }
+    await scheduler.scheduleTask({
+      id: 'costscope-allocation',
+      ...this.options.allocationSchedule,
+      fn: () => this.afterCatalogCheck(),
+    });
+  }
+
+  sourceIds(): string[] {
+    return [...this.sources.keys()];
+  }
+
+  /** Runs one source now (an admin's trigger), with the steps that follow it. */
+  run(sourceId: string): Promise<IngestRun> {
+    const source = this.sources.get(sourceId);
+    if (!source) {
+      throw new Error(`Costscope has no source '${sourceId}'`);
+    }
+    return source.run('manual');
+  }
+
+  listRuns(limit: number): Promise<IngestRun[]> {
+    return this.options.runs.listRuns(limit);
+  }
+
+  /** What a saved budget triggers: its alerts now, not at the next ingest. */
+  async afterBudgetSet(entityRef: string): Promise<void> {
+    try {
+      await this.options.alerts.evaluate({ entityRefs: [entityRef] });
+    } catch (error) {
+      this.options.logger.warn(
+        `Costscope could not evaluate alerts of ${entityRef}: ${error}`,
+      );
+    }
+  }
+
+  private add(
+    id: string,
+    schedule: SchedulerServiceTaskScheduleDefinition,
+    run: PipelineSource['run'],
+  ) {
+    if (this.sources.has(id)) {
+      throw new Error(`Costscope source id '${id}' is used twice`);
+    }
+    this.sources.set(id, { schedule, run });
+  }
+
+  /** New facts: allocate them (a failure fails the run), then what follows allocation. */
+  private async afterFactsChanged(): Promise<void> {
+    await this.options.allocation.run({ force: true });
+    await this.afterAllocation();
+  }
+
+  /** The scheduled check: allocate again only if the catalog or the facts changed. */
+  private async afterCatalogCheck(): Promise<void> {
+    const outcome = await this.options.allocation.run();
+    if (outcome.recomputed) {
+      await this.afterAllocation();
+    }
+  }
+
+  /** Alerts and recommendations follow every allocation; their failures are only logged. */
+  private async afterAllocation(): Promise<void> {
+    try {
+      const fired = await this.options.alerts.evaluate();
+      if (fired.length) {
+        this.options.logger.info(`Costscope fired ${fired.length} alert(s)`);
+      }
+    } catch (error) {
+      this.options.logger.error(
+        `Costscope alert evaluation failed: ${error}`,
+      );
+    }
+    await this.refreshRecommendations();
+  }
+
+  private async refreshRecommendations(): Promise<void> {
+    try {
+      await this.options.recommendations.refresh();
+    } catch (error) {
+      this.options.logger.error(
+        `Costscope could not compute recommendations: ${error}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import {
+  AuthService,
+  CacheService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { Budget } from '@costscope/backstage-plugin-common';
+import { CostSource, InventorySource } from '@costscope/backstage-plugin-node';
+import { Knex } from 'knex';
+import { AlertDelivery } from '../alerts/AlertDelivery';
+import { AlertEvaluator } from '../alerts/AlertEvaluator';
+import { NotificationsDelivery } from '../alerts/NotificationsDelivery';
+import { AlertsConfig } from '../alerts/readAlertsConfig';
+import { WebhookDelivery } from '../alerts/WebhookDelivery';
+import { AllocationEngine } from '../allocation/AllocationEngine';
+import { ALLOCATABLE_KINDS, toSnapshot } from '../allocation/catalogSnapshot';
+import { BudgetService } from '../budgets/BudgetService';
+import { catalogDirectory } from '../budgets/catalogDirectory';
+import { likelyOwnerOptionsFor } from '../compliance/likelyOwner';
+import { ChargebackConfig } from '../compliance/readChargebackConfig';
+import { TagPolicy } from '../compliance/tagPolicy';
+import { CostscopeConfig } from '../config';
+import { IngestEngine } from '../ingest/IngestEngine';
+import { InventoryEngine } from '../inventory/InventoryEngine';
+import { CostPipeline } from '../pipeline/CostPipeline';
+import { RunRecorder } from '../pipeline/RunRecorder';
+import { RecommendationsConfig } from '../recommendations/recommendationsConfig';
+import { RecommendationService } from '../recommendations/RecommendationService';
+import { FocusFileSource } from '../sources/focus/FocusFileSource';
+import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSource';
+import { AllocationStore } from '../store/AllocationStore';
+import { BudgetStore } from '../store/BudgetStore';
+import { ComplianceQueries } from '../store/ComplianceQueries';
+import { CostQueries } from '../store/CostQueries';
+import { FactStore } from '../store/FactStore';
+import { InventoryStore } from '../store/InventoryStore';
+import { RecommendationStore } from '../store/RecommendationStore';
+import { RollupReadCache } from '../store/RollupReadCache';
+import { RunStore } from '../store/RunStore';
+import { SpendQueries } from '../store/SpendQueries';
+import { CostscopeAccess, DefaultCostscopeAccess } from './access';
+import { DefaultBudgetsService } from './DefaultBudgetsService';
+import { DefaultComplianceService } from './DefaultComplianceService';
+import { DefaultCostReadService } from './DefaultCostReadService';
+import { CostscopeServices } from './services';
+
+/** Costscope's settings, each read and checked from app-config by its own reader. */
+export interface CostscopeSettings {
+  config: CostscopeConfig;
+  /** Budgets from app-config by lower-case entity ref. */
+  budgets: Map<string, Budget>;
+  alerts: AlertsConfig;
+  tagPolicy?: TagPolicy;
+  chargeback: ChargebackConfig;
+  recommendations: RecommendationsConfig;
+  /** The portal's address, for links in webhook alerts (read only when a webhook is set). */
+  appBaseUrl: string;
+}
+
+export interface CostscopeContextOptions {
+  settings: CostscopeSettings;
+  knex: Knex;
+  logger: LoggerService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  cache: CacheService;
+  catalog: CatalogService;
+  notifications: NotificationService;
+  /** Sources that backend modules added through the extension points. */
+  moduleSources: { cost: CostSource[]; inventory: InventorySource[] };
+}
+
+/** What the plugin runs: the pipeline on the scheduler, the services and access for the router. */
+export interface CostscopeContext {
+  pipeline: CostPipeline;
+  services: CostscopeServices;
+  access: CostscopeAccess;
+}
+
+/** Builds the stores, engines, services and pipeline from settings and Backstage's services. */
+export function buildCostscopeContext(
+  options: CostscopeContextOptions,
+): CostscopeContext {
+  const { settings, knex, logger, auth, catalog } = options;
+  const { config } = settings;
+
+  const loadEntities = async () => {
+    const { items } = await catalog.getEntities(
+      { filter: { kind: ALLOCATABLE_KINDS } },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    return items;
+  };
+  const directory = catalogDirectory(catalog, auth);
+  const queries = new CostQueries(knex);
+  const currency = () => queries.currency(config.currency);
+  const spend = new SpendQueries(knex);
+  const budgetStore = new BudgetStore(knex);
+  const inventoryStore = new InventoryStore(knex);
+  const runs = new RunRecorder(new RunStore(knex));
+
+  const allocation = new AllocationEngine({
+    store: new AllocationStore(knex),
+    logger,
+    conventions: config.allocation.conventions,
+    caseInsensitiveTagKeys: config.allocation.caseInsensitiveTagKeys,
+    loadEntities,
+  });
+  const budgets = new BudgetService({
+    store: budgetStore,
+    spend,
+    directory,
+    configured: settings.budgets,
+    currency,
+  });
+  const deliveries: AlertDelivery[] = [
+    new NotificationsDelivery(options.notifications),
+  ];
+  if (settings.alerts.webhook) {
+    deliveries.push(
+      new WebhookDelivery(settings.alerts.webhook, settings.appBaseUrl),
+    );
+  }
+  const alerts = new AlertEvaluator({
+    budgets,
+    spend,
+    store: budgetStore,
+    deliveries,
+    logger,
+    anomalies: settings.alerts.anomalies,
+    currency,
+    getEntity: ref => directory.getEntity(ref),
+  });
+  const recommendations = new RecommendationService({
+    store: new RecommendationStore(knex),
+    inventory: inventoryStore,
+    config: settings.recommendations,
+    currency,
+    entityForTags: (_provider, accountId, tags) =>
+      allocation.entityForTags(accountId, tags),
+    logger,
+  });
+
+  const pipeline = new CostPipeline({
+    logger,
+    ingest: new IngestEngine({
+      store: new FactStore(knex),
+      runs,
+      logger,
+      maxRejectedShare: config.maxRejectedShare,
+    }),
+    inventory: new InventoryEngine({ inventory: inventoryStore, runs, logger }),
+    allocation,
+    alerts,
+    recommendations,
+    runs,
+    allocationSchedule: config.allocation.schedule,
+  });
+  for (const sourceConfig of config.sources) {
+    pipeline.addCostSource(
+      new FocusFileSource(sourceConfig),
+      sourceConfig.schedule,
+    );
+  }
+  for (const source of options.moduleSources.cost) {
+    pipeline.addCostSource(source);
+  }
+  for (const sourceConfig of config.inventorySources) {
+    pipeline.addInventorySource(
+      new InventoryFileSource(sourceConfig),
+      sourceConfig.schedule,
+    );
+  }
+  for (const source of options.moduleSources.inventory) {
+    pipeline.addInventorySource(source);
+  }
+
+  const costs = new DefaultCostReadService({
+    queries,
+    readCache: new RollupReadCache(knex, options.cache),
+    currency: config.currency,
+  });
+  const services: CostscopeServices = {
+    costs,
+    budgets: new DefaultBudgetsService({
+      budgets,
+      store: budgetStore,
+      logger,
+      afterBudgetSet: ref => pipeline.afterBudgetSet(ref),
+    }),
+    compliance: new DefaultComplianceService({
+      queries: new ComplianceQueries(knex),
+      policy: settings.tagPolicy,
+      chargeback: settings.chargeback,
+      loadEntities: async () => (await loadEntities()).map(toSnapshot),
+      likelyOwnerOptions: likelyOwnerOptionsFor(config.allocation.conventions),
+      currency: () => costs.currency(),
+    }),
+    recommendations,
+    ingest: pipeline,
+  };
+  const access = new DefaultCostscopeAccess({
+    auth,
+    httpAuth: options.httpAuth,
+    userInfo: options.userInfo,
+    permissions: options.permissions,
+    directory,
+    entityExists: ref => queries.entityExists(ref),
+  });
+  return { pipeline, services, access };
+}

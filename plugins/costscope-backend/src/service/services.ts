@@ -1,0 +1,126 @@
+import { Readable } from 'node:stream';
+import {
+  BudgetChange,
+  BudgetInput,
+  ChargebackOwnerBy,
+  ChargebackReport,
+  CostAlert,
+  CostOverview,
+  DateRange,
+  BudgetListItem,
+  EntityBudgetResponse,
+  EntityCompliance,
+  IngestRun,
+  OrganisationCompliance,
+  Recommendation,
+  RecommendationList,
+  RecommendationStateInput,
+  ResourceCostList,
+  SeriesGroupBy,
+} from '@costscope/backstage-plugin-common';
+import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import { Caller } from './access';
+
+/**
+ * The services the HTTP routes use, one per concern. Routes take these and the access
+ * module, never stores, so that route tests can mock them and a store can change behind
+ * them. The default implementations are built in `buildCostscopeContext`.
+ */
+export interface CostscopeServices {
+  costs: CostReadService;
+  budgets: BudgetsService;
+  compliance: ComplianceService;
+  recommendations: RecommendationsService;
+  ingest: IngestService;
+}
+
+/** An answer already serialised as JSON: cached answers are kept as text, not objects. */
+export type JsonText = string;
+
+/** Cost per entity and for the organisation, read from the allocated rollups. */
+export interface CostReadService {
+  /** The stored billing currency, or the configured one before any data exists. */
+  currency(): Promise<string>;
+  /** Throws NotFoundError for an entity Costscope does not know. */
+  summary(entityRef: string, range: DateRange): Promise<JsonText>;
+  series(
+    entityRef: string,
+    range: DateRange,
+    groupBy: SeriesGroupBy,
+  ): Promise<JsonText>;
+  resources(
+    entityRef: string,
+    range: DateRange,
+    limit: number,
+  ): Promise<ResourceCostList>;
+  overview(range: DateRange): Promise<CostOverview>;
+}
+
+/** Budgets per entity, their history and the alerts they raised. */
+export interface BudgetsService {
+  /** The entity's budget status, and whether (or why not) this caller may change it. */
+  entityBudget(
+    entity: SnapshotEntity,
+    caller: Caller,
+  ): Promise<EntityBudgetResponse>;
+  /**
+   * Throws ConflictError for a budget declared as code, NotAllowedError when the caller is
+   * neither in the owning group nor an admin.
+   */
+  checkEditable(entity: SnapshotEntity, caller: Caller): Promise<void>;
+  /** Stores a UI budget; what a new budget triggers (alerts) has run when this resolves. */
+  setBudget(
+    entity: SnapshotEntity,
+    input: BudgetInput,
+    caller: Caller,
+  ): Promise<void>;
+  /** Removes the entity's UI budget; false when it had none. */
+  deleteBudget(entity: SnapshotEntity, caller: Caller): Promise<boolean>;
+  history(entityRef: string, limit: number): Promise<BudgetChange[]>;
+  listBudgets(): Promise<BudgetListItem[]>;
+  listAlerts(options: {
+    entityRef?: string;
+    limit: number;
+  }): Promise<CostAlert[]>;
+}
+
+/** Tag compliance per entity and for the organisation, and the chargeback report. */
+export interface ComplianceService {
+  entityCompliance(
+    entityRef: string,
+    range: DateRange,
+  ): Promise<EntityCompliance>;
+  organisationCompliance(
+    range: DateRange,
+  ): Promise<OrganisationCompliance>;
+  chargeback(
+    range: DateRange,
+    by: ChargebackOwnerBy,
+  ): Promise<ChargebackReport>;
+  /** The chargeback as CSV lines, streamed; it fails mid-stream if a total misses the bill. */
+  chargebackCsv(range: DateRange, by: ChargebackOwnerBy): Promise<Readable>;
+}
+
+/** Recommendations per entity and for the organisation, and their state. */
+export interface RecommendationsService {
+  listForEntity(entityRef: string, today: string): Promise<RecommendationList>;
+  listForOrganisation(
+    limit: number,
+    today: string,
+  ): Promise<RecommendationList>;
+  get(id: string, today: string): Promise<Recommendation | undefined>;
+  setState(
+    id: string,
+    input: RecommendationStateInput,
+    by: string,
+    today: string,
+  ): Promise<Recommendation>;
+}
+
+/** The configured sources, their recorded runs, and running them now. */
+export interface IngestService {
+  sourceIds(): string[];
+  /** Runs one source now, serialised with its scheduled runs, and what follows an ingest. */
+  run(sourceId: string): Promise<IngestRun>;
+  listRuns(limit: number): Promise<IngestRun[]>;
+}
