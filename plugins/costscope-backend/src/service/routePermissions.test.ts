@@ -208,7 +208,7 @@ const key = (method: string, route: string) =>
 /** Every operation openapi.yaml documents. */
 function documentedRoutes(): string[] {
   const spec = parse(
-    fs.readFileSync(path.resolve(__dirname, '../../openapi.yaml'), 'utf8'),
+    fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
   );
   return Object.entries(spec.paths as Record<string, object>).flatMap(
     ([route, operations]) =>

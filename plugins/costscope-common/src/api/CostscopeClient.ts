@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import { DefaultApiClient, TypedResponse } from '../schema/openapi/generated';
 import {
   BudgetChange,
   BudgetInput,
@@ -28,35 +29,49 @@ import {
   SeriesGroupBy,
 } from './types';
 
-/** Splits `kind:namespace/name` into URL path segments. */
-function entityPath(entityRef: string): string {
+/** The path parameters of an entity ref `kind:namespace/name` (namespace `default` when left out). */
+function entityPath(entityRef: string) {
   const match = /^([^:/]+):(?:([^/]+)\/)?(.+)$/.exec(entityRef);
   if (!match) {
     throw new TypeError(`Invalid entity ref '${entityRef}'`);
   }
   const [, kind, namespace = 'default', name] = match;
-  return [kind, namespace, name]
-    .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
-    .join('/');
+  const lower = (part: string) => part.toLocaleLowerCase('en-US');
+  return { kind: lower(kind), namespace: lower(namespace), name: lower(name) };
+}
+
+/**
+ * Reads the body of an OK response (a ResponseError otherwise) as `Answer`, which must fit the
+ * model generated from the spec: the compiler checks each type the client promises against it.
+ */
+function answer<Spec>(pending: Promise<TypedResponse<Spec>>) {
+  return {
+    async as<Answer extends Spec>(): Promise<Answer> {
+      const response = await pending;
+      if (!response.ok) {
+        throw await ResponseError.fromResponse(response as Response);
+      }
+      if (response.status === 204) return undefined as Answer;
+      return (await response.json()) as Answer;
+    },
+  };
 }
 
 /**
  * Typed client for the Costscope backend. Works in the browser (with the frontend's
  * discovery and fetch APIs) and in Node.js (with a discovery service and a token).
+ * Requests go through the client generated from the OpenAPI spec (`DefaultApiClient`); this
+ * class keeps the `CostscopeApi` the frontend uses: entity refs, date ranges, errors thrown.
  * @public
  */
 export class CostscopeClient implements CostscopeApi {
-  private readonly discoveryApi: {
-    getBaseUrl(pluginId: string): Promise<string>;
-  };
-  private readonly fetchApi: { fetch: typeof fetch };
+  private readonly api: DefaultApiClient;
 
   constructor(options: {
     discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
     fetchApi?: { fetch: typeof fetch };
   }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi ?? { fetch: (...args) => fetch(...args) };
+    this.api = new DefaultApiClient(options);
   }
 
   async getEntitySummary(
@@ -64,11 +79,11 @@ export class CostscopeClient implements CostscopeApi {
     range: DateRange,
     options?: RequestOptions,
   ) {
-    return this.get<EntityCostSummary>(
-      `/v1/entities/${entityPath(entityRef)}/summary`,
-      { from: range.from, to: range.to },
-      options,
-    );
+    const path = entityPath(entityRef);
+    const query = { from: range.from, to: range.to };
+    return answer(
+      this.api.getEntitySummary({ path, query }, options),
+    ).as<EntityCostSummary>();
   }
 
   async getEntitySeries(
@@ -76,11 +91,11 @@ export class CostscopeClient implements CostscopeApi {
     range: DateRange & { groupBy?: SeriesGroupBy },
     options?: RequestOptions,
   ) {
-    return this.get<CostSeries>(
-      `/v1/entities/${entityPath(entityRef)}/series`,
-      { from: range.from, to: range.to, groupBy: range.groupBy },
-      options,
-    );
+    const path = entityPath(entityRef);
+    const query = { from: range.from, to: range.to, groupBy: range.groupBy };
+    return answer(
+      this.api.getEntitySeries({ path, query }, options),
+    ).as<CostSeries>();
   }
 
   async getEntityResources(
@@ -88,215 +103,143 @@ export class CostscopeClient implements CostscopeApi {
     range: DateRange & { limit?: number },
     options?: RequestOptions,
   ) {
-    return this.get<ResourceCostList>(
-      `/v1/entities/${entityPath(entityRef)}/resources`,
-      { from: range.from, to: range.to, limit: range.limit },
-      options,
-    );
+    const path = entityPath(entityRef);
+    const query = { from: range.from, to: range.to, limit: range.limit };
+    return answer(
+      this.api.getEntityResources({ path, query }, options),
+    ).as<ResourceCostList>();
   }
 
-  getOverview(range: DateRange, options?: RequestOptions) {
-    return this.get<CostOverview>(
-      '/v1/overview',
-      { from: range.from, to: range.to },
-      options,
-    );
+  async getOverview(range: DateRange, options?: RequestOptions) {
+    const query = { from: range.from, to: range.to };
+    return answer(this.api.getOverview({ query }, options)).as<CostOverview>();
   }
 
-  getIngestRuns(query?: { limit?: number }, options?: RequestOptions) {
-    return this.get<{ items: IngestRun[] }>(
-      '/v1/ingest-runs',
-      { limit: query?.limit },
-      options,
-    );
+  async getIngestRuns(query?: { limit?: number }, options?: RequestOptions) {
+    return answer(
+      this.api.getIngestRuns({ query: { limit: query?.limit } }, options),
+    ).as<{ items: IngestRun[] }>();
   }
 
   async triggerIngest(body?: { sourceId?: string }, options?: RequestOptions) {
-    return this.request<{ runs: IngestRun[] }>(
-      'POST',
-      '/v1/ingest',
-      {},
-      options,
-      body ?? {},
-    );
+    return answer(this.api.triggerIngest({ body: body ?? {} }, options)).as<{
+      runs: IngestRun[];
+    }>();
   }
 
-  getEntityBudget(entityRef: string, options?: RequestOptions) {
-    return this.get<EntityBudgetResponse>(
-      `/v1/entities/${entityPath(entityRef)}/budget`,
-      {},
-      options,
-    );
+  async getEntityBudget(entityRef: string, options?: RequestOptions) {
+    return answer(
+      this.api.getEntityBudget({ path: entityPath(entityRef) }, options),
+    ).as<EntityBudgetResponse>();
   }
 
-  putEntityBudget(
+  async putEntityBudget(
     entityRef: string,
     budget: BudgetInput,
     options?: RequestOptions,
   ) {
-    return this.request<EntityBudgetResponse>(
-      'PUT',
-      `/v1/entities/${entityPath(entityRef)}/budget`,
-      {},
-      options,
-      budget,
-    );
+    const path = entityPath(entityRef);
+    return answer(
+      this.api.putEntityBudget({ path, body: budget }, options),
+    ).as<EntityBudgetResponse>();
   }
 
   async deleteEntityBudget(entityRef: string, options?: RequestOptions) {
-    await this.request<unknown>(
-      'DELETE',
-      `/v1/entities/${entityPath(entityRef)}/budget`,
-      {},
-      options,
-    );
+    await answer(
+      this.api.deleteEntityBudget({ path: entityPath(entityRef) }, options),
+    ).as<void>();
   }
 
-  getEntityBudgetHistory(entityRef: string, options?: RequestOptions) {
-    return this.get<{ items: BudgetChange[] }>(
-      `/v1/entities/${entityPath(entityRef)}/budget/history`,
-      {},
-      options,
-    );
+  async getEntityBudgetHistory(entityRef: string, options?: RequestOptions) {
+    const path = entityPath(entityRef);
+    return answer(
+      this.api.getEntityBudgetHistory({ path, query: {} }, options),
+    ).as<{ items: BudgetChange[] }>();
   }
 
-  listBudgets(options?: RequestOptions) {
-    return this.get<{ items: BudgetListItem[] }>('/v1/budgets', {}, options);
+  async listBudgets(options?: RequestOptions) {
+    return answer(this.api.listBudgets({}, options)).as<{
+      items: BudgetListItem[];
+    }>();
   }
 
-  getAlerts(
+  async getAlerts(
     query?: { entityRef?: string; limit?: number },
     options?: RequestOptions,
   ) {
-    return this.get<{ items: CostAlert[] }>(
-      '/v1/alerts',
-      { entityRef: query?.entityRef, limit: query?.limit },
-      options,
-    );
+    const params = { entityRef: query?.entityRef, limit: query?.limit };
+    return answer(this.api.getAlerts({ query: params }, options)).as<{
+      items: CostAlert[];
+    }>();
   }
 
-  getEntityCompliance(
+  async getEntityCompliance(
     entityRef: string,
     range: DateRange,
     options?: RequestOptions,
   ) {
-    return this.get<EntityCompliance>(
-      `/v1/entities/${entityPath(entityRef)}/compliance`,
-      { from: range.from, to: range.to },
-      options,
-    );
+    const path = entityPath(entityRef);
+    const query = { from: range.from, to: range.to };
+    return answer(
+      this.api.getEntityCompliance({ path, query }, options),
+    ).as<EntityCompliance>();
   }
 
-  getOrganisationCompliance(range: DateRange, options?: RequestOptions) {
-    return this.get<OrganisationCompliance>(
-      '/v1/compliance',
-      { from: range.from, to: range.to },
-      options,
-    );
+  async getOrganisationCompliance(range: DateRange, options?: RequestOptions) {
+    const query = { from: range.from, to: range.to };
+    return answer(
+      this.api.getOrganisationCompliance({ query }, options),
+    ).as<OrganisationCompliance>();
   }
 
-  getChargeback(
+  async getChargeback(
     query: DateRange & { by: ChargebackOwnerBy },
     options?: RequestOptions,
   ) {
-    return this.get<ChargebackReport>(
-      '/v1/chargeback',
-      { from: query.from, to: query.to, by: query.by },
-      options,
-    );
+    const params = { from: query.from, to: query.to, by: query.by };
+    return answer(
+      this.api.getChargeback({ query: params }, options),
+    ).as<ChargebackReport>();
   }
 
   async getChargebackCsv(
     query: DateRange & { by: ChargebackOwnerBy },
     options?: RequestOptions,
   ) {
-    const response = await this.send(
-      'GET',
-      '/v1/chargeback.csv',
-      { from: query.from, to: query.to, by: query.by },
+    const params = { from: query.from, to: query.to, by: query.by };
+    const response = await this.api.getChargebackCsv(
+      { query: params },
       options,
     );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response as Response);
+    }
     return response.text();
   }
 
-  getEntityRecommendations(entityRef: string, options?: RequestOptions) {
-    return this.get<RecommendationList>(
-      `/v1/entities/${entityPath(entityRef)}/recommendations`,
-      {},
-      options,
-    );
+  async getEntityRecommendations(entityRef: string, options?: RequestOptions) {
+    const path = entityPath(entityRef);
+    return answer(
+      this.api.getEntityRecommendations({ path }, options),
+    ).as<RecommendationList>();
   }
 
-  getRecommendations(query?: { limit?: number }, options?: RequestOptions) {
-    return this.get<RecommendationList>(
-      '/v1/recommendations',
-      { limit: query?.limit },
-      options,
-    );
+  async getRecommendations(
+    query?: { limit?: number },
+    options?: RequestOptions,
+  ) {
+    return answer(
+      this.api.getRecommendations({ query: { limit: query?.limit } }, options),
+    ).as<RecommendationList>();
   }
 
-  setRecommendationState(
+  async setRecommendationState(
     id: string,
     input: RecommendationStateInput,
     options?: RequestOptions,
   ) {
-    return this.request<Recommendation>(
-      'PUT',
-      `/v1/recommendations/${encodeURIComponent(id)}/state`,
-      {},
-      options,
-      input,
-    );
-  }
-
-  private get<T>(
-    path: string,
-    query: Record<string, string | number | undefined>,
-    options?: RequestOptions,
-  ): Promise<T> {
-    return this.request<T>('GET', path, query, options);
-  }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    query: Record<string, string | number | undefined>,
-    options?: RequestOptions,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await this.send(method, path, query, options, body);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
-  }
-
-  /** Sends a request and answers the response when it is OK; throws a ResponseError otherwise. */
-  private async send(
-    method: string,
-    path: string,
-    query: Record<string, string | number | undefined>,
-    options?: RequestOptions,
-    body?: unknown,
-  ): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('costscope');
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(key, String(value));
-    }
-    const search = params.toString();
-    const headers: Record<string, string> = {};
-    if (options?.token) headers.authorization = `Bearer ${options.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await this.fetchApi.fetch(
-      `${baseUrl}${path}${search ? `?${search}` : ''}`,
-      {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      },
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response;
+    return answer(
+      this.api.setRecommendationState({ path: { id }, body: input }, options),
+    ).as<Recommendation>();
   }
 }
