@@ -9,7 +9,7 @@ import { JsonObject } from '@backstage/types';
 export type CostscopeAuditEventId =
   /** A budget set (`actionType: 'set'`) or deleted (`'delete'`) in the UI or API. */
   | 'budget-mutate'
-  /** A savings tip dismissed, snoozed or reopened. */
+  /** A recommendation dismissed, snoozed or reopened. */
   | 'recommendation-state-mutate'
   /** An ingest run triggered by hand (`POST /v1/ingest`). */
   | 'ingest-trigger'

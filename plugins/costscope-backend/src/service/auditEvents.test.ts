@@ -5,7 +5,7 @@ import {
   OUTSIDER,
   recordingAuditor,
   startApiBackend,
-  TIP_ID,
+  RECOMMENDATION_ID,
 } from '../__testUtils__/apiBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 
@@ -17,7 +17,7 @@ describe('audit events', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    'sends budget changes, tip state changes and admin actions to the auditor with who and what, on %p',
+    'sends budget changes, recommendation state changes and admin actions to the auditor with who and what, on %p',
     async id => {
       const auditor = recordingAuditor();
       const backend = await startApiBackend(await databases.init(id), {
@@ -115,7 +115,7 @@ describe('audit events', () => {
 
         events.length = 0;
         const dismissed = await request(server)
-          .put(`/api/costscope/v1/recommendations/${TIP_ID}/state`)
+          .put(`/api/costscope/v1/recommendations/${RECOMMENDATION_ID}/state`)
           .set('Authorization', as(MEMBER))
           .send({ state: 'dismissed', reason: 'kept for the audit' });
         expect(dismissed.status).toBe(200);
@@ -124,7 +124,7 @@ describe('audit events', () => {
           status: 'succeeded',
           actor: MEMBER,
           meta: {
-            recommendationId: TIP_ID,
+            recommendationId: RECOMMENDATION_ID,
             entityRef: 'component:default/api',
             resourceId: 'i-api',
             state: 'dismissed',
@@ -133,14 +133,14 @@ describe('audit events', () => {
         });
         events.length = 0;
         await request(server)
-          .put(`/api/costscope/v1/recommendations/${TIP_ID}/state`)
+          .put(`/api/costscope/v1/recommendations/${RECOMMENDATION_ID}/state`)
           .set('Authorization', as(OUTSIDER))
           .send({ state: 'open' });
         expect(events.at(-1)).toMatchObject({
           eventId: 'recommendation-state-mutate',
           status: 'failed',
           actor: OUTSIDER,
-          meta: { recommendationId: TIP_ID, state: 'open' },
+          meta: { recommendationId: RECOMMENDATION_ID, state: 'open' },
         });
 
         events.length = 0;

@@ -4,7 +4,7 @@ import {
   as,
   MEMBER,
   startApiBackend,
-  TIP_ID,
+  RECOMMENDATION_ID,
 } from '../__testUtils__/apiBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 
@@ -27,7 +27,7 @@ interface Malformed {
 const E = '/v1/entities';
 const API = `${E}/component/default/api`;
 const BUDGET = `${API}/budget`;
-const STATE = `/v1/recommendations/${encodeURIComponent(TIP_ID)}/state`;
+const STATE = `/v1/recommendations/${encodeURIComponent(RECOMMENDATION_ID)}/state`;
 const budget = { amount: '10', period: 'monthly', currency: 'USD' };
 const tooBig = 17 * 1024;
 
@@ -530,7 +530,7 @@ const CASES: Malformed[] = [
     message: /must be JSON/,
   },
   {
-    name: 'tip state as XML',
+    name: 'recommendation state as XML',
     method: 'put',
     url: STATE,
     body: '<state>dismissed</state>',
@@ -580,9 +580,9 @@ const CASES: Malformed[] = [
     message: /invalid ingest request/,
   },
 
-  // Bad tip ids and states.
+  // Bad recommendation ids and states.
   {
-    name: 'unknown tip',
+    name: 'unknown recommendation',
     method: 'put',
     url: `/v1/recommendations/${encodeURIComponent(
       'idle-instance:i-nope',
@@ -592,7 +592,7 @@ const CASES: Malformed[] = [
     message: /no recommendation 'idle-instance:i-nope'/,
   },
   {
-    name: 'tip id with a NUL byte',
+    name: 'recommendation id with a NUL byte',
     method: 'put',
     url: `/v1/recommendations/idle-instance%3Ai-api%00/state`,
     body: { state: 'open' },
@@ -600,7 +600,7 @@ const CASES: Malformed[] = [
     message: /NUL character/,
   },
   {
-    name: 'tip id with SQL',
+    name: 'recommendation id with SQL',
     method: 'put',
     url: `/v1/recommendations/${encodeURIComponent("' OR 1=1 --")}/state`,
     body: { state: 'open' },
@@ -608,7 +608,7 @@ const CASES: Malformed[] = [
     message: /no recommendation/,
   },
   {
-    name: 'tip id of 4000 characters',
+    name: 'recommendation id of 4000 characters',
     method: 'put',
     url: `/v1/recommendations/${'x'.repeat(4000)}/state`,
     body: { state: 'open' },
@@ -616,7 +616,7 @@ const CASES: Malformed[] = [
     message: /no recommendation/,
   },
   {
-    name: 'tip id with broken percent-encoding',
+    name: 'recommendation id with broken percent-encoding',
     method: 'put',
     url: `/v1/recommendations/%E0%A4%A/state`,
     body: { state: 'open' },
@@ -624,7 +624,7 @@ const CASES: Malformed[] = [
     message: /decode/,
   },
   {
-    name: 'SQL as a tip state',
+    name: 'SQL as a recommendation state',
     method: 'put',
     url: STATE,
     body: { state: "open' OR 1=1 --" },
@@ -697,11 +697,11 @@ describe('malformed requests', () => {
         .get(`/api/costscope${BUDGET}/history`)
         .set('Authorization', as(MEMBER));
       expect(history.body.items).toEqual([]);
-      const tips = await request(backend.server)
+      const listed = await request(backend.server)
         .get(`/api/costscope${API}/recommendations`)
         .set('Authorization', as(MEMBER));
-      expect(tips.body.items.map((t: any) => [t.id, t.state])).toEqual([
-        [TIP_ID, 'open'],
+      expect(listed.body.items.map((t: any) => [t.id, t.state])).toEqual([
+        [RECOMMENDATION_ID, 'open'],
       ]);
     });
   });

@@ -64,7 +64,7 @@ const entities: SnapshotEntity[] = [
 
 const SNAPSHOT_ARN = 'arn:aws:ec2:us-east-1:111122223333:snapshot/snap-1';
 
-function tip(
+function recommendation(
   kind: Recommendation['kind'],
   resourceId: string,
   monthlySaving: string,
@@ -105,10 +105,10 @@ async function seed(knex: Knex) {
   ]);
   await new RecommendationStore(knex).replaceAll(
     [
-      tip('idle-instance', 'i-api', '0.100000000', API),
-      tip('old-snapshot', SNAPSHOT_ARN, '0.200000000', API),
-      tip('idle-instance', 'i-free', '7.000000000'),
-      tip('idle-instance', 'i-lone', '3.000000000', OWNERLESS),
+      recommendation('idle-instance', 'i-api', '0.100000000', API),
+      recommendation('old-snapshot', SNAPSHOT_ARN, '0.200000000', API),
+      recommendation('idle-instance', 'i-free', '7.000000000'),
+      recommendation('idle-instance', 'i-lone', '3.000000000', OWNERLESS),
     ],
     [],
     '2026-11-22T06:00:00.000Z',
@@ -200,7 +200,7 @@ describe('recommendation routes', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    'serves the tips of an entity, rolled up, and of the organisation on %p',
+    'serves the recommendations of an entity, rolled up, and of the organisation on %p',
     async id => {
       const backend = await startBackend(await databases.init(id));
       const server = backend.server;
@@ -266,13 +266,13 @@ describe('recommendation routes', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'lets the owning group and admins dismiss, snooze and reopen tips on %p',
+    'lets the owning group and admins dismiss, snooze and reopen recommendations on %p',
     async id => {
       const backend = await startBackend(await databases.init(id));
       const server = backend.server;
-      const put = (tipId: string, user: string, body: unknown) =>
+      const put = (recommendationId: string, user: string, body: unknown) =>
         request(server)
-          .put(statePath(tipId))
+          .put(statePath(recommendationId))
           .set('Authorization', as(user))
           .send(body as object);
       try {
@@ -327,7 +327,7 @@ describe('recommendation routes', () => {
         });
         expect(blind.status).toBe(403);
 
-        // Unallocated and ownerless tips: admins only.
+        // Unallocated and ownerless recommendations: admins only.
         const free = await put('idle-instance:i-free', MEMBER, {
           state: 'dismissed',
           reason: 'not ours',
