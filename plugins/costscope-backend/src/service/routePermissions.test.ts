@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { parse } from 'yaml';
-import { TestBackend } from '@backstage/backend-test-utils';
+import { getOpenApiSpecRoute } from '@backstage/backend-openapi-utils';
+import { mockServices, TestBackend } from '@backstage/backend-test-utils';
 import {
   budgetUpdatePermission,
   costReadPermission,
@@ -18,7 +16,14 @@ import {
   TIP_ID,
 } from '../__testUtils__/apiBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { createRouter, RouterOptions } from './router';
+import { createResponseChecker } from '../__testUtils__/openApiResponses';
+import {
+  listAuditor,
+  mockAccess,
+  mockCostscopeServices,
+} from '../__testUtils__/routeMocks';
+import { spec } from '../schema/openapi';
+import { createRouter } from './router';
 
 jest.setTimeout(60_000);
 
@@ -30,7 +35,7 @@ type Method = 'get' | 'put' | 'post' | 'delete';
 
 interface RouteCase {
   method: Method;
-  /** The route as openapi.yaml writes it. */
+  /** The route as the OpenAPI spec writes it. */
   route: string;
   /** A request to it (under /api/costscope). */
   url: string;
@@ -57,7 +62,7 @@ const OPEN: Omit<RouteCase, 'permission'>[] = [
 /**
  * Every other route of the API with its permission, in an order where each allowed request
  * finds what it needs (the budget set before it is deleted). With OPEN, must list every
- * route: the first test compares them with openapi.yaml and with the router's routes.
+ * route: the first test compares them with the spec and with the router's routes.
  */
 const ROUTES: RouteCase[] = [
   {
@@ -205,22 +210,18 @@ const ROUTES: RouteCase[] = [
 const key = (method: string, route: string) =>
   `${method.toUpperCase()} ${route}`;
 
-/** Every operation openapi.yaml documents. */
+/** Every operation src/schema/openapi.yaml documents. */
 function documentedRoutes(): string[] {
-  const spec = parse(
-    fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
-  );
-  return Object.entries(spec.paths as Record<string, object>).flatMap(
-    ([route, operations]) =>
-      Object.keys(operations)
-        .filter(method =>
-          ['get', 'put', 'post', 'delete', 'patch'].includes(method),
-        )
-        .map(method => key(method, route)),
+  return Object.entries(spec.paths).flatMap(([route, operations]) =>
+    Object.keys(operations)
+      .filter(method =>
+        ['get', 'put', 'post', 'delete', 'patch'].includes(method),
+      )
+      .map(method => key(method, route)),
   );
 }
 
-/** Every route the plugin's router registers, nested routers included, as openapi writes it. */
+/** Every route the plugin's router registers, nested routers included, as the spec writes it. */
 function registeredRoutes(router: any): string[] {
   return router.stack.flatMap((layer: any): string[] => {
     if (layer.route) {
@@ -232,14 +233,43 @@ function registeredRoutes(router: any): string[] {
   });
 }
 
+/** The route backend-openapi-utils adds to serve the spec itself. */
+const SPEC_ROUTE = key('get', getOpenApiSpecRoute(''));
+
+/** The plugin's real router, on services no test here calls. */
+function realRouter() {
+  return createRouter({
+    logger: mockServices.logger.mock(),
+    auditor: listAuditor().auditor,
+    access: mockAccess({ grants: {} }),
+    services: mockCostscopeServices(),
+  });
+}
+
 describe('route permissions', () => {
-  it('has one entry per route, the same as openapi.yaml and the router', async () => {
-    // Routes are only registered here; nothing the options hold is called.
-    const router = await createRouter({} as RouterOptions);
+  it('documents in the spec every route the router registers', async () => {
+    const documented = new Set(documentedRoutes());
+    const undocumented = registeredRoutes(await realRouter()).filter(
+      route => route !== SPEC_ROUTE && !documented.has(route),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
+  it('registers every route the spec documents', async () => {
+    const registered = new Set(registeredRoutes(await realRouter()));
+    expect(documentedRoutes().filter(route => !registered.has(route))).toEqual(
+      [],
+    );
+  });
+
+  it('has one entry per route, the same as the spec and the router', async () => {
     const table = [...OPEN, ...ROUTES].map(r => key(r.method, r.route)).sort();
+    const registered = registeredRoutes(await realRouter()).filter(
+      route => route !== SPEC_ROUTE,
+    );
     expect(new Set(table).size).toBe(table.length);
     expect(table).toEqual(documentedRoutes().sort());
-    expect(table).toEqual(registeredRoutes(router).sort());
+    expect(table).toEqual(registered.sort());
   });
 
   const databases = createTestDatabases();
@@ -249,8 +279,10 @@ describe('route permissions', () => {
     let backend: TestBackend;
     /** The permission the policy refuses to MEMBER in the current test. */
     let refused: string | undefined;
+    let checkResponse: Awaited<ReturnType<typeof createResponseChecker>>;
 
     beforeAll(async () => {
+      checkResponse = await createResponseChecker();
       knex = await databases.init(id);
       backend = await startApiBackend(knex, {
         allow: (permission, user) =>
@@ -273,10 +305,28 @@ describe('route permissions', () => {
       return route.body ? call.send(route.body) : call;
     };
 
+    /** Fails unless the response matches the spec's schema for its route and status. */
+    const expectSpecShape = async (
+      route: Omit<RouteCase, 'permission'>,
+      res: request.Response,
+    ) => {
+      const problem = await checkResponse(route.method, route.url, {
+        status: res.status,
+        body: res.body,
+        type: res.headers['content-type'] ?? '',
+      });
+      expect({ response: `${res.status} of ${route.url}`, problem }).toEqual({
+        response: `${res.status} of ${route.url}`,
+        problem: undefined,
+      });
+    };
+
     it.each(OPEN.map(r => [key(r.method, r.route), r] as const))(
       '%s: open without credentials',
       async (_name, route) => {
-        expect((await send(route)).status).toBe(route.allowed);
+        const res = await send(route);
+        expect(res.status).toBe(route.allowed);
+        await expectSpecShape(route, res);
       },
     );
 
@@ -291,6 +341,7 @@ describe('route permissions', () => {
         const outsider = await send(route, OUTSIDER);
         expect(outsider.status).toBe(403);
         expect(outsider.body.error.message).toContain('group:default/team-a');
+        await expectSpecShape(route, outsider);
       },
     );
 
@@ -300,6 +351,7 @@ describe('route permissions', () => {
         const anonymous = await send(route);
         expect(anonymous.status).toBe(401);
         expect(anonymous.body.error.name).toBe('AuthenticationError');
+        await expectSpecShape(route, anonymous);
 
         refused = route.permission;
         const denied = await send(route, MEMBER);
@@ -311,6 +363,7 @@ describe('route permissions', () => {
           }),
         });
         refused = undefined;
+        await expectSpecShape(route, denied);
 
         await route.prepare?.(knex);
         const allowed = await send(route, MEMBER);
@@ -318,6 +371,7 @@ describe('route permissions', () => {
           status: route.allowed,
           body: expect.anything(),
         });
+        await expectSpecShape(route, allowed);
       },
     );
   });

@@ -87,6 +87,13 @@ export const spec = {
       },
       Unauthorized: {
         description: 'No or invalid token',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
       },
       Forbidden: {
         description: 'Denied by the permission policy',
@@ -1243,6 +1250,13 @@ export const spec = {
           },
           '404': {
             description: 'Entity not in the catalog',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
         },
       },
@@ -1288,10 +1302,24 @@ export const spec = {
           '403': {
             description:
               'Without costscope.budget.update, or not a member of the owning group nor an admin',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '409': {
             description:
               'A declared budget (annotation or app-config) is in force; change it where it is declared',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '413': {
             $ref: '#/components/responses/PayloadTooLarge',
@@ -1311,6 +1339,13 @@ export const spec = {
           },
           '400': {
             description: 'Entity not in the catalog',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
@@ -1318,12 +1353,33 @@ export const spec = {
           '403': {
             description:
               'Without costscope.budget.update, or not a member of the owning group nor an admin',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '404': {
             description: 'No UI budget',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '409': {
             description: 'A declared budget is in force',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
         },
       },
@@ -1381,6 +1437,13 @@ export const spec = {
           },
           '404': {
             description: 'Entity not in the catalog',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
         },
       },
@@ -1970,9 +2033,23 @@ export const spec = {
           '403': {
             description:
               'Not a member of the owning group (the message names it), or an unallocated tip and not an admin',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '404': {
             description: 'Unknown tip',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
           },
           '413': {
             $ref: '#/components/responses/PayloadTooLarge',

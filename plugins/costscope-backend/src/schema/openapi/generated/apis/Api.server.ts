@@ -41,7 +41,7 @@ export type GetEntitySummary = {
     /** Last day, inclusive */
     to?: string;
   };
-  response: GetEntitySummary200Response | ModelError | void;
+  response: GetEntitySummary200Response | ModelError;
 };
 
 /** @public */
@@ -58,7 +58,7 @@ export type GetEntitySeries = {
     to?: string;
     groupBy?: 'service' | 'account' | 'region' | 'provider';
   };
-  response: GetEntitySeries200Response | ModelError | void;
+  response: GetEntitySeries200Response | ModelError;
 };
 
 /** @public */
@@ -75,7 +75,7 @@ export type GetEntityResources = {
     to?: string;
     limit?: number;
   };
-  response: GetEntityResources200Response | ModelError | void;
+  response: GetEntityResources200Response | ModelError;
 };
 
 /** @public */
@@ -86,7 +86,7 @@ export type GetOverview = {
     /** Last day, inclusive */
     to?: string;
   };
-  response: GetOverview200Response | ModelError | void;
+  response: GetOverview200Response | ModelError;
 };
 
 /** @public */
@@ -94,13 +94,13 @@ export type GetIngestRuns = {
   query: {
     limit?: number;
   };
-  response: GetIngestRuns200Response | void | ModelError;
+  response: GetIngestRuns200Response | ModelError;
 };
 
 /** @public */
 export type TriggerIngest = {
   body: TriggerIngestRequest;
-  response: TriggerIngest200Response | ModelError | void;
+  response: TriggerIngest200Response | ModelError;
 };
 
 /** @public */
@@ -110,7 +110,7 @@ export type GetEntityBudget = {
     namespace: string;
     name: string;
   };
-  response: EntityBudget | void | ModelError;
+  response: EntityBudget | ModelError;
 };
 
 /** @public */
@@ -121,7 +121,7 @@ export type PutEntityBudget = {
     name: string;
   };
   body: BudgetInput;
-  response: EntityBudget | ModelError | void;
+  response: EntityBudget | ModelError;
 };
 
 /** @public */
@@ -131,7 +131,7 @@ export type DeleteEntityBudget = {
     namespace: string;
     name: string;
   };
-  response: void;
+  response: void | ModelError;
 };
 
 /** @public */
@@ -144,12 +144,12 @@ export type GetEntityBudgetHistory = {
   query: {
     limit?: number;
   };
-  response: GetEntityBudgetHistory200Response | void | ModelError;
+  response: GetEntityBudgetHistory200Response | ModelError;
 };
 
 /** @public */
 export type ListBudgets = {
-  response: ListBudgets200Response | void | ModelError;
+  response: ListBudgets200Response | ModelError;
 };
 
 /** @public */
@@ -158,7 +158,7 @@ export type GetAlerts = {
     entityRef?: string;
     limit?: number;
   };
-  response: GetAlerts200Response | ModelError | void;
+  response: GetAlerts200Response | ModelError;
 };
 
 /** @public */
@@ -174,7 +174,7 @@ export type GetEntityCompliance = {
     /** Last day, inclusive */
     to?: string;
   };
-  response: GetEntityCompliance200Response | ModelError | void;
+  response: GetEntityCompliance200Response | ModelError;
 };
 
 /** @public */
@@ -189,8 +189,7 @@ export type GetOrganisationCompliance = {
     | {
         [key: string]: any;
       }
-    | ModelError
-    | void;
+    | ModelError;
 };
 
 /** @public */
@@ -203,7 +202,7 @@ export type GetChargeback = {
     /** group: the owning group; costCenter: its costscope.io/cost-center annotation (inherited from parent groups) */
     by?: 'group' | 'costCenter';
   };
-  response: GetChargeback200Response | ModelError | void;
+  response: GetChargeback200Response | ModelError;
 };
 
 /** @public */
@@ -215,7 +214,7 @@ export type GetChargebackCsv = {
     to?: string;
     by?: 'group' | 'costCenter';
   };
-  response: string | ModelError | void;
+  response: string | ModelError;
 };
 
 /** @public */
@@ -225,7 +224,7 @@ export type GetEntityRecommendations = {
     namespace: string;
     name: string;
   };
-  response: GetEntityRecommendations200Response | void | ModelError;
+  response: GetEntityRecommendations200Response | ModelError;
 };
 
 /** @public */
@@ -237,8 +236,7 @@ export type GetRecommendations = {
     | {
         [key: string]: any;
       }
-    | ModelError
-    | void;
+    | ModelError;
 };
 
 /** @public */
@@ -247,7 +245,7 @@ export type SetRecommendationState = {
     id: string;
   };
   body: SetRecommendationStateRequest;
-  response: Recommendation | ModelError | void;
+  response: Recommendation | ModelError;
 };
 
 /** @public */
