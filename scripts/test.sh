@@ -11,6 +11,13 @@ cd "$COSTSCOPE_ROOT"
 bash scripts/install.sh || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .cache test/artifacts
 
+# The router and client generated from the OpenAPI spec must be what the spec generates now.
+if node plugins/costscope-backend/scripts/openapi-generate.mjs --verify; then
+  openapi_passed=1 openapi_failed=0
+else
+  openapi_passed=0 openapi_failed=1
+fi
+
 jest_json=.cache/jest-results.json
 rm -f "$jest_json"
 backstage-cli repo test --json --outputFile="$jest_json" "$@"
@@ -27,10 +34,10 @@ e2e_failed=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}')
 e2e_passed=${e2e_passed:-0}
 e2e_failed=${e2e_failed:-1}
 
-passed=$((jest_passed + e2e_passed))
-failed=$((jest_failed + e2e_failed))
+passed=$((openapi_passed + jest_passed + e2e_passed))
+failed=$((openapi_failed + jest_failed + e2e_failed))
 if [ "$jest_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$e2e_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-echo "jest: $jest_passed passed, $jest_failed failed; end-to-end: $e2e_passed passed, $e2e_failed failed"
+echo "openapi: $openapi_passed passed, $openapi_failed failed; jest: $jest_passed passed, $jest_failed failed; end-to-end: $e2e_passed passed, $e2e_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

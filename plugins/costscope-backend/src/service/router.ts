@@ -1,5 +1,5 @@
 import express from 'express';
-import Router from 'express-promise-router';
+import { createApiRouter } from '../schema/createApiRouter';
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { CostscopeAccess } from './access';
 import { budgetRoutes } from './budgetRoutes';
@@ -24,7 +24,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { logger, auditor, access, services } = options;
-  const router = Router();
+  const router = await createApiRouter();
   router.use(requireJsonBody);
   router.use(express.json({ limit: MAX_BODY }));
   router.use(refuseNul);
