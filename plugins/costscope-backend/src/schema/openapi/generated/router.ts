@@ -12,7 +12,7 @@ export const spec = {
     title: 'Costscope',
     version: '0.1.0',
     description:
-      "Cloud cost per Backstage catalog entity. Served under `/api/costscope`. Money is a decimal\nstring at full stored precision (9 fractional digits), never a JSON number. Date ranges are\ninclusive UTC days; without `from`/`to` the last 30 days up to yesterday are used.\nEvery route but `/health` needs a Backstage token (user or service, e.g. a static\nexternal-access token) and answers 401 without one, 403 when the permission policy denies.\nReads need `costscope.cost.read`; budget changes `costscope.budget.update` and membership of\nthe entity's owning group (or `costscope.admin`); tip state changes `costscope.cost.read` and\nthe same membership (or `costscope.admin`); `POST /v1/ingest` and `GET /v1/chargeback.csv`\n(the organisation-wide export) need `costscope.admin`. Budget changes, tip state changes\nand those admin actions, refused attempts included, go to the Backstage auditor.\nRequest bodies are JSON (`application/json`, otherwise 415) of at most 16 kB (otherwise\n413); a NUL character (U+0000) anywhere in a request is refused with 400.\n",
+      "Cloud cost per Backstage catalog entity. Served under `/api/costscope`. Money is a decimal\nstring at full stored precision (9 fractional digits), never a JSON number. Date ranges are\ninclusive UTC days; without `from`/`to` the last 30 days up to yesterday are used.\nEvery route but `/health` needs a Backstage token (user or service, e.g. a static\nexternal-access token) and answers 401 without one, 403 when the permission policy denies.\nReads need `costscope.cost.read`; budget changes `costscope.budget.update` and membership of\nthe entity's owning group (or `costscope.admin`); recommendation state changes `costscope.cost.read` and\nthe same membership (or `costscope.admin`); `POST /v1/ingest` and `GET /v1/chargeback.csv`\n(the organisation-wide export) need `costscope.admin`. Budget changes, recommendation state changes\nand those admin actions, refused attempts included, go to the Backstage auditor.\nRequest bodies are JSON (`application/json`, otherwise 415) of at most 16 kB (otherwise\n413); a NUL character (U+0000) anywhere in a request is refused with 400.\n",
   },
   servers: [
     {
@@ -559,7 +559,7 @@ export const spec = {
       Recommendation: {
         type: 'object',
         description:
-          'One savings tip; full shape in recommendationTypes.ts of @costscope/backstage-plugin-common',
+          'One savings recommendation; full shape in recommendationTypes.ts of @costscope/backstage-plugin-common',
         properties: {
           id: {
             type: 'string',
@@ -1865,9 +1865,9 @@ export const spec = {
       get: {
         operationId: 'getEntityRecommendations',
         summary:
-          "Savings tips of the entity, rolled up over what it contains (a group's are its team's)",
+          "Savings recommendations of the entity, rolled up over what it contains (a group's are its team's)",
         description:
-          'Open tips largest saving first, with `totalMonthlySaving` (open tips only, exact), set-aside\ntips in `dismissed`, and `skipped` resources with the reason no rule could judge them.\nShape: RecommendationList in @costscope/backstage-plugin-common.\n',
+          'Open recommendations largest saving first, with `totalMonthlySaving` (open ones only, exact),\nset-aside ones in `dismissed`, and `skipped` resources with the reason no rule could judge them.\nShape: RecommendationList in @costscope/backstage-plugin-common.\n',
         parameters: [
           {
             $ref: '#/components/parameters/kind',
@@ -1881,7 +1881,7 @@ export const spec = {
         ],
         responses: {
           '200': {
-            description: 'Tips',
+            description: 'Recommendations',
             content: {
               'application/json': {
                 schema: {
@@ -1933,7 +1933,7 @@ export const spec = {
       get: {
         operationId: 'getRecommendations',
         summary:
-          'Every savings tip of the organisation, ranked by monthly saving (unallocated ones included)',
+          'Every savings recommendation of the organisation, ranked by monthly saving (unallocated ones included)',
         parameters: [
           {
             name: 'limit',
@@ -1973,7 +1973,7 @@ export const spec = {
       put: {
         operationId: 'setRecommendationState',
         summary:
-          'Dismiss, snooze or reopen a tip (members of the owning group of its entity, or costscope.admin)',
+          'Dismiss, snooze or reopen a recommendation (members of the owning group of its entity, or costscope.admin)',
         parameters: [
           {
             name: 'id',
@@ -2015,7 +2015,7 @@ export const spec = {
         },
         responses: {
           '200': {
-            description: 'The tip with its new state',
+            description: 'The recommendation with its new state',
             content: {
               'application/json': {
                 schema: {
@@ -2032,7 +2032,7 @@ export const spec = {
           },
           '403': {
             description:
-              'Not a member of the owning group (the message names it), or an unallocated tip and not an admin',
+              'Not a member of the owning group (the message names it), or an unallocated recommendation and not an admin',
             content: {
               'application/json': {
                 schema: {
@@ -2042,7 +2042,7 @@ export const spec = {
             },
           },
           '404': {
-            description: 'Unknown tip',
+            description: 'Unknown recommendation',
             content: {
               'application/json': {
                 schema: {

@@ -5,7 +5,7 @@
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { Money } from './Money.model';
 
-/** One savings tip; full shape in recommendationTypes.ts of @costscope/backstage-plugin-common. @public */
+/** One savings recommendation; full shape in recommendationTypes.ts of @costscope/backstage-plugin-common. @public */
 export type Recommendation = {
   /** <kind>:<resourceId>, stable across recomputations */
   id?: string;

@@ -696,10 +696,10 @@ export class DefaultApiClient {
   }
 
   /**
-   * Savings tips of the entity, rolled up over what it contains (a group's are its team's)
+   * Savings recommendations of the entity, rolled up over what it contains (a group's are its team's)
    *
-   * Open tips largest saving first, with `totalMonthlySaving` (open tips only, exact), set-aside
-   * tips in `dismissed`, and `skipped` resources with the reason no rule could judge them.
+   * Open recommendations largest saving first, with `totalMonthlySaving` (open ones only, exact),
+   * set-aside ones in `dismissed`, and `skipped` resources with the reason no rule could judge them.
    * Shape: RecommendationList in @costscope/backstage-plugin-common.
    */
   public async getEntityRecommendations(
@@ -724,7 +724,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Every savings tip of the organisation, ranked by monthly saving (unallocated ones included)
+   * Every savings recommendation of the organisation, ranked by monthly saving (unallocated ones included)
    */
   public async getRecommendations(
     request: GetRecommendations,
@@ -751,7 +751,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Dismiss, snooze or reopen a tip (members of the owning group of its entity, or costscope.admin)
+   * Dismiss, snooze or reopen a recommendation (members of the owning group of its entity, or costscope.admin)
    */
   public async setRecommendationState(
     request: SetRecommendationState,
