@@ -157,11 +157,6 @@ export async function seedRecommendation(knex: Knex) {
   );
 }
 
-/** @deprecated Old name of {@link RECOMMENDATION_ID}, until the route tests use the new one. */
-export const TIP_ID = RECOMMENDATION_ID;
-/** @deprecated Old name of {@link seedRecommendation}, until the route tests use the new one. */
-export const seedTip = seedRecommendation;
-
 export interface ApiBackendOptions {
   /**
    * Whether the policy grants a permission to a user; default: everything, except

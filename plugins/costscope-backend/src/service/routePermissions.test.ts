@@ -11,9 +11,9 @@ import {
   as,
   MEMBER,
   OUTSIDER,
-  seedTip,
+  seedRecommendation,
   startApiBackend,
-  TIP_ID,
+  RECOMMENDATION_ID,
 } from '../__testUtils__/apiBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { createResponseChecker } from '../__testUtils__/openApiResponses';
@@ -187,7 +187,7 @@ const ROUTES: RouteCase[] = [
     url: `${api}/recommendations`,
     permission: READ,
     allowed: 200,
-    prepare: seedTip, // the ingest above recomputed the tips
+    prepare: seedRecommendation, // the ingest above recomputed the recommendations
   },
   {
     method: 'get',
@@ -199,7 +199,7 @@ const ROUTES: RouteCase[] = [
   {
     method: 'put',
     route: '/v1/recommendations/{id}/state',
-    url: `/v1/recommendations/${encodeURIComponent(TIP_ID)}/state`,
+    url: `/v1/recommendations/${encodeURIComponent(RECOMMENDATION_ID)}/state`,
     body: { state: 'dismissed', reason: 'kept for the audit' },
     permission: READ,
     allowed: 200,

@@ -109,12 +109,12 @@ export interface CostscopeApi {
     entityRef: string,
     options?: RequestOptions,
   ): Promise<RecommendationList>;
-  /** Every tip of the organisation, largest saving first. */
+  /** Every recommendation of the organisation, largest saving first. */
   getRecommendations(
     query?: { limit?: number },
     options?: RequestOptions,
   ): Promise<RecommendationList>;
-  /** Dismisses, snoozes or reopens one tip. */
+  /** Dismisses, snoozes or reopens one recommendation. */
   setRecommendationState(
     id: string,
     input: RecommendationStateInput,
