@@ -6,5 +6,3 @@
  */
 export { costscopeModuleAws as default } from './module';
 export { costscopeModuleAws } from './module';
-export { CostExplorerCostSource } from './cost/CostExplorerCostSource';
-export { Ec2InventorySource } from './inventory/Ec2InventorySource';

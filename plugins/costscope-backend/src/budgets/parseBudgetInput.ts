@@ -7,7 +7,7 @@ import {
   moneyToNanos,
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** The thresholds of a budget that names none: 50, 80, 100 % of actual, 100 % of forecast. */
 export const DEFAULT_THRESHOLDS: readonly BudgetThreshold[] = [

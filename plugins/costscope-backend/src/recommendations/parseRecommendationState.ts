@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { RecommendationStateInput } from '@costscope/backstage-plugin-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** Longest reason accepted, in characters. */
 export const MAX_REASON_LENGTH = 500;

@@ -5,7 +5,7 @@ import {
   DateRange,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { daysInRange } from '../lib/dates';
 
 /** Longest range a request may ask for: a little over three years. */

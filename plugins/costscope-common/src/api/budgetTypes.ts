@@ -8,7 +8,7 @@ export type BudgetPeriod = 'monthly' | 'quarterly' | 'annual';
  */
 export interface BudgetThreshold {
   kind: 'actual' | 'forecast';
-  /** Percent of the budget, 0 < percent <= 1000. */
+  /** Percent of the budget, above 0 and at most 1000. */
   percent: number;
 }
 
@@ -45,7 +45,7 @@ export interface Budget {
   updatedBy?: string;
 }
 
-/** ok, warning (a threshold under 100 % crossed), over (spent >= budget), forecast-over. @public */
+/** ok, warning (a threshold under 100 % crossed), over (spent at least the budget), forecast-over. @public */
 export type BudgetState = 'ok' | 'warning' | 'over' | 'forecast-over';
 
 /** A budget with where the current period stands. @public */
