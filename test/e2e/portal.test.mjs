@@ -107,6 +107,37 @@ test(
 );
 
 test(
+  "a component's Overview shows its spend card, linking to the Cost tab",
+  { timeout: 120_000 },
+  async () => {
+    await open('/catalog/default/component/checkout-api');
+    const total = page.getByTestId('costscope-card-total');
+    await total.waitFor({ timeout: 60_000 });
+    const { from, to } = last30Days();
+    const summary = await api(
+      `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`,
+    );
+    assert.equal(await total.getAttribute('data-amount'), summary.total);
+    await page
+      .getByRole('list', { name: 'Top services' })
+      .getByText(summary.byService[0].label ?? summary.byService[0].key)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await total.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'component-overview.png'),
+      fullPage: true,
+    });
+    await page.getByRole('link', { name: 'View cost' }).click();
+    await page.getByTestId('costscope-total').waitFor({ timeout: 60_000 });
+    assert.equal(
+      new URL(page.url()).pathname,
+      '/catalog/default/component/checkout-api/cost',
+    );
+  },
+);
+
+test(
   'a system page rolls up its components',
   { timeout: 120_000 },
   async () => {

@@ -12,6 +12,8 @@ export {
   EntitySavingsCard,
   CostscopePage,
 } from './plugin';
+export type { EntitySavingsCardProps } from './components/EntitySavingsCard';
+export type { EntityTagComplianceCardProps } from './components/EntityTagComplianceCard';
 export { costscopeApiRef } from './api';
 export { isCostscopeAvailable } from './utils/isCostscopeAvailable';
 export {

@@ -1,13 +1,11 @@
 import {
-  createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
-  discoveryApiRef,
-  fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { CostscopeClient } from '@costscope/backstage-plugin-common';
-import { costscopeApiRef } from './api';
+import { costscopeApiFactory } from './api';
+import type { EntitySavingsCardProps } from './components/EntitySavingsCard';
+import type { EntityTagComplianceCardProps } from './components/EntityTagComplianceCard';
 import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -16,14 +14,7 @@ import { entityContentRouteRef, rootRouteRef } from './routes';
  */
 export const costscopePlugin = createPlugin({
   id: 'costscope',
-  apis: [
-    createApiFactory({
-      api: costscopeApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new CostscopeClient({ discoveryApi, fetchApi }),
-    }),
-  ],
+  apis: [costscopeApiFactory],
   routes: {
     root: rootRouteRef,
     entityContent: entityContentRouteRef,
@@ -34,7 +25,7 @@ export const costscopePlugin = createPlugin({
  * The Cost tab of an entity page (components, systems, domains, groups).
  * @public
  */
-export const EntityCostContent = costscopePlugin.provide(
+export const EntityCostContent: () => JSX.Element = costscopePlugin.provide(
   createRoutableExtension({
     name: 'EntityCostContent',
     component: () =>
@@ -44,10 +35,11 @@ export const EntityCostContent = costscopePlugin.provide(
 );
 
 /**
- * A card with the cost of the last 30 days, its change, and the top entities and services.
+ * A card with the cost of the last 30 days, its change, the top services (and, for entities
+ * that others roll up into, the top entities), and a link to the Cost tab.
  * @public
  */
-export const EntityCostCard = costscopePlugin.provide(
+export const EntityCostCard: () => JSX.Element = costscopePlugin.provide(
   createComponentExtension({
     name: 'EntityCostCard',
     component: {
@@ -62,7 +54,7 @@ export const EntityCostCard = costscopePlugin.provide(
  * Owners create, edit and delete the budget from it.
  * @public
  */
-export const EntityBudgetCard = costscopePlugin.provide(
+export const EntityBudgetCard: () => JSX.Element = costscopePlugin.provide(
   createComponentExtension({
     name: 'EntityBudgetCard',
     component: {
@@ -77,7 +69,9 @@ export const EntityBudgetCard = costscopePlugin.provide(
  * required tags, and the resources that break the policy with what they miss.
  * @public
  */
-export const EntityTagComplianceCard = costscopePlugin.provide(
+export const EntityTagComplianceCard: (
+  props: EntityTagComplianceCardProps,
+) => JSX.Element = costscopePlugin.provide(
   createComponentExtension({
     name: 'EntityTagComplianceCard',
     component: {
@@ -94,21 +88,24 @@ export const EntityTagComplianceCard = costscopePlugin.provide(
  * with its monthly saving; owners dismiss or snooze them. On a group page, the team's.
  * @public
  */
-export const EntitySavingsCard = costscopePlugin.provide(
-  createComponentExtension({
-    name: 'EntitySavingsCard',
-    component: {
-      lazy: () =>
-        import('./components/EntitySavingsCard').then(m => m.EntitySavingsCard),
-    },
-  }),
-);
+export const EntitySavingsCard: (props: EntitySavingsCardProps) => JSX.Element =
+  costscopePlugin.provide(
+    createComponentExtension({
+      name: 'EntitySavingsCard',
+      component: {
+        lazy: () =>
+          import('./components/EntitySavingsCard').then(
+            m => m.EntitySavingsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The organisation cost overview page.
  * @public
  */
-export const CostscopePage = costscopePlugin.provide(
+export const CostscopePage: () => JSX.Element = costscopePlugin.provide(
   createRoutableExtension({
     name: 'CostscopePage',
     component: () =>

@@ -9,3 +9,9 @@ export const rootRouteRef = createRouteRef({
 export const entityContentRouteRef = createRouteRef({
   id: 'costscope:entity-content',
 });
+
+/**
+ * The Cost tab's path below the entity page: `/alpha` mounts it there, the legacy install
+ * guide tells apps to, and the cost card links to it.
+ */
+export const COST_TAB_PATH = 'cost';

@@ -1,1 +1,2 @@
 export { costscopeApiRef } from './CostscopeApiRef';
+export { costscopeApiFactory } from './costscopeApiFactory';

@@ -56,14 +56,17 @@ const costRoute = (
   </EntityLayout.Route>
 );
 
-/** Costscope's cards where it has cost for the entity: components, systems, groups. */
+/** Costscope's cards where it has cost for the entity: components and systems. */
 const costscopeCards = (
   <EntitySwitch>
     <EntitySwitch.Case if={isCostscopeAvailable}>
       <Grid item md={6} xs={12}>
-        <EntityBudgetCard />
+        <EntityCostCard />
       </Grid>
       <Grid item md={6} xs={12}>
+        <EntityBudgetCard />
+      </Grid>
+      <Grid item xs={12}>
         <EntitySavingsCard />
       </Grid>
       <Grid item xs={12}>

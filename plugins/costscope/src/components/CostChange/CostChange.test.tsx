@@ -43,10 +43,28 @@ describe('CostChange', () => {
     expect(change).toHaveTextContent('No change');
   });
 
-  it('shows a dash for the ratio of a new cost', async () => {
+  it('marks a cost with nothing before it as new, with its amount', async () => {
     await renderInTestApp(
       <CostChange change="10.000000000" changeRatio={null} currency="USD" />,
     );
-    expect(screen.getByTestId('costscope-change')).toHaveTextContent('(–)');
+    expect(screen.getByTestId('costscope-change')).toHaveTextContent(
+      `${formatMoney('10', 'USD', { signed: true })} (new)`,
+    );
+  });
+
+  it('shows the amount of a new cost even where only the ratio was asked for', async () => {
+    await renderInTestApp(
+      <CostChange
+        change="10.000000000"
+        changeRatio={null}
+        currency="USD"
+        showAmount={false}
+      />,
+    );
+    const change = screen.getByTestId('costscope-change');
+    expect(change).toHaveTextContent(
+      `${formatMoney('10', 'USD', { signed: true })} (new)`,
+    );
+    expect(change).not.toHaveTextContent('–');
   });
 });

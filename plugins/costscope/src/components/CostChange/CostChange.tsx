@@ -34,12 +34,16 @@ export function CostChange(props: CostChangeProps) {
     direction
   ];
   const ratio = formatChangeRatio(changeRatio);
+  // Without earlier cost there is no ratio: a bare dash would hide the whole change, so the
+  // amount shows even where only the ratio was asked for.
+  const amountShown = showAmount || changeRatio === null;
+  const ratioText = changeRatio === null ? 'new' : ratio;
   const text =
     direction === 'none'
       ? 'No change'
       : [
-          showAmount ? formatMoney(change, currency, { signed: true }) : '',
-          showAmount ? `(${ratio})` : ratio,
+          amountShown ? formatMoney(change, currency, { signed: true }) : '',
+          amountShown ? `(${ratioText})` : ratioText,
         ]
           .filter(Boolean)
           .join(' ');

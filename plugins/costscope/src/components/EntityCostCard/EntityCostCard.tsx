@@ -8,7 +8,11 @@ import {
 } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  EntityRefLink,
+  useEntity,
+  useEntityRefLink,
+} from '@backstage/plugin-catalog-react';
 import type {
   CostBreakdownItem,
   EntityCostSummary,
@@ -18,6 +22,7 @@ import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
 import { CostChange } from '../CostChange';
 import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
+import { COST_TAB_PATH } from '../../routes';
 
 function EntityLabel(props: { item: CostBreakdownItem }) {
   const { item } = props;
@@ -70,8 +75,14 @@ function TopList(props: {
   );
 }
 
-function CardBody(props: { summary: EntityCostSummary }) {
-  const { summary } = props;
+function CardBody(props: { summary: EntityCostSummary; entityRef: string }) {
+  const { summary, entityRef } = props;
+  // A leaf entity (most components) is its own only entry: a list of itself says nothing.
+  const rollsUp = summary.byEntity.some(
+    item =>
+      item.key.toLocaleLowerCase('en-US') !==
+      entityRef.toLocaleLowerCase('en-US'),
+  );
   if (isZeroMoney(summary.total) && isZeroMoney(summary.previous.total)) {
     return (
       <Typography color="textSecondary">
@@ -104,7 +115,7 @@ function CardBody(props: { summary: EntityCostSummary }) {
           />
         </Box>
       </Grid>
-      {summary.byEntity.length > 0 && (
+      {rollsUp && (
         <Grid item xs={12} md={6}>
           <TopList
             title="Top entities"
@@ -114,7 +125,7 @@ function CardBody(props: { summary: EntityCostSummary }) {
           />
         </Grid>
       )}
-      <Grid item xs={12} md={summary.byEntity.length > 0 ? 6 : 12}>
+      <Grid item xs={12} md={rollsUp ? 6 : 12}>
         <TopList
           title="Top services"
           items={summary.byService.slice(0, 5)}
@@ -125,17 +136,28 @@ function CardBody(props: { summary: EntityCostSummary }) {
   );
 }
 
-/** A card with the cost of the last 30 days, its change, and the top entities and services. */
+/**
+ * A card with the cost of the last 30 days, its change, the top services, the top entities
+ * when others roll up into this one (systems, domains, groups), and a link to the Cost tab.
+ */
 export function EntityCostCard() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const entityLink = useEntityRefLink();
   const { range } = useRangePreset('last30');
   const summary = useEntityCostSummary(entityRef, range);
 
   return (
-    <InfoCard title="Cloud cost" subheader="Last 30 days">
+    <InfoCard
+      title="Cloud cost"
+      subheader="Last 30 days"
+      deepLink={{
+        title: 'View cost',
+        link: `${entityLink(entity)}/${COST_TAB_PATH}`,
+      }}
+    >
       <AsyncContent state={summary}>
-        {value => <CardBody summary={value} />}
+        {value => <CardBody summary={value} entityRef={entityRef} />}
       </AsyncContent>
     </InfoCard>
   );

@@ -141,7 +141,10 @@ function SavingsBody(props: {
   );
 }
 
-/** Props of {@link EntitySavingsCard}. */
+/**
+ * Props of {@link EntitySavingsCard}.
+ * @public
+ */
 export interface EntitySavingsCardProps {
   /** Open recommendations shown before "Show all". Default 5. */
   maxItems?: number;

@@ -79,7 +79,10 @@ function CardBody(props: { compliance: EntityCompliance; name: string }) {
   );
 }
 
-/** Props of {@link EntityTagComplianceCard}. */
+/**
+ * Props of {@link EntityTagComplianceCard}.
+ * @public
+ */
 export interface EntityTagComplianceCardProps {
   /** The days to judge; the last 30 days when not given. */
   range?: DateRange;
