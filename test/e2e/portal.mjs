@@ -16,11 +16,16 @@ export const API_TOKEN =
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
-/** Polls until `check` returns a value, or fails after `timeoutMs` naming what it waited for. */
-export async function waitFor(what, check, timeoutMs) {
+/**
+ * Polls until `check` returns a value, or fails after `timeoutMs` naming what it waited for;
+ * fails at once when `isAlive` says the process being waited on has gone.
+ */
+export async function waitFor(what, check, timeoutMs, isAlive = () => true) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
+    if (!isAlive())
+      throw new Error(`the process exited while waiting for ${what}`);
     try {
       const value = await check();
       if (value) return value;
@@ -34,6 +39,18 @@ export async function waitFor(what, check, timeoutMs) {
       lastError ? `: ${lastError.message}` : ''
     }`,
   );
+}
+
+/** The Cost tab's default range: the last 30 days up to yesterday (UTC). */
+export function last30Days(now = new Date()) {
+  const to = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
+  );
+  const from = new Date(to.getTime() - 29 * 86_400_000);
+  return {
+    from: from.toISOString().slice(0, 10),
+    to: to.toISOString().slice(0, 10),
+  };
 }
 
 /** Calls the Costscope API as the scripts' static token; `init` may set method and body. */

@@ -9,6 +9,7 @@ import {
   API_TOKEN,
   BACKEND,
   FRONTEND,
+  last30Days,
   ROOT,
   startPortal,
   waitFor,
@@ -21,19 +22,6 @@ let page;
 
 function open(url) {
   return openPortalPage(page, url);
-}
-
-/** The Cost tab's default range: the last 30 days up to yesterday (UTC). */
-function last30Days() {
-  const now = new Date();
-  const to = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
-  );
-  const from = new Date(to.getTime() - 29 * 86_400_000);
-  return {
-    from: from.toISOString().slice(0, 10),
-    to: to.toISOString().slice(0, 10),
-  };
 }
 
 before(

@@ -6,14 +6,14 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ROOT, waitFor } from '../e2e/portal.mjs';
+
+// The polling and the Cost tab's range are the end-to-end tests' own.
+export { ROOT, waitFor };
+export { last30Days } from '../e2e/portal.mjs';
 
 const execFile = promisify(execFileCb);
-export const ROOT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../..',
-);
 export const FIXTURES = path.join(ROOT, 'test/install/fixtures');
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const YAML = createRequire(
@@ -274,27 +274,6 @@ export async function addTestData({ appDir, frontendPort, backendPort }) {
   );
 }
 
-async function waitFor(what, check, timeoutMs, isAlive = () => true) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error(`the app exited while waiting for ${what}`);
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(1000);
-  }
-  throw new Error(
-    `timed out after ${timeoutMs / 1000} s waiting for ${what}${
-      lastError ? `: ${lastError.message}` : ''
-    }`,
-  );
-}
-export { waitFor };
-
 /**
  * Starts the app as its README says (`yarn start`, i.e. `backstage-cli repo start`) with the
  * test's port overrides, in its own process group; resolves when the backend's Costscope
@@ -386,18 +365,6 @@ export async function guestToken(backend) {
       `guest refresh answered ${response.status}: ${await response.text()}`,
     );
   return (await response.json()).backstageIdentity.token;
-}
-
-/** The Cost tab's default range: the last 30 days up to yesterday (UTC). */
-export function last30Days(now = new Date()) {
-  const to = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
-  );
-  const from = new Date(to.getTime() - 29 * 86_400_000);
-  return {
-    from: from.toISOString().slice(0, 10),
-    to: to.toISOString().slice(0, 10),
-  };
 }
 
 export async function freeDiskGb(dir = os.tmpdir()) {
