@@ -111,11 +111,14 @@ test(
       .getByText(summary.byService[0].label ?? summary.byService[0].key)
       .first()
       .waitFor({ timeout: 30_000 });
-    await total.scrollIntoViewIfNeeded();
-    await page.screenshot({
-      path: path.join(artifacts, 'component-overview.png'),
-      fullPage: true,
-    });
+    // The card itself: the legacy layout scrolls inside its own container, which a full-page
+    // screenshot does not unroll. The nearest box holding both the figure and the card's title is
+    // the card.
+    await total
+      .locator('xpath=ancestor::*[.//*[text()="Cloud cost"]][1]')
+      .screenshot({
+        path: path.join(artifacts, 'component-overview-card.png'),
+      });
     await page.getByRole('link', { name: 'View cost' }).click();
     await page.getByTestId('costscope-total').waitFor({ timeout: 60_000 });
     assert.equal(
