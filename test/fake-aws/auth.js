@@ -13,10 +13,16 @@ function accountOfAccessKey(accessKeyId) {
 }
 
 /**
+ * `query`: a presigned URL (S3) carries its credential as `X-Amz-Credential` instead.
+ * @param {Record<string, string | string[] | undefined>} headers
+ * @param {URLSearchParams} [query]
  * @returns {{ accessKeyId?: string, accountId: string, region: string, signingService?: string }}
  */
-function callerOf(headers) {
-  const m = CREDENTIAL.exec(headers.authorization || '');
+function callerOf(headers, query) {
+  const presigned = query && query.get('X-Amz-Credential');
+  const m = CREDENTIAL.exec(
+    headers.authorization || (presigned ? `Credential=${presigned}` : ''),
+  );
   if (!m) return { accountId: PAYER_ACCOUNT_ID, region: 'us-east-1' };
   return {
     accessKeyId: m[1],

@@ -3,11 +3,21 @@
 
 // node test/fake-aws/cli.js [--port 4566] [--billing-dir DIR] [--page-size N]
 //   [--estimated-days N] [--ec2-page-size N] [--cloudwatch-max-datapoints N] [--end-date YYYY-MM-DD]
-// Runs the fake AWS until SIGTERM / SIGINT.
+//   [--s3-page-size N] [--s3-bucket NAME=DIR]...
+// Runs the fake AWS until SIGTERM / SIGINT. --s3-bucket (repeatable) serves the files under DIR
+// as the bucket NAME, read once at start.
 
 const path = require('path');
 const { startFakeAws } = require('./index');
 
+/** NAME=DIR -> [NAME, absolute DIR]. */
+function bucketArg(value) {
+  const m = /^([^=]+)=(.+)$/.exec(value);
+  if (!m) throw new Error(`--s3-bucket needs NAME=DIR, not '${value}'`);
+  return [m[1], path.resolve(m[2])];
+}
+
+// flag: [option, parse, combine with the earlier value (repeatable flags)]
 const FLAGS = {
   '--port': ['port', Number],
   '--billing-dir': ['billingDir', v => path.resolve(v)],
@@ -16,6 +26,12 @@ const FLAGS = {
   '--ec2-page-size': ['ec2PageSize', Number],
   '--cloudwatch-max-datapoints': ['cloudWatchMaxDatapoints', Number],
   '--end-date': ['endDate', String],
+  '--s3-page-size': ['s3PageSize', Number],
+  '--s3-bucket': [
+    's3Buckets',
+    bucketArg,
+    (buckets = {}, [name, dir]) => ({ ...buckets, [name]: dir }),
+  ],
 };
 
 function parseArgs(argv) {
@@ -24,11 +40,11 @@ function parseArgs(argv) {
     const flag = FLAGS[argv[i]];
     if (!flag) throw new Error(`unknown argument '${argv[i]}'`);
     if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
-    const [name, parse] = flag;
+    const [name, parse, combine] = flag;
     const value = parse(argv[++i]);
     if (typeof value === 'number' && !Number.isInteger(value))
       throw new Error(`${argv[i - 1]} needs an integer`);
-    options[name] = value;
+    options[name] = combine ? combine(options[name], value) : value;
   }
   return options;
 }

@@ -2,8 +2,15 @@
 
 // What the tests steer and observe: injected faults, dead accounts, request counts and log.
 
-const SERVICES = ['ce', 'ec2', 'cloudwatch', 'sts'];
-const KINDS = ['throttle', 'server-error', 'slow', 'malformed', 'deny'];
+const SERVICES = ['ce', 'ec2', 'cloudwatch', 'sts', 's3'];
+const KINDS = [
+  'throttle',
+  'server-error',
+  'slow',
+  'malformed',
+  'deny',
+  'truncate-body',
+];
 const DEFAULT_SLOW_MS = 3000;
 
 function checkFault(spec) {

@@ -1,24 +1,27 @@
 import type { InventoryResource } from '../../plugins/costscope-node/src/inventory';
 
 /** Which fake service a fault applies to. */
-export type FakeAwsService = 'ce' | 'ec2' | 'cloudwatch' | 'sts';
+export type FakeAwsService = 'ce' | 'ec2' | 'cloudwatch' | 'sts' | 's3';
 
 /**
  * throttle: the service's throttling error (CE LimitExceededException 400, EC2
- * RequestLimitExceeded 503, CloudWatch Throttling 400, STS Throttling 400);
+ * RequestLimitExceeded 503, CloudWatch Throttling 400, STS Throttling 400, S3 SlowDown 503);
  * server-error: a 500 in the service's format; slow: the normal answer after `delayMs`;
- * malformed: a 200 with a truncated body; deny: the service's access-denied error (403).
+ * malformed: a 200 with a truncated body; deny: the service's access-denied error (403, S3
+ * AccessDenied); truncate-body: the normal answer's headers and Content-Length, half its body,
+ * then the connection is cut (an S3 download broken midway).
  */
 export type FakeAwsFaultKind =
   | 'throttle'
   | 'server-error'
   | 'slow'
   | 'malformed'
-  | 'deny';
+  | 'deny'
+  | 'truncate-body';
 
 export interface FakeAwsFault {
   service: FakeAwsService;
-  /** e.g. 'GetCostAndUsage', 'DescribeInstances'; every operation when absent. */
+  /** e.g. 'GetCostAndUsage', 'DescribeInstances', 'GetObject'; every operation when absent. */
   operation?: string;
   /** Only requests as this account; every account when absent. */
   accountId?: string;
@@ -46,6 +49,10 @@ export interface FakeAwsOptions {
   cloudWatchMaxDatapoints?: number;
   /** The inventory's and metrics' "today" (YYYY-MM-DD); default the last day of the billing data. */
   endDate?: string;
+  /** S3: max keys per ListObjectsV2 page (MaxKeys caps it further); default 1000. */
+  s3PageSize?: number;
+  /** S3: buckets to serve, each every file under a directory (read once, at start). */
+  s3Buckets?: Record<string, string>;
 }
 
 export interface FakeAwsRequest {
@@ -53,8 +60,53 @@ export interface FakeAwsRequest {
   operation: string;
   accountId: string;
   region: string;
-  /** The parsed request: JSON body, or the form's fields (CloudWatch query: nested). */
+  /**
+   * The parsed request: JSON body, or the form's fields (CloudWatch query: nested); S3:
+   * { Bucket, Key?, query, headers } (the headers S3 reads; never the object's bytes).
+   */
   body: Record<string, unknown>;
+}
+
+/** An object as the fake S3 stores it. */
+export interface FakeS3Object {
+  body: Buffer;
+  /** The quoted hex MD5 of the body, as S3 sends it. */
+  etag: string;
+  size: number;
+  /** Whole seconds, like S3. */
+  lastModified: Date;
+  /** Default binary/octet-stream, like S3. */
+  contentType: string;
+  /** x-amz-meta-* without the prefix. */
+  metadata: Record<string, string>;
+}
+
+export interface FakeS3PutOptions {
+  /** Default now; cut to whole seconds. */
+  lastModified?: Date | string | number;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+/** The fake S3's buckets, in memory; reset() leaves them alone. */
+export interface FakeS3 {
+  /** Creates the bucket (no-op if it exists). With `accountId`, other accounts get AccessDenied. */
+  createBucket(name: string, options?: { accountId?: string }): void;
+  /** true when it existed. */
+  deleteBucket(name: string): boolean;
+  /** Stores or replaces an object, creating the bucket when needed. */
+  putObject(
+    bucket: string,
+    key: string,
+    body: string | Uint8Array,
+    options?: FakeS3PutOptions,
+  ): { etag: string; size: number; lastModified: Date };
+  /** true when it existed. */
+  deleteObject(bucket: string, key: string): boolean;
+  /** A copy of the stored object; undefined when absent. */
+  getObject(bucket: string, key: string): FakeS3Object | undefined;
+  /** Every file under `dir` as an object keyed by its path relative to `dir`; returns the count. */
+  loadDirectory(bucket: string, dir: string): number;
 }
 
 /** One demo AWS resource: costscope-node's InventoryResource without utilisation. */
@@ -75,8 +127,9 @@ export interface FakeAws {
   /** e.g. { 'ce:GetCostAndUsage': 3, 'sts:AssumeRole': 1 }, faulted requests included. */
   requestCounts(): Record<string, number>;
   requestLog(): FakeAwsRequest[];
-  /** Clears faults, dead accounts, counts and the log. */
+  /** Clears faults, dead accounts, counts and the log (not S3's buckets). */
   reset(): void;
+  readonly s3: FakeS3;
   close(): Promise<void>;
 }
 

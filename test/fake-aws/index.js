@@ -1,6 +1,6 @@
 'use strict';
 
-// A local fake of the AWS APIs Costscope reads (Cost Explorer, EC2, CloudWatch, STS), close
+// A local fake of the AWS APIs Costscope reads (Cost Explorer, EC2, CloudWatch, STS, S3), close
 // enough to the wire protocols that the real AWS SDK v3 clients work against it.
 
 const { loadBilling, DEFAULT_BILLING_DIR } = require('./data');
@@ -8,6 +8,8 @@ const { createCostExplorer } = require('./costExplorer');
 const { createEc2 } = require('./ec2');
 const { createCloudWatch, MAX_DATAPOINTS } = require('./cloudwatch');
 const { createSts, temporaryAccessKeyId } = require('./sts');
+const { createS3 } = require('./s3');
+const { S3Store } = require('./s3Store');
 const { FakeState } = require('./faults');
 const { createServer } = require('./server');
 const { PAYER_ACCOUNT_ID } = require('./auth');
@@ -75,7 +77,11 @@ async function startFakeAws(options = {}) {
     estimatedDays = 3,
     ec2PageSize = 5,
     cloudWatchMaxDatapoints = MAX_DATAPOINTS,
+    s3PageSize = 1000,
+    s3Buckets = {},
   } = options;
+  if (!(Number.isInteger(s3PageSize) && s3PageSize > 0))
+    throw new Error('s3PageSize must be a positive integer');
   const billing = loadBilling(billingDir);
   const endDate = options.endDate || billing.lastDay;
   const inventory = servedInventory(endDate);
@@ -88,7 +94,16 @@ async function startFakeAws(options = {}) {
     ...inventory.map(r => r.accountId),
   ]);
   const state = new FakeState();
+  const s3Store = new S3Store();
+  for (const [bucket, dir] of Object.entries(s3Buckets))
+    s3Store.loadDirectory(bucket, dir);
   const services = [
+    // first: S3 claims every request that is not `POST /`, the others never see those
+    createS3({
+      store: s3Store,
+      pageSize: s3PageSize,
+      isKnownAccount: id => knownAccounts.has(id),
+    }),
     createCostExplorer({ billing, pageSize, estimatedDays }),
     createCloudWatch({
       instances,
@@ -117,6 +132,17 @@ async function startFakeAws(options = {}) {
     requestCounts: () => state.requestCounts(),
     requestLog: () => state.requestLog(),
     reset: () => state.reset(),
+    s3: {
+      createBucket: (name, opts) => {
+        s3Store.createBucket(name, opts);
+      },
+      deleteBucket: name => s3Store.deleteBucket(name),
+      putObject: (bucket, key, body, opts) =>
+        s3Store.putObject(bucket, key, body, opts),
+      deleteObject: (bucket, key) => s3Store.deleteObject(bucket, key),
+      getObject: (bucket, key) => s3Store.getObject(bucket, key),
+      loadDirectory: (bucket, dir) => s3Store.loadDirectory(bucket, dir),
+    },
     close: () =>
       new Promise(resolve => {
         server.cancelSleeps();
@@ -138,6 +164,8 @@ module.exports = {
 // Node 22's `node --test test/fake-aws/` runs the directory as a file, that is this index:
 // hand over to the tests then. Plain `node test/fake-aws` runs the CLI.
 if (require.main === module) {
-  if (process.env.NODE_TEST_CONTEXT) import('./fakeAws.test.mjs');
-  else require('./cli');
+  if (process.env.NODE_TEST_CONTEXT) {
+    import('./fakeAws.test.mjs');
+    import('./s3.test.mjs');
+  } else require('./cli');
 }

@@ -1,7 +1,8 @@
 'use strict';
 
 // The HTTP server: reads a request, finds the service that speaks its protocol, records it,
-// applies faults and dead accounts, and writes the service's answer.
+// applies faults and dead accounts, and writes the service's answer. Bodies are read as bytes:
+// S3 objects are not text.
 
 const http = require('http');
 const crypto = require('crypto');
@@ -13,18 +14,24 @@ function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     req.on('data', c => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function write(res, { status, headers, body }) {
+/**
+ * An answer's own content-length wins (S3's HEAD: the object's size, no body; Node sends no
+ * body for HEAD, 204 and 304). `cutAfter`: send that many bytes of the body, then drop the
+ * connection, as a download broken midway looks.
+ */
+function write(res, { status, headers, body, cutAfter }) {
   if (res.writableEnded || res.destroyed) return; // the client gave up (timeout)
   res.writeHead(status, {
-    ...headers,
     'content-length': Buffer.byteLength(body),
+    ...headers,
   });
-  res.end(body);
+  if (cutAfter === undefined) return res.end(body);
+  res.write(Buffer.from(body).subarray(0, cutAfter), () => res.destroy());
 }
 
 const isForm = headers =>
@@ -45,10 +52,14 @@ function createServer({ services, state }) {
       timers.add(t);
     });
 
-  function routeOf(req, body) {
+  function routeOf(req, raw) {
+    const body = raw.toString('utf8');
     const request = {
+      method: req.method,
+      url: req.url,
       headers: req.headers,
       form: isForm(req.headers) ? parseForm(body) : undefined,
+      raw,
     };
     for (const service of services) {
       const routed = service.route(request, body);
@@ -59,7 +70,7 @@ function createServer({ services, state }) {
 
   /** The answer to one AWS request, after faults and dead accounts had their say. */
   async function answer(routed, ctx) {
-    const { service, wire, operation, params } = routed;
+    const { service, wire, operation } = routed;
     const fault = state.takeFault({
       service: service.name,
       operation,
@@ -68,15 +79,27 @@ function createServer({ services, state }) {
     if (fault && fault.kind === 'slow') await sleep(fault.delayMs);
     else if (fault && fault.kind === 'malformed')
       return wire.malformed(operation, ctx.requestId);
-    else if (fault)
+    else if (fault && fault.kind === 'truncate-body') {
+      // the full answer's headers (and content-length), half its body, then a cut connection
+      const full = regularAnswer(routed, ctx);
+      return {
+        ...full,
+        cutAfter: Math.floor(Buffer.byteLength(full.body) / 2),
+      };
+    } else if (fault)
       return wire.error(service.faultError(fault.kind), ctx.requestId);
+    return regularAnswer(routed, ctx);
+  }
+
+  function regularAnswer(routed, ctx) {
+    const { service, wire, operation, params, payload } = routed;
     if (state.isDead(ctx.accountId))
       return wire.error(service.faultError('server-error'), ctx.requestId);
     if (routed.error) return wire.error(routed.error, ctx.requestId);
     try {
       return wire.success(
         operation,
-        service.handle(operation, params, ctx),
+        service.handle(operation, params, ctx, payload),
         ctx.requestId,
       );
     } catch (e) {
@@ -92,9 +115,12 @@ function createServer({ services, state }) {
 
   async function handle(req, res) {
     const body = await readBody(req);
-    const { pathname } = new URL(req.url, 'http://fake');
+    const { pathname, searchParams } = new URL(req.url, 'http://fake');
     if (pathname.startsWith('/__fake/'))
-      return write(res, control(state, req.method, pathname, body));
+      return write(
+        res,
+        control(state, req.method, pathname, body.toString('utf8')),
+      );
     const routed = routeOf(req, body);
     if (!routed)
       return write(res, {
@@ -102,7 +128,10 @@ function createServer({ services, state }) {
         headers: { 'content-type': 'text/plain' },
         body: 'fake AWS: no service of the fake speaks this request\n',
       });
-    const ctx = { ...callerOf(req.headers), requestId: crypto.randomUUID() };
+    const ctx = {
+      ...callerOf(req.headers, searchParams),
+      requestId: crypto.randomUUID(),
+    };
     state.record({
       service: routed.service.name,
       operation: routed.operation,

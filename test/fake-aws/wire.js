@@ -1,15 +1,19 @@
 'use strict';
 
-// The three AWS wire protocols the fake answers in: JSON RPC (1.0 / 1.1, optionally
-// "query compatible"), AWS query (form in, XML out) and EC2 query (its own XML shapes).
-// A wire turns a handler's result or a ServiceError into { status, headers, body }.
+// The four AWS wire protocols the fake answers in: JSON RPC (1.0 / 1.1, optionally
+// "query compatible"), AWS query (form in, XML out), EC2 query (its own XML shapes) and S3's
+// REST-XML. A wire turns a handler's result or a ServiceError into { status, headers, body }.
 
-/** An error the real service would return, in protocol-neutral form. */
+/**
+ * An error the real service would return, in protocol-neutral form. `details`: the extra
+ * elements of an S3 <Error> (Key, BucketName, ...), in order.
+ */
 class ServiceError extends Error {
-  constructor(code, message, { status = 400 } = {}) {
+  constructor(code, message, { status = 400, details } = {}) {
     super(message);
     this.code = code;
     this.status = status;
+    this.details = details;
     // the query protocols' <Type>: who is to blame
     this.type = status >= 500 ? 'Receiver' : 'Sender';
   }
@@ -207,8 +211,50 @@ function ec2Wire({ xmlNamespace }) {
   };
 }
 
+/**
+ * S3's REST-XML: an operation's answer lives in its status, headers and raw body, so handlers
+ * return { status, headers, body } themselves; errors are a bare <Error>, and every answer
+ * carries `x-amz-request-id` (the SDK's $metadata.requestId) and `x-amz-id-2`.
+ */
+function restXmlWire({ xmlNamespace }) {
+  const headers = requestId => ({
+    'x-amz-request-id': requestId,
+    'x-amz-id-2': Buffer.from(`fake-host:${requestId}`).toString('base64'),
+  });
+  return {
+    protocol: 'restXml',
+    success: (operation, result, requestId) => ({
+      status: result.status || 200,
+      headers: { ...result.headers, ...headers(requestId) },
+      body: result.body === undefined ? '' : result.body,
+    }),
+    error: (err, requestId) => ({
+      status: err.status,
+      headers: { 'content-type': 'application/xml', ...headers(requestId) },
+      body:
+        XML_DECL +
+        tag(
+          'Error',
+          leaf('Code', err.code) +
+            leaf('Message', err.message) +
+            Object.entries(err.details || {})
+              .map(([name, value]) => leaf(name, value))
+              .join('') +
+            leaf('RequestId', requestId) +
+            leaf('HostId', headers(requestId)['x-amz-id-2']),
+        ),
+    }),
+    malformed: (operation, requestId) => ({
+      status: 200,
+      headers: { 'content-type': 'application/xml', ...headers(requestId) },
+      body: `${XML_DECL}<ListBucketResult xmlns="${xmlNamespace}"><Name>`,
+    }),
+  };
+}
+
 module.exports = {
   ServiceError,
+  XML_DECL,
   xmlEscape,
   tag,
   leaf,
@@ -220,4 +266,5 @@ module.exports = {
   jsonWire,
   queryWire,
   ec2Wire,
+  restXmlWire,
 };
