@@ -77,7 +77,7 @@ describe('costscope /alpha plugin', () => {
   afterEach(() => jest.useRealTimers());
 
   it('is the costscope plugin with the legacy route refs', () => {
-    expect(costscopePlugin.id).toBe('costscope');
+    expect(costscopePlugin.pluginId).toBe('costscope');
     expect(costscopePlugin.routes.root).toBe(rootRouteRef);
     expect(costscopePlugin.routes.entityContent).toBe(entityContentRouteRef);
   });

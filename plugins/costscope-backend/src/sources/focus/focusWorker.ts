@@ -59,13 +59,13 @@ type WorkerMessage =
   | {
       kind: 'batch';
       /** Per record its line; negated for a rejected row (its reason is in `reasons`). */
-      lines: Float64Array;
+      lines: Float64Array<ArrayBuffer>;
       /** COLUMNS codes per row that is not rejected: ABSENT, SAME, or a value's number. */
-      codes: Int32Array;
+      codes: Int32Array<ArrayBuffer>;
       /** The texts the new values are slices of. */
       texts: string[];
       /** Per new value: the index of its text in `texts`, its start and its end. */
-      slices: Int32Array;
+      slices: Int32Array<ArrayBuffer>;
       reasons: string[];
     }
   | { kind: 'done' }
@@ -178,7 +178,9 @@ class BatchWriter implements FocusRowSink {
 }
 
 /** A copy of `array` twice as long (a chunk may hold more records than a batch). */
-function grown<T extends Int32Array | Float64Array>(array: T): T {
+function grown<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(
+  array: T,
+): T {
   const larger = new (array.constructor as new (length: number) => T)(
     array.length * 2,
   );
