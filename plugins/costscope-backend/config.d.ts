@@ -18,14 +18,80 @@ export interface Config {
       | {
           /** Unique, stable id; it keys the stored data. */
           id: string;
-          /** `focus`: FOCUS CSV or .csv.gz files. */
+          /** `focus`: FOCUS CSV, .csv.gz or Parquet files on the backend's disk. */
           type: 'focus';
           /**
-           * Files or directories (every .csv and .csv.gz inside), relative to the backend's
+           * Files or directories (every .csv, .csv.gz and .parquet inside), relative to the backend's
            * working directory.
            */
           paths: string[];
           /** Billing currency of the files; defaults to `costscope.currency`. */
+          currency?: string;
+          /** When to read the source. Default: every hour, first run 5 seconds after start. */
+          schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        }
+      | {
+          /** Unique, stable id; it keys the stored data. */
+          id: string;
+          /**
+           * `s3`: a FOCUS export that AWS Data Exports writes to S3 (CSV, CSV.gz or Parquet).
+           * Each billing period's newest manifest names its current files; a period whose
+           * delivery did not change since the last successful run is not read again. Needs
+           * `s3:ListBucket` on the bucket (for the prefix) and `s3:GetObject` on the prefix.
+           */
+          type: 's3';
+          bucket: string;
+          /**
+           * The export's root, `<prefix>/<export-name>`, under which AWS writes `data/` and
+           * `metadata/`. Default: the bucket's root.
+           */
+          prefix?: string;
+          /** The bucket's region. Default: us-east-1. */
+          region?: string;
+          /** An S3-compatible endpoint, with path-style addressing (tests, MinIO). */
+          endpoint?: string;
+          /**
+           * Credentials from Backstage's `aws.accounts` for this account. Set at most one of
+           * accountId, roleArn and accessKeyId; without any, the SDK's default chain.
+           */
+          accountId?: string;
+          /** A role to assume for reading the bucket. */
+          roleArn?: string;
+          externalId?: string;
+          accessKeyId?: string;
+          /** @visibility secret */
+          secretAccessKey?: string;
+          /** Billing currency of the export; defaults to `costscope.currency`. */
+          currency?: string;
+          /** When to read the source. Default: every hour, first run 5 seconds after start. */
+          schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        }
+      | {
+          /** Unique, stable id; it keys the stored data. */
+          id: string;
+          /**
+           * `azure-blob`: a FOCUS export that Cost Management writes to Blob Storage (CSV,
+           * CSV.gz or Parquet). Each month's newest run (by its manifest) supersedes the
+           * earlier runs. Needs the Storage Blob Data Reader role on the container.
+           */
+          type: 'azure-blob';
+          /** The storage account; or its blob endpoint as accountUrl. */
+          accountName?: string;
+          accountUrl?: string;
+          container: string;
+          /** The export's root, `<directory>/<export-name>`. Default: the container's root. */
+          prefix?: string;
+          /**
+           * Set at most one of connectionString, sasToken and accountKey; without any,
+           * DefaultAzureCredential (managed identity, workload identity, Azure CLI).
+           * @visibility secret
+           */
+          connectionString?: string;
+          /** @visibility secret */
+          sasToken?: string;
+          /** @visibility secret */
+          accountKey?: string;
+          /** Billing currency of the export; defaults to `costscope.currency`. */
           currency?: string;
           /** When to read the source. Default: every hour, first run 5 seconds after start. */
           schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

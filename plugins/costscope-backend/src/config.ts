@@ -4,6 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { ConventionOptions } from './allocation/rules';
+import {
+  ObjectStoreSourceConfig,
+  readObjectStoreSourceConfig,
+} from './sources/objectStore/objectStoreSourceConfig';
 
 export interface FocusSourceConfig {
   id: string;
@@ -12,6 +16,14 @@ export interface FocusSourceConfig {
   currency: string;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
+
+/** A FOCUS export in a bucket or container, with the settings every cost source has. */
+export type ObjectStoreCostSourceConfig = ObjectStoreSourceConfig & {
+  currency: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+};
+
+export type CostSourceConfig = FocusSourceConfig | ObjectStoreCostSourceConfig;
 
 export interface InventoryFileSourceConfig {
   id: string;
@@ -23,8 +35,8 @@ export interface InventoryFileSourceConfig {
 export interface CostscopeConfig {
   currency: string;
   maxRejectedShare: number;
-  /** Cost sources: FOCUS exports. */
-  sources: FocusSourceConfig[];
+  /** Cost sources: FOCUS exports on local disk, in S3 or in Azure Blob Storage. */
+  sources: CostSourceConfig[];
   /** Inventory sources declared in config (modules add others, such as EC2). */
   inventorySources: InventoryFileSourceConfig[];
   allocation: {
@@ -69,7 +81,7 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
   }
 
   const ids = new Set<string>();
-  const sources: FocusSourceConfig[] = [];
+  const sources: CostSourceConfig[] = [];
   const inventorySources: InventoryFileSourceConfig[] = [];
   (config?.getOptionalConfigArray('sources') ?? []).forEach((source, index) => {
     const where = `costscope.sources[${index}]`;
@@ -97,13 +109,11 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
       });
       return;
     }
-    if (type !== 'focus') {
+    if (!['focus', 's3', 'azure-blob'].includes(type)) {
       throw new Error(
-        `${where}.type '${type}' is not supported (supported: focus, inventory-file)`,
+        `${where}.type '${type}' is not supported (supported: focus, s3, azure-blob, inventory-file)`,
       );
     }
-    const paths = source.getStringArray('paths');
-    if (paths.length === 0) throw new Error(`${where}.paths is empty`);
     const sourceCurrency = (
       source.getOptionalString('currency') ?? currency
     ).toUpperCase();
@@ -112,6 +122,16 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
         `${where}.currency '${sourceCurrency}' is not an ISO 4217 currency code`,
       );
     }
+    if (type !== 'focus') {
+      sources.push({
+        ...readObjectStoreSourceConfig(source, id, where),
+        currency: sourceCurrency,
+        schedule,
+      });
+      return;
+    }
+    const paths = source.getStringArray('paths');
+    if (paths.length === 0) throw new Error(`${where}.paths is empty`);
     sources.push({
       id,
       type: 'focus',

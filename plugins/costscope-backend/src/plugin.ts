@@ -81,6 +81,7 @@ export const costscopePlugin = createBackendPlugin({
         const { pipeline, services, access } = buildCostscopeContext({
           ...deps,
           settings,
+          config: root,
           knex,
           moduleSources,
         });

@@ -49,8 +49,16 @@ export interface CostSourceReadContext {
   logger: LoggerService;
   /** Report a row that could not be turned into a cost line; reading goes on. */
   reject(rejection: CostLineRejection): void;
-  /** Report that one more input file (or page) was read. */
-  fileRead(name: string): void;
+  /**
+   * Report that one more input file, object or page was read, with the FOCUS version its
+   * columns looked like when it is a FOCUS file.
+   */
+  fileRead(name: string, details?: { focusVersion?: string }): void;
+  /**
+   * Report an input that this run did not read, and why (for example `unchanged` since the
+   * last successful run), for the run record.
+   */
+  fileSkipped(name: string, reason: string): void;
   /**
    * Report one call to a cloud API, with its price in USD as a decimal string when the call
    * is billed (Cost Explorer charges per request), for the run record.

@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { countApiCall, newRunRecord, RunRecording } from './runRecord';
+import {
+  countApiCall,
+  newRunRecord,
+  recordInput,
+  RunRecording,
+} from './runRecord';
 import { SerialQueue } from '../lib/SerialQueue';
 import {
   IngestRejection,
@@ -71,9 +76,18 @@ export class IngestEngine {
       const context: CostSourceReadContext = {
         logger,
         reject,
-        fileRead: () => {
-          run.filesRead += 1;
-        },
+        fileRead: (name, details) =>
+          recordInput(run, {
+            name: storableText(name),
+            status: 'read',
+            focusVersion: details?.focusVersion,
+          }),
+        fileSkipped: (name, reason) =>
+          recordInput(run, {
+            name: storableText(name),
+            status: 'skipped',
+            reason: storableText(reason),
+          }),
         apiCall: (operation, costUsd) => {
           countApiCall(run, operation);
           if (costUsd) {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { IngestRun } from '@costscope/backstage-plugin-common';
+import { IngestInput, IngestRun } from '@costscope/backstage-plugin-common';
+
+/** A run records its first inputs by name; the counts go on past this. */
+export const MAX_RECORDED_INPUTS = 500;
 
 /** Where the engines record their runs (the pipeline's RunRecorder keeps their heartbeats). */
 export interface RunRecording {
@@ -22,6 +25,8 @@ export function newRunRecord(
     status: 'running',
     startedAt: new Date(startedAt).toISOString(),
     filesRead: 0,
+    filesSkipped: 0,
+    inputs: [],
     rowsRead: 0,
     rowsRejected: 0,
     factsWritten: 0,
@@ -35,4 +40,11 @@ export function newRunRecord(
 /** Counts one cloud API call of a run. */
 export function countApiCall(run: IngestRun, operation: string): void {
   run.apiCalls[operation] = (run.apiCalls[operation] ?? 0) + 1;
+}
+
+/** Counts one input of a run as read or skipped, and names the first ones. */
+export function recordInput(run: IngestRun, input: IngestInput): void {
+  if (input.status === 'read') run.filesRead += 1;
+  else run.filesSkipped += 1;
+  if (run.inputs.length < MAX_RECORDED_INPUTS) run.inputs.push(input);
 }

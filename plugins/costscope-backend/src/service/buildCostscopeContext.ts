@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import {
   AuthService,
   CacheService,
@@ -31,6 +32,7 @@ import { RunRecorder } from '../pipeline/RunRecorder';
 import { RecommendationsConfig } from '../recommendations/recommendationsConfig';
 import { RecommendationService } from '../recommendations/RecommendationService';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
+import { createObjectStoreSource } from '../sources/objectStore/createObjectStoreSource';
 import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSource';
 import { AllocationStore } from '../store/AllocationStore';
 import { BudgetStore } from '../store/BudgetStore';
@@ -63,6 +65,8 @@ export interface CostscopeSettings {
 
 export interface CostscopeContextOptions {
   settings: CostscopeSettings;
+  /** Backstage's root config, for what sources share with other plugins (`aws.accounts`). */
+  config: Config;
   knex: Knex;
   logger: LoggerService;
   auth: AuthService;
@@ -164,7 +168,9 @@ export function buildCostscopeContext(
   });
   for (const sourceConfig of config.sources) {
     pipeline.addCostSource(
-      new FocusFileSource(sourceConfig),
+      sourceConfig.type === 'focus'
+        ? new FocusFileSource(sourceConfig)
+        : createObjectStoreSource(sourceConfig, options.config),
       sourceConfig.schedule,
     );
   }

@@ -125,6 +125,16 @@ export interface IngestRejection {
   reason: string;
 }
 
+/** One input (file, object or page) of a run: read, or skipped and why. @public */
+export interface IngestInput {
+  name: string;
+  status: 'read' | 'skipped';
+  /** Why a skipped input was not read, e.g. `unchanged`. */
+  reason?: string;
+  /** For FOCUS files, the FOCUS version their columns looked like. */
+  focusVersion?: string;
+}
+
 /** A recorded ingestion run. @public */
 export interface IngestRun {
   id: string;
@@ -137,6 +147,10 @@ export interface IngestRun {
   finishedAt?: string;
   durationMs?: number;
   filesRead: number;
+  /** Inputs not read because nothing changed since the last successful run, or not complete yet. */
+  filesSkipped: number;
+  /** The first inputs (capped) the run read or skipped, in order. */
+  inputs: IngestInput[];
   rowsRead: number;
   rowsRejected: number;
   factsWritten: number;

@@ -5,21 +5,20 @@ import {
   CostSource,
   CostSourceReadContext,
 } from '@costscope/backstage-plugin-node';
-import { FocusRejection, readFocusFile } from './focusFileReader';
-import { readFocusFileInWorker } from './focusWorker';
+import { FOCUS_FILE, readFocusFileForRun } from './readFocusInput';
 
 /** Options of a FOCUS file source, from app-config `costscope.sources[]`. */
 export interface FocusFileSourceOptions {
   id: string;
-  /** Files or directories; directories contribute every `.csv` and `.csv.gz` in them. */
+  /** Files or directories; directories contribute every `.csv`, `.csv.gz` and `.parquet` in them. */
   paths: string[];
   /** Rows in another currency are rejected. */
   currency?: string;
 }
 
 /**
- * Reads FOCUS CSV and gzipped CSV exports from local paths, streaming: a file is never held
- * in memory as a whole.
+ * Reads FOCUS CSV, gzipped CSV and Parquet exports from local paths, streaming: a file is
+ * never held in memory as a whole.
  */
 export class FocusFileSource implements CostSource {
   readonly id: string;
@@ -46,9 +45,12 @@ export class FocusFileSource implements CostSource {
     context: CostSourceReadContext,
   ): AsyncIterable<CostLine[]> {
     for (const file of await this.listFiles()) {
-      context.signal?.throwIfAborted();
-      yield* await this.readFile(file, context);
-      context.fileRead(file);
+      yield* readFocusFileForRun(
+        file,
+        path.basename(file),
+        this.options.currency,
+        context,
+      );
     }
   }
 
@@ -66,7 +68,7 @@ export class FocusFileSource implements CostSource {
         const entries = await fs.readdir(configured);
         files.push(
           ...entries
-            .filter(name => /\.csv(\.gz)?$/i.test(name))
+            .filter(name => FOCUS_FILE.test(name))
             .sort()
             .map(name => path.join(configured, name)),
         );
@@ -75,20 +77,5 @@ export class FocusFileSource implements CostSource {
       }
     }
     return files;
-  }
-
-  /** The lines of one file, in batches; parsed in a worker thread where one can be started. */
-  private async readFile(
-    file: string,
-    context: CostSourceReadContext,
-  ): Promise<AsyncIterable<CostLine[]>> {
-    const label = path.basename(file);
-    const reject: FocusRejection = (line, reason) =>
-      context.reject({ file: label, line, reason });
-    const currency = this.options.currency;
-    return (
-      (await readFocusFileInWorker(file, label, currency, reject)) ??
-      readFocusFile(file, label, currency, reject)
-    );
   }
 }

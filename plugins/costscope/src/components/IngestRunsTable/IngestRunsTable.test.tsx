@@ -19,6 +19,33 @@ describe('IngestRunsTable', () => {
     expect(within(rows[1]).getByText('failed')).toBeInTheDocument();
   });
 
+  it('says how many objects a run skipped, and why', async () => {
+    const incremental = {
+      ...ingestRuns[0],
+      id: 'run-s3',
+      sourceId: 's3-focus',
+      filesRead: 2,
+      filesSkipped: 3,
+      inputs: [
+        { name: 'a.parquet', status: 'read' as const },
+        { name: 'b.parquet', status: 'read' as const },
+        { name: 'c.parquet', status: 'skipped' as const, reason: 'unchanged' },
+        { name: 'd.parquet', status: 'skipped' as const, reason: 'unchanged' },
+        {
+          name: 'e.parquet',
+          status: 'skipped' as const,
+          reason: 'delivery incomplete',
+        },
+      ],
+    };
+    await renderInTestApp(<IngestRunsTable runs={[incremental]} />);
+    const files = screen.getByText(/2 read · 3 skipped/);
+    expect(files).toHaveAttribute(
+      'title',
+      'unchanged: 2, delivery incomplete: 1',
+    );
+  });
+
   it('shows the API calls a run made, what they cost and the days it replaced', async () => {
     await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
     const row = screen.getByText('aws-111122223333').closest('tr')!;

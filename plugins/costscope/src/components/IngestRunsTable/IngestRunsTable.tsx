@@ -118,6 +118,19 @@ function periodsText(periods: string[]): string {
   } periods)`;
 }
 
+/** Why inputs were skipped, counted by reason: `unchanged: 11, delivery incomplete: 1`. */
+function skippedText(inputs: IngestRun['inputs']): string {
+  const byReason = new Map<string, number>();
+  for (const input of inputs ?? []) {
+    if (input.status !== 'skipped') continue;
+    const reason = input.reason ?? 'skipped';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  return [...byReason]
+    .map(([reason, count]) => `${reason}: ${count}`)
+    .join(', ');
+}
+
 /** Props of {@link IngestRunsTable}. */
 export interface IngestRunsTableProps {
   runs: IngestRun[];
@@ -162,7 +175,20 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
       type: 'numeric',
       render: row => formatDuration(row.durationMs),
     },
-    { title: 'Files', field: 'filesRead', type: 'numeric' },
+    {
+      title: 'Files',
+      field: 'filesRead',
+      type: 'numeric',
+      render: row =>
+        row.filesSkipped > 0 ? (
+          <span title={skippedText(row.inputs)}>
+            {row.filesRead.toLocaleString()} read ·{' '}
+            {row.filesSkipped.toLocaleString()} skipped
+          </span>
+        ) : (
+          row.filesRead.toLocaleString()
+        ),
+    },
     {
       title: 'Rows read',
       field: 'rowsRead',

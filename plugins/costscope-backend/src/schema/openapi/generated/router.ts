@@ -250,6 +250,39 @@ export const spec = {
           filesRead: {
             type: 'integer',
           },
+          filesSkipped: {
+            type: 'integer',
+            description:
+              'Inputs not read: unchanged since the last successful run, or a delivery not yet complete',
+          },
+          inputs: {
+            type: 'array',
+            description:
+              'The first 500 inputs (files, objects, pages) the run read or skipped',
+            items: {
+              type: 'object',
+              required: ['name', 'status'],
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                status: {
+                  type: 'string',
+                  enum: ['read', 'skipped'],
+                },
+                reason: {
+                  type: 'string',
+                  description:
+                    'Why a skipped input was not read, e.g. unchanged',
+                },
+                focusVersion: {
+                  type: 'string',
+                  description:
+                    "The FOCUS version a FOCUS file's columns looked like",
+                },
+              },
+            },
+          },
           rowsRead: {
             type: 'integer',
           },

@@ -16,6 +16,17 @@ export type IngestRun = {
   finishedAt?: string;
   durationMs?: number;
   filesRead?: number;
+  /** Inputs not read: unchanged since the last successful run, or a delivery not yet complete */
+  filesSkipped?: number;
+  /** The first 500 inputs (files, objects, pages) the run read or skipped */
+  inputs?: Array<{
+    name: string;
+    status: 'read' | 'skipped';
+    /** Why a skipped input was not read, e.g. unchanged */
+    reason?: string;
+    /** The FOCUS version a FOCUS file's columns looked like */
+    focusVersion?: string;
+  }>;
   rowsRead?: number;
   rowsRejected?: number;
   factsWritten?: number;

@@ -1,0 +1,46 @@
+import {
+  CostLine,
+  CostSourceReadContext,
+} from '@costscope/backstage-plugin-node';
+import { FocusRejection, readFocusFile } from './focusFileReader';
+import { readFocusFileInWorker } from './focusWorker';
+import { readFocusParquet } from './focusParquetReader';
+
+/** Files a FOCUS source reads: CSV, gzipped CSV and Parquet, by their name. */
+export const FOCUS_FILE = /\.(csv|csv\.gz|parquet)$/i;
+
+/**
+ * The cost lines of one local FOCUS file, in batches, whatever its format: Parquet by its
+ * reader, CSV in a worker thread where one can be started and in this thread otherwise.
+ */
+export async function readFocusInput(
+  file: string,
+  label: string,
+  currency: string | undefined,
+  reject: FocusRejection,
+): Promise<AsyncIterable<CostLine[]>> {
+  if (/\.parquet$/i.test(file)) {
+    return readFocusParquet(file, label, currency, reject);
+  }
+  return (
+    (await readFocusFileInWorker(file, label, currency, reject)) ??
+    readFocusFile(file, label, currency, reject)
+  );
+}
+
+/**
+ * The cost lines of one local FOCUS file as a source yields them: rejected rows go to the
+ * run's context under `label`, and the file counts as read once all its lines are out.
+ */
+export async function* readFocusFileForRun(
+  file: string,
+  label: string,
+  currency: string | undefined,
+  context: CostSourceReadContext,
+): AsyncGenerator<CostLine[]> {
+  context.signal?.throwIfAborted();
+  yield* await readFocusInput(file, label, currency, (line, reason) =>
+    context.reject({ file: label, line, reason }),
+  );
+  context.fileRead(label);
+}
