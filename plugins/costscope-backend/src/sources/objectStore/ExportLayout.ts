@@ -42,3 +42,12 @@ export function periodOf(text: string): string | undefined {
   const match = /^(\d{4})-?(0[1-9]|1[0-2])/.exec(text);
   return match ? `${match[1]}-${match[2]}-01` : undefined;
 }
+
+/** A manifest's JSON, or an error naming the manifest: a broken delivery fails the run. */
+export function parseManifestJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Manifest ${where} is not JSON: ${String(error)}`);
+  }
+}

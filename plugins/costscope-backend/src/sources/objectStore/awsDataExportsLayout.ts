@@ -2,6 +2,7 @@ import {
   DATA_OBJECT,
   ExportLayout,
   PeriodDelivery,
+  parseManifestJson,
   periodOf,
   underPrefix,
 } from './ExportLayout';
@@ -17,12 +18,7 @@ interface DataExportsManifest {
 }
 
 function parseManifest(text: string, where: string): DataExportsManifest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`Manifest ${where} is not JSON: ${String(error)}`);
-  }
+  const parsed = parseManifestJson(text, where);
   const dataFiles = (parsed as { dataFiles?: unknown })?.dataFiles;
   if (
     !Array.isArray(dataFiles) ||

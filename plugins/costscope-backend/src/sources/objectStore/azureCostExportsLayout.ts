@@ -2,6 +2,7 @@ import {
   DATA_OBJECT,
   ExportLayout,
   PeriodDelivery,
+  parseManifestJson,
   periodOf,
   underPrefix,
 } from './ExportLayout';
@@ -22,12 +23,7 @@ interface ExportManifest {
 }
 
 function parseManifest(text: string, where: string): ExportManifest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`Manifest ${where} is not JSON: ${String(error)}`);
-  }
+  const parsed = parseManifestJson(text, where);
   const blobs = (parsed as { blobs?: unknown })?.blobs;
   if (
     !Array.isArray(blobs) ||
