@@ -35,7 +35,7 @@ read -r jest_passed jest_failed < <(node -e '
   catch { console.log(0, 1); }' "$PWD/$jest_json")
 
 e2e_log=.cache/e2e-results.tap
-node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/resilience/*.test.mjs test/production/*.test.mjs test/e2e/*.test.mjs test/install/*.test.mjs
+node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/fake-opencost/*.test.mjs test/resilience/*.test.mjs test/production/*.test.mjs test/e2e/*.test.mjs test/install/*.test.mjs
 e2e_status=$?
 e2e_passed=$(grep -E '^# pass ' "$e2e_log" | awk '{print $3}')
 e2e_failed=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}')
