@@ -30,6 +30,7 @@ import { parseDecimal } from '@costscope/backstage-plugin-common';
 import { WORK_SCALE } from '../plugins/costscope-backend/src/lib/decimal';
 import { FOCUS_BENCH_COLUMNS, generateFocusCsv } from './focusGenerator';
 import type { IngestRunResult } from './ingestRun';
+import { benchObjectStoreRerun } from './objectStoreRerun';
 
 const TARGETS = { ratio: 2, peakRssMb: 400, maxStallMs: 100 };
 
@@ -93,8 +94,41 @@ function ingestInChild(
   });
 }
 
+/** The CSV as a FOCUS Parquet file as clouds write it: snappy, DECIMAL costs, TIMESTAMPs. */
+async function writeParquet(csv: string, parquet: string) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const types: Record<string, string> = Object.fromEntries(
+    FOCUS_BENCH_COLUMNS.map(column => [column, 'VARCHAR']),
+  );
+  for (const column of ['BilledCost', 'EffectiveCost', 'ListCost']) {
+    types[column] = 'DECIMAL(38,18)';
+  }
+  for (const column of [
+    'BillingPeriodStart',
+    'BillingPeriodEnd',
+    'ChargePeriodStart',
+    'ChargePeriodEnd',
+  ]) {
+    types[column] = 'TIMESTAMP';
+  }
+  const columns = `{${Object.entries(types)
+    .map(([name, type]) => `'${name}': '${type}'`)
+    .join(', ')}}`;
+  await connection.run(
+    `COPY (SELECT * FROM read_csv('${csv.replace(/'/g, "''")}', header = true,
+                                 columns = ${columns}))
+     TO '${parquet.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION snappy)`,
+  );
+  connection.closeSync();
+  instance.closeSync();
+  return (await fs.stat(parquet)).size;
+}
+
 /** The same facts as the ingest, aggregated by DuckDB; returns the time and the totals. */
 async function duckdbAggregate(file: string) {
+  const parquet = file.endsWith('.parquet');
   // Loaded only now, so that the ingest's process never maps DuckDB.
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', {
@@ -109,18 +143,21 @@ async function duckdbAggregate(file: string) {
   const columns = `{${Object.entries(types)
     .map(([name, type]) => `'${name}': '${type}'`)
     .join(', ')}}`;
+  const source = parquet
+    ? `read_parquet('${file.replace(/'/g, "''")}')`
+    : `read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',',
+                quote = '"', escape = '"', columns = ${columns})`;
   const started = performance.now();
   await connection.run(`
     CREATE TABLE facts AS
-    SELECT substr(BillingPeriodStart, 1, 10) AS billing_period,
-           substr(ChargePeriodStart, 1, 10) AS usage_date,
+    SELECT substr(CAST(BillingPeriodStart AS VARCHAR), 1, 10) AS billing_period,
+           substr(CAST(ChargePeriodStart AS VARCHAR), 1, 10) AS usage_date,
            ProviderName, BillingAccountId, SubAccountId, RegionId, ServiceName,
            ServiceCategory, ResourceId, ResourceName, ResourceType, ChargeCategory,
            BillingCurrency, Tags,
            sum(BilledCost) AS billed, sum(EffectiveCost) AS effective,
            count(*) AS line_count
-    FROM read_csv('${file.replace(/'/g, "''")}', header = true, delim = ',',
-                  quote = '"', escape = '"', columns = ${columns})
+    FROM ${source}
     GROUP BY ALL`);
   const seconds = (performance.now() - started) / 1000;
   const reader = await connection.runAndReadAll(
@@ -298,6 +335,74 @@ async function main() {
     if (!totalsAgree || run.storedLines !== generated.rows) {
       process.exitCode = 1;
     }
+
+    // The same rows as Parquet: our reader (DuckDB streaming rows into the row parser), and
+    // DuckDB's own aggregation of that file, alternating as above.
+    const parquet = path.join(dir, 'focus.parquet');
+    const parquetBytes = await writeParquet(file, parquet);
+    console.log(
+      `parquet: ${(parquetBytes / 1e6).toFixed(
+        0,
+      )} MB (snappy, DECIMAL(38,18) costs, TIMESTAMP columns)`,
+    );
+    const oursParquet: IngestRunResult[] = [];
+    const duckParquet: Array<Awaited<ReturnType<typeof duckdbAggregate>>> = [];
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const database = path.join(dir, 'costscope-parquet.sqlite');
+      await fs.rm(database, { force: true });
+      const parquetRun = await ingestInChild(parquet, database, false, false);
+      if (parquetRun.status !== 'succeeded') {
+        throw new Error(`the Parquet ingest failed: ${parquetRun.error}`);
+      }
+      const duckRun = await duckdbAggregate(parquet);
+      console.log(
+        `parquet round ${round}: costscope ${parquetRun.rowsRead} rows, ${
+          parquetRun.rowsRejected
+        } rejected, ${parquetRun.seconds.toFixed(2)} s (${Math.round(
+          parquetRun.rowsRead / parquetRun.seconds,
+        )} rows/s), peak RSS ${parquetRun.maxRssMb.toFixed(
+          0,
+        )} MB, longest stall ${parquetRun.maxStallMs.toFixed(
+          1,
+        )} ms; duckdb ${duckRun.seconds.toFixed(2)} s`,
+      );
+      oursParquet.push(parquetRun);
+      duckParquet.push(duckRun);
+    }
+    const pRun = oursParquet[oursParquet.length - 1];
+    const pSeconds = median(oursParquet.map(r => r.seconds));
+    const pDuck = median(duckParquet.map(d => d.seconds));
+    const pDuckTotal = parseDecimal(duckParquet[0].total, WORK_SCALE)!;
+    const pStored = BigInt(pRun.storedTotalNanos) * 10n ** 9n;
+    const pDifference =
+      pStored > pDuckTotal ? pStored - pDuckTotal : pDuckTotal - pStored;
+    const pAgree =
+      pDifference <= 10n ** 12n &&
+      pRun.storedFacts === duckParquet[0].facts &&
+      pRun.storedLines === generated.rows;
+    console.log(
+      `check parquet: stored total ${formatAtto(pStored)}, duckdb ${
+        duckParquet[0].total
+      } (${pAgree ? 'within' : 'NOT within'} 1e-6, facts ${
+        pRun.storedFacts
+      } vs ${duckParquet[0].facts}, lines ${pRun.storedLines})`,
+    );
+    console.log(
+      `ingest-parquet rows=${pRun.rowsRead} seconds=${pSeconds.toFixed(
+        2,
+      )} peak_rss_mb=${Math.max(...oursParquet.map(r => r.maxRssMb)).toFixed(
+        0,
+      )} max_stall_ms=${Math.max(...oursParquet.map(r => r.maxStallMs)).toFixed(
+        0,
+      )} duckdb_seconds=${pDuck.toFixed(2)} ratio=${(pSeconds / pDuck).toFixed(
+        2,
+      )} csv_duckdb_seconds=${duck.seconds.toFixed(2)}`,
+    );
+    if (!pAgree) process.exitCode = 1;
+
+    // The third figure: an object-storage source with 12 months of objects, run again with
+    // nothing changed, must read none of them (bench/objectStoreRerun.ts).
+    for (const line of await benchObjectStoreRerun(12)) console.log(line);
   } finally {
     if (options.keep) {
       console.error(`kept ${dir}`);

@@ -16,7 +16,7 @@ const DEMO_EXPORT = {
   exportName: 'costscope-demo',
 };
 
-/** Money columns as exact decimals: the demo writes at most 10 fractional digits. */
+/** Money columns as exact decimals: the demo writes up to 12 fractional digits, some in exponent notation. */
 const DECIMAL_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost'];
 const TIME_COLUMNS = [
   'BillingPeriodStart',
@@ -29,12 +29,12 @@ const sqlText = text => `'${String(text).replace(/'/g, "''")}'`;
 
 /**
  * Copies a FOCUS CSV (or .csv.gz) into a Parquet file as the clouds write them: snappy, the
- * costs as exact DECIMAL(38, 10), the times as UTC timestamps, every other column text.
+ * costs as exact DECIMAL(38, 18), the times as UTC timestamps, every other column text.
  * `connection` is a DuckDB connection (@duckdb/node-api).
  */
 async function copyCsvToParquet(connection, csvFile, parquetFile) {
   const replaced = [
-    ...DECIMAL_COLUMNS.map(c => `CAST(${c} AS DECIMAL(38, 10)) AS ${c}`),
+    ...DECIMAL_COLUMNS.map(c => `CAST(${c} AS DECIMAL(38, 18)) AS ${c}`),
     ...TIME_COLUMNS.map(c => `CAST(${c} AS TIMESTAMPTZ) AS ${c}`),
   ].join(', ');
   await connection.run(

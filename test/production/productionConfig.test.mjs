@@ -1,6 +1,7 @@
 // The production configuration, as README tells adopters to start it: the real backend with
 // app-config.yaml and app-config.production.yaml, on PostgreSQL, every value from the
-// environment. It must start, ingest the FOCUS directory it is given into PostgreSQL, and
+// environment. It must start, ingest the S3 export it is pointed at (the fake S3 of
+// test/fake-aws, through the real S3 client) into PostgreSQL, and
 // answer the API with its static token. Databases get a prefix of their own and are dropped
 // afterwards. PostgreSQL is reached at 127.0.0.1:5432 (or POSTGRES_HOST/PORT/USER/PASSWORD);
 // when it cannot be reached the test fails, it is not skipped.
@@ -12,6 +13,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import knexFactory from 'knex';
 import { waitFor } from '../e2e/portal.mjs';
@@ -30,6 +32,10 @@ const postgres = {
   user: process.env.POSTGRES_USER ?? 'postgres',
   password: process.env.POSTGRES_PASSWORD ?? '',
 };
+
+const require = createRequire(import.meta.url);
+const { startFakeAws } = require('../fake-aws');
+const { writeDemoExport, DEMO_EXPORT } = require('../fake-aws/demoExport');
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -56,10 +62,12 @@ function adminKnex(database = 'postgres') {
 let backend;
 let exited;
 let focusDir;
+let fakeAws;
 
 before(
   async () => {
-    // One FOCUS export of the demo data, as an adopter's synced export directory would be.
+    // The first month of the demo's AWS bill as AWS Data Exports writes it to S3 (Parquet and
+    // a manifest), in the fake S3.
     focusDir = await fs.mkdtemp(
       path.join(os.tmpdir(), 'costscope-prod-focus-'),
     );
@@ -68,7 +76,15 @@ before(
       .filter(f => f.endsWith('.csv.gz'))
       .sort();
     assert.ok(file, 'no demo export: run `npm run demo-data` first');
-    await fs.copyFile(path.join(demo, file), path.join(focusDir, file));
+    const oneMonth = path.join(focusDir, 'billing');
+    await fs.mkdir(oneMonth);
+    await fs.copyFile(path.join(demo, file), path.join(oneMonth, file));
+    const bucketDir = path.join(focusDir, 'bucket');
+    await writeDemoExport(oneMonth, bucketDir);
+    fakeAws = await startFakeAws({
+      billingDir: demo,
+      s3Buckets: { [DEMO_EXPORT.bucket]: bucketDir },
+    });
 
     const overlay = path.join(focusDir, 'app-config.test.yaml');
     // Only what a test needs on top of production: its own port and database prefix.
@@ -107,7 +123,12 @@ before(
           POSTGRES_PASSWORD: postgres.password,
           COSTSCOPE_API_TOKEN: TOKEN,
           COSTSCOPE_CURRENCY: 'USD',
-          COSTSCOPE_FOCUS_DIR: focusDir,
+          COSTSCOPE_EXPORT_BUCKET: DEMO_EXPORT.bucket,
+          COSTSCOPE_EXPORT_PREFIX: `${DEMO_EXPORT.prefix}/${DEMO_EXPORT.exportName}`,
+          COSTSCOPE_S3_ENDPOINT: fakeAws.url,
+          // The default credential chain reads these; the fake reads the account from the key.
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'fake-secret',
         },
       },
     );
@@ -144,6 +165,7 @@ after(async () => {
   } finally {
     await admin.destroy();
   }
+  await fakeAws?.close();
   if (focusDir) await fs.rm(focusDir, { recursive: true, force: true });
 });
 

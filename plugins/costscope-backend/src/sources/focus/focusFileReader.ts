@@ -4,13 +4,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { CsvParser, CsvSink } from './CsvParser';
-import {
-  FOCUS_COLUMNS,
-  FocusRecord,
-  FocusRowParser,
-  FocusValues,
-  REQUIRED_FOCUS_COLUMNS,
-} from './parseFocusRow';
+import { FocusFileError, mapFocusHeader } from './focusColumns';
+import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 
 /** A record larger than this (in characters) is rejected rather than buffered. */
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
@@ -19,31 +14,6 @@ const CHUNK_BYTES = 64 * 1024;
 
 /** A rejected row of one file: where it starts and why. */
 export type FocusRejection = (line: number, reason: string) => void;
-
-/** A file that cannot be read as FOCUS at all: the run fails. */
-class FocusFileError extends Error {}
-
-/** Maps header cells to FOCUS columns; a file without the required ones is not FOCUS. */
-function readHeader(
-  header: string[],
-  label: string,
-): Array<keyof FocusRecord | undefined> {
-  const known = new Map<string, keyof FocusRecord>(
-    FOCUS_COLUMNS.map(column => [column.toLowerCase(), column]),
-  );
-  const columns = header.map(cell => known.get(cell.trim().toLowerCase()));
-  const missing = REQUIRED_FOCUS_COLUMNS.filter(
-    column => !columns.includes(column),
-  );
-  if (missing.length > 0) {
-    throw new FocusFileError(
-      `FOCUS file ${label} lacks the column(s) ${missing.join(
-        ', ',
-      )}: it is not a FOCUS CSV export`,
-    );
-  }
-  return columns;
-}
 
 /**
  * Where the values of a record that are new (not the previous record's) lie in the text they
@@ -123,7 +93,7 @@ class FocusRecordReader implements CsvSink, FocusValueSlices {
   }
 
   private readHeader(header: string[]): void {
-    const columns = readHeader(header, this.label);
+    const { columns } = mapFocusHeader(header, this.label, 'CSV');
     this.sawHeader = true;
     this.headerLength = header.length;
     this.fieldOf = FOCUS_COLUMNS.map(column => columns.lastIndexOf(column));

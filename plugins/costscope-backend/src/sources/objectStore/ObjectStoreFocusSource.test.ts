@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigReader } from '@backstage/config';
-import { Knex } from 'knex';
 // The fake AWS lives with the end-to-end tests; it speaks S3's real REST-XML protocol.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { FakeAws, startFakeAws } from '../../../../../test/fake-aws';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { focusCsv, FocusRow } from '../../__testUtils__/focus';
 import { createPipeline } from '../../__testUtils__/pipeline';
+import { storedTotalsByPeriod } from '../../__testUtils__/storedTotals';
 import { FocusFileSource } from '../focus/FocusFileSource';
 import { ObjectStoreCostSourceConfig } from '../../config';
 import { awsDataExportsLayout } from './awsDataExportsLayout';
@@ -26,6 +26,11 @@ const {
   generateDemoBilling,
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } = require('../../../../../examples/billing/generate.js');
+const {
+  writeDemoExport,
+  DEMO_EXPORT,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../../test/fake-aws/demoExport.js');
 
 const BUCKET = 'billing-exports';
 /** `<prefix>/<export-name>`, as AWS Data Exports writes under the configured prefix. */
@@ -92,18 +97,6 @@ const rows = (day: string, ...costs: string[]): FocusRow[] =>
     tags: { service: 'api' },
   }));
 
-async function totalsByPeriod(knex: Knex, sourceId = 's3-focus') {
-  const result = await knex('costscope_cost_facts')
-    .where({ source_id: sourceId })
-    .select('billing_period')
-    .select(knex.raw('CAST(SUM(billed_nanos) AS TEXT) AS total'))
-    .groupBy('billing_period')
-    .orderBy('billing_period');
-  return Object.fromEntries(
-    result.map((row: any) => [row.billing_period, row.total]),
-  );
-}
-
 const getObjects = (fake: FakeAws) => fake.requestCounts()['s3:GetObject'] ?? 0;
 
 describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
@@ -166,7 +159,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
         'read',
         'read',
       ]);
-      expect(await totalsByPeriod(knex)).toEqual({
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-10-01': '11250000001',
         '2026-11-01': '3000000000',
       });
@@ -187,7 +180,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
       });
       // Only the two manifests are read.
       expect(getObjects(fake) - fetchedBefore).toBe(2);
-      expect(await totalsByPeriod(knex)).toEqual({
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-10-01': '11250000001',
         '2026-11-01': '3000000000',
       });
@@ -210,7 +203,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
         filesSkipped: 2,
         billingPeriods: ['2026-11-01'],
       });
-      expect(await totalsByPeriod(knex)).toEqual({
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-10-01': '11250000001',
         '2026-11-01': '7500000000',
       });
@@ -249,7 +242,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
         filesSkipped: 1,
       });
       expect(waiting.inputs[0].reason).toBe('delivery incomplete');
-      expect(await totalsByPeriod(knex)).toEqual({
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-11-01': '2000000000',
       });
 
@@ -260,7 +253,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
       );
       const complete = await ingest.run(source, 'manual');
       expect(complete).toMatchObject({ status: 'succeeded', filesRead: 2 });
-      expect(await totalsByPeriod(knex)).toEqual({
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-11-01': '7000000000',
       });
     },
@@ -322,7 +315,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
       expect(raced.error).toMatch(
         /changed or disappeared while it was being read/,
       );
-      expect(await totalsByPeriod(knex)).toEqual(kept);
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual(kept);
 
       // Cut mid-body.
       fake.injectFault({
@@ -333,7 +326,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
       });
       const cut = await ingest.run(source, 'manual');
       expect(cut.status).toBe('failed');
-      expect(await totalsByPeriod(knex)).toEqual(kept);
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual(kept);
       fake.reset();
 
       // Credentials refused: the run fails naming the source and the bucket.
@@ -351,7 +344,7 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
       expect(refused.error).toMatch(
         /Source 's3-focus' could not list s3:\/\/billing-exports\/focus\/costscope: .*Access Key Id/,
       );
-      expect(await totalsByPeriod(knex)).toEqual(kept);
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual(kept);
 
       // Throttled twice (503 SlowDown): retried with backoff, and the new delivery (as the
       // race above replaced it) lands.
@@ -363,52 +356,62 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
       });
       const throttled = await ingest.run(source, 'manual');
       expect(throttled).toMatchObject({ status: 'succeeded', filesRead: 1 });
-      expect(await totalsByPeriod(knex)).toEqual({
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-11-01': '100000000000',
       });
     },
   );
 
   it.each(databases.eachSupportedId())(
-    "brings the demo's AWS bill through S3 with the local files' totals, on %p",
+    "brings the demo's AWS bill through S3, as CSV.gz and as the Parquet demo export, with the local files' totals, on %p",
     async id => {
       const knex = await databases.init(id);
       const { ingest } = await createPipeline(knex, []);
-      {
-        const files = fs
-          .readdirSync(awsDir)
-          .filter(name => name.endsWith('.csv.gz'));
-        expect(files.length).toBe(3);
-        for (const name of files) {
-          const month = /(\d{4}-\d{2})/.exec(name)![1];
-          const key = `${ROOT}/data/BILLING_PERIOD=${month}/costscope-00001.csv.gz`;
-          fake.s3.putObject(
-            BUCKET,
-            key,
-            fs.readFileSync(path.join(awsDir, name)),
-          );
-        }
-        const viaS3 = await ingest.run(
-          createObjectStoreSource(sourceConfig(fake), new ConfigReader({})),
-          'manual',
+      const local = await ingest.run(
+        new FocusFileSource({ id: 'local', paths: [awsDir], currency: 'USD' }),
+        'manual',
+      );
+      expect(local.status).toBe('succeeded');
+      const expected = await storedTotalsByPeriod(knex, 'local');
+      expect(Object.keys(expected)).toHaveLength(3);
+
+      // The files as they are, gzipped CSV, one per billing period without a manifest.
+      for (const name of fs.readdirSync(awsDir)) {
+        const month = /(\d{4}-\d{2})\.csv\.gz$/.exec(name)?.[1];
+        if (!month) continue;
+        const key = `${ROOT}/data/BILLING_PERIOD=${month}/costscope-00001.csv.gz`;
+        fake.s3.putObject(
+          BUCKET,
+          key,
+          fs.readFileSync(path.join(awsDir, name)),
         );
-        expect(viaS3).toMatchObject({
-          status: 'succeeded',
-          filesRead: 3,
-          rowsRejected: 0,
+      }
+      // The demo export: Parquet (DECIMAL costs, timestamps) with a manifest per period.
+      const bucketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'costscope-pq-'));
+      try {
+        await writeDemoExport(awsDir, bucketDir);
+        fake.s3.loadDirectory(DEMO_EXPORT.bucket, bucketDir);
+        const parquet = sourceConfig(fake, {
+          id: 's3-parquet',
+          bucket: DEMO_EXPORT.bucket,
+          prefix: `${DEMO_EXPORT.prefix}/${DEMO_EXPORT.exportName}`,
         });
-        const local = await ingest.run(
-          new FocusFileSource({
-            id: 'local',
-            paths: [awsDir],
-            currency: 'USD',
-          }),
-          'manual',
-        );
-        expect(local.status).toBe('succeeded');
-        const expected = await totalsByPeriod(knex, 'local');
-        expect(Object.keys(expected)).toHaveLength(3);
-        expect(await totalsByPeriod(knex)).toEqual(expected);
+        for (const config of [sourceConfig(fake), parquet]) {
+          const run = await ingest.run(
+            createObjectStoreSource(config, new ConfigReader({})),
+            'manual',
+          );
+          expect(run).toMatchObject({
+            status: 'succeeded',
+            filesRead: 3,
+            rowsRead: local.rowsRead,
+            rowsRejected: 0,
+          });
+          expect(await storedTotalsByPeriod(knex, config.id)).toEqual(expected);
+        }
+      } finally {
+        fake.s3.deleteBucket(DEMO_EXPORT.bucket);
+        fs.rmSync(bucketDir, { recursive: true, force: true });
       }
     },
   );
