@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { CsvParser, CsvSink } from './CsvParser';
-import { FocusFileError, mapFocusHeader } from './focusColumns';
+import { FocusFileError, FocusVersion, mapFocusHeader } from './focusColumns';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 
 /** A record larger than this (in characters) is rejected rather than buffered. */
@@ -34,6 +34,8 @@ export interface FocusRowSink {
   /** A record as values in FOCUS_COLUMNS order; `values` is reused for the next record. */
   row(values: FocusValues, line: number, slices: FocusValueSlices): void;
   reject(line: number, reason: string): void;
+  /** The FOCUS version the file's columns look like, once its header is read. */
+  header?(version: FocusVersion): void;
 }
 
 /** Maps the CSV records of one file to FOCUS values, after checking its header. */
@@ -93,7 +95,8 @@ class FocusRecordReader implements CsvSink, FocusValueSlices {
   }
 
   private readHeader(header: string[]): void {
-    const { columns } = mapFocusHeader(header, this.label, 'CSV');
+    const { columns, version } = mapFocusHeader(header, this.label, 'CSV');
+    this.sink.header?.(version);
     this.sawHeader = true;
     this.headerLength = header.length;
     this.fieldOf = FOCUS_COLUMNS.map(column => columns.lastIndexOf(column));
@@ -108,7 +111,12 @@ export class FocusLineCollector implements FocusRowSink {
   constructor(
     private readonly rows: FocusRowParser,
     readonly reject: FocusRejection,
+    private readonly onVersion?: (version: FocusVersion) => void,
   ) {}
+
+  header(version: FocusVersion): void {
+    this.onVersion?.(version);
+  }
 
   row(values: FocusValues, line: number): void {
     const result = this.rows.parse(values);
@@ -172,8 +180,13 @@ export async function* readFocusFile(
   label: string,
   currency: string | undefined,
   reject: FocusRejection,
+  onVersion?: (version: FocusVersion) => void,
 ): AsyncGenerator<CostLine[]> {
-  const lines = new FocusLineCollector(new FocusRowParser(currency), reject);
+  const lines = new FocusLineCollector(
+    new FocusRowParser(currency),
+    reject,
+    onVersion,
+  );
   for await (const _ of readFocusRecords(file, label, lines)) {
     yield lines.take();
   }

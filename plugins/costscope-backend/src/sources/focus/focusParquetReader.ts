@@ -5,7 +5,7 @@ import type {
   DuckDBResult,
 } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
-import { FocusFileError, mapFocusHeader } from './focusColumns';
+import { FocusFileError, FocusVersion, mapFocusHeader } from './focusColumns';
 import { FocusLineCollector, FocusRejection } from './focusFileReader';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 
@@ -74,7 +74,11 @@ async function openFocusParquet(
   connection: DuckDBConnection,
   file: string,
   label: string,
-): Promise<{ result: DuckDBResult; floating: boolean[] }> {
+): Promise<{
+  result: DuckDBResult;
+  floating: boolean[];
+  version: FocusVersion;
+}> {
   // binary_as_string: some writers store text as unannotated BYTE_ARRAY.
   const source = `read_parquet($file, binary_as_string = true)`;
   let described: Array<{ name: string; type: string }>;
@@ -92,7 +96,7 @@ async function openFocusParquet(
       `FOCUS file ${label} is not a readable Parquet file: ${messageOf(error)}`,
     );
   }
-  const { columns } = mapFocusHeader(
+  const { columns, version } = mapFocusHeader(
     described.map(column => column.name),
     label,
     'Parquet',
@@ -109,7 +113,7 @@ async function openFocusParquet(
       `SELECT CAST(json_array(${values.join(', ')}) AS VARCHAR) FROM ${source}`,
       { file },
     );
-    return { result, floating };
+    return { result, floating, version };
   } catch (error) {
     throw new FocusFileError(
       `FOCUS file ${label} is not a readable Parquet file: ${messageOf(error)}`,
@@ -128,6 +132,7 @@ export async function* readFocusParquet(
   label: string,
   currency: string | undefined,
   reject: FocusRejection,
+  onVersion?: (version: FocusVersion) => void,
 ): AsyncGenerator<CostLine[]> {
   // Loaded here, so that reading CSV alone never maps DuckDB's native library; `require`,
   // not `import()`, which Jest cannot run.
@@ -145,11 +150,12 @@ export async function* readFocusParquet(
     });
     connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
-    const { result, floating } = await openFocusParquet(
+    const { result, floating, version } = await openFocusParquet(
       connection,
       file,
       label,
     );
+    onVersion?.(version);
     const lines = new FocusLineCollector(new FocusRowParser(currency), reject);
     const values: FocusValues = FOCUS_COLUMNS.map(() => undefined);
     let row = 0;

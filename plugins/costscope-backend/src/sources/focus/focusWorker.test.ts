@@ -64,21 +64,27 @@ function readBothWays(files: string[]) {
     async function collect(read) {
       const lines = [];
       const rejections = [];
+      let version;
       try {
-        const batches = await read((line, reason) => rejections.push({ line, reason }));
+        const batches = await read(
+          (line, reason) => rejections.push({ line, reason }),
+          found => { version = found; },
+        );
         if (!batches) return 'no worker';
         for await (const batch of batches) lines.push(...batch);
-        return { lines, rejections };
+        return { lines, rejections, version };
       } catch (error) {
-        return { lines, rejections, error: error.message };
+        return { lines, rejections, version, error: error.message };
       }
     }
     (async () => {
       const results = [];
       for (const file of ${JSON.stringify(files)}) {
         results.push({
-          worker: await collect(reject => readFocusFileInWorker(file, 'f.csv', 'USD', reject)),
-          thread: await collect(async reject => readFocusFile(file, 'f.csv', 'USD', reject)),
+          worker: await collect((reject, onVersion) =>
+            readFocusFileInWorker(file, 'f.csv', 'USD', reject, onVersion)),
+          thread: await collect(async (reject, onVersion) =>
+            readFocusFile(file, 'f.csv', 'USD', reject, onVersion)),
         });
       }
       process.stdout.write(JSON.stringify(results));
@@ -92,7 +98,12 @@ function readBothWays(files: string[]) {
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout) as Array<{
     worker: unknown;
-    thread: { lines: unknown[]; rejections: unknown[]; error?: string };
+    thread: {
+      lines: unknown[];
+      rejections: unknown[];
+      version?: string;
+      error?: string;
+    };
   }>;
 }
 
@@ -122,6 +133,8 @@ describe('readFocusFileInWorker', () => {
         result => result.thread,
       );
       expect(lf.lines.length).toBeGreaterThan(200);
+      // The header has FOCUS 1.0's columns only; the worker reports it as the thread does.
+      expect(lf.version).toBe('1.0');
       expect(lf.rejections.length).toBeGreaterThan(20);
       expect(crlf).toEqual(lf);
       expect(gz.lines.length).toBeGreaterThan(15_000);

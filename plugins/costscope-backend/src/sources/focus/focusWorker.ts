@@ -14,6 +14,7 @@ import {
   FocusValueSlices,
   readFocusRecords,
 } from './focusFileReader';
+import { FocusVersion } from './focusColumns';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 
 /**
@@ -68,7 +69,7 @@ type WorkerMessage =
       slices: Int32Array<ArrayBuffer>;
       reasons: string[];
     }
-  | { kind: 'done' }
+  | { kind: 'done'; version?: FocusVersion }
   | { kind: 'error'; message: string };
 
 /**
@@ -77,6 +78,8 @@ type WorkerMessage =
  * cheaper than copying every new value into a batch text.
  */
 class BatchWriter implements FocusRowSink {
+  /** The file's FOCUS version, sent with `done`. */
+  version?: FocusVersion;
   lines = new Float64Array(BATCH_RECORDS);
   codes = new Int32Array(BATCH_RECORDS * COLUMNS);
   texts: string[] = [];
@@ -94,6 +97,10 @@ class BatchWriter implements FocusRowSink {
   private readonly sent: Array<string | undefined> = FOCUS_COLUMNS.map(
     () => undefined,
   );
+
+  header(version: FocusVersion): void {
+    this.version = version;
+  }
 
   row(values: FocusValues, line: number, slices: FocusValueSlices): void {
     if (this.records === this.lines.length) this.lines = grown(this.lines);
@@ -222,7 +229,10 @@ async function work(input: WorkerInput): Promise<void> {
       }
     }
     await send();
-    port.postMessage({ kind: 'done' } satisfies WorkerMessage);
+    port.postMessage({
+      kind: 'done',
+      version: batch.version,
+    } satisfies WorkerMessage);
   } catch (error) {
     // What was read before the failure counts, as when reading in the calling thread.
     await send();
@@ -308,6 +318,7 @@ export async function readFocusFileInWorker(
   label: string,
   currency: string | undefined,
   reject: FocusRejection,
+  onVersion?: (version: FocusVersion) => void,
 ): Promise<AsyncGenerator<CostLine[]> | undefined> {
   if (unavailable) return undefined;
   const worker = new Worker(__filename, {
@@ -360,7 +371,10 @@ export async function readFocusFileInWorker(
       for (;;) {
         const message = await next();
         if (message === undefined) throw failure;
-        if (message.kind === 'done') return;
+        if (message.kind === 'done') {
+          if (message.version) onVersion?.(message.version);
+          return;
+        }
         if (message.kind === 'error') throw new Error(message.message);
         if (message.kind !== 'batch') continue;
         worker.postMessage(0);

@@ -5,6 +5,7 @@ import {
 import { FocusRejection, readFocusFile } from './focusFileReader';
 import { readFocusFileInWorker } from './focusWorker';
 import { readFocusParquet } from './focusParquetReader';
+import { FocusVersion } from './focusColumns';
 
 /** Files a FOCUS source reads: CSV, gzipped CSV and Parquet, by their name. */
 export const FOCUS_FILE = /\.(csv|csv\.gz|parquet)$/i;
@@ -18,19 +19,21 @@ export async function readFocusInput(
   label: string,
   currency: string | undefined,
   reject: FocusRejection,
+  onVersion?: (version: FocusVersion) => void,
 ): Promise<AsyncIterable<CostLine[]>> {
   if (/\.parquet$/i.test(file)) {
-    return readFocusParquet(file, label, currency, reject);
+    return readFocusParquet(file, label, currency, reject, onVersion);
   }
   return (
-    (await readFocusFileInWorker(file, label, currency, reject)) ??
-    readFocusFile(file, label, currency, reject)
+    (await readFocusFileInWorker(file, label, currency, reject, onVersion)) ??
+    readFocusFile(file, label, currency, reject, onVersion)
   );
 }
 
 /**
  * The cost lines of one local FOCUS file as a source yields them: rejected rows go to the
- * run's context under `label`, and the file counts as read once all its lines are out.
+ * run's context under `label`, and the file counts as read, with the FOCUS version its
+ * columns looked like, once all its lines are out.
  */
 export async function* readFocusFileForRun(
   file: string,
@@ -39,8 +42,15 @@ export async function* readFocusFileForRun(
   context: CostSourceReadContext,
 ): AsyncGenerator<CostLine[]> {
   context.signal?.throwIfAborted();
-  yield* await readFocusInput(file, label, currency, (line, reason) =>
-    context.reject({ file: label, line, reason }),
+  let focusVersion: FocusVersion | undefined;
+  yield* await readFocusInput(
+    file,
+    label,
+    currency,
+    (line, reason) => context.reject({ file: label, line, reason }),
+    version => {
+      focusVersion = version;
+    },
   );
-  context.fileRead(label);
+  context.fileRead(label, { focusVersion });
 }

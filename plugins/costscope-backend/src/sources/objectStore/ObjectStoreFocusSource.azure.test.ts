@@ -179,8 +179,15 @@ describe('ObjectStoreFocusSource with Cost Management exports in Azurite', () =>
         rowsRead: local.rowsRead,
       });
       expect(
-        superseding.inputs.every(input => input.name.endsWith('.parquet')),
-      ).toBe(true);
+        superseding.inputs.map(input => [
+          input.name.endsWith('.parquet'),
+          input.focusVersion,
+        ]),
+      ).toEqual([
+        [true, '1.0'],
+        [true, '1.0'],
+        [true, '1.0'],
+      ]);
       expect(await storedTotalsByPeriod(knex, 'azure-focus')).toEqual(expected);
     },
   );

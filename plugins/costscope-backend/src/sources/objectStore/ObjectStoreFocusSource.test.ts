@@ -154,10 +154,12 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
         filesSkipped: 0,
         billingPeriods: ['2026-10-01', '2026-11-01'],
       });
-      expect(first.inputs.map(input => input.status)).toEqual([
-        'read',
-        'read',
-        'read',
+      expect(
+        first.inputs.map(input => [input.status, input.focusVersion]),
+      ).toEqual([
+        ['read', '1.0'],
+        ['read', '1.0'],
+        ['read', '1.0'],
       ]);
       expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
         '2026-10-01': '11250000001',
