@@ -365,6 +365,54 @@ describe('ObjectStoreFocusSource with AWS Data Exports in S3', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "reads with the credentials of Backstage's aws.accounts entry, on %p",
+    async id => {
+      const knex = await databases.init(id);
+      const { ingest } = await createPipeline(knex, []);
+      deliver(
+        fake,
+        '2026-11',
+        'exec-1',
+        { 'part-1.csv.gz': rows('2026-11-01', '2') },
+        { lastModified: '2026-11-02T04:00:00Z' },
+      );
+      const viaAccount = (accessKeyId: string) =>
+        ingest.run(
+          createObjectStoreSource(
+            sourceConfig(fake, {
+              accessKeyId: undefined,
+              secretAccessKey: undefined,
+              accountId: '999988887777',
+            }),
+            new ConfigReader({
+              aws: {
+                accounts: [
+                  {
+                    accountId: '999988887777',
+                    accessKeyId,
+                    secretAccessKey: 'fake-secret',
+                  },
+                ],
+              },
+            }),
+          ),
+          'manual',
+        );
+      // The fake reads the account from the access key: an unknown one is refused.
+      const refused = await viaAccount('AKIAFAKE123412341234');
+      expect(refused.status).toBe('failed');
+      expect(refused.error).toMatch(/Access Key Id/);
+      expect(await viaAccount('AKIDEXAMPLE')).toMatchObject({
+        status: 'succeeded',
+        filesRead: 1,
+      });
+      expect(await storedTotalsByPeriod(knex, 's3-focus')).toEqual({
+        '2026-11-01': '2000000000',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     "brings the demo's AWS bill through S3, as CSV.gz and as the Parquet demo export, with the local files' totals, on %p",
     async id => {
       const knex = await databases.init(id);
