@@ -6,7 +6,12 @@ import type {
 } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { FocusFileError, FocusVersion, mapFocusHeader } from './focusColumns';
-import { FocusLineCollector, FocusRejection } from './focusFileReader';
+import {
+  FocusLineCollector,
+  FocusRejection,
+  FocusRowSink,
+  FocusValueSlices,
+} from './focusFileReader';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 
 /**
@@ -121,19 +126,24 @@ async function openFocusParquet(
   }
 }
 
+/** Parquet values are not slices of a text: a sink passes the values themselves on. */
+const NO_SLICES: FocusValueSlices = {
+  text: '',
+  startOf: () => -1,
+  endOf: () => -1,
+};
+
 /**
- * Reads one local FOCUS Parquet file, streaming: yields the cost lines of each chunk read,
- * rows handled by the same row parser as CSV. Rejections carry the 1-based row index in the
- * file, where CSV gives the line number (which counts the header and quoted newlines).
- * Fails when the file is not readable Parquet or lacks a required column.
+ * Reads one local FOCUS Parquet file, streaming: hands its rows, as FOCUS values, to `sink`
+ * and yields after each chunk. Rows are numbered from 1 in the file, where CSV gives the
+ * line number (which counts the header and quoted newlines). Fails when the file is not
+ * readable Parquet or lacks a required column.
  */
-export async function* readFocusParquet(
+export async function* readFocusParquetRecords(
   file: string,
   label: string,
-  currency: string | undefined,
-  reject: FocusRejection,
-  onVersion?: (version: FocusVersion) => void,
-): AsyncGenerator<CostLine[]> {
+  sink: FocusRowSink,
+): AsyncGenerator<void> {
   // Loaded here, so that reading CSV alone never maps DuckDB's native library; `require`,
   // not `import()`, which Jest cannot run.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -155,11 +165,9 @@ export async function* readFocusParquet(
       file,
       label,
     );
-    onVersion?.(version);
-    const lines = new FocusLineCollector(new FocusRowParser(currency), reject);
+    sink.header?.(version);
     const values: FocusValues = FOCUS_COLUMNS.map(() => undefined);
     let row = 0;
-    let served = performance.now();
     for (;;) {
       let chunk;
       try {
@@ -183,16 +191,39 @@ export async function* readFocusParquet(
           } else values[i] = value as string;
         }
         row += 1;
-        lines.row(values, row);
+        sink.row(values, row, NO_SLICES);
       }
-      yield lines.take();
-      if (performance.now() - served > SERVE_EVERY_MS) {
-        await setImmediate();
-        served = performance.now();
-      }
+      yield;
     }
   } finally {
     connection?.closeSync();
     instance?.closeSync();
+  }
+}
+
+/**
+ * Reads one local FOCUS Parquet file in this thread: yields the cost lines of each chunk,
+ * rows handled by the same row parser as CSV, and serves the event loop every few
+ * milliseconds.
+ */
+export async function* readFocusParquet(
+  file: string,
+  label: string,
+  currency: string | undefined,
+  reject: FocusRejection,
+  onVersion?: (version: FocusVersion) => void,
+): AsyncGenerator<CostLine[]> {
+  const lines = new FocusLineCollector(
+    new FocusRowParser(currency),
+    reject,
+    onVersion,
+  );
+  let served = performance.now();
+  for await (const _ of readFocusParquetRecords(file, label, lines)) {
+    yield lines.take();
+    if (performance.now() - served > SERVE_EVERY_MS) {
+      await setImmediate();
+      served = performance.now();
+    }
   }
 }

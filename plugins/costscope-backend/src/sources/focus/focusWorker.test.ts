@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 
 // Each case starts a Node.js process that compiles the reader (and its worker) with tsx.
 jest.setTimeout(60_000);
@@ -61,6 +62,9 @@ function readBothWays(files: string[]) {
     const { readFocusFile } = require(${JSON.stringify(
       path.join(__dirname, 'focusFileReader'),
     )});
+    const { readFocusParquet } = require(${JSON.stringify(
+      path.join(__dirname, 'focusParquetReader'),
+    )});
     async function collect(read) {
       const lines = [];
       const rejections = [];
@@ -84,7 +88,8 @@ function readBothWays(files: string[]) {
           worker: await collect((reject, onVersion) =>
             readFocusFileInWorker(file, 'f.csv', 'USD', reject, onVersion)),
           thread: await collect(async (reject, onVersion) =>
-            readFocusFile(file, 'f.csv', 'USD', reject, onVersion)),
+            (file.endsWith('.parquet') ? readFocusParquet : readFocusFile)(
+              file, 'f.csv', 'USD', reject, onVersion)),
         });
       }
       process.stdout.write(JSON.stringify(results));
@@ -118,7 +123,24 @@ describe('readFocusFileInWorker', () => {
         notFocus: path.join(dir, 'junk.csv'),
         empty: path.join(dir, 'empty.csv'),
         missing: path.join(dir, 'missing.csv'),
+        parquet: path.join(dir, 'rows.parquet'),
       };
+      // Parquet as DuckDB writes it: DECIMAL and DOUBLE costs, timestamps, a few rows in
+      // another currency (rejected), enough rows for several batches.
+      const duckdb = await DuckDBInstance.create(':memory:');
+      const connection = await duckdb.connect();
+      await connection.run(
+        `COPY (SELECT (i % 13 + i / 1000)::DECIMAL(18, 6) AS BilledCost,
+            (i % 7) / 3 AS EffectiveCost,
+            CASE WHEN i % 17 = 0 THEN 'EUR' ELSE 'USD' END AS BillingCurrency,
+            TIMESTAMPTZ '2026-01-01 00:00:00+00' AS BillingPeriodStart,
+            TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_days(CAST(i % 28 AS INTEGER)) AS ChargePeriodStart,
+            'Usage' AS ChargeCategory, 'AWS' AS ProviderName, 'sub-' || (i % 3) AS SubAccountId,
+            'i-' || (i // 3) AS ResourceId, '{"team":"t' || (i % 7) || '"}' AS Tags
+          FROM range(30000) t(i)) TO '${files.parquet}' (FORMAT parquet)`,
+      );
+      connection.closeSync();
+      duckdb.closeSync();
       await fs.writeFile(files.lf, focusText(300, '\n'));
       await fs.writeFile(files.crlf, focusText(300, '\r\n'));
       // Several batches, and changing values across batch boundaries.
@@ -129,7 +151,7 @@ describe('readFocusFileInWorker', () => {
       for (const { worker, thread } of results) {
         expect(worker).toEqual(thread);
       }
-      const [lf, crlf, gz, notFocus, empty, missing] = results.map(
+      const [lf, crlf, gz, notFocus, empty, missing, parquet] = results.map(
         result => result.thread,
       );
       expect(lf.lines.length).toBeGreaterThan(200);
@@ -142,6 +164,10 @@ describe('readFocusFileInWorker', () => {
       expect(notFocus.error).toMatch(/is not a FOCUS CSV export/);
       expect(empty.error).toMatch(/is empty/);
       expect(missing.error).toMatch(/could not be read/);
+      expect(parquet.error).toBeUndefined();
+      expect(parquet.lines.length).toBe(30_000 - Math.ceil(30_000 / 17));
+      expect(parquet.rejections.length).toBe(Math.ceil(30_000 / 17));
+      expect(parquet.version).toBe('1.0');
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -15,6 +15,7 @@ import {
   readFocusRecords,
 } from './focusFileReader';
 import { FocusVersion } from './focusColumns';
+import { readFocusParquetRecords } from './focusParquetReader';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 
 /**
@@ -223,7 +224,11 @@ async function work(input: WorkerInput): Promise<void> {
     while (ahead >= MAX_AHEAD) await taken();
   };
   try {
-    for await (const _ of readFocusRecords(input.file, input.label, batch)) {
+    // Parquet is decoded here too, by DuckDB; the calling thread only parses the rows.
+    const records = /\.parquet$/i.test(input.file)
+      ? readFocusParquetRecords(input.file, input.label, batch)
+      : readFocusRecords(input.file, input.label, batch);
+    for await (const _ of records) {
       if (batch.records >= BATCH_RECORDS || batch.chars >= BATCH_CHARS) {
         await send();
       }

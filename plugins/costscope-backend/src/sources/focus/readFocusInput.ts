@@ -11,8 +11,8 @@ import { FocusVersion } from './focusColumns';
 export const FOCUS_FILE = /\.(csv|csv\.gz|parquet)$/i;
 
 /**
- * The cost lines of one local FOCUS file, in batches, whatever its format: Parquet by its
- * reader, CSV in a worker thread where one can be started and in this thread otherwise.
+ * The cost lines of one local FOCUS file, in batches, whatever its format (CSV or Parquet):
+ * decoded in a worker thread where one can be started, in this thread otherwise.
  */
 export async function readFocusInput(
   file: string,
@@ -21,13 +21,17 @@ export async function readFocusInput(
   reject: FocusRejection,
   onVersion?: (version: FocusVersion) => void,
 ): Promise<AsyncIterable<CostLine[]>> {
-  if (/\.parquet$/i.test(file)) {
-    return readFocusParquet(file, label, currency, reject, onVersion);
-  }
-  return (
-    (await readFocusFileInWorker(file, label, currency, reject, onVersion)) ??
-    readFocusFile(file, label, currency, reject, onVersion)
+  const inWorker = await readFocusFileInWorker(
+    file,
+    label,
+    currency,
+    reject,
+    onVersion,
   );
+  if (inWorker) return inWorker;
+  return /\.parquet$/i.test(file)
+    ? readFocusParquet(file, label, currency, reject, onVersion)
+    : readFocusFile(file, label, currency, reject, onVersion);
 }
 
 /**
