@@ -4,9 +4,12 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
-  budgetUpdatePermission,
-  costReadPermission,
+  chargebackReadPermission,
   costscopeAdminPermission,
+  entityBudgetUpdatePermission,
+  entityCostReadPermission,
+  entityRecommendationUpdatePermission,
+  overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { CostscopeDemoPolicy } from './permissionPolicy';
 
@@ -41,19 +44,48 @@ const policy = new CostscopeDemoPolicy({
   },
 });
 
+const decision = (
+  permission: Parameters<CostscopeDemoPolicy['handle']>[0]['permission'],
+  user?: string,
+) => policy.handle({ permission }, user ? userOf(user) : undefined);
 const decide = async (
   permission: Parameters<CostscopeDemoPolicy['handle']>[0]['permission'],
   user?: string,
-) =>
-  (await policy.handle({ permission }, user ? userOf(user) : undefined)).result;
+) => (await decision(permission, user)).result;
 
 describe('CostscopeDemoPolicy', () => {
-  it('lets signed-in users read and ask to change budgets (Costscope checks the owning group)', async () => {
+  it("lets signed-in users read entities' cost and the organisation views", async () => {
     for (const user of ['user:default/guest', 'user:default/alex']) {
-      expect(await decide(costReadPermission, user)).toBe(
-        AuthorizeResult.ALLOW,
-      );
-      expect(await decide(budgetUpdatePermission, user)).toBe(
+      for (const permission of [
+        entityCostReadPermission,
+        overviewReadPermission,
+        chargebackReadPermission,
+      ]) {
+        expect(await decide(permission, user)).toBe(AuthorizeResult.ALLOW);
+      }
+    }
+  });
+
+  it("lets others change budgets and tips of their own group's entities only, by condition", async () => {
+    for (const permission of [
+      entityBudgetUpdatePermission,
+      entityRecommendationUpdatePermission,
+    ]) {
+      expect(await decision(permission, 'user:default/guest')).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'costscope',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OR_ANCESTOR_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/guest', 'group:default/checkout-squad'],
+            ancestors: false,
+          },
+        },
+      });
+      // Platform-team administers Costscope: every entity, no condition.
+      expect(await decide(permission, 'user:default/alex')).toBe(
         AuthorizeResult.ALLOW,
       );
     }
@@ -70,8 +102,9 @@ describe('CostscopeDemoPolicy', () => {
 
   it('refuses Costscope to callers without a user', async () => {
     for (const permission of [
-      costReadPermission,
-      budgetUpdatePermission,
+      entityCostReadPermission,
+      entityBudgetUpdatePermission,
+      overviewReadPermission,
       costscopeAdminPermission,
     ]) {
       expect(await decide(permission)).toBe(AuthorizeResult.DENY);

@@ -5,3 +5,12 @@
  */
 export { costscopePlugin as default } from './plugin';
 export { costscopePlugin } from './plugin';
+export type { SnapshotEntity } from './allocation/catalogSnapshot';
+export type { CostscopeEntityResource } from './permissions/entityResource';
+export {
+  costscopeConditions,
+  costscopeEntityResourceRef,
+  costscopeEntityRules,
+  createCostscopeConditionalDecision,
+} from './permissions/rules';
+export type { CostscopeEntityQuery } from './permissions/rules';

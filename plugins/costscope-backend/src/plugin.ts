@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { costscopePermissions } from '@costscope/backstage-plugin-common';
 import {
   CostSource,
   costscopeCostSourcesExtensionPoint,
@@ -76,8 +75,6 @@ export const costscopePlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
-        deps.permissionsRegistry.addPermissions(costscopePermissions);
-
         const { pipeline, services, access } = buildCostscopeContext({
           ...deps,
           settings,

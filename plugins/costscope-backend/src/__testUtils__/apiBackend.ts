@@ -11,14 +11,22 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
+import {
+  costscopeConditions,
+  createCostscopeConditionalDecision,
+} from '../permissions/rules';
 import { costscopePlugin } from '../plugin';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { entity } from './entities';
 import { focusCsv, writeFocusDir } from './focus';
+import { policyPermissions, TestPolicy } from './permissions';
 import { userInfoWithGroups } from './userInfo';
 
 /**
@@ -163,8 +171,36 @@ export interface ApiBackendOptions {
    * `costscope.admin` to {@link OUTSIDER}. Service principals are always allowed.
    */
   allow?: (permission: string, user: string) => boolean;
+  /** The policy's full decision (conditions too); takes precedence over `allow`. */
+  policy?: TestPolicy;
   /** The auditor; default: Backstage's test default. */
   auditor?: ReturnType<typeof recordingAuditor>['factory'];
+}
+
+/**
+ * As the demo's policy: what `allow` grants, except that a non-admin changes budgets and
+ * recommendations only of entities their group owns (a conditional decision).
+ */
+export function demoLikePolicy(
+  allow: (permission: string, user: string) => boolean,
+): TestPolicy {
+  return (permission, user) => {
+    if (!allow(permission.name, user)) return { result: AuthorizeResult.DENY };
+    if (
+      isResourcePermission(permission, 'catalog-entity') &&
+      permission.attributes.action === 'update' &&
+      !allow('costscope.admin', user)
+    ) {
+      return createCostscopeConditionalDecision(
+        permission,
+        costscopeConditions.isEntityOrAncestorOwner({
+          claims: [user, ...(GROUPS[user] ?? [])],
+          ancestors: false,
+        }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  };
 }
 
 /** Starts the plugin, ingests the small organisation's bill and seeds a recommendation. */
@@ -185,20 +221,7 @@ export async function startApiBackend(
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      mockServices.permissions.mock({
-        authorize: async (requests, { credentials }) =>
-          requests.map(({ permission }) => {
-            const principal = credentials.principal as any;
-            return {
-              result:
-                principal.type === 'service' ||
-                (principal.type === 'user' &&
-                  allow(permission.name, principal.userEntityRef))
-                  ? AuthorizeResult.ALLOW
-                  : AuthorizeResult.DENY,
-            };
-          }),
-      }).factory,
+      policyPermissions(options.policy ?? demoLikePolicy(allow)).factory,
       userInfoWithGroups(GROUPS),
       createServiceFactory({
         service: notificationService,

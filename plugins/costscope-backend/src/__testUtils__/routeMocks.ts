@@ -27,6 +27,8 @@ export interface MockAccessOptions {
   catalog?: SnapshotEntity[];
   /** Entity refs the last allocation knows. */
   known?: string[];
+  /** Entity permissions per entity; default: as `grants` lists them, for every entity. */
+  allowedOn?: (user: string, permission: string, entityRef: string) => boolean;
 }
 
 export function mockAccess(options: MockAccessOptions): CostscopeAccess {
@@ -44,6 +46,12 @@ export function mockAccess(options: MockAccessOptions): CostscopeAccess {
           userEntityRef: String(req.headers['x-user'] ?? 'user:default/nobody'),
         },
       };
+    },
+    async isAllowedOn(credentials, permission, entityRef) {
+      const user = userOf(credentials);
+      return options.allowedOn
+        ? options.allowedOn(user, permission.name, entityRef)
+        : (options.grants[user] ?? []).includes(permission.name);
     },
     async isAllowed(credentials, permission) {
       return allowed(userOf(credentials), permission);

@@ -13,12 +13,18 @@ export const ALLOCATABLE_KINDS = [
   'Group',
 ];
 
-/** What allocation needs of a catalog entity. */
+/**
+ * What allocation (and Costscope's permission rules) need of a catalog entity.
+ * @public
+ */
 export interface SnapshotEntity {
+  /** The entity ref, lower-case. */
   ref: string;
+  /** The kind, lower-case. */
   kind: string;
   name: string;
   title?: string;
+  /** The owner's entity ref, lower-case (none for a group: a group owns itself). */
   ownerRef?: string;
   /** The entity it belongs to in the catalog tree: system, domain or parent group. */
   parentRef?: string;

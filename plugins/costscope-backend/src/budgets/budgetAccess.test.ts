@@ -15,64 +15,33 @@ const group: SnapshotEntity = {
   name: 'team-a',
   annotations: {},
 };
-const member = {
-  ownershipRefs: ['user:default/dana', 'Group:default/Team-A'],
-  isAdmin: false,
-};
-const outsider = {
-  ownershipRefs: ['user:default/olli', 'group:default/team-b'],
-  isAdmin: false,
-};
 
-describe('budgetEditAccess', () => {
-  it('lets members of the owning group edit, whatever the case of refs', () => {
+describe('owningGroupOf', () => {
+  it("is a group itself, else the entity's owner", () => {
     expect(owningGroupOf(component)).toBe('group:default/team-a');
     expect(owningGroupOf(group)).toBe('group:default/team-a');
-    expect(budgetEditAccess(component, member, undefined)).toEqual({
-      canEdit: true,
-    });
-    expect(budgetEditAccess(group, member, undefined)).toEqual({
-      canEdit: true,
-    });
+    expect(owningGroupOf({ ...component, ownerRef: undefined })).toBeUndefined();
   });
+});
 
-  it('says why others may not', () => {
-    expect(budgetEditAccess(component, outsider, undefined)).toEqual({
+describe('budgetEditAccess', () => {
+  it("follows the policy's answer for UI budgets, saying why not", () => {
+    expect(budgetEditAccess(true, undefined)).toEqual({ canEdit: true });
+    expect(budgetEditAccess(false, undefined)).toEqual({
       canEdit: false,
       readOnlyReason:
-        'Only members of group:default/team-a and Costscope admins can change this budget.',
+        'Your permissions do not let you change this budget (permission costscope.entity.budget.update).',
     });
-    expect(
-      budgetEditAccess(
-        { ...component, ownerRef: undefined },
-        outsider,
-        undefined,
-      ),
-    ).toMatchObject({
-      canEdit: false,
-      readOnlyReason: expect.stringContaining('no owner'),
-    });
-    expect(
-      budgetEditAccess(
-        component,
-        { ownershipRefs: [], isAdmin: true },
-        undefined,
-      ),
-    ).toEqual({ canEdit: true });
   });
 
-  it('keeps declared budgets read-only for everyone, admins included', () => {
-    const declared = { source: 'config' } as Budget;
-    expect(
-      budgetEditAccess(
-        component,
-        { ownershipRefs: [], isAdmin: true },
-        declared,
-      ),
-    ).toEqual({
+  it('keeps declared budgets read-only for everyone the policy allows', () => {
+    expect(budgetEditAccess(true, { source: 'config' } as Budget)).toEqual({
       canEdit: false,
       readOnlyReason:
         'This budget is declared in app-config (costscope.budgets); change it there.',
     });
+    expect(
+      budgetEditAccess(true, { source: 'annotation' } as Budget),
+    ).toMatchObject({ canEdit: false });
   });
 });

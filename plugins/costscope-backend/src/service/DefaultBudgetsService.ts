@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import {
   BudgetChange,
   BudgetInput,
@@ -33,9 +33,9 @@ export class DefaultBudgetsService implements BudgetsService {
 
   async entityBudget(
     entity: SnapshotEntity,
-    caller: Caller,
+    mayEdit: boolean,
   ): Promise<EntityBudgetResponse> {
-    const { resolved, access } = await this.accessFor(entity, caller);
+    const { resolved, access } = await this.accessFor(entity, mayEdit);
     return {
       status: resolved.budget
         ? await this.options.budgets.status({
@@ -48,10 +48,9 @@ export class DefaultBudgetsService implements BudgetsService {
     };
   }
 
-  async checkEditable(entity: SnapshotEntity, caller: Caller): Promise<void> {
-    const { declared, access } = await this.accessFor(entity, caller);
+  async checkEditable(entity: SnapshotEntity): Promise<void> {
+    const { declared, access } = await this.accessFor(entity, true);
     if (declared) throw new ConflictError(access.readOnlyReason);
-    if (!access.canEdit) throw new NotAllowedError(access.readOnlyReason);
   }
 
   async setBudget(
@@ -108,7 +107,7 @@ export class DefaultBudgetsService implements BudgetsService {
   }
 
   /** The budget in force for the entity and whether this caller may change it. */
-  private async accessFor(entity: SnapshotEntity, caller: Caller) {
+  private async accessFor(entity: SnapshotEntity, mayEdit: boolean) {
     const resolved = await this.options.budgets.resolve(entity);
     const declared =
       resolved.budget && resolved.budget.source !== 'ui'
@@ -117,7 +116,7 @@ export class DefaultBudgetsService implements BudgetsService {
     return {
       resolved,
       declared,
-      access: budgetEditAccess(entity, caller, declared),
+      access: budgetEditAccess(mayEdit, declared),
     };
   }
 }

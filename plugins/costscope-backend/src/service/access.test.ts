@@ -1,7 +1,13 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { costReadPermission } from '@costscope/backstage-plugin-common';
-import { DefaultCostscopeAccess, isOwnerOrAdmin } from './access';
+import {
+  entityCostReadPermission,
+  overviewReadPermission,
+} from '@costscope/backstage-plugin-common';
+import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import { costscopeConditions } from '../permissions/rules';
+import { entityConditionsFor } from '../__testUtils__/permissions';
+import { DefaultCostscopeAccess } from './access';
 
 describe('DefaultCostscopeAccess', () => {
   const auth = mockServices.auth();
@@ -26,6 +32,7 @@ describe('DefaultCostscopeAccess', () => {
       }),
       directory: { getEntity: async () => undefined },
       entityExists: async ref => known.includes(ref),
+      ...entityConditionsFor(async () => undefined),
     });
     return { access, authorize };
   };
@@ -55,12 +62,12 @@ describe('DefaultCostscopeAccess', () => {
   it('refuses a denied permission with a message naming it', async () => {
     const { access } = accessWith(false);
     await expect(
-      access.authorize(mockCredentials.user(), costReadPermission),
+      access.authorize(mockCredentials.user(), overviewReadPermission),
     ).rejects.toThrow(
-      'You may not read Costscope cost data (permission costscope.cost.read).',
+      "You may not read Costscope's organisation overview (permission costscope.overview.read).",
     );
     await expect(
-      access.authorize(mockCredentials.user(), costReadPermission, 'No.'),
+      access.authorize(mockCredentials.user(), overviewReadPermission, 'No.'),
     ).rejects.toMatchObject({ name: 'NotAllowedError', message: 'No.' });
   });
 
@@ -79,18 +86,118 @@ describe('DefaultCostscopeAccess', () => {
   });
 });
 
-describe('isOwnerOrAdmin', () => {
-  const member = {
-    isAdmin: false,
-    ownershipRefs: ['user:default/dana', 'Group:default/Team-A'],
+describe('DefaultCostscopeAccess.isAllowedOn', () => {
+  const entities: SnapshotEntity[] = [
+    {
+      ref: 'component:default/api',
+      kind: 'component',
+      name: 'api',
+      ownerRef: 'group:default/team-a',
+      parentRef: 'system:default/store',
+      annotations: {},
+    },
+    {
+      ref: 'system:default/store',
+      kind: 'system',
+      name: 'store',
+      ownerRef: 'group:default/team-a',
+      parentRef: 'domain:default/commerce',
+      annotations: {},
+    },
+    {
+      ref: 'domain:default/commerce',
+      kind: 'domain',
+      name: 'commerce',
+      annotations: {},
+    },
+  ];
+  const getEntity = async (ref: string) => entities.find(e => e.ref === ref);
+  const accessDeciding = (
+    decision: any,
+    viaFramework: AuthorizeResult = AuthorizeResult.DENY,
+  ) => {
+    const authorize = jest.fn(async (requests: unknown[]) =>
+      requests.map(() => ({ result: viaFramework })),
+    );
+    const access = new DefaultCostscopeAccess({
+      auth: mockServices.auth(),
+      httpAuth: mockServices.httpAuth(),
+      userInfo: mockServices.userInfo(),
+      permissions: mockServices.permissions.mock({
+        authorize: authorize as any,
+        authorizeConditional: (async (requests: unknown[]) =>
+          requests.map(() => decision)) as any,
+      }),
+      directory: { getEntity },
+      entityExists: async () => true,
+      ...entityConditionsFor(getEntity),
+    });
+    return { access, authorize };
   };
+  const user = mockCredentials.user('user:default/dana');
+  const conditional = (conditions: any, pluginId = 'costscope') => ({
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId,
+    resourceType: 'catalog-entity',
+    conditions,
+  });
 
-  it('admits members of the owning group, in any case, and admins', () => {
-    expect(isOwnerOrAdmin(member, 'group:default/team-a')).toBe(true);
-    expect(isOwnerOrAdmin(member, 'group:default/team-b')).toBe(false);
-    expect(isOwnerOrAdmin(member, undefined)).toBe(false);
+  it('follows a definitive answer', async () => {
+    for (const result of [AuthorizeResult.ALLOW, AuthorizeResult.DENY]) {
+      const { access } = accessDeciding({ result });
+      expect(
+        await access.isAllowedOn(
+          user,
+          entityCostReadPermission,
+          'component:default/api',
+        ),
+      ).toBe(result === AuthorizeResult.ALLOW);
+    }
+  });
+
+  it("applies Costscope's conditions to the entity, its system and domain", async () => {
+    const inCommerce = accessDeciding(
+      conditional(costscopeConditions.isInDomain({ domain: 'commerce' })),
+    ).access;
+    const inOther = accessDeciding(
+      conditional(costscopeConditions.isInDomain({ domain: 'other' })),
+    ).access;
+    const ownsIt = accessDeciding(
+      conditional(
+        costscopeConditions.isEntityOrAncestorOwner({
+          claims: ['Group:default/Team-A'],
+        }),
+      ),
+    ).access;
+    const check = (access: DefaultCostscopeAccess, ref: string) =>
+      access.isAllowedOn(user, entityCostReadPermission, ref);
+    expect(await check(inCommerce, 'component:default/api')).toBe(true);
+    expect(await check(inOther, 'component:default/api')).toBe(false);
+    expect(await check(ownsIt, 'component:default/api')).toBe(true);
+    // An entity the catalog does not hold meets no condition.
+    expect(await check(inCommerce, 'component:default/gone')).toBe(false);
+  });
+
+  it("asks the framework, with the entity ref, for another plugin's conditions", async () => {
+    const { access, authorize } = accessDeciding(
+      conditional({ rule: 'IS_ENTITY_OWNER', params: {} }, 'catalog'),
+      AuthorizeResult.ALLOW,
+    );
     expect(
-      isOwnerOrAdmin({ isAdmin: true, ownershipRefs: [] }, undefined),
+      await access.isAllowedOn(
+        user,
+        entityCostReadPermission,
+        'component:default/api',
+      ),
     ).toBe(true);
+    expect(authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: entityCostReadPermission,
+          resourceRef: 'component:default/api',
+        },
+      ],
+      { credentials: user },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Request } from 'express';
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   HttpAuthService,
@@ -7,17 +8,25 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
   BasicPermission,
+  ConditionalPolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
-  costReadPermission,
+  chargebackReadPermission,
+  complianceReadPermission,
   costscopeAdminPermission,
+  entityCostReadPermission,
+  ingestRunsReadPermission,
+  overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
-import { owningGroupOf } from '../budgets/budgetAccess';
 import { EntityDirectory } from '../budgets/BudgetService';
+import { CostscopeEntityResource } from '../permissions/entityResource';
+import { costscopeEntityResourceRef } from '../permissions/rules';
 
 /** Who is asking, as far as changing an entity's Costscope settings cares. */
 export interface Caller {
@@ -37,6 +46,15 @@ export interface Caller {
 export interface CostscopeAccess {
   /** The request's credentials (401 without a valid token). */
   credentials(req: Request): Promise<BackstageCredentials>;
+  /**
+   * Whether the policy grants an entity permission for this entity, conditions applied
+   * (an entity the catalog does not hold meets no condition).
+   */
+  isAllowedOn(
+    credentials: BackstageCredentials,
+    permission: EntityPermission,
+    entityRef: string,
+  ): Promise<boolean>;
   /** Whether the policy grants the permission. */
   isAllowed(
     credentials: BackstageCredentials,
@@ -62,11 +80,22 @@ export interface CostscopeAccess {
   requireKnownEntity(entityRef: string): Promise<void>;
 }
 
+/** A Costscope permission on one catalog entity. */
+export type EntityPermission = ResourcePermission<
+  typeof RESOURCE_TYPE_CATALOG_ENTITY
+>;
+
 /** The message of a 403 for a permission the policy refused. */
 export function refusal(permission: BasicPermission): string {
   switch (permission.name) {
-    case costReadPermission.name:
-      return `You may not read Costscope cost data (permission ${permission.name}).`;
+    case overviewReadPermission.name:
+      return `You may not read Costscope's organisation overview (permission ${permission.name}).`;
+    case chargebackReadPermission.name:
+      return `You may not read the chargeback report (permission ${permission.name}).`;
+    case complianceReadPermission.name:
+      return `You may not read the organisation's tag compliance (permission ${permission.name}).`;
+    case ingestRunsReadPermission.name:
+      return `You may not read Costscope's ingest runs (permission ${permission.name}).`;
     case costscopeAdminPermission.name:
       return `Only Costscope admins may do this (permission ${permission.name}).`;
     default:
@@ -81,27 +110,58 @@ export function unknownEntityError(entityRef: string): NotFoundError {
   );
 }
 
-/** Admins, and members of the owning group when there is one. */
-export function isOwnerOrAdmin(
-  caller: Pick<Caller, 'isAdmin' | 'ownershipRefs'>,
-  owningGroup: string | undefined,
-): boolean {
-  if (caller.isAdmin) return true;
-  if (!owningGroup) return false;
-  const group = owningGroup.toLocaleLowerCase('en-US');
-  return caller.ownershipRefs.some(
-    ref => ref.toLocaleLowerCase('en-US') === group,
-  );
+/**
+ * The request's credentials, after checking an entity permission for the entity (401
+ * first). A refusal is audited with the entity ref. It answers 404 like an entity that does
+ * not exist (`notFound`, default {@link unknownEntityError}), so that a caller learns nothing
+ * of entities hidden from them; a caller who may read the entity's cost gets a 403 instead.
+ */
+export async function authorizeEntityRequest(
+  access: CostscopeAccess,
+  auditor: AuditorService,
+  req: Request,
+  permission: EntityPermission,
+  /** The entity's ref, or how to parse it: parsed after the credentials, so 401 comes before 400. */
+  ref: string | (() => string),
+  notFound?: (entityRef: string) => Error,
+): Promise<{ credentials: BackstageCredentials; entityRef: string }> {
+  const credentials = await access.credentials(req);
+  const entityRef = typeof ref === 'string' ? ref : ref();
+  if (await access.isAllowedOn(credentials, permission, entityRef)) {
+    return { credentials, entityRef };
+  }
+  const readable =
+    permission.name !== entityCostReadPermission.name &&
+    (await access.isAllowedOn(credentials, entityCostReadPermission, entityRef));
+  const error = readable
+    ? new NotAllowedError(
+        `You may not do this to ${entityRef} (permission ${permission.name}).`,
+      )
+    : (notFound ?? unknownEntityError)(entityRef);
+  const event = await auditor.createEvent({
+    eventId: 'entity-access-refused',
+    severityLevel: 'medium',
+    request: req,
+    meta: { permission: permission.name, entityRef },
+  });
+  await event.fail({ error });
+  throw error;
 }
-
-/** The group whose members may change an entity's settings (re-exported for the routes). */
-export { owningGroupOf };
 
 export interface DefaultCostscopeAccessOptions {
   auth: AuthService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  /** Applies Costscope's conditions to a resource (from the permissions registry's ruleset). */
+  applyConditions(
+    decision: ConditionalPolicyDecision,
+    resource: CostscopeEntityResource,
+  ): boolean;
+  /** Loads the resources Costscope's rules apply to. */
+  loadResources(
+    entityRefs: string[],
+  ): Promise<Array<CostscopeEntityResource | undefined>>;
   /** The catalog, read with the plugin's own credentials. */
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
@@ -114,6 +174,33 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
 
   credentials(req: Request): Promise<BackstageCredentials> {
     return this.options.httpAuth.credentials(req);
+  }
+
+  async isAllowedOn(
+    credentials: BackstageCredentials,
+    permission: EntityPermission,
+    entityRef: string,
+  ): Promise<boolean> {
+    const { permissions } = this.options;
+    const [decision] = await permissions.authorizeConditional([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      return decision.result === AuthorizeResult.ALLOW;
+    }
+    if (
+      decision.pluginId === costscopeEntityResourceRef.pluginId &&
+      decision.resourceType === costscopeEntityResourceRef.resourceType
+    ) {
+      const [resource] = await this.options.loadResources([entityRef]);
+      return !!resource && this.options.applyConditions(decision, resource);
+    }
+    // Another plugin's conditions (the catalog's own rules): the framework asks that plugin.
+    const [answer] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    return answer.result === AuthorizeResult.ALLOW;
   }
 
   async isAllowed(

@@ -14,7 +14,9 @@ export type CostscopeAuditEventId =
   /** An ingest run triggered by hand (`POST /v1/ingest`). */
   | 'ingest-trigger'
   /** The organisation-wide chargeback CSV downloaded. */
-  | 'chargeback-export';
+  | 'chargeback-export'
+  /** An entity permission refused (always `failed`); `meta` has the permission and entity ref. */
+  | 'entity-access-refused';
 
 export interface AuditOptions {
   eventId: CostscopeAuditEventId;

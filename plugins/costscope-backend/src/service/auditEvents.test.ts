@@ -80,19 +80,39 @@ describe('audit events', () => {
           },
         ]);
 
-        // Refused attempts are audited as failed, with the reason.
+        // Refused attempts are audited as failed, with the reason; the refused entity
+        // permission is its own event, with the permission and the entity.
         events.length = 0;
         const refused = await request(server)
           .delete(budgetUrl)
           .set('Authorization', as(OUTSIDER));
         expect(refused.status).toBe(403);
-        expect(events.at(-1)).toMatchObject({
+        const budgetRefusal =
+          'You may not do this to component:default/api (permission costscope.entity.budget.update).';
+        expect(events.map(e => [e.eventId, e.status, e.actor])).toEqual([
+          ['budget-mutate', 'initiated', OUTSIDER],
+          ['entity-access-refused', 'initiated', OUTSIDER],
+          ['entity-access-refused', 'failed', OUTSIDER],
+          ['budget-mutate', 'failed', OUTSIDER],
+        ]);
+        expect(events[2]).toEqual({
+          eventId: 'entity-access-refused',
+          severityLevel: 'medium',
+          status: 'failed',
+          actor: OUTSIDER,
+          request: { method: 'DELETE', url: budgetUrl },
+          meta: {
+            permission: 'costscope.entity.budget.update',
+            entityRef: 'component:default/api',
+          },
+          error: budgetRefusal,
+        });
+        expect(events[3]).toMatchObject({
           eventId: 'budget-mutate',
           status: 'failed',
           actor: OUTSIDER,
           meta: { actionType: 'delete', entityRef: 'component:default/api' },
-          error:
-            'Only members of group:default/team-a and Costscope admins can change this budget.',
+          error: budgetRefusal,
         });
 
         events.length = 0;
@@ -132,10 +152,23 @@ describe('audit events', () => {
           },
         });
         events.length = 0;
-        await request(server)
+        const tipRefused = await request(server)
           .put(`/api/costscope/v1/recommendations/${RECOMMENDATION_ID}/state`)
           .set('Authorization', as(OUTSIDER))
           .send({ state: 'open' });
+        expect(tipRefused.status).toBe(403);
+        expect(events.map(e => [e.eventId, e.status, e.actor])).toEqual([
+          ['recommendation-state-mutate', 'initiated', OUTSIDER],
+          ['entity-access-refused', 'initiated', OUTSIDER],
+          ['entity-access-refused', 'failed', OUTSIDER],
+          ['recommendation-state-mutate', 'failed', OUTSIDER],
+        ]);
+        expect(events[2]).toMatchObject({
+          meta: {
+            permission: 'costscope.entity.recommendation.update',
+            entityRef: 'component:default/api',
+          },
+        });
         expect(events.at(-1)).toMatchObject({
           eventId: 'recommendation-state-mutate',
           status: 'failed',

@@ -6,12 +6,20 @@ import {
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  costscopeConditions,
+  createCostscopeConditionalDecision,
+} from '../permissions/rules';
 import { costscopePlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
 import { focusCsv, writeFocusDir } from '../__testUtils__/focus';
+import { policyPermissions } from '../__testUtils__/permissions';
 import { userInfoWithGroups } from '../__testUtils__/userInfo';
 
 jest.setTimeout(60_000);
@@ -79,17 +87,26 @@ async function startBackend(knex: any) {
       costscopePlugin,
       catalogServiceMock.factory({ entities }),
       mockServices.database.factory({ knex }),
-      mockServices.permissions.mock({
-        // Only ADMIN holds costscope.admin; everything else is open.
-        authorize: async (requests, options) =>
-          requests.map(({ permission }) => ({
-            result:
-              permission.name !== 'costscope.admin' ||
-              (options.credentials.principal as any).userEntityRef === ADMIN ||
-              (options.credentials.principal as any).type === 'service'
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          })),
+      // As the demo's policy: ADMIN may do everything; the others read everything and
+      // change the budgets of the entities their group owns.
+      policyPermissions((permission, user) => {
+        if (user === ADMIN) return { result: AuthorizeResult.ALLOW };
+        if (permission.name === 'costscope.admin') {
+          return { result: AuthorizeResult.DENY };
+        }
+        if (
+          isResourcePermission(permission, 'catalog-entity') &&
+          permission.attributes.action === 'update'
+        ) {
+          return createCostscopeConditionalDecision(
+            permission,
+            costscopeConditions.isEntityOrAncestorOwner({
+              claims: [user, ...(GROUPS[user] ?? [])],
+              ancestors: false,
+            }),
+          );
+        }
+        return { result: AuthorizeResult.ALLOW };
       }).factory,
       userInfoWithGroups(GROUPS),
       createServiceFactory({
@@ -260,14 +277,16 @@ describe('budget routes', () => {
           status: null,
           canEdit: false,
           readOnlyReason:
-            'Only members of group:default/team-a and Costscope admins can change this budget.',
+            'Your permissions do not let you change this budget (permission costscope.entity.budget.update).',
         });
         const forbidden = await request(server)
           .put(budgetPath('component', 'api'))
           .set('Authorization', as(OUTSIDER))
           .send({ amount: '15', period: 'monthly', currency: 'USD' });
         expect(forbidden.status).toBe(403);
-        expect(forbidden.body.error.message).toContain('group:default/team-a');
+        expect(forbidden.body.error.message).toBe(
+          'You may not do this to component:default/api (permission costscope.entity.budget.update).',
+        );
         expect(
           (
             await request(server)
@@ -335,9 +354,16 @@ describe('budget routes', () => {
           });
           expect(response.body.error.message).toContain(field);
         }
-        const unknown = await request(server)
+        // An entity the catalog does not hold meets no condition of the policy: refused
+        // to a member; an admin (allowed without conditions) learns it is not there.
+        const unknownToMember = await request(server)
           .put(budgetPath('component', 'ghost'))
           .set('Authorization', as(MEMBER))
+          .send({ amount: '10', period: 'monthly', currency: 'USD' });
+        expect(unknownToMember.status).toBe(403);
+        const unknown = await request(server)
+          .put(budgetPath('component', 'ghost'))
+          .set('Authorization', as(ADMIN))
           .send({ amount: '10', period: 'monthly', currency: 'USD' });
         expect(unknown.status).toBe(400);
         expect(unknown.body.error.message).toBe(

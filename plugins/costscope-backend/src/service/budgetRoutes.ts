@@ -5,12 +5,13 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import {
-  budgetUpdatePermission,
-  costReadPermission,
+  entityBudgetUpdatePermission,
+  entityCostReadPermission,
+  overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { parseBudgetInput } from '../budgets/parseBudgetInput';
-import { Caller, CostscopeAccess } from './access';
+import { authorizeEntityRequest, Caller, CostscopeAccess } from './access';
 import { audited, rawEntityRef } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 import { BudgetsService, CostReadService } from './services';
@@ -26,15 +27,14 @@ export interface BudgetRoutesOptions {
 
 /** Budgets per entity, the organisation's budget list and the alert history. */
 export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
-  const { access, budgets } = options;
+  const { access, auditor, budgets } = options;
   const router = Router();
 
   /** The entity of the route, or a 404 (a 400 for writes: the ref is the bad input). */
   const entityOf = async (
-    req: express.Request,
+    ref: string,
     forWrite = false,
   ): Promise<SnapshotEntity> => {
-    const ref = parseEntityRefParams(req.params);
     const entity = await access.catalogEntity(ref);
     if (!entity) {
       const message = `entity ${ref} is not in the catalog`;
@@ -43,17 +43,27 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     return entity;
   };
 
+  const readEntity = (req: express.Request) =>
+    authorizeEntityRequest(access, auditor, req, entityCostReadPermission, () =>
+      parseEntityRefParams(req.params),
+    );
+
   router.get('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
-    const credentials = await access.authorizeRequest(req, costReadPermission);
-    const entity = await entityOf(req);
-    res.json(await budgets.entityBudget(entity, await access.caller(credentials)));
+    const { credentials, entityRef } = await readEntity(req);
+    const entity = await entityOf(entityRef);
+    const mayEdit = await access.isAllowedOn(
+      credentials,
+      entityBudgetUpdatePermission,
+      entityRef,
+    );
+    res.json(await budgets.entityBudget(entity, mayEdit));
   });
 
   /**
-   * Runs a budget change for the route's entity: audited (refused attempts too), refused with
-   * 403 before the entity is looked up unless the caller holds `costscope.budget.update`,
-   * then with 403 unless the caller is in the owning group or an admin (409 for budgets
-   * declared as code). `change` returns what to add to the audit record.
+   * Runs a budget change for the route's entity: audited (refused attempts too), refused
+   * before the entity is looked up unless the policy grants `costscope.entity.budget.update`
+   * for it (404, or 403 to a caller who may read its cost), 409 for budgets declared as code.
+   * `change` returns what to add to the audit record.
    */
   const changeBudget = async (
     req: express.Request,
@@ -68,14 +78,16 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
       options.auditor,
       { eventId: 'budget-mutate', request: req, meta },
       async () => {
-        const credentials = await access.authorizeRequest(
+        const { credentials, entityRef } = await authorizeEntityRequest(
+          access,
+          auditor,
           req,
-          budgetUpdatePermission,
-          `You may not change budgets (permission ${budgetUpdatePermission.name}).`,
+          entityBudgetUpdatePermission,
+          () => parseEntityRefParams(req.params),
         );
-        const entity = await entityOf(req, true);
+        const entity = await entityOf(entityRef, true);
         const caller = await access.caller(credentials);
-        await budgets.checkEditable(entity, caller);
+        await budgets.checkEditable(entity);
         const done = await change(entity, caller);
         return { entity, caller, meta: { entityRef: entity.ref, ...done } };
       },
@@ -84,7 +96,7 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   };
 
   router.put('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
-    const { entity, caller } = await changeBudget(
+    const { entity } = await changeBudget(
       req,
       'set',
       async (target, by) => {
@@ -111,7 +123,7 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
         };
       },
     );
-    res.json(await budgets.entityBudget(entity, caller));
+    res.json(await budgets.entityBudget(entity, true)); // the policy has just allowed it
   });
 
   router.delete(
@@ -132,34 +144,44 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   router.get(
     '/v1/entities/:kind/:namespace/:name/budget/history',
     async (req, res) => {
-      await access.authorizeRequest(req, costReadPermission);
+      const { entityRef } = await readEntity(req);
       const limit = parseLimit(req.query.limit, 50, 500);
-      const entity = await entityOf(req);
+      const entity = await entityOf(entityRef);
       res.json({ items: await budgets.history(entity.ref, limit) });
     },
   );
 
   router.get('/v1/budgets', async (req, res) => {
-    await access.authorizeRequest(req, costReadPermission);
+    await access.authorizeRequest(req, overviewReadPermission);
     res.json({ items: await budgets.listBudgets() });
   });
 
+  // One entity's alerts are its cost; everyone's are the organisation's overview.
   router.get('/v1/alerts', async (req, res) => {
-    await access.authorizeRequest(req, costReadPermission);
-    const limit = parseLimit(req.query.limit, 100, 1000);
     const rawRef = req.query.entityRef;
     let entityRef: string | undefined;
-    if (rawRef !== undefined) {
-      try {
-        if (typeof rawRef !== 'string') throw new Error('must be one value');
-        // Each part as strict as in a path: `<kind>:<namespace>/<name>` of entity names.
-        entityRef = parseEntityRefParams(parseEntityRef(rawRef));
-      } catch (error) {
-        throw new InputError(
-          `entityRef is not an entity ref: ${(error as Error).message}`,
-        );
-      }
+    if (rawRef === undefined) {
+      await access.authorizeRequest(req, overviewReadPermission);
+    } else {
+      ({ entityRef } = await authorizeEntityRequest(
+        access,
+        auditor,
+        req,
+        entityCostReadPermission,
+        () => {
+          try {
+            if (typeof rawRef !== 'string') throw new Error('must be one value');
+            // Each part as strict as in a path: `<kind>:<namespace>/<name>` of entity names.
+            return parseEntityRefParams(parseEntityRef(rawRef));
+          } catch (error) {
+            throw new InputError(
+              `entityRef is not an entity ref: ${(error as Error).message}`,
+            );
+          }
+        },
+      ));
     }
+    const limit = parseLimit(req.query.limit, 100, 1000);
     res.json({
       items: await budgets.listAlerts({
         ...(entityRef ? { entityRef } : {}),

@@ -4,6 +4,7 @@ import {
   CacheService,
   HttpAuthService,
   LoggerService,
+  PermissionsRegistryService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -27,6 +28,7 @@ import { TagPolicy } from '../compliance/tagPolicy';
 import { CostscopeConfig } from '../config';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
+import { registerCostscopePermissions } from '../permissions/registerPermissions';
 import { CostPipeline } from '../pipeline/CostPipeline';
 import { RunRecorder } from '../pipeline/RunRecorder';
 import { RecommendationsConfig } from '../recommendations/recommendationsConfig';
@@ -73,6 +75,7 @@ export interface CostscopeContextOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
   cache: CacheService;
   catalog: CatalogService;
   notifications: NotificationService;
@@ -218,6 +221,9 @@ export function buildCostscopeContext(
     permissions: options.permissions,
     directory,
     entityExists: ref => queries.entityExists(ref),
+    ...registerCostscopePermissions(options.permissionsRegistry, ref =>
+      directory.getEntity(ref),
+    ),
   });
   return { pipeline, services, access };
 }

@@ -4,12 +4,14 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import {
+  chargebackReadPermission,
   ChargebackOwnerBy,
-  costReadPermission,
+  complianceReadPermission,
   costscopeAdminPermission,
   DateRange,
+  entityCostReadPermission,
 } from '@costscope/backstage-plugin-common';
-import { CostscopeAccess } from './access';
+import { authorizeEntityRequest, CostscopeAccess } from './access';
 import { asError } from './audit';
 import {
   parseChargebackBy,
@@ -20,7 +22,7 @@ import { ComplianceService } from './services';
 
 export interface ComplianceRoutesOptions {
   logger: LoggerService;
-  /** Receives every chargeback CSV export (an admin action), refused ones too. */
+  /** Receives every chargeback CSV export (an admin action), refused ones too, and refused entity permissions. */
   auditor: AuditorService;
   access: CostscopeAccess;
   compliance: ComplianceService;
@@ -33,28 +35,31 @@ export function complianceRoutes(
   const { access, compliance } = options;
   const router = Router();
 
-  const readRequest = async (req: express.Request) => {
-    await access.authorizeRequest(req, costReadPermission);
-    return parseRange(req.query);
-  };
-
   router.get(
     '/v1/entities/:kind/:namespace/:name/compliance',
     async (req, res) => {
-      const range = await readRequest(req);
-      const entityRef = parseEntityRefParams(req.params);
+      const { entityRef } = await authorizeEntityRequest(
+        access,
+        options.auditor,
+        req,
+        entityCostReadPermission,
+        () => parseEntityRefParams(req.params),
+      );
+      const range = parseRange(req.query);
       await access.requireKnownEntity(entityRef);
       res.json(await compliance.entityCompliance(entityRef, range));
     },
   );
 
   router.get('/v1/compliance', async (req, res) => {
-    const range = await readRequest(req);
+    await access.authorizeRequest(req, complianceReadPermission);
+    const range = parseRange(req.query);
     res.json(await compliance.organisationCompliance(range));
   });
 
   router.get('/v1/chargeback', async (req, res) => {
-    const range = await readRequest(req);
+    await access.authorizeRequest(req, chargebackReadPermission);
+    const range = parseRange(req.query);
     res.json(await compliance.chargeback(range, parseChargebackBy(req.query)));
   });
 
@@ -78,7 +83,7 @@ export function complianceRoutes(
       await access.authorizeRequest(
         req,
         costscopeAdminPermission,
-        `Only Costscope admins may export the organisation-wide chargeback CSV (permission ${costscopeAdminPermission.name}); the chargeback report itself is open to readers.`,
+        `Only Costscope admins may export the organisation-wide chargeback CSV (permission ${costscopeAdminPermission.name}); the chargeback report itself is open to readers of the chargeback.`,
       );
       range = parseRange(req.query);
       by = parseChargebackBy(req.query);

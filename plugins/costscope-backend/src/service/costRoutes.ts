@@ -1,7 +1,11 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { costReadPermission } from '@costscope/backstage-plugin-common';
-import { CostscopeAccess } from './access';
+import { AuditorService } from '@backstage/backend-plugin-api';
+import {
+  entityCostReadPermission,
+  overviewReadPermission,
+} from '@costscope/backstage-plugin-common';
+import { authorizeEntityRequest, CostscopeAccess } from './access';
 import {
   parseEntityRefParams,
   parseGroupBy,
@@ -11,48 +15,57 @@ import {
 import { CostReadService } from './services';
 
 export interface CostRoutesOptions {
+  /** Receives refused entity permissions. */
+  auditor: AuditorService;
   access: CostscopeAccess;
   costs: CostReadService;
 }
 
 /** Cost per entity (summary, daily series, resources) and the organisation's overview. */
 export function costRoutes(options: CostRoutesOptions): express.Router {
-  const { access, costs } = options;
+  const { access, auditor, costs } = options;
   const router = Router();
   const sendJsonText = (res: express.Response, text: string) =>
     res.type('application/json').send(text);
+  const readEntity = async (req: express.Request) =>
+    (
+      await authorizeEntityRequest(
+        access,
+        auditor,
+        req,
+        entityCostReadPermission,
+        () => parseEntityRefParams(req.params),
+      )
+    ).entityRef;
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/summary',
     async (req, res) => {
-      await access.authorizeRequest(req, costReadPermission);
+      const ref = await readEntity(req);
       const range = parseRange(req.query);
-      const ref = parseEntityRefParams(req.params);
       sendJsonText(res, await costs.summary(ref, range));
     },
   );
 
   router.get('/v1/entities/:kind/:namespace/:name/series', async (req, res) => {
-    await access.authorizeRequest(req, costReadPermission);
+    const ref = await readEntity(req);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
-    const ref = parseEntityRefParams(req.params);
     sendJsonText(res, await costs.series(ref, range, groupBy));
   });
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/resources',
     async (req, res) => {
-      await access.authorizeRequest(req, costReadPermission);
+      const ref = await readEntity(req);
       const range = parseRange(req.query);
       const limit = parseLimit(req.query.limit, 100, 1000);
-      const ref = parseEntityRefParams(req.params);
       res.json(await costs.resources(ref, range, limit));
     },
   );
 
   router.get('/v1/overview', async (req, res) => {
-    await access.authorizeRequest(req, costReadPermission);
+    await access.authorizeRequest(req, overviewReadPermission);
     res.json(await costs.overview(parseRange(req.query)));
   });
 

@@ -3,9 +3,9 @@ import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
-  costReadPermission,
   costscopeAdminPermission,
   IngestRun,
+  ingestRunsReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { CostscopeAccess } from './access';
 import { audited } from './audit';
@@ -25,7 +25,7 @@ export function ingestRoutes(options: IngestRoutesOptions): express.Router {
   const router = Router();
 
   router.get('/v1/ingest-runs', async (req, res) => {
-    await access.authorizeRequest(req, costReadPermission);
+    await access.authorizeRequest(req, ingestRunsReadPermission);
     const limit = parseLimit(req.query.limit, 50, 500);
     res.json({ items: await ingest.listRuns(limit) });
   });

@@ -4,14 +4,24 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  costscopeConditions,
+  createCostscopeConditionalDecision,
+} from '../permissions/rules';
+import {
+  entityConditionsFor,
+  policyPermissions,
+} from '../__testUtils__/permissions';
 import { Recommendation } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { DEFAULT_RECOMMENDATIONS_CONFIG } from '../recommendations/recommendationsConfig';
@@ -153,6 +163,9 @@ async function startBackend(knex: Knex) {
                   getEntity: async ref => entities.find(e => e.ref === ref),
                 },
                 entityExists: ref => new CostQueries(knex).entityExists(ref),
+                ...entityConditionsFor(async ref =>
+                  entities.find(e => e.ref === ref),
+                ),
               }),
               recommendations: new RecommendationService({
                 store: new RecommendationStore(knex),
@@ -173,18 +186,24 @@ async function startBackend(knex: Knex) {
   const backend = await startTestBackend({
     features: [
       testPlugin,
-      mockServices.permissions.mock({
-        // ADMIN alone holds costscope.admin; BLIND may read nothing.
-        authorize: async (requests, options) =>
-          requests.map(({ permission }) => {
-            const user = (options.credentials.principal as any).userEntityRef;
-            const allowed =
-              user !== BLIND &&
-              (permission.name !== 'costscope.admin' || user === ADMIN);
-            return {
-              result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-            };
-          }),
+      // As the demo's policy: ADMIN alone holds costscope.admin and changes every tip, others
+      // those of entities their group owns; BLIND may do nothing.
+      policyPermissions((permission, user) => {
+        if (user === BLIND) return { result: AuthorizeResult.DENY };
+        if (user === ADMIN) return { result: AuthorizeResult.ALLOW };
+        if (permission.name === 'costscope.admin') {
+          return { result: AuthorizeResult.DENY };
+        }
+        if (permission.name === 'costscope.entity.recommendation.update') {
+          return createCostscopeConditionalDecision(
+            permission as ResourcePermission<'catalog-entity'>,
+            costscopeConditions.isEntityOrAncestorOwner({
+              claims: [user, ...GROUPS[user]],
+              ancestors: false,
+            }),
+          );
+        }
+        return { result: AuthorizeResult.ALLOW };
       }).factory,
       userInfoWithGroups(GROUPS),
     ],
@@ -236,6 +255,14 @@ describe('recommendation routes', () => {
           .get('/api/costscope/v1/recommendations')
           .set('Authorization', as(BLIND));
         expect(blind.status).toBe(403);
+        // An entity hidden from the caller answers as one that does not exist.
+        const hidden = await request(server)
+          .get(
+            '/api/costscope/v1/entities/component/default/api/recommendations',
+          )
+          .set('Authorization', as(BLIND));
+        expect(hidden.status).toBe(404);
+        expect(hidden.body.error.message).toMatch(/component:default\/api/);
 
         const org = await request(server)
           .get('/api/costscope/v1/recommendations')
@@ -318,14 +345,18 @@ describe('recommendation routes', () => {
         const outsider = await put('idle-instance:i-api', OUTSIDER, {
           state: 'open',
         });
+        // A caller who may read the entity's cost learns why; one who may not sees no tip.
         expect(outsider.status).toBe(403);
         expect(outsider.body.error.message).toBe(
-          'Only members of group:default/team-a and Costscope admins can change this tip.',
+          'You may not do this to component:default/api (permission costscope.entity.recommendation.update).',
         );
         const blind = await put('idle-instance:i-api', BLIND, {
           state: 'open',
         });
-        expect(blind.status).toBe(403);
+        expect(blind.status).toBe(404);
+        expect(blind.body.error.message).toBe(
+          "no recommendation 'idle-instance:i-api' in the last computation",
+        );
 
         // Unallocated and ownerless recommendations: admins only.
         const free = await put('idle-instance:i-free', MEMBER, {
@@ -339,7 +370,9 @@ describe('recommendation routes', () => {
           reason: 'not ours',
         });
         expect(lone.status).toBe(403);
-        expect(lone.body.error.message).toMatch(/has no owner/);
+        expect(lone.body.error.message).toBe(
+          'You may not do this to component:default/ownerless (permission costscope.entity.recommendation.update).',
+        );
         const admin = await put('idle-instance:i-free', ADMIN, {
           state: 'dismissed',
           reason: 'a known exception',

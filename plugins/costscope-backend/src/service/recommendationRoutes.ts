@@ -1,24 +1,21 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
-  costReadPermission,
-  Recommendation,
+  costscopeAdminPermission,
+  entityCostReadPermission,
+  entityRecommendationUpdatePermission,
+  overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { parseRecommendationState } from '../recommendations/parseRecommendationState';
-import {
-  Caller,
-  CostscopeAccess,
-  isOwnerOrAdmin,
-  owningGroupOf,
-} from './access';
+import { authorizeEntityRequest, CostscopeAccess } from './access';
 import { audited } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 import { RecommendationsService } from './services';
 
 export interface RecommendationRoutesOptions {
-  /** Receives every change of a recommendation's state, refused ones too. */
+  /** Receives every change of a recommendation's state, refused ones too, and refused entity permissions. */
   auditor: AuditorService;
   access: CostscopeAccess;
   recommendations: RecommendationsService;
@@ -38,40 +35,23 @@ export function recommendationRoutes(
   const today = () => now().toISOString().slice(0, 10);
   const router = Router();
 
-  /** Admins change every recommendation; owners of its entity change theirs, none unallocated. */
-  const checkChangeable = async (
-    recommendation: Recommendation,
-    caller: Caller,
-  ) => {
-    if (caller.isAdmin) return;
-    if (!recommendation.entityRef) {
-      throw new NotAllowedError(
-        'This tip is not allocated to any entity; only Costscope admins can change it.',
-      );
-    }
-    const entity = await access.catalogEntity(recommendation.entityRef);
-    const owner = entity && owningGroupOf(entity);
-    if (!isOwnerOrAdmin(caller, owner)) {
-      throw new NotAllowedError(
-        owner
-          ? `Only members of ${owner} and Costscope admins can change this tip.`
-          : `${recommendation.entityRef} has no owner; only Costscope admins can change this tip.`,
-      );
-    }
-  };
-
   router.get(
     '/v1/entities/:kind/:namespace/:name/recommendations',
     async (req, res) => {
-      await access.authorizeRequest(req, costReadPermission);
-      const ref = parseEntityRefParams(req.params);
+      const { entityRef: ref } = await authorizeEntityRequest(
+        access,
+        options.auditor,
+        req,
+        entityCostReadPermission,
+        () => parseEntityRefParams(req.params),
+      );
       await access.requireKnownEntity(ref);
       res.json(await recommendations.listForEntity(ref, today()));
     },
   );
 
   router.get('/v1/recommendations', async (req, res) => {
-    await access.authorizeRequest(req, costReadPermission);
+    await access.authorizeRequest(req, overviewReadPermission);
     const limit = parseLimit(req.query.limit, 100, 1000);
     res.json(await recommendations.listForOrganisation(limit, today()));
   });
@@ -90,20 +70,33 @@ export function recommendationRoutes(
         },
       },
       async () => {
-        const credentials = await access.authorizeRequest(
-          req,
-          costReadPermission,
-        );
+        const credentials = await access.credentials(req);
         const day = today();
         const input = parseRecommendationState(req.body, day);
-        const recommendation = await recommendations.get(id, day);
-        if (!recommendation) {
-          throw new NotFoundError(
+        // A recommendation of an entity hidden from the caller answers as one that does not exist.
+        const notFound = () =>
+          new NotFoundError(
             `no recommendation '${id.slice(0, 300)}' in the last computation`,
+          );
+        const recommendation = await recommendations.get(id, day);
+        if (!recommendation) throw notFound();
+        if (recommendation.entityRef) {
+          await authorizeEntityRequest(
+            access,
+            options.auditor,
+            req,
+            entityRecommendationUpdatePermission,
+            recommendation.entityRef,
+            notFound,
+          );
+        } else {
+          await access.authorize(
+            credentials,
+            costscopeAdminPermission,
+            'This tip is not allocated to any entity; only Costscope admins can change it.',
           );
         }
         const caller = await access.caller(credentials);
-        await checkChangeable(recommendation, caller);
         return recommendations.setState(id, input, caller.by, day);
       },
       done => ({

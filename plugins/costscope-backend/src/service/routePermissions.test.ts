@@ -2,20 +2,32 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { getOpenApiSpecRoute } from '@backstage/backend-openapi-utils';
 import { mockServices, TestBackend } from '@backstage/backend-test-utils';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  budgetUpdatePermission,
-  costReadPermission,
+  chargebackReadPermission,
+  complianceReadPermission,
   costscopeAdminPermission,
+  entityBudgetUpdatePermission,
+  entityCostReadPermission,
+  entityRecommendationUpdatePermission,
+  ingestRunsReadPermission,
+  overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import {
   as,
+  GROUPS,
   MEMBER,
   OUTSIDER,
   seedRecommendation,
   startApiBackend,
   RECOMMENDATION_ID,
+  demoLikePolicy,
 } from '../__testUtils__/apiBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  costscopeConditions,
+  createCostscopeConditionalDecision,
+} from '../permissions/rules';
 import { createResponseChecker } from '../__testUtils__/openApiResponses';
 import {
   listAuditor,
@@ -27,8 +39,10 @@ import { createRouter } from './router';
 
 jest.setTimeout(60_000);
 
-const READ = costReadPermission.name;
-const UPDATE = budgetUpdatePermission.name;
+const READ = entityCostReadPermission.name;
+const UPDATE = entityBudgetUpdatePermission.name;
+const TIP = entityRecommendationUpdatePermission.name;
+const OVERVIEW = overviewReadPermission.name;
 const ADMIN = costscopeAdminPermission.name;
 
 type Method = 'get' | 'put' | 'post' | 'delete';
@@ -44,7 +58,12 @@ interface RouteCase {
   permission: string;
   /** The status of an allowed request. */
   allowed: number;
-  /** Refused (403) also to a caller outside the owning group who is no admin. */
+  /**
+   * The permission names the route's entity (component api): refused, it answers 404 as
+   * for an entity that does not exist.
+   */
+  entity?: boolean;
+  /** Refused (403) to a caller outside the owning group who is no admin but may read. */
   ownersOnly?: boolean;
   /** Run before the allowed request. */
   prepare?: (knex: Knex) => Promise<void>;
@@ -70,6 +89,7 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/summary',
     url: `${api}/summary${range}`,
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
@@ -77,6 +97,7 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/series',
     url: `${api}/series${range}&groupBy=region`,
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
@@ -84,20 +105,21 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/resources',
     url: `${api}/resources${range}&limit=5`,
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
     method: 'get',
     route: '/v1/overview',
     url: `/v1/overview${range}`,
-    permission: READ,
+    permission: OVERVIEW,
     allowed: 200,
   },
   {
     method: 'get',
     route: '/v1/ingest-runs',
     url: '/v1/ingest-runs',
-    permission: READ,
+    permission: ingestRunsReadPermission.name,
     allowed: 200,
   },
   {
@@ -113,6 +135,7 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/budget',
     url: `${api}/budget`,
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
@@ -121,6 +144,7 @@ const ROUTES: RouteCase[] = [
     url: `${api}/budget`,
     body: budget,
     permission: UPDATE,
+    entity: true,
     allowed: 200,
     ownersOnly: true,
   },
@@ -129,6 +153,7 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/budget',
     url: `${api}/budget`,
     permission: UPDATE,
+    entity: true,
     allowed: 204,
     ownersOnly: true,
   },
@@ -137,13 +162,14 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/budget/history',
     url: `${api}/budget/history`,
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
     method: 'get',
     route: '/v1/budgets',
     url: '/v1/budgets',
-    permission: READ,
+    permission: OVERVIEW,
     allowed: 200,
   },
   {
@@ -151,6 +177,7 @@ const ROUTES: RouteCase[] = [
     route: '/v1/alerts',
     url: '/v1/alerts?entityRef=component:default/api',
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
@@ -158,20 +185,21 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/compliance',
     url: `${api}/compliance${range}`,
     permission: READ,
+    entity: true,
     allowed: 200,
   },
   {
     method: 'get',
     route: '/v1/compliance',
     url: `/v1/compliance${range}`,
-    permission: READ,
+    permission: complianceReadPermission.name,
     allowed: 200,
   },
   {
     method: 'get',
     route: '/v1/chargeback',
     url: `/v1/chargeback${range}`,
-    permission: READ,
+    permission: chargebackReadPermission.name,
     allowed: 200,
   },
   {
@@ -186,6 +214,7 @@ const ROUTES: RouteCase[] = [
     route: '/v1/entities/{kind}/{namespace}/{name}/recommendations',
     url: `${api}/recommendations`,
     permission: READ,
+    entity: true,
     allowed: 200,
     prepare: seedRecommendation, // the ingest above recomputed the recommendations
   },
@@ -193,7 +222,7 @@ const ROUTES: RouteCase[] = [
     method: 'get',
     route: '/v1/recommendations',
     url: '/v1/recommendations',
-    permission: READ,
+    permission: OVERVIEW,
     allowed: 200,
   },
   {
@@ -201,7 +230,8 @@ const ROUTES: RouteCase[] = [
     route: '/v1/recommendations/{id}/state',
     url: `/v1/recommendations/${encodeURIComponent(RECOMMENDATION_ID)}/state`,
     body: { state: 'dismissed', reason: 'kept for the audit' },
-    permission: READ,
+    permission: TIP,
+    entity: true,
     allowed: 200,
     ownersOnly: true,
   },
@@ -277,25 +307,51 @@ describe('route permissions', () => {
   describe.each(databases.eachSupportedId())('on %p', id => {
     let knex: Knex;
     let backend: TestBackend;
-    /** The permission the policy refuses to MEMBER in the current test. */
-    let refused: string | undefined;
+    /** The permissions the policy refuses to MEMBER in the current test. */
+    let refused: string[] = [];
+    /** Entity permissions granted only on entities the caller's group owns (or an ancestor's). */
+    let byOwnership = false;
     let checkResponse: Awaited<ReturnType<typeof createResponseChecker>>;
 
     beforeAll(async () => {
       checkResponse = await createResponseChecker();
       knex = await databases.init(id);
-      backend = await startApiBackend(knex, {
-        allow: (permission, user) =>
-          permission !== refused &&
+      const demo = demoLikePolicy(
+        (permission, user) =>
+          !refused.includes(permission) &&
           !(permission === ADMIN && user === OUTSIDER),
+      );
+      backend = await startApiBackend(knex, {
+        policy: (permission, user) =>
+          byOwnership && 'resourceType' in permission
+            ? createCostscopeConditionalDecision(
+                permission as ResourcePermission<'catalog-entity'>,
+                costscopeConditions.isEntityOrAncestorOwner({
+                  claims: [user, ...(GROUPS[user] ?? [])],
+                }),
+              )
+            : demo(permission, user),
       });
     });
     afterAll(async () => {
       await backend?.stop();
     });
     afterEach(() => {
-      refused = undefined;
+      refused = [];
+      byOwnership = false;
     });
+
+    /** Fails if the body names or prices anything of the small organisation. */
+    const expectNoLeak = (res: request.Response) => {
+      const text = JSON.stringify(res.body) + (res.text ?? '');
+      // What the request itself names (the ref, a recommendation id) may come back.
+      for (const hidden of ['team-a', 'store', 'web', '10.5', '2.25']) {
+        expect({ hidden, leaked: text.includes(hidden) }).toEqual({
+          hidden,
+          leaked: false,
+        });
+      }
+    };
 
     const send = (route: Omit<RouteCase, 'permission'>, user?: string) => {
       let call = request(backend.server)[route.method](
@@ -336,25 +392,71 @@ describe('route permissions', () => {
         r => [key(r.method, r.route), r] as const,
       ),
     )(
-      '%s: 403 outside the owning group for all but admins',
+      '%s: 403 outside the owning group for all but admins, to a caller who may read',
       async (_name, route) => {
         const outsider = await send(route, OUTSIDER);
         expect(outsider.status).toBe(403);
-        expect(outsider.body.error.message).toContain('group:default/team-a');
+        expect(outsider.body.error.message).toContain(route.permission);
         await expectSpecShape(route, outsider);
       },
     );
 
-    it.each(ROUTES.map(r => [key(r.method, r.route), r] as const))(
+    // Conditional: entity permissions only where the caller's group owns the entity or an
+    // ancestor. OUTSIDER (team-b) owns nothing: every entity route is a 404 that tells
+    // nothing; MEMBER (team-a) reads api.
+    it.each(
+      ROUTES.filter(r => r.entity).map(
+        r => [key(r.method, r.route), r] as const,
+      ),
+    )('%s: by ownership, 404 to a non-owner', async (_name, route) => {
+      byOwnership = true;
+      const outsider = await send(route, OUTSIDER);
+      expect({
+        status: outsider.status,
+        name: outsider.body.error?.name,
+      }).toEqual({ status: 404, name: 'NotFoundError' });
+      expectNoLeak(outsider);
+      await expectSpecShape(route, outsider);
+    });
+
+    it.each(
+      ROUTES.filter(r => r.entity && r.method === 'get').map(
+        r => [key(r.method, r.route), r] as const,
+      ),
+    )('%s: by ownership, allowed to an owner', async (_name, route) => {
+      byOwnership = true;
+      const member = await send(route, MEMBER);
+      expect(member.status).toBe(route.allowed);
+    });
+
+    const expectUnauthenticated = async (route: RouteCase) => {
+      const anonymous = await send(route);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error.name).toBe('AuthenticationError');
+      await expectSpecShape(route, anonymous);
+    };
+
+    const expectAllowed = async (route: RouteCase) => {
+      await route.prepare?.(knex);
+      const allowed = await send(route, MEMBER);
+      expect({ status: allowed.status, body: allowed.body }).toEqual({
+        status: route.allowed,
+        body: expect.anything(),
+      });
+      await expectSpecShape(route, allowed);
+    };
+
+    it.each(
+      ROUTES.filter(r => !r.entity).map(
+        r => [key(r.method, r.route), r] as const,
+      ),
+    )(
       '%s: 401 without credentials, 403 when refused, allowed otherwise',
       async (_name, route) => {
-        const anonymous = await send(route);
-        expect(anonymous.status).toBe(401);
-        expect(anonymous.body.error.name).toBe('AuthenticationError');
-        await expectSpecShape(route, anonymous);
-
-        refused = route.permission;
+        await expectUnauthenticated(route);
+        refused = [route.permission];
         const denied = await send(route, MEMBER);
+        refused = [];
         expect({ status: denied.status, body: denied.body.error }).toEqual({
           status: 403,
           body: expect.objectContaining({
@@ -362,16 +464,46 @@ describe('route permissions', () => {
             message: expect.stringContaining(route.permission),
           }),
         });
-        refused = undefined;
         await expectSpecShape(route, denied);
+        await expectAllowed(route);
+      },
+    );
 
-        await route.prepare?.(knex);
-        const allowed = await send(route, MEMBER);
-        expect({ status: allowed.status, body: allowed.body }).toEqual({
-          status: route.allowed,
-          body: expect.anything(),
+    it.each(
+      ROUTES.filter(r => r.entity).map(
+        r => [key(r.method, r.route), r] as const,
+      ),
+    )(
+      '%s: 401 without credentials, 404 when hidden, 403 when only readable, allowed otherwise',
+      async (_name, route) => {
+        await expectUnauthenticated(route);
+        refused = [route.permission];
+        const denied = await send(route, MEMBER);
+        // Refused everything on the entity, MEMBER learns nothing of it (not even that it exists).
+        refused = [route.permission, READ];
+        const hidden = await send(route, MEMBER);
+        refused = [];
+        expect({ status: hidden.status, body: hidden.body.error }).toEqual({
+          status: 404,
+          body: expect.objectContaining({ name: 'NotFoundError' }),
         });
-        await expectSpecShape(route, allowed);
+        expectNoLeak(hidden);
+        await expectSpecShape(route, hidden);
+        // Allowed to read but not to change: told so; refused the read, it is the hidden case.
+        const readable = route.permission !== READ;
+        expect({
+          status: denied.status,
+          name: denied.body.error?.name,
+          namesPermission: String(denied.body.error?.message).includes(
+            route.permission,
+          ),
+        }).toEqual({
+          status: readable ? 403 : 404,
+          name: readable ? 'NotAllowedError' : 'NotFoundError',
+          namesPermission: readable,
+        });
+        await expectSpecShape(route, denied);
+        await expectAllowed(route);
       },
     );
   });

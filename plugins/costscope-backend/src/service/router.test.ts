@@ -25,11 +25,18 @@ const apiEntity: SnapshotEntity = {
 };
 const access = mockAccess({
   grants: {
-    [READER]: ['costscope.cost.read'],
-    [MEMBER]: ['costscope.cost.read', 'costscope.budget.update'],
+    [READER]: ['costscope.entity.cost.read', 'costscope.overview.read'],
+    [MEMBER]: [
+      'costscope.entity.cost.read',
+      'costscope.overview.read',
+      'costscope.entity.budget.update',
+      'costscope.entity.recommendation.update',
+    ],
     [ADMIN]: [
-      'costscope.cost.read',
-      'costscope.budget.update',
+      'costscope.entity.cost.read',
+      'costscope.overview.read',
+      'costscope.entity.budget.update',
+      'costscope.entity.recommendation.update',
       'costscope.admin',
     ],
   },
@@ -77,16 +84,31 @@ describe('cost routes', () => {
     expect(services.costs.resources).toHaveBeenCalledWith(API, range, 7);
   });
 
-  it('refuse callers without costscope.cost.read before reading', async () => {
+  it('refuse callers without costscope.overview.read before reading', async () => {
     const { services, app } = await setUp();
     const res = await request(app)
       .get('/v1/overview')
       .set('x-user', BLIND);
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
-      'You may not read Costscope cost data (permission costscope.cost.read).',
+      "You may not read Costscope's organisation overview (permission costscope.overview.read).",
     );
     expect(services.costs.overview).not.toHaveBeenCalled();
+  });
+
+  it('answer 404, audited, to callers who may not read the entity, before reading', async () => {
+    const { services, app, events } = await setUp();
+    const res = await request(app)
+      .get('/v1/entities/component/default/api/summary')
+      .query(range)
+      .set('x-user', BLIND);
+    expect(res.status).toBe(404);
+    expect(res.body.error.name).toBe('NotFoundError');
+    expect(res.body.error.message).toContain(API);
+    expect(services.costs.summary).not.toHaveBeenCalled();
+    expect(events).toEqual([
+      { eventId: 'entity-access-refused', status: 'failed' },
+    ]);
   });
 
   it('answer 400 for a bad range without asking the service', async () => {
@@ -119,10 +141,7 @@ describe('budget routes', () => {
       .send(input);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: null, canEdit: true });
-    expect(services.budgets.checkEditable).toHaveBeenCalledWith(
-      apiEntity,
-      expect.objectContaining({ by: MEMBER, isAdmin: false }),
-    );
+    expect(services.budgets.checkEditable).toHaveBeenCalledWith(apiEntity);
     expect(services.budgets.setBudget).toHaveBeenCalledWith(
       apiEntity,
       expect.objectContaining({
@@ -137,7 +156,7 @@ describe('budget routes', () => {
     ]);
   });
 
-  it('refuse a caller without costscope.budget.update, audited as failed', async () => {
+  it('refuse a reader without costscope.entity.budget.update with 403, audited as failed', async () => {
     const { services, app, events } = await setUp();
     const res = await request(app)
       .put('/v1/entities/component/default/api/budget')
@@ -145,10 +164,49 @@ describe('budget routes', () => {
       .send(input);
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
-      'You may not change budgets (permission costscope.budget.update).',
+      'You may not do this to component:default/api (permission costscope.entity.budget.update).',
     );
+    expect(services.budgets.checkEditable).not.toHaveBeenCalled();
     expect(services.budgets.setBudget).not.toHaveBeenCalled();
-    expect(events).toEqual([{ eventId: 'budget-mutate', status: 'failed' }]);
+    expect(events).toEqual([
+      { eventId: 'entity-access-refused', status: 'failed' },
+      { eventId: 'budget-mutate', status: 'failed' },
+    ]);
+  });
+
+  it('answer 404 to a caller who may not even read the entity, audited as failed', async () => {
+    const { services, app, events } = await setUp();
+    const res = await request(app)
+      .put('/v1/entities/component/default/api/budget')
+      .set('x-user', BLIND)
+      .send(input);
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain(API);
+    expect(services.budgets.setBudget).not.toHaveBeenCalled();
+    expect(events).toEqual([
+      { eventId: 'entity-access-refused', status: 'failed' },
+      { eventId: 'budget-mutate', status: 'failed' },
+    ]);
+  });
+
+  it("tell the budget service whether the policy lets the caller edit the entity's budget", async () => {
+    const { services, app } = await setUp();
+    services.budgets.entityBudget.mockResolvedValue({
+      status: null,
+      canEdit: false,
+    });
+    await request(app)
+      .get('/v1/entities/component/default/api/budget')
+      .set('x-user', READER)
+      .expect(200);
+    await request(app)
+      .get('/v1/entities/component/default/api/budget')
+      .set('x-user', MEMBER)
+      .expect(200);
+    expect(services.budgets.entityBudget.mock.calls).toEqual([
+      [apiEntity, false],
+      [apiEntity, true],
+    ]);
   });
 
   it('answer 404 for a budget of an entity not in the catalog, 400 when writing one', async () => {
@@ -256,8 +314,17 @@ describe('recommendation routes', () => {
       .send({ state: 'dismissed', reason: 'Kept on purpose' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toBe(
-      'Only members of group:default/team-a and Costscope admins can change this tip.',
+      'You may not do this to component:default/api (permission costscope.entity.recommendation.update).',
     );
+    const hidden = await request(app)
+      .put(`/v1/recommendations/${encodeURIComponent(recommendation.id)}/state`)
+      .set('x-user', BLIND)
+      .send({ state: 'dismissed', reason: 'Kept on purpose' });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.message).toBe(
+      `no recommendation '${recommendation.id}' in the last computation`,
+    );
+    expect(services.recommendations.setState).not.toHaveBeenCalled();
     const res = await request(app)
       .put(`/v1/recommendations/${encodeURIComponent(recommendation.id)}/state`)
       .set('x-user', MEMBER)

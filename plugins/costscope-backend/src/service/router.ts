@@ -12,7 +12,7 @@ import { CostscopeServices } from './services';
 
 export interface RouterOptions {
   logger: LoggerService;
-  /** Receives budget changes, recommendation state changes and admin actions, with who made them. */
+  /** Receives budget changes, recommendation state changes, admin actions and refused entity permissions, with who made them. */
   auditor: AuditorService;
   /** Who is calling and what they may do. */
   access: CostscopeAccess;
@@ -32,7 +32,7 @@ export async function createRouter(
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.use(costRoutes({ access, costs: services.costs }));
+  router.use(costRoutes({ auditor, access, costs: services.costs }));
   router.use(
     budgetRoutes({
       auditor,

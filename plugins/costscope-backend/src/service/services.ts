@@ -58,16 +58,16 @@ export interface CostReadService {
 
 /** Budgets per entity, their history and the alerts they raised. */
 export interface BudgetsService {
-  /** The entity's budget status, and whether (or why not) this caller may change it. */
+  /**
+   * The entity's budget status, and whether (or why not) the caller can change it, given
+   * whether the policy lets them (`mayEdit`).
+   */
   entityBudget(
     entity: SnapshotEntity,
-    caller: Caller,
+    mayEdit: boolean,
   ): Promise<EntityBudgetResponse>;
-  /**
-   * Throws ConflictError for a budget declared as code, NotAllowedError when the caller is
-   * neither in the owning group nor an admin.
-   */
-  checkEditable(entity: SnapshotEntity, caller: Caller): Promise<void>;
+  /** Throws ConflictError for a budget declared as code (the policy has been asked before). */
+  checkEditable(entity: SnapshotEntity): Promise<void>;
   /** Stores a UI budget; what a new budget triggers (alerts) has run when this resolves. */
   setBudget(
     entity: SnapshotEntity,

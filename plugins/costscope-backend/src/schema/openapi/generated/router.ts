@@ -12,7 +12,7 @@ export const spec = {
     title: 'Costscope',
     version: '0.1.0',
     description:
-      "Cloud cost per Backstage catalog entity. Served under `/api/costscope`. Money is a decimal\nstring at full stored precision (9 fractional digits), never a JSON number. Date ranges are\ninclusive UTC days; without `from`/`to` the last 30 days up to yesterday are used.\nEvery route but `/health` needs a Backstage token (user or service, e.g. a static\nexternal-access token) and answers 401 without one, 403 when the permission policy denies.\nReads need `costscope.cost.read`; budget changes `costscope.budget.update` and membership of\nthe entity's owning group (or `costscope.admin`); recommendation state changes `costscope.cost.read` and\nthe same membership (or `costscope.admin`); `POST /v1/ingest` and `GET /v1/chargeback.csv`\n(the organisation-wide export) need `costscope.admin`. Budget changes, recommendation state changes\nand those admin actions, refused attempts included, go to the Backstage auditor.\nRequest bodies are JSON (`application/json`, otherwise 415) of at most 16 kB (otherwise\n413); a NUL character (U+0000) anywhere in a request is refused with 400.\n",
+      "Cloud cost per Backstage catalog entity. Served under `/api/costscope`. Money is a decimal\nstring at full stored precision (9 fractional digits), never a JSON number. Date ranges are\ninclusive UTC days; without `from`/`to` the last 30 days up to yesterday are used.\nEvery route but `/health` needs a Backstage token (user or service, e.g. a static\nexternal-access token) and answers 401 without one, 403 when the permission policy denies.\nRoutes of one entity need a permission on that entity (resource type `catalog-entity`, which a\npolicy may grant by condition): `costscope.entity.cost.read` to read, `costscope.entity.budget.update`\nto change its budget, `costscope.entity.recommendation.update` to change its recommendations. Refused,\nthey answer 404 as for an entity that does not exist (403 to a caller who may read the entity's cost),\nand the refusal goes to the Backstage auditor with the entity ref. Organisation views need their own\npermission: `costscope.overview.read` (overview, budget, alert and recommendation lists),\n`costscope.chargeback.read`, `costscope.compliance.read`, `costscope.ingest.run.read`;\n`POST /v1/ingest`, `GET /v1/chargeback.csv` (the organisation-wide export) and unallocated\nrecommendations need `costscope.admin`. Budget changes, recommendation state changes\nand those admin actions, refused attempts included, go to the Backstage auditor.\nRequest bodies are JSON (`application/json`, otherwise 415) of at most 16 kB (otherwise\n413); a NUL character (U+0000) anywhere in a request is refused with 400.\n",
   },
   servers: [
     {
@@ -1296,7 +1296,7 @@ export const spec = {
       put: {
         operationId: 'putEntityBudget',
         summary:
-          'Create or replace the UI budget (members of the owning group, or costscope.admin); alerts are evaluated at once',
+          'Create or replace the UI budget (permission costscope.entity.budget.update); alerts are evaluated at once',
         requestBody: {
           required: true,
           content: {
@@ -1334,7 +1334,18 @@ export const spec = {
           },
           '403': {
             description:
-              'Without costscope.budget.update, or not a member of the owning group nor an admin',
+              'Refused costscope.entity.budget.update for an entity the caller may read',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '404': {
+            description:
+              'Refused costscope.entity.budget.update for an entity the caller may not read (as if it did not exist)',
             content: {
               'application/json': {
                 schema: {
@@ -1365,7 +1376,7 @@ export const spec = {
       delete: {
         operationId: 'deleteEntityBudget',
         summary:
-          'Delete the UI budget (members of the owning group, or costscope.admin)',
+          'Delete the UI budget (permission costscope.entity.budget.update)',
         responses: {
           '204': {
             description: 'Deleted',
@@ -1385,7 +1396,7 @@ export const spec = {
           },
           '403': {
             description:
-              'Without costscope.budget.update, or not a member of the owning group nor an admin',
+              'Refused costscope.entity.budget.update for an entity the caller may read',
             content: {
               'application/json': {
                 schema: {
@@ -1395,7 +1406,8 @@ export const spec = {
             },
           },
           '404': {
-            description: 'No UI budget',
+            description:
+              'No UI budget, or refused costscope.entity.budget.update for an entity the caller may not read',
             content: {
               'application/json': {
                 schema: {
@@ -1577,6 +1589,9 @@ export const spec = {
           },
           '403': {
             $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
           },
         },
       },
@@ -2006,7 +2021,7 @@ export const spec = {
       put: {
         operationId: 'setRecommendationState',
         summary:
-          'Dismiss, snooze or reopen a recommendation (members of the owning group of its entity, or costscope.admin)',
+          'Dismiss, snooze or reopen a recommendation (permission costscope.entity.recommendation.update on its entity; costscope.admin when unallocated)',
         parameters: [
           {
             name: 'id',
@@ -2065,7 +2080,7 @@ export const spec = {
           },
           '403': {
             description:
-              'Not a member of the owning group (the message names it), or an unallocated recommendation and not an admin',
+              'Refused costscope.entity.recommendation.update for an entity the caller may read, or an unallocated recommendation and not an admin',
             content: {
               'application/json': {
                 schema: {
@@ -2075,7 +2090,8 @@ export const spec = {
             },
           },
           '404': {
-            description: 'Unknown recommendation',
+            description:
+              'Unknown recommendation, or one of an entity the caller may not read',
             content: {
               'application/json': {
                 schema: {

@@ -453,7 +453,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Create or replace the UI budget (members of the owning group, or costscope.admin); alerts are evaluated at once
+   * Create or replace the UI budget (permission costscope.entity.budget.update); alerts are evaluated at once
    */
   public async putEntityBudget(
     request: PutEntityBudget,
@@ -479,7 +479,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Delete the UI budget (members of the owning group, or costscope.admin)
+   * Delete the UI budget (permission costscope.entity.budget.update)
    */
   public async deleteEntityBudget(
     request: DeleteEntityBudget,
@@ -751,7 +751,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Dismiss, snooze or reopen a recommendation (members of the owning group of its entity, or costscope.admin)
+   * Dismiss, snooze or reopen a recommendation (permission costscope.entity.recommendation.update on its entity; costscope.admin when unallocated)
    */
   public async setRecommendationState(
     request: SetRecommendationState,

@@ -1,0 +1,119 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import {
+  createConditionExports,
+  createPermissionResourceRef,
+  createPermissionRule,
+} from '@backstage/plugin-permission-node';
+import { z } from 'zod/v4';
+import { CostscopeEntityResource } from './entityResource';
+
+/**
+ * What a Costscope rule becomes for filtering: Costscope filters entities in memory, so the
+ * query is the rule's own predicate.
+ * @public
+ */
+export type CostscopeEntityQuery = (resource: CostscopeEntityResource) => boolean;
+
+/**
+ * Costscope's view of the `catalog-entity` resource type, under the plugin id `costscope`.
+ * @public
+ */
+export const costscopeEntityResourceRef = createPermissionResourceRef<
+  CostscopeEntityResource,
+  CostscopeEntityQuery
+>().with({ pluginId: 'costscope', resourceType: RESOURCE_TYPE_CATALOG_ENTITY });
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+function isInDomain(resource: CostscopeEntityResource, domain: string): boolean {
+  let wanted: string;
+  try {
+    wanted = lower(
+      stringifyEntityRef(
+        parseEntityRef(domain, {
+          defaultKind: 'domain',
+          defaultNamespace: 'default',
+        }),
+      ),
+    );
+  } catch {
+    return false; // a malformed ref names no domain
+  }
+  return [resource.entity, ...resource.ancestors].some(
+    entity => entity.kind === 'domain' && entity.ref === wanted,
+  );
+}
+
+function isOwnedBy(
+  resource: CostscopeEntityResource,
+  claims: string[],
+  ancestors: boolean,
+): boolean {
+  const refs = new Set(claims.map(lower));
+  if (!ancestors) return !!resource.owner && refs.has(resource.owner);
+  return resource.owners.some(owner => refs.has(owner));
+}
+
+const inDomainParams = z.object({
+  domain: z
+    .string()
+    .describe('The domain, as an entity ref (`domain:default/payments` or `payments`).'),
+});
+
+const ownerParams = z.object({
+  claims: z
+    .array(z.string())
+    .describe("The caller's ownership refs (user and groups), as user info lists them."),
+  ancestors: z
+    .boolean()
+    .optional()
+    .describe(
+      'Also match owners of its system and domains and their parent groups (default true); false matches the owner of the entity only.',
+    ),
+});
+
+/** Costscope's rules on catalog entities, for conditional decisions on its entity permissions. @public */
+export const costscopeEntityRules = {
+  isInDomain: createPermissionRule({
+    name: 'IS_IN_DOMAIN',
+    description:
+      'Allow entities in the given domain: the domain itself, its subdomains, their systems and the systems\u2019 components and resources.',
+    resourceRef: costscopeEntityResourceRef,
+    paramsSchema: inDomainParams,
+    apply: (resource, { domain }) => isInDomain(resource, domain),
+    toQuery:
+      ({ domain }) =>
+      resource =>
+        isInDomain(resource, domain),
+  }),
+  isEntityOrAncestorOwner: createPermissionRule({
+    name: 'IS_ENTITY_OR_ANCESTOR_OWNER',
+    description:
+      'Allow entities owned by one of the claims, or whose system or domain is (a group owns itself; parent groups of an owner own too).',
+    resourceRef: costscopeEntityResourceRef,
+    paramsSchema: ownerParams,
+    apply: (resource, { claims, ancestors }) =>
+      isOwnedBy(resource, claims, ancestors ?? true),
+    toQuery:
+      ({ claims, ancestors }) =>
+      resource =>
+        isOwnedBy(resource, claims, ancestors ?? true),
+  }),
+};
+
+const conditionExports = createConditionExports({
+  resourceRef: costscopeEntityResourceRef,
+  rules: costscopeEntityRules,
+});
+
+/**
+ * Conditions for a permission policy's conditional decisions on Costscope's entity
+ * permissions, e.g. `costscopeConditions.isInDomain({ domain: 'payments' })`.
+ * @public
+ */
+export const costscopeConditions = conditionExports.conditions;
+
+/** Wraps Costscope conditions into a policy's conditional decision. @public */
+export const createCostscopeConditionalDecision =
+  conditionExports.createConditionalDecision;
