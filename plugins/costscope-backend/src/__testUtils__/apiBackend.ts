@@ -8,7 +8,9 @@ import {
   AuditorServiceEventSeverityLevel,
   coreServices,
   createServiceFactory,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -25,7 +27,7 @@ import {
 import { costscopePlugin } from '../plugin';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { entity } from './entities';
-import { focusCsv, writeFocusDir } from './focus';
+import { focusCsv, FocusRow, writeFocusDir } from './focus';
 import { policyPermissions, TestPolicy } from './permissions';
 import { userInfoWithGroups } from './userInfo';
 
@@ -175,6 +177,14 @@ export interface ApiBackendOptions {
   policy?: TestPolicy;
   /** The auditor; default: Backstage's test default. */
   auditor?: ReturnType<typeof recordingAuditor>['factory'];
+  /** Another organisation: its catalog, bill and users' groups (default the small one). */
+  organisation?: {
+    entities: Entity[];
+    rows: FocusRow[];
+    groups: Record<string, string[]>;
+  };
+  /** The permissions service, when a test resolves conditions itself; takes precedence over `policy`. */
+  permissions?: ServiceFactory;
 }
 
 /**
@@ -212,17 +222,25 @@ export async function startApiBackend(
     options.allow ??
     ((permission: string, user: string) =>
       !(permission === 'costscope.admin' && user === OUTSIDER));
-  const dir = await writeFocusDir({ 'focus.csv': focusCsv(rows) });
+  const organisation = options.organisation ?? {
+    entities,
+    rows,
+    groups: GROUPS,
+  };
+  const dir = await writeFocusDir({
+    'focus.csv': focusCsv(organisation.rows),
+  });
   const backend = await startTestBackend({
     features: [
       costscopePlugin,
-      catalogServiceMock.factory({ entities }),
+      catalogServiceMock.factory({ entities: organisation.entities }),
       mockServices.database.factory({ knex }),
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      policyPermissions(options.policy ?? demoLikePolicy(allow)).factory,
-      userInfoWithGroups(GROUPS),
+      options.permissions ??
+        policyPermissions(options.policy ?? demoLikePolicy(allow)).factory,
+      userInfoWithGroups(organisation.groups),
       createServiceFactory({
         service: notificationService,
         deps: {},
@@ -251,7 +269,7 @@ export async function startApiBackend(
   if (ingest.body.runs?.[0]?.status !== 'succeeded') {
     throw new Error(`ingest failed: ${JSON.stringify(ingest.body)}`);
   }
-  await seedRecommendation(knex);
+  if (!options.organisation) await seedRecommendation(knex);
   // The directory the 'files' source reads, for tests that change the bill.
   return Object.assign(backend, { focusDir: dir });
 }

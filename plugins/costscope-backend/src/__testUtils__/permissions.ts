@@ -10,8 +10,13 @@ import { GetEntity, loadEntityResources } from '../permissions/entityResource';
 import { EntityConditions } from '../permissions/registerPermissions';
 import { costscopeEntityRules } from '../permissions/rules';
 
-/** Costscope's conditions applied as the registry would, on entities from `getEntity`. */
-export function entityConditionsFor(getEntity: GetEntity): EntityConditions {
+/**
+ * Costscope's conditions applied as the registry would, on entities from `getEntity` (for
+ * single entities and lists alike).
+ */
+export function entityConditionsFor(getEntity: GetEntity): EntityConditions & {
+  loadSnapshotResources: EntityConditions['loadResources'];
+} {
   const rules = Object.values(costscopeEntityRules);
   const authorize = createConditionAuthorizer({
     getRuleByName: (name: string) => {
@@ -23,6 +28,7 @@ export function entityConditionsFor(getEntity: GetEntity): EntityConditions {
   return {
     applyConditions: (decision, resource) => authorize(decision, resource),
     loadResources: refs => loadEntityResources(getEntity, refs),
+    loadSnapshotResources: refs => loadEntityResources(getEntity, refs),
   };
 }
 

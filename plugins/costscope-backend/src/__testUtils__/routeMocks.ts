@@ -29,6 +29,8 @@ export interface MockAccessOptions {
   known?: string[];
   /** Entity permissions per entity; default: as `grants` lists them, for every entity. */
   allowedOn?: (user: string, permission: string, entityRef: string) => boolean;
+  /** Entities hidden from each user (lists and rollups); default none. */
+  hidden?: Record<string, string[]>;
 }
 
 export function mockAccess(options: MockAccessOptions): CostscopeAccess {
@@ -73,6 +75,15 @@ export function mockAccess(options: MockAccessOptions): CostscopeAccess {
         isAdmin: (options.grants[user] ?? []).includes('costscope.admin'),
         ownershipRefs: [user, ...(options.groups?.[user] ?? [])],
       };
+    },
+    async hiddenAmong(credentials) {
+      return new Set(options.hidden?.[userOf(credentials)] ?? []);
+    },
+    async hiddenBelow(credentials) {
+      return new Set(options.hidden?.[userOf(credentials)] ?? []);
+    },
+    async hiddenInOrganisation(credentials) {
+      return new Set(options.hidden?.[userOf(credentials)] ?? []);
     },
     async catalogEntity(ref) {
       return options.catalog?.find(entity => entity.ref === ref);

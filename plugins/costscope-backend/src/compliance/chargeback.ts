@@ -164,7 +164,12 @@ function* monthLines(
       }),
     );
   }
-  const kindOrder = { allocated: 0, shared: 1, unallocated: 2 };
+  const kindOrder = {
+    allocated: 0,
+    shared: 1,
+    unallocated: 2,
+    'not-visible': 3,
+  };
   lines.sort(
     (a, b) =>
       kindOrder[a.kind] - kindOrder[b.kind] ||

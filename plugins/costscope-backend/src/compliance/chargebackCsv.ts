@@ -15,9 +15,10 @@ export interface ChargebackLine {
   service: string;
   /**
    * `allocated`: cost allocated to the owner; `shared`: the owner's part of a split shared
-   * cost; `unallocated`: cost no owner was found for.
+   * cost; `unallocated`: cost no owner was found for; `not-visible`: owners hidden from the
+   * caller, one line per month.
    */
-  kind: 'allocated' | 'shared' | 'unallocated';
+  kind: 'allocated' | 'shared' | 'unallocated' | 'not-visible';
   /** Nano-units of the billing currency. */
   costNanos: bigint;
 }

@@ -20,7 +20,13 @@ import {
 import { TagPolicy } from '../compliance/tagPolicy';
 import { compareBigInt } from '../lib/decimal';
 import { ComplianceQueries } from '../store/ComplianceQueries';
+import {
+  hidingChargebackRules,
+  mergeHiddenChargeback,
+} from './hideEntities';
 import { ComplianceService } from './services';
+
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
 /** Without a configured policy nothing is required, so every resource complies. */
 const NO_POLICY: TagPolicy = {
@@ -70,23 +76,69 @@ export class DefaultComplianceService implements ComplianceService {
   async entityCompliance(
     entityRef: string,
     range: DateRange,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<EntityCompliance> {
-    return summariseEntityCompliance({
+    const { queries } = this.options;
+    const summary = summariseEntityCompliance({
       entityRef,
       ...range,
       currency: await this.options.currency(),
       policy: this.policy,
-      resources: await this.options.queries.entityResources(entityRef, range),
+      resources: await queries.entityResources(entityRef, range, hidden),
       maxNonCompliant: MAX_NON_COMPLIANT,
     });
+    if (hidden.size === 0) return summary;
+    const notVisible = await queries.resourcesOf(entityRef, range, hidden);
+    return {
+      ...summary,
+      notVisible: {
+        resources: notVisible.resources,
+        cost: nanosToMoney(notVisible.costNanos),
+      },
+    };
   }
 
   async organisationCompliance(
     range: DateRange,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
+  ): Promise<OrganisationCompliance> {
+    const compliance = await this.visibleOrganisationCompliance(range, hidden);
+    if (hidden.size === 0) return compliance;
+    const notVisible = await this.options.queries.resourcesOf(
+      undefined,
+      range,
+      hidden,
+    );
+    const isHidden = (ref?: string) =>
+      !!ref && hidden.has(ref.toLocaleLowerCase('en-US'));
+    // A guessed owner may name an entity or group the caller may not see: the guess goes.
+    return {
+      ...compliance,
+      notVisible: {
+        resources: notVisible.resources,
+        cost: nanosToMoney(notVisible.costNanos),
+      },
+      unallocated: {
+        ...compliance.unallocated,
+        top: compliance.unallocated.top.map(({ likelyOwner, ...resource }) =>
+          likelyOwner &&
+          !isHidden(likelyOwner.ownerRef) &&
+          !isHidden(likelyOwner.entityRef)
+            ? { ...resource, likelyOwner }
+            : resource,
+        ),
+      },
+    };
+  }
+
+  /** Compliance of the resources of visible entities, and of unallocated ones. */
+  private async visibleOrganisationCompliance(
+    range: DateRange,
+    hidden: ReadonlySet<string>,
   ): Promise<OrganisationCompliance> {
     const { queries } = this.options;
     const { resources, months, unallocated } =
-      await queries.organisationResourcesByMonth(range);
+      await queries.organisationResourcesByMonth(range, hidden);
     return summariseOrganisationCompliance({
       ...range,
       currency: await this.options.currency(),
@@ -108,6 +160,7 @@ export class DefaultComplianceService implements ComplianceService {
   async chargeback(
     range: DateRange,
     by: ChargebackOwnerBy,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<ChargebackReport> {
     const report: ChargebackReport = {
       ...range,
@@ -117,7 +170,7 @@ export class DefaultComplianceService implements ComplianceService {
       sharedCost: this.options.chargeback.sharedCost,
       lines: [],
     };
-    for await (const line of await this.lines(range, by)) {
+    for await (const line of await this.lines(range, by, hidden)) {
       report.lines.push({
         month: line.month,
         owner: line.owner,
@@ -133,23 +186,30 @@ export class DefaultComplianceService implements ComplianceService {
   async chargebackCsv(
     range: DateRange,
     by: ChargebackOwnerBy,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<Readable> {
     const [currency, billTotalNanos, lines] = await Promise.all([
       this.options.currency(),
       this.options.queries.billTotal(range),
-      this.lines(range, by),
+      this.lines(range, by, hidden),
     ]);
     return Readable.from(chargebackCsvLines(lines, { currency, billTotalNanos }));
   }
 
-  private async lines(range: DateRange, by: ChargebackOwnerBy) {
-    return chargebackLines(
-      this.options.queries.chargebackFacts(range),
-      chargebackRules({
-        entities: await this.options.loadEntities(),
-        by,
-        ...this.options.chargeback,
-      }),
+  private async lines(
+    range: DateRange,
+    by: ChargebackOwnerBy,
+    hidden: ReadonlySet<string>,
+  ) {
+    const rules = chargebackRules({
+      entities: await this.options.loadEntities(),
+      by,
+      ...this.options.chargeback,
+    });
+    const facts = this.options.queries.chargebackFacts(range);
+    if (hidden.size === 0) return chargebackLines(facts, rules);
+    return mergeHiddenChargeback(
+      chargebackLines(facts, hidingChargebackRules(rules, hidden)),
     );
   }
 }

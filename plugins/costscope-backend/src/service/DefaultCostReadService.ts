@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CostOverview,
   DateRange,
@@ -7,6 +8,7 @@ import {
 import { CostQueries } from '../store/CostQueries';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { unknownEntityError } from './access';
+import { hideBreakdownEntities } from './hideEntities';
 import { CostReadService, JsonText } from './services';
 
 export interface DefaultCostReadServiceOptions {
@@ -17,6 +19,19 @@ export interface DefaultCostReadServiceOptions {
   currency: string;
 }
 
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+
+/**
+ * The part of a cache key that tells callers with different hidden entities apart: callers
+ * who see the same entities share answers; a digest keeps the key short.
+ */
+function hiddenKey(hidden: ReadonlySet<string>): string {
+  if (hidden.size === 0) return '';
+  return createHash('sha256')
+    .update([...hidden].sort().join('\n'))
+    .digest('base64url');
+}
+
 /** Reads of the allocated rollups, summaries and series through the read cache. */
 export class DefaultCostReadService implements CostReadService {
   constructor(private readonly options: DefaultCostReadServiceOptions) {}
@@ -25,23 +40,37 @@ export class DefaultCostReadService implements CostReadService {
     return this.options.queries.currency(this.options.currency);
   }
 
-  summary(entityRef: string, range: DateRange): Promise<JsonText> {
-    return this.cached(['summary', entityRef, range.from, range.to], async () => {
-      const [ref, currency] = await this.knownWithCurrency(entityRef);
-      return this.options.queries.summary(ref, range, currency);
-    });
+  summary(
+    entityRef: string,
+    range: DateRange,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
+  ): Promise<JsonText> {
+    return this.cached(
+      ['summary', entityRef, range.from, range.to, hiddenKey(hidden)],
+      async () => {
+        const [ref, currency] = await this.knownWithCurrency(entityRef);
+        return this.options.queries.summary(ref, range, currency, hidden);
+      },
+    );
   }
 
   series(
     entityRef: string,
     range: DateRange,
     groupBy: SeriesGroupBy,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<JsonText> {
     return this.cached(
-      ['series', entityRef, range.from, range.to, groupBy],
+      ['series', entityRef, range.from, range.to, groupBy, hiddenKey(hidden)],
       async () => {
         const [ref, currency] = await this.knownWithCurrency(entityRef);
-        return this.options.queries.series(ref, range, groupBy, currency);
+        return this.options.queries.series(
+          ref,
+          range,
+          groupBy,
+          currency,
+          hidden,
+        );
       },
     );
   }
@@ -50,13 +79,24 @@ export class DefaultCostReadService implements CostReadService {
     entityRef: string,
     range: DateRange,
     limit: number,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<ResourceCostList> {
     const [ref, currency] = await this.knownWithCurrency(entityRef);
-    return this.options.queries.resources(ref, range, limit, currency);
+    return this.options.queries.resources(ref, range, limit, currency, hidden);
   }
 
-  async overview(range: DateRange): Promise<CostOverview> {
-    return this.options.queries.overview(range, await this.currency());
+  async overview(
+    range: DateRange,
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
+  ): Promise<CostOverview> {
+    const overview = await this.options.queries.overview(
+      range,
+      await this.currency(),
+    );
+    return {
+      ...overview,
+      byGroup: hideBreakdownEntities(overview.byGroup, hidden, overview.total),
+    };
   }
 
   /** The entity (NotFoundError when unknown) and the currency, read at the same time. */

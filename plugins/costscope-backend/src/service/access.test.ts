@@ -32,6 +32,8 @@ describe('DefaultCostscopeAccess', () => {
       }),
       directory: { getEntity: async () => undefined },
       entityExists: async ref => known.includes(ref),
+      entitiesBelow: async ref => [ref],
+      allEntities: async () => known,
       ...entityConditionsFor(async () => undefined),
     });
     return { access, authorize };
@@ -130,6 +132,8 @@ describe('DefaultCostscopeAccess.isAllowedOn', () => {
       }),
       directory: { getEntity },
       entityExists: async () => true,
+      entitiesBelow: async ref => [ref],
+      allEntities: async () => [],
       ...entityConditionsFor(getEntity),
     });
     return { access, authorize };

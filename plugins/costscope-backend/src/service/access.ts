@@ -8,11 +8,15 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogEntityReadPermission,
+  RESOURCE_TYPE_CATALOG_ENTITY,
+} from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
   BasicPermission,
   ConditionalPolicyDecision,
+  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -74,6 +78,24 @@ export interface CostscopeAccess {
   ): Promise<BackstageCredentials>;
   /** The caller's identity, groups and whether it holds `costscope.admin`. */
   caller(credentials: BackstageCredentials): Promise<Caller>;
+  /**
+   * The entities among `entityRefs` whose cost is hidden from the caller: those the catalog
+   * does not let them read, and those the policy does not grant `costscope.entity.cost.read`
+   * on. The refs (lower-case) are listed only when the answer depends on the entity.
+   */
+  hiddenAmong(
+    credentials: BackstageCredentials,
+    entityRefs: () => Promise<string[]>,
+  ): Promise<ReadonlySet<string>>;
+  /** {@link CostscopeAccess.hiddenAmong} the entity and every entity whose cost rolls up into it. */
+  hiddenBelow(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<ReadonlySet<string>>;
+  /** {@link CostscopeAccess.hiddenAmong} every entity of the last allocation. */
+  hiddenInOrganisation(
+    credentials: BackstageCredentials,
+  ): Promise<ReadonlySet<string>>;
   /** The entity as the catalog has it now, if it exists. */
   catalogEntity(entityRef: string): Promise<SnapshotEntity | undefined>;
   /** Throws NotFoundError unless the last allocation knows the entity. */
@@ -158,10 +180,21 @@ export interface DefaultCostscopeAccessOptions {
     decision: ConditionalPolicyDecision,
     resource: CostscopeEntityResource,
   ): boolean;
-  /** Loads the resources Costscope's rules apply to. */
+  /** Loads the resources Costscope's rules apply to, from the catalog (one entity's checks). */
   loadResources(
     entityRefs: string[],
   ): Promise<Array<CostscopeEntityResource | undefined>>;
+  /**
+   * Loads them from the last allocation's catalog snapshot, for lists and rollups: one read
+   * however many entities, where the catalog would be asked once per entity.
+   */
+  loadSnapshotResources(
+    entityRefs: string[],
+  ): Promise<Array<CostscopeEntityResource | undefined>>;
+  /** The entity and the entities whose cost rolls up into it, in the last allocation. */
+  entitiesBelow(entityRef: string): Promise<string[]>;
+  /** Every entity of the last allocation. */
+  allEntities(): Promise<string[]>;
   /** The catalog, read with the plugin's own credentials. */
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
@@ -181,26 +214,107 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     entityRef: string,
   ): Promise<boolean> {
-    const { permissions } = this.options;
-    const [decision] = await permissions.authorizeConditional([{ permission }], {
+    const refused = await this.refused(
       credentials,
-    });
-    if (decision.result !== AuthorizeResult.CONDITIONAL) {
-      return decision.result === AuthorizeResult.ALLOW;
+      permission,
+      async () => [entityRef],
+      this.options.loadResources,
+    );
+    return refused.size === 0;
+  }
+
+  hiddenAmong(
+    credentials: BackstageCredentials,
+    entityRefs: () => Promise<string[]>,
+  ): Promise<ReadonlySet<string>> {
+    return this.refused(
+      credentials,
+      entityCostReadPermission,
+      entityRefs,
+      this.options.loadSnapshotResources,
+    );
+  }
+
+  hiddenBelow(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<ReadonlySet<string>> {
+    return this.hiddenAmong(credentials, () =>
+      this.options.entitiesBelow(entityRef),
+    );
+  }
+
+  hiddenInOrganisation(
+    credentials: BackstageCredentials,
+  ): Promise<ReadonlySet<string>> {
+    return this.hiddenAmong(credentials, () => this.options.allEntities());
+  }
+
+  /**
+   * The entities the caller may not read with the catalog's own permission, or may not be
+   * granted `permission` on. Both decisions are asked first, so that an unconditional answer
+   * (the common case) costs no catalog or snapshot read.
+   */
+  private async refused(
+    credentials: BackstageCredentials,
+    permission: EntityPermission,
+    entityRefs: () => Promise<string[]>,
+    load: DefaultCostscopeAccessOptions['loadResources'],
+  ): Promise<ReadonlySet<string>> {
+    const asked = [catalogEntityReadPermission, permission];
+    const decisions = await this.options.permissions.authorizeConditional(
+      asked.map(p => ({ permission: p })),
+      { credentials },
+    );
+    if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
+      return new Set();
     }
+    const refs = (await entityRefs()).map(ref => ref.toLocaleLowerCase('en-US'));
+    const refused = new Set<string>();
+    for (let i = 0; i < asked.length; i++) {
+      const pending = refs.filter(ref => !refused.has(ref));
+      for (const ref of await this.refusedBy(
+        credentials,
+        asked[i],
+        decisions[i],
+        pending,
+        load,
+      )) {
+        refused.add(ref);
+      }
+    }
+    return refused;
+  }
+
+  private async refusedBy(
+    credentials: BackstageCredentials,
+    permission: EntityPermission,
+    decision: PolicyDecision,
+    refs: string[],
+    load: DefaultCostscopeAccessOptions['loadResources'],
+  ): Promise<string[]> {
+    if (refs.length === 0 || decision.result === AuthorizeResult.ALLOW) {
+      return [];
+    }
+    if (decision.result !== AuthorizeResult.CONDITIONAL) return refs;
     if (
       decision.pluginId === costscopeEntityResourceRef.pluginId &&
       decision.resourceType === costscopeEntityResourceRef.resourceType
     ) {
-      const [resource] = await this.options.loadResources([entityRef]);
-      return !!resource && this.options.applyConditions(decision, resource);
+      const resources = await load(refs);
+      return refs.filter(
+        (_, i) =>
+          !resources[i] ||
+          !this.options.applyConditions(decision, resources[i]!),
+      );
     }
-    // Another plugin's conditions (the catalog's own rules): the framework asks that plugin.
-    const [answer] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
+    // Another plugin's conditions (the catalog's own rules): the framework asks that plugin,
+    // for all the entities in one request.
+    const answers = await this.options.permissions.authorize(
+      refs.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
-    return answer.result === AuthorizeResult.ALLOW;
+    return refs.filter((_, i) => answers[i].result !== AuthorizeResult.ALLOW);
   }
 
   async isAllowed(

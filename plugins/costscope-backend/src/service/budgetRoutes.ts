@@ -1,6 +1,9 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { AuditorService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
@@ -12,6 +15,7 @@ import {
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { parseBudgetInput } from '../budgets/parseBudgetInput';
 import { authorizeEntityRequest, Caller, CostscopeAccess } from './access';
+import { withoutHiddenEntities } from './hideEntities';
 import { audited, rawEntityRef } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 import { BudgetsService, CostReadService } from './services';
@@ -152,18 +156,25 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   );
 
   router.get('/v1/budgets', async (req, res) => {
-    await access.authorizeRequest(req, overviewReadPermission);
-    res.json({ items: await budgets.listBudgets() });
+    const credentials = await access.authorizeRequest(
+      req,
+      overviewReadPermission,
+    );
+    const hidden = await access.hiddenInOrganisation(credentials);
+    res.json({
+      items: withoutHiddenEntities(await budgets.listBudgets(), hidden),
+    });
   });
 
   // One entity's alerts are its cost; everyone's are the organisation's overview.
   router.get('/v1/alerts', async (req, res) => {
     const rawRef = req.query.entityRef;
     let entityRef: string | undefined;
+    let credentials: BackstageCredentials;
     if (rawRef === undefined) {
-      await access.authorizeRequest(req, overviewReadPermission);
+      credentials = await access.authorizeRequest(req, overviewReadPermission);
     } else {
-      ({ entityRef } = await authorizeEntityRequest(
+      ({ credentials, entityRef } = await authorizeEntityRequest(
         access,
         auditor,
         req,
@@ -182,11 +193,17 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
       ));
     }
     const limit = parseLimit(req.query.limit, 100, 1000);
+    const hidden = entityRef
+      ? await access.hiddenBelow(credentials, entityRef)
+      : await access.hiddenInOrganisation(credentials);
     res.json({
-      items: await budgets.listAlerts({
-        ...(entityRef ? { entityRef } : {}),
-        limit,
-      }),
+      items: withoutHiddenEntities(
+        await budgets.listAlerts({
+          ...(entityRef ? { entityRef } : {}),
+          limit,
+        }),
+        hidden,
+      ),
     });
   });
 

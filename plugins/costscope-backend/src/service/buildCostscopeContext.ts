@@ -39,6 +39,8 @@ import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSourc
 import { AllocationStore } from '../store/AllocationStore';
 import { BudgetStore } from '../store/BudgetStore';
 import { ComplianceQueries } from '../store/ComplianceQueries';
+import { EntitySnapshotStore } from '../store/EntitySnapshotStore';
+import { loadEntityResources } from '../permissions/entityResource';
 import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
 import { InventoryStore } from '../store/InventoryStore';
@@ -106,6 +108,7 @@ export function buildCostscopeContext(
   };
   const directory = catalogDirectory(catalog, auth);
   const queries = new CostQueries(knex);
+  const snapshot = new EntitySnapshotStore(knex);
   const currency = () => queries.currency(config.currency);
   const spend = new SpendQueries(knex);
   const budgetStore = new BudgetStore(knex);
@@ -224,6 +227,12 @@ export function buildCostscopeContext(
     ...registerCostscopePermissions(options.permissionsRegistry, ref =>
       directory.getEntity(ref),
     ),
+    loadSnapshotResources: async refs => {
+      const entities = await snapshot.entities();
+      return loadEntityResources(async ref => entities.get(ref), refs);
+    },
+    entitiesBelow: ref => snapshot.below(ref),
+    allEntities: () => snapshot.refs(),
   });
   return { pipeline, services, access };
 }

@@ -38,7 +38,7 @@ export function complianceRoutes(
   router.get(
     '/v1/entities/:kind/:namespace/:name/compliance',
     async (req, res) => {
-      const { entityRef } = await authorizeEntityRequest(
+      const { credentials, entityRef } = await authorizeEntityRequest(
         access,
         options.auditor,
         req,
@@ -47,20 +47,30 @@ export function complianceRoutes(
       );
       const range = parseRange(req.query);
       await access.requireKnownEntity(entityRef);
-      res.json(await compliance.entityCompliance(entityRef, range));
+      const hidden = await access.hiddenBelow(credentials, entityRef);
+      res.json(await compliance.entityCompliance(entityRef, range, hidden));
     },
   );
 
   router.get('/v1/compliance', async (req, res) => {
-    await access.authorizeRequest(req, complianceReadPermission);
+    const credentials = await access.authorizeRequest(
+      req,
+      complianceReadPermission,
+    );
     const range = parseRange(req.query);
-    res.json(await compliance.organisationCompliance(range));
+    const hidden = await access.hiddenInOrganisation(credentials);
+    res.json(await compliance.organisationCompliance(range, hidden));
   });
 
   router.get('/v1/chargeback', async (req, res) => {
-    await access.authorizeRequest(req, chargebackReadPermission);
+    const credentials = await access.authorizeRequest(
+      req,
+      chargebackReadPermission,
+    );
     const range = parseRange(req.query);
-    res.json(await compliance.chargeback(range, parseChargebackBy(req.query)));
+    const by = parseChargebackBy(req.query);
+    const hidden = await access.hiddenInOrganisation(credentials);
+    res.json(await compliance.chargeback(range, by, hidden));
   });
 
   // The organisation-wide export is an admin action (GET /v1/chargeback serves the same
@@ -80,14 +90,18 @@ export function complianceRoutes(
     let by: ChargebackOwnerBy;
     let csv: Readable;
     try {
-      await access.authorizeRequest(
+      const credentials = await access.authorizeRequest(
         req,
         costscopeAdminPermission,
         `Only Costscope admins may export the organisation-wide chargeback CSV (permission ${costscopeAdminPermission.name}); the chargeback report itself is open to readers of the chargeback.`,
       );
       range = parseRange(req.query);
       by = parseChargebackBy(req.query);
-      csv = await compliance.chargebackCsv(range, by);
+      csv = await compliance.chargebackCsv(
+        range,
+        by,
+        await access.hiddenInOrganisation(credentials),
+      );
     } catch (error) {
       await event.fail({ error: asError(error) });
       throw error;

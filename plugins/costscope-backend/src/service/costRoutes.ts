@@ -27,46 +27,56 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
   const router = Router();
   const sendJsonText = (res: express.Response, text: string) =>
     res.type('application/json').send(text);
-  const readEntity = async (req: express.Request) =>
-    (
-      await authorizeEntityRequest(
-        access,
-        auditor,
-        req,
-        entityCostReadPermission,
-        () => parseEntityRefParams(req.params),
-      )
-    ).entityRef;
+  /** The entity of the request, and the entities below it hidden from the caller. */
+  const readEntity = async (req: express.Request) => {
+    const { credentials, entityRef } = await authorizeEntityRequest(
+      access,
+      auditor,
+      req,
+      entityCostReadPermission,
+      () => parseEntityRefParams(req.params),
+    );
+    return {
+      ref: entityRef,
+      hidden: await access.hiddenBelow(credentials, entityRef),
+    };
+  };
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/summary',
     async (req, res) => {
-      const ref = await readEntity(req);
+      const { ref, hidden } = await readEntity(req);
       const range = parseRange(req.query);
-      sendJsonText(res, await costs.summary(ref, range));
+      sendJsonText(res, await costs.summary(ref, range, hidden));
     },
   );
 
   router.get('/v1/entities/:kind/:namespace/:name/series', async (req, res) => {
-    const ref = await readEntity(req);
+    const { ref, hidden } = await readEntity(req);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
-    sendJsonText(res, await costs.series(ref, range, groupBy));
+    sendJsonText(res, await costs.series(ref, range, groupBy, hidden));
   });
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/resources',
     async (req, res) => {
-      const ref = await readEntity(req);
+      const { ref, hidden } = await readEntity(req);
       const range = parseRange(req.query);
       const limit = parseLimit(req.query.limit, 100, 1000);
-      res.json(await costs.resources(ref, range, limit));
+      res.json(await costs.resources(ref, range, limit, hidden));
     },
   );
 
   router.get('/v1/overview', async (req, res) => {
-    await access.authorizeRequest(req, overviewReadPermission);
-    res.json(await costs.overview(parseRange(req.query)));
+    const credentials = await access.authorizeRequest(
+      req,
+      overviewReadPermission,
+    );
+    const range = parseRange(req.query);
+    res.json(
+      await costs.overview(range, await access.hiddenInOrganisation(credentials)),
+    );
   });
 
   return router;

@@ -10,6 +10,7 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { parseRecommendationState } from '../recommendations/parseRecommendationState';
 import { authorizeEntityRequest, CostscopeAccess } from './access';
+import { hideRecommendationEntities } from './hideEntities';
 import { audited } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 import { RecommendationsService } from './services';
@@ -38,7 +39,7 @@ export function recommendationRoutes(
   router.get(
     '/v1/entities/:kind/:namespace/:name/recommendations',
     async (req, res) => {
-      const { entityRef: ref } = await authorizeEntityRequest(
+      const { credentials, entityRef: ref } = await authorizeEntityRequest(
         access,
         options.auditor,
         req,
@@ -46,14 +47,29 @@ export function recommendationRoutes(
         () => parseEntityRefParams(req.params),
       );
       await access.requireKnownEntity(ref);
-      res.json(await recommendations.listForEntity(ref, today()));
+      const hidden = await access.hiddenBelow(credentials, ref);
+      res.json(
+        hideRecommendationEntities(
+          await recommendations.listForEntity(ref, today()),
+          hidden,
+        ),
+      );
     },
   );
 
   router.get('/v1/recommendations', async (req, res) => {
-    await access.authorizeRequest(req, overviewReadPermission);
+    const credentials = await access.authorizeRequest(
+      req,
+      overviewReadPermission,
+    );
     const limit = parseLimit(req.query.limit, 100, 1000);
-    res.json(await recommendations.listForOrganisation(limit, today()));
+    const hidden = await access.hiddenInOrganisation(credentials);
+    res.json(
+      hideRecommendationEntities(
+        await recommendations.listForOrganisation(limit, today()),
+        hidden,
+      ),
+    );
   });
 
   router.put('/v1/recommendations/:id/state', async (req, res) => {

@@ -63,7 +63,7 @@ describe('cost routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({ total: '1.000000000' });
-    expect(services.costs.summary).toHaveBeenCalledWith(API, range);
+    expect(services.costs.summary).toHaveBeenCalledWith(API, range, new Set());
   });
 
   it('pass the parsed group-by and limit on', async () => {
@@ -75,13 +75,23 @@ describe('cost routes', () => {
       .query({ ...range, groupBy: 'service' })
       .set('x-user', READER)
       .expect(200);
-    expect(services.costs.series).toHaveBeenCalledWith(API, range, 'service');
+    expect(services.costs.series).toHaveBeenCalledWith(
+      API,
+      range,
+      'service',
+      new Set(),
+    );
     await request(app)
       .get('/v1/entities/component/default/api/resources')
       .query({ ...range, limit: '7' })
       .set('x-user', READER)
       .expect(200);
-    expect(services.costs.resources).toHaveBeenCalledWith(API, range, 7);
+    expect(services.costs.resources).toHaveBeenCalledWith(
+      API,
+      range,
+      7,
+      new Set(),
+    );
   });
 
   it('refuse callers without costscope.overview.read before reading', async () => {

@@ -41,19 +41,32 @@ export type JsonText = string;
 export interface CostReadService {
   /** The stored billing currency, or the configured one before any data exists. */
   currency(): Promise<string>;
-  /** Throws NotFoundError for an entity Costscope does not know. */
-  summary(entityRef: string, range: DateRange): Promise<JsonText>;
+  /**
+   * Throws NotFoundError for an entity Costscope does not know. `hidden`: entities below it
+   * hidden from the caller, whose cost shows as one "not visible to you" line.
+   */
+  summary(
+    entityRef: string,
+    range: DateRange,
+    hidden?: ReadonlySet<string>,
+  ): Promise<JsonText>;
   series(
     entityRef: string,
     range: DateRange,
     groupBy: SeriesGroupBy,
+    hidden?: ReadonlySet<string>,
   ): Promise<JsonText>;
   resources(
     entityRef: string,
     range: DateRange,
     limit: number,
+    hidden?: ReadonlySet<string>,
   ): Promise<ResourceCostList>;
-  overview(range: DateRange): Promise<CostOverview>;
+  /** `hidden`: groups hidden from the caller, merged into one line of `byGroup`. */
+  overview(
+    range: DateRange,
+    hidden?: ReadonlySet<string>,
+  ): Promise<CostOverview>;
 }
 
 /** Budgets per entity, their history and the alerts they raised. */
@@ -86,19 +99,27 @@ export interface BudgetsService {
 
 /** Tag compliance per entity and for the organisation, and the chargeback report. */
 export interface ComplianceService {
+  /** `hidden` (in each): entities hidden from the caller, see {@link CostReadService}. */
   entityCompliance(
     entityRef: string,
     range: DateRange,
+    hidden?: ReadonlySet<string>,
   ): Promise<EntityCompliance>;
   organisationCompliance(
     range: DateRange,
+    hidden?: ReadonlySet<string>,
   ): Promise<OrganisationCompliance>;
   chargeback(
     range: DateRange,
     by: ChargebackOwnerBy,
+    hidden?: ReadonlySet<string>,
   ): Promise<ChargebackReport>;
   /** The chargeback as CSV lines, streamed; it fails mid-stream if a total misses the bill. */
-  chargebackCsv(range: DateRange, by: ChargebackOwnerBy): Promise<Readable>;
+  chargebackCsv(
+    range: DateRange,
+    by: ChargebackOwnerBy,
+    hidden?: ReadonlySet<string>,
+  ): Promise<Readable>;
 }
 
 /** Recommendations per entity and for the organisation, and their state. */

@@ -31,7 +31,21 @@ interface ResourceAccumulator {
 }
 
 /** Which facts a compliance read covers. */
-type FactScope = { kind: 'entity'; entityRef: string } | { kind: 'all' };
+type FactScope =
+  | {
+      kind: 'entity';
+      entityRef: string;
+      /** Entities below it left out (hidden from the caller). */
+      without?: ReadonlySet<string>;
+    }
+  | {
+      kind: 'all';
+      /** Entities left out (hidden from the caller); unallocated lines stay. */
+      without?: ReadonlySet<string>;
+    };
+
+/** Largest list bound into one NOT IN (...). */
+const IN_CHUNK = 500;
 
 /**
  * Reads what tag compliance judges: each resource with cost in a range, its cost, the tags of
@@ -41,8 +55,53 @@ export class ComplianceQueries {
   constructor(private readonly knex: Knex) {}
 
   /** Resources whose cost reached the entity (rolled up over its children). */
-  entityResources(entityRef: string, range: DateRange) {
-    return this.resources({ kind: 'entity', entityRef }, range);
+  entityResources(
+    entityRef: string,
+    range: DateRange,
+    without?: ReadonlySet<string>,
+  ) {
+    return this.resources({ kind: 'entity', entityRef, without }, range);
+  }
+
+  /**
+   * How many resources of these entities reached the entity in the range, and their cost
+   * (lines with a resource only, as compliance counts them).
+   */
+  async resourcesOf(
+    /** The rollup they reached; undefined for the whole organisation. */
+    entityRef: string | undefined,
+    range: DateRange,
+    entityRefs: ReadonlySet<string>,
+  ): Promise<{ resources: number; costNanos: bigint }> {
+    const refs = [...entityRefs];
+    const ids = new Set<string>();
+    let costNanos = 0n;
+    for (let i = 0; i < refs.length; i += IN_CHUNK) {
+      let query = this.knex('costscope_cost_facts as f')
+        .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+        .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id');
+      if (entityRef !== undefined) {
+        query = query
+          .join(
+            'costscope_entity_ancestors as a',
+            'a.entity_ref',
+            'ru.entity_ref',
+          )
+          .where('a.ancestor_ref', entityRef);
+      }
+      const rows = await query
+        .whereIn('ru.entity_ref', refs.slice(i, i + IN_CHUNK))
+        .whereBetween('f.usage_date', [range.from, range.to])
+        .whereNot('f.resource_id', '')
+        .select('f.provider', 'f.resource_id')
+        .select(this.knex.raw(SUM_BILLED))
+        .groupBy('f.provider', 'f.resource_id');
+      for (const row of rows) {
+        ids.add(`${row.provider}\n${row.resource_id}`);
+        costNanos += BigInt(row.cost ?? 0);
+      }
+    }
+    return { resources: ids.size, costNanos };
   }
 
   /**
@@ -52,7 +111,10 @@ export class ComplianceQueries {
    * range is their sum, instead of reading the range's facts twice more (once for all
    * resources, once for the unallocated ones).
    */
-  async organisationResourcesByMonth(range: DateRange): Promise<{
+  async organisationResourcesByMonth(
+    range: DateRange,
+    without?: ReadonlySet<string>,
+  ): Promise<{
     resources: ComplianceResourceInput[];
     months: Array<{ month: string; resources: ComplianceResourceInput[] }>;
     unallocated: ComplianceResourceInput[];
@@ -64,9 +126,13 @@ export class ComplianceQueries {
       groups: Map<string, ResourceAccumulator>;
     }> = [];
     for (const month of monthsOf(range.from, range.to)) {
-      const groups = await this.resourceGroups({ kind: 'all' }, month, {
-        unallocatedInto: unallocated,
-      });
+      const groups = await this.resourceGroups(
+        { kind: 'all', without },
+        month,
+        {
+          unallocatedInto: unallocated,
+        },
+      );
       for (const [key, entry] of groups) addInto(whole, key, entry);
       months.push({ month: month.month, groups });
     }
@@ -165,6 +231,27 @@ export class ComplianceQueries {
           'ru.entity_ref',
         )
         .where('a.ancestor_ref', scope.entityRef);
+      const without = [...(scope.without ?? [])];
+      for (let i = 0; i < without.length; i += IN_CHUNK) {
+        query = query.whereNotIn(
+          'ru.entity_ref',
+          without.slice(i, i + IN_CHUNK),
+        );
+      }
+    } else if (scope.without && scope.without.size > 0) {
+      const without = [...scope.without];
+      query = query.leftJoin(
+        'costscope_alloc_rules as ru',
+        'ru.id',
+        'k.rule_id',
+      );
+      for (let i = 0; i < without.length; i += IN_CHUNK) {
+        const chunk = without.slice(i, i + IN_CHUNK);
+        // Unallocated lines have no rule: NOT IN alone would drop them (NULL).
+        query = query.where(q =>
+          q.whereNull('ru.entity_ref').orWhereNotIn('ru.entity_ref', chunk),
+        );
+      }
     }
     if (options.unallocatedInto) {
       query = query

@@ -8,6 +8,7 @@ import {
   EntityCostSummary,
   MappingRuleUsage,
   nanosToMoney,
+  NOT_VISIBLE_KEY,
   ResourceCost,
   ResourceCostList,
   SeriesGroupBy,
@@ -123,6 +124,21 @@ function mappingRules(
   }));
 }
 
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+
+/** Whether a rollup row's rule belongs to a hidden entity (unallocated rows never do). */
+function hiddenRules(
+  rules: Map<number, RuleRow>,
+  hidden: ReadonlySet<string>,
+): (ruleId: unknown) => boolean {
+  if (hidden.size === 0) return () => false;
+  return ruleId => {
+    if (ruleId === null || ruleId === undefined) return false;
+    const ref = rules.get(Number(ruleId))?.entity_ref;
+    return ref !== undefined && hidden.has(ref);
+  };
+}
+
 /** Read paths of the API: indexed reads of the rollup table, plus fact scans for resources. */
 export class CostQueries {
   constructor(private readonly knex: Knex) {}
@@ -172,6 +188,8 @@ export class CostQueries {
     entityRef: string,
     range: DateRange,
     currency: string,
+    /** Entities hidden from the caller: their cost is one {@link NOT_VISIBLE_KEY} line. */
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<EntityCostSummary> {
     const previous = previousRange(range.from, range.to);
     const rowsRead = this.rollup(entityRef, previous)
@@ -206,8 +224,10 @@ export class CostQueries {
 
     let total = 0n;
     let previousTotal = 0n;
+    let hiddenCost: bigint | undefined;
     const byDimension = SUMMARY_DIMENSIONS.map(() => new Map<string, bigint>());
     const byRule = new Map<number, bigint>();
+    const isHidden = hiddenRules(below.rules, hidden);
     for (const row of rows) {
       const cost = nanos(row.cost);
       if (Number(row.prior) === 1) {
@@ -215,6 +235,10 @@ export class CostQueries {
         continue;
       }
       total += cost;
+      if (isHidden(row.rule_id)) {
+        hiddenCost = (hiddenCost ?? 0n) + cost;
+        continue;
+      }
       SUMMARY_DIMENSIONS.forEach((column, i) => {
         const key = String(row[column]);
         byDimension[i].set(key, (byDimension[i].get(key) ?? 0n) + cost);
@@ -230,6 +254,11 @@ export class CostQueries {
     for (const [ruleId, cost] of byRule) {
       const ref = rules.get(ruleId)?.entity_ref;
       if (ref) byEntity.set(ref, (byEntity.get(ref) ?? 0n) + cost);
+    }
+    if (hiddenCost !== undefined) {
+      for (const sums of [...byDimension, byEntity]) {
+        sums.set(NOT_VISIBLE_KEY, hiddenCost);
+      }
     }
     const [byService, byAccount, byRegion, byProvider] = byDimension.map(sums =>
       breakdown(sortedByCost(sums), total),
@@ -255,9 +284,29 @@ export class CostQueries {
       byRegion,
       byProvider,
       byEntity: breakdown(sortedByCost(byEntity), total),
-      mappingRules: mappingRules(entityRef, rules, byRule),
-      overlaps: below.overlaps,
+      mappingRules: mappingRules(entityRef, rules, byRule).filter(
+        rule => !hidden.has(rule.entityRef),
+      ),
+      overlaps: below.overlaps.filter(
+        overlap =>
+          !hidden.has(overlap.winner) &&
+          !overlap.others.some(other => hidden.has(other)),
+      ),
     };
+  }
+
+  /** The ids of the mapping rules of these entities. */
+  private async ruleIdsOf(entityRefs: ReadonlySet<string>): Promise<Set<number>> {
+    const refs = [...entityRefs];
+    const ids = new Set<number>();
+    for (let i = 0; i < refs.length; i += IN_CHUNK) {
+      for (const row of await this.knex('costscope_alloc_rules')
+        .whereIn('entity_ref', refs.slice(i, i + IN_CHUNK))
+        .select('id')) {
+        ids.add(Number(row.id));
+      }
+    }
+    return ids;
   }
 
   /**
@@ -376,19 +425,38 @@ export class CostQueries {
     range: DateRange,
     groupBy: SeriesGroupBy,
     currency: string,
+    /** Entities hidden from the caller: their cost is the {@link NOT_VISIBLE_KEY} key. */
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<CostSeries> {
     const column = SERIES_COLUMNS[groupBy];
-    const rows = await this.rollup(entityRef, range)
+    const hiddenIds = await this.ruleIdsOf(hidden);
+    let query = this.rollup(entityRef, range)
       .select({ date: 'r.usage_date', key: `r.${column}` })
       .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
       .groupBy('r.usage_date', `r.${column}`);
+    if (hiddenIds.size > 0) {
+      // By rule too, so that hidden entities' rows can be told apart and merged.
+      query = query.select('r.rule_id').groupBy('r.rule_id');
+    }
+    const rows: Array<{
+      date: string;
+      key: string | null;
+      cost: unknown;
+      rule_id?: unknown;
+    }> = await query;
     const byDay = new Map<string, Map<string, bigint>>();
     const keyTotals = new Map<string, bigint>();
     for (const row of rows) {
       const cost = nanos(row.cost);
-      const key = row.key || '(none)';
+      const key =
+        row.rule_id !== undefined &&
+        row.rule_id !== null &&
+        hiddenIds.has(Number(row.rule_id))
+          ? NOT_VISIBLE_KEY
+          : row.key || '(none)';
       if (!byDay.has(row.date)) byDay.set(row.date, new Map());
-      byDay.get(row.date)!.set(key, cost);
+      const day = byDay.get(row.date)!;
+      day.set(key, (day.get(key) ?? 0n) + cost);
       keyTotals.set(key, (keyTotals.get(key) ?? 0n) + cost);
     }
     const keys = [...keyTotals.entries()]
@@ -424,8 +492,11 @@ export class CostQueries {
     range: DateRange,
     limit: number,
     currency: string,
+    /** Entities hidden from the caller: their resources are left out, their sum is `notVisible`. */
+    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<ResourceCostList> {
     const unallocated = entityRef === ORG_REF;
+    const hiddenRefs = unallocated ? [] : [...hidden];
     let query = this.knex('costscope_cost_facts as f')
       .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
       .whereBetween('f.usage_date', [range.from, range.to]);
@@ -443,6 +514,12 @@ export class CostQueries {
         )
         .where('a.ancestor_ref', entityRef)
         .select('ru.entity_ref');
+      for (let i = 0; i < hiddenRefs.length; i += IN_CHUNK) {
+        query = query.whereNotIn(
+          'ru.entity_ref',
+          hiddenRefs.slice(i, i + IN_CHUNK),
+        );
+      }
     }
     const rows = await query
       .select(
@@ -498,7 +575,35 @@ export class CostQueries {
       to: range.to,
       total: nanosToMoney(total),
       resources,
+      ...(hiddenRefs.length > 0
+        ? {
+            notVisible: nanosToMoney(
+              await this.costOfRules(
+                entityRef,
+                range,
+                await this.ruleIdsOf(hidden),
+              ),
+            ),
+          }
+        : {}),
     };
+  }
+
+  /** The entity's rolled-up cost that came through these rules. */
+  private async costOfRules(
+    entityRef: string,
+    range: DateRange,
+    ruleIds: Set<number>,
+  ): Promise<bigint> {
+    const ids = [...ruleIds];
+    let sum = 0n;
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const row = await this.rollup(entityRef, range)
+        .whereIn('r.rule_id', ids.slice(i, i + IN_CHUNK))
+        .first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`));
+      sum += nanos(row?.cost);
+    }
+    return sum;
   }
 
   async overview(range: DateRange, currency: string): Promise<CostOverview> {

@@ -139,6 +139,11 @@ export interface EntityCompliance extends DateRange, ComplianceTotals {
   byKey: ComplianceByKey[];
   /** Non-compliant resources, highest cost first (possibly capped; see `resources`). */
   nonCompliant: NonCompliantResource[];
+  /**
+   * Resources of entities hidden from the caller: not judged above, only counted here with
+   * their cost (absent when nothing is hidden).
+   */
+  notVisible?: { resources: number; cost: Money };
 }
 
 /** Compliance of one slice of the organisation: an account, a service. @public */
@@ -207,6 +212,11 @@ export interface OrganisationCompliance extends DateRange, ComplianceTotals {
   byKey: ComplianceByKey[];
   /** One point per month overlapping the range, oldest first. */
   trend: ComplianceTrendPoint[];
+  /**
+   * Resources of entities hidden from the caller: not judged above (nor in the breakdowns
+   * and trend), only counted here with their cost (absent when nothing is hidden).
+   */
+  notVisible?: { resources: number; cost: Money };
   /** Cost that no entity was allocated. */
   unallocated: {
     cost: Money;
@@ -231,8 +241,12 @@ export interface ChargebackReportLine {
   /** Display name of the owner, when known. */
   ownerName?: string;
   service: string;
-  /** `allocated`, `shared` (an owner's part of split shared cost) or `unallocated`. */
-  kind: 'allocated' | 'shared' | 'unallocated';
+  /**
+   * `allocated`, `shared` (an owner's part of split shared cost), `unallocated`, or
+   * `not-visible`: one line per month for the owners hidden from the caller (owner and
+   * service empty).
+   */
+  kind: 'allocated' | 'shared' | 'unallocated' | 'not-visible';
   /** Exact decimal string, all stored fractional digits. */
   cost: Money;
 }

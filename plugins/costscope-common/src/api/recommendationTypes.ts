@@ -211,8 +211,13 @@ export interface RecommendationList {
   entityRef: string;
   /** ISO 4217 code of every amount. */
   currency: string;
-  /** Sum of `monthlySaving` over `items` (open recommendations only), exact decimal string. */
+  /**
+   * Sum of `monthlySaving` over the open recommendations, exact decimal string: `items`
+   * plus `notVisible`.
+   */
   totalMonthlySaving: Money;
+  /** Open recommendations of entities hidden from the caller: how many and their saving. */
+  notVisible?: { count: number; monthlySaving: Money };
   /** Open recommendations, largest saving first. */
   items: Recommendation[];
   /** Dismissed and snoozed recommendations; they do not count in the total. */

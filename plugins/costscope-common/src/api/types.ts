@@ -11,6 +11,14 @@ export interface DateRange {
   to: string;
 }
 
+/**
+ * The key of the one line that stands for the parts of a rollup hidden from the caller
+ * (entities the catalog or the permission policy does not let them see): their sum, with no
+ * names and no split by service, account or region.
+ * @public
+ */
+export const NOT_VISIBLE_KEY = '(not visible to you)';
+
 /** One line of a breakdown (by service, account, region, entity ...). @public */
 export interface CostBreakdownItem {
   key: string;
@@ -47,7 +55,10 @@ export interface EntityCostSummary extends DateRange {
   byAccount: CostBreakdownItem[];
   byRegion: CostBreakdownItem[];
   byProvider: CostBreakdownItem[];
-  /** For systems, domains and groups: the entities below it, with their rolled-up cost. */
+  /**
+   * For systems, domains and groups: the entities below it, with their rolled-up cost.
+   * Every breakdown holds one {@link NOT_VISIBLE_KEY} line when parts are hidden from the caller.
+   */
   byEntity: CostBreakdownItem[];
   /** Mapping rules that brought cost to this entity or the entities below it. */
   mappingRules: MappingRuleUsage[];
@@ -100,6 +111,8 @@ export interface ResourceCostList extends DateRange {
   currency: string;
   total: Money;
   resources: ResourceCost[];
+  /** Cost of the resources of entities hidden from the caller (absent when none are). */
+  notVisible?: Money;
 }
 
 /** Organisation-wide totals. @public */

@@ -155,6 +155,7 @@ export const CHARGEBACK_KIND_LABELS: Record<
   allocated: 'Allocated',
   shared: 'Shared',
   unallocated: 'Unallocated',
+  'not-visible': 'Not visible to you',
 };
 
 /** Labels of likely-owner confidences. */

@@ -1837,7 +1837,12 @@ export const spec = {
                           },
                           kind: {
                             type: 'string',
-                            enum: ['allocated', 'shared', 'unallocated'],
+                            enum: [
+                              'allocated',
+                              'shared',
+                              'unallocated',
+                              'not-visible',
+                            ],
                           },
                           cost: {
                             $ref: '#/components/schemas/Money',

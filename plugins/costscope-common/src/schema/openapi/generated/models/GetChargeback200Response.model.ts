@@ -17,7 +17,7 @@ export type GetChargeback200Response = {
     owner?: string;
     ownerName?: string;
     service?: string;
-    kind?: 'allocated' | 'shared' | 'unallocated';
+    kind?: 'allocated' | 'shared' | 'unallocated' | 'not-visible';
     cost?: Money;
   }>;
 };
