@@ -33,7 +33,10 @@ export function entityConditionsFor(getEntity: GetEntity): EntityConditions & {
 }
 
 /** A policy for tests: what it decides for a user; services are always allowed. */
-export type TestPolicy = (permission: Permission, user: string) => PolicyDecision;
+export type TestPolicy = (
+  permission: Permission,
+  user: string,
+) => PolicyDecision;
 
 /**
  * The permissions service on a test policy. `authorize` cannot resolve a conditional

@@ -140,8 +140,7 @@ export function mockCostscopeServices() {
 
 /** An auditor that keeps each event's id and how it ended. */
 export function listAuditor() {
-  const events: Array<{ eventId: string; status: 'succeeded' | 'failed' }> =
-    [];
+  const events: Array<{ eventId: string; status: 'succeeded' | 'failed' }> = [];
   const auditor: AuditorService = {
     async createEvent({ eventId }) {
       return {

@@ -20,10 +20,7 @@ import {
 import { TagPolicy } from '../compliance/tagPolicy';
 import { compareBigInt } from '../lib/decimal';
 import { ComplianceQueries } from '../store/ComplianceQueries';
-import {
-  hidingChargebackRules,
-  mergeHiddenChargeback,
-} from './hideEntities';
+import { hidingChargebackRules, mergeHiddenChargeback } from './hideEntities';
 import { ComplianceService } from './services';
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
@@ -193,7 +190,9 @@ export class DefaultComplianceService implements ComplianceService {
       this.options.queries.billTotal(range),
       this.lines(range, by, hidden),
     ]);
-    return Readable.from(chargebackCsvLines(lines, { currency, billTotalNanos }));
+    return Readable.from(
+      chargebackCsvLines(lines, { currency, billTotalNanos }),
+    );
   }
 
   private async lines(

@@ -154,7 +154,11 @@ export async function authorizeEntityRequest(
   }
   const readable =
     permission.name !== entityCostReadPermission.name &&
-    (await access.isAllowedOn(credentials, entityCostReadPermission, entityRef));
+    (await access.isAllowedOn(
+      credentials,
+      entityCostReadPermission,
+      entityRef,
+    ));
   const error = readable
     ? new NotAllowedError(
         `You may not do this to ${entityRef} (permission ${permission.name}).`,
@@ -269,7 +273,9 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
       return new Set();
     }
-    const refs = (await entityRefs()).map(ref => ref.toLocaleLowerCase('en-US'));
+    const refs = (await entityRefs()).map(ref =>
+      ref.toLocaleLowerCase('en-US'),
+    );
     const refused = new Set<string>();
     for (let i = 0; i < asked.length; i++) {
       const pending = refs.filter(ref => !refused.has(ref));

@@ -100,33 +100,26 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
   };
 
   router.put('/v1/entities/:kind/:namespace/:name/budget', async (req, res) => {
-    const { entity } = await changeBudget(
-      req,
-      'set',
-      async (target, by) => {
-        const input = parseBudgetInput(
-          req.body,
-          await options.costs.currency(),
-        );
-        await budgets.setBudget(target, input, by);
-        return {
-          budget: {
-            amount: input.amount,
-            currency: input.currency,
-            period: input.period,
-            ...(input.thresholds
-              ? {
-                  thresholds: input.thresholds.map(t => ({
-                    kind: t.kind,
-                    percent: t.percent,
-                  })),
-                }
-              : {}),
-            ...(input.recipients ? { recipients: input.recipients } : {}),
-          },
-        };
-      },
-    );
+    const { entity } = await changeBudget(req, 'set', async (target, by) => {
+      const input = parseBudgetInput(req.body, await options.costs.currency());
+      await budgets.setBudget(target, input, by);
+      return {
+        budget: {
+          amount: input.amount,
+          currency: input.currency,
+          period: input.period,
+          ...(input.thresholds
+            ? {
+                thresholds: input.thresholds.map(t => ({
+                  kind: t.kind,
+                  percent: t.percent,
+                })),
+              }
+            : {}),
+          ...(input.recipients ? { recipients: input.recipients } : {}),
+        },
+      };
+    });
     res.json(await budgets.entityBudget(entity, true)); // the policy has just allowed it
   });
 
@@ -181,7 +174,8 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
         entityCostReadPermission,
         () => {
           try {
-            if (typeof rawRef !== 'string') throw new Error('must be one value');
+            if (typeof rawRef !== 'string')
+              throw new Error('must be one value');
             // Each part as strict as in a path: `<kind>:<namespace>/<name>` of entity names.
             return parseEntityRefParams(parseEntityRef(rawRef));
           } catch (error) {

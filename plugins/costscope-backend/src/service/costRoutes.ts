@@ -75,7 +75,10 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     );
     const range = parseRange(req.query);
     res.json(
-      await costs.overview(range, await access.hiddenInOrganisation(credentials)),
+      await costs.overview(
+        range,
+        await access.hiddenInOrganisation(credentials),
+      ),
     );
   });
 

@@ -96,9 +96,7 @@ describe('cost routes', () => {
 
   it('refuse callers without costscope.overview.read before reading', async () => {
     const { services, app } = await setUp();
-    const res = await request(app)
-      .get('/v1/overview')
-      .set('x-user', BLIND);
+    const res = await request(app).get('/v1/overview').set('x-user', BLIND);
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
       "You may not read Costscope's organisation overview (permission costscope.overview.read).",
@@ -161,9 +159,7 @@ describe('budget routes', () => {
       }),
       expect.objectContaining({ by: MEMBER }),
     );
-    expect(events).toEqual([
-      { eventId: 'budget-mutate', status: 'succeeded' },
-    ]);
+    expect(events).toEqual([{ eventId: 'budget-mutate', status: 'succeeded' }]);
   });
 
   it('refuse a reader without costscope.entity.budget.update with 403, audited as failed', async () => {

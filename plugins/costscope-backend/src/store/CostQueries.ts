@@ -296,7 +296,9 @@ export class CostQueries {
   }
 
   /** The ids of the mapping rules of these entities. */
-  private async ruleIdsOf(entityRefs: ReadonlySet<string>): Promise<Set<number>> {
+  private async ruleIdsOf(
+    entityRefs: ReadonlySet<string>,
+  ): Promise<Set<number>> {
     const refs = [...entityRefs];
     const ids = new Set<number>();
     for (let i = 0; i < refs.length; i += IN_CHUNK) {
