@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { BreakdownTable } from './BreakdownTable';
+import { NOT_VISIBLE_KEY } from '@costscope/backstage-plugin-common';
 import { formatMoney } from '../../utils/format';
 
 describe('BreakdownTable', () => {
@@ -48,6 +49,23 @@ describe('BreakdownTable', () => {
       '/catalog/default/component/web',
     );
     expect(screen.getByText(':not a ref')).toBeInTheDocument();
+  });
+
+  it('names the line of entities hidden from the viewer without a link', async () => {
+    await renderInTestApp(
+      <BreakdownTable
+        title="Cost by entity"
+        entityRefs
+        items={[
+          { key: 'component:default/web', cost: '1', share: 0.5 },
+          { key: NOT_VISIBLE_KEY, cost: '1', share: 0.5 },
+        ]}
+        currency="USD"
+      />,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(screen.getByText('Not visible to you')).toBeInTheDocument();
+    expect(screen.getAllByRole('link')).toHaveLength(1);
   });
 
   it('shows its empty text', async () => {

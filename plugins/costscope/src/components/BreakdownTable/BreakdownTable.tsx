@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { CostBreakdownItem } from '@costscope/backstage-plugin-common';
 import { costColumns } from '../../utils/costColumns';
 import { denseTableOptions } from '../../utils/tableOptions';
+import { EntityName } from './EntityName';
 
 type Row = CostBreakdownItem & { name: string };
 
@@ -19,15 +18,6 @@ export interface BreakdownTableProps {
   entityRefs?: boolean;
   /** Shown when there are no items. */
   emptyText?: string;
-}
-
-function EntityName(props: { entityRef: string; label?: string }) {
-  try {
-    const ref = parseEntityRef(props.entityRef);
-    return <EntityRefLink entityRef={ref} title={props.label} />;
-  } catch {
-    return <>{props.label ?? props.entityRef}</>;
-  }
 }
 
 /** A sortable table of a cost breakdown: name, cost and share. */

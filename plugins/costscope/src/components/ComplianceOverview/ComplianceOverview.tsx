@@ -74,6 +74,7 @@ function PolicySections(props: { compliance: OrganisationCompliance }) {
               outOfScope={compliance.outOfScope}
               rejectedTags={compliance.rejectedTags}
               currency={currency}
+              notVisible={compliance.notVisible}
             />
           </Box>
         </Paper>

@@ -172,12 +172,17 @@ export interface ScopeNotesProps {
   outOfScope: { resources: number; cost: string };
   rejectedTags: number;
   currency: string;
+  /** Resources of entities hidden from the viewer, not judged. */
+  notVisible?: { resources: number; cost: string };
 }
 
 /** What the figures leave out: resources outside the policy, and unreadable billing tags. */
 export function ScopeNotes(props: ScopeNotesProps) {
-  const { outOfScope, rejectedTags, currency } = props;
-  if (outOfScope.resources === 0 && rejectedTags === 0) return null;
+  const { outOfScope, rejectedTags, currency, notVisible } = props;
+  const hidden = notVisible?.resources ?? 0;
+  if (outOfScope.resources === 0 && rejectedTags === 0 && hidden === 0) {
+    return null;
+  }
   return (
     <Box data-testid="costscope-compliance-scope-notes">
       {outOfScope.resources > 0 && (
@@ -185,6 +190,13 @@ export function ScopeNotes(props: ScopeNotesProps) {
           {outOfScope.resources.toLocaleString()} resource
           {outOfScope.resources === 1 ? ' is' : 's are'} outside the policy's
           scope ({formatMoney(outOfScope.cost, currency)}), not counted above.
+        </Typography>
+      )}
+      {hidden > 0 && (
+        <Typography variant="body2" color="textSecondary">
+          {hidden.toLocaleString()} resource{hidden === 1 ? '' : 's'} of
+          entities not visible to you ({formatMoney(notVisible!.cost, currency)}
+          ) not judged here.
         </Typography>
       )}
       {rejectedTags > 0 && (

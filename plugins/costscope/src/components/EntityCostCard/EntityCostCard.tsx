@@ -7,12 +7,8 @@ import {
   Typography,
 } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  EntityRefLink,
-  useEntity,
-  useEntityRefLink,
-} from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   CostBreakdownItem,
   EntityCostSummary,
@@ -22,18 +18,8 @@ import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
 import { CostChange } from '../CostChange';
 import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
+import { EntityName } from '../BreakdownTable/EntityName';
 import { COST_TAB_PATH } from '../../routes';
-
-function EntityLabel(props: { item: CostBreakdownItem }) {
-  const { item } = props;
-  try {
-    return (
-      <EntityRefLink entityRef={parseEntityRef(item.key)} title={item.label} />
-    );
-  } catch {
-    return <>{item.label ?? item.key}</>;
-  }
-}
 
 function TopList(props: {
   title: string;
@@ -52,7 +38,7 @@ function TopList(props: {
             <ListItemText
               primary={
                 entityRefs ? (
-                  <EntityLabel item={item} />
+                  <EntityName entityRef={item.key} label={item.label} />
                 ) : (
                   item.label ?? item.key
                 )

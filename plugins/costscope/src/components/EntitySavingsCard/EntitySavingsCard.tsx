@@ -103,7 +103,11 @@ function SavingsBody(props: {
 }) {
   const { list, restoring, restoreError, onRestore, ...open } = props;
   const skipped = list.skipped ?? [];
-  if (list.items.length === 0 && list.dismissed.length === 0) {
+  if (
+    list.items.length === 0 &&
+    list.dismissed.length === 0 &&
+    !list.notVisible
+  ) {
     return (
       <>
         {skipped.length > 0 ? (
@@ -125,7 +129,14 @@ function SavingsBody(props: {
         value={formatMoney(list.totalMonthlySaving, list.currency)}
         testId="costscope-savings-total"
         amount={list.totalMonthlySaving}
-        detail={`${count} open ${count === 1 ? 'tip' : 'tips'}`}
+        detail={`${count} open ${count === 1 ? 'tip' : 'tips'}${
+          list.notVisible
+            ? ` · ${list.notVisible.count} more (${formatMoney(
+                list.notVisible.monthlySaving,
+                list.currency,
+              )}) on entities not visible to you`
+            : ''
+        }`}
       />
       <Box mt={1}>
         <OpenRecommendations list={list} {...open} />

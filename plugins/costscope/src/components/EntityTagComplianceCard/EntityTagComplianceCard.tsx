@@ -30,6 +30,7 @@ function CardBody(props: { compliance: EntityCompliance; name: string }) {
       outOfScope={compliance.outOfScope}
       rejectedTags={compliance.rejectedTags}
       currency={currency}
+      notVisible={compliance.notVisible}
     />
   );
   if (resources.total === 0) {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Box, Button } from '@material-ui/core';
+import { Box, Button, Typography } from '@material-ui/core';
 import SaveAlt from '@material-ui/icons/SaveAlt';
 import { SubvalueCell, Table, TableColumn } from '@backstage/core-components';
 import type {
@@ -8,6 +8,7 @@ import type {
 } from '@costscope/backstage-plugin-common';
 import { costColumns } from '../../utils/costColumns';
 import { downloadCsv, resourcesToCsv } from '../../utils/csv';
+import { formatMoney } from '../../utils/format';
 import { denseTableOptions } from '../../utils/tableOptions';
 
 type Row = ResourceCost & { name: string };
@@ -21,11 +22,14 @@ export interface ResourcesTableProps {
   fileName: string;
   /** Show the entity each resource was allocated to. */
   showEntity?: boolean;
+  /** The cost of resources of entities hidden from the viewer, shown as a note. */
+  notVisible?: string;
 }
 
 /** A sortable table of resources with their cost, and a "Download CSV" button. */
 export function ResourcesTable(props: ResourcesTableProps) {
-  const { title, resources, currency, fileName, showEntity } = props;
+  const { title, resources, currency, fileName, showEntity, notVisible } =
+    props;
   // The table writes bookkeeping into its rows: give it copies.
   const rows = useMemo<Row[]>(
     () => resources.map(r => ({ ...r, name: r.resourceName ?? r.resourceId })),
@@ -59,7 +63,19 @@ export function ResourcesTable(props: ResourcesTableProps) {
 
   return (
     <Box>
-      <Box display="flex" justifyContent="flex-end" mb={1}>
+      <Box display="flex" alignItems="center" mb={1} style={{ gap: 16 }}>
+        <Box flexGrow={1}>
+          {notVisible && (
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              data-testid="costscope-resources-not-visible"
+            >
+              Not listed: {formatMoney(notVisible, currency)} on resources of
+              entities not visible to you.
+            </Typography>
+          )}
+        </Box>
         <Button
           variant="outlined"
           size="small"
@@ -98,6 +114,7 @@ export function ResourceListTable(
       {...rest}
       resources={list.resources}
       currency={list.currency}
+      notVisible={list.notVisible}
     />
   );
 }
