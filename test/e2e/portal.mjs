@@ -73,13 +73,15 @@ export async function api(pathAndQuery, init = {}) {
 export async function startPortal({
   script = 'scripts/start.sh',
   logName = 'portal.log',
+  /** More environment for the portal, e.g. COSTSCOPE_DEMO_USER to sign in as another user. */
+  env = {},
 } = {}) {
   const log = openSync(path.join(ROOT, 'test/artifacts', logName), 'w');
   const child = spawn('bash', [script], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, BROWSER: 'none' },
+    env: { ...process.env, BROWSER: 'none', ...env },
   });
   const exited = new Promise(resolve => child.on('exit', resolve));
   const stop = async () => {

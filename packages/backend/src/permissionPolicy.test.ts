@@ -17,6 +17,8 @@ const GROUPS: Record<string, string[]> = {
   // The demo's guest sign-in.
   'user:default/guest': ['group:default/checkout-squad'],
   'user:default/alex': ['Group:default/Platform-Team'],
+  'user:default/hana.kim': ['group:default/data-team'],
+  'user:default/felix.wong': ['group:default/finance'],
 };
 
 function userOf(userEntityRef: string) {
@@ -54,6 +56,39 @@ const decide = async (
 ) => (await decision(permission, user)).result;
 
 describe('CostscopeDemoPolicy', () => {
+  it("hides the commerce domain's cost from the data team, by condition", async () => {
+    expect(
+      await decision(entityCostReadPermission, 'user:default/hana.kim'),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'costscope',
+      resourceType: 'catalog-entity',
+      conditions: {
+        not: {
+          rule: 'IS_IN_DOMAIN',
+          resourceType: 'catalog-entity',
+          params: { domain: 'domain:default/commerce' },
+        },
+      },
+    });
+    expect(await decide(overviewReadPermission, 'user:default/hana.kim')).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it('gives finance the chargeback and no other organisation view', async () => {
+    const finance = 'user:default/felix.wong';
+    expect(await decide(chargebackReadPermission, finance)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(entityCostReadPermission, finance)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(overviewReadPermission, finance)).toBe(
+      AuthorizeResult.DENY,
+    );
+  });
+
   it("lets signed-in users read entities' cost and the organisation views", async () => {
     for (const user of ['user:default/guest', 'user:default/alex']) {
       for (const permission of [

@@ -32,13 +32,26 @@ import {
 /** Members of these groups hold `costscope.admin` in the demo. */
 export const DEMO_ADMIN_GROUPS = ['group:default/platform-team'];
 
+/** Members of these groups may not see the cost of the commerce domain's entities. */
+export const DEMO_COMMERCE_BLIND_GROUPS = ['group:default/data-team'];
+
+/** The demo's commerce domain, hidden from {@link DEMO_COMMERCE_BLIND_GROUPS}. */
+export const DEMO_HIDDEN_DOMAIN = 'domain:default/commerce';
+
+/** Members of these groups see the chargeback and entities' cost, not the other organisation views. */
+export const DEMO_FINANCE_GROUPS = ['group:default/finance'];
+
 const allow: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const deny: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
  * The demo's policy for Costscope:
- * - reading an entity's cost and the organisation views (overview, chargeback, compliance,
- *   ingest runs): every signed-in user;
+ * - reading an entity's cost: every signed-in user, except that members of
+ *   {@link DEMO_COMMERCE_BLIND_GROUPS} (the data team) do not see the commerce domain's
+ *   entities (the condition `IS_IN_DOMAIN`, negated): those answer 404 to them, and the
+ *   rollups that hold them show their cost as one "not visible to you" line;
+ * - the organisation views (overview, chargeback, compliance, ingest runs): every signed-in
+ *   user, except {@link DEMO_FINANCE_GROUPS}, who get the chargeback only;
  * - `costscope.entity.budget.update` and `costscope.entity.recommendation.update`: members of
  *   {@link DEMO_ADMIN_GROUPS} for every entity, others for the entities their group owns
  *   (the condition `IS_ENTITY_OR_ANCESTOR_OWNER` without ancestors);
@@ -72,12 +85,26 @@ export class CostscopeDemoPolicy implements PermissionPolicy {
       );
     }
     switch (permission.name) {
-      case entityCostReadPermission.name:
-      case overviewReadPermission.name:
+      case entityCostReadPermission.name: {
+        if (!user) return deny;
+        const claims = await this.ownershipRefs(user);
+        return inGroups(claims, DEMO_COMMERCE_BLIND_GROUPS)
+          ? createCostscopeConditionalDecision(entityCostReadPermission, {
+              not: costscopeConditions.isInDomain({
+                domain: DEMO_HIDDEN_DOMAIN,
+              }),
+            })
+          : allow;
+      }
       case chargebackReadPermission.name:
+        return user ? allow : deny;
+      case overviewReadPermission.name:
       case complianceReadPermission.name:
       case ingestRunsReadPermission.name:
-        return user ? allow : deny;
+        if (!user) return deny;
+        return inGroups(await this.ownershipRefs(user), DEMO_FINANCE_GROUPS)
+          ? deny
+          : allow;
       case costscopeAdminPermission.name:
         return user && isDemoAdmin(await this.ownershipRefs(user))
           ? allow
@@ -93,9 +120,13 @@ export class CostscopeDemoPolicy implements PermissionPolicy {
   }
 }
 
-function isDemoAdmin(ownershipRefs: string[]): boolean {
+function inGroups(ownershipRefs: string[], groups: string[]): boolean {
   const refs = ownershipRefs.map(ref => ref.toLocaleLowerCase('en-US'));
-  return DEMO_ADMIN_GROUPS.some(group => refs.includes(group));
+  return groups.some(group => refs.includes(group));
+}
+
+function isDemoAdmin(ownershipRefs: string[]): boolean {
+  return inGroups(ownershipRefs, DEMO_ADMIN_GROUPS);
 }
 
 /** Installs {@link CostscopeDemoPolicy} in the permission backend. */

@@ -83,7 +83,7 @@ describe('DefaultCostscopeAccess', () => {
     ).rejects.toMatchObject({
       name: 'NotFoundError',
       message:
-        'entity component:default/gone is not known to Costscope (not in the catalog, or not yet allocated)',
+        'entity component:default/gone is not known to Costscope (not in the catalog, not yet allocated, or not visible to you)',
     });
   });
 });

@@ -128,7 +128,7 @@ export function refusal(permission: BasicPermission): string {
 /** The 404 of an entity that the last allocation's catalog snapshot does not hold. */
 export function unknownEntityError(entityRef: string): NotFoundError {
   return new NotFoundError(
-    `entity ${entityRef} is not known to Costscope (not in the catalog, or not yet allocated)`,
+    `entity ${entityRef} is not known to Costscope (not in the catalog, not yet allocated, or not visible to you)`,
   );
 }
 

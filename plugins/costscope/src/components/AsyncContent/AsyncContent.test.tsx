@@ -58,6 +58,26 @@ describe('AsyncContent', () => {
     expect(screen.queryByText(/Items:/)).not.toBeInTheDocument();
   });
 
+  it("says a 404's message plainly instead of reporting an error", async () => {
+    const error = Object.assign(new Error('Request failed with 404'), {
+      statusCode: 404,
+      body: {
+        error: {
+          message:
+            'entity component:default/x is not known to Costscope (not in the catalog, not yet allocated, or not visible to you)',
+        },
+      },
+    });
+    await renderInTestApp(
+      <AsyncContent<string[]> state={{ loading: false, error }}>
+        {items => <>{items.join()}</>}
+      </AsyncContent>,
+    );
+    expect(screen.getByTestId('costscope-not-found')).toHaveTextContent(
+      /or not visible to you\)$/,
+    );
+  });
+
   it('frames the spinner and the error, not the content', async () => {
     const frame = (status: JSX.Element) => (
       <Grid item data-testid="frame">

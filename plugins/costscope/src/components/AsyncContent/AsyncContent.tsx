@@ -1,6 +1,12 @@
 import { ReactElement, ReactNode } from 'react';
-import { Grid } from '@material-ui/core';
+import { Grid, Typography } from '@material-ui/core';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { errorMessage } from '../../utils/errorMessage';
+
+/** A 404 answer of the Costscope backend (a `ResponseError`). */
+function isNotFound(error: Error): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
 
 /** What a data hook (`useAsync`, `useAsyncRetry`) returns, as far as showing it goes. */
 export interface AsyncState<T> {
@@ -57,6 +63,19 @@ export function AsyncContent<T>(props: AsyncContentProps<T>) {
   const { loading, error, value } = state;
   if (loading && !(keepValueWhileLoading && value !== undefined)) {
     return frame(<Progress />);
+  }
+  if (error && isNotFound(error)) {
+    // Not a failure to report but an answer: the entity is unknown to Costscope, or hidden
+    // from the viewer (the backend does not tell the two apart). Say it plainly.
+    return frame(
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        data-testid="costscope-not-found"
+      >
+        {errorMessage(error)}
+      </Typography>,
+    );
   }
   if (error) {
     return frame(<ResponseErrorPanel error={error} title={errorTitle} />);
