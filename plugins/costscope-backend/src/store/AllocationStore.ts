@@ -6,6 +6,9 @@ import {
   AllocationRuleRow,
   KeyAllocation,
   KeyToAllocate,
+  KubernetesPartRow,
+  KubernetesSplitHook,
+  NodeCostGroup,
 } from './types';
 import { takeWriteLock } from './writeLock';
 
@@ -21,6 +24,8 @@ export interface AllocationResult {
   ancestors: Map<string, Set<string>>;
   rules: AllocationRuleRow[];
   keys: Map<string, KeyAllocation>;
+  /** Shared clusters whose node facts are replaced by their split, when configured. */
+  kubernetes?: KubernetesSplitHook;
 }
 
 async function insertChunked(
@@ -30,6 +35,125 @@ async function insertChunked(
 ) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await tx(table).insert(rows.slice(i, i + CHUNK));
+  }
+}
+
+/**
+ * Reads the node facts of each cluster in the allocation's transaction (so a concurrent ingest
+ * cannot slip between read and write), splits them by group and writes the parts and the ids of
+ * the facts they replace. A fact two selectors match belongs to the first.
+ */
+async function writeKubernetesSplit(
+  tx: Knex.Transaction,
+  hook: KubernetesSplitHook,
+): Promise<void> {
+  const claimed = new Set<string>();
+  const groups = new Map<string, { group: NodeCostGroup; ids: string[] }>();
+  for (const selector of hook.selectors) {
+    const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
+    for (let i = 0; i < selector.allocKeys.length; i += CHUNK) {
+      const chunk = selector.allocKeys.slice(i, i + CHUNK);
+      reads.push(q => q.whereIn('f.alloc_key', chunk));
+    }
+    for (const prefix of selector.resourceIdPrefixes) {
+      // substr, not LIKE: SQLite's LIKE ignores case and both treat _ and % as wildcards.
+      reads.push(q =>
+        q.whereRaw('substr(f.resource_id, 1, ?) = ?', [prefix.length, prefix]),
+      );
+    }
+    for (const read of reads) {
+      const rows = await read(
+        tx('costscope_cost_facts as f').select(
+          tx.raw('CAST(f.id AS TEXT) as id'),
+          'f.usage_date',
+          'f.provider',
+          'f.sub_account_id',
+          'f.region',
+          'f.service_name',
+          'f.currency',
+          tx.raw('CAST(f.billed_nanos AS TEXT) as billed'),
+          tx.raw('CAST(f.effective_nanos AS TEXT) as effective'),
+        ),
+      );
+      for (const row of rows) {
+        if (claimed.has(row.id)) continue;
+        claimed.add(row.id);
+        const key = JSON.stringify([
+          selector.cluster,
+          row.usage_date,
+          row.provider,
+          row.sub_account_id,
+          row.region,
+          row.service_name,
+          row.currency,
+        ]);
+        let entry = groups.get(key);
+        if (!entry) {
+          entry = {
+            group: {
+              cluster: selector.cluster,
+              usageDate: row.usage_date,
+              provider: row.provider,
+              subAccountId: row.sub_account_id,
+              region: row.region,
+              serviceName: row.service_name,
+              currency: row.currency,
+              billedNanos: 0n,
+              effectiveNanos: 0n,
+            },
+            ids: [],
+          };
+          groups.set(key, entry);
+        }
+        entry.group.billedNanos += BigInt(row.billed);
+        entry.group.effectiveNanos += BigInt(row.effective);
+        entry.ids.push(row.id);
+      }
+    }
+  }
+
+  const splitFacts: object[] = [];
+  const parts: object[] = [];
+  for (const { group, ids } of [...groups.values()]) {
+    const split = hook.split(group);
+    if (!split) continue;
+    checkParts(group, split);
+    for (const id of ids)
+      splitFacts.push({ fact_id: id, cluster: group.cluster });
+    for (const part of split) {
+      parts.push({
+        cluster: group.cluster,
+        usage_date: group.usageDate,
+        provider: group.provider,
+        sub_account_id: group.subAccountId,
+        region: group.region,
+        service_name: group.serviceName,
+        currency: group.currency,
+        rule_id: part.ruleId,
+        part_kind: part.kind,
+        namespace: part.namespace ?? null,
+        workload: part.workload,
+        billed_nanos: part.billedNanos.toString(),
+        effective_nanos: part.effectiveNanos.toString(),
+      });
+    }
+  }
+  await insertChunked(tx, 'costscope_k8s_split_facts', splitFacts);
+  await insertChunked(tx, 'costscope_k8s_parts', parts);
+}
+
+/** The invariant, checked before anything is written: the parts are the group, exactly. */
+function checkParts(group: NodeCostGroup, parts: KubernetesPartRow[]) {
+  let billed = 0n;
+  let effective = 0n;
+  for (const part of parts) {
+    billed += part.billedNanos;
+    effective += part.effectiveNanos;
+  }
+  if (billed !== group.billedNanos || effective !== group.effectiveNanos) {
+    throw new Error(
+      `Kubernetes split of ${group.cluster} on ${group.usageDate} does not sum to the bill`,
+    );
   }
 }
 
@@ -128,6 +252,13 @@ export class AllocationStore {
         }
       }
 
+      await tx('costscope_k8s_split_facts').delete();
+      await tx('costscope_k8s_parts').delete();
+      if (result.kubernetes) await writeKubernetesSplit(tx, result.kubernetes);
+      // A split fact is rolled up as its parts, so that nothing is counted twice.
+      const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
+                                   WHERE s.fact_id = f.id)`;
+
       const dimensions = [
         'f.usage_date',
         'f.provider',
@@ -156,6 +287,7 @@ export class AllocationStore {
          JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key
          JOIN costscope_alloc_rules r ON r.id = k.rule_id
          JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+         WHERE ${notSplit}
          GROUP BY a.ancestor_ref, k.rule_id, ${dimensions.join(', ')}`,
       );
       await tx.raw(
@@ -164,7 +296,39 @@ export class AllocationStore {
                 SUM(f.billed_nanos), SUM(f.effective_nanos)
          FROM costscope_cost_facts f
          JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key
+         WHERE ${notSplit}
          GROUP BY k.rule_id, ${dimensions.join(', ')}`,
+        [ORG_REF],
+      );
+      const partDimensions = [
+        ...dimensions.map(d => d.replace('f.', 'p.')),
+        'p.cluster',
+        'p.namespace',
+        'p.workload',
+      ];
+      const partColumns = [
+        ...columns.slice(0, -2),
+        'k8s_cluster',
+        'k8s_namespace',
+        'k8s_workload',
+        'billed_nanos',
+        'effective_nanos',
+      ];
+      await tx.raw(
+        `INSERT INTO costscope_rollup_daily (${partColumns.join(', ')})
+         SELECT a.ancestor_ref, p.rule_id, ${partDimensions.join(', ')},
+                SUM(p.billed_nanos), SUM(p.effective_nanos)
+         FROM costscope_k8s_parts p
+         JOIN costscope_alloc_rules r ON r.id = p.rule_id
+         JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+         GROUP BY a.ancestor_ref, p.rule_id, ${partDimensions.join(', ')}`,
+      );
+      await tx.raw(
+        `INSERT INTO costscope_rollup_daily (${partColumns.join(', ')})
+         SELECT ?, p.rule_id, ${partDimensions.join(', ')},
+                SUM(p.billed_nanos), SUM(p.effective_nanos)
+         FROM costscope_k8s_parts p
+         GROUP BY p.rule_id, ${partDimensions.join(', ')}`,
         [ORG_REF],
       );
 

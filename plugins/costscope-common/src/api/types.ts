@@ -26,7 +26,7 @@ export interface MappingRuleUsage {
   /** The entity the rule belongs to (a component, or the rolled-up entity itself). */
   entityRef: string;
   /** Where the rule comes from. */
-  origin: 'annotation' | 'convention' | 'account';
+  origin: 'annotation' | 'convention' | 'account' | 'kubernetes';
   /** The rule as written, e.g. `service=checkout-api` or `aws account 111122223333`. */
   rule: string;
   cost: Money;
@@ -139,8 +139,8 @@ export interface IngestInput {
 export interface IngestRun {
   id: string;
   sourceId: string;
-  /** `cost` for cost sources, `inventory` for inventory sources. */
-  kind: 'cost' | 'inventory';
+  /** `cost` for cost sources, `inventory` for inventory sources, `kubernetes` for reads of a cluster's OpenCost. */
+  kind: 'cost' | 'inventory' | 'kubernetes';
   trigger: 'schedule' | 'manual' | 'startup';
   status: 'running' | 'succeeded' | 'failed';
   startedAt: string;
