@@ -235,7 +235,7 @@ describe('Kubernetes split in allocation', () => {
   describe.each(databases.eachSupportedId())('on %p', id => {
     it('splits each cluster-day exactly, by hand', async () => {
       const knex = await databases.init(id);
-      const { ingest } = await setUp(knex, fake);
+      const { ingest, pipeline } = await setUp(knex, fake);
       const outcome = await ingest(marchRows);
 
       const checkout = 'component:default/checkout-api';
@@ -305,6 +305,71 @@ describe('Kubernetes split in allocation', () => {
       expect(await direct(knex, owner, '2026-03-01', '2026-03-02')).toBe(
         20_000_000_000n + 10_000_000_000n + 6_000_000_000n,
       );
+
+      // The series by Kubernetes dimension: the parts keep cluster, namespace and workload.
+      const { queries } = pipeline;
+      const march = { from: '2026-03-01', to: '2026-03-03' };
+      const byWorkload = await queries.series(
+        checkout,
+        march,
+        'workload',
+        'USD',
+      );
+      expect(byWorkload.keys).toEqual([
+        'shop/checkout-api',
+        '(not Kubernetes)',
+      ]);
+      expect(byWorkload.points.map(p => p.values)).toEqual([
+        {
+          'shop/checkout-api': '40.000000001',
+          '(not Kubernetes)': '3.000000000',
+        },
+        { 'shop/checkout-api': '3.000000000' },
+        {},
+      ]);
+      const ownerByNamespace = await queries.series(
+        owner,
+        march,
+        'namespace',
+        'USD',
+      );
+      expect(ownerByNamespace.points.map(p => p.values)).toEqual([
+        { idle: '20.000000000', system: '10.000000000' },
+        { idle: '6.000000000' },
+        { '(not Kubernetes)': '5.000000000' },
+      ]);
+      const orgByCluster = await queries.series('*', march, 'cluster', 'USD');
+      expect(orgByCluster.points.map(p => p.values)).toEqual([
+        { prod: '100.000000001', '(not Kubernetes)': '3.000000000' },
+        { prod: '9.000000000' },
+        { '(not Kubernetes)': '5.000000000' },
+      ]);
+
+      // "Why is this cost yours": the summary names the Kubernetes rule and what it brought.
+      const summary = await queries.summary(checkout, march, 'USD');
+      expect(summary.mappingRules).toEqual([
+        {
+          entityRef: checkout,
+          origin: 'kubernetes',
+          rule: expect.stringMatching(
+            /^Kubernetes cluster prod: workloads labelled backstage.io\/kubernetes-id=checkout-api/,
+          ),
+          cost: '43.000000001',
+        },
+        {
+          entityRef: checkout,
+          origin: 'convention',
+          rule: 'service=checkout-api',
+          cost: '3.000000000',
+        },
+      ]);
+      const ownerSummary = await queries.summary(owner, march, 'USD');
+      expect(
+        ownerSummary.mappingRules.map(r => [r.origin, r.cost, r.rule]),
+      ).toEqual([
+        ['kubernetes', '36.000000000', expect.stringMatching(/idle capacity/)],
+        ['convention', '5.000000000', 'service=k8s-platform'],
+      ]);
 
       // The run record of the read says which day OpenCost had no data for.
       const runs = await knex('costscope_ingest_runs')

@@ -18,11 +18,16 @@ import { ORG_REF } from './AllocationStore';
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly; text keeps it exact in JS. */
 const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
 
-const SERIES_COLUMNS: Record<SeriesGroupBy, string> = {
-  service: 'service_name',
-  account: 'sub_account_id',
-  region: 'region',
-  provider: 'provider',
+/** What each groupBy groups the rollup by, and the key of rows without a value. */
+const SERIES_COLUMNS: Record<SeriesGroupBy, [string, string]> = {
+  service: ['r.service_name', '(none)'],
+  account: ['r.sub_account_id', '(none)'],
+  region: ['r.region', '(none)'],
+  provider: ['r.provider', '(none)'],
+  cluster: ['r.k8s_cluster', '(not Kubernetes)'],
+  // Idle, system and unsplit parts have no namespace: they are keyed by what they are.
+  namespace: ['COALESCE(r.k8s_namespace, r.k8s_workload)', '(not Kubernetes)'],
+  workload: ['r.k8s_workload', '(not Kubernetes)'],
 };
 
 function nanos(value: unknown): bigint {
@@ -377,16 +382,17 @@ export class CostQueries {
     groupBy: SeriesGroupBy,
     currency: string,
   ): Promise<CostSeries> {
-    const column = SERIES_COLUMNS[groupBy];
+    const [column, noKey] = SERIES_COLUMNS[groupBy];
     const rows = await this.rollup(entityRef, range)
-      .select({ date: 'r.usage_date', key: `r.${column}` })
+      .select({ date: 'r.usage_date' })
+      .select(this.knex.raw(`${column} as key`))
       .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-      .groupBy('r.usage_date', `r.${column}`);
+      .groupByRaw(`r.usage_date, ${column}`);
     const byDay = new Map<string, Map<string, bigint>>();
     const keyTotals = new Map<string, bigint>();
     for (const row of rows) {
       const cost = nanos(row.cost);
-      const key = row.key || '(none)';
+      const key = row.key || noKey;
       if (!byDay.has(row.date)) byDay.set(row.date, new Map());
       byDay.get(row.date)!.set(key, cost);
       keyTotals.set(key, (keyTotals.get(key) ?? 0n) + cost);

@@ -76,8 +76,18 @@ export interface CostSeries extends DateRange {
   points: Array<{ date: string; total: Money; values: Record<string, Money> }>;
 }
 
-/** Dimensions a series can be split by. @public */
-export type SeriesGroupBy = 'service' | 'account' | 'region' | 'provider';
+/**
+ * Dimensions a series can be split by; `cluster`, `namespace` and `workload` split the node cost
+ * of shared Kubernetes clusters (other cost is one key, `(not Kubernetes)`). @public
+ */
+export type SeriesGroupBy =
+  | 'service'
+  | 'account'
+  | 'region'
+  | 'provider'
+  | 'cluster'
+  | 'namespace'
+  | 'workload';
 
 /** A cloud resource with its cost in a range. @public */
 export interface ResourceCost {

@@ -955,9 +955,19 @@ export const spec = {
           {
             name: 'groupBy',
             in: 'query',
+            description:
+              'cluster, namespace and workload split node cost of shared Kubernetes clusters; other cost is one key, (not Kubernetes)',
             schema: {
               type: 'string',
-              enum: ['service', 'account', 'region', 'provider'],
+              enum: [
+                'service',
+                'account',
+                'region',
+                'provider',
+                'cluster',
+                'namespace',
+                'workload',
+              ],
               default: 'service',
             },
           },
