@@ -19,6 +19,8 @@ import { buildWorkloadRules, ruleForPart } from './workloadRules';
 const DAY_MS = 86_400_000;
 /** OpenCost keeps adding to a day for a while after it ends: re-read days this recent. */
 const SETTLE_MS = 2 * DAY_MS;
+/** After a failed read, scheduled checks wait this long before asking again (ingests do not). */
+const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
 
 type StoredAllocation = ClusterDayInput['allocations'][number];
 
@@ -73,6 +75,8 @@ const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
  */
 export class KubernetesSplitter {
   private readonly now: () => Date;
+  /** The last failed read per cluster: when, and why. */
+  private readonly failures = new Map<string, { at: number; error: string }>();
 
   constructor(private readonly options: KubernetesSplitterOptions) {
     this.now = options.now ?? (() => new Date());
@@ -104,14 +108,29 @@ export class KubernetesSplitter {
         input.caseInsensitiveTagKeys,
       );
       selectors.push(selector);
-      try {
-        await this.read(cluster, selector, input.refresh);
-      } catch (error) {
-        const message = (error as Error).message;
-        errors.set(cluster.name, message);
-        this.options.logger.warn(
-          `Costscope Kubernetes split of cluster ${cluster.name}: ${message}; keeping the previous OpenCost data`,
-        );
+      const failure = this.failures.get(cluster.name);
+      if (
+        !input.refresh &&
+        failure &&
+        this.now().getTime() - failure.at < RETRY_AFTER_FAILURE_MS
+      ) {
+        // A catalog check every few minutes must not hammer an OpenCost that is down.
+        errors.set(cluster.name, failure.error);
+      } else {
+        try {
+          await this.read(cluster, selector, input.refresh);
+          this.failures.delete(cluster.name);
+        } catch (error) {
+          const message = (error as Error).message;
+          errors.set(cluster.name, message);
+          this.failures.set(cluster.name, {
+            at: this.now().getTime(),
+            error: message,
+          });
+          this.options.logger.warn(
+            `Costscope Kubernetes split of cluster ${cluster.name}: ${message}; keeping the previous OpenCost data`,
+          );
+        }
       }
       const days = new Map<string, StoredAllocation[]>();
       for (const stored of await store.readDays(cluster.name)) {
