@@ -418,6 +418,7 @@ describe('Kubernetes split in allocation', () => {
       'server-error',
       'malformed',
       'negative-cost',
+      'future-window',
     ])(
       'a bad OpenCost answer (%s) fails the cluster and keeps the previous split',
       async kind => {
