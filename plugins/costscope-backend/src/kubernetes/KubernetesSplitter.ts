@@ -19,6 +19,8 @@ import { buildWorkloadRules, ruleForPart } from './workloadRules';
 const DAY_MS = 86_400_000;
 /** OpenCost keeps adding to a day for a while after it ends: re-read days this recent. */
 const SETTLE_MS = 2 * DAY_MS;
+/** Days per OpenCost request: a large cluster's answer for months would not fit in memory. */
+const WINDOW_DAYS = 7;
 /** After a failed read, scheduled checks wait this long before asking again (ingests do not). */
 const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
 
@@ -97,7 +99,6 @@ export class KubernetesSplitter {
       input.firstRuleId,
     );
     const selectors: ClusterNodeSelector[] = [];
-    const answers = new Map<string, Map<string, StoredAllocation[]>>();
     const errors = new Map<string, string>();
     const fingerprint = createHash('sha1');
     for (const rules of built.clusters) {
@@ -132,14 +133,9 @@ export class KubernetesSplitter {
           );
         }
       }
-      const days = new Map<string, StoredAllocation[]>();
-      for (const stored of await store.readDays(cluster.name)) {
-        days.set(stored.day, stored.allocations as StoredAllocation[]);
-        fingerprint.update(
-          `${cluster.name}|${stored.day}|${stored.fetchedAt}\n`,
-        );
-      }
-      answers.set(cluster.name, days);
+      // The answers themselves are read in the allocation's transaction, a day at a time.
+      const fetched = [...(await store.fetchedAt(cluster.name))].sort();
+      fingerprint.update(`${cluster.name}|${JSON.stringify(fetched)}\n`);
     }
     fingerprint.update(JSON.stringify(clusters));
 
@@ -151,11 +147,11 @@ export class KubernetesSplitter {
     );
     const hook: KubernetesSplitHook = {
       selectors,
-      split: group => {
+      split: (group, stored) => {
         const rules = built.clusters.find(c => c.cluster === group.cluster)!;
         const cluster = clusters.find(c => c.name === group.cluster)!;
         const report = reports.get(group.cluster)!;
-        const allocations = answers.get(group.cluster)?.get(group.usageDate);
+        const allocations = stored as StoredAllocation[] | undefined;
         if (!allocations || allocations.length === 0) {
           // No OpenCost data: the node cost stays with whom the bill's tags gave it.
           report.none.add(group.usageDate);
@@ -262,9 +258,7 @@ export class KubernetesSplitter {
     const { store } = this.options;
     const now = this.now().getTime();
     const today = dayText(now);
-    const stored = new Map(
-      (await store.readDays(cluster.name)).map(d => [d.day, d.fetchedAt]),
-    );
+    const stored = await store.fetchedAt(cluster.name);
     const wanted = (await store.nodeDays(selector)).filter(day => {
       if (day >= today) return false; // OpenCost refuses windows that have not ended
       const fetchedAt = stored.get(day);
@@ -290,28 +284,43 @@ export class KubernetesSplitter {
           baseUrl: cluster.opencost.url,
           token: cluster.opencost.token,
         });
-      const allocations = await reader.dailyAllocations({ startDay, endDay });
-      run.apiCalls['opencost:/allocation/compute'] = 1;
-      run.rowsRead = allocations.length;
-      const byDay = new Map<string, OpenCostDailyAllocation[]>();
-      for (let ms = dayStart(startDay); ms < dayStart(endDay); ms += DAY_MS)
-        byDay.set(dayText(ms), []);
-      for (const a of allocations) byDay.get(a.day)?.push(a);
-      await store.writeDays(
-        cluster.name,
-        [...byDay].map(([day, list]) => ({ day, allocations: list })),
-        new Date(now).toISOString(),
-      );
-      run.inputs = [...byDay].map(([day, list]) =>
-        list.length > 0
-          ? { name: day, status: 'read' as const }
-          : {
-              name: day,
-              status: 'skipped' as const,
-              reason:
-                'OpenCost has no allocations for this day: its node cost stays where the bill put it',
-            },
-      );
+      const wantedDays = new Set(wanted);
+      for (
+        let from = dayStart(startDay);
+        from < dayStart(endDay);
+        from += WINDOW_DAYS * DAY_MS
+      ) {
+        const to = Math.min(from + WINDOW_DAYS * DAY_MS, dayStart(endDay));
+        const byDay = new Map<string, OpenCostDailyAllocation[]>();
+        for (let ms = from; ms < to; ms += DAY_MS) byDay.set(dayText(ms), []);
+        if (![...byDay.keys()].some(day => wantedDays.has(day))) continue;
+        const allocations = await reader.dailyAllocations({
+          startDay: dayText(from),
+          endDay: dayText(to),
+        });
+        run.apiCalls['opencost:/allocation/compute'] =
+          (run.apiCalls['opencost:/allocation/compute'] ?? 0) + 1;
+        run.rowsRead += allocations.length;
+        for (const a of allocations) byDay.get(a.day)?.push(a);
+        // Each window is kept as it comes: a later window's failure keeps the earlier ones.
+        await store.writeDays(
+          cluster.name,
+          [...byDay].map(([day, list]) => ({ day, allocations: list })),
+          new Date(now).toISOString(),
+        );
+        for (const [day, list] of byDay) {
+          run.inputs.push(
+            list.length > 0
+              ? { name: day, status: 'read' }
+              : {
+                  name: day,
+                  status: 'skipped',
+                  reason:
+                    'OpenCost has no allocations for this day: its node cost stays where the bill put it',
+                },
+          );
+        }
+      }
       run.filesRead = run.inputs.filter(i => i.status === 'read').length;
       run.filesSkipped = run.inputs.length - run.filesRead;
       run.status = 'succeeded';

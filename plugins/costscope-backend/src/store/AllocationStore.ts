@@ -11,6 +11,7 @@ import {
   NodeCostGroup,
 } from './types';
 import { takeWriteLock } from './writeLock';
+import { betterSqliteConnectionOf } from './sqliteFactWriter';
 
 const CHUNK = 500;
 
@@ -37,6 +38,62 @@ async function insertChunked(
     await tx(table).insert(rows.slice(i, i + CHUNK));
   }
 }
+
+/** Rows per statement of the SQLite path: one prepared statement, run again and again. */
+const SQLITE_ROWS_PER_STATEMENT = 25;
+
+/**
+ * Inserts rows (values in the order of `columns`). On SQLite through one prepared statement:
+ * knex prepares every multi-row INSERT anew, which for a large split costs more than the rows.
+ */
+async function insertRows(
+  tx: Knex.Transaction,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<void> {
+  const sqlite = await betterSqliteConnectionOf(tx);
+  if (!sqlite) {
+    await insertChunked(
+      tx,
+      table,
+      rows.map(row => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
+    );
+    return;
+  }
+  const statement = (count: number) =>
+    sqlite.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(count)
+        .fill(`(${columns.map(() => '?').join(', ')})`)
+        .join(', ')}`,
+    );
+  const many = statement(SQLITE_ROWS_PER_STATEMENT);
+  let i = 0;
+  for (
+    ;
+    i + SQLITE_ROWS_PER_STATEMENT <= rows.length;
+    i += SQLITE_ROWS_PER_STATEMENT
+  ) {
+    many.run(...rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT).flat());
+  }
+  if (i < rows.length) statement(rows.length - i).run(...rows.slice(i).flat());
+}
+
+const PART_COLUMNS = [
+  'cluster',
+  'usage_date',
+  'provider',
+  'sub_account_id',
+  'region',
+  'service_name',
+  'currency',
+  'rule_id',
+  'part_kind',
+  'namespace',
+  'workload',
+  'billed_nanos',
+  'effective_nanos',
+];
 
 /**
  * Reads the node facts of each cluster in the allocation's transaction (so a concurrent ingest
@@ -112,34 +169,70 @@ async function writeKubernetesSplit(
     }
   }
 
-  const splitFacts: object[] = [];
-  const parts: object[] = [];
-  for (const { group, ids } of [...groups.values()]) {
-    const split = hook.split(group);
+  let splitFacts: unknown[][] = [];
+  let parts: unknown[][] = [];
+  // Written as they come: a large cluster's parts over many days do not fit in memory at once.
+  const flush = async (atLeast: number) => {
+    if (splitFacts.length >= atLeast) {
+      await insertRows(
+        tx,
+        'costscope_k8s_split_facts',
+        ['fact_id', 'cluster'],
+        splitFacts,
+      );
+      splitFacts = [];
+    }
+    if (parts.length >= atLeast) {
+      await insertRows(tx, 'costscope_k8s_parts', PART_COLUMNS, parts);
+      parts = [];
+    }
+  };
+  // By cluster and day, so each day's OpenCost answer is read once and let go after.
+  const ordered = [...groups.values()].sort(
+    (a, b) =>
+      compareText(a.group.cluster, b.group.cluster) ||
+      compareText(a.group.usageDate, b.group.usageDate),
+  );
+  let answerOf = '';
+  let answer: unknown[] | undefined;
+  for (const { group, ids } of ordered) {
+    if (answerOf !== `${group.cluster}|${group.usageDate}`) {
+      answerOf = `${group.cluster}|${group.usageDate}`;
+      const row = await tx('costscope_opencost_days')
+        .where({ cluster: group.cluster, usage_date: group.usageDate })
+        .first('allocations');
+      answer = row ? JSON.parse(row.allocations) : undefined;
+    }
+    const split = hook.split(group, answer);
     if (!split) continue;
     checkParts(group, split);
-    for (const id of ids)
-      splitFacts.push({ fact_id: id, cluster: group.cluster });
+    for (const id of ids) splitFacts.push([id, group.cluster]);
     for (const part of split) {
-      parts.push({
-        cluster: group.cluster,
-        usage_date: group.usageDate,
-        provider: group.provider,
-        sub_account_id: group.subAccountId,
-        region: group.region,
-        service_name: group.serviceName,
-        currency: group.currency,
-        rule_id: part.ruleId,
-        part_kind: part.kind,
-        namespace: part.namespace ?? null,
-        workload: part.workload,
-        billed_nanos: part.billedNanos.toString(),
-        effective_nanos: part.effectiveNanos.toString(),
-      });
+      // In the order of PART_COLUMNS.
+      parts.push([
+        group.cluster,
+        group.usageDate,
+        group.provider,
+        group.subAccountId,
+        group.region,
+        group.serviceName,
+        group.currency,
+        part.ruleId,
+        part.kind,
+        part.namespace ?? null,
+        part.workload,
+        part.billedNanos.toString(),
+        part.effectiveNanos.toString(),
+      ]);
     }
+    await flush(10 * CHUNK);
   }
-  await insertChunked(tx, 'costscope_k8s_split_facts', splitFacts);
-  await insertChunked(tx, 'costscope_k8s_parts', parts);
+  await flush(1);
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 /** The invariant, checked before anything is written: the parts are the group, exactly. */

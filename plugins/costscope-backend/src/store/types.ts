@@ -104,12 +104,16 @@ export interface KubernetesPartRow {
 }
 
 /**
- * The split an allocation applies, inside its transaction, to the node facts it reads there:
+ * The split an allocation applies, inside its transaction, to the node facts it reads there,
+ * with OpenCost's stored allocations of the group's cluster and day (undefined: never read):
  * parts that sum to the group exactly, or undefined to leave the group where it was.
  */
 export interface KubernetesSplitHook {
   selectors: ClusterNodeSelector[];
-  split(group: NodeCostGroup): KubernetesPartRow[] | undefined;
+  split(
+    group: NodeCostGroup,
+    allocations: unknown[] | undefined,
+  ): KubernetesPartRow[] | undefined;
 }
 
 /** Cost of one month, one allocated entity (or none) and one service, in nano-units. */
