@@ -88,6 +88,16 @@ describe('the demo cluster (npm start)', () => {
       expect(report.error).toBeUndefined();
       expect(report.daysWithoutData).toEqual([]);
       expect(report.daysSplit.length).toBeGreaterThan(300);
+      // A year of a cluster is read a week at a time, not in one answer.
+      const windows = fake
+        .requestLog()
+        .filter(r => r.path === '/allocation/compute')
+        .map(r => r.query.window.split(',').map(t => Date.parse(t)));
+      expect(windows.length).toBeGreaterThanOrEqual(
+        Math.ceil(report.daysSplit.length / 7),
+      );
+      for (const [start, end] of windows)
+        expect(end - start).toBeLessThanOrEqual(7 * 86_400_000);
 
       // Nothing counted twice, nothing lost: the organisation's total is the bill's, on both
       // bases, and the parts are exactly the four us-east-1 nodes' cost.
