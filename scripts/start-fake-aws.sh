@@ -23,7 +23,9 @@ FAKE_AWS_PORT=4566
 node test/fake-aws/cli.js --port "$FAKE_AWS_PORT" --billing-dir examples/billing/generated/aws \
   --s3-bucket "costscope-billing=$export_dir" &
 fake_pid=$!
-trap 'kill "$fake_pid" 2>/dev/null || true' EXIT
+source scripts/fake-opencost.sh
+start_fake_opencost
+trap 'kill "$fake_pid" $fake_opencost_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   if (echo > "/dev/tcp/127.0.0.1/$FAKE_AWS_PORT") 2>/dev/null; then break; fi
   sleep 0.1

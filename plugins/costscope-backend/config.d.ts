@@ -299,5 +299,50 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /**
+     * Shared Kubernetes clusters: the bill's cost of each cluster's nodes is split over its
+     * workloads in the proportions OpenCost reports, exactly, on every allocation.
+     */
+    kubernetes?: {
+      clusters?: Array<{
+        /** The cluster's name, e.g. `k8s-platform-prod`; shown in breakdowns and run records. */
+        name: string;
+        /** The cluster's OpenCost, read with `/allocation/compute` per day. */
+        opencost: {
+          /** OpenCost's API, e.g. `http://opencost.opencost:9003`. */
+          url: string;
+          /**
+           * Sent as `Authorization: Bearer <token>`, for an OpenCost behind an authenticating
+           * proxy (OpenCost itself has no auth).
+           * @visibility secret
+           */
+          token?: string;
+        };
+        /**
+         * How the cluster's node lines are found in the bill. A line matches when it carries
+         * all the tags of `tags`, or its resource id starts with one of `resourceIdPrefixes`.
+         */
+        nodes: {
+          /** Tags such as `eks:cluster-name`, `kubernetes.io/cluster/<name>`, `goog-k8s-cluster-name`. */
+          tags?: Array<{ key: string; value: string }>;
+          /** Resource id prefixes, e.g. an AKS node resource group's id. */
+          resourceIdPrefixes?: string[];
+        };
+        /**
+         * OpenCost's idle capacity: `owner` (default) keeps it with the cluster's owner,
+         * `spread` spreads it over the workloads by their cost.
+         */
+        idle?: 'spread' | 'owner';
+        /** Namespaces that run the cluster itself. Default kube-system, kube-public, kube-node-lease. */
+        systemNamespaces?: string[];
+        /** The system namespaces' cost: `owner` (default) or `spread` over the workloads. */
+        systemTo?: 'spread' | 'owner';
+        /**
+         * The entity that gets idle and system cost and the days OpenCost cannot split, e.g.
+         * `component:default/k8s-platform` (kind defaults to component).
+         */
+        owner: string;
+      }>;
+    };
   };
 }

@@ -5,6 +5,10 @@ import {
 import { Config } from '@backstage/config';
 import { ConventionOptions } from './allocation/rules';
 import {
+  KubernetesConfig,
+  readKubernetesConfig,
+} from './kubernetes/readKubernetesConfig';
+import {
   ObjectStoreSourceConfig,
   readObjectStoreSourceConfig,
 } from './sources/objectStore/objectStoreSourceConfig';
@@ -44,6 +48,8 @@ export interface CostscopeConfig {
     conventions: ConventionOptions;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /** Shared clusters whose node cost is split over their workloads. */
+  kubernetes: KubernetesConfig;
 }
 
 const DEFAULT_SOURCE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -165,5 +171,6 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
           )
         : DEFAULT_ALLOCATION_SCHEDULE,
     },
+    kubernetes: readKubernetesConfig(root),
   };
 }

@@ -12,25 +12,34 @@ import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
 import { applyMigrations } from '../store/migrations';
 import { RunStore } from '../store/RunStore';
+import type { KubernetesSplitter } from '../kubernetes/KubernetesSplitter';
 
 /** The backend's engines and stores wired on a test database, without HTTP. */
 export async function createPipeline(
   knex: Knex,
   entities: Entity[],
-  options: { maxRejectedShare?: number } = {},
+  options: {
+    maxRejectedShare?: number;
+    /** A splitter of shared clusters, built with the pipeline's run records and logger. */
+    kubernetes?: (deps: {
+      runs: RunRecorder;
+      logger: ReturnType<typeof mockServices.logger.mock>;
+    }) => KubernetesSplitter;
+  } = {},
 ) {
   await applyMigrations(knex);
   const logger = mockServices.logger.mock();
   const catalog = { entities };
+  const runs = new RunRecorder(new RunStore(knex));
   const allocation = new AllocationEngine({
     store: new AllocationStore(knex),
     logger,
     loadEntities: async () => catalog.entities,
     conventions: { componentTagKeys: ['service'], groupTagKeys: ['team'] },
     caseInsensitiveTagKeys: true,
+    kubernetes: options.kubernetes?.({ runs, logger }),
   });
   const factStore = new FactStore(knex);
-  const runs = new RunRecorder(new RunStore(knex));
   const engine = new IngestEngine({
     store: factStore,
     runs,

@@ -31,16 +31,25 @@ export async function checkRollupInvariants(knex: Knex) {
     );
   }
 
-  // Direct cost per entity, straight from the facts.
+  // Direct cost per entity, straight from the facts, a split node fact by its parts.
   const directRows = await knex('costscope_cost_facts as f')
     .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
     .join('costscope_alloc_rules as r', 'r.id', 'k.rule_id')
+    .whereNotExists(
+      knex('costscope_k8s_split_facts as s').whereRaw('s.fact_id = f.id'),
+    )
     .select('r.entity_ref')
     .select(knex.raw(`${sum('f.billed_nanos')} as c`))
     .groupBy('r.entity_ref');
-  const direct = new Map<string, bigint>(
-    directRows.map(r => [r.entity_ref, BigInt(r.c)]),
-  );
+  const partRows = await knex('costscope_k8s_parts as p')
+    .join('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+    .select('r.entity_ref')
+    .select(knex.raw(`${sum('p.billed_nanos')} as c`))
+    .groupBy('r.entity_ref');
+  const direct = new Map<string, bigint>();
+  for (const r of [...directRows, ...partRows]) {
+    direct.set(r.entity_ref, (direct.get(r.entity_ref) ?? 0n) + BigInt(r.c));
+  }
   const directTotal = [...direct.values()].reduce((a, b) => a + b, 0n);
   if (directTotal !== allocated) {
     mismatches.push(

@@ -11,6 +11,10 @@ import {
   toSnapshot,
 } from './catalogSnapshot';
 import { AllocationRule, buildRules, ConventionOptions } from './rules';
+import type {
+  ClusterSplitReport,
+  KubernetesSplitter,
+} from '../kubernetes/KubernetesSplitter';
 
 export interface AllocationEngineOptions {
   store: AllocationStore;
@@ -19,6 +23,8 @@ export interface AllocationEngineOptions {
   loadEntities: () => Promise<Entity[]>;
   conventions: ConventionOptions;
   caseInsensitiveTagKeys: boolean;
+  /** Splits shared clusters' node cost over their workloads, when clusters are configured. */
+  kubernetes?: KubernetesSplitter;
 }
 
 export interface AllocationOutcome {
@@ -30,6 +36,8 @@ export interface AllocationOutcome {
   unallocatedKeys: number;
   /** Broken annotations, one message each. */
   problems: string[];
+  /** Per configured cluster: the days split, the days without OpenCost data, a read error. */
+  kubernetes?: ClusterSplitReport[];
 }
 
 /**
@@ -60,6 +68,15 @@ export class AllocationEngine {
     const keys = await store.listKeys();
     const { rules, problems } = buildRules(entities.values(), conventions);
     this.lastRules = rules;
+    // Read OpenCost before the fingerprint: new answers from it must re-allocate.
+    const kubernetes = await this.options.kubernetes?.prepare({
+      entities: entities.values(),
+      keys,
+      firstRuleId: rules.length + 1,
+      caseInsensitiveTagKeys,
+      refresh: force,
+    });
+    if (kubernetes) problems.push(...kubernetes.problems);
     const sortedEntities = [...entities.values()].sort((a, b) =>
       a.ref.localeCompare(b.ref),
     );
@@ -70,6 +87,7 @@ export class AllocationEngine {
           conventions,
           caseInsensitiveTagKeys,
           keys: keys.length,
+          kubernetes: kubernetes?.fingerprint,
         }),
       )
       .digest('hex');
@@ -97,11 +115,26 @@ export class AllocationEngine {
       {
         entities: sortedEntities,
         ancestors: computeAncestors(entities),
-        rules,
+        rules: [...rules, ...(kubernetes?.rules ?? [])],
         keys: allocations,
+        kubernetes: kubernetes?.hook,
       },
       fingerprint,
     );
+    const clusterReports = kubernetes?.report();
+    for (const report of clusterReports ?? []) {
+      if (report.daysWithoutData.length > 0) {
+        logger.info(
+          `Costscope Kubernetes split of cluster ${
+            report.cluster
+          }: no OpenCost data on ${
+            report.daysWithoutData.length
+          } day(s) with node cost (${report.daysWithoutData[0]} to ${
+            report.daysWithoutData[report.daysWithoutData.length - 1]
+          }); their node cost stays where the bill put it`,
+        );
+      }
+    }
     const unallocatedKeys = [...allocations.values()].filter(
       a => a.ruleId === null,
     ).length;
@@ -109,7 +142,12 @@ export class AllocationEngine {
       `Costscope allocation: ${entities.size} entities, ${rules.length} rules, ` +
         `${keys.length} tag sets of which ${unallocatedKeys} unallocated`,
     );
-    return { ...outcome, recomputed: true, unallocatedKeys };
+    return {
+      ...outcome,
+      recomputed: true,
+      unallocatedKeys,
+      ...(clusterReports ? { kubernetes: clusterReports } : {}),
+    };
   }
 
   /**

@@ -37,6 +37,8 @@ import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { createObjectStoreSource } from '../sources/objectStore/createObjectStoreSource';
 import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSource';
 import { AllocationStore } from '../store/AllocationStore';
+import { KubernetesStore } from '../store/KubernetesStore';
+import { KubernetesSplitter } from '../kubernetes/KubernetesSplitter';
 import { BudgetStore } from '../store/BudgetStore';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { EntitySnapshotStore } from '../store/EntitySnapshotStore';
@@ -121,6 +123,16 @@ export function buildCostscopeContext(
     conventions: config.allocation.conventions,
     caseInsensitiveTagKeys: config.allocation.caseInsensitiveTagKeys,
     loadEntities,
+    ...(config.kubernetes.clusters.length > 0
+      ? {
+          kubernetes: new KubernetesSplitter({
+            clusters: config.kubernetes.clusters,
+            store: new KubernetesStore(knex),
+            logger,
+            runs,
+          }),
+        }
+      : {}),
   });
   const budgets = new BudgetService({
     store: budgetStore,

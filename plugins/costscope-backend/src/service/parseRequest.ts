@@ -95,7 +95,15 @@ export function parseEntityRefParams(params: {
   );
 }
 
-const GROUP_BY: SeriesGroupBy[] = ['service', 'account', 'region', 'provider'];
+const GROUP_BY: SeriesGroupBy[] = [
+  'service',
+  'account',
+  'region',
+  'provider',
+  'cluster',
+  'namespace',
+  'workload',
+];
 
 export function parseGroupBy(query: { groupBy?: unknown }): SeriesGroupBy {
   const value = query.groupBy ?? 'service';

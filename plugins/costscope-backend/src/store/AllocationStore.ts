@@ -6,8 +6,12 @@ import {
   AllocationRuleRow,
   KeyAllocation,
   KeyToAllocate,
+  KubernetesPartRow,
+  KubernetesSplitHook,
+  NodeCostGroup,
 } from './types';
 import { takeWriteLock } from './writeLock';
+import { betterSqliteConnectionOf } from './sqliteFactWriter';
 
 const CHUNK = 500;
 
@@ -21,6 +25,8 @@ export interface AllocationResult {
   ancestors: Map<string, Set<string>>;
   rules: AllocationRuleRow[];
   keys: Map<string, KeyAllocation>;
+  /** Shared clusters whose node facts are replaced by their split, when configured. */
+  kubernetes?: KubernetesSplitHook;
 }
 
 async function insertChunked(
@@ -30,6 +36,217 @@ async function insertChunked(
 ) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await tx(table).insert(rows.slice(i, i + CHUNK));
+  }
+}
+
+/** Rows per statement of the SQLite path: one prepared statement, run again and again. */
+const SQLITE_ROWS_PER_STATEMENT = 25;
+
+/**
+ * Inserts rows (values in the order of `columns`). On SQLite through one prepared statement:
+ * knex prepares every multi-row INSERT anew, which for a large split costs more than the rows.
+ */
+async function insertRows(
+  tx: Knex.Transaction,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<void> {
+  const sqlite = await betterSqliteConnectionOf(tx);
+  if (!sqlite) {
+    await insertChunked(
+      tx,
+      table,
+      rows.map(row => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
+    );
+    return;
+  }
+  const statement = (count: number) =>
+    sqlite.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(count)
+        .fill(`(${columns.map(() => '?').join(', ')})`)
+        .join(', ')}`,
+    );
+  const many = statement(SQLITE_ROWS_PER_STATEMENT);
+  let i = 0;
+  for (
+    ;
+    i + SQLITE_ROWS_PER_STATEMENT <= rows.length;
+    i += SQLITE_ROWS_PER_STATEMENT
+  ) {
+    many.run(...rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT).flat());
+  }
+  if (i < rows.length) statement(rows.length - i).run(...rows.slice(i).flat());
+}
+
+const PART_COLUMNS = [
+  'cluster',
+  'usage_date',
+  'provider',
+  'sub_account_id',
+  'region',
+  'service_name',
+  'currency',
+  'rule_id',
+  'part_kind',
+  'namespace',
+  'workload',
+  'billed_nanos',
+  'effective_nanos',
+];
+
+/**
+ * Reads the node facts of each cluster in the allocation's transaction (so a concurrent ingest
+ * cannot slip between read and write), splits them by group and writes the parts and the ids of
+ * the facts they replace. A fact two selectors match belongs to the first.
+ */
+async function writeKubernetesSplit(
+  tx: Knex.Transaction,
+  hook: KubernetesSplitHook,
+): Promise<void> {
+  const claimed = new Set<string>();
+  const groups = new Map<string, { group: NodeCostGroup; ids: string[] }>();
+  for (const selector of hook.selectors) {
+    const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
+    for (let i = 0; i < selector.allocKeys.length; i += CHUNK) {
+      const chunk = selector.allocKeys.slice(i, i + CHUNK);
+      reads.push(q => q.whereIn('f.alloc_key', chunk));
+    }
+    for (const prefix of selector.resourceIdPrefixes) {
+      // substr, not LIKE: SQLite's LIKE ignores case and both treat _ and % as wildcards.
+      reads.push(q =>
+        q.whereRaw('substr(f.resource_id, 1, ?) = ?', [prefix.length, prefix]),
+      );
+    }
+    for (const read of reads) {
+      const rows = await read(
+        tx('costscope_cost_facts as f').select(
+          tx.raw('CAST(f.id AS TEXT) as id'),
+          'f.usage_date',
+          'f.provider',
+          'f.sub_account_id',
+          'f.region',
+          'f.service_name',
+          'f.currency',
+          tx.raw('CAST(f.billed_nanos AS TEXT) as billed'),
+          tx.raw('CAST(f.effective_nanos AS TEXT) as effective'),
+        ),
+      );
+      for (const row of rows) {
+        if (claimed.has(row.id)) continue;
+        claimed.add(row.id);
+        const key = JSON.stringify([
+          selector.cluster,
+          row.usage_date,
+          row.provider,
+          row.sub_account_id,
+          row.region,
+          row.service_name,
+          row.currency,
+        ]);
+        let entry = groups.get(key);
+        if (!entry) {
+          entry = {
+            group: {
+              cluster: selector.cluster,
+              usageDate: row.usage_date,
+              provider: row.provider,
+              subAccountId: row.sub_account_id,
+              region: row.region,
+              serviceName: row.service_name,
+              currency: row.currency,
+              billedNanos: 0n,
+              effectiveNanos: 0n,
+            },
+            ids: [],
+          };
+          groups.set(key, entry);
+        }
+        entry.group.billedNanos += BigInt(row.billed);
+        entry.group.effectiveNanos += BigInt(row.effective);
+        entry.ids.push(row.id);
+      }
+    }
+  }
+
+  let splitFacts: unknown[][] = [];
+  let parts: unknown[][] = [];
+  // Written as they come: a large cluster's parts over many days do not fit in memory at once.
+  const flush = async (atLeast: number) => {
+    if (splitFacts.length >= atLeast) {
+      await insertRows(
+        tx,
+        'costscope_k8s_split_facts',
+        ['fact_id', 'cluster'],
+        splitFacts,
+      );
+      splitFacts = [];
+    }
+    if (parts.length >= atLeast) {
+      await insertRows(tx, 'costscope_k8s_parts', PART_COLUMNS, parts);
+      parts = [];
+    }
+  };
+  // By cluster and day, so each day's OpenCost answer is read once and let go after.
+  const ordered = [...groups.values()].sort(
+    (a, b) =>
+      compareText(a.group.cluster, b.group.cluster) ||
+      compareText(a.group.usageDate, b.group.usageDate),
+  );
+  let answerOf = '';
+  let answer: unknown[] | undefined;
+  for (const { group, ids } of ordered) {
+    if (answerOf !== `${group.cluster}|${group.usageDate}`) {
+      answerOf = `${group.cluster}|${group.usageDate}`;
+      const row = await tx('costscope_opencost_days')
+        .where({ cluster: group.cluster, usage_date: group.usageDate })
+        .first('allocations');
+      answer = row ? JSON.parse(row.allocations) : undefined;
+    }
+    const split = hook.split(group, answer);
+    if (!split) continue;
+    checkParts(group, split);
+    for (const id of ids) splitFacts.push([id, group.cluster]);
+    for (const part of split) {
+      // In the order of PART_COLUMNS.
+      parts.push([
+        group.cluster,
+        group.usageDate,
+        group.provider,
+        group.subAccountId,
+        group.region,
+        group.serviceName,
+        group.currency,
+        part.ruleId,
+        part.kind,
+        part.namespace ?? null,
+        part.workload,
+        part.billedNanos.toString(),
+        part.effectiveNanos.toString(),
+      ]);
+    }
+    await flush(10 * CHUNK);
+  }
+  await flush(1);
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** The invariant, checked before anything is written: the parts are the group, exactly. */
+function checkParts(group: NodeCostGroup, parts: KubernetesPartRow[]) {
+  let billed = 0n;
+  let effective = 0n;
+  for (const part of parts) {
+    billed += part.billedNanos;
+    effective += part.effectiveNanos;
+  }
+  if (billed !== group.billedNanos || effective !== group.effectiveNanos) {
+    throw new Error(
+      `Kubernetes split of ${group.cluster} on ${group.usageDate} does not sum to the bill`,
+    );
   }
 }
 
@@ -128,6 +345,13 @@ export class AllocationStore {
         }
       }
 
+      await tx('costscope_k8s_split_facts').delete();
+      await tx('costscope_k8s_parts').delete();
+      if (result.kubernetes) await writeKubernetesSplit(tx, result.kubernetes);
+      // A split fact is rolled up as its parts, so that nothing is counted twice.
+      const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
+                                   WHERE s.fact_id = f.id)`;
+
       const dimensions = [
         'f.usage_date',
         'f.provider',
@@ -156,6 +380,7 @@ export class AllocationStore {
          JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key
          JOIN costscope_alloc_rules r ON r.id = k.rule_id
          JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+         WHERE ${notSplit}
          GROUP BY a.ancestor_ref, k.rule_id, ${dimensions.join(', ')}`,
       );
       await tx.raw(
@@ -164,7 +389,39 @@ export class AllocationStore {
                 SUM(f.billed_nanos), SUM(f.effective_nanos)
          FROM costscope_cost_facts f
          JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key
+         WHERE ${notSplit}
          GROUP BY k.rule_id, ${dimensions.join(', ')}`,
+        [ORG_REF],
+      );
+      const partDimensions = [
+        ...dimensions.map(d => d.replace('f.', 'p.')),
+        'p.cluster',
+        'p.namespace',
+        'p.workload',
+      ];
+      const partColumns = [
+        ...columns.slice(0, -2),
+        'k8s_cluster',
+        'k8s_namespace',
+        'k8s_workload',
+        'billed_nanos',
+        'effective_nanos',
+      ];
+      await tx.raw(
+        `INSERT INTO costscope_rollup_daily (${partColumns.join(', ')})
+         SELECT a.ancestor_ref, p.rule_id, ${partDimensions.join(', ')},
+                SUM(p.billed_nanos), SUM(p.effective_nanos)
+         FROM costscope_k8s_parts p
+         JOIN costscope_alloc_rules r ON r.id = p.rule_id
+         JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+         GROUP BY a.ancestor_ref, p.rule_id, ${partDimensions.join(', ')}`,
+      );
+      await tx.raw(
+        `INSERT INTO costscope_rollup_daily (${partColumns.join(', ')})
+         SELECT ?, p.rule_id, ${partDimensions.join(', ')},
+                SUM(p.billed_nanos), SUM(p.effective_nanos)
+         FROM costscope_k8s_parts p
+         GROUP BY p.rule_id, ${partDimensions.join(', ')}`,
         [ORG_REF],
       );
 

@@ -19,11 +19,16 @@ import { ORG_REF } from './AllocationStore';
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly; text keeps it exact in JS. */
 const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
 
-const SERIES_COLUMNS: Record<SeriesGroupBy, string> = {
-  service: 'service_name',
-  account: 'sub_account_id',
-  region: 'region',
-  provider: 'provider',
+/** What each groupBy groups the rollup by, and the key of rows without a value. */
+const SERIES_COLUMNS: Record<SeriesGroupBy, [string, string]> = {
+  service: ['r.service_name', '(none)'],
+  account: ['r.sub_account_id', '(none)'],
+  region: ['r.region', '(none)'],
+  provider: ['r.provider', '(none)'],
+  cluster: ['r.k8s_cluster', '(not Kubernetes)'],
+  // Idle, system and unsplit parts have no namespace: they are keyed by what they are.
+  namespace: ['COALESCE(r.k8s_namespace, r.k8s_workload)', '(not Kubernetes)'],
+  workload: ['r.k8s_workload', '(not Kubernetes)'],
 };
 
 function nanos(value: unknown): bigint {
@@ -430,12 +435,13 @@ export class CostQueries {
     /** Entities hidden from the caller: their cost is the {@link NOT_VISIBLE_KEY} key. */
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<CostSeries> {
-    const column = SERIES_COLUMNS[groupBy];
+    const [column, noKey] = SERIES_COLUMNS[groupBy];
     const hiddenIds = await this.ruleIdsOf(hidden);
     let query = this.rollup(entityRef, range)
-      .select({ date: 'r.usage_date', key: `r.${column}` })
+      .select({ date: 'r.usage_date' })
+      .select(this.knex.raw(`${column} as key`))
       .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
-      .groupBy('r.usage_date', `r.${column}`);
+      .groupByRaw(`r.usage_date, ${column}`);
     if (hiddenIds.size > 0) {
       // By rule too, so that hidden entities' rows can be told apart and merged.
       query = query.select('r.rule_id').groupBy('r.rule_id');
@@ -455,7 +461,7 @@ export class CostQueries {
         row.rule_id !== null &&
         hiddenIds.has(Number(row.rule_id))
           ? NOT_VISIBLE_KEY
-          : row.key || '(none)';
+          : row.key || noKey;
       if (!byDay.has(row.date)) byDay.set(row.date, new Map());
       const day = byDay.get(row.date)!;
       day.set(key, (day.get(key) ?? 0n) + cost);

@@ -65,9 +65,55 @@ export interface AllocatedEntityRow {
 export interface AllocationRuleRow {
   id: number;
   entityRef: string;
-  origin: 'annotation' | 'convention' | 'account';
+  origin: 'annotation' | 'convention' | 'account' | 'kubernetes';
   /** The rule as shown to users. */
   rule: string;
+}
+
+/** Which facts are a shared cluster's nodes: facts of these keys, or with these id prefixes. */
+export interface ClusterNodeSelector {
+  cluster: string;
+  allocKeys: string[];
+  resourceIdPrefixes: string[];
+}
+
+/** The node cost of one cluster, day and bill dimension: what one split divides. */
+export interface NodeCostGroup {
+  cluster: string;
+  usageDate: string;
+  provider: string;
+  subAccountId: string;
+  region: string;
+  serviceName: string;
+  currency: string;
+  billedNanos: bigint;
+  effectiveNanos: bigint;
+}
+
+/** One part of a split group: its share of both bases, and where it went. */
+export interface KubernetesPartRow {
+  /** The entity's rule, or null: unallocated (an unmatched workload). */
+  ruleId: number | null;
+  /** workload, unallocated, idle, system or unsplit. */
+  kind: string;
+  namespace?: string;
+  /** `namespace/controller`, or the part's kind for idle, system and unsplit. */
+  workload: string;
+  billedNanos: bigint;
+  effectiveNanos: bigint;
+}
+
+/**
+ * The split an allocation applies, inside its transaction, to the node facts it reads there,
+ * with OpenCost's stored allocations of the group's cluster and day (undefined: never read):
+ * parts that sum to the group exactly, or undefined to leave the group where it was.
+ */
+export interface KubernetesSplitHook {
+  selectors: ClusterNodeSelector[];
+  split(
+    group: NodeCostGroup,
+    allocations: unknown[] | undefined,
+  ): KubernetesPartRow[] | undefined;
 }
 
 /** Cost of one month, one allocated entity (or none) and one service, in nano-units. */

@@ -34,7 +34,7 @@ export interface MappingRuleUsage {
   /** The entity the rule belongs to (a component, or the rolled-up entity itself). */
   entityRef: string;
   /** Where the rule comes from. */
-  origin: 'annotation' | 'convention' | 'account';
+  origin: 'annotation' | 'convention' | 'account' | 'kubernetes';
   /** The rule as written, e.g. `service=checkout-api` or `aws account 111122223333`. */
   rule: string;
   cost: Money;
@@ -87,8 +87,18 @@ export interface CostSeries extends DateRange {
   points: Array<{ date: string; total: Money; values: Record<string, Money> }>;
 }
 
-/** Dimensions a series can be split by. @public */
-export type SeriesGroupBy = 'service' | 'account' | 'region' | 'provider';
+/**
+ * Dimensions a series can be split by; `cluster`, `namespace` and `workload` split the node cost
+ * of shared Kubernetes clusters (other cost is one key, `(not Kubernetes)`). @public
+ */
+export type SeriesGroupBy =
+  | 'service'
+  | 'account'
+  | 'region'
+  | 'provider'
+  | 'cluster'
+  | 'namespace'
+  | 'workload';
 
 /** A cloud resource with its cost in a range. @public */
 export interface ResourceCost {
@@ -152,8 +162,8 @@ export interface IngestInput {
 export interface IngestRun {
   id: string;
   sourceId: string;
-  /** `cost` for cost sources, `inventory` for inventory sources. */
-  kind: 'cost' | 'inventory';
+  /** `cost` for cost sources, `inventory` for inventory sources, `kubernetes` for reads of a cluster's OpenCost. */
+  kind: 'cost' | 'inventory' | 'kubernetes';
   trigger: 'schedule' | 'manual' | 'startup';
   status: 'running' | 'succeeded' | 'failed';
   startedAt: string;

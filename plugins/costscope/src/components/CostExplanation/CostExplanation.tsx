@@ -14,6 +14,7 @@ const ORIGIN_LABELS: Record<MappingRuleUsage['origin'], string> = {
   annotation: 'Annotation',
   convention: 'Convention',
   account: 'Account',
+  kubernetes: 'Kubernetes split',
 };
 
 function EntityName(props: { entityRef: string }) {

@@ -27,6 +27,7 @@ import { EntitySavingsCard } from '../EntitySavingsCard';
 import { CostExplanation } from '../CostExplanation';
 import { CostMappingHelp } from '../CostMappingHelp';
 import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
+import { KubernetesCostCard } from '../KubernetesCostCard';
 
 const ROLLED_UP_KINDS = new Set(['system', 'domain', 'group']);
 
@@ -166,6 +167,13 @@ function SummaryItems(props: {
       <Grid item xs={12}>
         <DailyChart entityRef={entityRef} range={range} />
       </Grid>
+      {summary.mappingRules.some(
+        rule => rule.origin === 'kubernetes' && !isZeroMoney(rule.cost),
+      ) && (
+        <Grid item xs={12}>
+          <KubernetesCostCard entityRef={entityRef} range={range} />
+        </Grid>
+      )}
       <Grid item xs={12} md={showByEntity ? 6 : 12}>
         <BreakdownTable
           title="Cost by service"

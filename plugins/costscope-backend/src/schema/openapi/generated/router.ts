@@ -224,9 +224,9 @@ export const spec = {
           },
           kind: {
             type: 'string',
-            enum: ['cost', 'inventory'],
+            enum: ['cost', 'inventory', 'kubernetes'],
             description:
-              'Cost sources write facts; inventory sources write resources',
+              "Cost sources write facts; inventory sources write resources; kubernetes runs read a cluster's OpenCost",
           },
           trigger: {
             type: 'string',
@@ -873,7 +873,12 @@ export const spec = {
                           },
                           origin: {
                             type: 'string',
-                            enum: ['annotation', 'convention', 'account'],
+                            enum: [
+                              'annotation',
+                              'convention',
+                              'account',
+                              'kubernetes',
+                            ],
                           },
                           rule: {
                             type: 'string',
@@ -950,9 +955,19 @@ export const spec = {
           {
             name: 'groupBy',
             in: 'query',
+            description:
+              'cluster, namespace and workload split node cost of shared Kubernetes clusters; other cost is one key, (not Kubernetes)',
             schema: {
               type: 'string',
-              enum: ['service', 'account', 'region', 'provider'],
+              enum: [
+                'service',
+                'account',
+                'region',
+                'provider',
+                'cluster',
+                'namespace',
+                'workload',
+              ],
               default: 'service',
             },
           },

@@ -56,7 +56,15 @@ export type GetEntitySeries = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
-    groupBy?: 'service' | 'account' | 'region' | 'provider';
+    /** cluster, namespace and workload split node cost of shared Kubernetes clusters; other cost is one key, (not Kubernetes) */
+    groupBy?:
+      | 'service'
+      | 'account'
+      | 'region'
+      | 'provider'
+      | 'cluster'
+      | 'namespace'
+      | 'workload';
   };
   response: GetEntitySeries200Response | ModelError;
 };

@@ -27,7 +27,7 @@ export type GetEntitySummary200Response = {
   byEntity?: Breakdown;
   mappingRules?: Array<{
     entityRef?: string;
-    origin?: 'annotation' | 'convention' | 'account';
+    origin?: 'annotation' | 'convention' | 'account' | 'kubernetes';
     rule?: string;
     cost?: Money;
   }>;

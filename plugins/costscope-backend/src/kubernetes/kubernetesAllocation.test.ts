@@ -1,0 +1,470 @@
+import { Knex } from 'knex';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import {
+  FakeOpenCost,
+  FakeOpenCostCluster,
+  FakeOpenCostFaultKind,
+  startFakeOpenCost,
+} from '../../../../test/fake-opencost';
+import { AllocationOutcome } from '../allocation/AllocationEngine';
+import { FocusFileSource } from '../sources/focus/FocusFileSource';
+import { KubernetesStore } from '../store/KubernetesStore';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { entity } from '../__testUtils__/entities';
+import { focusCsv, FocusRow, writeFocusDir } from '../__testUtils__/focus';
+import { createPipeline } from '../__testUtils__/pipeline';
+import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
+import { KubernetesSplitter } from './KubernetesSplitter';
+import { OpenCostClient } from './OpenCostClient';
+import { KubernetesClusterConfig } from './readKubernetesConfig';
+import { DEFAULT_SYSTEM_NAMESPACES } from './splitClusterCost';
+
+jest.setTimeout(60_000);
+
+const catalog = [
+  entity('Group', 'platform-team', { type: 'team', children: [] }),
+  entity('Group', 'shop-team', { type: 'team', children: [] }),
+  entity('System', 'shop', { owner: 'shop-team' }),
+  // Gets the node lines by the `service` tag convention, and the cluster's idle and system.
+  entity('Component', 'k8s-platform', { owner: 'platform-team' }),
+  entity(
+    'Component',
+    'checkout-api',
+    { owner: 'shop-team', system: 'shop' },
+    { 'backstage.io/kubernetes-id': 'checkout-api' },
+  ),
+  entity(
+    'Component',
+    'cart',
+    { owner: 'shop-team', system: 'shop' },
+    {
+      'backstage.io/kubernetes-namespace': 'cart',
+      'backstage.io/kubernetes-label-selector': 'app=cart',
+    },
+  ),
+];
+
+const nodeTags = { service: 'k8s-platform', 'eks:cluster-name': 'prod' };
+const nodeRow = (
+  day: string,
+  cost: string,
+  effective: string,
+  resource: string,
+) => ({ day, cost, effective, resource, tags: nodeTags } as FocusRow);
+
+// Day 1: two node lines, 100.000000001 billed and 70 effective in all. Day 2: one node line.
+// Day 3: a node line OpenCost has no data for. An unrelated line that must not move.
+const marchRows: FocusRow[] = [
+  nodeRow('2026-03-01', '60.000000001', '40', 'i-node-1'),
+  nodeRow('2026-03-01', '40', '30', 'i-node-2'),
+  nodeRow('2026-03-02', '9', '9', 'i-node-1'),
+  nodeRow('2026-03-03', '5', '5', 'i-node-1'),
+  {
+    day: '2026-03-01',
+    cost: '3',
+    resource: 'bucket',
+    tags: { service: 'checkout-api' },
+  },
+];
+
+const w = (
+  namespace: string,
+  controller: string,
+  cpuCost: string,
+  labels: Record<string, string> = {},
+) => ({ namespace, controller, labels, cpuCost, ramCost: '0' });
+
+/**
+ * Day 1 weights, 10 in all: checkout-api 4 (cpu 3 + ram 1), cart 2, an unlabelled tool 1,
+ * kube-system 1, idle 2. Day 2: checkout-api 1 and idle 2. No day 3. Day 4: cart 1.
+ */
+const cluster = (): FakeOpenCostCluster => ({
+  name: 'prod',
+  days: [
+    {
+      day: '2026-03-01',
+      workloads: [
+        {
+          ...w('shop', 'checkout-api', '3', {
+            'backstage.io/kubernetes-id': 'checkout-api',
+          }),
+          ramCost: '1',
+        },
+        w('cart', 'cart', '2', { app: 'cart' }),
+        w('tools', 'debug', '1'),
+        w('kube-system', 'coredns', '1'),
+      ],
+      idle: { cpuCost: '2' },
+    },
+    {
+      day: '2026-03-02',
+      workloads: [
+        w('shop', 'checkout-api', '1', {
+          'backstage.io/kubernetes-id': 'checkout-api',
+        }),
+      ],
+      idle: { cpuCost: '2' },
+    },
+    {
+      // Not in the first bill: read when a later bill brings the day.
+      day: '2026-03-04',
+      workloads: [w('cart', 'cart', '1', { app: 'cart' })],
+    },
+  ],
+});
+
+function clusterConfig(
+  url: string,
+  policy: Partial<KubernetesClusterConfig['policy']> = {},
+): KubernetesClusterConfig {
+  return {
+    name: 'prod',
+    opencost: { url },
+    nodes: {
+      tags: [{ key: 'eks:cluster-name', value: 'prod' }],
+      resourceIdPrefixes: [],
+    },
+    policy: {
+      idle: 'owner',
+      systemTo: 'owner',
+      systemNamespaces: DEFAULT_SYSTEM_NAMESPACES,
+      ...policy,
+    },
+    owner: 'component:default/k8s-platform',
+  };
+}
+
+async function setUp(
+  knex: Knex,
+  fake: FakeOpenCost,
+  policy: Partial<KubernetesClusterConfig['policy']> = {},
+) {
+  const pipeline = await createPipeline(knex, catalog, {
+    kubernetes: ({ runs, logger }) =>
+      new KubernetesSplitter({
+        clusters: [clusterConfig(fake.url, policy)],
+        store: new KubernetesStore(knex),
+        logger,
+        runs,
+        // The real client, without its long backoff between retries.
+        readerFor: c =>
+          new OpenCostClient({
+            cluster: c.name,
+            baseUrl: c.opencost.url,
+            backoffMs: 1,
+            maxAttempts: 2,
+          }),
+      }),
+  });
+  const outcomes: AllocationOutcome[] = [];
+  const allocate = pipeline.allocation.run.bind(pipeline.allocation);
+  pipeline.allocation.run = async options => {
+    const outcome = await allocate(options);
+    outcomes.push(outcome);
+    return outcome;
+  };
+  /** Ingests the rows as the pipeline does (new facts, then a forced allocation): its outcome. */
+  const ingest = async (rows: FocusRow[]) => {
+    const dir = await writeFocusDir({ 'march.csv': focusCsv(rows) });
+    const run = await pipeline.ingest.run(
+      new FocusFileSource({ id: 'bill', paths: [dir], currency: 'USD' }),
+      'manual',
+    );
+    expect(run.status).toBe('succeeded');
+    return outcomes[outcomes.length - 1];
+  };
+  return { pipeline, ingest };
+}
+
+/** Parts per day and workload: `day workload -> [billed, effective, entity or null]`. */
+async function partsByWorkload(knex: Knex) {
+  const rows = await knex('costscope_k8s_parts as p')
+    .leftJoin('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+    .select(
+      'p.usage_date',
+      'p.workload',
+      'r.entity_ref',
+      knex.raw('CAST(p.billed_nanos AS TEXT) as billed'),
+      knex.raw('CAST(p.effective_nanos AS TEXT) as effective'),
+    )
+    .orderBy(['p.usage_date', 'p.workload']);
+  return Object.fromEntries(
+    rows.map(r => [
+      `${r.usage_date} ${r.workload}`,
+      [BigInt(r.billed), BigInt(r.effective), r.entity_ref ?? null],
+    ]),
+  );
+}
+
+async function orgTotals(knex: Knex) {
+  const row = await knex('costscope_rollup_daily')
+    .where({ entity_ref: '*' })
+    .first(
+      knex.raw('CAST(SUM(billed_nanos) AS TEXT) as billed'),
+      knex.raw('CAST(SUM(effective_nanos) AS TEXT) as effective'),
+    );
+  return [BigInt(row.billed), BigInt(row.effective)];
+}
+
+async function factTotals(knex: Knex) {
+  const row = await knex('costscope_cost_facts').first(
+    knex.raw('CAST(SUM(billed_nanos) AS TEXT) as billed'),
+    knex.raw('CAST(SUM(effective_nanos) AS TEXT) as effective'),
+  );
+  return [BigInt(row.billed), BigInt(row.effective)];
+}
+
+async function direct(knex: Knex, ref: string, from: string, to: string) {
+  const row = await knex('costscope_rollup_daily')
+    .where({ entity_ref: ref })
+    .whereBetween('usage_date', [from, to])
+    .first(knex.raw('CAST(SUM(billed_nanos) AS TEXT) as billed'));
+  return BigInt(row?.billed ?? '0');
+}
+
+describe('Kubernetes split in allocation', () => {
+  const databases = createTestDatabases();
+  let fake: FakeOpenCost;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenCost({ clusters: [cluster()] });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  describe.each(databases.eachSupportedId())('on %p', id => {
+    it('splits each cluster-day exactly, by hand', async () => {
+      const knex = await databases.init(id);
+      const { ingest, pipeline } = await setUp(knex, fake);
+      const outcome = await ingest(marchRows);
+
+      const checkout = 'component:default/checkout-api';
+      const cart = 'component:default/cart';
+      const owner = 'component:default/k8s-platform';
+      // Day 1, billed 100000000001 over weights 4:2:1:1:2 (idle and system to the owner):
+      // floors 40000000000, 20000000000, 10000000000, 10000000000, 20000000000; the one nano
+      // left goes to the largest remainder (checkout-api's 0.4). Effective 70: 28, 14, 7, 7, 14.
+      // Day 2, billed 9 over checkout-api 1 and idle 2: 3 and 6. Day 3 has no OpenCost data.
+      expect(await partsByWorkload(knex)).toEqual({
+        '2026-03-01 cart/cart': [20_000_000_000n, 14_000_000_000n, cart],
+        '2026-03-01 idle': [20_000_000_000n, 14_000_000_000n, owner],
+        '2026-03-01 shop/checkout-api': [
+          40_000_000_001n,
+          28_000_000_000n,
+          checkout,
+        ],
+        '2026-03-01 system': [10_000_000_000n, 7_000_000_000n, owner],
+        '2026-03-01 tools/debug': [10_000_000_000n, 7_000_000_000n, null],
+        '2026-03-02 idle': [6_000_000_000n, 6_000_000_000n, owner],
+        '2026-03-02 shop/checkout-api': [
+          3_000_000_000n,
+          3_000_000_000n,
+          checkout,
+        ],
+      });
+      expect(outcome.kubernetes).toEqual([
+        {
+          cluster: 'prod',
+          daysSplit: ['2026-03-01', '2026-03-02'],
+          daysWithoutData: ['2026-03-03'],
+        },
+      ]);
+
+      // The organisation total is the bill's, on both bases; every level adds up.
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+      const { mismatches, allocated, unallocated, factsTotal } =
+        await checkRollupInvariants(knex);
+      expect(mismatches).toEqual([]);
+      expect(allocated + unallocated).toBe(factsTotal);
+      // The unlabelled workload is unallocated, keeping its namespace and controller.
+      expect(unallocated).toBe(10_000_000_000n);
+      const unallocatedRows = await knex('costscope_rollup_daily')
+        .where({ entity_ref: '*' })
+        .whereNull('rule_id')
+        .select('k8s_cluster', 'k8s_namespace', 'k8s_workload');
+      expect(unallocatedRows).toEqual([
+        {
+          k8s_cluster: 'prod',
+          k8s_namespace: 'tools',
+          k8s_workload: 'tools/debug',
+        },
+      ]);
+
+      // Rollups: checkout-api has its share plus its own bucket; day 3 stays with the owner.
+      expect(await direct(knex, checkout, '2026-03-01', '2026-03-31')).toBe(
+        40_000_000_001n + 3_000_000_000n + 3_000_000_000n,
+      );
+      expect(
+        await direct(knex, 'system:default/shop', '2026-03-01', '2026-03-31'),
+      ).toBe(
+        40_000_000_001n + 3_000_000_000n + 3_000_000_000n + 20_000_000_000n,
+      );
+      expect(await direct(knex, owner, '2026-03-03', '2026-03-03')).toBe(
+        5_000_000_000n,
+      );
+      expect(await direct(knex, owner, '2026-03-01', '2026-03-02')).toBe(
+        20_000_000_000n + 10_000_000_000n + 6_000_000_000n,
+      );
+
+      // The series by Kubernetes dimension: the parts keep cluster, namespace and workload.
+      const { queries } = pipeline;
+      const march = { from: '2026-03-01', to: '2026-03-03' };
+      const byWorkload = await queries.series(
+        checkout,
+        march,
+        'workload',
+        'USD',
+      );
+      expect(byWorkload.keys).toEqual([
+        'shop/checkout-api',
+        '(not Kubernetes)',
+      ]);
+      expect(byWorkload.points.map(p => p.values)).toEqual([
+        {
+          'shop/checkout-api': '40.000000001',
+          '(not Kubernetes)': '3.000000000',
+        },
+        { 'shop/checkout-api': '3.000000000' },
+        {},
+      ]);
+      const ownerByNamespace = await queries.series(
+        owner,
+        march,
+        'namespace',
+        'USD',
+      );
+      expect(ownerByNamespace.points.map(p => p.values)).toEqual([
+        { idle: '20.000000000', system: '10.000000000' },
+        { idle: '6.000000000' },
+        { '(not Kubernetes)': '5.000000000' },
+      ]);
+      const orgByCluster = await queries.series('*', march, 'cluster', 'USD');
+      expect(orgByCluster.points.map(p => p.values)).toEqual([
+        { prod: '100.000000001', '(not Kubernetes)': '3.000000000' },
+        { prod: '9.000000000' },
+        { '(not Kubernetes)': '5.000000000' },
+      ]);
+
+      // "Why is this cost yours": the summary names the Kubernetes rule and what it brought.
+      const summary = await queries.summary(checkout, march, 'USD');
+      expect(summary.mappingRules).toEqual([
+        {
+          entityRef: checkout,
+          origin: 'kubernetes',
+          rule: expect.stringMatching(
+            /^Kubernetes cluster prod: workloads labelled backstage.io\/kubernetes-id=checkout-api/,
+          ),
+          cost: '43.000000001',
+        },
+        {
+          entityRef: checkout,
+          origin: 'convention',
+          rule: 'service=checkout-api',
+          cost: '3.000000000',
+        },
+      ]);
+      const ownerSummary = await queries.summary(owner, march, 'USD');
+      expect(
+        ownerSummary.mappingRules.map(r => [r.origin, r.cost, r.rule]),
+      ).toEqual([
+        ['kubernetes', '36.000000000', expect.stringMatching(/idle capacity/)],
+        ['convention', '5.000000000', 'service=k8s-platform'],
+      ]);
+
+      // The run record of the read says which day OpenCost had no data for.
+      const runs = await knex('costscope_ingest_runs')
+        .where({ source_id: 'kubernetes:prod' })
+        .select('status', 'kind', 'inputs');
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({
+        status: 'succeeded',
+        kind: 'kubernetes',
+      });
+      expect(JSON.parse(runs[0].inputs)).toEqual([
+        { name: '2026-03-01', status: 'read' },
+        { name: '2026-03-02', status: 'read' },
+        expect.objectContaining({ name: '2026-03-03', status: 'skipped' }),
+      ]);
+    });
+
+    it('spreads idle and system over the workloads when configured', async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {
+        idle: 'spread',
+        systemTo: 'spread',
+      });
+      await ingest(marchRows);
+      const parts = await partsByWorkload(knex);
+      // Day 1, idle and kube-system spread: 100000000001 over checkout 4, cart 2, debug 1.
+      expect(
+        Object.keys(parts).filter(k => k.startsWith('2026-03-01')),
+      ).toEqual([
+        '2026-03-01 cart/cart',
+        '2026-03-01 shop/checkout-api',
+        '2026-03-01 tools/debug',
+      ]);
+      // Floors 57142857143 (remainder 3/7), 28571428571 (5/7), 14285714285 (6/7) leave 2
+      // nanos, which go to the two largest remainders: debug and cart.
+      expect(parts['2026-03-01 shop/checkout-api'][0]).toBe(57_142_857_143n);
+      expect(parts['2026-03-01 cart/cart'][0]).toBe(28_571_428_572n);
+      expect(parts['2026-03-01 tools/debug'][0]).toBe(14_285_714_286n);
+      // Day 2: all of 9 to checkout-api, the only workload.
+      expect(parts['2026-03-02 shop/checkout-api'][0]).toBe(9_000_000_000n);
+      expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it.each<FakeOpenCostFaultKind>([
+      'server-error',
+      'malformed',
+      'negative-cost',
+      'future-window',
+    ])(
+      'a bad OpenCost answer (%s) fails the cluster and keeps the previous split',
+      async kind => {
+        const knex = await databases.init(id);
+        const { ingest, pipeline } = await setUp(knex, fake);
+        await ingest(marchRows);
+        const before = await partsByWorkload(knex);
+
+        // A new day in the bill needs a new read; OpenCost answers it badly.
+        fake.injectFault({ kind, times: 2 });
+        const outcome = await ingest([
+          ...marchRows,
+          nodeRow('2026-03-04', '8', '8', 'i-node-1'),
+        ]);
+        expect(outcome.kubernetes?.[0].error).toMatch(/cluster prod/);
+        expect(outcome.kubernetes?.[0].daysSplit).toEqual([
+          '2026-03-01',
+          '2026-03-02',
+        ]);
+        expect(await partsByWorkload(knex)).toEqual(before);
+        expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+        expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+        const failed = await knex('costscope_ingest_runs')
+          .where({ source_id: 'kubernetes:prod', status: 'failed' })
+          .select('error');
+        expect(failed).toHaveLength(1);
+        expect(failed[0].error).toMatch(/OpenCost of cluster prod/);
+
+        // The scheduled catalog check does not ask a failing OpenCost again at once.
+        const asked = fake.requestLog().length;
+        await pipeline.allocation.run();
+        expect(fake.requestLog()).toHaveLength(asked);
+
+        // Once OpenCost answers again, the next ingest reads the day and splits it.
+        fake.reset();
+        const recovered = await ingest([
+          ...marchRows,
+          nodeRow('2026-03-04', '8', '8', 'i-node-1'),
+        ]);
+        expect(recovered.kubernetes?.[0].error).toBeUndefined();
+        expect((await partsByWorkload(knex))['2026-03-04 cart/cart']).toEqual([
+          8_000_000_000n,
+          8_000_000_000n,
+          'component:default/cart',
+        ]);
+      },
+    );
+  });
+});

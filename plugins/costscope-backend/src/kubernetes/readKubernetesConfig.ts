@@ -1,0 +1,135 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { DEFAULT_SYSTEM_NAMESPACES, SplitPolicy } from './splitClusterCost';
+
+/** How a cluster's node lines are found in the bill: any one of these matches a line. */
+export interface ClusterNodeMatch {
+  /** Tags that all must be on the line, e.g. `eks:cluster-name=prod`. */
+  tags: Array<{ key: string; value: string }>;
+  /** Resource ids that start with one of these (an AKS node resource group, a GKE prefix). */
+  resourceIdPrefixes: string[];
+}
+
+export interface KubernetesClusterConfig {
+  /** The cluster's name, as OpenCost and the run records call it. */
+  name: string;
+  opencost: {
+    url: string;
+    /** Sent as `Authorization: Bearer <token>`. */
+    token?: string;
+  };
+  nodes: ClusterNodeMatch;
+  policy: SplitPolicy;
+  /** Lower-case entity ref that gets idle, system and unsplit cost. */
+  owner: string;
+}
+
+export interface KubernetesConfig {
+  clusters: KubernetesClusterConfig[];
+}
+
+const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i;
+
+function oneOf<T extends string>(
+  config: Config,
+  key: string,
+  where: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = config.getOptionalString(key) ?? fallback;
+  if (!allowed.includes(value as T)) {
+    throw new Error(
+      `${where}.${key} '${value}' must be one of ${allowed.join(', ')}`,
+    );
+  }
+  return value as T;
+}
+
+/**
+ * Reads `costscope.kubernetes`: the shared clusters whose node cost is split over their
+ * workloads by OpenCost's ratios. Throws an error naming the bad key, which stops the backend
+ * at start.
+ */
+export function readKubernetesConfig(root: Config): KubernetesConfig {
+  const names = new Set<string>();
+  const clusters = (
+    root.getOptionalConfigArray('costscope.kubernetes.clusters') ?? []
+  ).map((cluster, index): KubernetesClusterConfig => {
+    const where = `costscope.kubernetes.clusters[${index}]`;
+    const name = cluster.getString('name');
+    if (!NAME.test(name)) {
+      throw new Error(
+        `${where}.name '${name}' may only hold letters, digits, '.', '_' and '-'`,
+      );
+    }
+    if (names.has(name)) {
+      throw new Error(`${where}.name '${name}' is used by another cluster`);
+    }
+    names.add(name);
+
+    const url = cluster.getString('opencost.url');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`${where}.opencost.url '${url}' is not a URL`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error(`${where}.opencost.url '${url}' must be http or https`);
+    }
+    const token = cluster.getOptionalString('opencost.token');
+
+    const nodes = cluster.getOptionalConfig('nodes');
+    const tags = (nodes?.getOptionalConfigArray('tags') ?? []).map(tag => ({
+      key: tag.getString('key'),
+      value: tag.getString('value'),
+    }));
+    const resourceIdPrefixes =
+      nodes?.getOptionalStringArray('resourceIdPrefixes') ?? [];
+    if (resourceIdPrefixes.some(prefix => prefix === '')) {
+      throw new Error(`${where}.nodes.resourceIdPrefixes has an empty prefix`);
+    }
+    if (tags.length === 0 && resourceIdPrefixes.length === 0) {
+      // Without a match the split would take no node cost, or (worse) guess.
+      throw new Error(
+        `${where}.nodes needs tags or resourceIdPrefixes to find the cluster's nodes in the bill`,
+      );
+    }
+
+    const ownerText = cluster.getString('owner');
+    let owner: string;
+    try {
+      owner = stringifyEntityRef(
+        parseEntityRef(ownerText, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        }),
+      ).toLocaleLowerCase('en-US');
+    } catch {
+      throw new Error(`${where}.owner '${ownerText}' is not an entity ref`);
+    }
+
+    const systemNamespaces =
+      cluster.getOptionalStringArray('systemNamespaces') ??
+      DEFAULT_SYSTEM_NAMESPACES;
+    return {
+      name,
+      opencost: { url, ...(token ? { token } : {}) },
+      nodes: { tags, resourceIdPrefixes },
+      policy: {
+        idle: oneOf(cluster, 'idle', where, ['spread', 'owner'], 'owner'),
+        systemNamespaces,
+        systemTo: oneOf(
+          cluster,
+          'systemTo',
+          where,
+          ['spread', 'owner'],
+          'owner',
+        ),
+      },
+      owner,
+    };
+  });
+  return { clusters };
+}

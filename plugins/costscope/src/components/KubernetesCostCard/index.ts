@@ -1,0 +1,2 @@
+export { KubernetesCostCard, kubernetesShare } from './KubernetesCostCard';
+export type { KubernetesCostCardProps } from './KubernetesCostCard';
