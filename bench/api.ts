@@ -20,6 +20,9 @@
  *    - summary: the cost summary of components (every 7th of 2,000: 286, in turn);
  *    - series: their daily series by service;
  *    - team-summary: the summary of the group that owns a quarter of the components;
+ *    - team-summary-restricted: the same, for a caller whose policy (a conditional decision,
+ *      IS_IN_DOMAIN for 4 of the 8 domains) hides half the organisation; its p95 is printed
+ *      against team-summary's (target: within 25 %);
  *    - only when `--only` names them: compliance (the organisation's tag compliance),
  *      team-compliance (that group's) and chargeback (by team), pages without a target.
  *    `--explain` also prints the query plan of each query the endpoints run; `--baseline`
@@ -40,7 +43,8 @@ import { drive, percentile } from './api/drive';
 import { explainQueries } from './api/explain';
 import { loadedSignature, loadOrg } from './api/load';
 import { BenchOrg, buildOrg, mapsByAnnotation } from './api/org';
-import { startBenchServer } from './api/server';
+import { RESTRICTED_USER, startBenchServer } from './api/server';
+import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
 
 const TARGETS_P95_MS: Record<string, number> = {
@@ -264,6 +268,8 @@ interface Endpoint {
   explainPath?: string;
   /** Driven only when `--only` names it. */
   optIn?: boolean;
+  /** The caller, when not the unrestricted user. */
+  authorization?: string;
 }
 
 /**
@@ -325,6 +331,13 @@ function endpoints(org: BenchOrg): Endpoint[] {
       name: 'team-summary',
       paths: [`${entity('group', org.bigTeam.name)}/summary?${range}`],
     },
+    // The same page for a caller whose policy shows half the organisation (4 of 8 domains):
+    // the visibility checks, and a summary with a "not visible to you" line.
+    {
+      name: 'team-summary-restricted',
+      paths: [`${entity('group', org.bigTeam.name)}/summary?${range}`],
+      authorization: mockCredentials.user.header(RESTRICTED_USER),
+    },
     // Pages without a latency target, driven when `--only` names them.
     {
       name: 'compliance',
@@ -346,11 +359,17 @@ function endpoints(org: BenchOrg): Endpoint[] {
 
 const AUTHORIZATION = mockCredentials.user.header();
 
-/** One request per endpoint, checked for a 200 with cost in it. */
+/** A restricted p95 within this factor of the unrestricted one is the issue's target. */
+const RESTRICTED_P95_FACTOR = 1.25;
+
+/**
+ * One request per endpoint, checked for a 200 with cost in it; a restricted caller's answer
+ * must hold the "not visible to you" line.
+ */
 async function checkEndpoints(baseUrl: string, list: Endpoint[]) {
   for (const endpoint of list) {
     const response = await fetch(`${baseUrl}${endpoint.paths[0]}`, {
-      headers: { Authorization: AUTHORIZATION },
+      headers: { Authorization: endpoint.authorization ?? AUTHORIZATION },
     });
     const text = await response.text();
     if (response.status !== 200) {
@@ -363,6 +382,16 @@ async function checkEndpoints(baseUrl: string, list: Endpoint[]) {
     const total = body.total ?? body.points?.[0]?.total ?? body.cost?.total;
     if (!(Number(total) > 0)) {
       throw new Error(`${endpoint.name}: no cost in ${text.slice(0, 300)}`);
+    }
+    if (
+      endpoint.authorization &&
+      !body.byEntity?.some(
+        (item: { key: string }) => item.key === NOT_VISIBLE_KEY,
+      )
+    ) {
+      throw new Error(
+        `${endpoint.name}: nothing hidden in ${text.slice(0, 300)}`,
+      );
     }
   }
 }
@@ -516,11 +545,12 @@ async function main() {
         if (options.explain && !readCache) {
           await explainQueries(knex, server.baseUrl, list, AUTHORIZATION, log);
         }
+        const p95s = new Map<string, number>();
         for (const endpoint of list) {
           const request = {
             baseUrl: server.baseUrl,
             paths: endpoint.paths,
-            headers: { Authorization: AUTHORIZATION },
+            headers: { Authorization: endpoint.authorization ?? AUTHORIZATION },
             connections: options.connections,
           };
           if (options.warmup > 0) {
@@ -559,6 +589,21 @@ async function main() {
             else missedUncached = true;
           }
           process.stdout.write(`${line}\n`);
+          p95s.set(endpoint.name, p95);
+        }
+        const open = p95s.get('team-summary');
+        const restricted = p95s.get('team-summary-restricted');
+        if (open !== undefined && restricted !== undefined) {
+          const ratio = restricted / open;
+          if (ratio > RESTRICTED_P95_FACTOR) {
+            if (readCache) missed = true;
+            else missedUncached = true;
+          }
+          process.stdout.write(
+            `api db=${db} restricted-vs-open team-summary${suffix} p95_ratio=${ratio.toFixed(
+              2,
+            )} target<=${RESTRICTED_P95_FACTOR}\n`,
+          );
         }
       } finally {
         await server.stop();

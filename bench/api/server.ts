@@ -5,11 +5,19 @@
  * ahead, so nothing recomputes while the load runs.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { costscopePlugin } from '../../plugins/costscope-backend/src/plugin';
+import {
+  costscopeConditions,
+  createCostscopeConditionalDecision,
+} from '../../plugins/costscope-backend/src/permissions/rules';
 import { BenchOrg, CURRENCY } from './org';
 
 const NEVER = {
@@ -17,6 +25,44 @@ const NEVER = {
   timeout: { minutes: 5 },
   initialDelay: { days: 365 },
 };
+
+/** The caller who may see the cost of 4 of the 8 domains only. */
+export const RESTRICTED_USER = 'user:default/restricted';
+
+/**
+ * Permissions that allow everything, except entity cost for {@link RESTRICTED_USER}: a
+ * conditional decision the plugin applies itself, as a real policy's would be.
+ */
+function benchPermissions() {
+  const decide = (permission: any, credentials: any) =>
+    credentials.principal?.userEntityRef === RESTRICTED_USER &&
+    permission.name === 'costscope.entity.cost.read'
+      ? createCostscopeConditionalDecision(permission, {
+          anyOf: [
+            // Teams stay visible; what they own outside the domains is their hidden part.
+            costscopeConditions.isEntityKind({ kinds: ['group'] }),
+            ...[1, 2, 3, 4].map(d =>
+              costscopeConditions.isInDomain({
+                domain: `domain:default/domain-${d}`,
+              }),
+            ),
+          ],
+        })
+      : { result: AuthorizeResult.ALLOW };
+  // A plain factory: mockServices' `.mock()` needs jest.
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => ({
+      authorizeConditional: async (requests: any[], { credentials }: any) =>
+        requests.map(({ permission }) =>
+          decide(permission, credentials),
+        ) as any,
+      authorize: async (requests: any[]) =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    }),
+  });
+}
 
 export interface BenchServer {
   baseUrl: string;
@@ -33,6 +79,7 @@ export async function startBenchServer(
       catalogServiceMock.factory({ entities: org.entities }),
       mockServices.database.factory({ knex }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      benchPermissions(),
       createServiceFactory({
         service: notificationService,
         deps: {},

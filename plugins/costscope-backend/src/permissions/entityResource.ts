@@ -18,7 +18,9 @@ export interface CostscopeEntityResource {
 }
 
 /** Loads entities by ref; may answer undefined for refs the catalog does not hold. */
-export type GetEntity = (entityRef: string) => Promise<SnapshotEntity | undefined>;
+export type GetEntity = (
+  entityRef: string,
+) => Promise<SnapshotEntity | undefined>;
 
 /**
  * Loads the resources of the given refs (undefined for entities the catalog does not have),

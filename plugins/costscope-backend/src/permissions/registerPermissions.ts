@@ -29,7 +29,8 @@ export function registerCostscopePermissions(
   registry: PermissionsRegistryService,
   getEntity: GetEntity,
 ): EntityConditions {
-  const loadResources = (refs: string[]) => loadEntityResources(getEntity, refs);
+  const loadResources = (refs: string[]) =>
+    loadEntityResources(getEntity, refs);
   registry.addPermissions(costscopePermissions);
   registry.addResourceType({
     resourceRef: costscopeEntityResourceRef,

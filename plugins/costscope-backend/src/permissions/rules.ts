@@ -13,7 +13,9 @@ import { CostscopeEntityResource } from './entityResource';
  * query is the rule's own predicate.
  * @public
  */
-export type CostscopeEntityQuery = (resource: CostscopeEntityResource) => boolean;
+export type CostscopeEntityQuery = (
+  resource: CostscopeEntityResource,
+) => boolean;
 
 /**
  * Costscope's view of the `catalog-entity` resource type, under the plugin id `costscope`.
@@ -26,7 +28,10 @@ export const costscopeEntityResourceRef = createPermissionResourceRef<
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
-function isInDomain(resource: CostscopeEntityResource, domain: string): boolean {
+function isInDomain(
+  resource: CostscopeEntityResource,
+  domain: string,
+): boolean {
   let wanted: string;
   try {
     wanted = lower(
@@ -55,16 +60,26 @@ function isOwnedBy(
   return resource.owners.some(owner => refs.has(owner));
 }
 
+const kindParams = z.object({
+  kinds: z
+    .array(z.string())
+    .describe('Entity kinds, case-insensitive, e.g. `["group", "domain"]`.'),
+});
+
 const inDomainParams = z.object({
   domain: z
     .string()
-    .describe('The domain, as an entity ref (`domain:default/payments` or `payments`).'),
+    .describe(
+      'The domain, as an entity ref (`domain:default/payments` or `payments`).',
+    ),
 });
 
 const ownerParams = z.object({
   claims: z
     .array(z.string())
-    .describe("The caller's ownership refs (user and groups), as user info lists them."),
+    .describe(
+      "The caller's ownership refs (user and groups), as user info lists them.",
+    ),
   ancestors: z
     .boolean()
     .optional()
@@ -75,6 +90,19 @@ const ownerParams = z.object({
 
 /** Costscope's rules on catalog entities, for conditional decisions on its entity permissions. @public */
 export const costscopeEntityRules = {
+  isEntityKind: createPermissionRule({
+    name: 'IS_ENTITY_KIND',
+    description:
+      'Allow entities of the given kinds, e.g. every group, so that a condition on domains still shows teams.',
+    resourceRef: costscopeEntityResourceRef,
+    paramsSchema: kindParams,
+    apply: (resource, { kinds }) =>
+      kinds.map(lower).includes(resource.entity.kind),
+    toQuery:
+      ({ kinds }) =>
+      resource =>
+        kinds.map(lower).includes(resource.entity.kind),
+  }),
   isInDomain: createPermissionRule({
     name: 'IS_IN_DOMAIN',
     description:

@@ -199,6 +199,14 @@ export interface DefaultCostscopeAccessOptions {
   entitiesBelow(entityRef: string): Promise<string[]>;
   /** Every entity of the last allocation. */
   allEntities(): Promise<string[]>;
+  /**
+   * Keeps a hidden set computed from the snapshot alone, per allocation (the read cache);
+   * without it every request computes its own.
+   */
+  remember?(
+    parts: string[],
+    compute: () => Promise<string[]>,
+  ): Promise<string[]>;
   /** The catalog, read with the plugin's own credentials. */
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
@@ -243,15 +251,25 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     credentials: BackstageCredentials,
     entityRef: string,
   ): Promise<ReadonlySet<string>> {
-    return this.hiddenAmong(credentials, () =>
-      this.options.entitiesBelow(entityRef),
+    return this.refused(
+      credentials,
+      entityCostReadPermission,
+      () => this.options.entitiesBelow(entityRef),
+      this.options.loadSnapshotResources,
+      `below:${entityRef}`,
     );
   }
 
   hiddenInOrganisation(
     credentials: BackstageCredentials,
   ): Promise<ReadonlySet<string>> {
-    return this.hiddenAmong(credentials, () => this.options.allEntities());
+    return this.refused(
+      credentials,
+      entityCostReadPermission,
+      () => this.options.allEntities(),
+      this.options.loadSnapshotResources,
+      'organisation',
+    );
   }
 
   /**
@@ -264,6 +282,8 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     entityRefs: () => Promise<string[]>,
     load: DefaultCostscopeAccessOptions['loadResources'],
+    /** Names the entities `entityRefs` lists, to keep the answer per allocation. */
+    scope?: string,
   ): Promise<ReadonlySet<string>> {
     const asked = [catalogEntityReadPermission, permission];
     const decisions = await this.options.permissions.authorizeConditional(
@@ -273,6 +293,33 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
       return new Set();
     }
+    const compute = () =>
+      this.refusedByAll(credentials, asked, decisions, entityRefs, load);
+    const { remember } = this.options;
+    // Another plugin's conditions are answered by that plugin, whose data may change
+    // without a new allocation: only answers from Costscope's own conditions are kept.
+    const fromSnapshotOnly = decisions.every(
+      d =>
+        d.result !== AuthorizeResult.CONDITIONAL ||
+        d.pluginId === costscopeEntityResourceRef.pluginId,
+    );
+    if (remember && scope && fromSnapshotOnly) {
+      return new Set(
+        await remember([scope, JSON.stringify(decisions)], async () => [
+          ...(await compute()),
+        ]),
+      );
+    }
+    return compute();
+  }
+
+  private async refusedByAll(
+    credentials: BackstageCredentials,
+    asked: EntityPermission[],
+    decisions: PolicyDecision[],
+    entityRefs: () => Promise<string[]>,
+    load: DefaultCostscopeAccessOptions['loadResources'],
+  ): Promise<Set<string>> {
     const refs = (await entityRefs()).map(ref =>
       ref.toLocaleLowerCase('en-US'),
     );

@@ -111,6 +111,7 @@ export function buildCostscopeContext(
   const directory = catalogDirectory(catalog, auth);
   const queries = new CostQueries(knex);
   const snapshot = new EntitySnapshotStore(knex);
+  const readCache = new RollupReadCache(knex, options.cache);
   const currency = () => queries.currency(config.currency);
   const spend = new SpendQueries(knex);
   const budgetStore = new BudgetStore(knex);
@@ -207,7 +208,7 @@ export function buildCostscopeContext(
 
   const costs = new DefaultCostReadService({
     queries,
-    readCache: new RollupReadCache(knex, options.cache),
+    readCache,
     currency: config.currency,
   });
   const services: CostscopeServices = {
@@ -245,6 +246,10 @@ export function buildCostscopeContext(
     },
     entitiesBelow: ref => snapshot.below(ref),
     allEntities: () => snapshot.refs(),
+    // Hidden sets from Costscope's own conditions depend only on the snapshot: kept per
+    // allocation like the answers, so a restricted page costs one version read more.
+    remember: async (parts, compute) =>
+      JSON.parse(await readCache.json(['hidden', ...parts], compute)),
   });
   return { pipeline, services, access };
 }

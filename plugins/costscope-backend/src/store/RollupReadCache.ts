@@ -27,6 +27,7 @@ export class RollupReadCache {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly recent = new Map<string, string>();
   private recentVersion: string | undefined;
+  private versionRead: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly knex: Knex,
@@ -83,7 +84,19 @@ export class RollupReadCache {
     }
   }
 
-  private async version(): Promise<string | undefined> {
+  /**
+   * The current rollup version. Requests arriving while a read is under way share it (one
+   * round trip per burst, not per request): the read started no earlier than they did
+   * minus its own duration, so an answer is at most that much older than the request.
+   */
+  private version(): Promise<string | undefined> {
+    this.versionRead ??= this.readVersion().finally(() => {
+      this.versionRead = undefined;
+    });
+    return this.versionRead;
+  }
+
+  private async readVersion(): Promise<string | undefined> {
     const row = await this.knex('costscope_state')
       .where({ key: ROLLUP_VERSION_KEY })
       .first('value');
