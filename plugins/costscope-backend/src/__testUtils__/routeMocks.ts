@@ -79,6 +79,10 @@ export function mockAccess(options: MockAccessOptions): CostscopeAccess {
     async hiddenAmong(credentials) {
       return new Set(options.hidden?.[userOf(credentials)] ?? []);
     },
+    async visibilityBelow(credentials) {
+      const hidden = new Set(options.hidden?.[userOf(credentials)] ?? []);
+      return { key: [...hidden].join(','), hidden: async () => hidden };
+    },
     async hiddenBelow(credentials) {
       return new Set(options.hidden?.[userOf(credentials)] ?? []);
     },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CostOverview,
   DateRange,
@@ -7,7 +6,7 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { CostQueries } from '../store/CostQueries';
 import { RollupReadCache } from '../store/RollupReadCache';
-import { unknownEntityError } from './access';
+import { EVERYTHING_VISIBLE, unknownEntityError, Visibility } from './access';
 import { hideBreakdownEntities } from './hideEntities';
 import { CostReadService, JsonText } from './services';
 
@@ -21,17 +20,6 @@ export interface DefaultCostReadServiceOptions {
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
-/**
- * The part of a cache key that tells callers with different hidden entities apart: callers
- * who see the same entities share answers; a digest keeps the key short.
- */
-function hiddenKey(hidden: ReadonlySet<string>): string {
-  if (hidden.size === 0) return '';
-  return createHash('sha256')
-    .update([...hidden].sort().join('\n'))
-    .digest('base64url');
-}
-
 /** Reads of the allocated rollups, summaries and series through the read cache. */
 export class DefaultCostReadService implements CostReadService {
   constructor(private readonly options: DefaultCostReadServiceOptions) {}
@@ -43,12 +31,14 @@ export class DefaultCostReadService implements CostReadService {
   summary(
     entityRef: string,
     range: DateRange,
-    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
+    visibility: Visibility = EVERYTHING_VISIBLE,
   ): Promise<JsonText> {
+    // Kept by the visibility's key: a kept answer needs no hidden set computed.
     return this.cached(
-      ['summary', entityRef, range.from, range.to, hiddenKey(hidden)],
+      ['summary', entityRef, range.from, range.to, visibility.key],
       async () => {
         const [ref, currency] = await this.knownWithCurrency(entityRef);
+        const hidden = await visibility.hidden();
         return this.options.queries.summary(ref, range, currency, hidden);
       },
     );
@@ -58,12 +48,13 @@ export class DefaultCostReadService implements CostReadService {
     entityRef: string,
     range: DateRange,
     groupBy: SeriesGroupBy,
-    hidden: ReadonlySet<string> = NOTHING_HIDDEN,
+    visibility: Visibility = EVERYTHING_VISIBLE,
   ): Promise<JsonText> {
     return this.cached(
-      ['series', entityRef, range.from, range.to, groupBy, hiddenKey(hidden)],
+      ['series', entityRef, range.from, range.to, groupBy, visibility.key],
       async () => {
         const [ref, currency] = await this.knownWithCurrency(entityRef);
+        const hidden = await visibility.hidden();
         return this.options.queries.series(
           ref,
           range,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Request } from 'express';
 import {
   AuditorService,
@@ -87,6 +88,14 @@ export interface CostscopeAccess {
     credentials: BackstageCredentials,
     entityRefs: () => Promise<string[]>,
   ): Promise<ReadonlySet<string>>;
+  /**
+   * What of the entity's rollup the caller may see, with a key to keep answers by: the
+   * hidden set is computed only when an answer is not kept already.
+   */
+  visibilityBelow(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility>;
   /** {@link CostscopeAccess.hiddenAmong} the entity and every entity whose cost rolls up into it. */
   hiddenBelow(
     credentials: BackstageCredentials,
@@ -102,10 +111,28 @@ export interface CostscopeAccess {
   requireKnownEntity(entityRef: string): Promise<void>;
 }
 
+/** Which entities of a rollup are hidden from a caller. */
+export interface Visibility {
+  /** Equal keys mean equal hidden sets; empty when nothing is hidden. */
+  key: string;
+  /** The hidden entities (lower-case refs), computed on first use. */
+  hidden(): Promise<ReadonlySet<string>>;
+}
+
+/** Nothing hidden. */
+export const EVERYTHING_VISIBLE: Visibility = {
+  key: '',
+  hidden: async () => new Set(),
+};
+
 /** A Costscope permission on one catalog entity. */
 export type EntityPermission = ResourcePermission<
   typeof RESOURCE_TYPE_CATALOG_ENTITY
 >;
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
 
 /** The message of a 403 for a permission the policy refused. */
 export function refusal(permission: BasicPermission): string {
@@ -217,6 +244,18 @@ export interface DefaultCostscopeAccessOptions {
 export class DefaultCostscopeAccess implements CostscopeAccess {
   constructor(private readonly options: DefaultCostscopeAccessOptions) {}
 
+  /**
+   * One entity as Costscope's rules see it: from the last allocation's snapshot, as its cost
+   * is (one local read instead of a catalog request per ancestor), or from the catalog when
+   * the snapshot does not hold it yet (a new entity's budget).
+   */
+  private readonly loadOne: DefaultCostscopeAccessOptions['loadResources'] =
+    async refs => {
+      const fromSnapshot = await this.options.loadSnapshotResources(refs);
+      if (fromSnapshot.every(Boolean)) return fromSnapshot;
+      return this.options.loadResources(refs);
+    };
+
   credentials(req: Request): Promise<BackstageCredentials> {
     return this.options.httpAuth.credentials(req);
   }
@@ -226,32 +265,35 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     entityRef: string,
   ): Promise<boolean> {
-    const refused = await this.refused(
+    const visibility = await this.visibility(
       credentials,
       permission,
       async () => [entityRef],
-      this.options.loadResources,
+      this.loadOne,
+      `entity:${entityRef.toLocaleLowerCase('en-US')}`,
     );
-    return refused.size === 0;
+    return (await visibility.hidden()).size === 0;
   }
 
-  hiddenAmong(
+  async hiddenAmong(
     credentials: BackstageCredentials,
     entityRefs: () => Promise<string[]>,
   ): Promise<ReadonlySet<string>> {
-    return this.refused(
-      credentials,
-      entityCostReadPermission,
-      entityRefs,
-      this.options.loadSnapshotResources,
-    );
+    return (
+      await this.visibility(
+        credentials,
+        entityCostReadPermission,
+        entityRefs,
+        this.options.loadSnapshotResources,
+      )
+    ).hidden();
   }
 
-  hiddenBelow(
+  visibilityBelow(
     credentials: BackstageCredentials,
     entityRef: string,
-  ): Promise<ReadonlySet<string>> {
-    return this.refused(
+  ): Promise<Visibility> {
+    return this.visibility(
       credentials,
       entityCostReadPermission,
       () => this.options.entitiesBelow(entityRef),
@@ -260,38 +302,49 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     );
   }
 
-  hiddenInOrganisation(
+  async hiddenBelow(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<ReadonlySet<string>> {
+    return (await this.visibilityBelow(credentials, entityRef)).hidden();
+  }
+
+  async hiddenInOrganisation(
     credentials: BackstageCredentials,
   ): Promise<ReadonlySet<string>> {
-    return this.refused(
-      credentials,
-      entityCostReadPermission,
-      () => this.options.allEntities(),
-      this.options.loadSnapshotResources,
-      'organisation',
-    );
+    return (
+      await this.visibility(
+        credentials,
+        entityCostReadPermission,
+        () => this.options.allEntities(),
+        this.options.loadSnapshotResources,
+        'organisation',
+      )
+    ).hidden();
   }
 
   /**
    * The entities the caller may not read with the catalog's own permission, or may not be
    * granted `permission` on. Both decisions are asked first, so that an unconditional answer
-   * (the common case) costs no catalog or snapshot read.
+   * (the common case) costs no catalog or snapshot read. An answer from Costscope's own
+   * conditions depends on the decisions and the snapshot only: its key is the decisions',
+   * and the set is computed when first needed (and kept per allocation, with `remember`).
    */
-  private async refused(
+  private async visibility(
     credentials: BackstageCredentials,
     permission: EntityPermission,
     entityRefs: () => Promise<string[]>,
     load: DefaultCostscopeAccessOptions['loadResources'],
     /** Names the entities `entityRefs` lists, to keep the answer per allocation. */
     scope?: string,
-  ): Promise<ReadonlySet<string>> {
+  ): Promise<Visibility> {
     const asked = [catalogEntityReadPermission, permission];
     const decisions = await this.options.permissions.authorizeConditional(
       asked.map(p => ({ permission: p })),
       { credentials },
     );
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
-      return new Set();
+      return EVERYTHING_VISIBLE;
     }
     const compute = () =>
       this.refusedByAll(credentials, asked, decisions, entityRefs, load);
@@ -303,14 +356,25 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
         d.result !== AuthorizeResult.CONDITIONAL ||
         d.pluginId === costscopeEntityResourceRef.pluginId,
     );
-    if (remember && scope && fromSnapshotOnly) {
-      return new Set(
-        await remember([scope, JSON.stringify(decisions)], async () => [
-          ...(await compute()),
-        ]),
-      );
+    if (scope && fromSnapshotOnly) {
+      const parts = [scope, JSON.stringify(decisions)];
+      let hidden: Promise<ReadonlySet<string>> | undefined;
+      return {
+        key: `policy:${digest(parts.join('\n'))}`,
+        hidden: () =>
+          (hidden ??= remember
+            ? remember(parts, async () => [...(await compute())]).then(
+                refs => new Set(refs),
+              )
+            : compute()),
+      };
     }
-    return compute();
+    const hidden = await compute();
+    return {
+      key:
+        hidden.size === 0 ? '' : `set:${digest([...hidden].sort().join('\n'))}`,
+      hidden: async () => hidden,
+    };
   }
 
   private async refusedByAll(

@@ -27,7 +27,7 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
   const router = Router();
   const sendJsonText = (res: express.Response, text: string) =>
     res.type('application/json').send(text);
-  /** The entity of the request, and the entities below it hidden from the caller. */
+  /** The entity of the request, and what of its rollup the caller may see. */
   const readEntity = async (req: express.Request) => {
     const { credentials, entityRef } = await authorizeEntityRequest(
       access,
@@ -38,33 +38,35 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     );
     return {
       ref: entityRef,
-      hidden: await access.hiddenBelow(credentials, entityRef),
+      visibility: await access.visibilityBelow(credentials, entityRef),
     };
   };
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/summary',
     async (req, res) => {
-      const { ref, hidden } = await readEntity(req);
+      const { ref, visibility } = await readEntity(req);
       const range = parseRange(req.query);
-      sendJsonText(res, await costs.summary(ref, range, hidden));
+      sendJsonText(res, await costs.summary(ref, range, visibility));
     },
   );
 
   router.get('/v1/entities/:kind/:namespace/:name/series', async (req, res) => {
-    const { ref, hidden } = await readEntity(req);
+    const { ref, visibility } = await readEntity(req);
     const range = parseRange(req.query);
     const groupBy = parseGroupBy(req.query);
-    sendJsonText(res, await costs.series(ref, range, groupBy, hidden));
+    sendJsonText(res, await costs.series(ref, range, groupBy, visibility));
   });
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/resources',
     async (req, res) => {
-      const { ref, hidden } = await readEntity(req);
+      const { ref, visibility } = await readEntity(req);
       const range = parseRange(req.query);
       const limit = parseLimit(req.query.limit, 100, 1000);
-      res.json(await costs.resources(ref, range, limit, hidden));
+      res.json(
+        await costs.resources(ref, range, limit, await visibility.hidden()),
+      );
     },
   );
 

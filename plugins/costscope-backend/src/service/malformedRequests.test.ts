@@ -27,7 +27,9 @@ interface Malformed {
 const E = '/v1/entities';
 const API = `${E}/component/default/api`;
 const BUDGET = `${API}/budget`;
-const STATE = `/v1/recommendations/${encodeURIComponent(RECOMMENDATION_ID)}/state`;
+const STATE = `/v1/recommendations/${encodeURIComponent(
+  RECOMMENDATION_ID,
+)}/state`;
 const budget = { amount: '10', period: 'monthly', currency: 'USD' };
 const tooBig = 17 * 1024;
 

@@ -19,7 +19,7 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
-import { Caller } from './access';
+import { Caller, Visibility } from './access';
 
 /**
  * The services the HTTP routes use, one per concern. Routes take these and the access
@@ -42,19 +42,19 @@ export interface CostReadService {
   /** The stored billing currency, or the configured one before any data exists. */
   currency(): Promise<string>;
   /**
-   * Throws NotFoundError for an entity Costscope does not know. `hidden`: entities below it
-   * hidden from the caller, whose cost shows as one "not visible to you" line.
+   * Throws NotFoundError for an entity Costscope does not know. `visibility` (or `hidden`):
+   * entities below it hidden from the caller, whose cost shows as one "not visible to you" line.
    */
   summary(
     entityRef: string,
     range: DateRange,
-    hidden?: ReadonlySet<string>,
+    visibility?: Visibility,
   ): Promise<JsonText>;
   series(
     entityRef: string,
     range: DateRange,
     groupBy: SeriesGroupBy,
-    hidden?: ReadonlySet<string>,
+    visibility?: Visibility,
   ): Promise<JsonText>;
   resources(
     entityRef: string,
