@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPortalPage } from './browser.mjs';
-import { api, last30Days, ROOT, startPortal, waitFor } from './portal.mjs';
+import {
+  api,
+  last30Days,
+  ROOT,
+  startPortal,
+  waitForDemoAllocation,
+} from './portal.mjs';
 
 const artifacts = path.join(ROOT, 'test/artifacts');
 const USER = 'user:default/hana.kim';
@@ -28,17 +34,7 @@ before(
       env: { COSTSCOPE_DEMO_USER: USER },
       logName: 'portal-hidden-domain.log',
     });
-    await waitFor(
-      'demo costs allocated to checkout-api',
-      async () => {
-        const { from, to } = last30Days();
-        const summary = await api(
-          `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`,
-        );
-        return summary.total !== '0.000000000';
-      },
-      180_000,
-    );
+    await waitForDemoAllocation();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   },

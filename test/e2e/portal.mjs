@@ -53,6 +53,24 @@ export function last30Days(now = new Date()) {
   };
 }
 
+/**
+ * Waits until the demo's costs are allocated (checkout-api has some): ingestion starts a few
+ * seconds after the backend, and allocation needs the catalog loaded.
+ */
+export function waitForDemoAllocation() {
+  return waitFor(
+    'demo costs allocated to checkout-api',
+    async () => {
+      const { from, to } = last30Days();
+      const summary = await api(
+        `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`,
+      );
+      return summary.total !== '0.000000000';
+    },
+    180_000,
+  );
+}
+
 /** Calls the Costscope API as the scripts' static token; `init` may set method and body. */
 export async function api(pathAndQuery, init = {}) {
   const response = await fetch(`${BACKEND}/api/costscope${pathAndQuery}`, {

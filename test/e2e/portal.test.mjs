@@ -13,6 +13,7 @@ import {
   ROOT,
   startPortal,
   waitFor,
+  waitForDemoAllocation,
 } from './portal.mjs';
 
 const artifacts = path.join(ROOT, 'test/artifacts');
@@ -27,18 +28,7 @@ function open(url) {
 before(
   async () => {
     portal = await startPortal();
-    // Ingestion starts a few seconds after the backend; allocation needs the catalog loaded.
-    await waitFor(
-      'demo costs allocated to checkout-api',
-      async () => {
-        const { from, to } = last30Days();
-        const summary = await api(
-          `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}`,
-        );
-        return summary.total !== '0.000000000';
-      },
-      180_000,
-    );
+    await waitForDemoAllocation();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   },
