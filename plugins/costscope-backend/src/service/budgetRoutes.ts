@@ -15,7 +15,7 @@ import {
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { parseBudgetInput } from '../budgets/parseBudgetInput';
 import { authorizeEntityRequest, Caller, CostscopeAccess } from './access';
-import { withoutHiddenEntities } from './hideEntities';
+import { withoutDrivers, withoutHiddenEntities } from './hideEntities';
 import { audited, rawEntityRef } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 import { BudgetsService, CostReadService } from './services';
@@ -190,14 +190,25 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
     const hidden = entityRef
       ? await access.hiddenBelow(credentials, entityRef)
       : await access.hiddenInOrganisation(credentials);
+    const items = withoutHiddenEntities(
+      await budgets.listAlerts({
+        ...(entityRef ? { entityRef } : {}),
+        limit,
+      }),
+      hidden,
+    );
     res.json({
-      items: withoutHiddenEntities(
-        await budgets.listAlerts({
-          ...(entityRef ? { entityRef } : {}),
-          limit,
-        }),
-        hidden,
-      ),
+      items:
+        hidden.size === 0
+          ? items
+          : await Promise.all(
+              items.map(async alert =>
+                (await access.hiddenBelow(credentials, alert.entityRef)).size >
+                0
+                  ? withoutDrivers(alert)
+                  : alert,
+              ),
+            ),
     });
   });
 

@@ -22,6 +22,7 @@ import {
   costscopeConditions,
   createCostscopeConditionalDecision,
 } from '../permissions/rules';
+import { BudgetStore } from '../store/BudgetStore';
 import { RecommendationStore } from '../store/RecommendationStore';
 
 jest.setTimeout(120_000);
@@ -243,6 +244,37 @@ describe('cost visibility', () => {
         [],
         new Date().toISOString(),
       );
+      // team-a's alert, driven by a hidden entity's resource, and the hidden entity's own.
+      const store = new BudgetStore(knex);
+      for (const [alertId, entityRef] of [
+        ['a-team', 'group:default/team-a'],
+        ['a-quasar', HIDDEN],
+      ]) {
+        await store.recordAlertOnce({
+          id: alertId,
+          entityRef,
+          kind: 'budget',
+          period: '2026-03-01',
+          threshold: { kind: 'actual', percent: 100 },
+          amount: '20',
+          reference: '10',
+          currency: 'USD',
+          title: 'Over budget',
+          description:
+            'Spent $20 of $10. Top drivers against the previous period: i-quasar-1 +$4.11.',
+          drivers: [
+            {
+              serviceName: 'Amazon SageMaker',
+              resourceId: 'i-quasar-1',
+              amount: '4.111111111',
+              change: '4.111111111',
+            },
+          ],
+          link: '/catalog',
+          createdAt: '2026-03-04T00:00:00.000Z',
+          deliveredTo: [],
+        });
+      }
       await request(backend.server)
         .put(`/api/costscope${entityPath(HIDDEN)}/budget`)
         .set('Authorization', as(ADMIN))
@@ -458,6 +490,22 @@ describe('cost visibility', () => {
         count: 1,
         monthlySaving: '6.161616161',
       });
+
+      // team-a's alert stays, without the hidden drivers; the hidden entity's is gone.
+      const alerts = (await get('/v1/alerts', SHOP).expect(200)).body.items;
+      expect(alerts).toEqual([
+        expect.objectContaining({
+          id: 'a-team',
+          drivers: [],
+          description: 'Spent $20 of $10.',
+        }),
+      ]);
+      const adminAlerts = (await get('/v1/alerts', ADMIN).expect(200)).body
+        .items;
+      // The admin sees what drove it.
+      expect(adminAlerts).toContainEqual(
+        expect.objectContaining({ id: 'a-team', drivers: [expect.anything()] }),
+      );
 
       const overview = (await get(`/v1/overview?${range}`, FINANCE).expect(200))
         .body;
