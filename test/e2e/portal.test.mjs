@@ -63,8 +63,11 @@ test(
     });
     assert.match(await total.innerText(), new RegExp(shown.split(',')[0]));
     await page.getByText('Amazon', { exact: false }).first().waitFor();
-    // The daily chart draws its bars only in a real browser, which measures its box.
-    const chart = page.getByTestId('costscope-chart');
+    // The daily chart draws its bars only in a real browser, which measures its box. (The
+    // Kubernetes card below it has a chart of its own, by workload.)
+    const chart = page.locator(
+      '[data-testid="costscope-chart"][aria-label*="stacked by service"]',
+    );
     await chart
       .locator('.recharts-bar-rectangle')
       .first()
