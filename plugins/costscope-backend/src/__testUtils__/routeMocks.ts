@@ -76,9 +76,6 @@ export function mockAccess(options: MockAccessOptions): CostscopeAccess {
         ownershipRefs: [user, ...(options.groups?.[user] ?? [])],
       };
     },
-    async hiddenAmong(credentials) {
-      return new Set(options.hidden?.[userOf(credentials)] ?? []);
-    },
     async visibilityBelow(credentials) {
       const hidden = new Set(options.hidden?.[userOf(credentials)] ?? []);
       return { key: [...hidden].join(','), hidden: async () => hidden };

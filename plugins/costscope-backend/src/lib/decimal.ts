@@ -21,3 +21,8 @@ export function compareBigInt(a: bigint, b: bigint): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }
+
+/** `part / total` to 6 decimal places as a number (a breakdown's share), null for a zero total. */
+export function shareOf(part: bigint, total: bigint): number | null {
+  return total === 0n ? null : Number((part * 1_000_000n) / total) / 1_000_000;
+}

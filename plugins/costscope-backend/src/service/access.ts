@@ -80,28 +80,21 @@ export interface CostscopeAccess {
   /** The caller's identity, groups and whether it holds `costscope.admin`. */
   caller(credentials: BackstageCredentials): Promise<Caller>;
   /**
-   * The entities among `entityRefs` whose cost is hidden from the caller: those the catalog
-   * does not let them read, and those the policy does not grant `costscope.entity.cost.read`
-   * on. The refs (lower-case) are listed only when the answer depends on the entity.
-   */
-  hiddenAmong(
-    credentials: BackstageCredentials,
-    entityRefs: () => Promise<string[]>,
-  ): Promise<ReadonlySet<string>>;
-  /**
    * What of the entity's rollup the caller may see, with a key to keep answers by: the
-   * hidden set is computed only when an answer is not kept already.
+   * hidden set is computed only when an answer is not kept already. Hidden, here and below:
+   * entities the catalog does not let the caller read, and those the policy does not grant
+   * `costscope.entity.cost.read` on (lower-case refs).
    */
   visibilityBelow(
     credentials: BackstageCredentials,
     entityRef: string,
   ): Promise<Visibility>;
-  /** {@link CostscopeAccess.hiddenAmong} the entity and every entity whose cost rolls up into it. */
+  /** The hidden entities among the entity and every entity whose cost rolls up into it. */
   hiddenBelow(
     credentials: BackstageCredentials,
     entityRef: string,
   ): Promise<ReadonlySet<string>>;
-  /** {@link CostscopeAccess.hiddenAmong} every entity of the last allocation. */
+  /** The hidden entities among every entity of the last allocation. */
   hiddenInOrganisation(
     credentials: BackstageCredentials,
   ): Promise<ReadonlySet<string>>;
@@ -273,20 +266,6 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
       `entity:${entityRef.toLocaleLowerCase('en-US')}`,
     );
     return (await visibility.hidden()).size === 0;
-  }
-
-  async hiddenAmong(
-    credentials: BackstageCredentials,
-    entityRefs: () => Promise<string[]>,
-  ): Promise<ReadonlySet<string>> {
-    return (
-      await this.visibility(
-        credentials,
-        entityCostReadPermission,
-        entityRefs,
-        this.options.loadSnapshotResources,
-      )
-    ).hidden();
   }
 
   visibilityBelow(

@@ -8,6 +8,7 @@ import {
   RecommendationList,
 } from '@costscope/backstage-plugin-common';
 import { ChargebackRules } from '../compliance/chargeback';
+import { shareOf } from '../lib/decimal';
 import { ChargebackLine } from '../compliance/chargebackCsv';
 
 /*
@@ -16,10 +17,6 @@ import { ChargebackLine } from '../compliance/chargebackCsv';
  */
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
-
-function shareOf(part: bigint, total: bigint): number | null {
-  return total === 0n ? null : Number((part * 1_000_000n) / total) / 1_000_000;
-}
 
 /** Breakdown lines keyed by entity ref: hidden ones become one {@link NOT_VISIBLE_KEY} line. */
 export function hideBreakdownEntities(

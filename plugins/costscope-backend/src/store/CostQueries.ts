@@ -14,6 +14,7 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { eachDay, previousRange } from '../lib/dates';
+import { shareOf } from '../lib/decimal';
 import { ORG_REF } from './AllocationStore';
 
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly; text keeps it exact in JS. */
@@ -35,10 +36,6 @@ function nanos(value: unknown): bigint {
   return value === null || value === undefined ? 0n : BigInt(String(value));
 }
 
-function share(part: bigint, total: bigint): number | null {
-  return total === 0n ? null : Number((part * 1_000_000n) / total) / 1_000_000;
-}
-
 function breakdown(
   rows: Array<{ key: string; cost: unknown }>,
   total: bigint,
@@ -48,7 +45,7 @@ function breakdown(
     return {
       key: row.key,
       cost: nanosToMoney(cost),
-      share: share(cost, total),
+      share: shareOf(cost, total),
     };
   });
 }
@@ -573,7 +570,7 @@ export class CostQueries {
         service: row.service_name,
         entityRef: row.entity_ref ?? undefined,
         cost: nanosToMoney(cost),
-        share: share(cost, total),
+        share: shareOf(cost, total),
       };
     });
     return {
@@ -656,7 +653,7 @@ export class CostQueries {
       total: nanosToMoney(total),
       allocated: nanosToMoney(allocated),
       unallocated: nanosToMoney(total - allocated),
-      allocatedShare: share(allocated, total),
+      allocatedShare: shareOf(allocated, total),
       unallocatedByService: breakdown(unallocatedByService, total - allocated),
       topUnallocatedResources: unallocatedResources.resources,
       byGroup: breakdown(groups, total),
