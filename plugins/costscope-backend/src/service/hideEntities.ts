@@ -110,17 +110,12 @@ export function hideRecommendationEntities(
   const isHidden = (entityRef?: string) =>
     !!entityRef && hidden.has(lower(entityRef));
   const hiddenItems = list.items.filter(item => isHidden(item.entityRef));
-  if (
-    hiddenItems.length === 0 &&
-    !list.dismissed.some(item => isHidden(item.entityRef))
-  ) {
-    return list;
-  }
   return {
     ...list,
     items: list.items.filter(item => !isHidden(item.entityRef)),
     dismissed: list.dismissed.filter(item => !isHidden(item.entityRef)),
-    // A skipped resource names no entity, so it may be a hidden one's: left out.
+    // A skipped resource names no entity, so it may be a hidden one's: left out whenever
+    // anything in the list's scope is hidden, tips or not.
     skipped: undefined,
     ...(hiddenItems.length > 0
       ? {

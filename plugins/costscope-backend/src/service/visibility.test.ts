@@ -241,7 +241,19 @@ describe('cost visibility', () => {
           tip('idle-instance:i-zircon', 'i-zircon', VISIBLE, '5.5'),
           tip('idle-instance:i-quasar-1', 'i-quasar-1', HIDDEN, '6.161616161'),
         ],
-        [],
+        // secret-tool (hidden by the catalog) has no tip, only a resource that was skipped.
+        [
+          {
+            provider: 'AWS',
+            resourceId: 'secret-table',
+            resourceKind: 'table',
+            accountId: '111122223333',
+            region: 'us-east-1',
+            code: 'no-utilisation',
+            message: 'No utilisation data.',
+            entityRef: 'component:default/secret-tool',
+          },
+        ],
         new Date().toISOString(),
       );
       // team-a's alert, driven by a hidden entity's resource, and the hidden entity's own.
@@ -350,6 +362,11 @@ describe('cost visibility', () => {
           expectNothingHidden(url, res);
         }
       }
+      // store's only hidden part (secret-tool) has no tip, only a skipped resource.
+      const storeTips = `${entityPath('system:default/store')}/recommendations`;
+      const res = await get(storeTips, SHOP);
+      expect(res.status).toBe(200);
+      expectNothingHidden(storeTips, res);
     });
 
     it.each([
