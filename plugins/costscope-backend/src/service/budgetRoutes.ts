@@ -8,6 +8,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import {
+  CostAlert,
   entityBudgetUpdatePermission,
   entityCostReadPermission,
   overviewReadPermission,
@@ -197,18 +198,23 @@ export function budgetRoutes(options: BudgetRoutesOptions): express.Router {
       }),
       hidden,
     );
+    // One check per entity, however many of its alerts are listed.
+    const hasHiddenParts = new Map<string, Promise<boolean>>();
+    const redacted = (alert: CostAlert) => {
+      if (!hasHiddenParts.has(alert.entityRef)) {
+        hasHiddenParts.set(
+          alert.entityRef,
+          access
+            .hiddenBelow(credentials, alert.entityRef)
+            .then(below => below.size > 0),
+        );
+      }
+      return hasHiddenParts
+        .get(alert.entityRef)!
+        .then(hides => (hides ? withoutDrivers(alert) : alert));
+    };
     res.json({
-      items:
-        hidden.size === 0
-          ? items
-          : await Promise.all(
-              items.map(async alert =>
-                (await access.hiddenBelow(credentials, alert.entityRef)).size >
-                0
-                  ? withoutDrivers(alert)
-                  : alert,
-              ),
-            ),
+      items: hidden.size === 0 ? items : await Promise.all(items.map(redacted)),
     });
   });
 
