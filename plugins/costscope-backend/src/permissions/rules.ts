@@ -28,13 +28,31 @@ export const costscopeEntityResourceRef = createPermissionResourceRef<
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
-function isInDomain(
-  resource: CostscopeEntityResource,
-  domain: string,
-): boolean {
-  let wanted: string;
+/**
+ * Normalised forms of rule parameters, kept: a list or rollup applies one decision's rules
+ * to hundreds of entities, and parsing and case-folding the same parameter each time cost
+ * more than the rest of the check (bench:api, team-summary-restricted-uncached).
+ */
+class Memo<T> {
+  private readonly kept = new Map<string, T>();
+  constructor(private readonly compute: (key: string) => T) {}
+
+  get(key: string): T {
+    let value = this.kept.get(key);
+    if (value === undefined) {
+      // Parameters come from the policy: few distinct values; the bound only guards memory.
+      if (this.kept.size >= 1000) this.kept.clear();
+      value = this.compute(key);
+      this.kept.set(key, value);
+    }
+    return value;
+  }
+}
+
+/** The domain's lower-case ref, or null for a malformed ref (it names no domain). */
+const domainRefs = new Memo<string | null>(domain => {
   try {
-    wanted = lower(
+    return lower(
       stringifyEntityRef(
         parseEntityRef(domain, {
           defaultKind: 'domain',
@@ -43,9 +61,22 @@ function isInDomain(
       ),
     );
   } catch {
-    return false; // a malformed ref names no domain
+    return null;
   }
-  return [resource.entity, ...resource.ancestors].some(
+});
+
+const lowerRefs = new Memo<string>(lower);
+
+function isInDomain(
+  resource: CostscopeEntityResource,
+  domain: string,
+): boolean {
+  const wanted = domainRefs.get(domain);
+  if (wanted === null) return false;
+  if (resource.entity.kind === 'domain' && resource.entity.ref === wanted) {
+    return true;
+  }
+  return resource.ancestors.some(
     entity => entity.kind === 'domain' && entity.ref === wanted,
   );
 }
@@ -55,7 +86,7 @@ function isOwnedBy(
   claims: string[],
   ancestors: boolean,
 ): boolean {
-  const refs = new Set(claims.map(lower));
+  const refs = new Set(claims.map(claim => lowerRefs.get(claim)));
   if (!ancestors) return !!resource.owner && refs.has(resource.owner);
   return resource.owners.some(owner => refs.has(owner));
 }
@@ -97,11 +128,11 @@ export const costscopeEntityRules = {
     resourceRef: costscopeEntityResourceRef,
     paramsSchema: kindParams,
     apply: (resource, { kinds }) =>
-      kinds.map(lower).includes(resource.entity.kind),
+      kinds.some(kind => lowerRefs.get(kind) === resource.entity.kind),
     toQuery:
       ({ kinds }) =>
       resource =>
-        kinds.map(lower).includes(resource.entity.kind),
+        kinds.some(kind => lowerRefs.get(kind) === resource.entity.kind),
   }),
   isInDomain: createPermissionRule({
     name: 'IS_IN_DOMAIN',

@@ -240,10 +240,8 @@ export function buildCostscopeContext(
     ...registerCostscopePermissions(options.permissionsRegistry, ref =>
       directory.getEntity(ref),
     ),
-    loadSnapshotResources: async refs => {
-      const entities = await snapshot.entities();
-      return loadEntityResources(async ref => entities.get(ref), refs);
-    },
+    loadSnapshotResources: refs =>
+      loadEntityResources(snapshot.batchedGetter(), refs),
     entitiesBelow: ref => snapshot.below(ref),
     allEntities: () => snapshot.refs(),
     // Hidden sets from Costscope's own conditions depend only on the snapshot: kept per
