@@ -1,4 +1,8 @@
-import { CostDriver, nanosToMoney } from '@costscope/backstage-plugin-common';
+import {
+  CostAlert,
+  CostDriver,
+  nanosToMoney,
+} from '@costscope/backstage-plugin-common';
 
 /** What a key cost now and before: a service, or a resource with its service. */
 export interface DriverCandidate {
@@ -61,4 +65,19 @@ export function resourceCandidates(
     current: current.get(key)?.cost ?? 0n,
     previous: previous.get(key)?.cost ?? 0n,
   }));
+}
+
+/**
+ * An alert on a rollup with hidden parts, without what drove it: its drivers may be the hidden
+ * parts' services and resources, in the list and in the description's last sentence.
+ */
+export function withoutDrivers(alert: CostAlert): CostAlert {
+  return {
+    ...alert,
+    drivers: [],
+    description: alert.description.replace(
+      / (Top drivers|Drivers) against [^:]*: .*$/s,
+      '',
+    ),
+  };
 }

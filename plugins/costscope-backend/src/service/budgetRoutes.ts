@@ -16,7 +16,8 @@ import {
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { parseBudgetInput } from '../budgets/parseBudgetInput';
 import { authorizeEntityRequest, Caller, CostscopeAccess } from './access';
-import { withoutDrivers, withoutHiddenEntities } from './hideEntities';
+import { withoutDrivers } from '../alerts/costDrivers';
+import { withoutHiddenEntities } from './hideEntities';
 import { audited, rawEntityRef } from './audit';
 import { parseEntityRefParams, parseLimit } from './parseRequest';
 import { BudgetsService, CostReadService } from './services';

@@ -141,18 +141,3 @@ export function withoutHiddenEntities<T extends BudgetListItem | CostAlert>(
   if (hidden.size === 0) return items;
   return items.filter(item => !hidden.has(lower(item.entityRef)));
 }
-
-/**
- * An alert on a rollup with hidden parts, without what drove it: its drivers may be the hidden
- * parts' services and resources, in the list and in the description's last sentence.
- */
-export function withoutDrivers(alert: CostAlert): CostAlert {
-  return {
-    ...alert,
-    drivers: [],
-    description: alert.description.replace(
-      / (Top drivers|Drivers) against [^:]*: .*$/s,
-      '',
-    ),
-  };
-}
