@@ -9,6 +9,14 @@ export interface Config {
      */
     currency?: string;
     /**
+     * The cost basis pages and routes use when a request names none: `effective` (amortized,
+     * FOCUS `EffectiveCost`: commitment purchases spread over the usage they cover; the
+     * FinOps practice for showback) or `billed` (cash as invoiced, FOCUS `BilledCost`).
+     * Default `effective`. Every route also takes `costBasis` to choose per request.
+     * @visibility frontend
+     */
+    costBasis?: 'effective' | 'billed';
+    /**
      * Share of rejected rows (0..1) above which an ingest run fails and keeps the previous
      * data. Default 0.05.
      */

@@ -3,6 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { COST_BASES, CostBasis } from '@costscope/backstage-plugin-common';
 import { ConventionOptions } from './allocation/rules';
 import {
   KubernetesConfig,
@@ -38,6 +39,8 @@ export interface InventoryFileSourceConfig {
 
 export interface CostscopeConfig {
   currency: string;
+  /** The basis of requests that name none. */
+  costBasis: CostBasis;
   maxRejectedShare: number;
   /** Cost sources: FOCUS exports on local disk, in S3 or in Azure Blob Storage. */
   sources: CostSourceConfig[];
@@ -76,6 +79,15 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
   if (!/^[A-Z]{3}$/.test(currency)) {
     throw new Error(
       `costscope.currency '${currency}' is not an ISO 4217 currency code`,
+    );
+  }
+  const costBasis = (config?.getOptionalString('costBasis') ??
+    'effective') as CostBasis;
+  if (!COST_BASES.includes(costBasis)) {
+    throw new Error(
+      `costscope.costBasis '${costBasis}' is not one of ${COST_BASES.join(
+        ', ',
+      )}`,
     );
   }
   const maxRejectedShare =
@@ -151,6 +163,7 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
   const conventions = allocation?.getOptionalConfig('conventions');
   return {
     currency,
+    costBasis,
     maxRejectedShare,
     sources,
     inventorySources,

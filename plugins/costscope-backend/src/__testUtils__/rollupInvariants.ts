@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { CostBasis } from '@costscope/backstage-plugin-common';
 
 const sum = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
 
@@ -9,19 +10,21 @@ const sum = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
  * - group: rollup == direct + direct cost of the entities it owns + rollups of child groups.
  * Returns the mismatches (empty when all hold) and the figures checked.
  */
-export async function checkRollupInvariants(knex: Knex) {
+export async function checkRollupInvariants(
+  knex: Knex,
+  /** The basis whose columns are checked (each must hold on its own). */
+  basis: CostBasis = 'billed',
+) {
+  const column = `${basis}_nanos`;
   const mismatches: string[] = [];
   const factsTotal = BigInt(
-    (
-      await knex('costscope_cost_facts').first(
-        knex.raw(`${sum('billed_nanos')} as c`),
-      )
-    )?.c ?? '0',
+    (await knex('costscope_cost_facts').first(knex.raw(`${sum(column)} as c`)))
+      ?.c ?? '0',
   );
   const org = await knex('costscope_rollup_daily')
     .where({ entity_ref: '*' })
     .select(knex.raw(`CASE WHEN rule_id IS NULL THEN 'u' ELSE 'a' END as part`))
-    .select(knex.raw(`${sum('billed_nanos')} as c`))
+    .select(knex.raw(`${sum(column)} as c`))
     .groupByRaw(`CASE WHEN rule_id IS NULL THEN 'u' ELSE 'a' END`);
   const allocated = BigInt(org.find(r => r.part === 'a')?.c ?? '0');
   const unallocated = BigInt(org.find(r => r.part === 'u')?.c ?? '0');
@@ -39,12 +42,12 @@ export async function checkRollupInvariants(knex: Knex) {
       knex('costscope_k8s_split_facts as s').whereRaw('s.fact_id = f.id'),
     )
     .select('r.entity_ref')
-    .select(knex.raw(`${sum('f.billed_nanos')} as c`))
+    .select(knex.raw(`${sum(`f.${column}`)} as c`))
     .groupBy('r.entity_ref');
   const partRows = await knex('costscope_k8s_parts as p')
     .join('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
     .select('r.entity_ref')
-    .select(knex.raw(`${sum('p.billed_nanos')} as c`))
+    .select(knex.raw(`${sum(`p.${column}`)} as c`))
     .groupBy('r.entity_ref');
   const direct = new Map<string, bigint>();
   for (const r of [...directRows, ...partRows]) {
@@ -60,7 +63,7 @@ export async function checkRollupInvariants(knex: Knex) {
   const rollupRows = await knex('costscope_rollup_daily')
     .whereNot({ entity_ref: '*' })
     .select('entity_ref')
-    .select(knex.raw(`${sum('billed_nanos')} as c`))
+    .select(knex.raw(`${sum(column)} as c`))
     .groupBy('entity_ref');
   const rollup = new Map<string, bigint>(
     rollupRows.map(r => [r.entity_ref, BigInt(r.c)]),

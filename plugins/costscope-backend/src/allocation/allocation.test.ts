@@ -5,6 +5,9 @@ import { focusCsv, writeFocusDir } from '../__testUtils__/focus';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
 
+/** These tests compare with the bill's `BilledCost`. */
+const BILLED_USD = { currency: 'USD', costBasis: 'billed' } as const;
+
 jest.setTimeout(60_000);
 
 const catalog = [
@@ -226,7 +229,7 @@ describe('allocation on hand-made edge cases', () => {
       const summary = await pipeline.queries.summary(
         'component:default/web',
         { from: '2026-03-01', to: '2026-03-31' },
-        'USD',
+        BILLED_USD,
       );
       expect(summary.overlaps).toEqual([
         {

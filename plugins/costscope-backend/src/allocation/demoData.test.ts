@@ -9,6 +9,9 @@ import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
 
+/** These tests compare with the bill's `BilledCost`. */
+const BILLED_USD = { currency: 'USD', costBasis: 'billed' } as const;
+
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
 const {
   generateDemoBilling,
@@ -20,7 +23,7 @@ jest.setTimeout(120_000);
 describe('allocation of the demo organisation', () => {
   const databases = createTestDatabases();
   let billingDir: string;
-  let manifest: { totals: { billedCost: string } };
+  let manifest: { totals: { billedCost: string; effectiveCost: string } };
 
   beforeAll(async () => {
     billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-demo-'));
@@ -54,13 +57,23 @@ describe('allocation of the demo organisation', () => {
       const { mismatches, factsTotal, direct, unallocated } =
         await checkRollupInvariants(knex);
       expect(mismatches).toEqual([]);
+      // Each basis is a partition of its own.
+      const effective = await checkRollupInvariants(knex, 'effective');
+      expect(effective.mismatches).toEqual([]);
 
-      // Stored total (sum of facts rounded once each) within 1e-6 of the source's exact sum.
-      const sourceTotal = parseDecimal(manifest.totals.billedCost, WORK_SCALE)!;
-      const difference = factsTotal * 1_000_000_000n - sourceTotal;
-      expect(difference < 0n ? -difference : difference).toBeLessThanOrEqual(
-        1_000_000_000_000n,
-      );
+      // Stored totals (sum of facts rounded once each) within 1e-6 of the source's exact
+      // sums, on each basis.
+      const withinMicro = (storedNanos: bigint, sourceText: string) => {
+        const difference =
+          storedNanos * 1_000_000_000n - parseDecimal(sourceText, WORK_SCALE)!;
+        return (
+          (difference < 0n ? -difference : difference) <= 1_000_000_000_000n
+        );
+      };
+      expect(withinMicro(factsTotal, manifest.totals.billedCost)).toBe(true);
+      expect(
+        withinMicro(effective.factsTotal, manifest.totals.effectiveCost),
+      ).toBe(true);
 
       expect(unallocated).toBeGreaterThan(0n);
       expect(direct.get('component:default/legacy-reports') ?? 0n).toBe(0n);
@@ -87,7 +100,7 @@ describe('allocation of the demo organisation', () => {
       const web = await pipeline.queries.summary(
         'component:default/checkout-web',
         range,
-        'USD',
+        BILLED_USD,
       );
       expect(web.overlaps.map(o => o.others)).toContainEqual([
         'component:default/checkout-api',
@@ -98,11 +111,51 @@ describe('allocation of the demo organisation', () => {
         '*',
         range,
         1000,
-        'USD',
+        BILLED_USD,
       );
       expect(unallocatedResources.resources.map(r => r.resourceId)).toContain(
         'arn:aws:dynamodb:us-east-1:222233334444:table/feature-store-online-dev',
       );
+
+      // The overview of the whole bill reconciles with the source on each basis.
+      const everything = { from: '2000-01-01', to: '2099-12-31' };
+      const billedOverview = await pipeline.queries.overview(
+        everything,
+        BILLED_USD,
+      );
+      const effectiveOverview = await pipeline.queries.overview(everything, {
+        currency: 'USD',
+        costBasis: 'effective',
+      });
+      expect(billedOverview.costBasis).toBe('billed');
+      expect(effectiveOverview.costBasis).toBe('effective');
+      const nanosOf = (money: string) => parseDecimal(money, 9)!;
+      expect(
+        withinMicro(nanosOf(billedOverview.total), manifest.totals.billedCost),
+      ).toBe(true);
+      expect(
+        withinMicro(
+          nanosOf(effectiveOverview.total),
+          manifest.totals.effectiveCost,
+        ),
+      ).toBe(true);
+      // The Savings Plan's fee is cash on the invoice with no owner (unallocated when
+      // billed); amortized, it is carried by the usage it covers, whose owners are known.
+      const fee = nanosOf(
+        billedOverview.unallocatedByService.find(
+          line => line.key === 'AWS Savings Plans for Compute usage',
+        )!.cost,
+      );
+      expect(fee).toBeGreaterThan(0n);
+      expect(
+        effectiveOverview.unallocatedByService.find(
+          line => line.key === 'AWS Savings Plans for Compute usage',
+        )?.cost ?? '0.000000000',
+      ).toBe('0.000000000');
+      expect(
+        nanosOf(billedOverview.unallocated) -
+          nanosOf(effectiveOverview.unallocated),
+      ).toBe(fee);
     },
   );
 });

@@ -18,6 +18,9 @@ import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
 import { KubernetesSplitter } from './KubernetesSplitter';
 import { readKubernetesConfig } from './readKubernetesConfig';
 
+/** These tests compare with the bill's `BilledCost`. */
+const BILLED_USD = { currency: 'USD', costBasis: 'billed' } as const;
+
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
 const {
   generateDemoBilling,
@@ -125,10 +128,14 @@ describe('the demo cluster (npm start)', () => {
         checkout,
         range,
         'workload',
-        'USD',
+        BILLED_USD,
       );
       expect(byWorkload.keys).toContain('checkout/checkout-api');
-      const summary = await pipeline.queries.summary(checkout, range, 'USD');
+      const summary = await pipeline.queries.summary(
+        checkout,
+        range,
+        BILLED_USD,
+      );
       const rule = summary.mappingRules.find(r => r.origin === 'kubernetes');
       expect(rule?.rule).toMatch(/k8s-platform-prod/);
       expect(Number(rule?.cost)).toBeGreaterThan(0);
@@ -136,7 +143,7 @@ describe('the demo cluster (npm start)', () => {
       const events = await pipeline.queries.summary(
         'component:default/event-pipeline',
         range,
-        'USD',
+        BILLED_USD,
       );
       expect(
         events.mappingRules.some(
@@ -148,7 +155,7 @@ describe('the demo cluster (npm start)', () => {
         'component:default/k8s-platform',
         range,
         'workload',
-        'USD',
+        BILLED_USD,
       );
       expect(platform.keys).toEqual(
         expect.arrayContaining(['idle', 'system', '(not Kubernetes)']),

@@ -19,6 +19,9 @@ import { OpenCostClient } from './OpenCostClient';
 import { KubernetesClusterConfig } from './readKubernetesConfig';
 import { DEFAULT_SYSTEM_NAMESPACES } from './splitClusterCost';
 
+/** These tests compare with the bill's `BilledCost`. */
+const BILLED_USD = { currency: 'USD', costBasis: 'billed' } as const;
+
 jest.setTimeout(60_000);
 
 const catalog = [
@@ -313,7 +316,7 @@ describe('Kubernetes split in allocation', () => {
         checkout,
         march,
         'workload',
-        'USD',
+        BILLED_USD,
       );
       expect(byWorkload.keys).toEqual([
         'shop/checkout-api',
@@ -331,14 +334,19 @@ describe('Kubernetes split in allocation', () => {
         owner,
         march,
         'namespace',
-        'USD',
+        BILLED_USD,
       );
       expect(ownerByNamespace.points.map(p => p.values)).toEqual([
         { idle: '20.000000000', system: '10.000000000' },
         { idle: '6.000000000' },
         { '(not Kubernetes)': '5.000000000' },
       ]);
-      const orgByCluster = await queries.series('*', march, 'cluster', 'USD');
+      const orgByCluster = await queries.series(
+        '*',
+        march,
+        'cluster',
+        BILLED_USD,
+      );
       expect(orgByCluster.points.map(p => p.values)).toEqual([
         { prod: '100.000000001', '(not Kubernetes)': '3.000000000' },
         { prod: '9.000000000' },
@@ -346,7 +354,7 @@ describe('Kubernetes split in allocation', () => {
       ]);
 
       // "Why is this cost yours": the summary names the Kubernetes rule and what it brought.
-      const summary = await queries.summary(checkout, march, 'USD');
+      const summary = await queries.summary(checkout, march, BILLED_USD);
       expect(summary.mappingRules).toEqual([
         {
           entityRef: checkout,
@@ -363,7 +371,7 @@ describe('Kubernetes split in allocation', () => {
           cost: '3.000000000',
         },
       ]);
-      const ownerSummary = await queries.summary(owner, march, 'USD');
+      const ownerSummary = await queries.summary(owner, march, BILLED_USD);
       expect(
         ownerSummary.mappingRules.map(r => [r.origin, r.cost, r.rule]),
       ).toEqual([

@@ -1,10 +1,11 @@
 import {
+  CostBasis,
   CostOverview,
-  DateRange,
+  CostQuery,
   ResourceCostList,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
-import { CostQueries } from '../store/CostQueries';
+import { Amounts, CostQueries } from '../store/CostQueries';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { EVERYTHING_VISIBLE, unknownEntityError, Visibility } from './access';
 import { hideBreakdownEntities } from './hideEntities';
@@ -16,6 +17,8 @@ export interface DefaultCostReadServiceOptions {
   readCache?: RollupReadCache;
   /** Billing currency from config, used before any data exists. */
   currency: string;
+  /** The basis of requests that name none (`costscope.costBasis`). */
+  costBasis: CostBasis;
 }
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
@@ -30,36 +33,53 @@ export class DefaultCostReadService implements CostReadService {
 
   summary(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     visibility: Visibility = EVERYTHING_VISIBLE,
   ): Promise<JsonText> {
+    const range = this.resolve(query);
     // Kept by the visibility's key: a kept answer needs no hidden set computed.
     return this.cached(
-      ['summary', entityRef, range.from, range.to, visibility.key],
+      [
+        'summary',
+        entityRef,
+        range.from,
+        range.to,
+        range.costBasis,
+        visibility.key,
+      ],
       async () => {
-        const [ref, currency] = await this.knownWithCurrency(entityRef);
+        const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
         const hidden = await visibility.hidden();
-        return this.options.queries.summary(ref, range, currency, hidden);
+        return this.options.queries.summary(ref, range, amounts, hidden);
       },
     );
   }
 
   series(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     groupBy: SeriesGroupBy,
     visibility: Visibility = EVERYTHING_VISIBLE,
   ): Promise<JsonText> {
+    const range = this.resolve(query);
     return this.cached(
-      ['series', entityRef, range.from, range.to, groupBy, visibility.key],
+      [
+        'series',
+        entityRef,
+        range.from,
+        range.to,
+        range.costBasis,
+        groupBy,
+        visibility.key,
+      ],
       async () => {
-        const [ref, currency] = await this.knownWithCurrency(entityRef);
+        const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
         const hidden = await visibility.hidden();
         return this.options.queries.series(
           ref,
           range,
           groupBy,
-          currency,
+          amounts,
           hidden,
         );
       },
@@ -68,38 +88,49 @@ export class DefaultCostReadService implements CostReadService {
 
   async resources(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     limit: number,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<ResourceCostList> {
-    const [ref, currency] = await this.knownWithCurrency(entityRef);
-    return this.options.queries.resources(ref, range, limit, currency, hidden);
+    const range = this.resolve(query);
+    const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
+    return this.options.queries.resources(ref, range, limit, amounts, hidden);
   }
 
   async overview(
-    range: DateRange,
+    query: CostQuery,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<CostOverview> {
-    const overview = await this.options.queries.overview(
-      range,
-      await this.currency(),
-    );
+    const range = this.resolve(query);
+    const overview = await this.options.queries.overview(range, {
+      currency: await this.currency(),
+      costBasis: range.costBasis,
+    });
     return {
       ...overview,
       byGroup: hideBreakdownEntities(overview.byGroup, hidden, overview.total),
     };
   }
 
-  /** The entity (NotFoundError when unknown) and the currency, read at the same time. */
-  private async knownWithCurrency(
+  /** The query with its basis: the configured one when it names none. */
+  private resolve(query: CostQuery): Required<CostQuery> {
+    return { ...query, costBasis: query.costBasis ?? this.options.costBasis };
+  }
+
+  /**
+   * The entity (NotFoundError when unknown) and what the answer's amounts are (the currency
+   * is read at the same time).
+   */
+  private async knownWithAmounts(
     entityRef: string,
-  ): Promise<[string, string]> {
+    query: Required<CostQuery>,
+  ): Promise<[string, Amounts]> {
     const [known, currency] = await Promise.all([
       this.options.queries.entityExists(entityRef),
       this.currency(),
     ]);
     if (!known) throw unknownEntityError(entityRef);
-    return [entityRef, currency];
+    return [entityRef, { currency, costBasis: query.costBasis }];
   }
 
   /** The answer from the read cache when there is one (a 404 is never kept). */

@@ -210,6 +210,7 @@ export function buildCostscopeContext(
     queries,
     readCache,
     currency: config.currency,
+    costBasis: config.costBasis,
   });
   const services: CostscopeServices = {
     costs,

@@ -10,7 +10,7 @@ import {
   parseEntityRefParams,
   parseGroupBy,
   parseLimit,
-  parseRange,
+  parseCostQuery,
 } from './parseRequest';
 import { CostReadService } from './services';
 
@@ -46,26 +46,26 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     '/v1/entities/:kind/:namespace/:name/summary',
     async (req, res) => {
       const { ref, visibility } = await readEntity(req);
-      const range = parseRange(req.query);
-      sendJsonText(res, await costs.summary(ref, range, visibility));
+      const query = parseCostQuery(req.query);
+      sendJsonText(res, await costs.summary(ref, query, visibility));
     },
   );
 
   router.get('/v1/entities/:kind/:namespace/:name/series', async (req, res) => {
     const { ref, visibility } = await readEntity(req);
-    const range = parseRange(req.query);
+    const query = parseCostQuery(req.query);
     const groupBy = parseGroupBy(req.query);
-    sendJsonText(res, await costs.series(ref, range, groupBy, visibility));
+    sendJsonText(res, await costs.series(ref, query, groupBy, visibility));
   });
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/resources',
     async (req, res) => {
       const { ref, visibility } = await readEntity(req);
-      const range = parseRange(req.query);
+      const query = parseCostQuery(req.query);
       const limit = parseLimit(req.query.limit, 100, 1000);
       res.json(
-        await costs.resources(ref, range, limit, await visibility.hidden()),
+        await costs.resources(ref, query, limit, await visibility.hidden()),
       );
     },
   );
@@ -75,10 +75,10 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
       req,
       overviewReadPermission,
     );
-    const range = parseRange(req.query);
+    const query = parseCostQuery(req.query);
     res.json(
       await costs.overview(
-        range,
+        query,
         await access.hiddenInOrganisation(credentials),
       ),
     );

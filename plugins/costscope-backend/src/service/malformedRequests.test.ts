@@ -337,6 +337,20 @@ const CASES: Malformed[] = [
     message: /groupBy/,
   },
   {
+    name: 'a cost basis Costscope does not store',
+    method: 'get',
+    url: `${API}/summary?costBasis=list`,
+    status: 400,
+    message: /costBasis/,
+  },
+  {
+    name: 'two cost bases',
+    method: 'get',
+    url: `/v1/overview?costBasis=billed&costBasis=effective`,
+    status: 400,
+    message: /costBasis/,
+  },
+  {
     name: 'an unknown chargeback owner',
     method: 'get',
     url: `/v1/chargeback?by=owner`,

@@ -2,6 +2,9 @@ import { InputError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ChargebackOwnerBy,
+  COST_BASES,
+  CostBasis,
+  CostQuery,
   DateRange,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
@@ -72,6 +75,20 @@ export function parseRange(query: unknown, now = new Date()): DateRange {
     );
   }
   return { from, to };
+}
+
+/** Reads the range and `costBasis` (left out: the configured basis applies). */
+export function parseCostQuery(query: unknown, now = new Date()): CostQuery {
+  const range = parseRange(query, now);
+  const costBasis = (query as { costBasis?: unknown } | undefined)?.costBasis;
+  if (costBasis === undefined) return range;
+  if (
+    typeof costBasis !== 'string' ||
+    !COST_BASES.includes(costBasis as CostBasis)
+  ) {
+    throw new InputError(`costBasis must be one of ${COST_BASES.join(', ')}`);
+  }
+  return { ...range, costBasis: costBasis as CostBasis };
 }
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;

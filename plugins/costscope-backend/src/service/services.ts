@@ -6,6 +6,7 @@ import {
   ChargebackReport,
   CostAlert,
   CostOverview,
+  CostQuery,
   DateRange,
   BudgetListItem,
   EntityBudgetResponse,
@@ -42,29 +43,30 @@ export interface CostReadService {
   /** The stored billing currency, or the configured one before any data exists. */
   currency(): Promise<string>;
   /**
+   * Amounts are counted on `query.costBasis`, or on the configured basis when it is left out.
    * Throws NotFoundError for an entity Costscope does not know. `visibility` (or `hidden`):
    * entities below it hidden from the caller, whose cost shows as one "not visible to you" line.
    */
   summary(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     visibility?: Visibility,
   ): Promise<JsonText>;
   series(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     groupBy: SeriesGroupBy,
     visibility?: Visibility,
   ): Promise<JsonText>;
   resources(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     limit: number,
     hidden?: ReadonlySet<string>,
   ): Promise<ResourceCostList>;
   /** `hidden`: groups hidden from the caller, merged into one line of `byGroup`. */
   overview(
-    range: DateRange,
+    query: CostQuery,
     hidden?: ReadonlySet<string>,
   ): Promise<CostOverview>;
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import {
   AllocationOverlap,
+  CostBasis,
   CostBreakdownItem,
   CostOverview,
   CostSeries,
@@ -19,6 +20,16 @@ import { ORG_REF } from './AllocationStore';
 
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly; text keeps it exact in JS. */
 const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
+
+/** The column of a fact or rollup table (by its alias) that holds cost on a basis. */
+export const costColumn = (alias: string, basis: CostBasis) =>
+  `${alias}.${basis}_nanos`;
+
+/** What an answer's amounts are: their currency and the basis they are counted on. */
+export interface Amounts {
+  currency: string;
+  costBasis: CostBasis;
+}
 
 /** What each groupBy groups the rollup by, and the key of rows without a value. */
 const SERIES_COLUMNS: Record<SeriesGroupBy, [string, string]> = {
@@ -170,9 +181,13 @@ export class CostQueries {
       .whereBetween('r.usage_date', [range.from, range.to]);
   }
 
-  private async total(entityRef: string, range: DateRange): Promise<bigint> {
+  private async total(
+    entityRef: string,
+    range: DateRange,
+    basis: CostBasis,
+  ): Promise<bigint> {
     const row = await this.rollup(entityRef, range).first(
-      this.knex.raw(`${sumOf('r.billed_nanos')} as cost`),
+      this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`),
     );
     return nanos(row?.cost);
   }
@@ -189,17 +204,18 @@ export class CostQueries {
   async summary(
     entityRef: string,
     range: DateRange,
-    currency: string,
+    amounts: Amounts,
     /** Entities hidden from the caller: their cost is one {@link NOT_VISIBLE_KEY} line. */
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<EntityCostSummary> {
+    const costSum = sumOf(costColumn('r', amounts.costBasis));
     const previous = previousRange(range.from, range.to);
     const rowsRead = this.rollup(entityRef, previous)
       .select(
         this.knex.raw(
           `1 as prior, NULL as rule_id, ${SUMMARY_DIMENSIONS.map(
             column => `NULL as ${column}`,
-          ).join(', ')}, ${sumOf('r.billed_nanos')} as cost`,
+          ).join(', ')}, ${costSum} as cost`,
         ),
       )
       // Appended as it is: the GROUP BY stays with this member of the UNION.
@@ -210,7 +226,7 @@ export class CostQueries {
             'r.rule_id',
             ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
           )
-          .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+          .select(this.knex.raw(`${costSum} as cost`))
           .groupBy(
             'r.rule_id',
             ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
@@ -219,7 +235,11 @@ export class CostQueries {
     // The rules, then the overlaps' facts, are read while the rollup rows are.
     const rulesRead = this.rulesBelow(entityRef).then(async below => ({
       ...below,
-      overlaps: await this.overlaps(below.overlapKeys, range),
+      overlaps: await this.overlaps(
+        below.overlapKeys,
+        range,
+        amounts.costBasis,
+      ),
     }));
     const [rows, below]: [SummaryRow[], Awaited<typeof rulesRead>] =
       await Promise.all([rowsRead, rulesRead]);
@@ -268,7 +288,7 @@ export class CostQueries {
 
     return {
       entityRef,
-      currency,
+      ...amounts,
       from: range.from,
       to: range.to,
       total: nanosToMoney(total),
@@ -382,6 +402,7 @@ export class CostQueries {
   private async overlaps(
     keys: OverlapKey[],
     range: DateRange,
+    basis: CostBasis,
   ): Promise<AllocationOverlap[]> {
     if (keys.length === 0) return [];
     const costs = new Map<string, bigint>();
@@ -393,7 +414,7 @@ export class CostQueries {
         )
         .whereBetween('f.usage_date', [range.from, range.to])
         .select('f.alloc_key')
-        .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
+        .select(this.knex.raw(`${sumOf(costColumn('f', basis))} as cost`))
         .groupBy('f.alloc_key');
       for (const row of rows) costs.set(row.alloc_key, nanos(row.cost));
     }
@@ -428,7 +449,7 @@ export class CostQueries {
     entityRef: string,
     range: DateRange,
     groupBy: SeriesGroupBy,
-    currency: string,
+    amounts: Amounts,
     /** Entities hidden from the caller: their cost is the {@link NOT_VISIBLE_KEY} key. */
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<CostSeries> {
@@ -437,7 +458,9 @@ export class CostQueries {
     let query = this.rollup(entityRef, range)
       .select({ date: 'r.usage_date' })
       .select(this.knex.raw(`${column} as key`))
-      .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+      .select(
+        this.knex.raw(`${sumOf(costColumn('r', amounts.costBasis))} as cost`),
+      )
       .groupByRaw(`r.usage_date, ${column}`);
     if (hiddenIds.size > 0) {
       // By rule too, so that hidden entities' rows can be told apart and merged.
@@ -473,7 +496,7 @@ export class CostQueries {
       .map(([key]) => key);
     return {
       entityRef,
-      currency,
+      ...amounts,
       from: range.from,
       to: range.to,
       groupBy,
@@ -496,10 +519,11 @@ export class CostQueries {
     entityRef: string,
     range: DateRange,
     limit: number,
-    currency: string,
+    amounts: Amounts,
     /** Entities hidden from the caller: their resources are left out, their sum is `notVisible`. */
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<ResourceCostList> {
+    const basis = amounts.costBasis;
     const unallocated = entityRef === ORG_REF;
     const hiddenRefs = unallocated ? [] : [...hidden];
     let query = this.knex('costscope_cost_facts as f')
@@ -538,7 +562,7 @@ export class CostQueries {
           'MAX(f.region) as region, MAX(f.resource_name) as resource_name, MAX(f.resource_type) as resource_type',
         ),
       )
-      .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
+      .select(this.knex.raw(`${sumOf(costColumn('f', basis))} as cost`))
       .groupBy(
         'f.resource_id',
         'f.provider',
@@ -546,7 +570,7 @@ export class CostQueries {
         'f.service_name',
         ...(unallocated ? [] : ['ru.entity_ref']),
       )
-      .orderByRaw('SUM(f.billed_nanos) DESC')
+      .orderByRaw(`SUM(${costColumn('f', basis)}) DESC`)
       .limit(limit);
 
     const total = unallocated
@@ -554,10 +578,12 @@ export class CostQueries {
           (
             await this.rollup(ORG_REF, range)
               .whereNull('r.rule_id')
-              .first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+              .first(
+                this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`),
+              )
           )?.cost,
         )
-      : await this.total(entityRef, range);
+      : await this.total(entityRef, range, basis);
     const resources: ResourceCost[] = rows.map(row => {
       const cost = nanos(row.cost);
       return {
@@ -575,7 +601,7 @@ export class CostQueries {
     });
     return {
       entityRef,
-      currency,
+      ...amounts,
       from: range.from,
       to: range.to,
       total: nanosToMoney(total),
@@ -587,6 +613,7 @@ export class CostQueries {
                 entityRef,
                 range,
                 await this.ruleIdsOf(hidden),
+                basis,
               ),
             ),
           }
@@ -599,19 +626,22 @@ export class CostQueries {
     entityRef: string,
     range: DateRange,
     ruleIds: Set<number>,
+    basis: CostBasis,
   ): Promise<bigint> {
     const ids = [...ruleIds];
     let sum = 0n;
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const row = await this.rollup(entityRef, range)
         .whereIn('r.rule_id', ids.slice(i, i + IN_CHUNK))
-        .first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`));
+        .first(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`));
       sum += nanos(row?.cost);
     }
     return sum;
   }
 
-  async overview(range: DateRange, currency: string): Promise<CostOverview> {
+  async overview(range: DateRange, amounts: Amounts): Promise<CostOverview> {
+    const column = costColumn('r', amounts.costBasis);
+    const costSum = () => this.knex.raw(`${sumOf(column)} as cost`);
     const [
       total,
       allocatedRow,
@@ -620,26 +650,26 @@ export class CostQueries {
       groups,
       through,
     ] = await Promise.all([
-      this.total(ORG_REF, range),
+      this.total(ORG_REF, range, amounts.costBasis),
       this.rollup(ORG_REF, range)
         .whereNotNull('r.rule_id')
-        .first(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`)),
+        .first(costSum()),
       this.rollup(ORG_REF, range)
         .whereNull('r.rule_id')
         .select({ key: 'r.service_name' })
-        .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+        .select(costSum())
         .groupBy('r.service_name')
-        .orderByRaw('SUM(r.billed_nanos) DESC'),
-      this.resources(ORG_REF, range, 20, currency),
+        .orderByRaw(`SUM(${column}) DESC`),
+      this.resources(ORG_REF, range, 20, amounts),
       this.knex('costscope_rollup_daily as r')
         .join('costscope_entities as e', 'e.entity_ref', 'r.entity_ref')
         .where('e.kind', 'group')
         .whereNull('e.parent_ref')
         .whereBetween('r.usage_date', [range.from, range.to])
         .select({ key: 'r.entity_ref' })
-        .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+        .select(costSum())
         .groupBy('r.entity_ref')
-        .orderByRaw('SUM(r.billed_nanos) DESC'),
+        .orderByRaw(`SUM(${column}) DESC`),
       this.knex('costscope_rollup_daily')
         .where({ entity_ref: ORG_REF })
         .max({ day: 'usage_date' })
@@ -649,7 +679,7 @@ export class CostQueries {
     return {
       from: range.from,
       to: range.to,
-      currency,
+      ...amounts,
       total: nanosToMoney(total),
       allocated: nanosToMoney(allocated),
       unallocated: nanosToMoney(total - allocated),

@@ -18,6 +18,7 @@ import {
 } from './recommendationTypes';
 import {
   CostOverview,
+  CostQuery,
   CostSeries,
   DateRange,
   EntityCostSummary,
@@ -40,21 +41,21 @@ export interface RequestOptions {
 export interface CostscopeApi {
   getEntitySummary(
     entityRef: string,
-    range: DateRange,
+    range: CostQuery,
     options?: RequestOptions,
   ): Promise<EntityCostSummary>;
   getEntitySeries(
     entityRef: string,
-    range: DateRange & { groupBy?: SeriesGroupBy },
+    range: CostQuery & { groupBy?: SeriesGroupBy },
     options?: RequestOptions,
   ): Promise<CostSeries>;
   getEntityResources(
     entityRef: string,
-    range: DateRange & { limit?: number },
+    range: CostQuery & { limit?: number },
     options?: RequestOptions,
   ): Promise<ResourceCostList>;
   getOverview(
-    range: DateRange,
+    range: CostQuery,
     options?: RequestOptions,
   ): Promise<CostOverview>;
   getIngestRuns(

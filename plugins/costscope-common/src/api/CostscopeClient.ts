@@ -21,6 +21,7 @@ import {
 } from './recommendationTypes';
 import {
   CostOverview,
+  CostQuery,
   CostSeries,
   DateRange,
   EntityCostSummary,
@@ -38,6 +39,15 @@ function entityPath(entityRef: string) {
   const [, kind, namespace = 'default', name] = match;
   const lower = (part: string) => part.toLocaleLowerCase('en-US');
   return { kind: lower(kind), namespace: lower(namespace), name: lower(name) };
+}
+
+/** The query parameters of a range and its basis (left out when the caller names none). */
+function costQueryOf(range: CostQuery) {
+  return {
+    from: range.from,
+    to: range.to,
+    ...(range.costBasis ? { costBasis: range.costBasis } : {}),
+  };
 }
 
 /**
@@ -76,11 +86,11 @@ export class CostscopeClient implements CostscopeApi {
 
   async getEntitySummary(
     entityRef: string,
-    range: DateRange,
+    range: CostQuery,
     options?: RequestOptions,
   ) {
     const path = entityPath(entityRef);
-    const query = { from: range.from, to: range.to };
+    const query = costQueryOf(range);
     return answer(
       this.api.getEntitySummary({ path, query }, options),
     ).as<EntityCostSummary>();
@@ -88,11 +98,11 @@ export class CostscopeClient implements CostscopeApi {
 
   async getEntitySeries(
     entityRef: string,
-    range: DateRange & { groupBy?: SeriesGroupBy },
+    range: CostQuery & { groupBy?: SeriesGroupBy },
     options?: RequestOptions,
   ) {
     const path = entityPath(entityRef);
-    const query = { from: range.from, to: range.to, groupBy: range.groupBy };
+    const query = { ...costQueryOf(range), groupBy: range.groupBy };
     return answer(
       this.api.getEntitySeries({ path, query }, options),
     ).as<CostSeries>();
@@ -100,18 +110,18 @@ export class CostscopeClient implements CostscopeApi {
 
   async getEntityResources(
     entityRef: string,
-    range: DateRange & { limit?: number },
+    range: CostQuery & { limit?: number },
     options?: RequestOptions,
   ) {
     const path = entityPath(entityRef);
-    const query = { from: range.from, to: range.to, limit: range.limit };
+    const query = { ...costQueryOf(range), limit: range.limit };
     return answer(
       this.api.getEntityResources({ path, query }, options),
     ).as<ResourceCostList>();
   }
 
-  async getOverview(range: DateRange, options?: RequestOptions) {
-    const query = { from: range.from, to: range.to };
+  async getOverview(range: CostQuery, options?: RequestOptions) {
+    const query = costQueryOf(range);
     return answer(this.api.getOverview({ query }, options)).as<CostOverview>();
   }
 

@@ -12,6 +12,24 @@ export interface DateRange {
 }
 
 /**
+ * How cost is counted, as FOCUS names the columns:
+ * - `billed`: `BilledCost`, cash as invoiced (reconciles to the invoice; a commitment's
+ *   purchase counts when it is billed, the usage it covers at zero);
+ * - `effective`: `EffectiveCost`, amortized (commitment purchases spread over the usage they
+ *   cover): how FinOps teams show cost back to the teams that use it.
+ * @public
+ */
+export type CostBasis = 'billed' | 'effective';
+
+/** Every cost basis, the default (`effective`) first. @public */
+export const COST_BASES: readonly CostBasis[] = ['effective', 'billed'];
+
+/** A date range, optionally with the cost basis to count it on (the configured one when left out). @public */
+export interface CostQuery extends DateRange {
+  costBasis?: CostBasis;
+}
+
+/**
  * The key of the one line that stands for the parts of a rollup hidden from the caller
  * (entities the catalog or the permission policy does not let them see): their sum, with no
  * names and no split by service, account or region.
@@ -44,6 +62,8 @@ export interface MappingRuleUsage {
 export interface EntityCostSummary extends DateRange {
   entityRef: string;
   currency: string;
+  /** The basis every amount is counted on. */
+  costBasis: CostBasis;
   total: Money;
   /** The previous range of equal length, ending the day before `from`. */
   previous: DateRange & { total: Money };
@@ -81,6 +101,8 @@ export interface AllocationOverlap {
 export interface CostSeries extends DateRange {
   entityRef: string;
   currency: string;
+  /** The basis every amount is counted on. */
+  costBasis: CostBasis;
   groupBy: SeriesGroupBy;
   /** Keys of `values`, largest first. */
   keys: string[];
@@ -119,6 +141,8 @@ export interface ResourceCost {
 export interface ResourceCostList extends DateRange {
   entityRef: string;
   currency: string;
+  /** The basis every amount is counted on. */
+  costBasis: CostBasis;
   total: Money;
   resources: ResourceCost[];
   /** Cost of the resources of entities hidden from the caller (absent when none are). */
@@ -128,6 +152,8 @@ export interface ResourceCostList extends DateRange {
 /** Organisation-wide totals. @public */
 export interface CostOverview extends DateRange {
   currency: string;
+  /** The basis every amount is counted on. */
+  costBasis: CostBasis;
   total: Money;
   allocated: Money;
   unallocated: Money;

@@ -9,6 +9,7 @@ import type {
   CostOverview,
   CostscopeApi,
   CostSeries,
+  CostQuery,
   DateRange,
   EntityCostSummary,
   IngestRun,
@@ -72,7 +73,7 @@ export const groupEntity: Entity = {
 
 export function summaryFor(
   entityRef: string,
-  range: DateRange,
+  range: CostQuery,
   overrides: Partial<EntityCostSummary> = {},
 ): EntityCostSummary {
   return {
@@ -80,6 +81,7 @@ export function summaryFor(
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: range.costBasis ?? 'effective',
     total: '1234.567890123',
     previous: { from: '2024-03-16', to: '2024-04-14', total: '1000.000000000' },
     change: '234.567890123',
@@ -128,7 +130,7 @@ export function summaryFor(
   };
 }
 
-export const unmappedSummary = (entityRef: string, range: DateRange) =>
+export const unmappedSummary = (entityRef: string, range: CostQuery) =>
   summaryFor(entityRef, range, {
     total: '0.000000000',
     previous: { from: '2024-03-16', to: '2024-04-14', total: '0.000000000' },
@@ -143,13 +145,14 @@ export const unmappedSummary = (entityRef: string, range: DateRange) =>
     overlaps: [],
   });
 
-export function seriesFor(entityRef: string, range: DateRange): CostSeries {
+export function seriesFor(entityRef: string, range: CostQuery): CostSeries {
   const keys = Array.from({ length: 10 }, (_, i) => `Service${i + 1}`);
   return {
     entityRef,
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: range.costBasis ?? 'effective',
     groupBy: 'service',
     keys,
     points: [range.from, range.to].map(date => ({
@@ -164,13 +167,14 @@ export function seriesFor(entityRef: string, range: DateRange): CostSeries {
 
 export function resourcesFor(
   entityRef: string,
-  range: DateRange,
+  range: CostQuery,
 ): ResourceCostList {
   return {
     entityRef,
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: range.costBasis ?? 'effective',
     total: '1234.567890123',
     resources: [
       {
@@ -200,11 +204,12 @@ export function resourcesFor(
   };
 }
 
-export function overviewFor(range: DateRange): CostOverview {
+export function overviewFor(range: CostQuery): CostOverview {
   return {
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: range.costBasis ?? 'effective',
     total: '5000.000000001',
     allocated: '4000.000000000',
     unallocated: '1000.000000001',
@@ -553,16 +558,16 @@ export function createFakeApi(
   overrides: Partial<Record<keyof CostscopeApi, jest.Mock>> = {},
 ): jest.Mocked<CostscopeApi> {
   return {
-    getEntitySummary: jest.fn(async (ref: string, range: DateRange) =>
+    getEntitySummary: jest.fn(async (ref: string, range: CostQuery) =>
       summaryFor(ref, range),
     ),
-    getEntitySeries: jest.fn(async (ref: string, range: DateRange) =>
+    getEntitySeries: jest.fn(async (ref: string, range: CostQuery) =>
       seriesFor(ref, range),
     ),
-    getEntityResources: jest.fn(async (ref: string, range: DateRange) =>
+    getEntityResources: jest.fn(async (ref: string, range: CostQuery) =>
       resourcesFor(ref, range),
     ),
-    getOverview: jest.fn(async (range: DateRange) => overviewFor(range)),
+    getOverview: jest.fn(async (range: CostQuery) => overviewFor(range)),
     getIngestRuns: jest.fn(async () => ({ items: ingestRuns })),
     triggerIngest: jest.fn(async () => ({ runs: [] })),
     getEntityBudget: jest.fn(async () => ({ status: null, canEdit: false })),

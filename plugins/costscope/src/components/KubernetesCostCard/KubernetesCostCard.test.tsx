@@ -20,6 +20,7 @@ function workloadSeries(range: DateRange): CostSeries {
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: 'effective',
     groupBy: 'workload',
     keys: [NOT_KUBERNETES, 'checkout/checkout-api', 'checkout/worker'],
     points: [

@@ -72,6 +72,15 @@ export const spec = {
         },
         description: 'Last day, inclusive',
       },
+      costBasis: {
+        name: 'costBasis',
+        in: 'query',
+        schema: {
+          $ref: '#/components/schemas/CostBasis',
+        },
+        description:
+          'The basis to count cost on; left out, the configured one (costscope.costBasis, default effective)',
+      },
     },
     responses: {
       BadRequest: {
@@ -141,6 +150,12 @@ export const spec = {
         type: 'string',
         pattern: '^-?\\d+\\.\\d{9}$',
         example: '1234.567890123',
+      },
+      CostBasis: {
+        type: 'string',
+        enum: ['effective', 'billed'],
+        description:
+          'effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost)',
       },
       Error: {
         type: 'object',
@@ -802,6 +817,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/to',
           },
+          {
+            $ref: '#/components/parameters/costBasis',
+          },
         ],
         responses: {
           '200': {
@@ -816,6 +834,9 @@ export const spec = {
                     },
                     currency: {
                       type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
                     },
                     from: {
                       type: 'string',
@@ -953,6 +974,9 @@ export const spec = {
             $ref: '#/components/parameters/to',
           },
           {
+            $ref: '#/components/parameters/costBasis',
+          },
+          {
             name: 'groupBy',
             in: 'query',
             description:
@@ -980,6 +1004,12 @@ export const spec = {
                 schema: {
                   type: 'object',
                   properties: {
+                    currency: {
+                      type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
+                    },
                     keys: {
                       type: 'array',
                       items: {
@@ -1048,6 +1078,9 @@ export const spec = {
             $ref: '#/components/parameters/to',
           },
           {
+            $ref: '#/components/parameters/costBasis',
+          },
+          {
             name: 'limit',
             in: 'query',
             schema: {
@@ -1066,6 +1099,12 @@ export const spec = {
                 schema: {
                   type: 'object',
                   properties: {
+                    currency: {
+                      type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
+                    },
                     total: {
                       $ref: '#/components/schemas/Money',
                     },
@@ -1106,6 +1145,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/to',
           },
+          {
+            $ref: '#/components/parameters/costBasis',
+          },
         ],
         responses: {
           '200': {
@@ -1117,6 +1159,9 @@ export const spec = {
                   properties: {
                     currency: {
                       type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
                     },
                     total: {
                       $ref: '#/components/schemas/Money',

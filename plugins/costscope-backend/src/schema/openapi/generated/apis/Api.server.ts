@@ -4,6 +4,7 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { BudgetInput } from '../models/BudgetInput.model';
+import { CostBasis } from '../models/CostBasis.model';
 import { EntityBudget } from '../models/EntityBudget.model';
 import { GetAlerts200Response } from '../models/GetAlerts200Response.model';
 import { GetChargeback200Response } from '../models/GetChargeback200Response.model';
@@ -40,6 +41,8 @@ export type GetEntitySummary = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
   response: GetEntitySummary200Response | ModelError;
 };
@@ -56,6 +59,8 @@ export type GetEntitySeries = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     /** cluster, namespace and workload split node cost of shared Kubernetes clusters; other cost is one key, (not Kubernetes) */
     groupBy?:
       | 'service'
@@ -81,6 +86,8 @@ export type GetEntityResources = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     limit?: number;
   };
   response: GetEntityResources200Response | ModelError;
@@ -93,6 +100,8 @@ export type GetOverview = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
   response: GetOverview200Response | ModelError;
 };

@@ -3,10 +3,13 @@
 // ******************************************************************
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 
 /** @public */
 export type GetEntitySeries200Response = {
+  currency?: string;
+  costBasis?: CostBasis;
   /** Largest first */
   keys?: Array<string>;
   points?: Array<{

@@ -4,6 +4,7 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 export * from './Money.model';
+export * from './CostBasis.model';
 export * from './ModelError.model';
 export * from './Breakdown.model';
 export * from './Resource.model';

@@ -5,6 +5,7 @@
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { pluginId } from '../pluginId';
 import { BudgetInput } from '../models/BudgetInput.model';
+import { CostBasis } from '../models/CostBasis.model';
 import { EntityBudget } from '../models/EntityBudget.model';
 import { GetAlerts200Response } from '../models/GetAlerts200Response.model';
 import { GetChargeback200Response } from '../models/GetChargeback200Response.model';
@@ -54,6 +55,8 @@ export type GetEntitySummary = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
 };
 
@@ -69,6 +72,8 @@ export type GetEntitySeries = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     /** cluster, namespace and workload split node cost of shared Kubernetes clusters; other cost is one key, (not Kubernetes) */
     groupBy?:
       | 'service'
@@ -93,6 +98,8 @@ export type GetEntityResources = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     limit?: number;
   };
 };
@@ -104,6 +111,8 @@ export type GetOverview = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
 };
 
@@ -291,6 +300,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     const search = query.toString();
     return await this.fetchApi.fetch(
       `${baseUrl}/v1/entities/${encodeURIComponent(
@@ -320,6 +331,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     if (request.query.groupBy !== undefined)
       query.set('groupBy', String(request.query.groupBy));
     const search = query.toString();
@@ -351,6 +364,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     if (request.query.limit !== undefined)
       query.set('limit', String(request.query.limit));
     const search = query.toString();
@@ -382,6 +397,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     const search = query.toString();
     return await this.fetchApi.fetch(
       `${baseUrl}/v1/overview${search ? `?${search}` : ''}`,

@@ -3,11 +3,14 @@
 // ******************************************************************
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 import { Resource } from './Resource.model';
 
 /** @public */
 export type GetEntityResources200Response = {
+  currency?: string;
+  costBasis?: CostBasis;
   total?: Money;
   resources?: Array<Resource>;
 };

@@ -4,12 +4,14 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { Breakdown } from './Breakdown.model';
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 
 /** @public */
 export type GetEntitySummary200Response = {
   entityRef?: string;
   currency?: string;
+  costBasis?: CostBasis;
   from?: string;
   to?: string;
   total?: Money;
