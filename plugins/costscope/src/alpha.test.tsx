@@ -159,7 +159,7 @@ describe('costscope /alpha plugin', () => {
     expect(total).toHaveAttribute('data-amount', '1234.567890123');
     expect(api.getEntitySummary).toHaveBeenCalledWith(
       'component:default/checkout-api',
-      { from: '2024-04-15', to: '2024-05-14' },
+      { from: '2024-04-15', to: '2024-05-14', costBasis: 'effective' },
     );
   });
 

@@ -4,6 +4,7 @@ export { useEntityResources } from './useEntityResources';
 export { useCostOverview } from './useCostOverview';
 export { useIngestRuns } from './useIngestRuns';
 export { useRangePreset } from './useRangePreset';
+export { useCostBasis } from './useCostBasis';
 export { useEntityBudget } from './useEntityBudget';
 export { useEntityBudgetHistory } from './useEntityBudgetHistory';
 export { useBudgets } from './useBudgets';

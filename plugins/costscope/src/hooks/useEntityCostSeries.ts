@@ -1,21 +1,21 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type {
-  DateRange,
+  CostQuery,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { costscopeApiRef } from '../api';
 
-/** The daily cost of an entity for a range, split by a dimension. */
+/** The daily cost of an entity for a range, split by a dimension, on the query's basis. */
 export function useEntityCostSeries(
   entityRef: string,
-  range: DateRange,
+  query: CostQuery,
   groupBy: SeriesGroupBy = 'service',
 ) {
   const api = useApi(costscopeApiRef);
-  const { from, to } = range;
+  const { from, to, costBasis } = query;
   return useAsyncRetry(
-    () => api.getEntitySeries(entityRef, { from, to, groupBy }),
-    [api, entityRef, from, to, groupBy],
+    () => api.getEntitySeries(entityRef, { from, to, costBasis, groupBy }),
+    [api, entityRef, from, to, costBasis, groupBy],
   );
 }

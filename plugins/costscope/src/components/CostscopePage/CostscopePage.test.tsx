@@ -24,6 +24,7 @@ describe('CostscopePage', () => {
     expect(api.getOverview).toHaveBeenCalledWith({
       from: '2024-04-15',
       to: '2024-05-14',
+      costBasis: 'effective',
     });
     expect(screen.getByTestId('costscope-org-allocated')).toHaveAttribute(
       'data-amount',
@@ -38,9 +39,13 @@ describe('CostscopePage', () => {
     expect(screen.getByText('2024-05-14')).toBeInTheDocument(); // data through
 
     // Unallocated cost by service and top unallocated resources.
-    expect(screen.getByText('Unallocated cost by service')).toBeInTheDocument();
+    expect(
+      screen.getByText('Unallocated cost by service (amortized)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Amazon S3')).toBeInTheDocument();
-    expect(screen.getByText('Top unallocated resources')).toBeInTheDocument();
+    expect(
+      screen.getByText('Top unallocated resources (amortized)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('orphan-logs')).toBeInTheDocument();
 
     // Cost by group, linked to the catalog.
@@ -133,8 +138,20 @@ describe('CostscopePage', () => {
       expect(api.getOverview).toHaveBeenLastCalledWith({
         from: '2024-05-01',
         to: '2024-05-14',
+        costBasis: 'effective',
       }),
     );
+    await userEvent.click(screen.getByRole('button', { name: 'Billed cost' }));
+    await waitFor(() =>
+      expect(api.getOverview).toHaveBeenLastCalledWith({
+        from: '2024-05-01',
+        to: '2024-05-14',
+        costBasis: 'billed',
+      }),
+    );
+    expect(
+      await screen.findByText('Unallocated cost by service (billed)'),
+    ).toBeInTheDocument();
   });
 
   it('shows errors of the overview and of the runs separately', async () => {

@@ -12,6 +12,7 @@ import type { CostOverview } from '@costscope/backstage-plugin-common';
 import {
   useAlerts,
   useBudgets,
+  useCostBasis,
   useCostOverview,
   useIngestRuns,
   useRangePreset,
@@ -19,6 +20,8 @@ import {
 import { formatMoney, formatShare } from '../../utils/format';
 import { csvFileName } from '../../utils/csv';
 import { RangePicker } from '../RangePicker';
+import { CostBasisPicker } from '../CostBasisPicker';
+import { withBasis } from '../../utils/costBasis';
 import { CostFigure } from '../CostFigure';
 import { BreakdownTable } from '../BreakdownTable';
 import { ResourcesTable } from '../ResourcesTable';
@@ -47,7 +50,9 @@ function Figures(props: { overview: CostOverview }) {
     <Paper variant="outlined">
       <Box p={2} display="flex" flexWrap="wrap" style={{ gap: 48 }}>
         <CostFigure
-          label={`Total, ${overview.from} – ${overview.to}`}
+          label={`${withBasis('Total', overview.costBasis)}, ${
+            overview.from
+          } – ${overview.to}`}
           value={formatMoney(overview.total, overview.currency)}
           testId="costscope-org-total"
           amount={overview.total}
@@ -108,7 +113,7 @@ function Overview(props: { overview: CostOverview }) {
       </Grid>
       <Grid item xs={12} md={6}>
         <BreakdownTable
-          title="Cost by group"
+          title={withBasis('Cost by group', overview.costBasis)}
           nameTitle="Group"
           items={overview.byGroup}
           currency={overview.currency}
@@ -118,7 +123,7 @@ function Overview(props: { overview: CostOverview }) {
       </Grid>
       <Grid item xs={12} md={6}>
         <BreakdownTable
-          title="Unallocated cost by service"
+          title={withBasis('Unallocated cost by service', overview.costBasis)}
           nameTitle="Service"
           items={overview.unallocatedByService}
           currency={overview.currency}
@@ -127,7 +132,7 @@ function Overview(props: { overview: CostOverview }) {
       </Grid>
       <Grid item xs={12}>
         <ResourcesTable
-          title="Top unallocated resources"
+          title={withBasis('Top unallocated resources', overview.costBasis)}
           resources={overview.topUnallocatedResources}
           currency={overview.currency}
           fileName={csvFileName(
@@ -144,7 +149,8 @@ function Overview(props: { overview: CostOverview }) {
 /** The organisation cost overview page. */
 export function CostscopePage() {
   const { preset, setPreset, range } = useRangePreset();
-  const overviewState = useCostOverview(range);
+  const { costBasis, setCostBasis } = useCostBasis();
+  const overviewState = useCostOverview({ ...range, costBasis });
   const overview = overviewState.value;
   const [searchParams, setSearchParams] = useSearchParams();
   const tabIndex = Math.max(
@@ -177,7 +183,18 @@ export function CostscopePage() {
         </ContentHeader>
         <Grid container spacing={3}>
           <Grid item xs={12}>
-            <RangePicker value={preset} onChange={setPreset} range={range} />
+            <Box
+              display="flex"
+              alignItems="center"
+              flexWrap="wrap"
+              style={{ gap: 16 }}
+            >
+              <RangePicker value={preset} onChange={setPreset} range={range} />
+              {/* Only the overview counts on a chosen basis so far; the other tabs are billed. */}
+              {tab === 'overview' && (
+                <CostBasisPicker value={costBasis} onChange={setCostBasis} />
+              )}
+            </Box>
           </Grid>
           {tab === 'overview' && (
             <>

@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { EntityCostCard } from './EntityCostCard';
 import {
   createFakeApi,
@@ -34,8 +35,10 @@ describe('EntityCostCard', () => {
       {
         from: '2024-04-15',
         to: '2024-05-14',
+        costBasis: 'effective',
       },
     );
+    expect(screen.getByText('Last 30 days, amortized')).toBeInTheDocument();
     const total = screen.getByTestId('costscope-card-total');
     expect(total).toHaveTextContent(formatMoney('1234.567890123', 'USD'));
     expect(screen.getByTestId('costscope-change')).toHaveTextContent('+23.5%');
@@ -78,5 +81,19 @@ describe('EntityCostCard', () => {
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
       0,
     );
+  });
+
+  it('counts on the basis its switch selects', async () => {
+    const api = createFakeApi();
+    await renderWithApi(<EntityCostCard />, { api, entity: groupEntity });
+    await screen.findByTestId('costscope-card-total');
+    await userEvent.click(screen.getByRole('button', { name: 'Billed cost' }));
+    await waitFor(() =>
+      expect(api.getEntitySummary).toHaveBeenLastCalledWith(
+        'group:default/payments',
+        { from: '2024-04-15', to: '2024-05-14', costBasis: 'billed' },
+      ),
+    );
+    expect(await screen.findByText('Last 30 days, billed')).toBeInTheDocument();
   });
 });

@@ -13,7 +13,13 @@ import type {
   CostBreakdownItem,
   EntityCostSummary,
 } from '@costscope/backstage-plugin-common';
-import { useEntityCostSummary, useRangePreset } from '../../hooks';
+import {
+  useCostBasis,
+  useEntityCostSummary,
+  useRangePreset,
+} from '../../hooks';
+import { COST_BASIS_TEXT } from '../../utils/costBasis';
+import { CostBasisPicker } from '../CostBasisPicker';
 import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
 import { CostChange } from '../CostChange';
 import { CostFigure } from '../CostFigure';
@@ -131,12 +137,14 @@ export function EntityCostCard() {
   const entityRef = stringifyEntityRef(entity);
   const entityLink = useEntityRefLink();
   const { range } = useRangePreset('last30');
-  const summary = useEntityCostSummary(entityRef, range);
+  const { costBasis, setCostBasis } = useCostBasis();
+  const summary = useEntityCostSummary(entityRef, { ...range, costBasis });
 
   return (
     <InfoCard
       title="Cloud cost"
-      subheader="Last 30 days"
+      subheader={`Last 30 days, ${COST_BASIS_TEXT[costBasis].adjective}`}
+      action={<CostBasisPicker value={costBasis} onChange={setCostBasis} />}
       deepLink={{
         title: 'View cost',
         link: `${entityLink(entity)}/${COST_TAB_PATH}`,

@@ -15,7 +15,11 @@ import { renderWithApi } from '../../__testUtils__/render';
 import { formatMoney } from '../../utils/format';
 
 const ref = 'component:default/checkout-api';
-const last30 = { from: '2024-04-15', to: '2024-05-14' };
+const last30 = {
+  from: '2024-04-15',
+  to: '2024-05-14',
+  costBasis: 'effective',
+};
 
 describe('EntityCostContent', () => {
   beforeEach(() => freezeDate());
@@ -53,7 +57,7 @@ describe('EntityCostContent', () => {
     expect(chart.getAttribute('aria-label')).toMatch(/Service8, Other$/);
 
     // Services, resources, mapping rules, overlaps.
-    expect(screen.getByText('Cost by service')).toBeInTheDocument();
+    expect(screen.getByText('Cost by service (amortized)')).toBeInTheDocument();
     expect(screen.getAllByText('Amazon RDS').length).toBeGreaterThan(0);
     expect(await screen.findByText('db-checkout')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Download CSV/ })).toBeEnabled();
@@ -184,7 +188,11 @@ describe('EntityCostContent', () => {
     ).toHaveAttribute('aria-pressed', 'true');
 
     await userEvent.click(screen.getByRole('button', { name: 'Last 90 days' }));
-    const last90 = { from: '2024-02-15', to: '2024-05-14' };
+    const last90 = {
+      from: '2024-02-15',
+      to: '2024-05-14',
+      costBasis: 'effective',
+    };
     await waitFor(() =>
       expect(api.getEntitySummary).toHaveBeenLastCalledWith(ref, last90),
     );
@@ -208,6 +216,7 @@ describe('EntityCostContent', () => {
       expect(api.getEntitySummary).toHaveBeenLastCalledWith(ref, {
         from: '2024-05-01',
         to: '2024-05-14',
+        costBasis: 'effective',
       }),
     );
     await userEvent.click(
@@ -217,6 +226,7 @@ describe('EntityCostContent', () => {
       expect(api.getEntitySummary).toHaveBeenLastCalledWith(ref, {
         from: '2023-05-15',
         to: '2024-05-14',
+        costBasis: 'effective',
       }),
     );
   });
@@ -241,7 +251,9 @@ describe('EntityCostContent', () => {
       ),
     });
     await renderWithApi(<EntityCostContent />, { api, entity: systemEntity });
-    expect(await screen.findByText('Cost by component')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Cost by component (amortized)'),
+    ).toBeInTheDocument();
     expect(api.getEntitySummary).toHaveBeenCalledWith(
       'system:default/payments',
       last30,
@@ -253,5 +265,39 @@ describe('EntityCostContent', () => {
     );
     const row = link.closest('tr')!;
     expect(within(row).getByText('19%')).toBeInTheDocument();
+  });
+
+  it('switches the basis every amount is counted on, and labels them with it', async () => {
+    const api = createFakeApi();
+    await renderWithApi(<EntityCostContent />, {
+      api,
+      entity: componentEntity,
+    });
+    await screen.findByTestId('costscope-total');
+    expect(
+      screen.getByRole('button', { name: 'Amortized cost' }),
+    ).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByText(/^Total \(amortized\)/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Billed cost' }));
+    const billed = { ...last30, costBasis: 'billed' };
+    await waitFor(() =>
+      expect(api.getEntitySummary).toHaveBeenLastCalledWith(ref, billed),
+    );
+    await waitFor(() =>
+      expect(api.getEntitySeries).toHaveBeenLastCalledWith(ref, {
+        ...billed,
+        groupBy: 'service',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.getEntityResources).toHaveBeenLastCalledWith(ref, billed),
+    );
+    expect(await screen.findByText(/^Total \(billed\)/)).toBeInTheDocument();
+    expect(screen.getByText('Cost by service (billed)')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Billed cost' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 });

@@ -1,13 +1,15 @@
+import { useMemo } from 'react';
 import { Box, Grid, Paper, Typography } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
 import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
-  DateRange,
+  CostQuery,
   EntityCostSummary,
 } from '@costscope/backstage-plugin-common';
 import {
+  useCostBasis,
   useEntityCostSeries,
   useEntityCostSummary,
   useEntityResources,
@@ -17,6 +19,8 @@ import { rangeLengthInDays } from '../../utils/dateRange';
 import { formatMoney, formatShare, isZeroMoney } from '../../utils/format';
 import { csvFileName } from '../../utils/csv';
 import { RangePicker } from '../RangePicker';
+import { CostBasisPicker } from '../CostBasisPicker';
+import { withBasis } from '../../utils/costBasis';
 import { CostFigure } from '../CostFigure';
 import { CostChange } from '../CostChange';
 import { CostChart } from '../CostChart';
@@ -60,7 +64,9 @@ function Figures(props: { summary: EntityCostSummary }) {
     <Paper variant="outlined">
       <Box p={2} display="flex" flexWrap="wrap" style={{ gap: 48 }}>
         <CostFigure
-          label={`Total, ${summary.from} – ${summary.to}`}
+          label={`${withBasis('Total', summary.costBasis)}, ${summary.from} – ${
+            summary.to
+          }`}
           value={formatMoney(summary.total, summary.currency)}
           testId="costscope-total"
           amount={summary.total}
@@ -95,13 +101,16 @@ function Figures(props: { summary: EntityCostSummary }) {
   );
 }
 
-function DailyChart(props: {
-  entityRef: string;
-  range: { from: string; to: string };
-}) {
+function DailyChart(props: { entityRef: string; range: CostQuery }) {
   const series = useEntityCostSeries(props.entityRef, props.range, 'service');
   return (
-    <InfoCard title="Daily cost by service">
+    <InfoCard
+      title={
+        props.range.costBasis
+          ? withBasis('Daily cost by service', props.range.costBasis)
+          : 'Daily cost by service'
+      }
+    >
       <AsyncContent state={series}>
         {value => <CostChart series={value} dimension="service" />}
       </AsyncContent>
@@ -112,14 +121,14 @@ function DailyChart(props: {
 function Resources(props: {
   entityRef: string;
   entityName: string;
-  range: { from: string; to: string };
+  range: CostQuery;
 }) {
   const resources = useEntityResources(props.entityRef, props.range);
   return (
     <AsyncContent state={resources}>
       {list => (
         <ResourceListTable
-          title="Resources"
+          title={withBasis('Resources', list.costBasis)}
           list={list}
           showEntity={list.resources.some(
             r => r.entityRef && r.entityRef !== props.entityRef,
@@ -141,7 +150,7 @@ function SummaryItems(props: {
   entity: Entity;
   entityRef: string;
   summary: EntityCostSummary;
-  range: DateRange;
+  range: CostQuery;
 }) {
   const { entity, entityRef, summary, range } = props;
   const kind = entity.kind.toLocaleLowerCase('en-US');
@@ -176,7 +185,7 @@ function SummaryItems(props: {
       )}
       <Grid item xs={12} md={showByEntity ? 6 : 12}>
         <BreakdownTable
-          title="Cost by service"
+          title={withBasis('Cost by service', summary.costBasis)}
           nameTitle="Service"
           items={summary.byService}
           currency={summary.currency}
@@ -186,7 +195,7 @@ function SummaryItems(props: {
       {showByEntity && (
         <Grid item xs={12} md={6}>
           <BreakdownTable
-            title={byEntityTitle(kind)}
+            title={withBasis(byEntityTitle(kind), summary.costBasis)}
             nameTitle="Entity"
             items={summary.byEntity}
             currency={summary.currency}
@@ -223,13 +232,23 @@ function SummaryItems(props: {
 export function EntityCostContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
-  const { preset, setPreset, range } = useRangePreset();
+  const { preset, setPreset, range: days } = useRangePreset();
+  const { costBasis, setCostBasis } = useCostBasis();
+  const range = useMemo(() => ({ ...days, costBasis }), [days, costBasis]);
   const summary = useEntityCostSummary(entityRef, range);
 
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <RangePicker value={preset} onChange={setPreset} range={range} />
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 16 }}
+        >
+          <RangePicker value={preset} onChange={setPreset} range={days} />
+          <CostBasisPicker value={costBasis} onChange={setCostBasis} />
+        </Box>
       </Grid>
       <AsyncContent state={summary} frame={fullWidthGridItem}>
         {value => (

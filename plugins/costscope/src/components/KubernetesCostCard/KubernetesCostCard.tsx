@@ -2,6 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   addMoney,
   CostBreakdownItem,
+  CostQuery,
   CostSeries,
   moneyToNanos,
 } from '@costscope/backstage-plugin-common';
@@ -49,7 +50,7 @@ export function kubernetesShare(series: CostSeries): {
 /** Props of {@link KubernetesCostCard}. */
 export interface KubernetesCostCardProps {
   entityRef: string;
-  range: { from: string; to: string };
+  range: CostQuery;
 }
 
 /**

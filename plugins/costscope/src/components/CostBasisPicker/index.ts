@@ -1,0 +1,2 @@
+export { CostBasisPicker } from './CostBasisPicker';
+export type { CostBasisPickerProps } from './CostBasisPicker';
