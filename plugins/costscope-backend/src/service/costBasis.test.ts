@@ -1,0 +1,161 @@
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { entity } from '../__testUtils__/entities';
+import { as, MEMBER, startApiBackend } from '../__testUtils__/apiBackend';
+
+jest.setTimeout(60_000);
+
+/*
+ * Worked by hand. A Compute Savings Plan bought at 28 % below on-demand covers usage of two
+ * teams on 2026-03-01; its fee is billed that day with no owner tag. FOCUS puts covered usage
+ * at BilledCost 0 and its amortized cost in EffectiveCost; the fee the other way round.
+ *
+ *   line                         billed    effective
+ *   api: covered usage (list 10)   0.00       7.20
+ *   web: covered usage (list 5)    0.00       3.60
+ *   web: on-demand usage           2.00       2.00
+ *   Savings Plan fee              10.80       0.00
+ *   total                         12.80      12.80
+ *
+ * Billed: api 0, web 2.00, unallocated 10.80. Effective: api 7.20, web 5.60, unallocated 0.
+ * Team a owns both, so its total is the sum of the two; system store likewise.
+ */
+const rows = [
+  {
+    day: '2026-03-01',
+    cost: '0',
+    effective: '7.20',
+    tags: { service: 'api' },
+    resource: 'i-api',
+  },
+  {
+    day: '2026-03-01',
+    cost: '0',
+    effective: '3.60',
+    tags: { service: 'web' },
+    resource: 'i-web',
+  },
+  {
+    day: '2026-03-01',
+    cost: '2.00',
+    tags: { service: 'web' },
+    resource: 'i-web-2',
+  },
+  {
+    day: '2026-03-01',
+    cost: '10.80',
+    effective: '0',
+    category: 'Purchase',
+    service: 'AWS Savings Plans for Compute usage',
+    resource: 'arn:aws:savingsplans::999988887777:savingsplan/sp-1',
+  },
+];
+
+const organisation = {
+  entities: [
+    entity('Group', 'team-a', { type: 'team', children: [] }),
+    entity('System', 'store', { owner: 'team-a' }),
+    entity('Component', 'api', { owner: 'team-a', system: 'store' }),
+    entity('Component', 'web', { owner: 'team-a', system: 'store' }),
+  ],
+  rows,
+  groups: { [MEMBER]: ['group:default/team-a'] },
+};
+
+const RANGE = 'from=2026-03-01&to=2026-03-01';
+
+describe('cost bases', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'counts a Savings Plan as the hand calculation says on each basis on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const backend = await startApiBackend(knex, { organisation });
+      const get = async (url: string) => {
+        const response = await request(backend.server)
+          .get(`/api/costscope${url}`)
+          .set('Authorization', as(MEMBER));
+        expect(response.status).toBe(200);
+        return response.body;
+      };
+      const entityTotal = async (ref: string, basis?: string) =>
+        (
+          await get(
+            `/v1/entities/${ref}/summary?${RANGE}${
+              basis ? `&costBasis=${basis}` : ''
+            }`,
+          )
+        ).total;
+
+      const expected = {
+        billed: {
+          api: '0.000000000',
+          web: '2.000000000',
+          team: '2.000000000',
+          unallocated: '10.800000000',
+        },
+        effective: {
+          api: '7.200000000',
+          web: '5.600000000',
+          team: '12.800000000',
+          unallocated: '0.000000000',
+        },
+      };
+      for (const basis of ['billed', 'effective'] as const) {
+        const overview = await get(`/v1/overview?${RANGE}&costBasis=${basis}`);
+        expect({
+          basis: overview.costBasis,
+          total: overview.total,
+          allocated: overview.allocated,
+          unallocated: overview.unallocated,
+        }).toEqual({
+          basis,
+          total: '12.800000000',
+          allocated: expected[basis].team,
+          unallocated: expected[basis].unallocated,
+        });
+        expect(await entityTotal('component/default/api', basis)).toBe(
+          expected[basis].api,
+        );
+        expect(await entityTotal('component/default/web', basis)).toBe(
+          expected[basis].web,
+        );
+        expect(await entityTotal('system/default/store', basis)).toBe(
+          expected[basis].team,
+        );
+        expect(await entityTotal('group/default/team-a', basis)).toBe(
+          expected[basis].team,
+        );
+
+        const series = await get(
+          `/v1/entities/group/default/team-a/series?${RANGE}&costBasis=${basis}`,
+        );
+        expect(series.costBasis).toBe(basis);
+        expect(series.points[0].total).toBe(expected[basis].team);
+
+        const resources = await get(
+          `/v1/entities/component/default/web/resources?${RANGE}&costBasis=${basis}`,
+        );
+        expect(resources.costBasis).toBe(basis);
+        expect(
+          Object.fromEntries(
+            resources.resources.map((r: any) => [r.resourceId, r.cost]),
+          ),
+        ).toEqual(
+          basis === 'billed'
+            ? { 'i-web': '0.000000000', 'i-web-2': '2.000000000' }
+            : { 'i-web': '3.600000000', 'i-web-2': '2.000000000' },
+        );
+      }
+
+      // Without costBasis, the configured default: effective.
+      expect(await entityTotal('component/default/api')).toBe('7.200000000');
+      expect(
+        (await get(`/v1/entities/component/default/api/summary?${RANGE}`))
+          .costBasis,
+      ).toBe('effective');
+      await backend.stop();
+    },
+  );
+});
