@@ -34,6 +34,7 @@ read -r jest_passed jest_failed < <(node -e '
   try { const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites); }
   catch { console.log(0, 1); }' "$PWD/$jest_json")
 
+bash scripts/ensure-chromium.sh || echo "costscope: no chromium; the browser tests will fail" >&2
 e2e_log=.cache/e2e-results.tap
 node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/fake-opencost/*.test.mjs test/resilience/*.test.mjs test/production/*.test.mjs test/e2e/*.test.mjs test/install/*.test.mjs
 e2e_status=$?

@@ -88,6 +88,58 @@ test(
 );
 
 test(
+  "a component's Cost tab switches between amortized and billed cost, kept in the URL",
+  { timeout: 180_000 },
+  async () => {
+    await open('/catalog/default/component/checkout-api/cost');
+    const total = page.getByTestId('costscope-total');
+    await total.waitFor({ timeout: 60_000 });
+    const { from, to } = last30Days();
+    const summaryOn = basis =>
+      api(
+        `/v1/entities/component/default/checkout-api/summary?from=${from}&to=${to}&costBasis=${basis}`,
+      );
+    const [effective, billed] = await Promise.all([
+      summaryOn('effective'),
+      summaryOn('billed'),
+    ]);
+    // Two of checkout-api's nodes run under the demo's Savings Plan: billed at zero, their
+    // amortized cost is what the plan's fee buys them.
+    assert.ok(Number(effective.total) > Number(billed.total));
+    assert.equal(await total.getAttribute('data-amount'), effective.total);
+    await page
+      .getByText(/^Total \(amortized\)/)
+      .first()
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Billed cost' }).click();
+    await waitFor(
+      'the billed total',
+      async () => (await total.getAttribute('data-amount')) === billed.total,
+      30_000,
+    );
+    await page
+      .getByText(/^Total \(billed\)/)
+      .first()
+      .waitFor();
+    assert.match(page.url(), /[?&]costBasis=billed/);
+    await page.screenshot({
+      path: path.join(artifacts, 'component-cost-tab-billed.png'),
+      fullPage: true,
+    });
+
+    // A shared link opens on the same basis.
+    await open('/catalog/default/component/checkout-api/cost?costBasis=billed');
+    await total.waitFor({ timeout: 60_000 });
+    await waitFor(
+      'the billed total from the URL',
+      async () => (await total.getAttribute('data-amount')) === billed.total,
+      30_000,
+    );
+  },
+);
+
+test(
   "a component's Overview shows its spend card, linking to the Cost tab",
   { timeout: 120_000 },
   async () => {
