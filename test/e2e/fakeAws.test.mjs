@@ -84,7 +84,7 @@ test('Cost Explorer through the fake AWS gives the bill of the FOCUS files', asy
     'the organisation total of AWS (Cost Explorer) and GCP (FOCUS)',
     async () => {
       const answer = await api(
-        `/v1/overview?from=${manifest.startDate}&to=${manifest.endDate}`,
+        `/v1/overview?from=${manifest.startDate}&to=${manifest.endDate}&costBasis=billed`,
       );
       const difference =
         nanos(answer.total) - nanos(manifest.totals.billedCost.slice(0, -3));
@@ -93,6 +93,17 @@ test('Cost Explorer through the fake AWS gives the bill of the FOCUS files', asy
     120_000,
   );
   assert.ok(overview);
+  // Amortized, the default basis: Cost Explorer's AmortizedCost is the files' EffectiveCost.
+  const amortized = await api(
+    `/v1/overview?from=${manifest.startDate}&to=${manifest.endDate}`,
+  );
+  assert.equal(amortized.costBasis, 'effective');
+  const effectiveGap =
+    nanos(amortized.total) - nanos(manifest.totals.effectiveCost.slice(0, -3));
+  assert.ok(
+    (effectiveGap < 0n ? -effectiveGap : effectiveGap) <= 1000n,
+    `amortized total ${amortized.total}, files' EffectiveCost ${manifest.totals.effectiveCost}`,
+  );
 
   const runs = await latestRuns();
   for (const id of ACCOUNTS) {

@@ -384,8 +384,33 @@ test(
     const report = await api(
       `/v1/chargeback?from=${from}&to=${to}&by=costCenter`,
     );
-    assert.equal(lastLine, `,,,,total,${report.total},${report.currency}`);
+    // No costBasis asked: the configured default, amortized, named on every row.
+    assert.equal(report.costBasis, 'effective');
+    assert.equal(
+      lastLine,
+      `,,,,total,${report.total},${report.currency},${report.costBasis}`,
+    );
     assert.match(csv, /CC-1100/);
+    // On the billed basis, the file and the report name it and end in the invoice's total.
+    const billedCsv = await (
+      await fetch(
+        `${BACKEND}/api/costscope/v1/chargeback.csv?from=${from}&to=${to}&by=costCenter&costBasis=billed`,
+        { headers: { authorization: `Bearer ${API_TOKEN}` } },
+      )
+    ).text();
+    const billed = await api(
+      `/v1/chargeback?from=${from}&to=${to}&by=costCenter&costBasis=billed`,
+    );
+    assert.equal(
+      billedCsv.trimEnd().split('\n').at(-1),
+      `,,,,total,${billed.total},${billed.currency},billed`,
+    );
+    assert.notEqual(billed.total, report.total);
+    await page.getByRole('button', { name: 'Billed cost' }).click();
+    await page
+      .getByText(new RegExp(`^Total \\(billed\\), ${from}`))
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(artifacts, 'chargeback.png') });
   },
 );

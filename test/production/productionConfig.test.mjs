@@ -202,6 +202,7 @@ test(
     try {
       [stored] = await costscope('costscope_cost_facts').select(
         costscope.raw('CAST(SUM(billed_nanos) AS TEXT) AS billed'),
+        costscope.raw('CAST(SUM(effective_nanos) AS TEXT) AS effective'),
         costscope.raw('CAST(MIN(usage_date) AS TEXT) AS first'),
         costscope.raw('CAST(MAX(usage_date) AS TEXT) AS last'),
       );
@@ -214,17 +215,23 @@ test(
       'the allocation after the ingest',
       async () => {
         const answer = await api(
-          `/v1/overview?from=${stored.first}&to=${stored.last}`,
+          `/v1/overview?from=${stored.first}&to=${stored.last}&costBasis=billed`,
         );
         return Number(answer.total) !== 0 && answer;
       },
       60_000,
     );
-    const [whole, fraction] = overview.total.split('.');
-    assert.equal(
-      BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0')),
-      BigInt(stored.billed),
+    const toNanos = money => {
+      const [whole, fraction] = money.split('.');
+      return BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
+    };
+    assert.equal(toNanos(overview.total), BigInt(stored.billed));
+    // The default basis, amortized: the stored EffectiveCost.
+    const amortized = await api(
+      `/v1/overview?from=${stored.first}&to=${stored.last}`,
     );
+    assert.equal(amortized.costBasis, 'effective');
+    assert.equal(toNanos(amortized.total), BigInt(stored.effective));
 
     // Without the token: refused.
     const anonymous = await fetch(`${BACKEND}/api/costscope/v1/overview`);

@@ -62,7 +62,7 @@ describe('App', () => {
     await waitFor(() =>
       expect(global.fetch).toHaveBeenCalledWith(
         expect.stringMatching(
-          /^http:\/\/localhost:7007\/api\/costscope\/v1\/overview\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/,
+          /^http:\/\/localhost:7007\/api\/costscope\/v1\/overview\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d&costBasis=effective$/,
         ),
         expect.anything(),
       ),

@@ -1,4 +1,4 @@
-import { nanosToMoney } from '@costscope/backstage-plugin-common';
+import { CostBasis, nanosToMoney } from '@costscope/backstage-plugin-common';
 import { CsvOptions, csvLines, CsvValue } from './csv';
 
 /** One line of a chargeback report: what one owner pays for one service in one month. */
@@ -32,10 +32,13 @@ export const CHARGEBACK_COLUMNS = [
   'kind',
   'cost',
   'currency',
+  'cost_basis',
 ];
 
 export interface ChargebackCsvOptions extends CsvOptions {
   currency: string;
+  /** The basis the amounts are counted on, named on every row. */
+  costBasis: CostBasis;
   /**
    * The bill's total for the range, nano-units. When given, the stream fails (instead of
    * ending normally) if the lines do not add up to it exactly: a chargeback that does not
@@ -66,6 +69,7 @@ export async function* chargebackCsvLines(
         line.kind,
         nanosToMoney(line.costNanos),
         options.currency,
+        options.costBasis,
       ];
     }
     if (
@@ -78,7 +82,16 @@ export async function* chargebackCsvLines(
         )}, the bill is ${nanosToMoney(options.billTotalNanos)}`,
       );
     }
-    yield ['', '', '', '', 'total', nanosToMoney(total), options.currency];
+    yield [
+      '',
+      '',
+      '',
+      '',
+      'total',
+      nanosToMoney(total),
+      options.currency,
+      options.costBasis,
+    ];
   }
   yield* csvLines(CHARGEBACK_COLUMNS, rows(), options);
 }

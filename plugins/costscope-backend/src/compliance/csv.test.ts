@@ -152,7 +152,11 @@ describe('chargebackCsvLines', () => {
 
   it('writes lines and an exact total that equals the bill', async () => {
     const text = await collect(
-      chargebackCsvLines(lines, { currency: 'USD', billTotalNanos: bill }),
+      chargebackCsvLines(lines, {
+        currency: 'USD',
+        costBasis: 'effective',
+        billTotalNanos: bill,
+      }),
     );
     const records = parse(text, { columns: true }) as Array<
       Record<string, string>
@@ -166,6 +170,7 @@ describe('chargebackCsvLines', () => {
       kind: 'allocated',
       cost: '0.100000000',
       currency: 'USD',
+      cost_basis: 'effective',
     });
     expect(records[2].service).toBe('AWS Support\n(Business)');
     const body = records.filter(r => r.kind !== 'total');
@@ -182,12 +187,14 @@ describe('chargebackCsvLines', () => {
       for (const line of lines) yield line;
     }
     const text = await collect(
-      chargebackCsvLines(source(), { currency: 'EUR' }),
+      chargebackCsvLines(source(), { currency: 'EUR', costBasis: 'billed' }),
     );
     expect(text.split('\r\n')[0]).toBe(
-      'month,owner,owner_name,service,kind,cost,currency',
+      'month,owner,owner_name,service,kind,cost,currency,cost_basis',
     );
-    expect(text.endsWith(',,,,total,1234567.000000002,EUR\r\n')).toBe(true);
+    expect(text.endsWith(',,,,total,1234567.000000002,EUR,billed\r\n')).toBe(
+      true,
+    );
   });
 
   it('fails rather than deliver totals that differ from the bill', async () => {
@@ -195,6 +202,7 @@ describe('chargebackCsvLines', () => {
       collect(
         chargebackCsvLines(lines, {
           currency: 'USD',
+          costBasis: 'effective',
           billTotalNanos: bill + 1n,
         }),
       ),

@@ -3,6 +3,8 @@ import {
   AWS_ACCOUNT_IDS_ANNOTATION,
   ChargebackOwnerBy,
   ChargebackReport,
+  CostBasis,
+  CostQuery,
   DateRange,
   EntityCompliance,
   nanosToMoney,
@@ -46,6 +48,8 @@ export interface DefaultComplianceServiceOptions {
   likelyOwnerOptions?: LikelyOwnerOptions;
   chargeback: ChargebackConfig;
   currency: () => Promise<string>;
+  /** The chargeback's basis when a request names none (`costscope.costBasis`). */
+  costBasis: CostBasis;
 }
 
 function knownEntity(entity: SnapshotEntity): KnownEntity {
@@ -155,15 +159,18 @@ export class DefaultComplianceService implements ComplianceService {
   }
 
   async chargeback(
-    range: DateRange,
+    query: CostQuery,
     by: ChargebackOwnerBy,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<ChargebackReport> {
+    const range = this.resolve(query);
     const report: ChargebackReport = {
       ...range,
       by,
       currency: await this.options.currency(),
-      total: nanosToMoney(await this.options.queries.billTotal(range)),
+      total: nanosToMoney(
+        await this.options.queries.billTotal(range, range.costBasis),
+      ),
       sharedCost: this.options.chargeback.sharedCost,
       lines: [],
     };
@@ -181,22 +188,32 @@ export class DefaultComplianceService implements ComplianceService {
   }
 
   async chargebackCsv(
-    range: DateRange,
+    query: CostQuery,
     by: ChargebackOwnerBy,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<Readable> {
+    const range = this.resolve(query);
     const [currency, billTotalNanos, lines] = await Promise.all([
       this.options.currency(),
-      this.options.queries.billTotal(range),
+      this.options.queries.billTotal(range, range.costBasis),
       this.lines(range, by, hidden),
     ]);
     return Readable.from(
-      chargebackCsvLines(lines, { currency, billTotalNanos }),
+      chargebackCsvLines(lines, {
+        currency,
+        costBasis: range.costBasis,
+        billTotalNanos,
+      }),
     );
   }
 
+  /** The query with its basis: the configured one when it names none. */
+  private resolve(query: CostQuery): Required<CostQuery> {
+    return { ...query, costBasis: query.costBasis ?? this.options.costBasis };
+  }
+
   private async lines(
-    range: DateRange,
+    range: Required<CostQuery>,
     by: ChargebackOwnerBy,
     hidden: ReadonlySet<string>,
   ) {
@@ -205,7 +222,7 @@ export class DefaultComplianceService implements ComplianceService {
       by,
       ...this.options.chargeback,
     });
-    const facts = this.options.queries.chargebackFacts(range);
+    const facts = this.options.queries.chargebackFacts(range, range.costBasis);
     if (hidden.size === 0) return chargebackLines(facts, rules);
     return mergeHiddenChargeback(
       chargebackLines(facts, hidingChargebackRules(rules, hidden)),

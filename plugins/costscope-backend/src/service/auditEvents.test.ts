@@ -188,13 +188,23 @@ describe('audit events', () => {
               'chargeback-export',
               'initiated',
               MEMBER,
-              { from: '2026-03-01', to: '2026-03-31', by: 'costCenter' },
+              {
+                from: '2026-03-01',
+                to: '2026-03-31',
+                by: 'costCenter',
+                costBasis: null,
+              },
             ],
             [
               'chargeback-export',
               'succeeded',
               MEMBER,
-              { from: '2026-03-01', to: '2026-03-31', by: 'costCenter' },
+              {
+                from: '2026-03-01',
+                to: '2026-03-31',
+                by: 'costCenter',
+                costBasis: null,
+              },
             ],
           ],
         );

@@ -227,6 +227,7 @@ export function buildCostscopeContext(
       loadEntities: async () => (await loadEntities()).map(toSnapshot),
       likelyOwnerOptions: likelyOwnerOptionsFor(config.allocation.conventions),
       currency: () => costs.currency(),
+      costBasis: config.costBasis,
     }),
     recommendations,
     ingest: pipeline,

@@ -231,10 +231,16 @@ describe('compliance and chargeback routes', () => {
           'kind',
           'cost',
           'currency',
+          'cost_basis',
         ]);
         const body = records.slice(1, -1);
         const total = records.at(-1)!;
-        expect(total.slice(4)).toEqual(['total', '30.625000000', 'USD']);
+        expect(total.slice(4)).toEqual([
+          'total',
+          '30.625000000',
+          'USD',
+          'effective',
+        ]);
         expect(addMoney(...body.map(r => r[5]))).toBe('30.625000000');
         // The awkward service name round-trips through a standard CSV parser.
         expect(body).toContainEqual([
@@ -245,6 +251,7 @@ describe('compliance and chargeback routes', () => {
           'allocated',
           '2.250000000',
           'USD',
+          'effective',
         ]);
         expect(body).toContainEqual([
           '2026-02',
@@ -254,9 +261,32 @@ describe('compliance and chargeback routes', () => {
           'shared',
           '4.125000000',
           'USD',
+          'effective',
         ]);
         expect(body.filter(r => r[4] === 'unallocated').map(r => r[5])).toEqual(
           ['7.000000000', '1.750000000'],
+        );
+
+        // A named basis is in the file name and on every row; an unknown one is refused.
+        const billed = await request(backend.server)
+          .get('/api/costscope/v1/chargeback.csv')
+          .query({ ...range, by: 'group', costBasis: 'billed' })
+          .set('Authorization', user);
+        expect(billed.status).toBe(200);
+        expect(billed.headers['content-disposition']).toContain(
+          'costscope-chargeback-2026-02-01-2026-03-31-group-billed.csv',
+        );
+        const billedRows: string[][] = parse(billed.text);
+        expect(new Set(billedRows.slice(1).map(r => r[7]))).toEqual(
+          new Set(['billed']),
+        );
+        const listBasis = await request(backend.server)
+          .get('/api/costscope/v1/chargeback.csv')
+          .query({ ...range, costBasis: 'list' })
+          .set('Authorization', user);
+        expect(listBasis.status).toBe(400);
+        expect(listBasis.body.error.message).toBe(
+          'costBasis must be one of effective, billed',
         );
 
         const byCostCenter = await request(backend.server)

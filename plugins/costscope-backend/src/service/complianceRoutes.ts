@@ -8,13 +8,14 @@ import {
   ChargebackOwnerBy,
   complianceReadPermission,
   costscopeAdminPermission,
-  DateRange,
+  CostQuery,
   entityCostReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { authorizeEntityRequest, CostscopeAccess } from './access';
 import { asError } from './audit';
 import {
   parseChargebackBy,
+  parseCostQuery,
   parseEntityRefParams,
   parseRange,
 } from './parseRequest';
@@ -67,10 +68,10 @@ export function complianceRoutes(
       req,
       chargebackReadPermission,
     );
-    const range = parseRange(req.query);
+    const query = parseCostQuery(req.query);
     const by = parseChargebackBy(req.query);
     const hidden = await access.hiddenInOrganisation(credentials);
-    res.json(await compliance.chargeback(range, by, hidden));
+    res.json(await compliance.chargeback(query, by, hidden));
   });
 
   // The organisation-wide export is an admin action (GET /v1/chargeback serves the same
@@ -84,9 +85,14 @@ export function complianceRoutes(
       eventId: 'chargeback-export',
       severityLevel: 'medium',
       request: req,
-      meta: { from: asked('from'), to: asked('to'), by: asked('by') },
+      meta: {
+        from: asked('from'),
+        to: asked('to'),
+        by: asked('by'),
+        costBasis: asked('costBasis'),
+      },
     });
-    let range: DateRange;
+    let range: CostQuery;
     let by: ChargebackOwnerBy;
     let csv: Readable;
     try {
@@ -95,7 +101,7 @@ export function complianceRoutes(
         costscopeAdminPermission,
         `Only Costscope admins may export the organisation-wide chargeback CSV (permission ${costscopeAdminPermission.name}); the chargeback report itself is open to readers of the chargeback.`,
       );
-      range = parseRange(req.query);
+      range = parseCostQuery(req.query);
       by = parseChargebackBy(req.query);
       csv = await compliance.chargebackCsv(
         range,
@@ -109,7 +115,9 @@ export function complianceRoutes(
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader(
       'content-disposition',
-      `attachment; filename="costscope-chargeback-${range.from}-${range.to}-${by}.csv"`,
+      `attachment; filename="costscope-chargeback-${range.from}-${
+        range.to
+      }-${by}${range.costBasis ? `-${range.costBasis}` : ''}.csv"`,
     );
     // Streamed: one month's lines at a time; a total that misses the bill aborts the download.
     const failure = await pipeline(csv, res).then(

@@ -111,14 +111,15 @@ export interface ComplianceService {
     range: DateRange,
     hidden?: ReadonlySet<string>,
   ): Promise<OrganisationCompliance>;
+  /** On `query.costBasis`, or on the configured basis when it is left out. */
   chargeback(
-    range: DateRange,
+    query: CostQuery,
     by: ChargebackOwnerBy,
     hidden?: ReadonlySet<string>,
   ): Promise<ChargebackReport>;
   /** The chargeback as CSV lines, streamed; it fails mid-stream if a total misses the bill. */
   chargebackCsv(
-    range: DateRange,
+    query: CostQuery,
     by: ChargebackOwnerBy,
     hidden?: ReadonlySet<string>,
   ): Promise<Readable>;

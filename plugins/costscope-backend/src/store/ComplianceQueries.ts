@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { DateRange } from '@costscope/backstage-plugin-common';
+import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
@@ -159,12 +159,12 @@ export class ComplianceQueries {
     return BigInt(row?.cost ?? 0);
   }
 
-  /** The bill's total for the range, nano-units. */
-  async billTotal(range: DateRange): Promise<bigint> {
+  /** The bill's total for the range on a basis, nano-units. */
+  async billTotal(range: DateRange, basis: CostBasis): Promise<bigint> {
     const row = await this.knex('costscope_rollup_daily')
       .where({ entity_ref: ORG_REF })
       .whereBetween('usage_date', [range.from, range.to])
-      .first(this.knex.raw('CAST(SUM(billed_nanos) AS TEXT) as cost'));
+      .first(this.knex.raw(`CAST(SUM(${basis}_nanos) AS TEXT) as cost`));
     return BigInt(row?.cost ?? 0);
   }
 
@@ -172,14 +172,17 @@ export class ComplianceQueries {
    * The bill by month, allocated entity and service, one month per query: a report over
    * years holds one month's rows at a time.
    */
-  async *chargebackFacts(range: DateRange): AsyncGenerator<ChargebackFactRow> {
+  async *chargebackFacts(
+    range: DateRange,
+    basis: CostBasis,
+  ): AsyncGenerator<ChargebackFactRow> {
     for (const month of monthsOf(range.from, range.to)) {
       const rows = await this.knex('costscope_rollup_daily as r')
         .leftJoin('costscope_alloc_rules as ru', 'ru.id', 'r.rule_id')
         .where('r.entity_ref', ORG_REF)
         .whereBetween('r.usage_date', [month.from, month.to])
         .select({ entity_ref: 'ru.entity_ref', service: 'r.service_name' })
-        .select(this.knex.raw('CAST(SUM(r.billed_nanos) AS TEXT) as cost'))
+        .select(this.knex.raw(`CAST(SUM(r.${basis}_nanos) AS TEXT) as cost`))
         .groupBy('ru.entity_ref', 'r.service_name');
       for (const row of rows) {
         yield {

@@ -578,9 +578,7 @@ export class CostQueries {
           (
             await this.rollup(ORG_REF, range)
               .whereNull('r.rule_id')
-              .first(
-                this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`),
-              )
+              .first(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`))
           )?.cost,
         )
       : await this.total(entityRef, range, basis);
@@ -651,9 +649,7 @@ export class CostQueries {
       through,
     ] = await Promise.all([
       this.total(ORG_REF, range, amounts.costBasis),
-      this.rollup(ORG_REF, range)
-        .whereNotNull('r.rule_id')
-        .first(costSum()),
+      this.rollup(ORG_REF, range).whereNotNull('r.rule_id').first(costSum()),
       this.rollup(ORG_REF, range)
         .whereNull('r.rule_id')
         .select({ key: 'r.service_name' })

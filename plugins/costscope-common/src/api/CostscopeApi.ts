@@ -98,12 +98,12 @@ export interface CostscopeApi {
     options?: RequestOptions,
   ): Promise<OrganisationCompliance>;
   getChargeback(
-    query: DateRange & { by: ChargebackOwnerBy },
+    query: CostQuery & { by: ChargebackOwnerBy },
     options?: RequestOptions,
   ): Promise<ChargebackReport>;
   /** The chargeback report as CSV text (`text/csv`), exactly as the API streams it. */
   getChargebackCsv(
-    query: DateRange & { by: ChargebackOwnerBy },
+    query: CostQuery & { by: ChargebackOwnerBy },
     options?: RequestOptions,
   ): Promise<string>;
   getEntityRecommendations(

@@ -203,20 +203,20 @@ export class CostscopeClient implements CostscopeApi {
   }
 
   async getChargeback(
-    query: DateRange & { by: ChargebackOwnerBy },
+    query: CostQuery & { by: ChargebackOwnerBy },
     options?: RequestOptions,
   ) {
-    const params = { from: query.from, to: query.to, by: query.by };
+    const params = { ...costQueryOf(query), by: query.by };
     return answer(
       this.api.getChargeback({ query: params }, options),
     ).as<ChargebackReport>();
   }
 
   async getChargebackCsv(
-    query: DateRange & { by: ChargebackOwnerBy },
+    query: CostQuery & { by: ChargebackOwnerBy },
     options?: RequestOptions,
   ) {
-    const params = { from: query.from, to: query.to, by: query.by };
+    const params = { ...costQueryOf(query), by: query.by };
     const response = await this.api.getChargebackCsv(
       { query: params },
       options,

@@ -1,4 +1,4 @@
-import { DateRange, Money } from './types';
+import { CostBasis, DateRange, Money } from './types';
 
 /**
  * What is wrong with one required tag on one resource.
@@ -255,6 +255,8 @@ export interface ChargebackReportLine {
 export interface ChargebackReport extends DateRange {
   by: ChargebackOwnerBy;
   currency: string;
+  /** The basis every amount is counted on. */
+  costBasis: CostBasis;
   /** The bill's total for the range, exact. */
   total: Money;
   /** How shared and unallocated cost appear: as own lines, or split over owners by their cost. */

@@ -4,6 +4,7 @@ import type {
   ChargebackReport,
   ComplianceTotals,
   CostscopeApi,
+  CostQuery,
   DateRange,
   EntityCompliance,
   NonCompliantResource,
@@ -305,7 +306,7 @@ export function organisationComplianceFor(
 
 /** A chargeback report whose lines add up to the bill, 1000.000000000. */
 export function chargebackFor(
-  query: DateRange & { by: ChargebackOwnerBy },
+  query: CostQuery & { by: ChargebackOwnerBy },
   overrides: Partial<ChargebackReport> = {},
 ): ChargebackReport {
   const byTeam = query.by === 'group';
@@ -314,6 +315,7 @@ export function chargebackFor(
     to: query.to,
     by: query.by,
     currency: 'USD',
+    costBasis: query.costBasis ?? 'effective',
     total: '1000.000000000',
     sharedCost: 'own-line',
     lines: [
@@ -350,16 +352,17 @@ export function chargebackFor(
  * total line, so that a test can tell the server's text from a rebuilt one.
  */
 export function chargebackCsvFor(
-  query: DateRange & { by: ChargebackOwnerBy },
+  query: CostQuery & { by: ChargebackOwnerBy },
 ): string {
+  const basis = query.costBasis ?? 'effective';
   return [
-    'month,owner,owner_name,service,kind,cost,currency',
+    'month,owner,owner_name,service,kind,cost,currency,cost_basis',
     `2024-04,${
       query.by === 'group' ? 'group:default/payments' : 'CC-4711'
-    },"Payments, ""core""",AmazonEC2,allocated,600.123456789,USD`,
-    '2024-04,group:default/search,Search,AmazonRDS,shared,300.000000000,USD',
-    '2024-05,,,AmazonS3,unallocated,99.876543211,USD',
-    `total,,,,total,1000.000000000,USD`,
+    },"Payments, ""core""",AmazonEC2,allocated,600.123456789,USD,${basis}`,
+    `2024-04,group:default/search,Search,AmazonRDS,shared,300.000000000,USD,${basis}`,
+    `2024-05,,,AmazonS3,unallocated,99.876543211,USD,${basis}`,
+    `total,,,,total,1000.000000000,USD,${basis}`,
     '',
   ].join('\r\n');
 }

@@ -587,9 +587,10 @@ export function createFakeApi(
       trend: [],
       unallocated: { cost: '0.000000000', top: [] },
     })),
-    getChargeback: jest.fn(async (query: DateRange & { by: any }) => ({
+    getChargeback: jest.fn(async (query: CostQuery & { by: any }) => ({
       ...query,
       currency: 'USD',
+      costBasis: query.costBasis ?? ('effective' as const),
       total: '0.000000000',
       sharedCost: 'own-line' as const,
       lines: [],

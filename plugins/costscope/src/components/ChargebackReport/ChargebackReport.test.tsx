@@ -58,7 +58,14 @@ describe('ChargebackReport', () => {
     expect(
       await screen.findByTestId('costscope-chargeback-total'),
     ).toHaveTextContent('$1,000.00');
-    expect(api.getChargeback).toHaveBeenCalledWith({ ...range, by: 'group' });
+    expect(api.getChargeback).toHaveBeenCalledWith({
+      ...range,
+      costBasis: 'effective',
+      by: 'group',
+    });
+    expect(
+      screen.getByText(/^Total \(amortized\), 2024-04-15/),
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'By team' })).toHaveAttribute(
       'aria-pressed',
       'true',
@@ -128,6 +135,7 @@ describe('ChargebackReport', () => {
     await waitFor(() =>
       expect(api.getChargeback).toHaveBeenLastCalledWith({
         ...range,
+        costBasis: 'effective',
         by: 'costCenter',
       }),
     );
@@ -141,6 +149,38 @@ describe('ChargebackReport', () => {
     expect(
       screen.getByRole('button', { name: 'By cost center' }),
     ).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('asks for billed cost when switched, labels it and downloads it as billed', async () => {
+    const api = createComplianceApi();
+    await renderWithApi(<ChargebackReport range={range} />, { api });
+    await screen.findByTestId('costscope-chargeback-total');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Billed cost' }));
+
+    await waitFor(() =>
+      expect(api.getChargeback).toHaveBeenLastCalledWith({
+        ...range,
+        costBasis: 'billed',
+        by: 'group',
+      }),
+    );
+    expect(
+      await screen.findByText(/^Total \(billed\), 2024-04-15/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Chargeback lines (billed)')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /Download CSV/ }));
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+    expect(api.getChargebackCsv).toHaveBeenCalledWith({
+      ...range,
+      costBasis: 'billed',
+      by: 'group',
+    });
+    const link = click.mock.instances[0] as unknown as HTMLAnchorElement;
+    expect(link.download).toBe(
+      'costscope-chargeback-2024-04-15-2024-05-14-group-billed.csv',
+    );
   });
 
   it("shows the server's error when the report fails", async () => {
@@ -169,12 +209,13 @@ describe('ChargebackReport', () => {
     await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
     expect(api.getChargebackCsv).toHaveBeenCalledWith({
       ...range,
+      costBasis: 'effective',
       by: 'group',
     });
     expect(createObjectURL).toHaveBeenCalledTimes(1);
     const link = click.mock.instances[0] as unknown as HTMLAnchorElement;
     expect(link.download).toBe(
-      'costscope-chargeback-2024-04-15-2024-05-14-group.csv',
+      'costscope-chargeback-2024-04-15-2024-05-14-group-effective.csv',
     );
     expect(link.href).toBe('blob:costscope-chargeback');
     const blob = createObjectURL.mock.calls[0][0] as Blob;
@@ -200,11 +241,12 @@ describe('ChargebackReport', () => {
     await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
     expect(api.getChargebackCsv).toHaveBeenCalledWith({
       ...range,
+      costBasis: 'effective',
       by: 'costCenter',
     });
     const link = click.mock.instances[0] as unknown as HTMLAnchorElement;
     expect(link.download).toBe(
-      'costscope-chargeback-2024-04-15-2024-05-14-costCenter.csv',
+      'costscope-chargeback-2024-04-15-2024-05-14-costCenter-effective.csv',
     );
     expect(await readBlob(createObjectURL.mock.calls[0][0] as Blob)).toBe(
       'month,owner\r\n2024-04,CC-4711\r\n',

@@ -15,10 +15,13 @@ import type {
   ChargebackOwnerBy,
   ChargebackReport as ChargebackReportData,
   ChargebackReportLine,
+  CostBasis,
   DateRange,
 } from '@costscope/backstage-plugin-common';
 import { costscopeApiRef } from '../../api';
-import { useChargeback } from '../../hooks';
+import { useChargeback, useCostBasis } from '../../hooks';
+import { withBasis } from '../../utils/costBasis';
+import { CostBasisPicker } from '../CostBasisPicker';
 import {
   CHARGEBACK_BY_LABELS,
   CHARGEBACK_KIND_LABELS,
@@ -46,12 +49,23 @@ interface Row {
   cost: string;
 }
 
-/** The file name of a downloaded report: `costscope-chargeback-<from>-<to>-<by>.csv`. */
+/**
+ * The file name of a downloaded report:
+ * `costscope-chargeback-<from>-<to>-<by>-<basis>.csv`, so that an amortized and a billed
+ * export of the same month do not overwrite each other.
+ */
 export function chargebackFileName(
   range: DateRange,
   by: ChargebackOwnerBy,
+  costBasis: CostBasis,
 ): string {
-  return csvFileName('costscope-chargeback', range.from, range.to, by);
+  return csvFileName(
+    'costscope-chargeback',
+    range.from,
+    range.to,
+    by,
+    costBasis,
+  );
 }
 
 function Owner(props: { row: Row; by: ChargebackOwnerBy }) {
@@ -86,7 +100,9 @@ function Totals(props: { report: ChargebackReportData }) {
     <Paper variant="outlined">
       <Box p={2} display="flex" flexDirection="column" style={{ gap: 8 }}>
         <CostFigure
-          label={`Total, ${report.from} – ${report.to}`}
+          label={`${withBasis('Total', report.costBasis)}, ${report.from} – ${
+            report.to
+          }`}
           value={formatMoney(report.total, report.currency)}
           testId="costscope-chargeback-total"
           amount={report.total}
@@ -155,7 +171,7 @@ function LinesTable(props: { report: ChargebackReportData }) {
   return (
     <Box role="region" aria-label="Chargeback lines">
       <Table<Row>
-        title="Chargeback lines"
+        title={withBasis('Chargeback lines', report.costBasis)}
         columns={columns}
         data={rows}
         options={denseTableOptions(rows.length, 20, {
@@ -189,7 +205,8 @@ export function ChargebackReport(props: ChargebackReportProps) {
   const { range } = props;
   const api = useApi(costscopeApiRef);
   const [by, setBy] = useState<ChargebackOwnerBy>('group');
-  const report = useChargeback(range, by);
+  const { costBasis, setCostBasis } = useCostBasis();
+  const report = useChargeback({ ...range, costBasis }, by);
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<
     { message: string; forbidden: boolean } | undefined
@@ -204,10 +221,10 @@ export function ChargebackReport(props: ChargebackReportProps) {
     setDownloading(true);
     setDownloadError(undefined);
     try {
-      const query = { from: range.from, to: range.to, by };
+      const query = { from: range.from, to: range.to, costBasis, by };
       // The server's text as it is: its total line is exact, a rebuilt file might not be.
       const csv = await api.getChargebackCsv(query);
-      downloadCsv(chargebackFileName(range, by), csv);
+      downloadCsv(chargebackFileName(range, by, costBasis), csv);
     } catch (e) {
       setDownloadError({
         message: errorMessage(e),
@@ -243,6 +260,8 @@ export function ChargebackReport(props: ChargebackReportProps) {
             </ToggleButton>
           ))}
         </ToggleButtonGroup>
+        <CostBasisPicker value={costBasis} onChange={setCostBasis} />
+        <Box flexGrow={1} />
         <Button
           variant="outlined"
           size="small"

@@ -1843,6 +1843,9 @@ export const spec = {
             $ref: '#/components/parameters/to',
           },
           {
+            $ref: '#/components/parameters/costBasis',
+          },
+          {
             name: 'by',
             in: 'query',
             schema: {
@@ -1867,6 +1870,9 @@ export const spec = {
                     },
                     currency: {
                       type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
                     },
                     total: {
                       $ref: '#/components/schemas/Money',
@@ -1933,13 +1939,16 @@ export const spec = {
         summary:
           'The chargeback report as CSV, streamed month by month (permission costscope.admin)',
         description:
-          'The organisation-wide export is an admin action (audited); readers get the same report\nas JSON from `/v1/chargeback`.\nColumns month, owner, owner_name, service, kind, cost, currency (RFC 4180). The last row\nhas kind `total` and the exact sum, which equals the bill for the range; a report whose\nlines would not add up to the bill is aborted instead of delivered.\n',
+          'The organisation-wide export is an admin action (audited); readers get the same report\nas JSON from `/v1/chargeback`.\nColumns month, owner, owner_name, service, kind, cost, currency, cost_basis (RFC 4180). The last row\nhas kind `total` and the exact sum, which equals the bill for the range; a report whose\nlines would not add up to the bill is aborted instead of delivered.\n',
         parameters: [
           {
             $ref: '#/components/parameters/from',
           },
           {
             $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/costBasis',
           },
           {
             name: 'by',

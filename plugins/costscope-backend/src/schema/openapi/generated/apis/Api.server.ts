@@ -216,6 +216,8 @@ export type GetChargeback = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     /** group: the owning group; costCenter: its costscope.io/cost-center annotation (inherited from parent groups) */
     by?: 'group' | 'costCenter';
   };
@@ -229,6 +231,8 @@ export type GetChargebackCsv = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     by?: 'group' | 'costCenter';
   };
   response: string | ModelError;

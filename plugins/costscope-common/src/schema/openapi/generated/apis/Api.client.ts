@@ -211,6 +211,8 @@ export type GetChargeback = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     /** group: the owning group; costCenter: its costscope.io/cost-center annotation (inherited from parent groups) */
     by?: 'group' | 'costCenter';
   };
@@ -223,6 +225,8 @@ export type GetChargebackCsv = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
     by?: 'group' | 'costCenter';
   };
 };
@@ -673,6 +677,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     if (request.query.by !== undefined)
       query.set('by', String(request.query.by));
     const search = query.toString();
@@ -692,7 +698,7 @@ export class DefaultApiClient {
    *
    * The organisation-wide export is an admin action (audited); readers get the same report
    * as JSON from `/v1/chargeback`.
-   * Columns month, owner, owner_name, service, kind, cost, currency (RFC 4180). The last row
+   * Columns month, owner, owner_name, service, kind, cost, currency, cost_basis (RFC 4180). The last row
    * has kind `total` and the exact sum, which equals the bill for the range; a report whose
    * lines would not add up to the bill is aborted instead of delivered.
    */
@@ -706,6 +712,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     if (request.query.by !== undefined)
       query.set('by', String(request.query.by));
     const search = query.toString();

@@ -3,12 +3,14 @@
 // ******************************************************************
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 
 /** @public */
 export type GetChargeback200Response = {
   by?: string;
   currency?: string;
+  costBasis?: CostBasis;
   total?: Money;
   sharedCost?: 'own-line' | 'proportional';
   lines?: Array<{
