@@ -256,6 +256,11 @@ export interface Config {
       }>;
       /** Entity refs told of alerts; default: the owning group. */
       recipients?: string[];
+      /**
+       * The basis spend is counted on: `effective` (amortized) or `billed`; default
+       * `costscope.costBasis`.
+       */
+      costBasis?: 'effective' | 'billed';
     }>;
     /** Budget and anomaly alerts. */
     alerts?: {

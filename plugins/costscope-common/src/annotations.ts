@@ -38,6 +38,12 @@ export const BUDGET_ANNUAL_ANNOTATION = 'costscope.io/budget-annual';
 export const BUDGET_THRESHOLDS_ANNOTATION = 'costscope.io/budget-thresholds';
 /** Comma-separated entity refs told of a declared budget's alerts; default: the owner. @public */
 export const BUDGET_RECIPIENTS_ANNOTATION = 'costscope.io/budget-recipients';
+/**
+ * The cost basis a declared budget counts its spend on, `effective` (amortized) or `billed`;
+ * default: the configured one (`costscope.costBasis`).
+ * @public
+ */
+export const BUDGET_COST_BASIS_ANNOTATION = 'costscope.io/budget-cost-basis';
 
 /**
  * On a group: the cost center its spend is charged to, e.g. `CC-4711`. Groups without one

@@ -97,6 +97,7 @@ describe('alerts on the demo organisation', () => {
             directory,
             configured: new Map(),
             currency: async () => 'USD',
+            costBasis: 'billed',
             now: () => new Date('2026-11-23T08:00:00Z'),
           }),
           spend,

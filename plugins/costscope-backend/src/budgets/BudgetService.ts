@@ -1,6 +1,7 @@
 import {
   Budget,
   BudgetStatus,
+  CostBasis,
   DateRange,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
@@ -38,6 +39,8 @@ export interface BudgetServiceOptions {
   /** Budgets from app-config by lower-case entity ref. */
   configured: Map<string, Budget>;
   currency: () => Promise<string>;
+  /** The basis of budgets that declare none (`costscope.costBasis`). */
+  costBasis: CostBasis;
   now?: () => Date;
 }
 
@@ -97,15 +100,16 @@ export class BudgetService {
       from: fromEpochDay(toEpochDay(period.from) - HISTORY_DAYS),
       to: lastDay,
     };
+    const costBasis = resolved.budget.costBasis ?? this.options.costBasis;
     const daily = await this.options.spend.dailyTotals(
       resolved.budget.entityRef,
       range,
+      costBasis,
     );
-    const status = computeBudgetStatus({
-      budget: resolved.budget,
-      daily,
-      today: day,
-    });
+    const status = {
+      ...computeBudgetStatus({ budget: resolved.budget, daily, today: day }),
+      costBasis,
+    };
     return resolved.overridden
       ? { ...status, overridden: resolved.overridden }
       : status;

@@ -41,7 +41,7 @@ function reached(value: bigint, amount: bigint, percent: number): boolean {
  */
 export function computeBudgetStatus(
   request: BudgetStatusRequest,
-): BudgetStatus {
+): Omit<BudgetStatus, 'costBasis'> {
   const { budget, daily, today } = request;
   const todayDay = toEpochDay(today);
   const lastDay = fromEpochDay(todayDay - 1);

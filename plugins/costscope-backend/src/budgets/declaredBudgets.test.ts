@@ -56,6 +56,38 @@ describe('budgetFromAnnotations', () => {
     });
   });
 
+  it('reads the declared cost basis and names a wrong one', () => {
+    expect(
+      budgetFromAnnotations(
+        REF,
+        {
+          'costscope.io/budget-monthly': '10',
+          'costscope.io/budget-cost-basis': ' billed ',
+        },
+        'USD',
+      )?.costBasis,
+    ).toBe('billed');
+    expect(
+      budgetFromAnnotations(
+        REF,
+        { 'costscope.io/budget-monthly': '10' },
+        'USD',
+      ),
+    ).not.toHaveProperty('costBasis');
+    expect(() =>
+      budgetFromAnnotations(
+        REF,
+        {
+          'costscope.io/budget-monthly': '10',
+          'costscope.io/budget-cost-basis': 'list',
+        },
+        'USD',
+      ),
+    ).toThrow(
+      'annotation costscope.io/budget-monthly of component:default/api: costBasis must be one of effective, billed',
+    );
+  });
+
   it('has no budget without a period annotation', () => {
     expect(budgetFromAnnotations(REF, { other: '1' }, 'USD')).toBeUndefined();
   });
@@ -106,13 +138,16 @@ describe('readConfiguredBudgets', () => {
         amount: '12000',
         period: 'annual',
         thresholds: [{ kind: 'actual', percent: 90 }],
+        costBasis: 'billed',
       },
     ]);
     expect([...budgets.keys()]).toEqual([
       'group:default/team-a',
       'system:default/store',
     ]);
+    expect(budgets.get('group:default/team-a')).not.toHaveProperty('costBasis');
     expect(budgets.get('system:default/store')).toMatchObject({
+      costBasis: 'billed',
       amount: '12000.000000000',
       period: 'annual',
       source: 'config',

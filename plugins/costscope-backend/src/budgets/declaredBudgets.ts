@@ -3,6 +3,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   Budget,
   BUDGET_ANNUAL_ANNOTATION,
+  BUDGET_COST_BASIS_ANNOTATION,
   BUDGET_MONTHLY_ANNOTATION,
   BUDGET_QUARTERLY_ANNOTATION,
   BUDGET_RECIPIENTS_ANNOTATION,
@@ -46,6 +47,7 @@ function declared(
     thresholds: input.thresholds ?? [],
     recipients: input.recipients ?? [],
     source,
+    ...(input.costBasis ? { costBasis: input.costBasis } : {}),
   };
 }
 
@@ -71,6 +73,7 @@ export function budgetFromAnnotations(
   const [key, period] = present[0];
   const thresholds = annotations[BUDGET_THRESHOLDS_ANNOTATION];
   const recipients = annotations[BUDGET_RECIPIENTS_ANNOTATION];
+  const costBasis = annotations[BUDGET_COST_BASIS_ANNOTATION];
   try {
     const input = parseBudgetInput(
       {
@@ -88,6 +91,7 @@ export function budgetFromAnnotations(
                 .filter(Boolean),
             }
           : {}),
+        ...(costBasis !== undefined ? { costBasis: costBasis.trim() } : {}),
       },
       currency,
     );
@@ -141,6 +145,9 @@ export function readConfiguredBudgets(
             : {}),
           ...(entry.has('recipients')
             ? { recipients: entry.getStringArray('recipients') }
+            : {}),
+          ...(entry.has('costBasis')
+            ? { costBasis: entry.getString('costBasis') }
             : {}),
         },
         currency,

@@ -4,6 +4,7 @@ import {
   BudgetInput,
   BudgetPeriod,
   BudgetThreshold,
+  COST_BASES,
   moneyToNanos,
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
@@ -110,6 +111,13 @@ const budgetBody = z
         .array(recipient, { invalid_type_error: 'must be an array' })
         .max(MAX_RECIPIENTS, `must have at most ${MAX_RECIPIENTS} entries`)
         .optional(),
+      costBasis: z
+        .enum(['effective', 'billed'], {
+          errorMap: () => ({
+            message: `must be one of ${COST_BASES.join(', ')}`,
+          }),
+        })
+        .optional(),
     },
     { invalid_type_error: 'the budget must be a JSON object' },
   )
@@ -191,5 +199,6 @@ export function parseBudgetInput(
     currency: billingCurrency,
     thresholds: list,
     recipients: [...new Set(data.recipients ?? [])],
+    ...(data.costBasis ? { costBasis: data.costBasis } : {}),
   };
 }

@@ -141,6 +141,7 @@ export function buildCostscopeContext(
     directory,
     configured: settings.budgets,
     currency,
+    costBasis: config.costBasis,
   });
   const deliveries: AlertDelivery[] = [
     new NotificationsDelivery(options.notifications),

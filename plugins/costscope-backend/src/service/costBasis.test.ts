@@ -158,4 +158,56 @@ describe('cost bases', () => {
       await backend.stop();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'counts a budget on the basis it declares, else on the configured one, on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const backend = await startApiBackend(knex, { organisation });
+      const budgetOf = (ref: string) =>
+        `/api/costscope/v1/entities/${ref}/budget`;
+      const put = (ref: string, body: object) =>
+        request(backend.server)
+          .put(budgetOf(ref))
+          .set('Authorization', as(MEMBER))
+          .send({ amount: '100', period: 'monthly', currency: 'USD', ...body });
+      try {
+        // api's usage is all under the plan: billed 0, amortized 7.20 (table above).
+        const billed = await put('component/default/api', {
+          costBasis: 'billed',
+        });
+        expect(billed.status).toBe(200);
+        expect(billed.body.status).toMatchObject({
+          budget: { costBasis: 'billed' },
+          costBasis: 'billed',
+          spent: '0.000000000',
+        });
+        const read = await request(backend.server)
+          .get(budgetOf('component/default/api'))
+          .set('Authorization', as(MEMBER));
+        expect(read.body.status.spent).toBe('0.000000000');
+
+        // Saved without a basis, it follows costscope.costBasis (effective here).
+        const configured = await put('component/default/api', {});
+        expect(configured.status).toBe(200);
+        expect(configured.body.status.budget.costBasis).toBeUndefined();
+        expect(configured.body.status).toMatchObject({
+          costBasis: 'effective',
+          spent: '7.200000000',
+        });
+
+        // The team: billed 2.00 (web's on-demand line), amortized 12.80.
+        const team = await put('group/default/team-a', { costBasis: 'billed' });
+        expect(team.body.status.spent).toBe('2.000000000');
+
+        const list = await put('component/default/web', { costBasis: 'list' });
+        expect(list.status).toBe(400);
+        expect(list.body.error.message).toBe(
+          'invalid budget: costBasis must be one of effective, billed',
+        );
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
 });

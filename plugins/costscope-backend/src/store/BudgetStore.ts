@@ -38,6 +38,7 @@ function inputOf(budget: Budget): BudgetInput {
     currency: budget.currency,
     thresholds: budget.thresholds,
     recipients: budget.recipients,
+    ...(budget.costBasis ? { costBasis: budget.costBasis } : {}),
   };
 }
 
@@ -50,6 +51,7 @@ function budgetOf(row: any): Budget {
     thresholds: JSON.parse(row.thresholds),
     recipients: JSON.parse(row.recipients),
     source: 'ui',
+    ...(row.cost_basis ? { costBasis: row.cost_basis } : {}),
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
@@ -120,6 +122,7 @@ export class BudgetStore {
         thresholds: input.thresholds ?? [],
         recipients: input.recipients ?? [],
         source: 'ui',
+        ...(input.costBasis ? { costBasis: input.costBasis } : {}),
         updatedAt: at,
         updatedBy: by,
       };
@@ -130,6 +133,8 @@ export class BudgetStore {
         period: budget.period,
         thresholds: JSON.stringify(budget.thresholds),
         recipients: JSON.stringify(budget.recipients),
+        // Null follows costscope.costBasis; an update without a basis returns to it.
+        cost_basis: budget.costBasis ?? null,
         updated_at: at,
         updated_by: by,
       };

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
-import { DateRange } from '@costscope/backstage-plugin-common';
+import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { ORG_REF } from './AllocationStore';
+import { costColumn } from './CostQueries';
 
 const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
 
@@ -23,14 +24,18 @@ export class SpendQueries {
     return row?.day ?? undefined;
   }
 
-  /** An entity's daily totals (rolled up) in the range. */
-  async dailyTotals(entityRef: string, range: DateRange): Promise<DailyTotals> {
-    const rows = await this.knex('costscope_rollup_daily')
-      .where({ entity_ref: entityRef })
-      .whereBetween('usage_date', [range.from, range.to])
-      .select({ day: 'usage_date' })
-      .select(this.knex.raw(`${sumOf('billed_nanos')} as cost`))
-      .groupBy('usage_date');
+  /** An entity's daily totals (rolled up) in the range, on a basis (default billed). */
+  async dailyTotals(
+    entityRef: string,
+    range: DateRange,
+    basis: CostBasis = 'billed',
+  ): Promise<DailyTotals> {
+    const rows = await this.knex('costscope_rollup_daily as r')
+      .where({ 'r.entity_ref': entityRef })
+      .whereBetween('r.usage_date', [range.from, range.to])
+      .select({ day: 'r.usage_date' })
+      .select(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`))
+      .groupBy('r.usage_date');
     return new Map(rows.map(row => [row.day, BigInt(row.cost)]));
   }
 

@@ -1,3 +1,5 @@
+import type { CostBasis } from './types';
+
 /** How long a budget's period lasts; periods follow the calendar (UTC). @public */
 export type BudgetPeriod = 'monthly' | 'quarterly' | 'annual';
 
@@ -23,6 +25,8 @@ export interface BudgetInput {
   thresholds?: BudgetThreshold[];
   /** Entity refs of users or groups told of alerts; default: the owning group. */
   recipients?: string[];
+  /** The basis spend is counted on; default: the configured one (`costscope.costBasis`). */
+  costBasis?: CostBasis;
 }
 
 /**
@@ -41,6 +45,8 @@ export interface Budget {
   thresholds: BudgetThreshold[];
   recipients: string[];
   source: BudgetSource;
+  /** The basis the budget declares; absent, it follows the configured one. */
+  costBasis?: CostBasis;
   updatedAt?: string;
   updatedBy?: string;
 }
@@ -51,6 +57,8 @@ export type BudgetState = 'ok' | 'warning' | 'over' | 'forecast-over';
 /** A budget with where the current period stands. @public */
 export interface BudgetStatus {
   budget: Budget;
+  /** The basis `spent`, the rate and the forecast are counted on. */
+  costBasis: CostBasis;
   /** The current period, `to` exclusive. */
   period: { from: string; to: string };
   /** The last day with cost data included in `spent`. */

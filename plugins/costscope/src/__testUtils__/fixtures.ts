@@ -418,6 +418,7 @@ export function budgetStatusFor(
 ): BudgetStatus {
   return {
     budget: uiBudget,
+    costBasis: 'effective',
     period: { from: '2024-05-01', to: '2024-06-01' },
     dataThrough: '2024-05-14',
     daysLeft: 17,

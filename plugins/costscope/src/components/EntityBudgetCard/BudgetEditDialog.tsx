@@ -14,17 +14,20 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import DeleteIcon from '@material-ui/icons/Delete';
 import AddIcon from '@material-ui/icons/Add';
-import { useApi } from '@backstage/core-plugin-api';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   Budget,
   BudgetInput,
   BudgetPeriod,
   BudgetThreshold,
+  COST_BASES,
+  CostBasis,
   EntityBudgetResponse,
   moneyToNanos,
 } from '@costscope/backstage-plugin-common';
 import { costscopeApiRef } from '../../api';
 import { BUDGET_PERIOD_LABELS, trimAmount } from '../../utils/budgets';
+import { COST_BASIS_TEXT } from '../../utils/costBasis';
 import { errorMessage } from '../../utils/errorMessage';
 
 /** The backend's limit (parseBudgetInput). */
@@ -54,6 +57,8 @@ export interface BudgetForm {
   period: BudgetPeriod;
   thresholds: Array<Omit<ThresholdRow, 'key'>>;
   recipients: string;
+  /** Empty: the budget follows the configured basis (`costscope.costBasis`). */
+  costBasis?: CostBasis | '';
 }
 
 /** Messages of a form that does not validate. */
@@ -137,6 +142,7 @@ export function validateBudgetForm(
         percent: Number(row.percent),
       })),
       recipients,
+      ...(form.costBasis ? { costBasis: form.costBasis } : {}),
     },
   };
 }
@@ -159,6 +165,11 @@ export function BudgetEditDialog(props: BudgetEditDialogProps) {
   const { entityRef, budget, currency, currencyError, onClose, onSaved } =
     props;
   const api = useApi(costscopeApiRef);
+  const configured = useApi(configApiRef).getOptionalString(
+    'costscope.costBasis',
+  );
+  const configuredBasis =
+    COST_BASES.find(basis => basis === configured) ?? 'effective';
   const nextKey = useRef(0);
   const row = (threshold: BudgetThreshold): ThresholdRow => ({
     key: nextKey.current++,
@@ -176,6 +187,9 @@ export function BudgetEditDialog(props: BudgetEditDialogProps) {
   const [recipients, setRecipients] = useState(
     budget?.recipients.join(', ') ?? '',
   );
+  const [costBasis, setCostBasis] = useState<CostBasis | ''>(
+    budget?.costBasis ?? '',
+  );
   // Field messages appear once the user tried to save, not while typing the first digit.
   const [errors, setErrors] = useState<BudgetFormErrors | undefined>();
   const [saving, setSaving] = useState(false);
@@ -190,7 +204,7 @@ export function BudgetEditDialog(props: BudgetEditDialogProps) {
     event.preventDefault();
     if (!currency) return;
     const result = validateBudgetForm(
-      { amount, period, thresholds, recipients },
+      { amount, period, thresholds, recipients, costBasis },
       currency,
     );
     setErrors(result.errors);
@@ -260,6 +274,24 @@ export function BudgetEditDialog(props: BudgetEditDialogProps) {
               {Object.entries(BUDGET_PERIOD_LABELS).map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
+                </option>
+              ))}
+            </TextField>
+            <TextField
+              id="costscope-budget-cost-basis"
+              select
+              label="Counts"
+              value={costBasis}
+              onChange={e => setCostBasis(e.target.value as CostBasis | '')}
+              SelectProps={{ native: true }}
+              helperText="The cost basis spend is counted on"
+            >
+              <option value="">
+                As configured ({COST_BASIS_TEXT[configuredBasis].adjective})
+              </option>
+              {COST_BASES.map(basis => (
+                <option key={basis} value={basis}>
+                  {COST_BASIS_TEXT[basis].label} cost
                 </option>
               ))}
             </TextField>

@@ -86,6 +86,7 @@ describe('EntityBudgetCard', () => {
       formatMoney('1200', 'USD'),
     );
     expect(screen.getByText('per month')).toBeInTheDocument();
+    expect(screen.getByText('Spent so far (amortized)')).toBeInTheDocument();
     expect(screen.getByTestId('costscope-budget-spent')).toHaveAttribute(
       'data-amount',
       status.spent,
@@ -236,6 +237,7 @@ describe('EntityBudgetCard', () => {
       d.getByLabelText('Recipients'),
       'group:default/payments, user:default/jane',
     );
+    await userEvent.selectOptions(d.getByLabelText('Counts'), 'billed');
     await userEvent.click(d.getByRole('button', { name: 'Save' }));
 
     await waitFor(() =>
@@ -253,6 +255,7 @@ describe('EntityBudgetCard', () => {
         { kind: 'forecast', percent: 120 },
       ],
       recipients: ['group:default/payments', 'user:default/jane'],
+      costBasis: 'billed',
     });
     expect(
       await screen.findByTestId('costscope-budget-amount'),
@@ -347,6 +350,11 @@ describe('EntityBudgetCard', () => {
     expect(d.getByLabelText(/Amount/)).toHaveValue('1200');
     expect(d.getByLabelText('Period')).toHaveValue('annual');
     expect(d.getByLabelText('Currency')).toHaveValue('USD');
+    // No basis of its own: it follows the configured one, and saving sends none.
+    expect(d.getByLabelText('Counts')).toHaveValue('');
+    expect(
+      d.getByRole('option', { name: 'As configured (amortized)' }),
+    ).toBeInTheDocument();
     await userEvent.click(d.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(api.putEntityBudget).toHaveBeenCalled());
     expect(api.putEntityBudget).toHaveBeenCalledWith(REF, {

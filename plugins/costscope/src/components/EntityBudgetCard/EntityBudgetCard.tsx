@@ -31,6 +31,7 @@ import { formatDateTime, formatMoney } from '../../utils/format';
 import { BudgetStateChip, budgetStateColor } from '../BudgetStateChip';
 import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
+import { withBasis } from '../../utils/costBasis';
 import { BudgetEditDialog } from './BudgetEditDialog';
 import { BudgetHistory } from './BudgetHistory';
 import { DeleteBudgetDialog } from './DeleteBudgetDialog';
@@ -104,7 +105,7 @@ function BudgetFigures(props: { status: BudgetStatus }) {
           detail={BUDGET_PERIOD_UNITS[budget.period] ?? budget.period}
         />
         <CostFigure
-          label="Spent so far"
+          label={withBasis('Spent so far', status.costBasis)}
           value={formatMoney(status.spent, currency)}
           testId="costscope-budget-spent"
           amount={status.spent}

@@ -421,6 +421,9 @@ export const spec = {
             },
             description: 'Entity refs told of alerts; default the owning group',
           },
+          costBasis: {
+            $ref: '#/components/schemas/CostBasis',
+          },
         },
       },
       Budget: {
@@ -467,6 +470,9 @@ export const spec = {
             description:
               'app-config wins over annotations, annotations over the UI',
           },
+          costBasis: {
+            $ref: '#/components/schemas/CostBasis',
+          },
           updatedAt: {
             type: 'string',
             format: 'date-time',
@@ -481,6 +487,9 @@ export const spec = {
         properties: {
           budget: {
             $ref: '#/components/schemas/Budget',
+          },
+          costBasis: {
+            $ref: '#/components/schemas/CostBasis',
           },
           period: {
             type: 'object',

@@ -4,6 +4,7 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { BudgetPeriod } from './BudgetPeriod.model';
+import { CostBasis } from './CostBasis.model';
 import { Threshold } from './Threshold.model';
 
 /** @public */
@@ -17,4 +18,5 @@ export type BudgetInput = {
   thresholds?: Array<Threshold>;
   /** Entity refs told of alerts; default the owning group */
   recipients?: Array<string>;
+  costBasis?: CostBasis;
 };

@@ -4,12 +4,14 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { Budget } from './Budget.model';
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 import { Threshold } from './Threshold.model';
 
 /** @public */
 export type BudgetStatus = {
   budget?: Budget;
+  costBasis?: CostBasis;
   period?: {
     from?: string;
     /** exclusive */

@@ -4,6 +4,7 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { BudgetPeriod } from './BudgetPeriod.model';
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 import { Threshold } from './Threshold.model';
 
@@ -17,6 +18,7 @@ export type Budget = {
   recipients: Array<string>;
   /** app-config wins over annotations, annotations over the UI */
   source: 'ui' | 'annotation' | 'config';
+  costBasis?: CostBasis;
   updatedAt?: string;
   updatedBy?: string;
 };
