@@ -102,6 +102,7 @@ describe('alerts on the demo organisation', () => {
           }),
           spend,
           store,
+          costBasis: 'billed',
           deliveries: [delivery],
           logger: mockServices.logger.mock(),
           anomalies: {

@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CostAlert,
+  CostBasis,
   CostDriver,
   DateRange,
 } from '@costscope/backstage-plugin-common';
@@ -40,6 +41,11 @@ export interface AlertEvaluatorOptions {
   logger: LoggerService;
   anomalies: AnomalyAlertConfig;
   currency: () => Promise<string>;
+  /**
+   * The basis anomalies are judged on (`costscope.costBasis`), so that an alert's amounts are
+   * the ones the Cost tab shows. Budgets use their own basis.
+   */
+  costBasis: CostBasis;
   /** Looks up entities for titles and owners. */
   getEntity: (entityRef: string) => Promise<SnapshotEntity | undefined>;
   now?: () => Date;
@@ -113,7 +119,12 @@ export class AlertEvaluator {
       from: previousFrom,
       to: shift(previousFrom, Math.max(elapsedDays, 1) - 1),
     };
-    const drivers = await this.driversOf(inForce.entity.ref, current, previous);
+    const drivers = await this.driversOf(
+      inForce.entity.ref,
+      current,
+      previous,
+      status.costBasis,
+    );
     const alerts = budgetAlertsOf(status, {
       entityTitle: inForce.entity.title ?? inForce.entity.name,
       drivers,
@@ -138,7 +149,11 @@ export class AlertEvaluator {
     const currency = await this.options.currency();
     const fired: CostAlert[] = [];
     for (const kind of anomalies.kinds) {
-      const byEntity = await spend.dailyTotalsOfKind(kind, range);
+      const byEntity = await spend.dailyTotalsOfKind(
+        kind,
+        range,
+        this.options.costBasis,
+      );
       for (const [ref, daily] of byEntity) {
         const found = detectAnomalies(daily, anomalies.options).filter(
           anomaly => anomaly.direction === 'up' && anomaly.day >= firstJudged,
@@ -152,6 +167,7 @@ export class AlertEvaluator {
             ref,
             { from: anomaly.day, to: anomaly.day },
             { from: weekBefore, to: weekBefore },
+            this.options.costBasis,
           );
           const alert = anomalyAlertOf(anomaly, {
             entityRef: ref,
@@ -177,14 +193,15 @@ export class AlertEvaluator {
     entityRef: string,
     current: DateRange,
     previous: DateRange,
+    basis: CostBasis,
   ): Promise<CostDriver[]> {
     const { spend } = this.options;
     const [services, servicesBefore, resources, resourcesBefore] =
       await Promise.all([
-        spend.serviceTotals(entityRef, current),
-        spend.serviceTotals(entityRef, previous),
-        spend.resourceTotals(entityRef, current),
-        spend.resourceTotals(entityRef, previous),
+        spend.serviceTotals(entityRef, current, basis),
+        spend.serviceTotals(entityRef, previous, basis),
+        spend.resourceTotals(entityRef, current, basis),
+        spend.resourceTotals(entityRef, previous, basis),
       ]);
     return [
       ...topDrivers(serviceCandidates(services, servicesBefore), DRIVER_LIMIT),

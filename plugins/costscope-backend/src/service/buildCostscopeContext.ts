@@ -159,6 +159,7 @@ export function buildCostscopeContext(
     logger,
     anomalies: settings.alerts.anomalies,
     currency,
+    costBasis: config.costBasis,
     getEntity: ref => directory.getEntity(ref),
   });
   const recommendations = new RecommendationService({

@@ -2,6 +2,8 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
 import { as, MEMBER, startApiBackend } from '../__testUtils__/apiBackend';
+import type { CostBasis } from '@costscope/backstage-plugin-common';
+import { SpendQueries } from '../store/SpendQueries';
 
 jest.setTimeout(60_000);
 
@@ -205,6 +207,46 @@ describe('cost bases', () => {
         expect(list.body.error.message).toBe(
           'invalid budget: costBasis must be one of effective, billed',
         );
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "reads alerts' daily totals and drivers on a basis on %p",
+    async id => {
+      const knex = await databases.init(id);
+      const backend = await startApiBackend(knex, { organisation });
+      try {
+        const spend = new SpendQueries(knex);
+        const day = { from: '2026-03-01', to: '2026-03-01' };
+        const web = 'component:default/web';
+        const amounts = async (basis: CostBasis) => ({
+          daily: (await spend.dailyTotals(web, day, basis)).get('2026-03-01'),
+          ofKind: (await spend.dailyTotalsOfKind('component', day, basis))
+            .get(web)
+            ?.get('2026-03-01'),
+          services: [...(await spend.serviceTotals(web, day, basis)).values()],
+          resources: Object.fromEntries(
+            [...(await spend.resourceTotals(web, day, basis))].map(
+              ([resource, { cost }]) => [resource, cost],
+            ),
+          ),
+        });
+        // web: covered usage billed 0 / amortized 3.60, on-demand 2.00 on both.
+        expect(await amounts('billed')).toEqual({
+          daily: 2_000_000_000n,
+          ofKind: 2_000_000_000n,
+          services: [2_000_000_000n],
+          resources: { 'i-web': 0n, 'i-web-2': 2_000_000_000n },
+        });
+        expect(await amounts('effective')).toEqual({
+          daily: 5_600_000_000n,
+          ofKind: 5_600_000_000n,
+          services: [5_600_000_000n],
+          resources: { 'i-web': 3_600_000_000n, 'i-web-2': 2_000_000_000n },
+        });
       } finally {
         await backend.stop();
       }

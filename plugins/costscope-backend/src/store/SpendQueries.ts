@@ -39,17 +39,18 @@ export class SpendQueries {
     return new Map(rows.map(row => [row.day, BigInt(row.cost)]));
   }
 
-  /** Daily totals of every entity of a kind, in one read. */
+  /** Daily totals of every entity of a kind, in one read, on a basis (default billed). */
   async dailyTotalsOfKind(
     kind: string,
     range: DateRange,
+    basis: CostBasis = 'billed',
   ): Promise<Map<string, DailyTotals>> {
     const rows = await this.knex('costscope_rollup_daily as r')
       .join('costscope_entities as e', 'e.entity_ref', 'r.entity_ref')
       .where('e.kind', kind)
       .whereBetween('r.usage_date', [range.from, range.to])
       .select({ ref: 'r.entity_ref', day: 'r.usage_date' })
-      .select(this.knex.raw(`${sumOf('r.billed_nanos')} as cost`))
+      .select(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`))
       .groupBy('r.entity_ref', 'r.usage_date');
     const byEntity = new Map<string, DailyTotals>();
     for (const row of rows) {
@@ -59,24 +60,29 @@ export class SpendQueries {
     return byEntity;
   }
 
-  /** An entity's cost per service in the range. */
+  /** An entity's cost per service in the range, on a basis (default billed). */
   async serviceTotals(
     entityRef: string,
     range: DateRange,
+    basis: CostBasis = 'billed',
   ): Promise<Map<string, bigint>> {
-    const rows = await this.knex('costscope_rollup_daily')
-      .where({ entity_ref: entityRef })
-      .whereBetween('usage_date', [range.from, range.to])
-      .select({ key: 'service_name' })
-      .select(this.knex.raw(`${sumOf('billed_nanos')} as cost`))
-      .groupBy('service_name');
+    const rows = await this.knex('costscope_rollup_daily as r')
+      .where({ 'r.entity_ref': entityRef })
+      .whereBetween('r.usage_date', [range.from, range.to])
+      .select({ key: 'r.service_name' })
+      .select(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`))
+      .groupBy('r.service_name');
     return new Map(rows.map(row => [row.key, BigInt(row.cost)]));
   }
 
-  /** An entity's cost per resource (with its service) in the range, from the facts. */
+  /**
+   * An entity's cost per resource (with its service) in the range, from the facts, on a
+   * basis (default billed).
+   */
   async resourceTotals(
     entityRef: string,
     range: DateRange,
+    basis: CostBasis = 'billed',
   ): Promise<Map<string, { service: string; cost: bigint }>> {
     const rows = await this.knex('costscope_cost_facts as f')
       .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
@@ -86,7 +92,7 @@ export class SpendQueries {
       .whereBetween('f.usage_date', [range.from, range.to])
       .whereNot('f.resource_id', '')
       .select({ id: 'f.resource_id', service: 'f.service_name' })
-      .select(this.knex.raw(`${sumOf('f.billed_nanos')} as cost`))
+      .select(this.knex.raw(`${sumOf(costColumn('f', basis))} as cost`))
       .groupBy('f.resource_id', 'f.service_name');
     return new Map(
       rows.map(row => [
