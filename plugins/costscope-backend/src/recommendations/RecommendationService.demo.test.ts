@@ -97,6 +97,26 @@ describe('recommendations of the demo organisation', () => {
         named('legacy-jumphost', 'idle-instance')?.entityRef,
       ).toBeUndefined();
 
+      // No dollar counted twice: where a resource has several tips, each but its first is
+      // priced after another tip of the same resource, and says which.
+      const byResource = new Map<string, typeof org.items>();
+      for (const tip of org.items) {
+        byResource.set(tip.resourceId, [
+          ...(byResource.get(tip.resourceId) ?? []),
+          tip,
+        ]);
+      }
+      const stacked = [...byResource.values()].filter(tips => tips.length > 1);
+      expect(stacked.length).toBeGreaterThan(0);
+      for (const tips of stacked) {
+        const ids = new Set(tips.map(t => t.id));
+        const firsts = tips.filter(t => !t.countedAfter);
+        expect(firsts.map(t => t.kind)).toEqual(['overprovisioned-instance']);
+        for (const tip of tips.filter(t => t.countedAfter)) {
+          expect(ids.has(tip.countedAfter!)).toBe(true);
+        }
+      }
+
       // A covered instance bills 0: its recommendations would save no cash while the plan runs.
       expect(org.items.filter(t => COVERED.includes(t.resourceId))).toEqual([]);
 

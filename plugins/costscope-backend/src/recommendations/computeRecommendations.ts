@@ -162,12 +162,30 @@ function instanceRules(
   if (resize?.recommendation) recommendations.push(resize.recommendation);
   if (resize?.skip) skipped.push(resize.skip);
   if (resize?.resized) after = resize.resized;
+  // What follows is priced on the resized instance: say so, so that the UI can too.
+  const resizeId =
+    resize?.resized && resize.recommendation
+      ? resize.recommendation.id
+      : undefined;
+  const countedAfterResize = (outcome: RuleOutcome): RuleOutcome =>
+    resizeId && outcome?.recommendation
+      ? {
+          ...outcome,
+          recommendation: { ...outcome.recommendation, countedAfter: resizeId },
+        }
+      : outcome;
 
-  const schedule = officeHoursSchedule(assessment, after, ctx);
+  const schedule = countedAfterResize(
+    officeHoursSchedule(assessment, after, ctx),
+  );
   collect(schedule, recommendations, skipped);
   if (schedule?.recommendation) return; // a scheduled instance is not steady usage
 
-  collect(commitment(assessment, after, ctx), recommendations, skipped);
+  collect(
+    countedAfterResize(commitment(assessment, after, ctx)),
+    recommendations,
+    skipped,
+  );
 }
 
 function collect(
@@ -240,5 +258,19 @@ export function computeRecommendations(
       return x.recommendation.id.localeCompare(y.recommendation.id);
     })
     .map(({ recommendation }) => recommendation);
-  return { recommendations: kept, skipped };
+  // A resize under the minimum saving is not listed; what was priced after it still is, on the
+  // resized instance (a smaller saving, never one counted twice), without the dangling link.
+  const keptIds = new Set(kept.map(recommendation => recommendation.id));
+  return {
+    recommendations: kept.map(recommendation => {
+      if (
+        !recommendation.countedAfter ||
+        keptIds.has(recommendation.countedAfter)
+      )
+        return recommendation;
+      const { countedAfter: _dropped, ...rest } = recommendation;
+      return rest;
+    }),
+    skipped,
+  };
 }

@@ -174,6 +174,12 @@ export interface Recommendation {
   priceSource: RecommendationPriceSource;
   /** The suggested commitment, for `commitment` recommendations. */
   commitment?: CommitmentSuggestion;
+  /**
+   * The id of the recommendation on the same resource whose outcome this one's saving assumes
+   * (a schedule or commitment priced on the instance type a resize suggests), so that the two
+   * savings add up instead of counting the same money twice.
+   */
+  countedAfter?: string;
   state: RecommendationState;
   /** Present when `state` is not `open`. */
   dismissal?: RecommendationDismissal;

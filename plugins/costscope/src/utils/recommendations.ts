@@ -156,3 +156,20 @@ export function nextDay(day: string): string {
 
 /** The backend's limit on a dismissal reason. */
 export const MAX_REASON_LENGTH = 500;
+
+/**
+ * Why a tip's saving is smaller than it would be alone: it is priced after another tip on the
+ * same resource (a schedule or Savings Plan after a resize), so the two add up.
+ */
+export function countedAfterText(base: Recommendation): string {
+  return `Priced after “${base.action}”, so the two savings add up; without that step this one would save more.`;
+}
+
+/** The tip of a list that a tip's saving is priced after, if the list holds it. */
+export function countedAfterOf(
+  recommendation: Recommendation,
+  items: readonly Recommendation[],
+): Recommendation | undefined {
+  const id = recommendation.countedAfter;
+  return id ? items.find(item => item.id === id) : undefined;
+}

@@ -479,6 +479,34 @@ describe('office-hours schedule', () => {
       ['overprovisioned-instance', '124.100000000', 'c6i.2xlarge'],
       ['office-hours-schedule', '87.165476190', 'c6i.xlarge'],
     ]);
+    // The schedule says which tip it builds on; the resize builds on none.
+    expect(result.recommendations.map(r => r.countedAfter)).toEqual([
+      undefined,
+      result.recommendations[0].id,
+    ]);
+  });
+
+  it('prices a commitment on the resized instance and links it to the resize', () => {
+    // c6i.2xlarge (0.34/h) at 20 / 30 %, production: resize to c6i.xlarge (0.17/h) saves
+    // 124.1; the Savings Plan then covers 0.17/h: 0.17 x 0.28 x 730 = 34.748 (not 69.496).
+    const result = run(
+      [
+        instance({
+          utilisation: [flat('cpu', 20, 30), flat('memory', 20, 30)],
+        }),
+      ],
+      { commitment: { enabled: true } },
+    );
+    const [resize, plan] = result.recommendations;
+    expect([resize.kind, resize.monthlySaving]).toEqual([
+      'overprovisioned-instance',
+      '124.100000000',
+    ]);
+    expect([plan.kind, plan.monthlySaving, plan.countedAfter]).toEqual([
+      'commitment',
+      '34.748000000',
+      resize.id,
+    ]);
   });
 });
 

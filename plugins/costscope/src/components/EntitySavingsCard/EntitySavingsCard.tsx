@@ -11,6 +11,7 @@ import type {
 import { costscopeApiRef } from '../../api';
 import { useEntityRecommendations } from '../../hooks';
 import { formatDateTime, formatMoney } from '../../utils/format';
+import { countedAfterOf } from '../../utils/recommendations';
 import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
 import { errorMessage } from '../../utils/errorMessage';
@@ -75,6 +76,7 @@ function OpenRecommendations(props: {
             entityRef={entityRef}
             divider={index > 0}
             onDismiss={onDismiss}
+            countedAfter={countedAfterOf(recommendation, items)}
           />
         ))}
       </Box>

@@ -10,6 +10,7 @@ import { formatPercent } from '../../utils/budgets';
 import { formatMoney } from '../../utils/format';
 import {
   PRICE_SOURCE_LABELS,
+  countedAfterText,
   evidenceFacts,
   formatCommitmentTerm,
   formatHourlyMoney,
@@ -121,11 +122,13 @@ export interface RecommendationItemProps {
   /** A rule above the item, between items of a list. */
   divider?: boolean;
   onDismiss: (recommendation: Recommendation) => void;
+  /** The tip on the same resource this one's saving is priced after, if any. */
+  countedAfter?: Recommendation;
 }
 
 /** One open recommendation: what to do, why, what it saves and how sure it is. */
 export function RecommendationItem(props: RecommendationItemProps) {
-  const { recommendation, entityRef, divider, onDismiss } = props;
+  const { recommendation, entityRef, divider, onDismiss, countedAfter } = props;
   const headingId = `costscope-tip-${recommendation.id.replace(
     /[^A-Za-z0-9_-]/g,
     '_',
@@ -171,6 +174,15 @@ export function RecommendationItem(props: RecommendationItemProps) {
         <Typography variant="body2" color="textSecondary">
           {recommendation.reason}
         </Typography>
+        {countedAfter && (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            data-testid="costscope-tip-counted-after"
+          >
+            {countedAfterText(countedAfter)}
+          </Typography>
+        )}
 
         {facts.length > 0 && (
           <Box

@@ -13,6 +13,8 @@ import { csvFileName, downloadCsv, toCsv } from '../../utils/csv';
 import { compareMoney, formatMoney } from '../../utils/format';
 import {
   CONFIDENCE_RANK,
+  countedAfterOf,
+  countedAfterText,
   kindLabel,
   resourceLabel,
 } from '../../utils/recommendations';
@@ -147,7 +149,28 @@ export function RecommendationListTable(props: RecommendationListTableProps) {
       render: row => <EntityName entityRef={row.entityRef} />,
     },
     { title: 'Kind', field: 'kindText' },
-    { title: 'Action', field: 'action' },
+    {
+      title: 'Action',
+      field: 'action',
+      render: row => {
+        const base = countedAfterOf(row, list.items);
+        return base ? (
+          <>
+            {row.action}
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="div"
+              data-testid="costscope-tip-counted-after"
+            >
+              {countedAfterText(base)}
+            </Typography>
+          </>
+        ) : (
+          row.action
+        );
+      },
+    },
     {
       title: 'Monthly saving',
       field: 'monthlySaving',

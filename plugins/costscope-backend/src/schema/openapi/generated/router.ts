@@ -672,6 +672,11 @@ export const spec = {
             type: 'string',
             enum: ['price-table', 'billing'],
           },
+          countedAfter: {
+            type: 'string',
+            description:
+              'Id of the recommendation on the same resource whose outcome this saving assumes (a resize before a schedule or commitment), so the savings add up',
+          },
           state: {
             type: 'string',
             enum: ['open', 'dismissed', 'snoozed'],

@@ -31,6 +31,8 @@ export type Recommendation = {
   currency?: string;
   confidence?: 'low' | 'medium' | 'high';
   priceSource?: 'price-table' | 'billing';
+  /** Id of the recommendation on the same resource whose outcome this saving assumes (a resize before a schedule or commitment), so the savings add up */
+  countedAfter?: string;
   state?: 'open' | 'dismissed' | 'snoozed';
   dismissal?: {
     state?: string;
