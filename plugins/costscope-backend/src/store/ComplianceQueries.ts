@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
+import { costColumn } from './CostQueries';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly. */
@@ -161,10 +162,12 @@ export class ComplianceQueries {
 
   /** The bill's total for the range on a basis, nano-units. */
   async billTotal(range: DateRange, basis: CostBasis): Promise<bigint> {
-    const row = await this.knex('costscope_rollup_daily')
-      .where({ entity_ref: ORG_REF })
-      .whereBetween('usage_date', [range.from, range.to])
-      .first(this.knex.raw(`CAST(SUM(${basis}_nanos) AS TEXT) as cost`));
+    const row = await this.knex('costscope_rollup_daily as r')
+      .where({ 'r.entity_ref': ORG_REF })
+      .whereBetween('r.usage_date', [range.from, range.to])
+      .first(
+        this.knex.raw(`CAST(SUM(${costColumn('r', basis)}) AS TEXT) as cost`),
+      );
     return BigInt(row?.cost ?? 0);
   }
 
@@ -182,7 +185,9 @@ export class ComplianceQueries {
         .where('r.entity_ref', ORG_REF)
         .whereBetween('r.usage_date', [month.from, month.to])
         .select({ entity_ref: 'ru.entity_ref', service: 'r.service_name' })
-        .select(this.knex.raw(`CAST(SUM(r.${basis}_nanos) AS TEXT) as cost`))
+        .select(
+          this.knex.raw(`CAST(SUM(${costColumn('r', basis)}) AS TEXT) as cost`),
+        )
         .groupBy('ru.entity_ref', 'r.service_name');
       for (const row of rows) {
         yield {

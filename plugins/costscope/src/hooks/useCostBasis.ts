@@ -9,6 +9,14 @@ function asBasis(value: string | null | undefined): CostBasis | undefined {
   return COST_BASES.find(basis => basis === value);
 }
 
+/** The configured basis (`costscope.costBasis`), effective unless set. */
+export function useConfiguredCostBasis(): CostBasis {
+  const config = useApi(configApiRef);
+  return (
+    asBasis(config.getOptionalString('costscope.costBasis')) ?? 'effective'
+  );
+}
+
 /**
  * The cost basis a view shows, kept in the URL (`?costBasis=billed`) so that a link shares
  * it; without one, the configured basis (`costscope.costBasis`, default effective).
@@ -17,10 +25,8 @@ export function useCostBasis(): {
   costBasis: CostBasis;
   setCostBasis: (basis: CostBasis) => void;
 } {
-  const config = useApi(configApiRef);
+  const configured = useConfiguredCostBasis();
   const [searchParams, setSearchParams] = useSearchParams();
-  const configured =
-    asBasis(config.getOptionalString('costscope.costBasis')) ?? 'effective';
   const costBasis = asBasis(searchParams.get(PARAM)) ?? configured;
   const setCostBasis = useCallback(
     (basis: CostBasis) => {

@@ -14,7 +14,7 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import DeleteIcon from '@material-ui/icons/Delete';
 import AddIcon from '@material-ui/icons/Add';
-import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import {
   Budget,
   BudgetInput,
@@ -26,6 +26,7 @@ import {
   moneyToNanos,
 } from '@costscope/backstage-plugin-common';
 import { costscopeApiRef } from '../../api';
+import { useConfiguredCostBasis } from '../../hooks/useCostBasis';
 import { BUDGET_PERIOD_LABELS, trimAmount } from '../../utils/budgets';
 import { COST_BASIS_TEXT } from '../../utils/costBasis';
 import { errorMessage } from '../../utils/errorMessage';
@@ -165,11 +166,7 @@ export function BudgetEditDialog(props: BudgetEditDialogProps) {
   const { entityRef, budget, currency, currencyError, onClose, onSaved } =
     props;
   const api = useApi(costscopeApiRef);
-  const configured = useApi(configApiRef).getOptionalString(
-    'costscope.costBasis',
-  );
-  const configuredBasis =
-    COST_BASES.find(basis => basis === configured) ?? 'effective';
+  const configuredBasis = useConfiguredCostBasis();
   const nextKey = useRef(0);
   const row = (threshold: BudgetThreshold): ThresholdRow => ({
     key: nextKey.current++,
