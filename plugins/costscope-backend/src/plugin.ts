@@ -12,6 +12,7 @@ import {
 } from '@costscope/backstage-plugin-node';
 import { readAlertsConfig } from './alerts/readAlertsConfig';
 import { readConfiguredBudgets } from './budgets/declaredBudgets';
+import { readDigestsConfig } from './digests/readDigestsConfig';
 import { readChargebackConfig } from './compliance/readChargebackConfig';
 import { readTagPolicy } from './compliance/tagPolicy';
 import { readCostscopeConfig } from './config';
@@ -68,7 +69,8 @@ export const costscopePlugin = createBackendPlugin({
           tagPolicy: readTagPolicy(root),
           chargeback: readChargebackConfig(root),
           recommendations: readRecommendationsConfig(root),
-          // Only webhook alerts link back to the portal.
+          digests: readDigestsConfig(root),
+          // Only webhook alerts and digests link back to the portal.
           appBaseUrl: alerts.webhook ? root.getString('app.baseUrl') : '',
         };
         const knex = await database.getClient();

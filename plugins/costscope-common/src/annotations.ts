@@ -51,3 +51,10 @@ export const BUDGET_COST_BASIS_ANNOTATION = 'costscope.io/budget-cost-basis';
  * @public
  */
 export const COST_CENTER_ANNOTATION = 'costscope.io/cost-center';
+
+/**
+ * On a group or system: `off` stops its scheduled cost digests (weekly and monthly). The
+ * digest can still be read in the portal.
+ * @public
+ */
+export const DIGESTS_ANNOTATION = 'costscope.io/digests';

@@ -136,6 +136,9 @@ export function mockCostscopeServices() {
       run: unexpected('ingest.run'),
       listRuns: unexpected('ingest.listRuns'),
     },
+    digests: {
+      digest: unexpected('digests.digest'),
+    },
   } satisfies Record<keyof CostscopeServices, Record<string, jest.Mock>>;
 }
 

@@ -10,6 +10,7 @@ import { AllocationEngine } from '../allocation/AllocationEngine';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
 import { SerialQueue } from '../lib/SerialQueue';
+import { DigestSender } from '../digests/DigestSender';
 import { RecommendationService } from '../recommendations/RecommendationService';
 import { IngestService } from '../service/services';
 import { RunRecorder } from './RunRecorder';
@@ -34,6 +35,13 @@ export interface CostPipelineOptions {
   allocationSchedule: SchedulerServiceTaskScheduleDefinition;
 }
 
+/** How often due digests are looked for: a digest goes out at most this long after its time. */
+export const DIGEST_CHECK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 15 },
+  timeout: { minutes: 30 },
+  initialDelay: { minutes: 1 },
+};
+
 /** Whether a cost run replaced facts, so that allocation and what follows it must run. */
 export function wroteFacts(run: IngestRun): boolean {
   return run.billingPeriods.length > 0 || Boolean(run.daysReplaced);
@@ -54,8 +62,10 @@ interface PipelineSource {
  *    transaction ({@link IngestEngine}); an inventory source replaces its snapshot;
  * 3. allocation: after new facts, or when the catalog changed, facts are mapped to entities
  *    and rolled up ({@link AllocationEngine});
- * 4. after allocation: budget alerts and anomalies, then recommendations. New inventory
- *    refreshes recommendations only; a saved budget evaluates that budget's alerts.
+ * 4. after allocation: budget alerts and anomalies, then recommendations, then the digests
+ *    that are due (also looked for on their own schedule, as they fall due by the clock).
+ *    New inventory refreshes recommendations only; a saved budget evaluates that budget's
+ *    alerts.
  *
  * Runs of one kind (cost or inventory) are serialised in this instance, each with the steps
  * that follow it; across instances the scheduler runs each task once at a time.
@@ -64,6 +74,7 @@ export class CostPipeline implements IngestService {
   private readonly sources = new Map<string, PipelineSource>();
   private readonly costRuns = new SerialQueue();
   private readonly inventoryRuns = new SerialQueue();
+  private digests?: Pick<DigestSender, 'run'>;
 
   constructor(private readonly options: CostPipelineOptions) {}
 
@@ -99,6 +110,11 @@ export class CostPipeline implements IngestService {
     );
   }
 
+  /** Sends scheduled digests after each allocation and on their own schedule. */
+  addDigests(digests: Pick<DigestSender, 'run'>): void {
+    this.digests = digests;
+  }
+
   /** Schedules every source and the allocation check; call once, after adding sources. */
   async start(scheduler: SchedulerService): Promise<void> {
     for (const [id, source] of this.sources) {
@@ -115,6 +131,13 @@ export class CostPipeline implements IngestService {
       ...this.options.allocationSchedule,
       fn: () => this.afterCatalogCheck(),
     });
+    if (this.digests) {
+      await scheduler.scheduleTask({
+        id: 'costscope-digests',
+        ...DIGEST_CHECK_SCHEDULE,
+        fn: () => this.sendDueDigests(),
+      });
+    }
   }
 
   sourceIds(): string[] {
@@ -178,11 +201,27 @@ export class CostPipeline implements IngestService {
         this.options.logger.info(`Costscope fired ${fired.length} alert(s)`);
       }
     } catch (error) {
-      this.options.logger.error(
-        `Costscope alert evaluation failed: ${error}`,
-      );
+      this.options.logger.error(`Costscope alert evaluation failed: ${error}`);
     }
     await this.refreshRecommendations();
+    await this.sendDueDigests();
+  }
+
+  /** Digests whose time has come; each goes out once whatever calls this, and how often. */
+  private async sendDueDigests(): Promise<void> {
+    if (!this.digests) return;
+    try {
+      for (const outcome of await this.digests.run()) {
+        if (outcome.sent > 0 || outcome.failed > 0) {
+          this.options.logger.info(
+            `Costscope sent ${outcome.sent} ${outcome.period}ly digest(s) for ${outcome.range.from}..${outcome.range.to}` +
+              `${outcome.late ? ' (late)' : ''}, ${outcome.failed} failed`,
+          );
+        }
+      }
+    } catch (error) {
+      this.options.logger.error(`Costscope could not send digests: ${error}`);
+    }
   }
 
   private async refreshRecommendations(): Promise<void> {

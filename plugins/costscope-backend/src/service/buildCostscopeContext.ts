@@ -55,6 +55,16 @@ import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
 import { CostscopeServices } from './services';
+import { DefaultDigestsService } from './DefaultDigestsService';
+import { DigestBuilder } from '../digests/DigestBuilder';
+import {
+  DigestDelivery,
+  NotificationsDigestDelivery,
+  WebhookDigestDelivery,
+} from '../digests/digestDeliveries';
+import { DigestSender } from '../digests/DigestSender';
+import { DigestsConfig } from '../digests/readDigestsConfig';
+import { DigestStore } from '../store/DigestStore';
 
 /** Costscope's settings, each read and checked from app-config by its own reader. */
 export interface CostscopeSettings {
@@ -65,6 +75,7 @@ export interface CostscopeSettings {
   tagPolicy?: TagPolicy;
   chargeback: ChargebackConfig;
   recommendations: RecommendationsConfig;
+  digests: DigestsConfig;
   /** The portal's address, for links in webhook alerts (read only when a webhook is set). */
   appBaseUrl: string;
 }
@@ -172,6 +183,21 @@ export function buildCostscopeContext(
     logger,
   });
 
+  const costs = new DefaultCostReadService({
+    queries,
+    readCache,
+    currency: config.currency,
+    costBasis: config.costBasis,
+  });
+  const compliance = new DefaultComplianceService({
+    queries: new ComplianceQueries(knex),
+    policy: settings.tagPolicy,
+    chargeback: settings.chargeback,
+    loadEntities: async () => (await loadEntities()).map(toSnapshot),
+    likelyOwnerOptions: likelyOwnerOptionsFor(config.allocation.conventions),
+    currency: () => costs.currency(),
+    costBasis: config.costBasis,
+  });
   const pipeline = new CostPipeline({
     logger,
     ingest: new IngestEngine({
@@ -187,6 +213,63 @@ export function buildCostscopeContext(
     runs,
     allocationSchedule: config.allocation.schedule,
   });
+  const budgetsService = new DefaultBudgetsService({
+    budgets,
+    store: budgetStore,
+    logger,
+    afterBudgetSet: ref => pipeline.afterBudgetSet(ref),
+  });
+  const digestBuilder = new DigestBuilder(
+    {
+      summary: (ref, query, visibility) =>
+        costs.summary(ref, query, visibility),
+      listBudgets: () => budgetsService.listBudgets(),
+      alertsCreated: (refs, range) =>
+        budgetStore.listAlertsCreated({ entityRefs: refs, range, limit: 100 }),
+      recommendations: (ref, today) =>
+        recommendations.listForEntity(ref, today),
+      compliance: (ref, range, hidden) =>
+        compliance.entityCompliance(ref, range, hidden),
+      chargeback: (query, hidden) =>
+        compliance.chargeback(query, 'group', hidden),
+      below: ref => snapshot.below(ref),
+      firstCostDay: () => spend.firstCostDay(),
+      lastCostDay: () => spend.lastCostDay(),
+    },
+    config.costBasis,
+  );
+  const digestDeliveries: DigestDelivery[] = [
+    new NotificationsDigestDelivery(options.notifications),
+  ];
+  if (settings.alerts.webhook) {
+    digestDeliveries.push(
+      new WebhookDigestDelivery(settings.alerts.webhook, settings.appBaseUrl),
+    );
+  }
+  if (settings.digests.schedules.length > 0) {
+    pipeline.addDigests(
+      new DigestSender({
+        config: settings.digests,
+        builder: digestBuilder,
+        store: new DigestStore(knex),
+        deliveries: digestDeliveries,
+        listEntities: async kinds => {
+          const { items } = await catalog.getEntities(
+            { filter: { kind: kinds } },
+            { credentials: await auth.getOwnServiceCredentials() },
+          );
+          const entities = items.map(toSnapshot);
+          const known = await snapshot.entitiesOf(
+            entities.map(entity => entity.ref),
+          );
+          return entities.filter(entity => known.has(entity.ref));
+        },
+        lastCostDay: () => spend.lastCostDay(),
+        logger,
+      }),
+    );
+  }
+
   for (const sourceConfig of config.sources) {
     pipeline.addCostSource(
       sourceConfig.type === 'focus'
@@ -208,31 +291,17 @@ export function buildCostscopeContext(
     pipeline.addInventorySource(source);
   }
 
-  const costs = new DefaultCostReadService({
-    queries,
-    readCache,
-    currency: config.currency,
-    costBasis: config.costBasis,
-  });
   const services: CostscopeServices = {
     costs,
-    budgets: new DefaultBudgetsService({
-      budgets,
-      store: budgetStore,
-      logger,
-      afterBudgetSet: ref => pipeline.afterBudgetSet(ref),
-    }),
-    compliance: new DefaultComplianceService({
-      queries: new ComplianceQueries(knex),
-      policy: settings.tagPolicy,
-      chargeback: settings.chargeback,
-      loadEntities: async () => (await loadEntities()).map(toSnapshot),
-      likelyOwnerOptions: likelyOwnerOptionsFor(config.allocation.conventions),
-      currency: () => costs.currency(),
-      costBasis: config.costBasis,
-    }),
+    budgets: budgetsService,
+    compliance,
     recommendations,
     ingest: pipeline,
+    digests: new DefaultDigestsService({
+      builder: digestBuilder,
+      lastCostDay: () => spend.lastCostDay(),
+      getEntity: async ref => (await snapshot.entitiesOf([ref])).get(ref),
+    }),
   };
   const access = new DefaultCostscopeAccess({
     auth,

@@ -6,6 +6,7 @@ import {
   CostBasis,
   CostQuery,
   DateRange,
+  DigestPeriod,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { z } from 'zod/v3';
@@ -89,6 +90,40 @@ export function parseCostQuery(query: unknown, now = new Date()): CostQuery {
     throw new InputError(`costBasis must be one of ${COST_BASES.join(', ')}`);
   }
   return { ...range, costBasis: costBasis as CostBasis };
+}
+
+const digestQuery = z.object({
+  period: z
+    .enum(['week', 'month'], {
+      errorMap: () => ({ message: 'period must be week or month' }),
+    })
+    .optional(),
+  date: day('date'),
+});
+
+/**
+ * Reads a digest request: `period` (week, the default, or month) and `date`, a day in the
+ * period (left out: the latest complete one). A date after today is refused.
+ */
+export function parseDigestQuery(
+  query: unknown,
+  now = new Date(),
+): { period: DigestPeriod; date?: string; costBasis?: CostBasis } {
+  const parsed = digestQuery.safeParse(query);
+  if (!parsed.success) throw new InputError(firstIssue(parsed.error));
+  const { date } = parsed.data;
+  if (date && date > isoDay(now)) {
+    throw new InputError(`date ${date} is in the future`);
+  }
+  const { costBasis } = parseCostQuery(
+    { costBasis: (query as { costBasis?: unknown }).costBasis },
+    now,
+  );
+  return {
+    period: parsed.data.period ?? 'week',
+    ...(date ? { date } : {}),
+    ...(costBasis ? { costBasis } : {}),
+  };
 }
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;

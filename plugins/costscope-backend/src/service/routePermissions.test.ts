@@ -110,6 +110,14 @@ const ROUTES: RouteCase[] = [
   },
   {
     method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/digest',
+    url: `${api}/digest?period=month&date=2026-03-10`,
+    permission: READ,
+    entity: true,
+    allowed: 200,
+  },
+  {
+    method: 'get',
     route: '/v1/overview',
     url: `/v1/overview${range}`,
     permission: OVERVIEW,

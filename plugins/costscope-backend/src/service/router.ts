@@ -5,6 +5,7 @@ import { CostscopeAccess } from './access';
 import { budgetRoutes } from './budgetRoutes';
 import { complianceRoutes } from './complianceRoutes';
 import { costRoutes } from './costRoutes';
+import { digestRoutes } from './digestRoutes';
 import { ingestRoutes } from './ingestRoutes';
 import { recommendationRoutes } from './recommendationRoutes';
 import { MAX_BODY, refuseNul, requireJsonBody } from './requestGuards';
@@ -57,5 +58,6 @@ export async function createRouter(
     }),
   );
   router.use(ingestRoutes({ auditor, access, ingest: services.ingest }));
+  router.use(digestRoutes({ auditor, access, digests: services.digests }));
   return router;
 }

@@ -7,6 +7,9 @@ import {
   CostAlert,
   CostOverview,
   CostQuery,
+  CostBasis,
+  CostDigest,
+  DigestPeriod,
   DateRange,
   BudgetListItem,
   EntityBudgetResponse,
@@ -33,6 +36,7 @@ export interface CostscopeServices {
   compliance: ComplianceService;
   recommendations: RecommendationsService;
   ingest: IngestService;
+  digests: DigestsService;
 }
 
 /** An answer already serialised as JSON: cached answers are kept as text, not objects. */
@@ -147,4 +151,17 @@ export interface IngestService {
   /** Runs one source now, serialised with its scheduled runs, and what follows an ingest. */
   run(sourceId: string): Promise<IngestRun>;
   listRuns(limit: number): Promise<IngestRun[]>;
+}
+
+/** What a team (or system) is told of a week or a month: the scheduled digest, on demand. */
+export interface DigestsService {
+  /**
+   * The digest of the period of `date` (left out: the latest complete period), on the
+   * configured basis unless one is asked for. `visibility`: see {@link CostReadService}.
+   */
+  digest(
+    entityRef: string,
+    request: { period: DigestPeriod; date?: string; costBasis?: CostBasis },
+    visibility?: Visibility,
+  ): Promise<CostDigest>;
 }

@@ -6,6 +6,7 @@ import {
   BudgetInput,
   BudgetThreshold,
   CostAlert,
+  DateRange,
   moneyToNanos,
   nanosToMoney,
 } from '@costscope/backstage-plugin-common';
@@ -261,6 +262,34 @@ export class BudgetStore {
       query.where({ entity_ref: lower(options.entityRef) });
     }
     return (await query).map(alertOf);
+  }
+
+  /**
+   * Alerts of some entities created in an inclusive range of UTC days, newest first (what
+   * a digest reports).
+   */
+  async listAlertsCreated(options: {
+    entityRefs: string[];
+    range: DateRange;
+    limit: number;
+  }): Promise<CostAlert[]> {
+    if (options.entityRefs.length === 0) return [];
+    const rows = await this.knex('costscope_alerts')
+      .select(
+        '*',
+        this.knex.raw('CAST(amount_nanos AS TEXT) AS amount_text'),
+        this.knex.raw('CAST(reference_nanos AS TEXT) AS reference_text'),
+      )
+      .whereIn('entity_ref', options.entityRefs.map(lower))
+      // created_at is ISO 8601 UTC text: ordered as it reads.
+      .where('created_at', '>=', `${options.range.from}T00:00:00`)
+      .where('created_at', '<', `${options.range.to}T99`)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    return rows.map(alertOf);
   }
 
   private async lockedBudget(

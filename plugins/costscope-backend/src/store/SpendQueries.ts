@@ -24,6 +24,15 @@ export class SpendQueries {
     return row?.day ?? undefined;
   }
 
+  /** The first day with any cost data, or undefined before the first ingest. */
+  async firstCostDay(): Promise<string | undefined> {
+    const row = await this.knex('costscope_rollup_daily')
+      .where({ entity_ref: ORG_REF })
+      .min({ day: 'usage_date' })
+      .first();
+    return row?.day ?? undefined;
+  }
+
   /** An entity's daily totals (rolled up) in the range, on a basis (default billed). */
   async dailyTotals(
     entityRef: string,

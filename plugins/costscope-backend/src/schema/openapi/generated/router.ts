@@ -192,6 +192,267 @@ export const spec = {
           },
         },
       },
+      DigestChangeItem: {
+        type: 'object',
+        required: ['key', 'cost', 'previousCost', 'change'],
+        properties: {
+          key: {
+            type: 'string',
+            description: 'Entity ref, service name, or the not-visible line',
+          },
+          label: {
+            type: 'string',
+          },
+          cost: {
+            $ref: '#/components/schemas/Money',
+          },
+          previousCost: {
+            $ref: '#/components/schemas/Money',
+          },
+          change: {
+            $ref: '#/components/schemas/Money',
+          },
+        },
+      },
+      CostDigest: {
+        type: 'object',
+        required: [
+          'entityRef',
+          'period',
+          'from',
+          'to',
+          'currency',
+          'costBasis',
+          'total',
+          'previous',
+          'change',
+          'changeRatio',
+          'lastYear',
+          'topEntities',
+          'topServices',
+          'budgetsAtRisk',
+          'alerts',
+          'savings',
+          'compliance',
+        ],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          period: {
+            type: 'string',
+            enum: ['week', 'month'],
+          },
+          from: {
+            type: 'string',
+            format: 'date',
+          },
+          to: {
+            type: 'string',
+            format: 'date',
+          },
+          currency: {
+            type: 'string',
+          },
+          costBasis: {
+            $ref: '#/components/schemas/CostBasis',
+          },
+          dataThrough: {
+            type: 'string',
+            format: 'date',
+            description: 'The last day with cost data, when it is before `to`',
+          },
+          total: {
+            $ref: '#/components/schemas/Money',
+          },
+          previous: {
+            type: 'object',
+            description: 'The previous week or calendar month',
+            properties: {
+              from: {
+                type: 'string',
+                format: 'date',
+              },
+              to: {
+                type: 'string',
+                format: 'date',
+              },
+              total: {
+                $ref: '#/components/schemas/Money',
+              },
+            },
+          },
+          change: {
+            $ref: '#/components/schemas/Money',
+          },
+          changeRatio: {
+            type: ['number', 'null'],
+          },
+          lastYear: {
+            type: ['object', 'null'],
+            description:
+              'The same period a year earlier (the ISO week 52 weeks before), null without data that old',
+            properties: {
+              from: {
+                type: 'string',
+                format: 'date',
+              },
+              to: {
+                type: 'string',
+                format: 'date',
+              },
+              total: {
+                $ref: '#/components/schemas/Money',
+              },
+              change: {
+                $ref: '#/components/schemas/Money',
+              },
+            },
+          },
+          topEntities: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DigestChangeItem',
+            },
+          },
+          topServices: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DigestChangeItem',
+            },
+          },
+          budgetsAtRisk: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                state: {
+                  type: 'string',
+                  enum: ['warning', 'over', 'forecast-over'],
+                },
+                amount: {
+                  $ref: '#/components/schemas/Money',
+                },
+                spent: {
+                  $ref: '#/components/schemas/Money',
+                },
+                forecast: {
+                  $ref: '#/components/schemas/Money',
+                },
+                percentUsed: {
+                  type: 'number',
+                },
+                period: {
+                  type: 'object',
+                  properties: {
+                    from: {
+                      type: 'string',
+                      format: 'date',
+                    },
+                    to: {
+                      type: 'string',
+                      format: 'date',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          alerts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: {
+                  type: 'string',
+                },
+                entityRef: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                  enum: ['budget', 'anomaly'],
+                },
+                title: {
+                  type: 'string',
+                },
+                createdAt: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                link: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          savings: {
+            type: 'object',
+            properties: {
+              openCount: {
+                type: 'integer',
+              },
+              monthlySaving: {
+                $ref: '#/components/schemas/Money',
+              },
+              top: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: {
+                      type: 'string',
+                    },
+                    entityRef: {
+                      type: 'string',
+                    },
+                    resourceId: {
+                      type: 'string',
+                    },
+                    action: {
+                      type: 'string',
+                    },
+                    monthlySaving: {
+                      $ref: '#/components/schemas/Money',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          compliance: {
+            type: ['object', 'null'],
+            description:
+              'Tag compliance by cost in the period and the one before; null without a tag policy',
+            properties: {
+              shareByCost: {
+                type: ['number', 'null'],
+              },
+              previousShareByCost: {
+                type: ['number', 'null'],
+              },
+            },
+          },
+          chargeback: {
+            type: 'object',
+            description: 'Monthly digests of groups only',
+            properties: {
+              total: {
+                $ref: '#/components/schemas/Money',
+              },
+            },
+          },
+        },
+      },
       Resource: {
         type: 'object',
         properties: {
@@ -1129,6 +1390,71 @@ export const spec = {
                       },
                     },
                   },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/v1/entities/{kind}/{namespace}/{name}/digest': {
+      get: {
+        operationId: 'getEntityDigest',
+        summary:
+          'What a team (or any entity) is told of a week or a month of its cost',
+        description:
+          'The content of the scheduled digest (`costscope.digests`) for the ISO week (Monday to Sunday,\nUTC days) or calendar month that contains `date`; without `date`, the latest complete period\n(the one ending on the last day with cost data, or else the one before). Totals are those of\nthe summary route for the same range and basis; budgets, alerts and savings tips are those\nof the entity and every entity below it, filtered by what the caller may see.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'period',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['week', 'month'],
+              default: 'week',
+            },
+          },
+          {
+            name: 'date',
+            in: 'query',
+            schema: {
+              type: 'string',
+              format: 'date',
+            },
+            description: 'A day in the period; not after today',
+          },
+          {
+            $ref: '#/components/parameters/costBasis',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The digest',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CostDigest',
                 },
               },
             },

@@ -5,6 +5,7 @@
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { BudgetInput } from '../models/BudgetInput.model';
 import { CostBasis } from '../models/CostBasis.model';
+import { CostDigest } from '../models/CostDigest.model';
 import { EntityBudget } from '../models/EntityBudget.model';
 import { GetAlerts200Response } from '../models/GetAlerts200Response.model';
 import { GetChargeback200Response } from '../models/GetChargeback200Response.model';
@@ -91,6 +92,23 @@ export type GetEntityResources = {
     limit?: number;
   };
   response: GetEntityResources200Response | ModelError;
+};
+
+/** @public */
+export type GetEntityDigest = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    period?: 'week' | 'month';
+    /** A day in the period; not after today */
+    date?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
+  };
+  response: CostDigest | ModelError;
 };
 
 /** @public */
@@ -275,6 +293,7 @@ export type EndpointMap = {
   '#get|/v1/entities/{kind}/{namespace}/{name}/summary': GetEntitySummary;
   '#get|/v1/entities/{kind}/{namespace}/{name}/series': GetEntitySeries;
   '#get|/v1/entities/{kind}/{namespace}/{name}/resources': GetEntityResources;
+  '#get|/v1/entities/{kind}/{namespace}/{name}/digest': GetEntityDigest;
   '#get|/v1/overview': GetOverview;
   '#get|/v1/ingest-runs': GetIngestRuns;
   '#post|/v1/ingest': TriggerIngest;

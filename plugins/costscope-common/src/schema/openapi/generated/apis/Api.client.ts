@@ -6,6 +6,7 @@
 import { pluginId } from '../pluginId';
 import { BudgetInput } from '../models/BudgetInput.model';
 import { CostBasis } from '../models/CostBasis.model';
+import { CostDigest } from '../models/CostDigest.model';
 import { EntityBudget } from '../models/EntityBudget.model';
 import { GetAlerts200Response } from '../models/GetAlerts200Response.model';
 import { GetChargeback200Response } from '../models/GetChargeback200Response.model';
@@ -101,6 +102,22 @@ export type GetEntityResources = {
     /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
     costBasis?: CostBasis;
     limit?: number;
+  };
+};
+
+/** @public */
+export type GetEntityDigest = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    period?: 'week' | 'month';
+    /** A day in the period; not after today */
+    date?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
 };
 
@@ -379,6 +396,43 @@ export class DefaultApiClient {
       )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
         request.path.name,
       )}/resources${search ? `?${search}` : ''}`,
+      {
+        method: 'GET',
+        headers: {
+          ...(options?.token && { authorization: `Bearer ${options.token}` }),
+        },
+      },
+    );
+  }
+
+  /**
+   * What a team (or any entity) is told of a week or a month of its cost
+   *
+   * The content of the scheduled digest (`costscope.digests`) for the ISO week (Monday to Sunday,
+   * UTC days) or calendar month that contains `date`; without `date`, the latest complete period
+   * (the one ending on the last day with cost data, or else the one before). Totals are those of
+   * the summary route for the same range and basis; budgets, alerts and savings tips are those
+   * of the entity and every entity below it, filtered by what the caller may see.
+   */
+  public async getEntityDigest(
+    request: GetEntityDigest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<CostDigest>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const query = new URLSearchParams();
+    if (request.query.period !== undefined)
+      query.set('period', String(request.query.period));
+    if (request.query.date !== undefined)
+      query.set('date', String(request.query.date));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
+    const search = query.toString();
+    return await this.fetchApi.fetch(
+      `${baseUrl}/v1/entities/${encodeURIComponent(
+        request.path.kind,
+      )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
+        request.path.name,
+      )}/digest${search ? `?${search}` : ''}`,
       {
         method: 'GET',
         headers: {

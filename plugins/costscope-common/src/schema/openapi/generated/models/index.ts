@@ -7,6 +7,8 @@ export * from './Money.model';
 export * from './CostBasis.model';
 export * from './ModelError.model';
 export * from './Breakdown.model';
+export * from './DigestChangeItem.model';
+export * from './CostDigest.model';
 export * from './Resource.model';
 export * from './IngestRun.model';
 export * from './Threshold.model';

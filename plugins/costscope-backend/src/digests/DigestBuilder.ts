@@ -1,0 +1,311 @@
+import {
+  BudgetListItem,
+  BudgetState,
+  ChargebackReport,
+  CostAlert,
+  CostBasis,
+  CostBreakdownItem,
+  CostDigest,
+  DateRange,
+  DigestBudget,
+  DigestChangeItem,
+  DigestPeriod,
+  EntityCompliance,
+  EntityCostSummary,
+  moneyToNanos,
+  nanosToMoney,
+  RecommendationList,
+} from '@costscope/backstage-plugin-common';
+import { EVERYTHING_VISIBLE, Visibility } from '../service/access';
+import {
+  hideRecommendationEntities,
+  withoutHiddenEntities,
+} from '../service/hideEntities';
+import { compareBigInt, shareOf } from '../lib/decimal';
+import { lastYearDigestPeriod, previousDigestPeriod } from './digestPeriods';
+
+/** How many entities, services, tips and alerts a digest lists. */
+const TOP_ENTITIES = 5;
+const TOP_SERVICES = 5;
+const TOP_TIPS = 3;
+const ALERT_LIMIT = 20;
+
+const BUDGET_STATE_ORDER: Record<BudgetState, number> = {
+  over: 0,
+  'forecast-over': 1,
+  warning: 2,
+  ok: 3,
+};
+
+/** What a digest reads; each the service the matching route uses, so the numbers agree. */
+export interface DigestSources {
+  /** `CostReadService.summary`: the summary as JSON text. */
+  summary(
+    entityRef: string,
+    query: DateRange & { costBasis: CostBasis },
+    visibility: Visibility,
+  ): Promise<string>;
+  listBudgets(): Promise<BudgetListItem[]>;
+  alertsCreated(entityRefs: string[], range: DateRange): Promise<CostAlert[]>;
+  recommendations(
+    entityRef: string,
+    today: string,
+  ): Promise<RecommendationList>;
+  compliance(
+    entityRef: string,
+    range: DateRange,
+    hidden: ReadonlySet<string>,
+  ): Promise<EntityCompliance>;
+  chargeback(
+    query: DateRange & { costBasis: CostBasis },
+    hidden: ReadonlySet<string>,
+  ): Promise<ChargebackReport>;
+  /** The entity and every entity whose cost rolls up into it, lower-case refs. */
+  below(entityRef: string): Promise<string[]>;
+  firstCostDay(): Promise<string | undefined>;
+  lastCostDay(): Promise<string | undefined>;
+}
+
+export interface DigestRequest {
+  /** Lower-case entity ref. */
+  entityRef: string;
+  title?: string;
+  period: DigestPeriod;
+  range: DateRange;
+  /** Left out, the configured basis. */
+  costBasis?: CostBasis;
+  /** Today (UTC), for the open savings tips. */
+  today: string;
+  /** What of the rollup the reader may see; everything for scheduled deliveries. */
+  visibility?: Visibility;
+  /**
+   * Chargeback totals by owner for the range, when the caller has them (a scheduled run
+   * computes them once for every team); otherwise read for this digest.
+   */
+  chargebackTotals?: Map<string, bigint>;
+}
+
+function changeItems(
+  current: CostBreakdownItem[],
+  previous: CostBreakdownItem[],
+  limit: number,
+): DigestChangeItem[] {
+  const before = new Map(previous.map(item => [item.key, item.cost]));
+  return [...current]
+    .sort(
+      (a, b) =>
+        compareBigInt(moneyToNanos(b.cost), moneyToNanos(a.cost)) ||
+        a.key.localeCompare(b.key),
+    )
+    .slice(0, limit)
+    .map(item => {
+      const previousCost = before.get(item.key) ?? '0.000000000';
+      return {
+        key: item.key,
+        ...(item.label ? { label: item.label } : {}),
+        cost: item.cost,
+        previousCost,
+        change: nanosToMoney(
+          moneyToNanos(item.cost) - moneyToNanos(previousCost),
+        ),
+      };
+    });
+}
+
+function budgetsAtRisk(
+  items: BudgetListItem[],
+  below: ReadonlySet<string>,
+): DigestBudget[] {
+  return items
+    .filter(
+      item =>
+        below.has(item.entityRef.toLocaleLowerCase('en-US')) &&
+        item.status.state !== 'ok',
+    )
+    .sort(
+      (a, b) =>
+        BUDGET_STATE_ORDER[a.status.state] -
+          BUDGET_STATE_ORDER[b.status.state] ||
+        b.status.percentUsed - a.status.percentUsed,
+    )
+    .map(({ entityRef, title, status }) => ({
+      entityRef,
+      ...(title ? { title } : {}),
+      state: status.state,
+      amount: status.budget.amount,
+      spent: status.spent,
+      forecast: status.forecast.amount,
+      percentUsed: status.percentUsed,
+      period: status.period,
+    }));
+}
+
+/** Sums chargeback lines by owner (lower-case refs or cost centers). */
+export function chargebackTotalsOf(
+  report: ChargebackReport,
+): Map<string, bigint> {
+  const totals = new Map<string, bigint>();
+  for (const line of report.lines) {
+    const owner = line.owner.toLocaleLowerCase('en-US');
+    totals.set(owner, (totals.get(owner) ?? 0n) + moneyToNanos(line.cost));
+  }
+  return totals;
+}
+
+/**
+ * Builds the digest of one entity and period from the same services the routes use, so
+ * that a digest's totals equal the summary, budget and recommendation routes' to the
+ * nano-unit.
+ */
+export class DigestBuilder {
+  constructor(
+    private readonly sources: DigestSources,
+    /** The basis digests count on: `costscope.costBasis`, as the Cost tab by default. */
+    private readonly costBasis: CostBasis,
+  ) {}
+
+  async build(request: DigestRequest): Promise<CostDigest> {
+    const { sources } = this;
+    const { entityRef, period, range, today } = request;
+    const costBasis = request.costBasis ?? this.costBasis;
+    const visibility = request.visibility ?? EVERYTHING_VISIBLE;
+    const hidden = await visibility.hidden();
+    const previousRange = previousDigestPeriod(period, range);
+    const lastYearRange = lastYearDigestPeriod(period, range);
+    const read = async (r: DateRange): Promise<EntityCostSummary> =>
+      JSON.parse(
+        await sources.summary(entityRef, { ...r, costBasis }, visibility),
+      );
+    const [current, previous, firstDay, lastDay, below] = await Promise.all([
+      read(range),
+      read(previousRange),
+      sources.firstCostDay(),
+      sources.lastCostDay(),
+      sources.below(entityRef),
+    ]);
+    const lastYear =
+      firstDay !== undefined && firstDay <= lastYearRange.from
+        ? await read(lastYearRange)
+        : undefined;
+
+    const totalNanos = moneyToNanos(current.total);
+    const previousNanos = moneyToNanos(previous.total);
+    const [budgets, alerts, tips, compliance, chargeback] = await Promise.all([
+      sources.listBudgets(),
+      sources.alertsCreated(below, range),
+      sources.recommendations(entityRef, today),
+      this.compliance(entityRef, range, previousRange, hidden),
+      period === 'month' && entityRef.startsWith('group:')
+        ? this.chargebackTotal(request, costBasis, hidden)
+        : undefined,
+    ]);
+    const openTips = hideRecommendationEntities(tips, hidden);
+
+    return {
+      entityRef,
+      ...(request.title ? { title: request.title } : {}),
+      period,
+      from: range.from,
+      to: range.to,
+      currency: current.currency,
+      costBasis: current.costBasis,
+      ...(lastDay !== undefined && lastDay < range.to
+        ? { dataThrough: lastDay }
+        : {}),
+      total: current.total,
+      previous: { ...previousRange, total: previous.total },
+      change: nanosToMoney(totalNanos - previousNanos),
+      changeRatio:
+        previousNanos === 0n
+          ? null
+          : shareOf(totalNanos - previousNanos, previousNanos),
+      lastYear: lastYear
+        ? {
+            ...lastYearRange,
+            total: lastYear.total,
+            change: nanosToMoney(totalNanos - moneyToNanos(lastYear.total)),
+          }
+        : null,
+      topEntities: changeItems(
+        current.byEntity,
+        previous.byEntity,
+        TOP_ENTITIES,
+      ),
+      topServices: changeItems(
+        current.byService,
+        previous.byService,
+        TOP_SERVICES,
+      ),
+      budgetsAtRisk: budgetsAtRisk(
+        withoutHiddenEntities(budgets, hidden),
+        new Set(below),
+      ),
+      alerts: withoutHiddenEntities(alerts, hidden)
+        .slice(0, ALERT_LIMIT)
+        .map(alert => ({
+          id: alert.id,
+          entityRef: alert.entityRef,
+          kind: alert.kind,
+          title: alert.title,
+          createdAt: alert.createdAt,
+          link: alert.link,
+        })),
+      savings: {
+        openCount: openTips.items.length + (openTips.notVisible?.count ?? 0),
+        monthlySaving: openTips.totalMonthlySaving,
+        top: openTips.items.slice(0, TOP_TIPS).map(tip => ({
+          id: tip.id,
+          ...(tip.entityRef ? { entityRef: tip.entityRef } : {}),
+          resourceId: tip.resourceId,
+          action: tip.action,
+          monthlySaving: tip.monthlySaving,
+        })),
+      },
+      compliance,
+      ...(chargeback !== undefined
+        ? { chargeback: { total: nanosToMoney(chargeback) } }
+        : {}),
+    };
+  }
+
+  /** The chargeback totals by owner of a range, for {@link DigestRequest.chargebackTotals}. */
+  async chargebackTotals(range: DateRange): Promise<Map<string, bigint>> {
+    // On the configured basis: scheduled digests are built on it.
+    return chargebackTotalsOf(
+      await this.sources.chargeback(
+        { ...range, costBasis: this.costBasis },
+        new Set(),
+      ),
+    );
+  }
+
+  private async chargebackTotal(
+    request: DigestRequest,
+    costBasis: CostBasis,
+    hidden: ReadonlySet<string>,
+  ): Promise<bigint> {
+    const totals =
+      request.chargebackTotals ??
+      chargebackTotalsOf(
+        await this.sources.chargeback({ ...request.range, costBasis }, hidden),
+      );
+    return totals.get(request.entityRef) ?? 0n;
+  }
+
+  private async compliance(
+    entityRef: string,
+    range: DateRange,
+    previousRange: DateRange,
+    hidden: ReadonlySet<string>,
+  ): Promise<CostDigest['compliance']> {
+    const [current, previous] = await Promise.all([
+      this.sources.compliance(entityRef, range, hidden),
+      this.sources.compliance(entityRef, previousRange, hidden),
+    ]);
+    if (current.policy.rules.length === 0) return null;
+    return {
+      shareByCost: current.compliantShareByCost,
+      previousShareByCost: previous.compliantShareByCost,
+    };
+  }
+}

@@ -1,0 +1,204 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { CostDigest } from '@costscope/backstage-plugin-common';
+import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { applyMigrations } from '../store/migrations';
+import { DigestStore } from '../store/DigestStore';
+import { DigestRequest } from './DigestBuilder';
+import { DigestDelivery } from './digestDeliveries';
+import { DIGEST_CLAIM_LEASE_MS, DigestSender } from './DigestSender';
+import { DigestDeliveryContext } from './digestText';
+
+jest.setTimeout(60_000);
+
+const team = (name: string, annotations: Record<string, string> = {}) =>
+  ({
+    ref: `group:default/${name}`,
+    kind: 'group',
+    name,
+    annotations,
+  } as SnapshotEntity);
+const TEAMS = [team('a'), team('b'), team('c')];
+// Weekly on Monday 09:00 UTC; Monday 2026-12-07 09:05 is on time for last week.
+const ON_TIME = new Date('2026-12-07T09:05:00Z');
+const LAST_WEEK = { from: '2026-11-30', to: '2026-12-06' };
+
+function digestOf(request: DigestRequest): CostDigest {
+  return {
+    entityRef: request.entityRef,
+    period: request.period,
+    ...request.range,
+    currency: 'USD',
+    costBasis: 'effective',
+    total: '1.000000000',
+    previous: { from: '2026-11-23', to: '2026-11-29', total: '0.000000000' },
+    change: '1.000000000',
+    changeRatio: null,
+    lastYear: null,
+    topEntities: [],
+    topServices: [],
+    budgetsAtRisk: [],
+    alerts: [],
+    savings: { openCount: 0, monthlySaving: '0.000000000', top: [] },
+    compliance: null,
+  };
+}
+
+/** A channel that records what it carried; `hangOn` never answers, as a stopped instance. */
+function recordingDelivery(hangOn?: string) {
+  const sent: Array<{ ref: string; context: DigestDeliveryContext }> = [];
+  const delivery: DigestDelivery = {
+    name: 'notifications',
+    async deliver(digest, _recipients, context) {
+      if (digest.entityRef === hangOn) return new Promise(() => {});
+      sent.push({ ref: digest.entityRef, context });
+      return undefined;
+    },
+  };
+  return { sent, delivery };
+}
+
+describe('DigestSender', () => {
+  const databases = createTestDatabases();
+
+  async function setUp(id: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(id);
+    await applyMigrations(knex);
+    const store = new DigestStore(knex);
+    const sender = (
+      delivery: DigestDelivery,
+      now: Date,
+      entities: SnapshotEntity[] = TEAMS,
+    ) =>
+      new DigestSender({
+        config: {
+          kinds: ['group'],
+          schedules: [
+            { period: 'week', day: 1, time: '09:00', timeZone: 'UTC' },
+          ],
+        },
+        builder: {
+          build: async request => digestOf(request),
+          chargebackTotals: async () => new Map(),
+        },
+        store,
+        deliveries: [delivery],
+        listEntities: async () => entities,
+        lastCostDay: async () => '2026-12-06',
+        logger: mockServices.logger.mock(),
+        now: () => now,
+      });
+    return { store, sender };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'sends each team one digest with two instances running at once on %p',
+    async id => {
+      const { sender, store } = await setUp(id);
+      const one = recordingDelivery();
+      const two = recordingDelivery();
+      const [a, b] = await Promise.all([
+        sender(one.delivery, ON_TIME).run(),
+        sender(two.delivery, ON_TIME).run(),
+      ]);
+      const refs = [...one.sent, ...two.sent].map(sent => sent.ref).sort();
+      expect(refs).toEqual(TEAMS.map(t => t.ref));
+      expect(a[0].sent + b[0].sent).toBe(3);
+      expect(a[0].alreadyClaimed + b[0].alreadyClaimed).toBe(3);
+      expect(a[0]).toMatchObject({ range: LAST_WEEK, late: false });
+
+      // Later runs (every 15 minutes, or after each allocation) send nothing again.
+      const again = recordingDelivery();
+      await sender(again.delivery, new Date('2026-12-07T12:00:00Z')).run();
+      expect(again.sent).toEqual([]);
+      const records = await store.list('week', LAST_WEEK);
+      expect(records.map(r => [r.entityRef, r.deliveredTo])).toEqual(
+        TEAMS.map(t => [t.ref, ['notifications']]),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'finishes a run that stopped midway after a restart, sending no digest twice, on %p',
+    async id => {
+      const { sender } = await setUp(id);
+      const first = recordingDelivery('group:default/b');
+      // The first instance stops while delivering team b: its run never ends.
+      void sender(first.delivery, ON_TIME).run();
+      await new Promise(resolve => setTimeout(resolve, 500));
+      expect(first.sent.map(s => s.ref)).toEqual(['group:default/a']);
+
+      // Restarted within the lease: c goes out, b stays with the stopped instance's claim.
+      const soon = recordingDelivery();
+      const early = new Date(ON_TIME.getTime() + 60_000);
+      const [outcome] = await sender(soon.delivery, early).run();
+      expect(soon.sent.map(s => s.ref)).toEqual(['group:default/c']);
+      expect(outcome).toMatchObject({ sent: 1, alreadyClaimed: 2 });
+
+      // After the lease, b is taken over and sent, once; nothing else again.
+      const after = new Date(ON_TIME.getTime() + DIGEST_CLAIM_LEASE_MS + 1000);
+      const later = recordingDelivery();
+      await sender(later.delivery, after).run();
+      await sender(later.delivery, after).run();
+      expect(later.sent.map(s => s.ref)).toEqual(['group:default/b']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'sends a missed digest late, once, and says so; skips opted-out teams on %p',
+    async id => {
+      const { sender } = await setUp(id);
+      const late = recordingDelivery();
+      // Down over Monday morning; back on Tuesday.
+      const tuesday = new Date('2026-12-08T10:00:00Z');
+      const teams = [
+        team('a'),
+        team('quiet', { 'costscope.io/digests': 'off' }),
+      ];
+      const [outcome] = await sender(late.delivery, tuesday, teams).run();
+      expect(outcome).toMatchObject({ range: LAST_WEEK, late: true, sent: 1 });
+      expect(late.sent).toEqual([
+        {
+          ref: 'group:default/a',
+          context: {
+            dueAt: new Date('2026-12-07T09:00:00Z'),
+            late: true,
+            timeZone: 'UTC',
+          },
+        },
+      ]);
+      await sender(late.delivery, tuesday, teams).run();
+      expect(late.sent).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'waits for cost data of the period on %p',
+    async id => {
+      const { store } = await setUp(id);
+      const delivery = recordingDelivery();
+      const waiting = new DigestSender({
+        config: {
+          kinds: ['group'],
+          schedules: [
+            { period: 'week', day: 1, time: '09:00', timeZone: 'UTC' },
+          ],
+        },
+        builder: {
+          build: async request => digestOf(request),
+          chargebackTotals: async () => new Map(),
+        },
+        store,
+        deliveries: [delivery.delivery],
+        listEntities: async () => TEAMS,
+        lastCostDay: async () => '2026-11-29',
+        logger: mockServices.logger.mock(),
+        now: () => ON_TIME,
+      });
+      const [outcome] = await waiting.run();
+      expect(outcome.skipped).toBe('no cost data from 2026-11-30 yet');
+      expect(delivery.sent).toEqual([]);
+      expect(await store.list('week', LAST_WEEK)).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,176 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CostDigest,
+  DIGESTS_ANNOTATION,
+  moneyToNanos,
+} from '@costscope/backstage-plugin-common';
+import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import { DigestKey, DigestStore } from '../store/DigestStore';
+import { DigestBuilder } from './DigestBuilder';
+import { DigestDelivery } from './digestDeliveries';
+import { DigestSchedule, DueDigest, latestDueDigest } from './digestPeriods';
+import { DigestsConfig } from './readDigestsConfig';
+
+/** A claim older than this, never marked sent, is taken over: its instance stopped mid-run. */
+export const DIGEST_CLAIM_LEASE_MS = 15 * 60_000;
+/** A digest sent this long after it was due says that it is late. */
+export const DIGEST_LATE_AFTER_MS = 60 * 60_000;
+
+export interface DigestSenderOptions {
+  config: DigestsConfig;
+  builder: Pick<DigestBuilder, 'build' | 'chargebackTotals'>;
+  store: DigestStore;
+  deliveries: DigestDelivery[];
+  /** Entities of the configured kinds that the last allocation knows, with annotations. */
+  listEntities: (kinds: string[]) => Promise<SnapshotEntity[]>;
+  /** The last day with cost data: a period without any is not sent (yet). */
+  lastCostDay: () => Promise<string | undefined>;
+  logger: LoggerService;
+  now?: () => Date;
+  leaseMs?: number;
+}
+
+/** What one run did, per schedule. */
+export interface DigestRunOutcome {
+  period: DueDigest['period'];
+  range: DueDigest['range'];
+  sent: number;
+  /** Taken by another instance or an earlier run. */
+  alreadyClaimed: number;
+  failed: number;
+  late: boolean;
+  /** Why nothing was sent, when it was not. */
+  skipped?: string;
+}
+
+function recipientsOf(entity: SnapshotEntity): string[] {
+  if (entity.kind === 'group') return [entity.ref];
+  return entity.ownerRef ? [entity.ownerRef] : [];
+}
+
+function optedOut(entity: SnapshotEntity): boolean {
+  const value = entity.annotations[DIGESTS_ANNOTATION];
+  return ['off', 'false', 'no'].includes(
+    value?.trim().toLocaleLowerCase('en-US') ?? '',
+  );
+}
+
+/**
+ * Sends the digests that are due. Each run (on the scheduler, every few minutes) looks at
+ * the latest due period of each schedule and sends every entity's digest that no run has
+ * claimed: once per entity and period across instances and restarts. A backend that was
+ * down when a digest was due sends it at its next run, once, saying that it is late; older
+ * periods it missed are not sent.
+ */
+export class DigestSender {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: DigestSenderOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async run(): Promise<DigestRunOutcome[]> {
+    const outcomes: DigestRunOutcome[] = [];
+    for (const schedule of this.options.config.schedules) {
+      outcomes.push(await this.runSchedule(schedule));
+    }
+    return outcomes;
+  }
+
+  private async runSchedule(
+    schedule: DigestSchedule,
+  ): Promise<DigestRunOutcome> {
+    const { store, logger } = this.options;
+    const now = this.now();
+    const due = latestDueDigest(schedule, now);
+    const late = now.getTime() - due.dueAt.getTime() > DIGEST_LATE_AFTER_MS;
+    const outcome: DigestRunOutcome = {
+      period: due.period,
+      range: due.range,
+      sent: 0,
+      alreadyClaimed: 0,
+      failed: 0,
+      late,
+    };
+    const lastDay = await this.options.lastCostDay();
+    if (lastDay === undefined || lastDay < due.range.from) {
+      outcome.skipped = `no cost data from ${due.range.from} yet`;
+      return outcome;
+    }
+    const entities = (
+      await this.options.listEntities(this.options.config.kinds)
+    ).filter(entity => !optedOut(entity));
+    let chargebackTotals: Map<string, bigint> | undefined;
+    for (const entity of entities) {
+      const key: DigestKey = {
+        entityRef: entity.ref,
+        period: due.period,
+        range: due.range,
+      };
+      const claimed = await store.claim(key, {
+        dueAt: due.dueAt,
+        late,
+        now,
+        leaseMs: this.options.leaseMs ?? DIGEST_CLAIM_LEASE_MS,
+      });
+      if (!claimed) {
+        outcome.alreadyClaimed += 1;
+        continue;
+      }
+      try {
+        if (due.period === 'month' && !chargebackTotals) {
+          // One organisation-wide chargeback per run, not one per team.
+          chargebackTotals = await this.options.builder.chargebackTotals(
+            due.range,
+          );
+        }
+        const digest = await this.options.builder.build({
+          entityRef: entity.ref,
+          title: entity.title,
+          period: due.period,
+          range: due.range,
+          today: now.toISOString().slice(0, 10),
+          chargebackTotals,
+        });
+        const deliveredTo = await this.deliver(digest, entity, {
+          dueAt: due.dueAt,
+          late,
+          timeZone: schedule.timeZone,
+        });
+        await store.markSent(key, {
+          at: this.now(),
+          deliveredTo,
+          totalNanos: moneyToNanos(digest.total),
+          currency: digest.currency,
+        });
+        outcome.sent += 1;
+      } catch (error) {
+        // Left claimed and unsent: a run after the lease tries again.
+        outcome.failed += 1;
+        logger.error(
+          `Costscope could not send the ${due.period}ly digest of ${entity.ref}: ${error}`,
+        );
+      }
+    }
+    return outcome;
+  }
+
+  private async deliver(
+    digest: CostDigest,
+    entity: SnapshotEntity,
+    context: { dueAt: Date; late: boolean; timeZone: string },
+  ): Promise<string[]> {
+    const deliveredTo: string[] = [];
+    for (const delivery of this.options.deliveries) {
+      try {
+        await delivery.deliver(digest, recipientsOf(entity), context);
+        deliveredTo.push(delivery.name);
+      } catch (error) {
+        this.options.logger.warn(
+          `Costscope could not deliver the digest of ${entity.ref} through ${delivery.name}: ${error}`,
+        );
+      }
+    }
+    return deliveredTo;
+  }
+}

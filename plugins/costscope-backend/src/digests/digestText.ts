@@ -1,0 +1,188 @@
+import {
+  CostDigest,
+  NOT_VISIBLE_KEY,
+} from '@costscope/backstage-plugin-common';
+import { formatAlertMoney } from '../alerts/formatAlertMoney';
+import { costTabPathOf } from '../alerts/AlertEvaluator';
+
+/** How a delivered digest was sent: on time, or late after a missed schedule. */
+export interface DigestDeliveryContext {
+  dueAt: Date;
+  late: boolean;
+  timeZone: string;
+}
+
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
+function dayText(day: string): string {
+  return `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]}`;
+}
+
+/** "week of 30 Nov – 6 Dec 2026" or "November 2026". */
+export function digestPeriodText(digest: CostDigest): string {
+  if (digest.period === 'month') {
+    const month = new Date(`${digest.from}T00:00:00Z`).toLocaleString('en-US', {
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    return month;
+  }
+  return `week of ${dayText(digest.from)} – ${dayText(
+    digest.to,
+  )} ${digest.to.slice(0, 4)}`;
+}
+
+/** Where the digest is read in the portal: the entity's Cost tab, Review section. */
+export function digestPathOf(digest: CostDigest): string {
+  return `${costTabPathOf(digest.entityRef)}?review=${digest.period}&date=${
+    digest.from
+  }`;
+}
+
+function changeText(digest: CostDigest): string {
+  const money = (amount: string) => formatAlertMoney(amount, digest.currency);
+  const before =
+    digest.period === 'week' ? 'the week before' : 'the month before';
+  if (digest.changeRatio === null)
+    return `${money(digest.change)} against ${before}`;
+  const percent = (digest.changeRatio * 100).toFixed(1);
+  return `${digest.changeRatio >= 0 ? '+' : ''}${percent} % against ${before}`;
+}
+
+function lateText(context: DigestDeliveryContext): string {
+  const due = context.dueAt.toLocaleString('en-GB', {
+    timeZone: context.timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return `Sent late: it was due ${due} (${context.timeZone}) while Costscope was not running.`;
+}
+
+/**
+ * The digest's title and one-paragraph summary, for notifications: totals and counts only
+ * (no entity names), as a team's members may not all see every entity below it.
+ */
+export function digestSummaryText(
+  digest: CostDigest,
+  context: DigestDeliveryContext,
+): { title: string; description: string } {
+  const money = (amount: string) => formatAlertMoney(amount, digest.currency);
+  const name = digest.title ?? digest.entityRef;
+  const cadence = digest.period === 'week' ? 'Weekly' : 'Monthly';
+  const parts = [
+    `${money(digest.total)} (${digest.costBasis}) in the ${digestPeriodText(
+      digest,
+    )}, ${changeText(digest)}.`,
+  ];
+  if (digest.budgetsAtRisk.length > 0) {
+    parts.push(`${digest.budgetsAtRisk.length} budget(s) at risk.`);
+  }
+  if (digest.alerts.length > 0) {
+    parts.push(`${digest.alerts.length} alert(s) fired.`);
+  }
+  if (digest.savings.openCount > 0) {
+    parts.push(
+      `${digest.savings.openCount} open savings tip(s) worth ${money(
+        digest.savings.monthlySaving,
+      )} a month.`,
+    );
+  }
+  if (digest.dataThrough) {
+    parts.push(`Cost data reaches ${dayText(digest.dataThrough)} only.`);
+  }
+  if (context.late) parts.push(lateText(context));
+  return {
+    title: `${cadence} cost digest: ${name}`,
+    description: parts.join(' '),
+  };
+}
+
+/**
+ * The Slack-compatible body (`text` plus Block Kit `blocks`) of a digest for the configured
+ * webhook, an administrator's channel: it names the top entities and services.
+ */
+export function digestSlackBody(
+  digest: CostDigest,
+  context: DigestDeliveryContext,
+  portalUrl: string,
+) {
+  const money = (amount: string) => formatAlertMoney(amount, digest.currency);
+  const link = new URL(digestPathOf(digest), portalUrl).toString();
+  const { title, description } = digestSummaryText(digest, context);
+  const signed = (amount: string) =>
+    amount.startsWith('-') ? money(amount) : `+${money(amount)}`;
+  const lines = (items: CostDigest['topEntities']) =>
+    items
+      .map(
+        item =>
+          `• ${
+            item.key === NOT_VISIBLE_KEY ? item.key : item.label ?? item.key
+          }: ${money(item.cost)} (${signed(item.change)})`,
+      )
+      .join('\n');
+  const section = (heading: string, body: string) =>
+    body
+      ? [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `*${heading}*\n${body}` },
+          },
+        ]
+      : [];
+  return {
+    text: `${title}: ${description} ${link}`,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*${title}*\n${description}` },
+      },
+      ...section('Top entities', lines(digest.topEntities)),
+      ...section('Top services', lines(digest.topServices)),
+      ...section(
+        'Budgets at risk',
+        digest.budgetsAtRisk
+          .map(
+            budget =>
+              `• ${budget.title ?? budget.entityRef}: ${money(
+                budget.spent,
+              )} of ${money(budget.amount)}, forecast ${money(
+                budget.forecast,
+              )}`,
+          )
+          .join('\n'),
+      ),
+      ...section(
+        'Top savings tips',
+        digest.savings.top
+          .map(tip => `• ${tip.action}: ${money(tip.monthlySaving)} a month`)
+          .join('\n'),
+      ),
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `${digest.entityRef} · <${link}|Open the review>`,
+          },
+        ],
+      },
+    ],
+  };
+}

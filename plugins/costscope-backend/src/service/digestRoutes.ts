@@ -1,0 +1,43 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { AuditorService } from '@backstage/backend-plugin-api';
+import { entityCostReadPermission } from '@costscope/backstage-plugin-common';
+import { authorizeEntityRequest, CostscopeAccess } from './access';
+import { parseDigestQuery, parseEntityRefParams } from './parseRequest';
+import { DigestsService } from './services';
+
+export interface DigestRoutesOptions {
+  /** Receives refused entity permissions. */
+  auditor: AuditorService;
+  access: CostscopeAccess;
+  digests: DigestsService;
+  /** The clock that decides today (UTC); tests pin it. */
+  now?: () => Date;
+}
+
+/** The digest a team (or any entity) gets for a week or a month. */
+export function digestRoutes(options: DigestRoutesOptions): express.Router {
+  const { access, auditor, digests } = options;
+  const now = options.now ?? (() => new Date());
+  const router = Router();
+
+  router.get('/v1/entities/:kind/:namespace/:name/digest', async (req, res) => {
+    const { credentials, entityRef } = await authorizeEntityRequest(
+      access,
+      auditor,
+      req,
+      entityCostReadPermission,
+      () => parseEntityRefParams(req.params),
+    );
+    const request = parseDigestQuery(req.query, now());
+    res.json(
+      await digests.digest(
+        entityRef,
+        request,
+        await access.visibilityBelow(credentials, entityRef),
+      ),
+    );
+  });
+
+  return router;
+}
