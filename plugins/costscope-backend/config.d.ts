@@ -262,6 +262,36 @@ export interface Config {
        */
       costBasis?: 'effective' | 'billed';
     }>;
+    /**
+     * Scheduled cost digests: each team (and optionally each system) is sent a review of the
+     * last week and/or month through Backstage notifications (the team's members) and the
+     * alerts webhook. Absent, none is sent; the digest can still be read on the Cost tab.
+     * A group or system with the annotation `costscope.io/digests: off` gets none.
+     */
+    digests?: {
+      /** IANA time zone the send day and time are in, e.g. Europe/Berlin. Default UTC. */
+      timeZone?: string;
+      /** Entity kinds that get digests: group, system. Default [group]. */
+      kinds?: Array<'group' | 'system'>;
+      /** The weekly digest of the last ISO week (Monday to Sunday). */
+      weekly?: {
+        /** Default true when the key is present. */
+        enabled?: boolean;
+        /** The weekday it is sent on, monday ... sunday. Default monday. */
+        day?: string;
+        /** Local time it is sent at, HH:MM. Default 09:00. */
+        time?: string;
+      };
+      /** The monthly digest of the last calendar month. */
+      monthly?: {
+        /** Default true when the key is present. */
+        enabled?: boolean;
+        /** The day of the month it is sent on, 1 to 28. Default 1. */
+        day?: number;
+        /** Local time it is sent at, HH:MM. Default 09:00. */
+        time?: string;
+      };
+    };
     /** Budget and anomaly alerts. */
     alerts?: {
       /** Spend anomalies: a day far above the entity's same-weekday baseline. */

@@ -12,7 +12,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  NotificationService,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
 import {
   AuthorizeResult,
   isResourcePermission,
@@ -185,6 +188,10 @@ export interface ApiBackendOptions {
   };
   /** The permissions service, when a test resolves conditions itself; takes precedence over `policy`. */
   permissions?: ServiceFactory;
+  /** More `costscope` config, merged over the test's own. */
+  costscope?: JsonObject;
+  /** Receives notifications; default: drops them. */
+  notifications?: NotificationService;
 }
 
 /**
@@ -244,7 +251,7 @@ export async function startApiBackend(
       createServiceFactory({
         service: notificationService,
         deps: {},
-        factory: () => ({ send: async () => {} }),
+        factory: () => options.notifications ?? { send: async () => {} },
       }),
       ...(options.auditor ? [options.auditor] : []),
       mockServices.rootConfig.factory({
@@ -257,6 +264,7 @@ export async function startApiBackend(
             ],
             allocation: { schedule: later },
             alerts: { anomalies: { enabled: false } },
+            ...options.costscope,
           },
         },
       }),

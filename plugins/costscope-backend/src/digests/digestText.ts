@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CostDigest,
   NOT_VISIBLE_KEY,
@@ -84,7 +85,7 @@ export function digestSummaryText(
   context: DigestDeliveryContext,
 ): { title: string; description: string } {
   const money = (amount: string) => formatAlertMoney(amount, digest.currency);
-  const name = digest.title ?? digest.entityRef;
+  const name = digest.title ?? parseEntityRef(digest.entityRef).name;
   const cadence = digest.period === 'week' ? 'Weekly' : 'Monthly';
   const parts = [
     `${money(digest.total)} (${digest.costBasis}) in the ${digestPeriodText(

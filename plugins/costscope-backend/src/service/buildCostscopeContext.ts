@@ -255,7 +255,12 @@ export function buildCostscopeContext(
         deliveries: digestDeliveries,
         listEntities: async kinds => {
           const { items } = await catalog.getEntities(
-            { filter: { kind: kinds } },
+            // Capitalised as the catalog writes kinds (its own filter ignores case).
+            {
+              filter: {
+                kind: kinds.map(kind => kind[0].toUpperCase() + kind.slice(1)),
+              },
+            },
             { credentials: await auth.getOwnServiceCredentials() },
           );
           const entities = items.map(toSnapshot);
