@@ -5,6 +5,7 @@ import type {
   ChargebackOwnerBy,
   CostscopeApi,
   DateRange,
+  DigestPeriod,
   Recommendation,
   RecommendationStateInput,
 } from '@costscope/backstage-plugin-common';
@@ -26,6 +27,7 @@ import {
   entityComplianceFor,
   organisationComplianceFor,
 } from '../src/__testUtils__/complianceFixtures';
+import { digestFor } from '../src/__testUtils__/digestFixtures';
 import {
   entityRecommendations,
   recommendationListFor,
@@ -146,6 +148,11 @@ export class FakeCostscopeApi implements CostscopeApi {
   async getEntityRecommendations(entityRef: string) {
     await latency();
     return this.recommendationList(entityRef);
+  }
+
+  async getEntityDigest(entityRef: string, query: { period: DigestPeriod }) {
+    await latency();
+    return digestFor(entityRef, query.period);
   }
 
   async getRecommendations() {

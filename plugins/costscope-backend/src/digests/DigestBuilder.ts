@@ -116,12 +116,15 @@ function budgetsAtRisk(
   items: BudgetListItem[],
   below: ReadonlySet<string>,
 ): DigestBudget[] {
+  const atRisk = (
+    item: BudgetListItem,
+  ): item is BudgetListItem & {
+    status: { state: DigestBudget['state'] };
+  } =>
+    below.has(item.entityRef.toLocaleLowerCase('en-US')) &&
+    item.status.state !== 'ok';
   return items
-    .filter(
-      item =>
-        below.has(item.entityRef.toLocaleLowerCase('en-US')) &&
-        item.status.state !== 'ok',
-    )
+    .filter(atRisk)
     .sort(
       (a, b) =>
         BUDGET_STATE_ORDER[a.status.state] -

@@ -16,7 +16,9 @@ import {
   RecommendationList,
   RecommendationStateInput,
 } from './recommendationTypes';
+import { CostDigest, DigestPeriod } from './digestTypes';
 import {
+  CostBasis,
   CostOverview,
   CostQuery,
   CostSeries,
@@ -110,6 +112,15 @@ export interface CostscopeApi {
     entityRef: string,
     options?: RequestOptions,
   ): Promise<RecommendationList>;
+  /**
+   * What the entity's scheduled digest says of the week or month that contains `date`
+   * (the latest complete one when left out).
+   */
+  getEntityDigest(
+    entityRef: string,
+    query: { period: DigestPeriod; date?: string; costBasis?: CostBasis },
+    options?: RequestOptions,
+  ): Promise<CostDigest>;
   /** Every recommendation of the organisation, largest saving first. */
   getRecommendations(
     query?: { limit?: number },

@@ -28,6 +28,21 @@ describe('CostscopeClient', () => {
     );
   });
 
+  it('asks for a digest by period, leaving out what is not given', async () => {
+    const { client, fetch } = clientWith(new Response('{}'));
+    await client.getEntityDigest('group:default/payments', { period: 'month' });
+    fetch.mockResolvedValueOnce(new Response('{}'));
+    await client.getEntityDigest('group:default/payments', {
+      period: 'week',
+      date: '2026-11-23',
+      costBasis: 'billed',
+    });
+    expect(fetch.mock.calls.map(call => call[0])).toEqual([
+      'http://backend/api/costscope/v1/entities/group/default/payments/digest?period=month',
+      'http://backend/api/costscope/v1/entities/group/default/payments/digest?period=week&date=2026-11-23&costBasis=billed',
+    ]);
+  });
+
   it('defaults the namespace', async () => {
     const { client, fetch } = clientWith(new Response('{}'));
     await client.getEntitySummary('group:payments-squad', {

@@ -19,7 +19,9 @@ import {
   RecommendationList,
   RecommendationStateInput,
 } from './recommendationTypes';
+import { CostDigest, DigestPeriod } from './digestTypes';
 import {
+  CostBasis,
   CostOverview,
   CostQuery,
   CostSeries,
@@ -232,6 +234,27 @@ export class CostscopeClient implements CostscopeApi {
     return answer(
       this.api.getEntityRecommendations({ path }, options),
     ).as<RecommendationList>();
+  }
+
+  async getEntityDigest(
+    entityRef: string,
+    query: { period: DigestPeriod; date?: string; costBasis?: CostBasis },
+    options?: RequestOptions,
+  ) {
+    const path = entityPath(entityRef);
+    return answer(
+      this.api.getEntityDigest(
+        {
+          path,
+          query: {
+            period: query.period,
+            ...(query.date ? { date: query.date } : {}),
+            ...(query.costBasis ? { costBasis: query.costBasis } : {}),
+          },
+        },
+        options,
+      ),
+    ).as<CostDigest>();
   }
 
   async getRecommendations(

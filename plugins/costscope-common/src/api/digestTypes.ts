@@ -20,7 +20,7 @@ export interface DigestChangeItem {
 export interface DigestBudget {
   entityRef: string;
   title?: string;
-  state: BudgetState;
+  state: Exclude<BudgetState, 'ok'>;
   /** The budget's amount for its current period. */
   amount: Money;
   spent: Money;

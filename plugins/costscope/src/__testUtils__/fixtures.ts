@@ -15,6 +15,7 @@ import type {
   IngestRun,
   ResourceCostList,
 } from '@costscope/backstage-plugin-common';
+import { digestFor } from './digestFixtures';
 
 /** "Now" in the tests: ranges end yesterday, 2024-05-14. */
 export const NOW = new Date('2024-05-15T10:30:00Z');
@@ -612,6 +613,9 @@ export function createFakeApi(
       dismissed: [],
     })),
     setRecommendationState: jest.fn(),
+    getEntityDigest: jest.fn(async (ref: string, query: { period: any }) =>
+      digestFor(ref, query.period),
+    ),
     ...overrides,
   } as jest.Mocked<CostscopeApi>;
 }

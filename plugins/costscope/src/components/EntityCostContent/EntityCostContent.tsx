@@ -32,8 +32,11 @@ import { CostExplanation } from '../CostExplanation';
 import { CostMappingHelp } from '../CostMappingHelp';
 import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
 import { KubernetesCostCard } from '../KubernetesCostCard';
+import { EntityCostReview } from '../EntityCostReview';
 
 const ROLLED_UP_KINDS = new Set(['system', 'domain', 'group']);
+/** Kinds that scheduled digests go to (`costscope.digests.kinds`), so their tab shows the review. */
+const REVIEWED_KINDS = new Set(['group', 'system']);
 
 function byEntityTitle(kind: string): string {
   switch (kind) {
@@ -176,6 +179,11 @@ function SummaryItems(props: {
       <Grid item xs={12}>
         <DailyChart entityRef={entityRef} range={range} />
       </Grid>
+      {REVIEWED_KINDS.has(kind) && (
+        <Grid item xs={12}>
+          <EntityCostReview entityRef={entityRef} costBasis={range.costBasis} />
+        </Grid>
+      )}
       {summary.mappingRules.some(
         rule => rule.origin === 'kubernetes' && !isZeroMoney(rule.cost),
       ) && (

@@ -1,0 +1,2 @@
+export { EntityCostReview } from './EntityCostReview';
+export type { EntityCostReviewProps } from './EntityCostReview';
