@@ -208,6 +208,78 @@ test('a team page shows its cost card', { timeout: 120_000 }, async () => {
 });
 
 test(
+  "a team's Review section shows its digests, and last week's digest is under the guest's Notifications",
+  { timeout: 180_000 },
+  async () => {
+    const team = '/v1/entities/group/default/checkout-squad';
+    const week = await api(`${team}/digest?period=week`);
+    const month = await api(`${team}/digest?period=month`);
+    // A digest's totals are the summary's for its range.
+    const weekSummary = await api(
+      `${team}/summary?from=${week.from}&to=${week.to}`,
+    );
+    assert.equal(week.total, weekSummary.total);
+    assert.notEqual(week.total, '0.000000000');
+    const monthSummary = await api(
+      `${team}/summary?from=${month.from}&to=${month.to}`,
+    );
+    assert.equal(month.total, monthSummary.total);
+    assert.equal(
+      month.previous.total,
+      (
+        await api(
+          `${team}/summary?from=${month.previous.from}&to=${month.previous.to}`,
+        )
+      ).total,
+    );
+
+    await open('/catalog/default/group/checkout-squad/cost');
+    const weekTotal = page.getByTestId('costscope-review-week-total');
+    await weekTotal.waitFor({ timeout: 60_000 });
+    assert.equal(await weekTotal.getAttribute('data-amount'), week.total);
+    const monthTotal = page.getByTestId('costscope-review-month-total');
+    await monthTotal.waitFor({ timeout: 60_000 });
+    assert.equal(await monthTotal.getAttribute('data-amount'), month.total);
+    const top = week.topEntities[0];
+    const review = page.locator('#review');
+    await review
+      .getByRole('table', { name: /^Top entities, Week of/ })
+      .getByRole('link', { name: top.label ?? top.key.split('/')[1] })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await review.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'group-review.png'),
+      fullPage: true,
+    });
+
+    // npm start sent every team last week's digest; the guest is in the checkout squad.
+    await open('/notifications');
+    const notification = page
+      .getByText('Weekly cost digest: Checkout Squad')
+      .first();
+    await notification.waitFor({ timeout: 60_000 });
+    await page.screenshot({
+      path: path.join(artifacts, 'digest-notification.png'),
+      fullPage: true,
+    });
+    await notification.click();
+    await page.waitForURL(
+      /\/catalog\/default\/group\/checkout-squad\/cost\?review=week&date=/,
+      {
+        timeout: 30_000,
+      },
+    );
+    const linked = new URL(page.url()).searchParams.get('date');
+    const sent = await api(`${team}/digest?period=week&date=${linked}`);
+    await page
+      .getByTestId('costscope-review-week-total')
+      .and(page.locator(`[data-amount="${sent.total}"]`))
+      .waitFor({ timeout: 60_000 });
+  },
+);
+
+test(
   'the Costscope page shows the organisation total, unallocated cost and ingest runs',
   { timeout: 120_000 },
   async () => {

@@ -101,3 +101,13 @@ export function computeAncestors(
   }
   return result;
 }
+
+/** How people name an entity: its title, or a group's display name. */
+export function displayTitleOf(entity: Entity): string | undefined {
+  const profile = (entity.spec as { profile?: { displayName?: unknown } })
+    ?.profile;
+  return (
+    entity.metadata.title ??
+    (typeof profile?.displayName === 'string' ? profile.displayName : undefined)
+  );
+}

@@ -19,7 +19,11 @@ import { NotificationsDelivery } from '../alerts/NotificationsDelivery';
 import { AlertsConfig } from '../alerts/readAlertsConfig';
 import { WebhookDelivery } from '../alerts/WebhookDelivery';
 import { AllocationEngine } from '../allocation/AllocationEngine';
-import { ALLOCATABLE_KINDS, toSnapshot } from '../allocation/catalogSnapshot';
+import {
+  ALLOCATABLE_KINDS,
+  displayTitleOf,
+  toSnapshot,
+} from '../allocation/catalogSnapshot';
 import { BudgetService } from '../budgets/BudgetService';
 import { catalogDirectory } from '../budgets/catalogDirectory';
 import { likelyOwnerOptionsFor } from '../compliance/likelyOwner';
@@ -263,7 +267,11 @@ export function buildCostscopeContext(
             },
             { credentials: await auth.getOwnServiceCredentials() },
           );
-          const entities = items.map(toSnapshot);
+          // Digests greet a team by the name its members know.
+          const entities = items.map(item => ({
+            ...toSnapshot(item),
+            title: displayTitleOf(item),
+          }));
           const known = await snapshot.entitiesOf(
             entities.map(entity => entity.ref),
           );

@@ -137,8 +137,7 @@ export function DigestCard(props: { digest: CostDigest }) {
       </Box>
       <Typography variant="body2" color="textSecondary">
         {lastYearText(digest)}
-        {digest.dataThrough &&
-          ` Cost data reaches ${digest.dataThrough} only.`}
+        {digest.dataThrough && ` Cost data reaches ${digest.dataThrough} only.`}
       </Typography>
 
       {digest.topEntities.length > 0 && (

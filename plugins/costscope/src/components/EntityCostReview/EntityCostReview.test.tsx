@@ -47,8 +47,9 @@ describe('EntityCostReview', () => {
     expect(
       within(weekTables[0]).getByText('Not visible to you'),
     ).toBeInTheDocument();
-    expect(screen.getAllByText('A year before: $4,000.00 (+$1,400.25 since).'))
-      .toHaveLength(1);
+    expect(
+      screen.getAllByText('A year before: $4,000.00 (+$1,400.25 since).'),
+    ).toHaveLength(1);
     expect(
       screen.getAllByText('No cost data from a year before.'),
     ).toHaveLength(1);
