@@ -247,11 +247,8 @@ test(
       .getByRole('link', { name: top.label ?? top.key.split('/')[1] })
       .first()
       .waitFor({ timeout: 30_000 });
-    await review.scrollIntoViewIfNeeded();
-    await page.screenshot({
-      path: path.join(artifacts, 'group-review.png'),
-      fullPage: true,
-    });
+    // Backstage scrolls inside its content: a full-page shot would cut the section off.
+    await review.screenshot({ path: path.join(artifacts, 'group-review.png') });
 
     // npm start sent every team last week's digest; the guest is in the checkout squad.
     await open('/notifications');

@@ -32,17 +32,16 @@ function dayText(day: string): string {
   return `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]}`;
 }
 
-/** "week of 30 Nov – 6 Dec 2026" or "November 2026". */
+/** "the week of 30 Nov – 6 Dec 2026" or "November 2026", as a sentence names it. */
 export function digestPeriodText(digest: CostDigest): string {
   if (digest.period === 'month') {
-    const month = new Date(`${digest.from}T00:00:00Z`).toLocaleString('en-US', {
+    return new Date(`${digest.from}T00:00:00Z`).toLocaleString('en-US', {
       month: 'long',
       year: 'numeric',
       timeZone: 'UTC',
     });
-    return month;
   }
-  return `week of ${dayText(digest.from)} – ${dayText(
+  return `the week of ${dayText(digest.from)} – ${dayText(
     digest.to,
   )} ${digest.to.slice(0, 4)}`;
 }
@@ -88,7 +87,7 @@ export function digestSummaryText(
   const name = digest.title ?? parseEntityRef(digest.entityRef).name;
   const cadence = digest.period === 'week' ? 'Weekly' : 'Monthly';
   const parts = [
-    `${money(digest.total)} (${digest.costBasis}) in the ${digestPeriodText(
+    `${money(digest.total)} (${digest.costBasis}) in ${digestPeriodText(
       digest,
     )}, ${changeText(digest)}.`,
   ];
