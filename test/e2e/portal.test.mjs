@@ -293,6 +293,32 @@ test(
       path: path.join(artifacts, 'costscope-page.png'),
       fullPage: true,
     });
+
+    // Cost by group opens level by level: Engineering onto its teams, Commerce onto its squads.
+    const tree = page.getByRole('table', { name: /^Cost by group/ });
+    await tree
+      .getByRole('button', { name: 'Show the teams of Engineering' })
+      .click({ timeout: 30_000 });
+    await tree
+      .getByRole('button', { name: 'Show the teams of Commerce' })
+      .click({ timeout: 30_000 });
+    const squad = tree
+      .getByTestId('costscope-group-row')
+      .filter({ hasText: 'Checkout Squad' });
+    await squad.waitFor({ timeout: 30_000 });
+    const engineering = await api(
+      `/v1/entities/group/default/commerce-team/summary?from=${
+        last30Days().from
+      }&to=${last30Days().to}`,
+    );
+    const checkout = engineering.byEntity.find(
+      item => item.key === 'group:default/checkout-squad',
+    );
+    assert.equal(
+      await squad.locator('[data-amount]').getAttribute('data-amount'),
+      checkout.cost,
+    );
+    await tree.screenshot({ path: path.join(artifacts, 'group-tree.png') });
   },
 );
 

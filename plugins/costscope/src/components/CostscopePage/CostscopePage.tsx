@@ -24,6 +24,7 @@ import { CostBasisPicker } from '../CostBasisPicker';
 import { withBasis } from '../../utils/costBasis';
 import { CostFigure } from '../CostFigure';
 import { BreakdownTable } from '../BreakdownTable';
+import { GroupCostTree } from '../GroupCostTree';
 import { ResourcesTable } from '../ResourcesTable';
 import { IngestRunsTable } from '../IngestRunsTable';
 import { BudgetsTable } from '../BudgetsTable';
@@ -112,13 +113,15 @@ function Overview(props: { overview: CostOverview }) {
         <Figures overview={overview} />
       </Grid>
       <Grid item xs={12} md={6}>
-        <BreakdownTable
+        <GroupCostTree
           title={withBasis('Cost by group', overview.costBasis)}
-          nameTitle="Group"
           items={overview.byGroup}
           currency={overview.currency}
-          entityRefs
-          emptyText="No group has cost in this range."
+          query={{
+            from: overview.from,
+            to: overview.to,
+            costBasis: overview.costBasis,
+          }}
         />
       </Grid>
       <Grid item xs={12} md={6}>

@@ -1,0 +1,2 @@
+export { GroupCostTree } from './GroupCostTree';
+export type { GroupCostTreeProps } from './GroupCostTree';
