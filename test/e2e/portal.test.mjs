@@ -306,12 +306,12 @@ test(
       .getByTestId('costscope-group-row')
       .filter({ hasText: 'Checkout Squad' });
     await squad.waitFor({ timeout: 30_000 });
-    const engineering = await api(
+    const commerce = await api(
       `/v1/entities/group/default/commerce-team/summary?from=${
         last30Days().from
       }&to=${last30Days().to}`,
     );
-    const checkout = engineering.byEntity.find(
+    const checkout = commerce.byEntity.find(
       item => item.key === 'group:default/checkout-squad',
     );
     assert.equal(
