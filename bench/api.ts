@@ -6,7 +6,7 @@
  *                    [--connections N] [--db sqlite|postgres|both]
  *                    [--only summary,series,team-summary,compliance,team-compliance,chargeback]
  *                    [--reuse] [--explain] [--baseline]
- *                    [--verify]
+ *                    [--verify] [--digests]
  *
  * 1. Builds the organisation (bench/api/org.ts): 2,000 components in teams, one team owning
  *    500 of them, and 365 days of cost (about 1.5 million facts and 8 million rollup rows).
@@ -29,6 +29,8 @@
  *    first drives the plugin's health route (no authentication, no database) and logs it.
  *    `--verify` drives nothing: it checks the loader against the backend's own allocation and
  *    the endpoints' answers against sums computed from the organisation (bench/api/verify.ts).
+ *    `--digests` drives nothing of that: it builds every group's digest while the team summary
+ *    is driven (bench/api/digests.ts).
  * 4. Prints one line per database and endpoint:
  *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
  */
@@ -46,6 +48,7 @@ import { BenchOrg, buildOrg, mapsByAnnotation } from './api/org';
 import { RESTRICTED_USER, startBenchServer } from './api/server';
 import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
+import { benchDigests } from './api/digests';
 
 const TARGETS_P95_MS: Record<string, number> = {
   summary: 30,
@@ -71,6 +74,8 @@ interface Options {
   explain: boolean;
   baseline: boolean;
   verify: boolean;
+  /** Build every group's digest while a page is driven, instead of driving the endpoints. */
+  digests: boolean;
   /** Endpoint names to drive; those with a target when empty. */
   only: string[];
   pgUrl: string;
@@ -79,7 +84,7 @@ interface Options {
 const USAGE =
   'usage: api.ts [--components N] [--days N] [--duration S] [--warmup S] [--connections N] ' +
   '[--db sqlite|postgres|both] [--only summary,series,team-summary,compliance,team-compliance,chargeback] ' +
-  '[--reuse] [--explain] [--baseline] [--verify]';
+  '[--reuse] [--explain] [--baseline] [--verify] [--digests]';
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -93,6 +98,7 @@ function parseArgs(argv: string[]): Options {
     explain: false,
     baseline: false,
     verify: false,
+    digests: false,
     only: [],
     pgUrl:
       process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
@@ -139,6 +145,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--verify':
         options.verify = true;
+        break;
+      case '--digests':
+        options.digests = true;
         break;
       case '--baseline':
         options.baseline = true;
@@ -476,6 +485,56 @@ async function verify(org: BenchOrg, signature: string, options: Options) {
   if (!ok) process.exitCode = 1;
 }
 
+/** Digests allowed to take this long for the whole organisation (issue 22). */
+const DIGESTS_TARGET_S = 60;
+/** Page reads during a digest build may be this much slower at p95. */
+const DIGESTS_PAGE_FACTOR = 1.2;
+
+/** `--digests`: every group's digest built while the team summary is driven. */
+async function digests(org: BenchOrg, signature: string, options: Options) {
+  const { from, to } = benchRange(org);
+  for (const db of options.dbs) {
+    const knex = await prepareDatabase(db, org, signature, options);
+    const server = await startBenchServer(knex, org);
+    try {
+      log(`${db}: load average ${loadAverage()} before the digests`);
+      const result = await benchDigests({
+        baseUrl: server.baseUrl,
+        org,
+        authorization: AUTHORIZATION,
+        pagePath: `/api/costscope/v1/entities/group/default/${org.bigTeam.name}/summary?from=${from}&to=${to}`,
+        connections: options.connections,
+        durationSeconds: options.duration,
+        log: message => log(`${db}: ${message}`),
+      });
+      await drain(knex);
+      const ratio = result.duringP95 / result.aloneP95;
+      process.stdout.write(
+        `api db=${db} digests=${result.digests} build_s=${fmt(
+          result.buildSeconds,
+        )} per_digest_ms=${fmt(
+          (result.buildSeconds * 1000) / result.digests,
+        )} errors=${result.errors}\n` +
+          `api db=${db} team-summary p95_ms=${fmt(
+            result.aloneP95,
+          )} during_digests_p95_ms=${fmt(
+            result.duringP95,
+          )} ratio=${ratio.toFixed(2)} target<=${DIGESTS_PAGE_FACTOR}\n`,
+      );
+      log(
+        `${db}: digests ${
+          result.buildSeconds < DIGESTS_TARGET_S && ratio <= DIGESTS_PAGE_FACTOR
+            ? 'met'
+            : 'MISSED'
+        } their targets (build < ${DIGESTS_TARGET_S} s, page p95 within ${DIGESTS_PAGE_FACTOR}x); load average ${loadAverage()}`,
+      );
+    } finally {
+      await server.stop();
+      await knex.destroy();
+    }
+  }
+}
+
 /** Removes the rollup version when `remove` is set; `restore` puts it back. */
 async function withoutRollupVersion(knex: Knex, remove: boolean) {
   const row = await knex('costscope_state')
@@ -517,6 +576,10 @@ async function main() {
   );
   if (options.verify) {
     await verify(org, signature, options);
+    return;
+  }
+  if (options.digests) {
+    await digests(org, signature, options);
     return;
   }
   const list = [

@@ -252,6 +252,12 @@ test(
 
     // npm start sent every team last week's digest; the guest is in the checkout squad.
     await open('/notifications');
+    // All, not only unread ones: a portal kept from an earlier run has had them read.
+    await page
+      .getByRole('button', { name: /Unread notifications/ })
+      .first()
+      .click({ timeout: 60_000 });
+    await page.getByRole('option', { name: 'All', exact: true }).click();
     const notification = page
       .getByText('Weekly cost digest: Checkout Squad')
       .first();

@@ -12,7 +12,7 @@ import {
 import ChevronRight from '@material-ui/icons/ChevronRight';
 import ExpandMore from '@material-ui/icons/ExpandMore';
 import { InfoCard, Progress } from '@backstage/core-components';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { useEntityPresentation } from '@backstage/plugin-catalog-react';
 import {
   CostBreakdownItem,
   CostQuery,
@@ -35,15 +35,6 @@ export interface GroupCostTreeProps {
 
 const isGroupRef = (key: string) =>
   key.toLocaleLowerCase('en-US').startsWith('group:');
-
-const nameOf = (item: CostBreakdownItem) => {
-  if (item.label) return item.label;
-  try {
-    return parseEntityRef(item.key).name;
-  } catch {
-    return item.key;
-  }
-};
 
 interface RowProps {
   item: CostBreakdownItem;
@@ -115,7 +106,9 @@ function VisibleGroupRow(props: RowProps) {
     summary.value?.byEntity.filter(
       child => isGroupRef(child.key) || child.key === NOT_VISIBLE_KEY,
     ) ?? [];
-  const name = nameOf(item);
+  // The name the link shows (a group's display name), so that the button says the same.
+  const { primaryTitle } = useEntityPresentation(item.key);
+  const name = item.label ?? primaryTitle;
   return (
     <Fragment>
       <TableRow data-testid="costscope-group-row" data-depth={depth}>
