@@ -273,6 +273,11 @@ export interface Config {
       timeZone?: string;
       /** Entity kinds that get digests: group, system. Default [group]. */
       kinds?: Array<'group' | 'system'>;
+      /**
+       * Whether digests also go to `costscope.alerts.webhook` when one is set (one message per
+       * team and period). Default true.
+       */
+      webhook?: boolean;
       /** The weekly digest of the last ISO week (Monday to Sunday). */
       weekly?: {
         /** Default true when the key is present. */

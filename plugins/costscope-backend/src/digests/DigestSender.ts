@@ -17,7 +17,7 @@ export const DIGEST_CLAIM_LEASE_MS = 15 * 60_000;
 export const DIGEST_LATE_AFTER_MS = 60 * 60_000;
 
 export interface DigestSenderOptions {
-  config: DigestsConfig;
+  config: Pick<DigestsConfig, 'schedules' | 'kinds'>;
   builder: Pick<DigestBuilder, 'build' | 'chargebackTotals'>;
   store: DigestStore;
   deliveries: DigestDelivery[];

@@ -9,6 +9,7 @@ describe('readDigestsConfig', () => {
     expect(readDigestsConfig(new ConfigReader({}))).toEqual({
       schedules: [],
       kinds: [],
+      webhook: false,
     });
   });
 
@@ -17,6 +18,7 @@ describe('readDigestsConfig', () => {
       read({ timeZone: 'Europe/Berlin', weekly: {}, monthly: { day: 3 } }),
     ).toEqual({
       kinds: ['group'],
+      webhook: true,
       schedules: [
         { period: 'week', day: 1, time: '09:00', timeZone: 'Europe/Berlin' },
         { period: 'month', day: 3, time: '09:00', timeZone: 'Europe/Berlin' },
@@ -27,9 +29,11 @@ describe('readDigestsConfig', () => {
         kinds: ['Group', 'system'],
         weekly: { day: 'Friday', time: '16:30' },
         monthly: { enabled: false },
+        webhook: false,
       }),
     ).toEqual({
       kinds: ['group', 'system'],
+      webhook: false,
       schedules: [{ period: 'week', day: 5, time: '16:30', timeZone: 'UTC' }],
     });
   });

@@ -7,6 +7,8 @@ export interface DigestsConfig {
   schedules: DigestSchedule[];
   /** Lower-case kinds that get digests: `group`, optionally `system`. */
   kinds: string[];
+  /** Whether digests also go to the alerts webhook, when one is set. */
+  webhook: boolean;
 }
 
 const WEEKDAYS = [
@@ -39,7 +41,7 @@ function isOn(config: Config | undefined): config is Config {
  */
 export function readDigestsConfig(root: Config): DigestsConfig {
   const digests = root.getOptionalConfig('costscope.digests');
-  if (!digests) return { schedules: [], kinds: [] };
+  if (!digests) return { schedules: [], kinds: [], webhook: false };
   const where = 'costscope.digests';
   const timeZone = digests.getOptionalString('timeZone') ?? 'UTC';
   try {
@@ -91,5 +93,9 @@ export function readDigestsConfig(root: Config): DigestsConfig {
       timeZone,
     });
   }
-  return { schedules, kinds: schedules.length > 0 ? kinds : [] };
+  return {
+    schedules,
+    kinds: schedules.length > 0 ? kinds : [],
+    webhook: digests.getOptionalBoolean('webhook') ?? true,
+  };
 }

@@ -245,7 +245,7 @@ export function buildCostscopeContext(
   const digestDeliveries: DigestDelivery[] = [
     new NotificationsDigestDelivery(options.notifications),
   ];
-  if (settings.alerts.webhook) {
+  if (settings.alerts.webhook && settings.digests.webhook) {
     digestDeliveries.push(
       new WebhookDigestDelivery(settings.alerts.webhook, settings.appBaseUrl),
     );
