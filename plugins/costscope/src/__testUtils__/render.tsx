@@ -10,9 +10,11 @@ import type { PermissionApi } from '@backstage/plugin-permission-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { SWRConfig } from 'swr';
 import {
+  catalogApiRef,
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { costscopeApiRef } from '../api';
 
 /**
@@ -32,6 +34,8 @@ export function renderWithApi(
         apis={[
           [costscopeApiRef, api],
           [permissionApiRef, permission],
+          // Every Backstage app has the catalog; components that read it find it empty.
+          [catalogApiRef, catalogApiMock()],
         ]}
       >
         {entity ? (

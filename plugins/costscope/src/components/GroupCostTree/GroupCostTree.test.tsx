@@ -1,9 +1,13 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { NOT_VISIBLE_KEY } from '@costscope/backstage-plugin-common';
+import type { Entity } from '@backstage/catalog-model';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { ResponseError } from '@backstage/errors';
 import { GroupCostTree } from './GroupCostTree';
 import { createFakeApi, summaryFor } from '../../__testUtils__/fixtures';
-import { renderWithApi } from '../../__testUtils__/render';
+import { costscopeApiRef } from '../../api';
 
 const query = {
   from: '2026-11-01',
@@ -11,62 +15,94 @@ const query = {
   costBasis: 'effective' as const,
 };
 
-/** Engineering has two teams and an owned component; commerce one squad and a hidden one. */
-const byEntityOf: Record<string, any[]> = {
-  'group:default/engineering': [
-    {
-      key: 'group:default/commerce',
-      label: 'Commerce',
-      cost: '600',
-      share: 0.6,
-    },
-    { key: 'component:default/portal', cost: '300', share: 0.3 },
-    { key: 'group:default/data', cost: '100', share: 0.1 },
+/** engineering > commerce (> checkout, secret), data; secret is hidden from the viewer. */
+const group = (name: string, children: string[] = []): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children },
+  relations: children.map(child => ({
+    type: 'parentOf',
+    targetRef: `group:default/${child}`,
+  })),
+});
+const catalog = catalogApiMock({
+  entities: [
+    group('engineering', ['data', 'commerce']),
+    group('commerce', ['checkout', 'secret']),
+    group('checkout'),
+    group('data'),
   ],
-  'group:default/commerce': [
-    { key: 'group:default/checkout', cost: '400', share: 0.6667 },
-    { key: NOT_VISIBLE_KEY, cost: '200', share: 0.3333 },
-  ],
+});
+const totals: Record<string, string> = {
+  'group:default/engineering': '1000.000000000',
+  'group:default/commerce': '600.000000000',
+  'group:default/checkout': '400.000000000',
+  'group:default/data': '100.000000000',
 };
+
+async function notFound() {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({ error: { name: 'NotFoundError', message: 'No' } }),
+      { status: 404, headers: { 'content-type': 'application/json' } },
+    ) as any,
+  );
+}
 
 function api() {
   return createFakeApi({
-    getEntitySummary: jest.fn(async (ref: string, range) =>
-      summaryFor(ref, range, { byEntity: byEntityOf[ref] ?? [] }),
-    ),
+    getEntitySummary: jest.fn(async (ref: string, range) => {
+      if (!totals[ref]) throw await notFound();
+      return summaryFor(ref, range, { total: totals[ref] });
+    }),
   });
 }
 
-const rows = () =>
-  screen
-    .getAllByTestId('costscope-group-row')
-    .map(row => [
-      row.getAttribute('data-depth'),
-      within(row).getAllByRole('cell')[0].textContent,
-      within(row).getAllByRole('cell')[1].textContent,
-    ]);
-
-describe('GroupCostTree', () => {
-  it('opens the organisation level by level, with each group change', async () => {
-    const fake = api();
-    await renderWithApi(
+async function renderTree(items: any[], fake = api()) {
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [costscopeApiRef, fake],
+        [catalogApiRef, catalog],
+      ]}
+    >
       <GroupCostTree
         title="Cost by group (amortized)"
-        items={[
-          {
-            key: 'group:default/engineering',
-            label: 'Engineering',
-            cost: '1000',
-            share: 0.975,
-          },
-        ]}
+        items={items}
         currency="USD"
         query={query}
-      />,
-      { api: fake },
-    );
-    expect(rows()).toEqual([['0', 'Engineering', '$1,000.00']]);
-    // The row's change comes from the group's own summary for the same range and basis.
+      />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+  return fake;
+}
+
+const rows = () =>
+  screen.getAllByTestId('costscope-group-row').map(row => {
+    const cells = within(row).getAllByRole('cell');
+    return [
+      row.getAttribute('data-depth'),
+      // A hidden team's line has one empty cell across the figures.
+      cells[0].textContent,
+      cells[1].textContent,
+      cells[2]?.textContent ?? '',
+    ];
+  });
+
+describe('GroupCostTree', () => {
+  it('opens the organisation level by level onto the catalog teams', async () => {
+    const fake = await renderTree([
+      {
+        key: 'group:default/engineering',
+        label: 'Engineering',
+        cost: '1000',
+        share: 0.975,
+      },
+    ]);
+    expect(rows()).toEqual([['0', 'Engineering', '$1,000.00', '97.5%']]);
+    // The change comes from the group's own summary for the same range and basis.
     expect(fake.getEntitySummary).toHaveBeenCalledWith(
       'group:default/engineering',
       query,
@@ -76,45 +112,41 @@ describe('GroupCostTree', () => {
     await userEvent.click(
       screen.getByRole('button', { name: 'Show the teams of Engineering' }),
     );
-    // Sub-groups only: the owned component stays on the group's own page.
-    expect(rows()).toEqual([
-      ['0', 'Engineering', '$1,000.00'],
-      ['1', 'Commerce', '$600.00'],
-      ['1', 'data', '$100.00'],
-    ]);
+    await waitFor(() =>
+      expect(rows()).toEqual([
+        ['0', 'Engineering', '$1,000.00', '97.5%'],
+        ['1', 'commerce', '$600.00', '60%'],
+        ['1', 'data', '$100.00', '10%'],
+      ]),
+    );
     expect(
       screen.getByRole('button', { name: 'Hide the teams of Engineering' }),
     ).toHaveAttribute('aria-expanded', 'true');
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Show the teams of Commerce' }),
+      screen.getByRole('button', { name: 'Show the teams of commerce' }),
     );
-    expect(rows()).toEqual([
-      ['0', 'Engineering', '$1,000.00'],
-      ['1', 'Commerce', '$600.00'],
-      ['2', 'checkout', '$400.00'],
-      ['2', 'Not visible to you', '$200.00'],
-      ['1', 'data', '$100.00'],
-    ]);
+    // A team the viewer may not see is one line without its name or cost.
+    await waitFor(() =>
+      expect(rows()).toEqual([
+        ['0', 'Engineering', '$1,000.00', '97.5%'],
+        ['1', 'commerce', '$600.00', '60%'],
+        ['2', 'checkout', '$400.00', '66.7%'],
+        ['2', 'Not visible to you', '', ''],
+        ['1', 'data', '$100.00', '10%'],
+      ]),
+    );
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Show the teams of data' }),
     );
     expect(
-      await screen.findByText('No sub-team with cost in this range.'),
+      await screen.findByText('data has no teams below it.'),
     ).toBeInTheDocument();
   });
 
   it('says so when no group has cost', async () => {
-    await renderWithApi(
-      <GroupCostTree
-        title="Cost by group (amortized)"
-        items={[]}
-        currency="USD"
-        query={query}
-      />,
-      { api: api() },
-    );
+    await renderTree([]);
     expect(
       screen.getByText('No group has cost in this range.'),
     ).toBeInTheDocument();

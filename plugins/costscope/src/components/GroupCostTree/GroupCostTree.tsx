@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, ReactNode, useState } from 'react';
 import {
   Box,
   IconButton,
@@ -11,11 +11,18 @@ import {
 } from '@material-ui/core';
 import ChevronRight from '@material-ui/icons/ChevronRight';
 import ExpandMore from '@material-ui/icons/ExpandMore';
+import useAsync from 'react-use/esm/useAsync';
 import { InfoCard, Progress } from '@backstage/core-components';
-import { useEntityPresentation } from '@backstage/plugin-catalog-react';
+import { useApi } from '@backstage/core-plugin-api';
+import { RELATION_PARENT_OF } from '@backstage/catalog-model';
+import {
+  catalogApiRef,
+  useEntityPresentation,
+} from '@backstage/plugin-catalog-react';
 import {
   CostBreakdownItem,
   CostQuery,
+  moneyToNanos,
   NOT_VISIBLE_KEY,
 } from '@costscope/backstage-plugin-common';
 import { useEntityCostSummary } from '../../hooks';
@@ -33,87 +40,84 @@ export interface GroupCostTreeProps {
   query: CostQuery;
 }
 
-const isGroupRef = (key: string) =>
-  key.toLocaleLowerCase('en-US').startsWith('group:');
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+const indent = (depth: number) => ({ paddingLeft: 16 + depth * 24 });
 
 interface RowProps {
-  item: CostBreakdownItem;
+  entityRef: string;
   depth: number;
   currency: string;
   query: CostQuery;
+  /** The level above's total, for the share; the top level's share comes with `item`. */
+  parentTotal?: string;
+  /** What the overview already says of a top group. */
+  item?: CostBreakdownItem;
 }
 
-/** The sub-groups of an open group, read from its summary (owned entities left out). */
-function SubGroups(props: RowProps & { childItems: CostBreakdownItem[] }) {
-  const { childItems, depth, currency, query } = props;
-  if (childItems.length === 0) {
-    return (
-      <TableRow>
-        <TableCell colSpan={4} style={{ paddingLeft: 16 + (depth + 1) * 24 }}>
-          <Typography variant="body2" color="textSecondary">
-            No sub-team with cost in this range.
-          </Typography>
-        </TableCell>
-      </TableRow>
-    );
-  }
-  return (
-    <>
-      {childItems.map(child => (
-        <GroupRow
-          key={child.key}
-          item={child}
-          depth={depth + 1}
-          currency={currency}
-          query={query}
-        />
-      ))}
-    </>
-  );
+function shareOf(total: string, parentTotal: string): number | null {
+  const parent = moneyToNanos(parentTotal);
+  if (parent === 0n) return null;
+  return Number((moneyToNanos(total) * 1_000_000n) / parent) / 1_000_000;
 }
 
-/** The line for sub-groups hidden from the viewer: their sum, nothing to open. */
-function HiddenRow(props: RowProps) {
-  const { item, depth, currency } = props;
+/** The groups a group is the parent of, in the catalog (its teams), by ref. */
+function useSubGroups(entityRef: string, open: boolean) {
+  const catalog = useApi(catalogApiRef);
+  return useAsync(async () => {
+    if (!open) return undefined;
+    const entity = await catalog.getEntityByRef(entityRef);
+    return (entity?.relations ?? [])
+      .filter(relation => relation.type === RELATION_PARENT_OF)
+      .map(relation => relation.targetRef)
+      .sort();
+  }, [catalog, entityRef, open]);
+}
+
+function NoteRow(props: { depth: number; children: ReactNode }) {
   return (
-    <TableRow data-testid="costscope-group-row" data-depth={depth}>
-      <TableCell style={{ paddingLeft: 16 + depth * 24 + 30 }}>
-        <EntityName entityRef={item.key} />
+    <TableRow>
+      <TableCell colSpan={4} style={indent(props.depth)}>
+        {props.children}
       </TableCell>
-      <TableCell align="right" data-amount={item.cost}>
-        {formatMoney(item.cost, currency)}
-      </TableCell>
-      <TableCell align="right">{formatShare(item.share)}</TableCell>
-      <TableCell />
     </TableRow>
   );
 }
 
+/**
+ * One group: its cost, its share of the level above and its change, from its own summary,
+ * and its teams below when open. A group the viewer may not see (its summary answers 404)
+ * shows as "Not visible to you" without cost or teams.
+ */
 function GroupRow(props: RowProps) {
-  return props.item.key === NOT_VISIBLE_KEY ? (
-    <HiddenRow {...props} />
-  ) : (
-    <VisibleGroupRow {...props} />
-  );
-}
-
-/** One group: its cost and share, its change read from its own summary, and its sub-groups when open. */
-function VisibleGroupRow(props: RowProps) {
-  const { item, depth, currency, query } = props;
+  const { entityRef, depth, currency, query, parentTotal, item } = props;
   const [open, setOpen] = useState(false);
-  const summary = useEntityCostSummary(item.key, query);
-  const childItems =
-    summary.value?.byEntity.filter(
-      child => isGroupRef(child.key) || child.key === NOT_VISIBLE_KEY,
-    ) ?? [];
+  const summary = useEntityCostSummary(entityRef, query);
+  const subGroups = useSubGroups(entityRef, open);
   // The name the link shows (a group's display name), so that the button says the same.
-  const { primaryTitle } = useEntityPresentation(item.key);
-  const name = item.label ?? primaryTitle;
+  const { primaryTitle } = useEntityPresentation(entityRef);
+  const name = item?.label ?? primaryTitle;
+  const hidden =
+    (summary.error as { statusCode?: number } | undefined)?.statusCode === 404;
+  if (hidden) {
+    return (
+      <TableRow data-testid="costscope-group-row" data-depth={depth}>
+        <TableCell style={{ ...indent(depth), paddingLeft: 46 + depth * 24 }}>
+          <EntityName entityRef={NOT_VISIBLE_KEY} />
+        </TableCell>
+        <TableCell colSpan={3} />
+      </TableRow>
+    );
+  }
+  const total = item?.cost ?? summary.value?.total;
+  let share: number | null | undefined = item?.share;
+  if (share === undefined && total !== undefined && parentTotal !== undefined) {
+    share = shareOf(total, parentTotal);
+  }
   return (
     <Fragment>
       <TableRow data-testid="costscope-group-row" data-depth={depth}>
-        <TableCell style={{ paddingLeft: 16 + depth * 24 }}>
-          <Box display="flex" alignItems="center">
+        <TableCell style={indent(depth)}>
+          <Box display="flex" alignItems="center" style={NO_WRAP}>
             <IconButton
               size="small"
               aria-expanded={open}
@@ -122,14 +126,14 @@ function VisibleGroupRow(props: RowProps) {
             >
               {open ? <ExpandMore /> : <ChevronRight />}
             </IconButton>
-            <EntityName entityRef={item.key} label={item.label} />
+            <EntityName entityRef={entityRef} label={item?.label} />
           </Box>
         </TableCell>
-        <TableCell align="right" data-amount={item.cost}>
-          {formatMoney(item.cost, currency)}
+        <TableCell align="right" data-amount={total} style={NO_WRAP}>
+          {total !== undefined ? formatMoney(total, currency) : ''}
         </TableCell>
-        <TableCell align="right">{formatShare(item.share)}</TableCell>
-        <TableCell align="right">
+        <TableCell align="right">{formatShare(share)}</TableCell>
+        <TableCell align="right" style={NO_WRAP}>
           {summary.value && (
             <CostChange
               change={summary.value.change}
@@ -139,33 +143,45 @@ function VisibleGroupRow(props: RowProps) {
           )}
         </TableCell>
       </TableRow>
-      {open && summary.loading && (
-        <TableRow>
-          <TableCell colSpan={4}>
-            <Progress />
-          </TableCell>
-        </TableRow>
+      {open && subGroups.loading && (
+        <NoteRow depth={depth + 1}>
+          <Progress />
+        </NoteRow>
       )}
-      {open && summary.error && (
-        <TableRow>
-          <TableCell colSpan={4}>
-            <Typography variant="body2" color="error">
-              Could not read the teams of {name}: {errorMessage(summary.error)}
-            </Typography>
-          </TableCell>
-        </TableRow>
+      {open && subGroups.error && (
+        <NoteRow depth={depth + 1}>
+          <Typography variant="body2" color="error">
+            Could not read the teams of {name}: {errorMessage(subGroups.error)}
+          </Typography>
+        </NoteRow>
       )}
-      {open && summary.value && (
-        <SubGroups {...props} childItems={childItems} />
+      {open && subGroups.value?.length === 0 && (
+        <NoteRow depth={depth + 1}>
+          <Typography variant="body2" color="textSecondary">
+            {name} has no teams below it.
+          </Typography>
+        </NoteRow>
       )}
+      {open &&
+        subGroups.value?.map(child => (
+          <GroupRow
+            key={child}
+            entityRef={child}
+            depth={depth + 1}
+            currency={currency}
+            query={query}
+            parentTotal={total}
+          />
+        ))}
     </Fragment>
   );
 }
 
 /**
- * The organisation's cost by group as a tree: each group opens onto its sub-groups, level by
- * level, with its cost, its share of the level above (the organisation for the top groups)
- * and its change against the previous range of equal length.
+ * The organisation's cost by group as a tree: each group opens onto its teams (the groups it
+ * is the catalog parent of), level by level, each with its rolled-up cost, its share of the
+ * level above (the organisation for the top groups) and its change against the previous
+ * range of equal length.
  */
 export function GroupCostTree(props: GroupCostTreeProps) {
   const { title, items, currency, query } = props;
@@ -188,15 +204,29 @@ export function GroupCostTree(props: GroupCostTreeProps) {
             </TableRow>
           </TableHead>
           <TableBody>
-            {items.map(item => (
-              <GroupRow
-                key={item.key}
-                item={item}
-                depth={0}
-                currency={currency}
-                query={query}
-              />
-            ))}
+            {items.map(item =>
+              item.key === NOT_VISIBLE_KEY ? (
+                <TableRow key={item.key} data-testid="costscope-group-row">
+                  <TableCell style={{ paddingLeft: 46 }}>
+                    <EntityName entityRef={item.key} />
+                  </TableCell>
+                  <TableCell align="right" data-amount={item.cost}>
+                    {formatMoney(item.cost, currency)}
+                  </TableCell>
+                  <TableCell align="right">{formatShare(item.share)}</TableCell>
+                  <TableCell />
+                </TableRow>
+              ) : (
+                <GroupRow
+                  key={item.key}
+                  entityRef={item.key}
+                  item={item}
+                  depth={0}
+                  currency={currency}
+                  query={query}
+                />
+              ),
+            )}
           </TableBody>
         </Table>
       )}
