@@ -247,8 +247,10 @@ test(
       .getByRole('link', { name: top.label ?? top.key.split('/')[1] })
       .first()
       .waitFor({ timeout: 30_000 });
-    // Backstage scrolls inside its content: a full-page shot would cut the section off.
+    // Backstage scrolls inside its content: a tall window shows the whole section.
+    await page.setViewportSize({ width: 1440, height: 3200 });
     await review.screenshot({ path: path.join(artifacts, 'group-review.png') });
+    await page.setViewportSize({ width: 1440, height: 1000 });
 
     // npm start sent every team last week's digest; the guest is in the checkout squad.
     await open('/notifications');

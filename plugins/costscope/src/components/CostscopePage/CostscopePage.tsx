@@ -112,7 +112,7 @@ function Overview(props: { overview: CostOverview }) {
       <Grid item xs={12}>
         <Figures overview={overview} />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} lg={7}>
         <GroupCostTree
           title={withBasis('Cost by group', overview.costBasis)}
           items={overview.byGroup}
@@ -124,7 +124,7 @@ function Overview(props: { overview: CostOverview }) {
           }}
         />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} lg={5}>
         <BreakdownTable
           title={withBasis('Unallocated cost by service', overview.costBasis)}
           nameTitle="Service"

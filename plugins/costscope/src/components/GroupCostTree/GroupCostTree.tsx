@@ -186,7 +186,11 @@ function GroupRow(props: RowProps) {
 export function GroupCostTree(props: GroupCostTreeProps) {
   const { title, items, currency, query } = props;
   return (
-    <InfoCard title={title} noPadding>
+    <InfoCard
+      title={title}
+      subheader="Open a group to see its teams; each share is of the level above."
+      noPadding
+    >
       {items.length === 0 ? (
         <Box p={2}>
           <Typography variant="body2" color="textSecondary">
@@ -199,7 +203,7 @@ export function GroupCostTree(props: GroupCostTreeProps) {
             <TableRow>
               <TableCell>Group</TableCell>
               <TableCell align="right">Cost</TableCell>
-              <TableCell align="right">Share of level above</TableCell>
+              <TableCell align="right">Share</TableCell>
               <TableCell align="right">Change</TableCell>
             </TableRow>
           </TableHead>
