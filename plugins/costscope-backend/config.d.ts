@@ -262,6 +262,39 @@ export interface Config {
        */
       costBasis?: 'effective' | 'billed';
     }>;
+    /**
+     * Unit cost: business metrics per entity (orders, streams, active users) that cost is
+     * divided by. Values arrive through `POST /v1/metrics` or the file below.
+     */
+    unitCost?: {
+      /**
+       * The metrics entities may report; a value of any other name is refused. The first
+       * metric an entity has values of is the one its Cost tab shows.
+       */
+      metrics?: Array<{
+        /**
+         * The name pushed and queried, e.g. `orders`: a lower-case letter, then a-z, 0-9,
+         * `_`, `.` or `-` (at most 63).
+         */
+        name: string;
+        /**
+         * One unit, singular, as the UI labels it: `order` (cost per order).
+         */
+        unit: string;
+        /** What is counted, for the metric's readers. */
+        description?: string;
+      }>;
+      /** Most day-values one `POST /v1/metrics` may carry (1 to 5000). Default 400. */
+      maxDaysPerRequest?: number;
+      /**
+       * A CSV file of metric values (`date,entity_ref,metric,value` with that header), read
+       * at start and on `fileSchedule`; each row is stored like a pushed value. A bad row
+       * (named by file and line) stores nothing of the file.
+       */
+      file?: string;
+      /** How often the file is re-read. Default every hour. */
+      fileSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Budget and anomaly alerts. */
     alerts?: {
       /** Spend anomalies: a day far above the entity's same-weekday baseline. */

@@ -4,3 +4,4 @@ export * from './recommendationTypes';
 export type { CostscopeApi, RequestOptions } from './CostscopeApi';
 export { CostscopeClient } from './CostscopeClient';
 export * from './complianceTypes';
+export * from './unitCostTypes';
