@@ -16,6 +16,7 @@ import { readChargebackConfig } from './compliance/readChargebackConfig';
 import { readTagPolicy } from './compliance/tagPolicy';
 import { readCostscopeConfig } from './config';
 import { readRecommendationsConfig } from './recommendations/readRecommendationsConfig';
+import { readUnitCostConfig } from './unitCost/readUnitCostConfig';
 import { buildCostscopeContext } from './service/buildCostscopeContext';
 import { createRouter } from './service/router';
 import { applyMigrations } from './store/migrations';
@@ -68,6 +69,7 @@ export const costscopePlugin = createBackendPlugin({
           tagPolicy: readTagPolicy(root),
           chargeback: readChargebackConfig(root),
           recommendations: readRecommendationsConfig(root),
+          unitCost: readUnitCostConfig(root),
           // Only webhook alerts link back to the portal.
           appBaseUrl: alerts.webhook ? root.getString('app.baseUrl') : '',
         };
@@ -75,14 +77,16 @@ export const costscopePlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
-        const { pipeline, services, access } = buildCostscopeContext({
-          ...deps,
-          settings,
-          config: root,
-          knex,
-          moduleSources,
-        });
+        const { pipeline, services, access, unitMetricFile } =
+          buildCostscopeContext({
+            ...deps,
+            settings,
+            config: root,
+            knex,
+            moduleSources,
+          });
         await pipeline.start(deps.scheduler);
+        await unitMetricFile?.start(deps.scheduler);
         httpRouter.use(
           await createRouter({
             logger: deps.logger,

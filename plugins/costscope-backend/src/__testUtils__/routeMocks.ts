@@ -136,6 +136,10 @@ export function mockCostscopeServices() {
       run: unexpected('ingest.run'),
       listRuns: unexpected('ingest.listRuns'),
     },
+    unitCost: {
+      write: unexpected('unitCost.write'),
+      entityUnitCost: unexpected('unitCost.entityUnitCost'),
+    },
   } satisfies Record<keyof CostscopeServices, Record<string, jest.Mock>>;
 }
 

@@ -50,10 +50,14 @@ import { RecommendationStore } from '../store/RecommendationStore';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { RunStore } from '../store/RunStore';
 import { SpendQueries } from '../store/SpendQueries';
+import { UnitMetricStore } from '../store/UnitMetricStore';
+import { UnitMetricFileLoader } from '../unitCost/UnitMetricFileLoader';
+import { UnitCostConfig } from '../unitCost/readUnitCostConfig';
 import { CostscopeAccess, DefaultCostscopeAccess } from './access';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
+import { DefaultUnitCostService } from './DefaultUnitCostService';
 import { CostscopeServices } from './services';
 
 /** Costscope's settings, each read and checked from app-config by its own reader. */
@@ -65,6 +69,7 @@ export interface CostscopeSettings {
   tagPolicy?: TagPolicy;
   chargeback: ChargebackConfig;
   recommendations: RecommendationsConfig;
+  unitCost: UnitCostConfig;
   /** The portal's address, for links in webhook alerts (read only when a webhook is set). */
   appBaseUrl: string;
 }
@@ -92,6 +97,8 @@ export interface CostscopeContext {
   pipeline: CostPipeline;
   services: CostscopeServices;
   access: CostscopeAccess;
+  /** Loads `costscope.unitCost.file`, when set, at start and on its schedule. */
+  unitMetricFile?: UnitMetricFileLoader;
 }
 
 /** Builds the stores, engines, services and pipeline from settings and Backstage's services. */
@@ -117,6 +124,7 @@ export function buildCostscopeContext(
   const budgetStore = new BudgetStore(knex);
   const inventoryStore = new InventoryStore(knex);
   const runs = new RunRecorder(new RunStore(knex));
+  const unitMetrics = new UnitMetricStore(knex);
 
   const allocation = new AllocationEngine({
     store: new AllocationStore(knex),
@@ -233,6 +241,14 @@ export function buildCostscopeContext(
     }),
     recommendations,
     ingest: pipeline,
+    unitCost: new DefaultUnitCostService({
+      store: unitMetrics,
+      spend,
+      config: settings.unitCost,
+      entityExists: ref => queries.entityExists(ref),
+      currency: () => costs.currency(),
+      costBasis: config.costBasis,
+    }),
   };
   const access = new DefaultCostscopeAccess({
     auth,
@@ -253,5 +269,20 @@ export function buildCostscopeContext(
     remember: async (parts, compute) =>
       JSON.parse(await readCache.json(['hidden', ...parts], compute)),
   });
-  return { pipeline, services, access };
+  const { file } = settings.unitCost;
+  return {
+    pipeline,
+    services,
+    access,
+    ...(file
+      ? {
+          unitMetricFile: new UnitMetricFileLoader({
+            file,
+            metrics: settings.unitCost.metrics,
+            store: unitMetrics,
+            logger,
+          }),
+        }
+      : {}),
+  };
 }

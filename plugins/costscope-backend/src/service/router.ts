@@ -7,8 +7,14 @@ import { complianceRoutes } from './complianceRoutes';
 import { costRoutes } from './costRoutes';
 import { ingestRoutes } from './ingestRoutes';
 import { recommendationRoutes } from './recommendationRoutes';
-import { MAX_BODY, refuseNul, requireJsonBody } from './requestGuards';
+import {
+  MAX_BODY,
+  MAX_METRICS_BODY,
+  refuseNul,
+  requireJsonBody,
+} from './requestGuards';
 import { CostscopeServices } from './services';
+import { unitCostRoutes } from './unitCostRoutes';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -26,6 +32,9 @@ export async function createRouter(
   const { logger, auditor, access, services } = options;
   const router = await createApiRouter();
   router.use(requireJsonBody);
+  // Metric values come in batches (up to costscope.unitCost.maxDaysPerRequest); a body parsed
+  // here is left alone by the parser after it.
+  router.use('/v1/metrics', express.json({ limit: MAX_METRICS_BODY }));
   router.use(express.json({ limit: MAX_BODY }));
   router.use(refuseNul);
 
@@ -57,5 +66,6 @@ export async function createRouter(
     }),
   );
   router.use(ingestRoutes({ auditor, access, ingest: services.ingest }));
+  router.use(unitCostRoutes({ auditor, access, unitCost: services.unitCost }));
   return router;
 }

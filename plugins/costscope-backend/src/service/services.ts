@@ -18,6 +18,9 @@ import {
   RecommendationStateInput,
   ResourceCostList,
   SeriesGroupBy,
+  EntityUnitCost,
+  UnitCostQuery,
+  UnitMetricsWriteResult,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { Caller, Visibility } from './access';
@@ -33,6 +36,7 @@ export interface CostscopeServices {
   compliance: ComplianceService;
   recommendations: RecommendationsService;
   ingest: IngestService;
+  unitCost: UnitCostService;
 }
 
 /** An answer already serialised as JSON: cached answers are kept as text, not objects. */
@@ -147,4 +151,23 @@ export interface IngestService {
   /** Runs one source now, serialised with its scheduled runs, and what follows an ingest. */
   run(sourceId: string): Promise<IngestRun>;
   listRuns(limit: number): Promise<IngestRun[]>;
+}
+
+/** Business metrics per entity (orders, streams) and cost per unit of them. */
+export interface UnitCostService {
+  /**
+   * Stores the daily values of a `POST /v1/metrics` body, all or nothing, each replacing the
+   * value of its entity, metric and day. Throws InputError naming the first bad input (an
+   * entity Costscope does not know included) before anything is stored.
+   */
+  write(body: unknown): Promise<UnitMetricsWriteResult>;
+  /**
+   * The entity's cost per unit of a metric over the range, on `query.costBasis` or the
+   * configured basis. Throws NotFoundError for an entity Costscope does not know, InputError
+   * for a metric that is not configured.
+   */
+  entityUnitCost(
+    entityRef: string,
+    query: UnitCostQuery,
+  ): Promise<EntityUnitCost>;
 }

@@ -14,7 +14,9 @@ import type {
   EntityCostSummary,
   IngestRun,
   ResourceCostList,
+  UnitCostQuery,
 } from '@costscope/backstage-plugin-common';
+import { unitCostFor } from './unitCostFixtures';
 
 /** "Now" in the tests: ranges end yesterday, 2024-05-14. */
 export const NOW = new Date('2024-05-15T10:30:00Z');
@@ -612,6 +614,11 @@ export function createFakeApi(
       dismissed: [],
     })),
     setRecommendationState: jest.fn(),
+    // No metric reported: the unit cost card shows how to add one.
+    getEntityUnitCost: jest.fn(async (ref: string, query: UnitCostQuery) =>
+      unitCostFor(ref, query, { hasValues: false }),
+    ),
+    postUnitMetrics: jest.fn(),
     ...overrides,
   } as jest.Mocked<CostscopeApi>;
 }
