@@ -15,3 +15,4 @@ export { useRecommendations } from './useRecommendations';
 export { useEntityCompliance } from './useEntityCompliance';
 export { useOrganisationCompliance } from './useOrganisationCompliance';
 export { useChargeback } from './useChargeback';
+export { useEntityUnitCost } from './useEntityUnitCost';

@@ -32,6 +32,7 @@ import { CostExplanation } from '../CostExplanation';
 import { CostMappingHelp } from '../CostMappingHelp';
 import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
 import { KubernetesCostCard } from '../KubernetesCostCard';
+import { UnitCostCard } from '../UnitCostCard';
 
 const ROLLED_UP_KINDS = new Set(['system', 'domain', 'group']);
 
@@ -173,8 +174,11 @@ function SummaryItems(props: {
       <Grid item xs={12}>
         <Figures summary={summary} />
       </Grid>
-      <Grid item xs={12}>
+      <Grid item xs={12} lg={7}>
         <DailyChart entityRef={entityRef} range={range} />
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <UnitCostCard entityRef={entityRef} range={range} />
       </Grid>
       {summary.mappingRules.some(
         rule => rule.origin === 'kubernetes' && !isZeroMoney(rule.cost),
