@@ -274,6 +274,36 @@ describe('unit cost routes', () => {
     let knex: Knex;
     let app: Awaited<ReturnType<typeof routerApp>>['app'];
 
+    /** The router on the real unit cost service and store, and access by `x-user`. */
+    const appWith = async (maxDaysPerRequest: number) => {
+      const services = mockCostscopeServices();
+      (services as any).unitCost = new DefaultUnitCostService({
+        store: new UnitMetricStore(knex),
+        spend: new SpendQueries(knex),
+        config: {
+          metrics: [
+            { name: 'orders', unit: 'order' },
+            { name: 'users', unit: 'user', description: 'Daily active users' },
+          ],
+          maxDaysPerRequest,
+        },
+        entityExists: async ref =>
+          Boolean(
+            await knex('costscope_entities').where({ entity_ref: ref }).first(),
+          ),
+        currency: async () => 'USD',
+        costBasis: 'effective',
+        now: () => new Date(`${TODAY}T12:00:00Z`),
+      });
+      const access = mockAccess({
+        grants: {
+          [WRITER]: ['costscope.metrics.write', 'costscope.entity.cost.read'],
+          [READER]: ['costscope.entity.cost.read'],
+        },
+      });
+      return (await routerApp(services, access)).app;
+    };
+
     beforeAll(async () => {
       knex = await databases.init(id);
       await applyMigrations(knex);
@@ -288,35 +318,7 @@ describe('unit cost routes', () => {
         costRow('2026-03-03', 3_000_000_000n, 3_000_000_000n),
         costRow('2026-03-04', 3_000_000_000n, 3_000_000_000n),
       ]);
-      const services = mockCostscopeServices();
-      const unitCost = new DefaultUnitCostService({
-        store: new UnitMetricStore(knex),
-        spend: new SpendQueries(knex),
-        config: {
-          metrics: [
-            { name: 'orders', unit: 'order' },
-            { name: 'users', unit: 'user', description: 'Daily active users' },
-          ],
-          maxDaysPerRequest: 5,
-        },
-        entityExists: async ref =>
-          Boolean(
-            await knex('costscope_entities').where({ entity_ref: ref }).first(),
-          ),
-        currency: async () => 'USD',
-        costBasis: 'effective',
-        now: () => new Date(`${TODAY}T12:00:00Z`),
-      });
-      (services as any).unitCost = unitCost;
-      ({ app } = await routerApp(
-        services,
-        mockAccess({
-          grants: {
-            [WRITER]: ['costscope.metrics.write', 'costscope.entity.cost.read'],
-            [READER]: ['costscope.entity.cost.read'],
-          },
-        }),
-      ));
+      app = await appWith(5);
     });
 
     afterEach(async () => {
@@ -461,6 +463,25 @@ describe('unit cost routes', () => {
         expect(await stored()).toBe(0);
       },
     );
+
+    it('takes the default 400 day-values in one request, a body over 16 kB', async () => {
+      const days = Array.from({ length: 400 }, (_, i) =>
+        new Date(Date.UTC(2026, 2, 10 - i)).toISOString().slice(0, 10),
+      );
+      const body = orders(
+        days.map(date => ({ date, value: '12345.123456789' })),
+      );
+      expect(JSON.stringify(body).length).toBeGreaterThan(16 * 1024);
+      const res = await request(await appWith(400))
+        .post('/v1/metrics')
+        .set('x-user', WRITER)
+        .send(body);
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 200,
+        body: { stored: 400 },
+      });
+      expect(await stored()).toBe(400);
+    });
 
     it('refuses a body that is not JSON with 415 and stores nothing', async () => {
       const res = await request(app)
