@@ -294,6 +294,25 @@ export interface Config {
       file?: string;
       /** How often the file is re-read. Default every hour. */
       fileSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * A Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics). Each
+       * entity's `costscope.io/unit-metric` annotation holds a PromQL query whose value at the
+       * end of a UTC day is that day's count, e.g. `orders=sum(increase(orders_total[1d]))`;
+       * the last 35 days are re-read on every run.
+       */
+      prometheus?: {
+        /** Base URL, e.g. `http://prometheus:9090` (the API is under `/api/v1`). */
+        url: string;
+        /**
+         * Extra request headers, e.g. an authorization token or a tenant id.
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+        /** Request timeout in milliseconds. Default 30000. */
+        timeoutMs?: number;
+        /** When it is read. Default every 6 hours. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
     };
     /** Budget and anomaly alerts. */
     alerts?: {

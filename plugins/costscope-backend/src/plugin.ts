@@ -8,7 +8,9 @@ import {
   CostSource,
   costscopeCostSourcesExtensionPoint,
   costscopeInventorySourcesExtensionPoint,
+  costscopeUnitMetricSourcesExtensionPoint,
   InventorySource,
+  UnitMetricSource,
 } from '@costscope/backstage-plugin-node';
 import { readAlertsConfig } from './alerts/readAlertsConfig';
 import { readConfiguredBudgets } from './budgets/declaredBudgets';
@@ -32,6 +34,7 @@ export const costscopePlugin = createBackendPlugin({
     const moduleSources = {
       cost: [] as CostSource[],
       inventory: [] as InventorySource[],
+      unitMetric: [] as UnitMetricSource[],
     };
     env.registerExtensionPoint(costscopeCostSourcesExtensionPoint, {
       addCostSource: (...sources) => moduleSources.cost.push(...sources),
@@ -39,6 +42,11 @@ export const costscopePlugin = createBackendPlugin({
     env.registerExtensionPoint(costscopeInventorySourcesExtensionPoint, {
       addInventorySource: (...sources) =>
         moduleSources.inventory.push(...sources),
+    });
+
+    env.registerExtensionPoint(costscopeUnitMetricSourcesExtensionPoint, {
+      addUnitMetricSource: (...sources) =>
+        moduleSources.unitMetric.push(...sources),
     });
 
     env.registerInit({
@@ -77,16 +85,22 @@ export const costscopePlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
-        const { pipeline, services, access, unitMetricFile } =
-          buildCostscopeContext({
-            ...deps,
-            settings,
-            config: root,
-            knex,
-            moduleSources,
-          });
+        const {
+          pipeline,
+          services,
+          access,
+          unitMetricFile,
+          unitMetricSources,
+        } = buildCostscopeContext({
+          ...deps,
+          settings,
+          config: root,
+          knex,
+          moduleSources,
+        });
         await pipeline.start(deps.scheduler);
         await unitMetricFile?.start(deps.scheduler);
+        await unitMetricSources?.start(deps.scheduler);
         httpRouter.use(
           await createRouter({
             logger: deps.logger,

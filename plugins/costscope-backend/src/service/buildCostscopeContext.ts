@@ -11,7 +11,12 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Budget } from '@costscope/backstage-plugin-common';
-import { CostSource, InventorySource } from '@costscope/backstage-plugin-node';
+import {
+  CostSource,
+  InventorySource,
+  UnitMetricSource,
+} from '@costscope/backstage-plugin-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import { AlertDelivery } from '../alerts/AlertDelivery';
 import { AlertEvaluator } from '../alerts/AlertEvaluator';
@@ -52,6 +57,8 @@ import { RunStore } from '../store/RunStore';
 import { SpendQueries } from '../store/SpendQueries';
 import { UnitMetricStore } from '../store/UnitMetricStore';
 import { UnitMetricFileLoader } from '../unitCost/UnitMetricFileLoader';
+import { PrometheusUnitMetricSource } from '../unitCost/PrometheusUnitMetricSource';
+import { UnitMetricSourceRunner } from '../unitCost/UnitMetricSourceRunner';
 import { UnitCostConfig } from '../unitCost/readUnitCostConfig';
 import { CostscopeAccess, DefaultCostscopeAccess } from './access';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
@@ -89,7 +96,11 @@ export interface CostscopeContextOptions {
   catalog: CatalogService;
   notifications: NotificationService;
   /** Sources that backend modules added through the extension points. */
-  moduleSources: { cost: CostSource[]; inventory: InventorySource[] };
+  moduleSources: {
+    cost: CostSource[];
+    inventory: InventorySource[];
+    unitMetric: UnitMetricSource[];
+  };
 }
 
 /** What the plugin runs: the pipeline on the scheduler, the services and access for the router. */
@@ -99,6 +110,8 @@ export interface CostscopeContext {
   access: CostscopeAccess;
   /** Loads `costscope.unitCost.file`, when set, at start and on its schedule. */
   unitMetricFile?: UnitMetricFileLoader;
+  /** Runs the unit metric sources (modules', Prometheus), when there are any. */
+  unitMetricSources?: UnitMetricSourceRunner;
 }
 
 /** Builds the stores, engines, services and pipeline from settings and Backstage's services. */
@@ -269,7 +282,11 @@ export function buildCostscopeContext(
     remember: async (parts, compute) =>
       JSON.parse(await readCache.json(['hidden', ...parts], compute)),
   });
-  const { file } = settings.unitCost;
+  const { file, prometheus } = settings.unitCost;
+  const unitMetricSources = [
+    ...(prometheus ? [new PrometheusUnitMetricSource(prometheus)] : []),
+    ...options.moduleSources.unitMetric,
+  ];
   return {
     pipeline,
     services,
@@ -280,6 +297,22 @@ export function buildCostscopeContext(
             file,
             metrics: settings.unitCost.metrics,
             store: unitMetrics,
+            logger,
+          }),
+        }
+      : {}),
+    ...(unitMetricSources.length > 0
+      ? {
+          unitMetricSources: new UnitMetricSourceRunner({
+            sources: unitMetricSources,
+            metrics: settings.unitCost.metrics.map(m => m.name),
+            store: unitMetrics,
+            loadEntities: async () =>
+              (await loadEntities()).map(entity => ({
+                entityRef:
+                  stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+                annotations: entity.metadata.annotations ?? {},
+              })),
             logger,
           }),
         }

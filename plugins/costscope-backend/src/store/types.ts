@@ -164,5 +164,8 @@ export interface UnitMetricRow {
   valueNanos: bigint;
 }
 
-/** Where a metric value came from: pushed to the API, or read from the configured file. */
-export type UnitMetricOrigin = 'api' | 'file';
+/**
+ * Where a metric value came from: pushed to the API (`api`), read from the configured file
+ * (`file`), or the id of the unit metric source that pulled it (`prometheus`).
+ */
+export type UnitMetricOrigin = string;

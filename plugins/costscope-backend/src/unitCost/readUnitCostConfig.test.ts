@@ -30,6 +30,22 @@ describe('readUnitCostConfig', () => {
     expect(config.file?.schedule.frequency).toEqual({ hours: 1 });
   });
 
+  it('reads a Prometheus API with its headers and default schedule', () => {
+    const config = read({
+      metrics: [{ name: 'orders', unit: 'order' }],
+      prometheus: {
+        url: 'http://prom:9090',
+        headers: { 'X-Scope-OrgID': 'a' },
+      },
+    });
+    expect(config.prometheus).toEqual({
+      url: 'http://prom:9090',
+      headers: { 'X-Scope-OrgID': 'a' },
+      timeoutMs: 30000,
+      schedule: expect.objectContaining({ frequency: { hours: 6 } }),
+    });
+  });
+
   it.each([
     [
       { metrics: [{ name: 'Orders', unit: 'order' }] },
@@ -51,6 +67,24 @@ describe('readUnitCostConfig', () => {
     [
       { file: 'x.csv' },
       /costscope\.unitCost\.file is set but .*metrics is empty/,
+    ],
+    [
+      { prometheus: { url: 'http://p' } },
+      /costscope\.unitCost\.prometheus is set but/,
+    ],
+    [
+      {
+        metrics: [{ name: 'orders', unit: 'order' }],
+        prometheus: { url: 'nope' },
+      },
+      /costscope\.unitCost\.prometheus\.url 'nope' is not a URL/,
+    ],
+    [
+      {
+        metrics: [{ name: 'orders', unit: 'order' }],
+        prometheus: { url: 'ftp://p' },
+      },
+      /prometheus\.url must be http or https/,
     ],
   ])('refuses %j naming the key', (unitCost, message) => {
     expect(() => read(unitCost)).toThrow(message);

@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { UnitMetricInfo } from '@costscope/backstage-plugin-common';
+import { PrometheusSourceConfig } from './PrometheusUnitMetricSource';
+import { UNIT_METRIC_SOURCE_SCHEDULE } from './UnitMetricSourceRunner';
 
 /** Where unit metrics come from besides `POST /v1/metrics`: a CSV file, re-read on a schedule. */
 export interface UnitMetricFileConfig {
@@ -17,6 +19,8 @@ export interface UnitCostConfig {
   /** Most day-values one `POST /v1/metrics` may carry. */
   maxDaysPerRequest: number;
   file?: UnitMetricFileConfig;
+  /** A Prometheus-compatible API that `costscope.io/unit-metric` queries are sent to. */
+  prometheus?: PrometheusSourceConfig;
 }
 
 /** Metric names: what a script can type and a URL can carry without escaping. */
@@ -89,5 +93,52 @@ export function readUnitCostConfig(root: Config): UnitCostConfig {
         : DEFAULT_FILE_SCHEDULE,
     };
   }
-  return { metrics, maxDaysPerRequest, ...(file ? { file } : {}) };
+  let prometheus: PrometheusSourceConfig | undefined;
+  const prom = config?.getOptionalConfig('prometheus');
+  if (prom) {
+    const url = prom.getString('url');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`${where}.prometheus.url '${url}' is not a URL`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol)) {
+      throw new Error(
+        `${where}.prometheus.url must be http or https, got ${parsed.protocol}`,
+      );
+    }
+    if (metrics.length === 0) {
+      throw new Error(
+        `${where}.prometheus is set but ${where}.metrics is empty: name the metrics its queries count`,
+      );
+    }
+    const headers: Record<string, string> = {};
+    const headerConfig = prom.getOptionalConfig('headers');
+    for (const key of headerConfig?.keys() ?? []) {
+      headers[key] = headerConfig!.getString(key);
+    }
+    const timeoutMs = prom.getOptionalNumber('timeoutMs') ?? 30_000;
+    if (!(timeoutMs >= 100 && timeoutMs <= 600_000)) {
+      throw new Error(
+        `${where}.prometheus.timeoutMs must be from 100 to 600000, got ${timeoutMs}`,
+      );
+    }
+    prometheus = {
+      url,
+      headers,
+      timeoutMs,
+      schedule: prom.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            prom.getConfig('schedule'),
+          )
+        : UNIT_METRIC_SOURCE_SCHEDULE,
+    };
+  }
+  return {
+    metrics,
+    maxDaysPerRequest,
+    ...(file ? { file } : {}),
+    ...(prometheus ? { prometheus } : {}),
+  };
 }
