@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { applyMigrations } from './migrations';
 import { UnitMetricStore } from './UnitMetricStore';
@@ -5,6 +6,19 @@ import { UnitMetricStore } from './UnitMetricStore';
 jest.setTimeout(60_000);
 
 const REF = 'component:default/checkout-api';
+
+/** Makes the database refuse inserting a value for `day`, as a failing write would. */
+async function refuseDay(knex: Knex, day: string) {
+  if (knex.client.config.client === 'pg') {
+    await knex.raw(`CREATE FUNCTION refuse_day() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'refused'; END; $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE TRIGGER refuse_day BEFORE INSERT ON costscope_unit_metrics
+      FOR EACH ROW WHEN (NEW.day = '${day}') EXECUTE FUNCTION refuse_day()`);
+  } else {
+    await knex.raw(`CREATE TRIGGER refuse_day BEFORE INSERT ON costscope_unit_metrics
+      WHEN NEW.day = '${day}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+  }
+}
 
 describe('UnitMetricStore', () => {
   const databases = createTestDatabases();
@@ -113,10 +127,14 @@ describe('UnitMetricStore', () => {
         day: `d${i}`,
         valueNanos: 1n,
       }));
-      // The last chunk's last row breaks a NOT NULL constraint: the first two chunks,
-      // already written, are rolled back with it.
-      rows[249].metric = null as unknown as string;
-      await expect(store.upsert(rows, 'api')).rejects.toThrow();
+      // A trigger refuses the last chunk's last row: the first two chunks, already written,
+      // must be rolled back with it.
+      await refuseDay(knex, 'd249');
+      const outcome = await store.upsert(rows, 'api').then(
+        stored => `stored ${stored}`,
+        error => `failed: ${error.message}`,
+      );
+      expect(outcome).toMatch(/^failed: .*refused/);
       const [{ n }] = await knex('costscope_unit_metrics').count({ n: '*' });
       expect(Number(n)).toBe(0);
     },
