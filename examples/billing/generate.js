@@ -18,7 +18,13 @@ const { demoInventoryWithUtilisation } = require('./inventory');
 /** Where the demo inventory (resources with 14 days of utilisation) goes, inside outDir. */
 const INVENTORY_FILE = 'inventory/aws.json';
 
-const GENERATOR_VERSION = '1.1.0';
+/** Where the demo's business metric (checkout-api's daily orders) goes, inside outDir. */
+const METRICS_FILE = 'metrics/orders.csv';
+/** The component whose orders the demo counts, and the service tag of its resources. */
+const ORDERS_ENTITY = 'component:default/checkout-api';
+const ORDERS_SERVICE = 'checkout-api';
+
+const GENERATOR_VERSION = '1.2.0';
 const DEFAULT_SEED = 20261123;
 const DEFAULT_OUT = path.join(__dirname, 'generated');
 
@@ -193,6 +199,29 @@ function csvField(v) {
 const csvLine = fields => `${fields.map(csvField).join(',')}\n`;
 
 /**
+ * checkout-api's daily orders, following its cost: a day's orders are its cost times orders
+ * per dollar, which grows from 8 to 10 over the period (the team got more efficient: cost per
+ * order falls from about $0.125 to $0.10 while spend grows), with +-4 % noise of its own.
+ * @returns [day, orders] pairs in day order, orders a whole number
+ */
+function demoOrders(costByDay, start, seed) {
+  const rand = mulberry32((seed ^ fnv1a('orders')) >>> 0);
+  const days = [...costByDay.keys()].sort((a, b) => a - b);
+  const span = BigInt(
+    Math.max(1, Math.round((days[days.length - 1] - start) / DAY)),
+  );
+  return days.map(day => {
+    const dayIdx = BigInt(Math.round((day - start) / DAY));
+    // orders per dollar in ppm: 8 at the start, 10 at the end
+    const perDollarPpm = 8n * PPM + (2n * PPM * dayIdx) / span;
+    const noisePpm = PPM - 40000n + (BigInt(rand()) % 80001n);
+    const orders =
+      (costByDay.get(day) * perDollarPpm * noisePpm) / (SCALE * PPM * PPM);
+    return [isoDay(day), orders.toString()];
+  });
+}
+
+/**
  * Generate the demo billing files.
  * @param {{outDir?: string, endDate?: string, months?: number, seed?: number}} opts
  * @returns the manifest object (also written to outDir/manifest.json)
@@ -242,6 +271,8 @@ function generateDemoBilling(opts = {}) {
 
   const header = csvLine(COLUMNS);
   const files = [];
+  /** checkout-api's effective usage cost per day (1e-12 scale), for its orders. */
+  const checkoutCost = new Map();
   let totalBilled = 0n;
   let totalEffective = 0n;
   let totalRows = 0;
@@ -303,6 +334,9 @@ function generateDemoBilling(opts = {}) {
           commitmentType = 'Savings Plan';
           description = `Savings Plan covered usage: ${r.instanceType} Linux instance hour`;
           spCovered += effective;
+        }
+        if (r.tags && r.tags.service === ORDERS_SERVICE) {
+          checkoutCost.set(day, (checkoutCost.get(day) || 0n) + effective);
         }
         const acctKey = r.account.id;
         usageByAccount.set(
@@ -496,6 +530,20 @@ function generateDemoBilling(opts = {}) {
     `${JSON.stringify({ endDate, resources: inventory })}\n`,
   );
 
+  const orders = demoOrders(checkoutCost, start, seed);
+  fs.mkdirSync(path.join(outDir, path.dirname(METRICS_FILE)), {
+    recursive: true,
+  });
+  fs.writeFileSync(
+    path.join(outDir, METRICS_FILE),
+    [
+      'date,entity_ref,metric,value\n',
+      ...orders.map(
+        ([day, count]) => `${day},${ORDERS_ENTITY},orders,${count}\n`,
+      ),
+    ].join(''),
+  );
+
   const manifest = {
     generatorVersion: GENERATOR_VERSION,
     seed,
@@ -504,6 +552,7 @@ function generateDemoBilling(opts = {}) {
     currency: 'USD',
     files,
     inventory: { path: INVENTORY_FILE, resources: inventory.length },
+    metrics: { path: METRICS_FILE, rows: orders.length },
     totals: {
       rows: totalRows,
       billedCost: fmtMoney(totalBilled),
@@ -527,7 +576,8 @@ function isFresh({ outDir, endDate, seed }) {
       m.seed === seed &&
       m.endDate === endDate &&
       m.files.every(f => fs.existsSync(path.join(outDir, f.path))) &&
-      fs.existsSync(path.join(outDir, INVENTORY_FILE))
+      fs.existsSync(path.join(outDir, INVENTORY_FILE)) &&
+      fs.existsSync(path.join(outDir, METRICS_FILE))
     );
   } catch {
     return false;

@@ -297,6 +297,58 @@ export interface Config {
         time?: string;
       };
     };
+    /**
+     * Unit cost: business metrics per entity (orders, streams, active users) that cost is
+     * divided by. Values arrive through `POST /v1/metrics` or the file below.
+     */
+    unitCost?: {
+      /**
+       * The metrics entities may report; a value of any other name is refused. The first
+       * metric an entity has values of is the one its Cost tab shows.
+       */
+      metrics?: Array<{
+        /**
+         * The name pushed and queried, e.g. `orders`: a lower-case letter, then a-z, 0-9,
+         * `_`, `.` or `-` (at most 63).
+         */
+        name: string;
+        /**
+         * One unit, singular, as the UI labels it: `order` (cost per order).
+         */
+        unit: string;
+        /** What is counted, for the metric's readers. */
+        description?: string;
+      }>;
+      /** Most day-values one `POST /v1/metrics` may carry (1 to 5000). Default 400. */
+      maxDaysPerRequest?: number;
+      /**
+       * A CSV file of metric values (`date,entity_ref,metric,value` with that header), read
+       * at start and on `fileSchedule`; each row is stored like a pushed value. A bad row
+       * (named by file and line) stores nothing of the file.
+       */
+      file?: string;
+      /** How often the file is re-read. Default every hour. */
+      fileSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * A Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics). Each
+       * entity's `costscope.io/unit-metric` annotation holds a PromQL query whose value at the
+       * end of a UTC day is that day's count, e.g. `orders=sum(increase(orders_total[1d]))`;
+       * the last 35 days are re-read on every run.
+       */
+      prometheus?: {
+        /** Base URL, e.g. `http://prometheus:9090` (the API is under `/api/v1`). */
+        url: string;
+        /**
+         * Extra request headers, e.g. an authorization token or a tenant id.
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+        /** Request timeout in milliseconds. Default 30000. */
+        timeoutMs?: number;
+        /** When it is read. Default every 6 hours. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
     /** Budget and anomaly alerts. */
     alerts?: {
       /** Spend anomalies: a day far above the entity's same-weekday baseline. */

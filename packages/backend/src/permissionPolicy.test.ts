@@ -6,6 +6,7 @@ import {
 import {
   chargebackReadPermission,
   costscopeAdminPermission,
+  metricsWritePermission,
   entityBudgetUpdatePermission,
   entityCostReadPermission,
   entityRecommendationUpdatePermission,
@@ -131,6 +132,15 @@ describe('CostscopeDemoPolicy', () => {
       AuthorizeResult.ALLOW,
     );
     expect(await decide(costscopeAdminPermission, 'user:default/guest')).toBe(
+      AuthorizeResult.DENY,
+    );
+  });
+
+  it('keeps sending metric values by hand to platform-team', async () => {
+    expect(await decide(metricsWritePermission, 'user:default/alex')).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(metricsWritePermission, 'user:default/guest')).toBe(
       AuthorizeResult.DENY,
     );
   });

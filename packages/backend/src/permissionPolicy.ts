@@ -26,6 +26,7 @@ import {
   entityCostReadPermission,
   entityRecommendationUpdatePermission,
   ingestRunsReadPermission,
+  metricsWritePermission,
   overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 
@@ -56,7 +57,8 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  *   {@link DEMO_ADMIN_GROUPS} for every entity, others for the entities their group owns
  *   (the condition `IS_ENTITY_OR_ANCESTOR_OWNER` without ancestors);
  * - `costscope.admin` (ingest triggers, the organisation-wide chargeback CSV, unallocated
- *   tips): members of {@link DEMO_ADMIN_GROUPS}.
+ *   tips) and `costscope.metrics.write` (sending business metric values by hand; pipelines use
+ *   service tokens): members of {@link DEMO_ADMIN_GROUPS}.
  * The other plugins' permissions are allowed. Backend services (and static API tokens) never
  * reach a policy: the framework allows them. Adopters replace this module with their own
  * policy; see the Costscope backend README, "Permissions".
@@ -106,6 +108,7 @@ export class CostscopeDemoPolicy implements PermissionPolicy {
           ? deny
           : allow;
       case costscopeAdminPermission.name:
+      case metricsWritePermission.name:
         return user && isDemoAdmin(await this.ownershipRefs(user))
           ? allow
           : deny;

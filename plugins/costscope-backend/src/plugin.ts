@@ -8,7 +8,9 @@ import {
   CostSource,
   costscopeCostSourcesExtensionPoint,
   costscopeInventorySourcesExtensionPoint,
+  costscopeUnitMetricSourcesExtensionPoint,
   InventorySource,
+  UnitMetricSource,
 } from '@costscope/backstage-plugin-node';
 import { readAlertsConfig } from './alerts/readAlertsConfig';
 import { readConfiguredBudgets } from './budgets/declaredBudgets';
@@ -17,6 +19,7 @@ import { readChargebackConfig } from './compliance/readChargebackConfig';
 import { readTagPolicy } from './compliance/tagPolicy';
 import { readCostscopeConfig } from './config';
 import { readRecommendationsConfig } from './recommendations/readRecommendationsConfig';
+import { readUnitCostConfig } from './unitCost/readUnitCostConfig';
 import { buildCostscopeContext } from './service/buildCostscopeContext';
 import { createRouter } from './service/router';
 import { applyMigrations } from './store/migrations';
@@ -32,6 +35,7 @@ export const costscopePlugin = createBackendPlugin({
     const moduleSources = {
       cost: [] as CostSource[],
       inventory: [] as InventorySource[],
+      unitMetric: [] as UnitMetricSource[],
     };
     env.registerExtensionPoint(costscopeCostSourcesExtensionPoint, {
       addCostSource: (...sources) => moduleSources.cost.push(...sources),
@@ -39,6 +43,11 @@ export const costscopePlugin = createBackendPlugin({
     env.registerExtensionPoint(costscopeInventorySourcesExtensionPoint, {
       addInventorySource: (...sources) =>
         moduleSources.inventory.push(...sources),
+    });
+
+    env.registerExtensionPoint(costscopeUnitMetricSourcesExtensionPoint, {
+      addUnitMetricSource: (...sources) =>
+        moduleSources.unitMetric.push(...sources),
     });
 
     env.registerInit({
@@ -70,6 +79,7 @@ export const costscopePlugin = createBackendPlugin({
           chargeback: readChargebackConfig(root),
           recommendations: readRecommendationsConfig(root),
           digests: readDigestsConfig(root),
+          unitCost: readUnitCostConfig(root),
           // Only webhook alerts and digests link back to the portal.
           appBaseUrl: alerts.webhook ? root.getString('app.baseUrl') : '',
         };
@@ -77,7 +87,13 @@ export const costscopePlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
-        const { pipeline, services, access } = buildCostscopeContext({
+        const {
+          pipeline,
+          services,
+          access,
+          unitMetricFile,
+          unitMetricSources,
+        } = buildCostscopeContext({
           ...deps,
           settings,
           config: root,
@@ -85,6 +101,8 @@ export const costscopePlugin = createBackendPlugin({
           moduleSources,
         });
         await pipeline.start(deps.scheduler);
+        await unitMetricFile?.start(deps.scheduler);
+        await unitMetricSources?.start(deps.scheduler);
         httpRouter.use(
           await createRouter({
             logger: deps.logger,

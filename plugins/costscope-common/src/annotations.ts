@@ -58,3 +58,12 @@ export const COST_CENTER_ANNOTATION = 'costscope.io/cost-center';
  * @public
  */
 export const DIGESTS_ANNOTATION = 'costscope.io/digests';
+
+/**
+ * A PromQL query whose value at the end of each UTC day is the entity's count of a business
+ * metric for that day, e.g. `sum(increase(checkout_orders_total[1d]))`; prefix it with a
+ * configured metric name and `=` to name the metric (`orders=sum(...)`), else it is the first
+ * metric of `costscope.unitCost.metrics`. Read when `costscope.unitCost.prometheus.url` is set.
+ * @public
+ */
+export const UNIT_METRIC_ANNOTATION = 'costscope.io/unit-metric';

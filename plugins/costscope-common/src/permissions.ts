@@ -49,6 +49,16 @@ export const ingestRunsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Push daily business metric values (`POST /v1/metrics`), the denominators of unit cost.
+ * Service tokens of pipelines hold it through the framework; users need a policy grant.
+ * @public
+ */
+export const metricsWritePermission = createPermission({
+  name: 'costscope.metrics.write',
+  attributes: { action: 'create' },
+});
+
 /** Trigger ingestion, export the chargeback CSV, change unallocated recommendations. @public */
 export const costscopeAdminPermission = createPermission({
   name: 'costscope.admin',
@@ -64,5 +74,6 @@ export const costscopePermissions = [
   chargebackReadPermission,
   complianceReadPermission,
   ingestRunsReadPermission,
+  metricsWritePermission,
   costscopeAdminPermission,
 ];

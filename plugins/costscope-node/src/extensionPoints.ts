@@ -1,6 +1,7 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { InventorySource } from './inventory';
 import { CostSource } from './sources';
+import { UnitMetricSource } from './unitMetrics';
 
 /**
  * Lets backend modules add cost sources (for example AWS Cost Explorer) to Costscope.
@@ -28,4 +29,19 @@ export interface CostscopeInventorySourcesExtensionPoint {
 export const costscopeInventorySourcesExtensionPoint =
   createExtensionPoint<CostscopeInventorySourcesExtensionPoint>({
     id: 'costscope.inventory-sources',
+  });
+
+/**
+ * Lets backend modules add sources of business metric values for unit cost (for example a
+ * Prometheus-compatible query API).
+ * @public
+ */
+export interface CostscopeUnitMetricSourcesExtensionPoint {
+  addUnitMetricSource(...sources: UnitMetricSource[]): void;
+}
+
+/** @public */
+export const costscopeUnitMetricSourcesExtensionPoint =
+  createExtensionPoint<CostscopeUnitMetricSourcesExtensionPoint>({
+    id: 'costscope.unit-metric-sources',
   });

@@ -5,4 +5,5 @@
  */
 export * from './sources';
 export * from './inventory';
+export * from './unitMetrics';
 export * from './extensionPoints';

@@ -8,7 +8,9 @@ import type {
   DigestPeriod,
   Recommendation,
   RecommendationStateInput,
+  UnitCostQuery,
 } from '@costscope/backstage-plugin-common';
+import { unitCostFor } from '../src/__testUtils__/unitCostFixtures';
 import {
   budgetChanges,
   budgetList,
@@ -134,6 +136,15 @@ export class FakeCostscopeApi implements CostscopeApi {
   async getOrganisationCompliance(range: DateRange) {
     await latency();
     return organisationComplianceFor(range);
+  }
+
+  async getEntityUnitCost(entityRef: string, query: UnitCostQuery) {
+    await latency();
+    return unitCostFor(entityRef, query);
+  }
+
+  async postUnitMetrics() {
+    return { stored: 0 };
   }
 
   async getChargeback(query: DateRange & { by: ChargebackOwnerBy }) {

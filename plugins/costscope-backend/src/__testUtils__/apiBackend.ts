@@ -264,6 +264,7 @@ export async function startApiBackend(
             ],
             allocation: { schedule: later },
             alerts: { anomalies: { enabled: false } },
+            unitCost: { metrics: [{ name: 'orders', unit: 'order' }] },
             ...options.costscope,
           },
         },

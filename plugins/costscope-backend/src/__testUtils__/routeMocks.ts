@@ -139,6 +139,10 @@ export function mockCostscopeServices() {
     digests: {
       digest: unexpected('digests.digest'),
     },
+    unitCost: {
+      write: unexpected('unitCost.write'),
+      entityUnitCost: unexpected('unitCost.entityUnitCost'),
+    },
   } satisfies Record<keyof CostscopeServices, Record<string, jest.Mock>>;
 }
 

@@ -8,6 +8,15 @@ function fromEpochDay(epochDay: number): string {
   return new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Whether `value` is a real UTC day written `YYYY-MM-DD` (not 2026-02-30). */
+export function isCalendarDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return (
+    !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value
+  );
+}
+
 /** Days in an inclusive range. */
 export function daysInRange(from: string, to: string): number {
   return toEpochDay(to) - toEpochDay(from) + 1;

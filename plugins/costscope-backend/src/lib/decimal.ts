@@ -26,3 +26,16 @@ export function compareBigInt(a: bigint, b: bigint): number {
 export function shareOf(part: bigint, total: bigint): number | null {
   return total === 0n ? null : Number((part * 1_000_000n) / total) / 1_000_000;
 }
+
+/**
+ * `(current - previous) / |previous|` to 6 decimal places as a number (a summary's change),
+ * null for a zero previous amount.
+ */
+export function changeRatioOf(
+  current: bigint,
+  previous: bigint,
+): number | null {
+  if (previous === 0n) return null;
+  const base = previous < 0n ? -previous : previous;
+  return Number(((current - previous) * 1_000_000n) / base) / 1_000_000;
+}

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { RecommendationStateInput } from '@costscope/backstage-plugin-common';
 import { z } from 'zod/v3';
+import { isCalendarDay } from '../lib/dates';
 
 /** Longest reason accepted, in characters. */
 export const MAX_REASON_LENGTH = 500;
@@ -39,14 +40,6 @@ function describeIssue(issue: z.ZodIssue): string {
     return `${field} is required`;
   }
   return field ? `${field} ${issue.message}` : issue.message;
-}
-
-function isCalendarDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return (
-    !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value
-  );
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   costscopeAdminPermission,
   entityCostReadPermission,
   ingestRunsReadPermission,
+  metricsWritePermission,
   overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
@@ -138,6 +139,8 @@ export function refusal(permission: BasicPermission): string {
       return `You may not read the organisation's tag compliance (permission ${permission.name}).`;
     case ingestRunsReadPermission.name:
       return `You may not read Costscope's ingest runs (permission ${permission.name}).`;
+    case metricsWritePermission.name:
+      return `You may not send business metric values (permission ${permission.name}).`;
     case costscopeAdminPermission.name:
       return `Only Costscope admins may do this (permission ${permission.name}).`;
     default:

@@ -13,6 +13,8 @@ export type CostscopeAuditEventId =
   | 'recommendation-state-mutate'
   /** An ingest run triggered by hand (`POST /v1/ingest`). */
   | 'ingest-trigger'
+  /** Business metric values sent (`POST /v1/metrics`); `meta` has how many were stored. */
+  | 'metrics-write'
   /** The organisation-wide chargeback CSV downloaded. */
   | 'chargeback-export'
   /** An entity permission refused (always `failed`); `meta` has the permission and entity ref. */

@@ -11,7 +11,12 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Budget } from '@costscope/backstage-plugin-common';
-import { CostSource, InventorySource } from '@costscope/backstage-plugin-node';
+import {
+  CostSource,
+  InventorySource,
+  UnitMetricSource,
+} from '@costscope/backstage-plugin-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import { AlertDelivery } from '../alerts/AlertDelivery';
 import { AlertEvaluator } from '../alerts/AlertEvaluator';
@@ -54,10 +59,16 @@ import { RecommendationStore } from '../store/RecommendationStore';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { RunStore } from '../store/RunStore';
 import { SpendQueries } from '../store/SpendQueries';
+import { UnitMetricStore } from '../store/UnitMetricStore';
+import { UnitMetricFileLoader } from '../unitCost/UnitMetricFileLoader';
+import { PrometheusUnitMetricSource } from '../unitCost/PrometheusUnitMetricSource';
+import { UnitMetricSourceRunner } from '../unitCost/UnitMetricSourceRunner';
+import { UnitCostConfig } from '../unitCost/readUnitCostConfig';
 import { CostscopeAccess, DefaultCostscopeAccess } from './access';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
+import { DefaultUnitCostService } from './DefaultUnitCostService';
 import { CostscopeServices } from './services';
 import { DefaultDigestsService } from './DefaultDigestsService';
 import { DigestBuilder } from '../digests/DigestBuilder';
@@ -80,6 +91,7 @@ export interface CostscopeSettings {
   chargeback: ChargebackConfig;
   recommendations: RecommendationsConfig;
   digests: DigestsConfig;
+  unitCost: UnitCostConfig;
   /** The portal's address, for links in webhook alerts (read only when a webhook is set). */
   appBaseUrl: string;
 }
@@ -99,7 +111,11 @@ export interface CostscopeContextOptions {
   catalog: CatalogService;
   notifications: NotificationService;
   /** Sources that backend modules added through the extension points. */
-  moduleSources: { cost: CostSource[]; inventory: InventorySource[] };
+  moduleSources: {
+    cost: CostSource[];
+    inventory: InventorySource[];
+    unitMetric: UnitMetricSource[];
+  };
 }
 
 /** What the plugin runs: the pipeline on the scheduler, the services and access for the router. */
@@ -107,6 +123,10 @@ export interface CostscopeContext {
   pipeline: CostPipeline;
   services: CostscopeServices;
   access: CostscopeAccess;
+  /** Loads `costscope.unitCost.file`, when set, at start and on its schedule. */
+  unitMetricFile?: UnitMetricFileLoader;
+  /** Runs the unit metric sources (modules', Prometheus), when there are any. */
+  unitMetricSources?: UnitMetricSourceRunner;
 }
 
 /** Builds the stores, engines, services and pipeline from settings and Backstage's services. */
@@ -132,6 +152,7 @@ export function buildCostscopeContext(
   const budgetStore = new BudgetStore(knex);
   const inventoryStore = new InventoryStore(knex);
   const runs = new RunRecorder(new RunStore(knex));
+  const unitMetrics = new UnitMetricStore(knex);
 
   const allocation = new AllocationEngine({
     store: new AllocationStore(knex),
@@ -315,6 +336,14 @@ export function buildCostscopeContext(
       lastCostDay: () => spend.lastCostDay(),
       getEntity: async ref => (await snapshot.entitiesOf([ref])).get(ref),
     }),
+    unitCost: new DefaultUnitCostService({
+      store: unitMetrics,
+      spend,
+      config: settings.unitCost,
+      entityExists: ref => queries.entityExists(ref),
+      currency: () => costs.currency(),
+      costBasis: config.costBasis,
+    }),
   };
   const access = new DefaultCostscopeAccess({
     auth,
@@ -335,5 +364,40 @@ export function buildCostscopeContext(
     remember: async (parts, compute) =>
       JSON.parse(await readCache.json(['hidden', ...parts], compute)),
   });
-  return { pipeline, services, access };
+  const { file, prometheus } = settings.unitCost;
+  const unitMetricSources = [
+    ...(prometheus ? [new PrometheusUnitMetricSource(prometheus)] : []),
+    ...options.moduleSources.unitMetric,
+  ];
+  return {
+    pipeline,
+    services,
+    access,
+    ...(file
+      ? {
+          unitMetricFile: new UnitMetricFileLoader({
+            file,
+            metrics: settings.unitCost.metrics,
+            store: unitMetrics,
+            logger,
+          }),
+        }
+      : {}),
+    ...(unitMetricSources.length > 0
+      ? {
+          unitMetricSources: new UnitMetricSourceRunner({
+            sources: unitMetricSources,
+            metrics: settings.unitCost.metrics.map(m => m.name),
+            store: unitMetrics,
+            loadEntities: async () =>
+              (await loadEntities()).map(entity => ({
+                entityRef:
+                  stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+                annotations: entity.metadata.annotations ?? {},
+              })),
+            logger,
+          }),
+        }
+      : {}),
+  };
 }

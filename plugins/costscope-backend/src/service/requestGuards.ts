@@ -5,6 +5,12 @@ import { CustomErrorBase, InputError } from '@backstage/errors';
 /** Largest JSON body accepted. */
 export const MAX_BODY = '16kb';
 
+/**
+ * Largest body of `POST /v1/metrics`: room for 5,000 day-values (the highest
+ * costscope.unitCost.maxDaysPerRequest) of about 50 bytes each.
+ */
+export const MAX_METRICS_BODY = '256kb';
+
 /** 415 for a request body that is not JSON (every body the API takes is JSON). */
 class UnsupportedMediaTypeError extends CustomErrorBase {
   name = 'UnsupportedMediaTypeError' as const;

@@ -11,6 +11,7 @@ import {
   entityCostReadPermission,
   entityRecommendationUpdatePermission,
   ingestRunsReadPermission,
+  metricsWritePermission,
   overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import {
@@ -225,6 +226,30 @@ const ROUTES: RouteCase[] = [
     entity: true,
     allowed: 200,
     prepare: seedRecommendation, // the ingest above recomputed the recommendations
+  },
+  {
+    method: 'post',
+    route: '/v1/metrics',
+    url: '/v1/metrics',
+    body: {
+      metrics: [
+        {
+          entityRef: 'component:default/api',
+          metric: 'orders',
+          values: [{ date: '2026-03-01', value: '3' }],
+        },
+      ],
+    },
+    permission: metricsWritePermission.name,
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/unit-cost',
+    url: `${api}/unit-cost${range}&granularity=month`,
+    permission: READ,
+    entity: true,
+    allowed: 200,
   },
   {
     method: 'get',

@@ -8,8 +8,14 @@ import { costRoutes } from './costRoutes';
 import { digestRoutes } from './digestRoutes';
 import { ingestRoutes } from './ingestRoutes';
 import { recommendationRoutes } from './recommendationRoutes';
-import { MAX_BODY, refuseNul, requireJsonBody } from './requestGuards';
+import {
+  MAX_BODY,
+  MAX_METRICS_BODY,
+  refuseNul,
+  requireJsonBody,
+} from './requestGuards';
 import { CostscopeServices } from './services';
+import { unitCostRoutes } from './unitCostRoutes';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -27,6 +33,9 @@ export async function createRouter(
   const { logger, auditor, access, services } = options;
   const router = await createApiRouter();
   router.use(requireJsonBody);
+  // Metric values come in batches (up to costscope.unitCost.maxDaysPerRequest); a body parsed
+  // here is left alone by the parser after it.
+  router.use('/v1/metrics', express.json({ limit: MAX_METRICS_BODY }));
   router.use(express.json({ limit: MAX_BODY }));
   router.use(refuseNul);
 
@@ -59,5 +68,6 @@ export async function createRouter(
   );
   router.use(ingestRoutes({ auditor, access, ingest: services.ingest }));
   router.use(digestRoutes({ auditor, access, digests: services.digests }));
+  router.use(unitCostRoutes({ auditor, access, unitCost: services.unitCost }));
   return router;
 }

@@ -21,6 +21,9 @@ import {
   RecommendationStateInput,
   ResourceCostList,
   SeriesGroupBy,
+  EntityUnitCost,
+  UnitCostQuery,
+  UnitMetricsWriteResult,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { Caller, Visibility } from './access';
@@ -37,6 +40,7 @@ export interface CostscopeServices {
   recommendations: RecommendationsService;
   ingest: IngestService;
   digests: DigestsService;
+  unitCost: UnitCostService;
 }
 
 /** An answer already serialised as JSON: cached answers are kept as text, not objects. */
@@ -164,4 +168,23 @@ export interface DigestsService {
     request: { period: DigestPeriod; date?: string; costBasis?: CostBasis },
     visibility?: Visibility,
   ): Promise<CostDigest>;
+}
+
+/** Business metrics per entity (orders, streams) and cost per unit of them. */
+export interface UnitCostService {
+  /**
+   * Stores the daily values of a `POST /v1/metrics` body, all or nothing, each replacing the
+   * value of its entity, metric and day. Throws InputError naming the first bad input (an
+   * entity Costscope does not know included) before anything is stored.
+   */
+  write(body: unknown): Promise<UnitMetricsWriteResult>;
+  /**
+   * The entity's cost per unit of a metric over the range, on `query.costBasis` or the
+   * configured basis. Throws NotFoundError for an entity Costscope does not know, InputError
+   * for a metric that is not configured.
+   */
+  entityUnitCost(
+    entityRef: string,
+    query: UnitCostQuery,
+  ): Promise<EntityUnitCost>;
 }

@@ -15,7 +15,7 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { eachDay, previousRange } from '../lib/dates';
-import { shareOf } from '../lib/decimal';
+import { changeRatioOf, shareOf } from '../lib/decimal';
 import { ORG_REF } from './AllocationStore';
 
 /** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly; text keeps it exact in JS. */
@@ -294,13 +294,7 @@ export class CostQueries {
       total: nanosToMoney(total),
       previous: { ...previous, total: nanosToMoney(previousTotal) },
       change: nanosToMoney(total - previousTotal),
-      changeRatio:
-        previousTotal === 0n
-          ? null
-          : Number(
-              ((total - previousTotal) * 1_000_000n) /
-                (previousTotal < 0n ? -previousTotal : previousTotal),
-            ) / 1_000_000,
+      changeRatio: changeRatioOf(total, previousTotal),
       byService,
       byAccount,
       byRegion,

@@ -22,7 +22,8 @@ export const FACT_COLUMNS = [
   'line_count',
 ] as const;
 
-const MAX_BIGINT = 9_223_372_036_854_775_807n;
+/** The largest value a BIGINT column holds, on both databases. */
+export const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 /** A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision. */
 export function checkStorable(fact: CostFact): void {

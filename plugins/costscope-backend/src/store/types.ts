@@ -152,3 +152,20 @@ export interface ComplianceResourceInput {
   /** Current tags from an inventory source; absent when no inventory knows the resource. */
   inventoryTags?: Record<string, string>;
 }
+
+/** One day's value of a business metric of an entity (`costscope_unit_metrics`). */
+export interface UnitMetricRow {
+  /** Lower-case entity ref. */
+  entityRef: string;
+  metric: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** The value in nano-units (1e-9 of a unit), non-negative. */
+  valueNanos: bigint;
+}
+
+/**
+ * Where a metric value came from: pushed to the API (`api`), read from the configured file
+ * (`file`), or the id of the unit metric source that pulled it (`prometheus`).
+ */
+export type UnitMetricOrigin = string;

@@ -28,6 +28,12 @@ import {
   ResourceCostList,
   SeriesGroupBy,
 } from './types';
+import {
+  EntityUnitCost,
+  UnitCostQuery,
+  UnitMetricsInput,
+  UnitMetricsWriteResult,
+} from './unitCostTypes';
 
 /** Options every call may take. @public */
 export interface RequestOptions {
@@ -132,4 +138,15 @@ export interface CostscopeApi {
     input: RecommendationStateInput,
     options?: RequestOptions,
   ): Promise<Recommendation>;
+  /** An entity's cost per unit of a business metric over time. */
+  getEntityUnitCost(
+    entityRef: string,
+    query: UnitCostQuery,
+    options?: RequestOptions,
+  ): Promise<EntityUnitCost>;
+  /** Stores daily business metric values, all or nothing (`costscope.metrics.write`). */
+  postUnitMetrics(
+    input: UnitMetricsInput,
+    options?: RequestOptions,
+  ): Promise<UnitMetricsWriteResult>;
 }

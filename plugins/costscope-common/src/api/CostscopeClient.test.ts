@@ -90,4 +90,51 @@ describe('CostscopeClient', () => {
       headers: { 'content-type': 'application/json' },
     });
   });
+
+  it('reads unit cost with its metric, basis and granularity', async () => {
+    const { client, fetch } = clientWith(
+      new Response('{"metric":"orders","points":[]}'),
+    );
+    const answer = await client.getEntityUnitCost('component:checkout-api', {
+      from: '2026-01-01',
+      to: '2026-01-31',
+      costBasis: 'billed',
+      metric: 'orders',
+      granularity: 'month',
+    });
+    expect(answer.metric).toBe('orders');
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://backend/api/costscope/v1/entities/component/default/checkout-api/unit-cost?from=2026-01-01&to=2026-01-31&costBasis=billed&metric=orders&granularity=month',
+    );
+  });
+
+  it('posts metric values as JSON, decimals as strings', async () => {
+    const { client, fetch } = clientWith(new Response('{"stored":2}'));
+    const body = {
+      metrics: [
+        {
+          entityRef: 'component:default/checkout-api',
+          metric: 'orders',
+          values: [
+            { date: '2026-01-01', value: 1200 },
+            { date: '2026-01-02', value: '1250.5' },
+          ],
+        },
+      ],
+    };
+    expect(await client.postUnitMetrics(body, { token: 'svc' })).toEqual({
+      stored: 2,
+    });
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://backend/api/costscope/v1/metrics',
+    );
+    expect(fetch.mock.calls[0][1]).toMatchObject({
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer svc',
+      },
+    });
+  });
 });

@@ -31,6 +31,12 @@ import {
   ResourceCostList,
   SeriesGroupBy,
 } from './types';
+import {
+  EntityUnitCost,
+  UnitCostQuery,
+  UnitMetricsInput,
+  UnitMetricsWriteResult,
+} from './unitCostTypes';
 
 /** The path parameters of an entity ref `kind:namespace/name` (namespace `default` when left out). */
 function entityPath(entityRef: string) {
@@ -274,5 +280,32 @@ export class CostscopeClient implements CostscopeApi {
     return answer(
       this.api.setRecommendationState({ path: { id }, body: input }, options),
     ).as<Recommendation>();
+  }
+
+  async getEntityUnitCost(
+    entityRef: string,
+    query: UnitCostQuery,
+    options?: RequestOptions,
+  ) {
+    const path = entityPath(entityRef);
+    return answer(
+      this.api.getEntityUnitCost(
+        {
+          path,
+          query: {
+            ...costQueryOf(query),
+            ...(query.metric ? { metric: query.metric } : {}),
+            ...(query.granularity ? { granularity: query.granularity } : {}),
+          },
+        },
+        options,
+      ),
+    ).as<EntityUnitCost>();
+  }
+
+  async postUnitMetrics(input: UnitMetricsInput, options?: RequestOptions) {
+    return answer(
+      this.api.postUnitMetrics({ body: input }, options),
+    ).as<UnitMetricsWriteResult>();
   }
 }

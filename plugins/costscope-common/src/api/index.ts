@@ -5,3 +5,4 @@ export type { CostscopeApi, RequestOptions } from './CostscopeApi';
 export { CostscopeClient } from './CostscopeClient';
 export * from './complianceTypes';
 export * from './digestTypes';
+export * from './unitCostTypes';

@@ -14,8 +14,10 @@ import type {
   EntityCostSummary,
   IngestRun,
   ResourceCostList,
+  UnitCostQuery,
 } from '@costscope/backstage-plugin-common';
 import { digestFor } from './digestFixtures';
+import { unitCostFor } from './unitCostFixtures';
 
 /** "Now" in the tests: ranges end yesterday, 2024-05-14. */
 export const NOW = new Date('2024-05-15T10:30:00Z');
@@ -616,6 +618,11 @@ export function createFakeApi(
     getEntityDigest: jest.fn(async (ref: string, query: { period: any }) =>
       digestFor(ref, query.period),
     ),
+    // No metric reported: the unit cost card shows how to add one.
+    getEntityUnitCost: jest.fn(async (ref: string, query: UnitCostQuery) =>
+      unitCostFor(ref, query, { hasValues: false }),
+    ),
+    postUnitMetrics: jest.fn(),
     ...overrides,
   } as jest.Mocked<CostscopeApi>;
 }

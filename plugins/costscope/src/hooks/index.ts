@@ -16,3 +16,4 @@ export { useEntityCompliance } from './useEntityCompliance';
 export { useOrganisationCompliance } from './useOrganisationCompliance';
 export { useChargeback } from './useChargeback';
 export { useEntityDigest } from './useEntityDigest';
+export { useEntityUnitCost } from './useEntityUnitCost';

@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatMoney,
   formatShare,
+  formatUnitCost,
   isZeroMoney,
   moneySign,
 } from './format';
@@ -15,6 +16,18 @@ describe('format', () => {
       currency: 'EUR',
     }).format(1234.567890123);
     expect(formatMoney('1234.567890123', 'EUR')).toBe(expected);
+  });
+
+  it('shows up to 4 fractional digits of a unit cost below 1', () => {
+    const fine = new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: 'USD',
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 4,
+    });
+    expect(formatUnitCost('0.012345678', 'USD')).toBe(fine.format(0.0123));
+    expect(formatUnitCost('2.5', 'USD')).toBe(formatMoney('2.5', 'USD'));
+    expect(formatUnitCost('0.5', 'NOT-A-CODE')).toContain('NOT-A-CODE');
   });
 
   it('signs changes', () => {

@@ -41,6 +41,25 @@ export function formatMoney(
   return formatter(currency, options?.signed ?? false).format(Number(amount));
 }
 
+/**
+ * Formats a cost per unit: like {@link formatMoney}, with up to 4 fractional digits below 1
+ * (cents per order would otherwise all read $0.01).
+ */
+export function formatUnitCost(amount: string, currency: string): string {
+  const value = Number(amount);
+  if (Math.abs(value) >= 1) return formatMoney(amount, currency);
+  try {
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 4,
+    }).format(value);
+  } catch {
+    return formatMoney(amount, currency);
+  }
+}
+
 const percent = new Intl.NumberFormat(undefined, {
   style: 'percent',
   maximumFractionDigits: 1,

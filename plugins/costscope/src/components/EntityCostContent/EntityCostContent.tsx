@@ -33,6 +33,7 @@ import { CostMappingHelp } from '../CostMappingHelp';
 import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
 import { KubernetesCostCard } from '../KubernetesCostCard';
 import { EntityCostReview } from '../EntityCostReview';
+import { UnitCostCard } from '../UnitCostCard';
 
 const ROLLED_UP_KINDS = new Set(['system', 'domain', 'group']);
 /** Kinds that scheduled digests go to (`costscope.digests.kinds`), so their tab shows the review. */
@@ -176,8 +177,11 @@ function SummaryItems(props: {
       <Grid item xs={12}>
         <Figures summary={summary} />
       </Grid>
-      <Grid item xs={12}>
+      <Grid item xs={12} lg={7}>
         <DailyChart entityRef={entityRef} range={range} />
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <UnitCostCard entityRef={entityRef} range={range} />
       </Grid>
       {REVIEWED_KINDS.has(kind) && (
         <Grid item xs={12}>

@@ -12,7 +12,7 @@ export const spec = {
     title: 'Costscope',
     version: '0.1.0',
     description:
-      "Cloud cost per Backstage catalog entity. Served under `/api/costscope`. Money is a decimal\nstring at full stored precision (9 fractional digits), never a JSON number. Date ranges are\ninclusive UTC days; without `from`/`to` the last 30 days up to yesterday are used.\nEvery route but `/health` needs a Backstage token (user or service, e.g. a static\nexternal-access token) and answers 401 without one, 403 when the permission policy denies.\nRoutes of one entity need a permission on that entity (resource type `catalog-entity`, which a\npolicy may grant by condition): `costscope.entity.cost.read` to read, `costscope.entity.budget.update`\nto change its budget, `costscope.entity.recommendation.update` to change its recommendations. Refused,\nthey answer 404 as for an entity that does not exist (403 to a caller who may read the entity's cost),\nand the refusal goes to the Backstage auditor with the entity ref. Organisation views need their own\npermission: `costscope.overview.read` (overview, budget, alert and recommendation lists),\n`costscope.chargeback.read`, `costscope.compliance.read`, `costscope.ingest.run.read`;\n`POST /v1/ingest`, `GET /v1/chargeback.csv` (the organisation-wide export) and unallocated\nrecommendations need `costscope.admin`. Budget changes, recommendation state changes\nand those admin actions, refused attempts included, go to the Backstage auditor.\nRequest bodies are JSON (`application/json`, otherwise 415) of at most 16 kB (otherwise\n413); a NUL character (U+0000) anywhere in a request is refused with 400.\n",
+      "Cloud cost per Backstage catalog entity. Served under `/api/costscope`. Money is a decimal\nstring at full stored precision (9 fractional digits), never a JSON number. Date ranges are\ninclusive UTC days; without `from`/`to` the last 30 days up to yesterday are used.\nEvery route but `/health` needs a Backstage token (user or service, e.g. a static\nexternal-access token) and answers 401 without one, 403 when the permission policy denies.\nRoutes of one entity need a permission on that entity (resource type `catalog-entity`, which a\npolicy may grant by condition): `costscope.entity.cost.read` to read, `costscope.entity.budget.update`\nto change its budget, `costscope.entity.recommendation.update` to change its recommendations. Refused,\nthey answer 404 as for an entity that does not exist (403 to a caller who may read the entity's cost),\nand the refusal goes to the Backstage auditor with the entity ref. Organisation views need their own\npermission: `costscope.overview.read` (overview, budget, alert and recommendation lists),\n`costscope.chargeback.read`, `costscope.compliance.read`, `costscope.ingest.run.read`;\n`POST /v1/ingest`, `GET /v1/chargeback.csv` (the organisation-wide export) and unallocated\nrecommendations need `costscope.admin`; `POST /v1/metrics` needs `costscope.metrics.write`\n(service tokens hold it). Budget changes, recommendation state changes, metric writes\nand those admin actions, refused attempts included, go to the Backstage auditor.\nRequest bodies are JSON (`application/json`, otherwise 415) of at most 16 kB, 256 kB for\n`POST /v1/metrics` (otherwise 413); a NUL character (U+0000) anywhere in a request is\nrefused with 400.\n",
   },
   servers: [
     {
@@ -156,6 +156,120 @@ export const spec = {
         enum: ['effective', 'billed'],
         description:
           'effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost)',
+      },
+      Quantity: {
+        type: 'string',
+        pattern: '^\\d+\\.\\d{9}$',
+        description:
+          'A count of units, written like Money: digits and 9 fractional digits',
+        example: '1250.000000000',
+      },
+      UnitCostAmounts: {
+        type: 'object',
+        required: ['cost', 'units', 'unitCost'],
+        properties: {
+          cost: {
+            $ref: '#/components/schemas/Money',
+          },
+          units: {
+            $ref: '#/components/schemas/Quantity',
+          },
+          unitCost: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/Money',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description:
+              'cost / units, exact decimal division rounded half to even to 9 fractional digits; null when units is 0',
+          },
+        },
+      },
+      UnitMetricInfo: {
+        type: 'object',
+        required: ['name', 'unit'],
+        properties: {
+          name: {
+            type: 'string',
+            example: 'orders',
+          },
+          unit: {
+            type: 'string',
+            description: 'One unit',
+            singular: null,
+            example: 'order',
+          },
+          description: {
+            type: 'string',
+          },
+        },
+      },
+      UnitMetricsInput: {
+        type: 'object',
+        required: ['metrics'],
+        additionalProperties: false,
+        description:
+          'Daily values, at most costscope.unitCost.maxDaysPerRequest (default 400) in all; each day at most once per entity and metric',
+        properties: {
+          metrics: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['entityRef', 'metric', 'values'],
+              additionalProperties: false,
+              properties: {
+                entityRef: {
+                  type: 'string',
+                  description:
+                    'kind:namespace/name (namespace default when left out) of an entity Costscope has allocated; another is a 400',
+                  example: 'component:default/checkout-api',
+                },
+                metric: {
+                  type: 'string',
+                  description: 'A name from costscope.unitCost.metrics',
+                  example: 'orders',
+                },
+                values: {
+                  type: 'array',
+                  minItems: 1,
+                  items: {
+                    type: 'object',
+                    required: ['date', 'value'],
+                    additionalProperties: false,
+                    properties: {
+                      date: {
+                        type: 'string',
+                        format: 'date',
+                        description: 'UTC day, not in the future',
+                      },
+                      value: {
+                        oneOf: [
+                          {
+                            type: 'string',
+                            pattern: '^\\d+(\\.\\d{1,9})?$',
+                            description:
+                              'Non-negative decimal, at most 9 fractional digits, no sign or exponent, at most 9223372036.854775807',
+                          },
+                          {
+                            type: 'integer',
+                            minimum: 0,
+                            maximum: 9007199254740991,
+                            description:
+                              'A whole number; fractional values must be strings',
+                          },
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
       Error: {
         type: 'object',
@@ -2519,6 +2633,266 @@ export const spec = {
           },
           '415': {
             $ref: '#/components/responses/UnsupportedMediaType',
+          },
+        },
+      },
+    },
+    '/v1/metrics': {
+      post: {
+        operationId: 'postUnitMetrics',
+        summary:
+          'Store daily business metric values (permission costscope.metrics.write); each replaces the value of its entity, metric and day',
+        description:
+          'All or nothing, in one transaction: any bad value, day, metric name or entity is a 400 naming it, and nothing is stored.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UnitMetricsInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Stored',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['stored'],
+                  properties: {
+                    stored: {
+                      type: 'integer',
+                      description: 'Day-values inserted or replaced',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            description:
+              'Bad body, value, day (malformed or future), metric name, entity ref or entity unknown to Costscope, a day twice, too many values; nothing stored',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            description: 'Body over 256 kB',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+        },
+      },
+    },
+    '/v1/entities/{kind}/{namespace}/{name}/unit-cost': {
+      get: {
+        operationId: 'getEntityUnitCost',
+        summary:
+          "Cost per unit of a business metric over time (the entity's allocated cost, rolled up, divided by its metric values)",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/costBasis',
+          },
+          {
+            name: 'metric',
+            in: 'query',
+            schema: {
+              type: 'string',
+            },
+            description:
+              'A configured metric; default the first configured one the entity has values of',
+          },
+          {
+            name: 'granularity',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['day', 'month'],
+              default: 'day',
+            },
+            description:
+              'month: each calendar month (clipped to the range) is its summed cost over its summed units',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Unit cost',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: [
+                    'entityRef',
+                    'metric',
+                    'unit',
+                    'hasValues',
+                    'metrics',
+                    'currency',
+                    'costBasis',
+                    'granularity',
+                    'from',
+                    'to',
+                    'points',
+                    'total',
+                    'previous',
+                    'change',
+                    'changeRatio',
+                  ],
+                  properties: {
+                    entityRef: {
+                      type: 'string',
+                    },
+                    metric: {
+                      type: ['string', 'null'],
+                      description: 'Null when no metric is configured',
+                    },
+                    unit: {
+                      type: ['string', 'null'],
+                    },
+                    hasValues: {
+                      type: 'boolean',
+                      description:
+                        'Whether the entity has any value of the metric',
+                    },
+                    metrics: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/UnitMetricInfo',
+                      },
+                      description: 'Every configured metric',
+                    },
+                    currency: {
+                      type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
+                    },
+                    granularity: {
+                      type: 'string',
+                      enum: ['day', 'month'],
+                    },
+                    from: {
+                      type: 'string',
+                      format: 'date',
+                    },
+                    to: {
+                      type: 'string',
+                      format: 'date',
+                    },
+                    points: {
+                      type: 'array',
+                      description:
+                        'One per day or month of the range, zero-filled',
+                      items: {
+                        allOf: [
+                          {
+                            $ref: '#/components/schemas/UnitCostAmounts',
+                          },
+                          {
+                            type: 'object',
+                            required: ['period'],
+                            properties: {
+                              period: {
+                                type: 'string',
+                                description: 'YYYY-MM-DD or YYYY-MM',
+                              },
+                            },
+                          },
+                        ],
+                      },
+                    },
+                    total: {
+                      $ref: '#/components/schemas/UnitCostAmounts',
+                    },
+                    previous: {
+                      allOf: [
+                        {
+                          $ref: '#/components/schemas/UnitCostAmounts',
+                        },
+                        {
+                          type: 'object',
+                          description:
+                            'The range of equal length ending the day before from',
+                          properties: {
+                            from: {
+                              type: 'string',
+                              format: 'date',
+                            },
+                            to: {
+                              type: 'string',
+                              format: 'date',
+                            },
+                          },
+                        },
+                      ],
+                    },
+                    change: {
+                      oneOf: [
+                        {
+                          $ref: '#/components/schemas/Money',
+                        },
+                        {
+                          type: 'null',
+                        },
+                      ],
+                      description:
+                        'total.unitCost - previous.unitCost; null when either is null',
+                    },
+                    changeRatio: {
+                      type: ['number', 'null'],
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
           },
         },
       },

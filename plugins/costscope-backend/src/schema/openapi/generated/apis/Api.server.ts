@@ -15,15 +15,18 @@ import { GetEntityRecommendations200Response } from '../models/GetEntityRecommen
 import { GetEntityResources200Response } from '../models/GetEntityResources200Response.model';
 import { GetEntitySeries200Response } from '../models/GetEntitySeries200Response.model';
 import { GetEntitySummary200Response } from '../models/GetEntitySummary200Response.model';
+import { GetEntityUnitCost200Response } from '../models/GetEntityUnitCost200Response.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { GetIngestRuns200Response } from '../models/GetIngestRuns200Response.model';
 import { GetOverview200Response } from '../models/GetOverview200Response.model';
 import { ListBudgets200Response } from '../models/ListBudgets200Response.model';
 import { ModelError } from '../models/ModelError.model';
+import { PostUnitMetrics200Response } from '../models/PostUnitMetrics200Response.model';
 import { Recommendation } from '../models/Recommendation.model';
 import { SetRecommendationStateRequest } from '../models/SetRecommendationStateRequest.model';
 import { TriggerIngest200Response } from '../models/TriggerIngest200Response.model';
 import { TriggerIngestRequest } from '../models/TriggerIngestRequest.model';
+import { UnitMetricsInput } from '../models/UnitMetricsInput.model';
 
 /** @public */
 export type GetHealth = {
@@ -288,6 +291,34 @@ export type SetRecommendationState = {
 };
 
 /** @public */
+export type PostUnitMetrics = {
+  body: UnitMetricsInput;
+  response: PostUnitMetrics200Response | ModelError;
+};
+
+/** @public */
+export type GetEntityUnitCost = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    /** First day, inclusive */
+    from?: string;
+    /** Last day, inclusive */
+    to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
+    /** A configured metric; default the first configured one the entity has values of */
+    metric?: string;
+    /** month: each calendar month (clipped to the range) is its summed cost over its summed units */
+    granularity?: 'day' | 'month';
+  };
+  response: GetEntityUnitCost200Response | ModelError;
+};
+
+/** @public */
 export type EndpointMap = {
   '#get|/health': GetHealth;
   '#get|/v1/entities/{kind}/{namespace}/{name}/summary': GetEntitySummary;
@@ -310,4 +341,6 @@ export type EndpointMap = {
   '#get|/v1/entities/{kind}/{namespace}/{name}/recommendations': GetEntityRecommendations;
   '#get|/v1/recommendations': GetRecommendations;
   '#put|/v1/recommendations/{id}/state': SetRecommendationState;
+  '#post|/v1/metrics': PostUnitMetrics;
+  '#get|/v1/entities/{kind}/{namespace}/{name}/unit-cost': GetEntityUnitCost;
 };

@@ -16,14 +16,17 @@ import { GetEntityRecommendations200Response } from '../models/GetEntityRecommen
 import { GetEntityResources200Response } from '../models/GetEntityResources200Response.model';
 import { GetEntitySeries200Response } from '../models/GetEntitySeries200Response.model';
 import { GetEntitySummary200Response } from '../models/GetEntitySummary200Response.model';
+import { GetEntityUnitCost200Response } from '../models/GetEntityUnitCost200Response.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { GetIngestRuns200Response } from '../models/GetIngestRuns200Response.model';
 import { GetOverview200Response } from '../models/GetOverview200Response.model';
 import { ListBudgets200Response } from '../models/ListBudgets200Response.model';
+import { PostUnitMetrics200Response } from '../models/PostUnitMetrics200Response.model';
 import { Recommendation } from '../models/Recommendation.model';
 import { SetRecommendationStateRequest } from '../models/SetRecommendationStateRequest.model';
 import { TriggerIngest200Response } from '../models/TriggerIngest200Response.model';
 import { TriggerIngestRequest } from '../models/TriggerIngestRequest.model';
+import { UnitMetricsInput } from '../models/UnitMetricsInput.model';
 
 /**
  * Wraps the Response type to convey a type on the json call.
@@ -270,6 +273,32 @@ export type SetRecommendationState = {
     id: string;
   };
   body: SetRecommendationStateRequest;
+};
+
+/** @public */
+export type PostUnitMetrics = {
+  body: UnitMetricsInput;
+};
+
+/** @public */
+export type GetEntityUnitCost = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    /** First day, inclusive */
+    from?: string;
+    /** Last day, inclusive */
+    to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
+    /** A configured metric; default the first configured one the entity has values of */
+    metric?: string;
+    /** month: each calendar month (clipped to the range) is its summed cost over its summed units */
+    granularity?: 'day' | 'month';
+  };
 };
 
 /**
@@ -857,6 +886,62 @@ export class DefaultApiClient {
           ...(options?.token && { authorization: `Bearer ${options.token}` }),
         },
         body: JSON.stringify(request.body),
+      },
+    );
+  }
+
+  /**
+   * Store daily business metric values (permission costscope.metrics.write); each replaces the value of its entity, metric and day
+   *
+   * All or nothing, in one transaction: any bad value, day, metric name or entity is a 400 naming it, and nothing is stored.
+   */
+  public async postUnitMetrics(
+    request: PostUnitMetrics,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PostUnitMetrics200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    return await this.fetchApi.fetch(`${baseUrl}/v1/metrics`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options?.token && { authorization: `Bearer ${options.token}` }),
+      },
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Cost per unit of a business metric over time (the entity's allocated cost, rolled up, divided by its metric values)
+   */
+  public async getEntityUnitCost(
+    request: GetEntityUnitCost,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetEntityUnitCost200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const query = new URLSearchParams();
+    if (request.query.from !== undefined)
+      query.set('from', String(request.query.from));
+    if (request.query.to !== undefined)
+      query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
+    if (request.query.metric !== undefined)
+      query.set('metric', String(request.query.metric));
+    if (request.query.granularity !== undefined)
+      query.set('granularity', String(request.query.granularity));
+    const search = query.toString();
+    return await this.fetchApi.fetch(
+      `${baseUrl}/v1/entities/${encodeURIComponent(
+        request.path.kind,
+      )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
+        request.path.name,
+      )}/unit-cost${search ? `?${search}` : ''}`,
+      {
+        method: 'GET',
+        headers: {
+          ...(options?.token && { authorization: `Bearer ${options.token}` }),
+        },
       },
     );
   }

@@ -5,6 +5,10 @@
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 export * from './Money.model';
 export * from './CostBasis.model';
+export * from './Quantity.model';
+export * from './UnitCostAmounts.model';
+export * from './UnitMetricInfo.model';
+export * from './UnitMetricsInput.model';
 export * from './ModelError.model';
 export * from './Breakdown.model';
 export * from './DigestChangeItem.model';
@@ -35,3 +39,5 @@ export * from './GetEntityCompliance200Response.model';
 export * from './GetChargeback200Response.model';
 export * from './GetEntityRecommendations200Response.model';
 export * from './SetRecommendationStateRequest.model';
+export * from './PostUnitMetrics200Response.model';
+export * from './GetEntityUnitCost200Response.model';

@@ -1,0 +1,80 @@
+import { Knex } from 'knex';
+import { DateRange } from '@costscope/backstage-plugin-common';
+import { MAX_BIGINT } from './factColumns';
+import { UnitMetricOrigin, UnitMetricRow } from './types';
+
+/** Rows per INSERT: 6 bound values each, well within every SQLite build's variable limit. */
+const INSERT_CHUNK = 100;
+
+/** Daily metric values in nano-units keyed by UTC day. */
+export type DailyValues = Map<string, bigint>;
+
+/** Business metric values per entity, metric and day: the denominators of unit cost. */
+export class UnitMetricStore {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Stores the values in one transaction, each replacing the entity's value of that metric
+   * and day (so that sending a day again is idempotent); all or nothing. Returns the count.
+   */
+  async upsert(
+    rows: UnitMetricRow[],
+    source: UnitMetricOrigin,
+    now: Date = new Date(),
+  ): Promise<number> {
+    // SQLite would keep an out-of-range value as a float: refuse it before writing anything.
+    const bad = rows.find(
+      row => row.valueNanos < 0n || row.valueNanos > MAX_BIGINT,
+    );
+    if (bad) {
+      throw new Error(
+        `the ${bad.metric} value of ${bad.entityRef} on ${bad.day} is beyond the storable range`,
+      );
+    }
+    const updatedAt = now.toISOString();
+    await this.knex.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await tx('costscope_unit_metrics')
+          .insert(
+            rows.slice(i, i + INSERT_CHUNK).map(row => ({
+              entity_ref: row.entityRef,
+              metric: row.metric,
+              day: row.day,
+              // A string, not a BigInt: both drivers store it exactly in a BIGINT column.
+              value_nanos: row.valueNanos.toString(),
+              updated_at: updatedAt,
+              source,
+            })),
+          )
+          .onConflict(['entity_ref', 'metric', 'day'])
+          .merge(['value_nanos', 'updated_at', 'source']);
+      }
+    });
+    return rows.length;
+  }
+
+  /** The entity's values of the metric in the range, by day (days without a value absent). */
+  async dailyValues(
+    entityRef: string,
+    metric: string,
+    range: DateRange,
+  ): Promise<DailyValues> {
+    const rows: Array<{ day: string; value: string }> = await this.knex(
+      'costscope_unit_metrics',
+    )
+      .where({ entity_ref: entityRef, metric })
+      .whereBetween('day', [range.from, range.to])
+      .select('day', this.knex.raw('CAST(value_nanos AS TEXT) as value'));
+    return new Map(rows.map(row => [row.day, BigInt(row.value)]));
+  }
+
+  /** The metrics the entity has any value of, in any range. */
+  async metricsOf(entityRef: string): Promise<Set<string>> {
+    const rows: Array<{ metric: string }> = await this.knex(
+      'costscope_unit_metrics',
+    )
+      .where({ entity_ref: entityRef })
+      .distinct('metric');
+    return new Set(rows.map(row => row.metric));
+  }
+}

@@ -1,0 +1,2 @@
+export { UnitCostCard, trendStart } from './UnitCostCard';
+export type { UnitCostCardProps } from './UnitCostCard';
