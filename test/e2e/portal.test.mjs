@@ -197,6 +197,45 @@ test(
   },
 );
 
+test(
+  'checkout-api shows its cost per order, over 13 months, as the API divides it',
+  { timeout: 180_000 },
+  async () => {
+    const { from, to } = last30Days();
+    const ref = '/v1/entities/component/default/checkout-api';
+    const period = await api(`${ref}/unit-cost?from=${from}&to=${to}`);
+    assert.equal(period.metric, 'orders');
+    assert.ok(period.hasValues);
+    // The API's cost is the summary's; its unit cost that cost over the orders.
+    const summary = await api(`${ref}/summary?from=${from}&to=${to}`);
+    assert.equal(period.total.cost, summary.total);
+    assert.notEqual(period.total.unitCost, null);
+
+    await open('/catalog/default/component/checkout-api/cost');
+    const figure = page.getByTestId('costscope-unit-cost');
+    await figure.waitFor({ timeout: 60_000 });
+    assert.equal(
+      await figure.getAttribute('data-amount'),
+      period.total.unitCost,
+    );
+    const chart = page.getByTestId('costscope-unit-cost-chart');
+    await chart.locator('.recharts-line').first().waitFor({ timeout: 60_000 });
+    const trendFrom = new Date(`${to}T00:00:00Z`);
+    trendFrom.setUTCMonth(trendFrom.getUTCMonth() - 12, 1);
+    const trend = await api(
+      `${ref}/unit-cost?from=${trendFrom
+        .toISOString()
+        .slice(0, 10)}&to=${to}&granularity=month`,
+    );
+    assert.equal(trend.points.length, 13);
+    assert.ok(trend.points.every(point => point.unitCost !== null));
+    await chart.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'unit-cost-card.png'),
+    });
+  },
+);
+
 test('a team page shows its cost card', { timeout: 120_000 }, async () => {
   await open('/catalog/default/group/payments-squad');
   await page.getByText('Cloud cost').first().waitFor({ timeout: 60_000 });
