@@ -10,11 +10,14 @@ import {
   DigestBudget,
   DigestChangeItem,
   DigestPeriod,
+  DigestUnitCost,
   EntityCompliance,
+  EntityUnitCost,
   EntityCostSummary,
   moneyToNanos,
   nanosToMoney,
   RecommendationList,
+  UnitCostQuery,
 } from '@costscope/backstage-plugin-common';
 import { EVERYTHING_VISIBLE, Visibility } from '../service/access';
 import {
@@ -29,6 +32,7 @@ const TOP_ENTITIES = 5;
 const TOP_SERVICES = 5;
 const TOP_TIPS = 3;
 const ALERT_LIMIT = 20;
+const UNIT_COST_LIMIT = 5;
 
 const BUDGET_STATE_ORDER: Record<BudgetState, number> = {
   over: 0,
@@ -64,6 +68,12 @@ export interface DigestSources {
   below(entityRef: string): Promise<string[]>;
   firstCostDay(): Promise<string | undefined>;
   lastCostDay(): Promise<string | undefined>;
+  /** Of these refs, those that report business metrics, and which. */
+  metricsOf(
+    entityRefs: string[],
+  ): Promise<Array<{ entityRef: string; metric: string }>>;
+  /** `UnitCostService.entityUnitCost`: the entity's cost per unit over a range. */
+  unitCost(entityRef: string, query: UnitCostQuery): Promise<EntityUnitCost>;
 }
 
 export interface DigestRequest {
@@ -193,15 +203,22 @@ export class DigestBuilder {
 
     const totalNanos = moneyToNanos(current.total);
     const previousNanos = moneyToNanos(previous.total);
-    const [budgets, alerts, tips, compliance, chargeback] = await Promise.all([
-      sources.listBudgets(),
-      sources.alertsCreated(below, range),
-      sources.recommendations(entityRef, today),
-      this.compliance(entityRef, range, previousRange, hidden),
-      period === 'month' && entityRef.startsWith('group:')
-        ? this.chargebackTotal(request, costBasis, hidden)
-        : undefined,
-    ]);
+    const [budgets, alerts, tips, compliance, chargeback, unitCosts] =
+      await Promise.all([
+        sources.listBudgets(),
+        sources.alertsCreated(below, range),
+        sources.recommendations(entityRef, today),
+        this.compliance(entityRef, range, previousRange, hidden),
+        period === 'month' && entityRef.startsWith('group:')
+          ? this.chargebackTotal(request, costBasis, hidden)
+          : undefined,
+        this.unitCosts(
+          below.filter(ref => !hidden.has(ref)),
+          range,
+          previousRange,
+          costBasis,
+        ),
+      ]);
     const openTips = hideRecommendationEntities(tips, hidden);
 
     return {
@@ -253,6 +270,7 @@ export class DigestBuilder {
           createdAt: alert.createdAt,
           link: alert.link,
         })),
+      unitCosts,
       savings: {
         openCount: openTips.items.length + (openTips.notVisible?.count ?? 0),
         monthlySaving: openTips.totalMonthlySaving,
@@ -293,6 +311,48 @@ export class DigestBuilder {
         await this.sources.chargeback({ ...request.range, costBasis }, hidden),
       );
     return totals.get(request.entityRef) ?? 0n;
+  }
+
+  /** Unit cost in the period and the one before, of the first entities that report a metric. */
+  private async unitCosts(
+    refs: string[],
+    range: DateRange,
+    previousRange: DateRange,
+    costBasis: CostBasis,
+  ): Promise<DigestUnitCost[]> {
+    const reporting = (await this.sources.metricsOf(refs)).slice(
+      0,
+      UNIT_COST_LIMIT,
+    );
+    return Promise.all(
+      reporting.map(async ({ entityRef, metric }) => {
+        const [now, before] = await Promise.all(
+          [range, previousRange].map(r =>
+            this.sources.unitCost(entityRef, {
+              ...r,
+              metric,
+              costBasis,
+              granularity: 'month',
+            }),
+          ),
+        );
+        const unitCost = now.total.unitCost;
+        const previousUnitCost = before.total.unitCost;
+        return {
+          entityRef,
+          metric,
+          unit: now.unit ?? metric,
+          unitCost,
+          previousUnitCost,
+          change:
+            unitCost === null || previousUnitCost === null
+              ? null
+              : nanosToMoney(
+                  moneyToNanos(unitCost) - moneyToNanos(previousUnitCost),
+                ),
+        };
+      }),
+    );
   }
 
   private async compliance(

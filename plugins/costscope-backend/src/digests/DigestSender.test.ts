@@ -39,6 +39,7 @@ function digestOf(request: DigestRequest): CostDigest {
     topServices: [],
     budgetsAtRisk: [],
     alerts: [],
+    unitCosts: [],
     savings: { openCount: 0, monthlySaving: '0.000000000', top: [] },
     compliance: null,
   };

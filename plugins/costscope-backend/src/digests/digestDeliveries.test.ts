@@ -56,6 +56,16 @@ const digest: CostDigest = {
     },
   ],
   alerts: [],
+  unitCosts: [
+    {
+      entityRef: 'component:default/checkout-api',
+      metric: 'orders',
+      unit: 'order',
+      unitCost: '0.104166667',
+      previousUnitCost: '0.125000000',
+      change: '-0.020833333',
+    },
+  ],
   savings: {
     openCount: 2,
     monthlySaving: '300',
@@ -150,6 +160,7 @@ describe('digest deliveries', () => {
         '*Top entities*\n• Checkout API: $1,000.00 (-$100.00)\n• (not visible to you): $234.50 (+$234.50)',
         '*Top services*\n• Amazon EC2: $1,234.50 (+$234.50)',
         '*Budgets at risk*\n• Checkout API: $1,000.00 of $4,000.00, forecast $4,100.00',
+        '*Cost per unit*\n• checkout-api: $0.1042 per order (-$0.0208)',
         '*Top savings tips*\n• Stop i-1: $200.00 a month',
         'group:default/payments · <https://portal.example.com/catalog/default/group/payments/cost?review=week&date=2026-11-30|Open the review>',
       ]);

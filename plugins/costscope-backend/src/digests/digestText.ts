@@ -125,6 +125,14 @@ export function digestSlackBody(
 ) {
   const money = (amount: string) => formatAlertMoney(amount, digest.currency);
   const link = new URL(digestPathOf(digest), portalUrl).toString();
+  // A unit cost is often a fraction of a cent: four decimals say how it moves.
+  const unitMoney = (amount: string) =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: digest.currency,
+      minimumFractionDigits: 4,
+      maximumFractionDigits: 4,
+    }).format(Number(amount));
   const { title, description } = digestSummaryText(digest, context);
   const signed = (amount: string) =>
     amount.startsWith('-') ? money(amount) : `+${money(amount)}`;
@@ -165,6 +173,24 @@ export function digestSlackBody(
               )} of ${money(budget.amount)}, forecast ${money(
                 budget.forecast,
               )}`,
+          )
+          .join('\n'),
+      ),
+      ...section(
+        'Cost per unit',
+        digest.unitCosts
+          .filter(item => item.unitCost !== null)
+          .map(
+            item =>
+              `• ${parseEntityRef(item.entityRef).name}: ${unitMoney(
+                item.unitCost!,
+              )} per ${item.unit}${
+                item.change === null
+                  ? ''
+                  : ` (${item.change.startsWith('-') ? '' : '+'}${unitMoney(
+                      item.change,
+                    )})`
+              }`,
           )
           .join('\n'),
       ),

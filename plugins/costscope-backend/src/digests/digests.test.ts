@@ -109,6 +109,24 @@ describe('digests', () => {
         .send({ amount: '25', period: 'monthly', currency: 'USD' });
       expect(put.status).toBe(200);
 
+      // Orders of api: 3 in February, 7 in March.
+      const orders = await api
+        .post('/api/costscope/v1/metrics')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          metrics: [
+            {
+              entityRef: 'component:default/api',
+              metric: 'orders',
+              values: [
+                { date: '2026-02-10', value: '3' },
+                { date: '2026-03-03', value: '7' },
+              ],
+            },
+          ],
+        });
+      expect(orders.status).toBe(200);
+
       const team = '/v1/entities/group/default/team-a';
       const month: CostDigest = await get(
         `${team}/digest?period=month&date=2026-03-15`,
@@ -198,6 +216,25 @@ describe('digests', () => {
         ),
       );
       expect(month.compliance).toBeNull();
+      // Cost per order as the unit cost route divides it: March 31.623456789 / 7, February
+      // 20.25 / 3, each rounded half to even to 9 digits.
+      const unitCostOf = async (from: string, to: string) =>
+        (
+          await get(
+            `/v1/entities/component/default/api/unit-cost?from=${from}&to=${to}&metric=orders`,
+          )
+        ).total.unitCost;
+      expect(month.unitCosts).toEqual([
+        {
+          entityRef: 'component:default/api',
+          metric: 'orders',
+          unit: 'order',
+          unitCost: await unitCostOf('2026-03-01', '2026-03-31'),
+          previousUnitCost: await unitCostOf('2026-02-01', '2026-02-28'),
+          change: nanosToMoney(4_517_636_684n - 6_750_000_000n),
+        },
+      ]);
+      expect(month.unitCosts[0].unitCost).toBe('4.517636684');
 
       // A week, on the billed basis.
       const week: CostDigest = await get(

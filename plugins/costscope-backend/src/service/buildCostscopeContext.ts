@@ -244,6 +244,14 @@ export function buildCostscopeContext(
     logger,
     afterBudgetSet: ref => pipeline.afterBudgetSet(ref),
   });
+  const unitCostService = new DefaultUnitCostService({
+    store: unitMetrics,
+    spend,
+    config: settings.unitCost,
+    entityExists: ref => queries.entityExists(ref),
+    currency: () => costs.currency(),
+    costBasis: config.costBasis,
+  });
   const digestBuilder = new DigestBuilder(
     {
       summary: (ref, query, visibility) =>
@@ -260,6 +268,8 @@ export function buildCostscopeContext(
       below: ref => snapshot.below(ref),
       firstCostDay: () => spend.firstCostDay(),
       lastCostDay: () => spend.lastCostDay(),
+      metricsOf: refs => unitMetrics.metricsOfEntities(refs),
+      unitCost: (ref, query) => unitCostService.entityUnitCost(ref, query),
     },
     config.costBasis,
   );
@@ -336,14 +346,7 @@ export function buildCostscopeContext(
       lastCostDay: () => spend.lastCostDay(),
       getEntity: async ref => (await snapshot.entitiesOf([ref])).get(ref),
     }),
-    unitCost: new DefaultUnitCostService({
-      store: unitMetrics,
-      spend,
-      config: settings.unitCost,
-      entityExists: ref => queries.entityExists(ref),
-      currency: () => costs.currency(),
-      costBasis: config.costBasis,
-    }),
+    unitCost: unitCostService,
   };
   const access = new DefaultCostscopeAccess({
     auth,

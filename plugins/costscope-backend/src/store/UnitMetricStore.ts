@@ -77,4 +77,23 @@ export class UnitMetricStore {
       .distinct('metric');
     return new Set(rows.map(row => row.metric));
   }
+
+  /** Of these (lower-case) refs, those with values of any metric, and which metrics. */
+  async metricsOfEntities(
+    entityRefs: string[],
+  ): Promise<Array<{ entityRef: string; metric: string }>> {
+    const found: Array<{ entityRef: string; metric: string }> = [];
+    // SQLite allows 999 parameters per statement.
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows: Array<{ entity_ref: string; metric: string }> =
+        await this.knex('costscope_unit_metrics')
+          .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+          .distinct('entity_ref', 'metric')
+          .orderBy(['entity_ref', 'metric']);
+      found.push(
+        ...rows.map(row => ({ entityRef: row.entity_ref, metric: row.metric })),
+      );
+    }
+    return found;
+  }
 }

@@ -49,6 +49,19 @@ export interface DigestTip {
   monthlySaving: Money;
 }
 
+/** Cost per unit of a business metric of an entity below, in the period and the one before. @public */
+export interface DigestUnitCost {
+  entityRef: string;
+  metric: string;
+  /** One unit, singular: `order`. */
+  unit: string;
+  /** Cost over units in the period, rounded half to even to 9 digits; null without units. */
+  unitCost: Money | null;
+  previousUnitCost: Money | null;
+  /** `unitCost - previousUnitCost`; null when either is null. */
+  change: Money | null;
+}
+
 /**
  * What a team (or system) is told of a week or a month of its cost: the digest Costscope
  * sends on a schedule, and `GET /v1/entities/{kind}/{namespace}/{name}/digest` returns.
@@ -79,6 +92,8 @@ export interface CostDigest extends DateRange {
   budgetsAtRisk: DigestBudget[];
   /** Alerts fired in the period, newest first. */
   alerts: DigestAlert[];
+  /** Cost per unit of the entities below that report a business metric (at most five). */
+  unitCosts: DigestUnitCost[];
   /** Open savings tips: how many, what they save a month together, the three largest. */
   savings: { openCount: number; monthlySaving: Money; top: DigestTip[] };
   /**

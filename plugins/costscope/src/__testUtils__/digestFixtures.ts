@@ -78,6 +78,16 @@ export function digestFor(
         link: '/catalog/default/component/checkout-api/cost',
       },
     ],
+    unitCosts: [
+      {
+        entityRef: 'component:default/checkout-api',
+        metric: 'orders',
+        unit: 'order',
+        unitCost: week ? '0.104166667' : '0.112000000',
+        previousUnitCost: week ? '0.125000000' : '0.118000000',
+        change: week ? '-0.020833333' : '-0.006000000',
+      },
+    ],
     savings: {
       openCount: 2,
       monthlySaving: '300.000000000',

@@ -21,7 +21,7 @@ import { CostFigure } from '../CostFigure';
 import { EntityName } from '../BreakdownTable/EntityName';
 import { BudgetStateChip } from '../BudgetStateChip';
 import { withBasis } from '../../utils/costBasis';
-import { formatMoney, formatShare } from '../../utils/format';
+import { formatMoney, formatShare, formatUnitCost } from '../../utils/format';
 import { digestPeriodTitle, previousPeriodText } from './digestText';
 
 function Section(props: { title: string; children: ReactNode }) {
@@ -159,6 +159,38 @@ export function DigestCard(props: { digest: CostDigest }) {
             items={digest.topServices}
             currency={digest.currency}
           />
+        </Section>
+      )}
+
+      {digest.unitCosts.length > 0 && (
+        <Section title="Cost per unit">
+          <List dense disablePadding>
+            {digest.unitCosts.map(item => (
+              <ListItem key={`${item.entityRef}:${item.metric}`} disableGutters>
+                <ListItemText
+                  primary={
+                    <>
+                      <EntityName entityRef={item.entityRef} />:{' '}
+                      {item.unitCost === null
+                        ? `no ${item.metric} in this period`
+                        : `${formatUnitCost(
+                            item.unitCost,
+                            digest.currency,
+                          )} per ${item.unit}`}
+                    </>
+                  }
+                  secondary={
+                    item.previousUnitCost === null
+                      ? `No ${item.metric} ${previousPeriodText(digest)}`
+                      : `${formatUnitCost(
+                          item.previousUnitCost,
+                          digest.currency,
+                        )} ${previousPeriodText(digest)}`
+                  }
+                />
+              </ListItem>
+            ))}
+          </List>
         </Section>
       )}
 

@@ -62,6 +62,10 @@ describe('EntityCostReview', () => {
     expect(
       screen.getAllByText('82% of cost compliant (75% the week before).'),
     ).toHaveLength(1);
+    // Cost per order of the component below the team that reports orders.
+    const perUnit = screen.getAllByText(/per order$/);
+    expect(perUnit).toHaveLength(2);
+    expect(screen.getByText('$0.125 the week before')).toBeInTheDocument();
 
     expect(api.getEntityDigest).toHaveBeenCalledWith(TEAM, {
       period: 'week',

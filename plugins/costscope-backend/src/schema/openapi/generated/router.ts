@@ -346,6 +346,7 @@ export const spec = {
           'topServices',
           'budgetsAtRisk',
           'alerts',
+          'unitCosts',
           'savings',
           'compliance',
         ],
@@ -505,6 +506,63 @@ export const spec = {
                 },
                 link: {
                   type: 'string',
+                },
+              },
+            },
+          },
+          unitCosts: {
+            type: 'array',
+            description:
+              'Cost per unit of the entities below that report a business metric (at most five), in the period and the one before',
+            items: {
+              type: 'object',
+              required: [
+                'entityRef',
+                'metric',
+                'unit',
+                'unitCost',
+                'previousUnitCost',
+                'change',
+              ],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                metric: {
+                  type: 'string',
+                },
+                unit: {
+                  type: 'string',
+                },
+                unitCost: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    {
+                      type: 'null',
+                    },
+                  ],
+                },
+                previousUnitCost: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    {
+                      type: 'null',
+                    },
+                  ],
+                },
+                change: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    {
+                      type: 'null',
+                    },
+                  ],
                 },
               },
             },

@@ -57,6 +57,15 @@ export type CostDigest = {
     createdAt?: string;
     link?: string;
   }>;
+  /** Cost per unit of the entities below that report a business metric (at most five), in the period and the one before */
+  unitCosts: Array<{
+    entityRef: string;
+    metric: string;
+    unit: string;
+    unitCost: Money | null;
+    previousUnitCost: Money | null;
+    change: Money | null;
+  }>;
   savings: {
     openCount?: number;
     monthlySaving?: Money;
