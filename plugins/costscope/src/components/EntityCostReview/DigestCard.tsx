@@ -35,6 +35,13 @@ function Section(props: { title: string; children: ReactNode }) {
   );
 }
 
+/** The change relative to the period before; null (shown as new) without cost before. */
+function changeRatioOf(item: DigestChangeItem): number | null {
+  const before = Number(item.previousCost);
+  // Display only: the amounts themselves stay exact strings.
+  return before === 0 ? null : Number(item.change) / before;
+}
+
 function ChangeTable(props: {
   caption: string;
   nameTitle: string;
@@ -68,7 +75,7 @@ function ChangeTable(props: {
             <TableCell align="right">
               <CostChange
                 change={item.change}
-                changeRatio={null}
+                changeRatio={changeRatioOf(item)}
                 currency={currency}
               />
             </TableCell>

@@ -47,6 +47,10 @@ describe('EntityCostReview', () => {
     expect(
       within(weekTables[0]).getByText('Not visible to you'),
     ).toBeInTheDocument();
+    // Each line's change against its cost the period before: 700 -> 1,000 is +42.9 %.
+    expect(
+      within(weekTables[0]).getByText('+$300.00 (+42.9%)'),
+    ).toBeInTheDocument();
     expect(
       screen.getAllByText('A year before: $4,000.00 (+$1,400.25 since).'),
     ).toHaveLength(1);
