@@ -263,8 +263,17 @@ export function buildCostscopeContext(
         recommendations.listForEntity(ref, today),
       compliance: (ref, range, hidden) =>
         compliance.entityCompliance(ref, range, hidden),
-      chargeback: (query, hidden) =>
-        compliance.chargeback(query, 'group', hidden),
+      // The organisation's chargeback, kept per allocation like the pages' answers: every
+      // group's monthly digest reads the same one.
+      chargeback: async (query, hidden) =>
+        hidden.size > 0
+          ? compliance.chargeback(query, 'group', hidden)
+          : JSON.parse(
+              await readCache.json(
+                ['digest-chargeback', query.from, query.to, query.costBasis],
+                () => compliance.chargeback(query, 'group'),
+              ),
+            ),
       below: ref => snapshot.below(ref),
       firstCostDay: () => spend.firstCostDay(),
       lastCostDay: () => spend.lastCostDay(),
