@@ -70,6 +70,7 @@ describe('DigestSender', () => {
       delivery: DigestDelivery,
       now: Date,
       entities: SnapshotEntity[] = TEAMS,
+      lastCostDay = '2026-12-06',
     ) =>
       new DigestSender({
         config: {
@@ -85,7 +86,7 @@ describe('DigestSender', () => {
         store,
         deliveries: [delivery],
         listEntities: async () => entities,
-        lastCostDay: async () => '2026-12-06',
+        lastCostDay: async () => lastCostDay,
         logger: mockServices.logger.mock(),
         now: () => now,
       });
@@ -176,26 +177,10 @@ describe('DigestSender', () => {
   it.each(databases.eachSupportedId())(
     'waits for cost data of the period on %p',
     async id => {
-      const { store } = await setUp(id);
+      const { store, sender } = await setUp(id);
       const delivery = recordingDelivery();
-      const waiting = new DigestSender({
-        config: {
-          kinds: ['group'],
-          schedules: [
-            { period: 'week', day: 1, time: '09:00', timeZone: 'UTC' },
-          ],
-        },
-        builder: {
-          build: async request => digestOf(request),
-          chargebackTotals: async () => new Map(),
-        },
-        store,
-        deliveries: [delivery.delivery],
-        listEntities: async () => TEAMS,
-        lastCostDay: async () => '2026-11-29',
-        logger: mockServices.logger.mock(),
-        now: () => ON_TIME,
-      });
+      // Cost data reaches the Sunday before last week only.
+      const waiting = sender(delivery.delivery, ON_TIME, TEAMS, '2026-11-29');
       const [outcome] = await waiting.run();
       expect(outcome.skipped).toBe('no cost data from 2026-11-30 yet');
       expect(delivery.sent).toEqual([]);
