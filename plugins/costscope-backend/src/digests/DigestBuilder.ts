@@ -24,7 +24,7 @@ import {
   hideRecommendationEntities,
   withoutHiddenEntities,
 } from '../service/hideEntities';
-import { compareBigInt, shareOf } from '../lib/decimal';
+import { changeRatioOf, compareBigInt } from '../lib/decimal';
 import { lastYearDigestPeriod, previousDigestPeriod } from './digestPeriods';
 
 /** How many entities, services, tips and alerts a digest lists. */
@@ -235,10 +235,7 @@ export class DigestBuilder {
       total: current.total,
       previous: { ...previousRange, total: previous.total },
       change: nanosToMoney(totalNanos - previousNanos),
-      changeRatio:
-        previousNanos === 0n
-          ? null
-          : shareOf(totalNanos - previousNanos, previousNanos),
+      changeRatio: changeRatioOf(totalNanos, previousNanos),
       lastYear: lastYear
         ? {
             ...lastYearRange,
