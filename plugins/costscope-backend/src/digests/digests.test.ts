@@ -336,6 +336,11 @@ describe('digests', () => {
         },
         notifications: { send: async options => void sent.push(options) },
       });
+      // Digests go out after the allocation, without holding up the ingest run.
+      for (let i = 0; i < 100 && sent.length < 2; i++) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+      }
+      expect(sent).toHaveLength(2);
       const byRecipient = new Map(
         sent.map(options => [options.recipients.entityRef[0], options]),
       );
@@ -361,6 +366,7 @@ describe('digests', () => {
         .set('Authorization', mockCredentials.service.header())
         .send({});
       expect(again.status).toBe(200);
+      await new Promise(resolve => setTimeout(resolve, 500));
       expect(sent).toHaveLength(2);
       const stored = await knex('costscope_digests').orderBy('entity_ref');
       expect(stored.map(row => [row.entity_ref, row.period_from])).toEqual([

@@ -75,6 +75,7 @@ export class CostPipeline implements IngestService {
   private readonly costRuns = new SerialQueue();
   private readonly inventoryRuns = new SerialQueue();
   private digests?: Pick<DigestSender, 'run'>;
+  private digestRun?: Promise<void>;
 
   constructor(private readonly options: CostPipelineOptions) {}
 
@@ -204,14 +205,27 @@ export class CostPipeline implements IngestService {
       this.options.logger.error(`Costscope alert evaluation failed: ${error}`);
     }
     await this.refreshRecommendations();
-    await this.sendDueDigests();
+    // Not awaited: building every team's digest takes a minute or more, which the ingest run
+    // (and an admin's POST /v1/ingest) should not wait for.
+    void this.sendDueDigests();
   }
 
-  /** Digests whose time has come; each goes out once whatever calls this, and how often. */
-  private async sendDueDigests(): Promise<void> {
-    if (!this.digests) return;
+  /**
+   * Digests whose time has come; each goes out once whatever calls this, and how often. A
+   * call while a run is under way in this instance joins that run.
+   */
+  private sendDueDigests(): Promise<void> {
+    const digests = this.digests;
+    if (!digests) return Promise.resolve();
+    this.digestRun ??= this.runDigests(digests).finally(() => {
+      this.digestRun = undefined;
+    });
+    return this.digestRun;
+  }
+
+  private async runDigests(digests: Pick<DigestSender, 'run'>): Promise<void> {
     try {
-      for (const outcome of await this.digests.run()) {
+      for (const outcome of await digests.run()) {
         if (outcome.sent > 0 || outcome.failed > 0) {
           this.options.logger.info(
             `Costscope sent ${outcome.sent} ${outcome.period}ly digest(s) for ${outcome.range.from}..${outcome.range.to}` +
