@@ -48,15 +48,17 @@ function digestOf(request: DigestRequest): CostDigest {
 /** A channel that records what it carried; `hangOn` never answers, as a stopped instance. */
 function recordingDelivery(hangOn?: string) {
   const sent: Array<{ ref: string; context: DigestDeliveryContext }> = [];
+  const recipients = new Map<string, string[]>();
   const delivery: DigestDelivery = {
     name: 'notifications',
-    async deliver(digest, _recipients, context) {
+    async deliver(digest, to, context) {
       if (digest.entityRef === hangOn) return new Promise(() => {});
       sent.push({ ref: digest.entityRef, context });
+      recipients.set(digest.entityRef, to);
       return undefined;
     },
   };
-  return { sent, delivery };
+  return { sent, recipients, delivery };
 }
 
 describe('DigestSender', () => {
@@ -171,6 +173,26 @@ describe('DigestSender', () => {
       ]);
       await sender(late.delivery, tuesday, teams).run();
       expect(late.sent).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "sends a team's digest to the team and a system's to its owner on %p",
+    async id => {
+      const { sender } = await setUp(id);
+      const delivery = recordingDelivery();
+      const system = {
+        ref: 'system:default/store',
+        kind: 'system',
+        name: 'store',
+        ownerRef: 'group:default/a',
+        annotations: {},
+      } as SnapshotEntity;
+      await sender(delivery.delivery, ON_TIME, [team('a'), system]).run();
+      expect(Object.fromEntries(delivery.recipients)).toEqual({
+        'group:default/a': ['group:default/a'],
+        'system:default/store': ['group:default/a'],
+      });
     },
   );
 
