@@ -247,17 +247,7 @@ export class BudgetStore {
     entityRef?: string;
     limit: number;
   }): Promise<CostAlert[]> {
-    const query = this.knex('costscope_alerts')
-      .select(
-        '*',
-        this.knex.raw('CAST(amount_nanos AS TEXT) AS amount_text'),
-        this.knex.raw('CAST(reference_nanos AS TEXT) AS reference_text'),
-      )
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(options.limit);
+    const query = this.newestAlerts(options.limit);
     if (options.entityRef) {
       query.where({ entity_ref: lower(options.entityRef) });
     }
@@ -274,22 +264,27 @@ export class BudgetStore {
     limit: number;
   }): Promise<CostAlert[]> {
     if (options.entityRefs.length === 0) return [];
-    const rows = await this.knex('costscope_alerts')
+    const rows = await this.newestAlerts(options.limit)
+      .whereIn('entity_ref', options.entityRefs.map(lower))
+      // created_at is ISO 8601 UTC text: ordered as it reads.
+      .where('created_at', '>=', `${options.range.from}T00:00:00`)
+      .where('created_at', '<', `${options.range.to}T99`);
+    return rows.map(alertOf);
+  }
+
+  /** Alert rows as {@link alertOf} reads them, newest first. */
+  private newestAlerts(limit: number) {
+    return this.knex('costscope_alerts')
       .select(
         '*',
         this.knex.raw('CAST(amount_nanos AS TEXT) AS amount_text'),
         this.knex.raw('CAST(reference_nanos AS TEXT) AS reference_text'),
       )
-      .whereIn('entity_ref', options.entityRefs.map(lower))
-      // created_at is ISO 8601 UTC text: ordered as it reads.
-      .where('created_at', '>=', `${options.range.from}T00:00:00`)
-      .where('created_at', '<', `${options.range.to}T99`)
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
-      .limit(options.limit);
-    return rows.map(alertOf);
+      .limit(limit);
   }
 
   private async lockedBudget(
