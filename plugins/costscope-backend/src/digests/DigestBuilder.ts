@@ -89,9 +89,17 @@ export interface DigestRequest {
   /** What of the rollup the reader may see; everything for scheduled deliveries. */
   visibility?: Visibility;
   /**
-   * Chargeback totals by owner for the range, when the caller has them (a scheduled run
-   * computes them once for every team); otherwise read for this digest.
+   * What every digest of the period reads alike, when the caller has it (a scheduled run
+   * reads it once for every team); otherwise read for this digest.
    */
+  shared?: SharedDigestReads;
+}
+
+/** Reads that are the same for every digest of a period and basis, whoever it is for. */
+export interface SharedDigestReads {
+  /** Every budget in force with its status. */
+  budgets: BudgetListItem[];
+  /** Monthly digests: chargeback totals by owner (lower-case refs or cost centers). */
   chargebackTotals?: Map<string, bigint>;
 }
 
@@ -205,7 +213,7 @@ export class DigestBuilder {
     const previousNanos = moneyToNanos(previous.total);
     const [budgets, alerts, tips, compliance, chargeback, unitCosts] =
       await Promise.all([
-        sources.listBudgets(),
+        request.shared?.budgets ?? sources.listBudgets(),
         sources.alertsCreated(below, range),
         sources.recommendations(entityRef, today),
         this.compliance(entityRef, range, previousRange, hidden),
@@ -286,15 +294,29 @@ export class DigestBuilder {
     };
   }
 
-  /** The chargeback totals by owner of a range, for {@link DigestRequest.chargebackTotals}. */
-  async chargebackTotals(range: DateRange): Promise<Map<string, bigint>> {
-    // On the configured basis: scheduled digests are built on it.
-    return chargebackTotalsOf(
-      await this.sources.chargeback(
-        { ...range, costBasis: this.costBasis },
-        new Set(),
-      ),
-    );
+  /**
+   * What every digest of the period shares, for {@link DigestRequest.shared}: on the
+   * configured basis (scheduled digests are built on it), nothing hidden.
+   */
+  async sharedReads(
+    period: DigestPeriod,
+    range: DateRange,
+  ): Promise<SharedDigestReads> {
+    const [budgets, chargeback] = await Promise.all([
+      this.sources.listBudgets(),
+      period === 'month'
+        ? this.sources.chargeback(
+            { ...range, costBasis: this.costBasis },
+            new Set(),
+          )
+        : undefined,
+    ]);
+    return {
+      budgets,
+      ...(chargeback
+        ? { chargebackTotals: chargebackTotalsOf(chargeback) }
+        : {}),
+    };
   }
 
   private async chargebackTotal(
@@ -303,7 +325,7 @@ export class DigestBuilder {
     hidden: ReadonlySet<string>,
   ): Promise<bigint> {
     const totals =
-      request.chargebackTotals ??
+      request.shared?.chargebackTotals ??
       chargebackTotalsOf(
         await this.sources.chargeback({ ...request.range, costBasis }, hidden),
       );

@@ -83,7 +83,7 @@ describe('DigestSender', () => {
         },
         builder: {
           build: async request => digestOf(request),
-          chargebackTotals: async () => new Map(),
+          sharedReads: async () => ({ budgets: [] }),
         },
         store,
         deliveries: [delivery],

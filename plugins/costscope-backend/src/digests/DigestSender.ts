@@ -6,7 +6,7 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { DigestKey, DigestStore } from '../store/DigestStore';
-import { DigestBuilder } from './DigestBuilder';
+import { DigestBuilder, SharedDigestReads } from './DigestBuilder';
 import { DigestDelivery } from './digestDeliveries';
 import { DigestSchedule, DueDigest, latestDueDigest } from './digestPeriods';
 import { DigestsConfig } from './readDigestsConfig';
@@ -18,7 +18,7 @@ export const DIGEST_LATE_AFTER_MS = 60 * 60_000;
 
 export interface DigestSenderOptions {
   config: Pick<DigestsConfig, 'schedules' | 'kinds'>;
-  builder: Pick<DigestBuilder, 'build' | 'chargebackTotals'>;
+  builder: Pick<DigestBuilder, 'build' | 'sharedReads'>;
   store: DigestStore;
   deliveries: DigestDelivery[];
   /** Entities of the configured kinds that the last allocation knows, with annotations. */
@@ -100,7 +100,7 @@ export class DigestSender {
     const entities = (
       await this.options.listEntities(this.options.config.kinds)
     ).filter(entity => !optedOut(entity));
-    let chargebackTotals: Map<string, bigint> | undefined;
+    let shared: SharedDigestReads | undefined;
     for (const entity of entities) {
       const key: DigestKey = {
         entityRef: entity.ref,
@@ -118,19 +118,18 @@ export class DigestSender {
         continue;
       }
       try {
-        if (due.period === 'month' && !chargebackTotals) {
-          // One organisation-wide chargeback per run, not one per team.
-          chargebackTotals = await this.options.builder.chargebackTotals(
-            due.range,
-          );
-        }
+        // The budget list and the organisation's chargeback once per run, not per team.
+        shared ??= await this.options.builder.sharedReads(
+          due.period,
+          due.range,
+        );
         const digest = await this.options.builder.build({
           entityRef: entity.ref,
           title: entity.title,
           period: due.period,
           range: due.range,
           today: now.toISOString().slice(0, 10),
-          chargebackTotals,
+          shared,
         });
         const deliveredTo = await this.deliver(digest, entity, {
           dueAt: due.dueAt,
