@@ -66,8 +66,8 @@ export interface DigestSources {
   ): Promise<ChargebackReport>;
   /** The entity and every entity whose cost rolls up into it, lower-case refs. */
   below(entityRef: string): Promise<string[]>;
-  firstCostDay(): Promise<string | undefined>;
-  lastCostDay(): Promise<string | undefined>;
+  /** The first and last days with cost data. */
+  costDays(): Promise<{ first?: string; last?: string }>;
   /** Of these refs, those that report business metrics, and which. */
   metricsOf(
     entityRefs: string[],
@@ -197,13 +197,13 @@ export class DigestBuilder {
       JSON.parse(
         await sources.summary(entityRef, { ...r, costBasis }, visibility),
       );
-    const [current, previous, firstDay, lastDay, below] = await Promise.all([
+    const [current, previous, days, below] = await Promise.all([
       read(range),
       read(previousRange),
-      sources.firstCostDay(),
-      sources.lastCostDay(),
+      sources.costDays(),
       sources.below(entityRef),
     ]);
+    const { first: firstDay, last: lastDay } = days;
     const lastYear =
       firstDay !== undefined && firstDay <= lastYearRange.from
         ? await read(lastYearRange)

@@ -17,20 +17,20 @@ export class SpendQueries {
 
   /** The last day with any cost data, or undefined before the first ingest. */
   async lastCostDay(): Promise<string | undefined> {
-    const row = await this.knex('costscope_rollup_daily')
-      .where({ entity_ref: ORG_REF })
-      .max({ day: 'usage_date' })
-      .first();
-    return row?.day ?? undefined;
+    return (await this.costDays()).last;
   }
 
-  /** The first day with any cost data, or undefined before the first ingest. */
-  async firstCostDay(): Promise<string | undefined> {
+  /** The first and last days with any cost data, both undefined before the first ingest. */
+  async costDays(): Promise<{ first?: string; last?: string }> {
     const row = await this.knex('costscope_rollup_daily')
       .where({ entity_ref: ORG_REF })
-      .min({ day: 'usage_date' })
+      .min({ first: 'usage_date' })
+      .max({ last: 'usage_date' })
       .first();
-    return row?.day ?? undefined;
+    return {
+      ...(row?.first ? { first: row.first } : {}),
+      ...(row?.last ? { last: row.last } : {}),
+    };
   }
 
   /** An entity's daily totals (rolled up) in the range, on a basis (default billed). */
