@@ -5,6 +5,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { ResponseError } from '@backstage/errors';
+import { NOT_VISIBLE_KEY } from '@costscope/backstage-plugin-common';
 import { GroupCostTree } from './GroupCostTree';
 import { createFakeApi, summaryFor } from '../../__testUtils__/fixtures';
 import { costscopeApiRef } from '../../api';
@@ -143,6 +144,22 @@ describe('GroupCostTree', () => {
     expect(
       await screen.findByText('data has no teams below it.'),
     ).toBeInTheDocument();
+  });
+
+  it("shows top groups hidden from the viewer as one line with the overview's sum", async () => {
+    await renderTree([
+      {
+        key: 'group:default/engineering',
+        label: 'Engineering',
+        cost: '1000',
+        share: 0.8,
+      },
+      { key: NOT_VISIBLE_KEY, cost: '250', share: 0.2 },
+    ]);
+    expect(rows()).toEqual([
+      ['0', 'Engineering', '$1,000.00', '80%'],
+      ['0', 'Not visible to you', '$250.00', '20%'],
+    ]);
   });
 
   it('says so when no group has cost', async () => {

@@ -84,6 +84,37 @@ function NoteRow(props: { depth: number; children: ReactNode }) {
 }
 
 /**
+ * Groups hidden from the viewer: one line without names. The overview's top level gives
+ * their summed cost; a team below whose summary answers 404 shows no figures.
+ */
+function NotVisibleRow(props: {
+  depth: number;
+  item?: CostBreakdownItem;
+  currency?: string;
+}) {
+  const { depth, item, currency } = props;
+  return (
+    <TableRow data-testid="costscope-group-row" data-depth={depth}>
+      {/* Indented past the open button the other rows have. */}
+      <TableCell style={{ paddingLeft: 46 + depth * 24 }}>
+        <EntityName entityRef={NOT_VISIBLE_KEY} />
+      </TableCell>
+      {item && currency ? (
+        <>
+          <TableCell align="right" data-amount={item.cost}>
+            {formatMoney(item.cost, currency)}
+          </TableCell>
+          <TableCell align="right">{formatShare(item.share)}</TableCell>
+          <TableCell />
+        </>
+      ) : (
+        <TableCell colSpan={3} />
+      )}
+    </TableRow>
+  );
+}
+
+/**
  * One group: its cost, its share of the level above and its change, from its own summary,
  * and its teams below when open. A group the viewer may not see (its summary answers 404)
  * shows as "Not visible to you" without cost or teams.
@@ -98,16 +129,7 @@ function GroupRow(props: RowProps) {
   const name = item?.label ?? primaryTitle;
   const hidden =
     (summary.error as { statusCode?: number } | undefined)?.statusCode === 404;
-  if (hidden) {
-    return (
-      <TableRow data-testid="costscope-group-row" data-depth={depth}>
-        <TableCell style={{ ...indent(depth), paddingLeft: 46 + depth * 24 }}>
-          <EntityName entityRef={NOT_VISIBLE_KEY} />
-        </TableCell>
-        <TableCell colSpan={3} />
-      </TableRow>
-    );
-  }
+  if (hidden) return <NotVisibleRow depth={depth} />;
   const total = item?.cost ?? summary.value?.total;
   let share: number | null | undefined = item?.share;
   if (share === undefined && total !== undefined && parentTotal !== undefined) {
@@ -210,16 +232,12 @@ export function GroupCostTree(props: GroupCostTreeProps) {
           <TableBody>
             {items.map(item =>
               item.key === NOT_VISIBLE_KEY ? (
-                <TableRow key={item.key} data-testid="costscope-group-row">
-                  <TableCell style={{ paddingLeft: 46 }}>
-                    <EntityName entityRef={item.key} />
-                  </TableCell>
-                  <TableCell align="right" data-amount={item.cost}>
-                    {formatMoney(item.cost, currency)}
-                  </TableCell>
-                  <TableCell align="right">{formatShare(item.share)}</TableCell>
-                  <TableCell />
-                </TableRow>
+                <NotVisibleRow
+                  key={item.key}
+                  depth={0}
+                  item={item}
+                  currency={currency}
+                />
               ) : (
                 <GroupRow
                   key={item.key}
