@@ -30,6 +30,7 @@ import {
   overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import { parseEntityRefParams } from './parseRequest';
 import { EntityDirectory } from '../budgets/BudgetService';
 import { CostscopeEntityResource } from '../permissions/entityResource';
 import { costscopeEntityResourceRef } from '../permissions/rules';
@@ -195,6 +196,29 @@ export async function authorizeEntityRequest(
   });
   await event.fail({ error });
   throw error;
+}
+
+/**
+ * A read of one entity's cost (`costscope.entity.cost.read` on the entity named by the route's
+ * `kind`, `namespace` and `name`, refused as {@link authorizeEntityRequest} does), and what of
+ * its rollup the caller may see.
+ */
+export async function authorizeEntityCostRead(
+  access: CostscopeAccess,
+  auditor: AuditorService,
+  req: Request,
+): Promise<{ entityRef: string; visibility: Visibility }> {
+  const { credentials, entityRef } = await authorizeEntityRequest(
+    access,
+    auditor,
+    req,
+    entityCostReadPermission,
+    () => parseEntityRefParams(req.params),
+  );
+  return {
+    entityRef,
+    visibility: await access.visibilityBelow(credentials, entityRef),
+  };
 }
 
 export interface DefaultCostscopeAccessOptions {

@@ -1,17 +1,9 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
-import {
-  entityCostReadPermission,
-  overviewReadPermission,
-} from '@costscope/backstage-plugin-common';
-import { authorizeEntityRequest, CostscopeAccess } from './access';
-import {
-  parseEntityRefParams,
-  parseGroupBy,
-  parseLimit,
-  parseCostQuery,
-} from './parseRequest';
+import { overviewReadPermission } from '@costscope/backstage-plugin-common';
+import { authorizeEntityCostRead, CostscopeAccess } from './access';
+import { parseGroupBy, parseLimit, parseCostQuery } from './parseRequest';
 import { CostReadService } from './services';
 
 export interface CostRoutesOptions {
@@ -29,17 +21,12 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     res.type('application/json').send(text);
   /** The entity of the request, and what of its rollup the caller may see. */
   const readEntity = async (req: express.Request) => {
-    const { credentials, entityRef } = await authorizeEntityRequest(
+    const { entityRef, visibility } = await authorizeEntityCostRead(
       access,
       auditor,
       req,
-      entityCostReadPermission,
-      () => parseEntityRefParams(req.params),
     );
-    return {
-      ref: entityRef,
-      visibility: await access.visibilityBelow(credentials, entityRef),
-    };
+    return { ref: entityRef, visibility };
   };
 
   router.get(

@@ -1,9 +1,8 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { entityCostReadPermission } from '@costscope/backstage-plugin-common';
-import { authorizeEntityRequest, CostscopeAccess } from './access';
-import { parseDigestQuery, parseEntityRefParams } from './parseRequest';
+import { authorizeEntityCostRead, CostscopeAccess } from './access';
+import { parseDigestQuery } from './parseRequest';
 import { DigestsService } from './services';
 
 export interface DigestRoutesOptions {
@@ -22,21 +21,13 @@ export function digestRoutes(options: DigestRoutesOptions): express.Router {
   const router = Router();
 
   router.get('/v1/entities/:kind/:namespace/:name/digest', async (req, res) => {
-    const { credentials, entityRef } = await authorizeEntityRequest(
+    const { entityRef, visibility } = await authorizeEntityCostRead(
       access,
       auditor,
       req,
-      entityCostReadPermission,
-      () => parseEntityRefParams(req.params),
     );
     const request = parseDigestQuery(req.query, now());
-    res.json(
-      await digests.digest(
-        entityRef,
-        request,
-        await access.visibilityBelow(credentials, entityRef),
-      ),
-    );
+    res.json(await digests.digest(entityRef, request, visibility));
   });
 
   return router;
