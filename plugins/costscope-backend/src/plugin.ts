@@ -87,13 +87,7 @@ export const costscopePlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
-        const {
-          pipeline,
-          services,
-          access,
-          unitMetricFile,
-          unitMetricSources,
-        } = buildCostscopeContext({
+        const { pipeline, services, access } = buildCostscopeContext({
           ...deps,
           settings,
           config: root,
@@ -101,8 +95,6 @@ export const costscopePlugin = createBackendPlugin({
           moduleSources,
         });
         await pipeline.start(deps.scheduler);
-        await unitMetricFile?.start(deps.scheduler);
-        await unitMetricSources?.start(deps.scheduler);
         httpRouter.use(
           await createRouter({
             logger: deps.logger,

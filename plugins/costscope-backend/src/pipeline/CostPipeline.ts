@@ -47,6 +47,11 @@ export function wroteFacts(run: IngestRun): boolean {
   return run.billingPeriods.length > 0 || Boolean(run.daysReplaced);
 }
 
+/** Work beside the data flow that keeps its own schedule (unit metric loaders). */
+export interface ScheduledPart {
+  start(scheduler: SchedulerService): Promise<void>;
+}
+
 /** A source in the pipeline's table: how to run it and when. */
 interface PipelineSource {
   schedule: SchedulerServiceTaskScheduleDefinition;
@@ -76,6 +81,7 @@ export class CostPipeline implements IngestService {
   private readonly inventoryRuns = new SerialQueue();
   private digests?: Pick<DigestSender, 'run'>;
   private digestRun?: Promise<void>;
+  private readonly parts: ScheduledPart[] = [];
 
   constructor(private readonly options: CostPipelineOptions) {}
 
@@ -116,6 +122,11 @@ export class CostPipeline implements IngestService {
     this.digests = digests;
   }
 
+  /** Adds work that runs on its own schedule beside the data flow, started with the rest. */
+  addScheduledPart(part: ScheduledPart): void {
+    this.parts.push(part);
+  }
+
   /** Schedules every source and the allocation check; call once, after adding sources. */
   async start(scheduler: SchedulerService): Promise<void> {
     for (const [id, source] of this.sources) {
@@ -138,6 +149,9 @@ export class CostPipeline implements IngestService {
         ...DIGEST_CHECK_SCHEDULE,
         fn: () => this.sendDueDigests(),
       });
+    }
+    for (const part of this.parts) {
+      await part.start(scheduler);
     }
   }
 

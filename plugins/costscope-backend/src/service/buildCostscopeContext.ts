@@ -123,10 +123,6 @@ export interface CostscopeContext {
   pipeline: CostPipeline;
   services: CostscopeServices;
   access: CostscopeAccess;
-  /** Loads `costscope.unitCost.file`, when set, at start and on its schedule. */
-  unitMetricFile?: UnitMetricFileLoader;
-  /** Runs the unit metric sources (modules', Prometheus), when there are any. */
-  unitMetricSources?: UnitMetricSourceRunner;
 }
 
 /** Builds the stores, engines, services and pipeline from settings and Backstage's services. */
@@ -380,35 +376,31 @@ export function buildCostscopeContext(
     ...(prometheus ? [new PrometheusUnitMetricSource(prometheus)] : []),
     ...options.moduleSources.unitMetric,
   ];
-  return {
-    pipeline,
-    services,
-    access,
-    ...(file
-      ? {
-          unitMetricFile: new UnitMetricFileLoader({
-            file,
-            metrics: settings.unitCost.metrics,
-            store: unitMetrics,
-            logger,
-          }),
-        }
-      : {}),
-    ...(unitMetricSources.length > 0
-      ? {
-          unitMetricSources: new UnitMetricSourceRunner({
-            sources: unitMetricSources,
-            metrics: settings.unitCost.metrics.map(m => m.name),
-            store: unitMetrics,
-            loadEntities: async () =>
-              (await loadEntities()).map(entity => ({
-                entityRef:
-                  stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
-                annotations: entity.metadata.annotations ?? {},
-              })),
-            logger,
-          }),
-        }
-      : {}),
-  };
+  // Business metrics keep their own schedules: `costscope.unitCost.file` and the sources.
+  if (file) {
+    pipeline.addScheduledPart(
+      new UnitMetricFileLoader({
+        file,
+        metrics: settings.unitCost.metrics,
+        store: unitMetrics,
+        logger,
+      }),
+    );
+  }
+  if (unitMetricSources.length > 0) {
+    pipeline.addScheduledPart(
+      new UnitMetricSourceRunner({
+        sources: unitMetricSources,
+        metrics: settings.unitCost.metrics.map(m => m.name),
+        store: unitMetrics,
+        loadEntities: async () =>
+          (await loadEntities()).map(entity => ({
+            entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+            annotations: entity.metadata.annotations ?? {},
+          })),
+        logger,
+      }),
+    );
+  }
+  return { pipeline, services, access };
 }
