@@ -10,7 +10,7 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { z } from 'zod/v3';
-import { daysInRange } from '../lib/dates';
+import { daysInRange, isCalendarDay } from '../lib/dates';
 
 /** Longest range a request may ask for: a little over three years. */
 export const MAX_RANGE_DAYS = 1200;
@@ -23,17 +23,10 @@ const day = (field: string) =>
       /^\d{4}-\d{2}-\d{2}$/,
       `${field} must be a date in the form YYYY-MM-DD`,
     )
-    .refine(
-      value => {
-        // Runs after a failed regex too (zod keeps going), so guard against invalid dates.
-        const time = Date.parse(`${value}T00:00:00Z`);
-        return (
-          !Number.isNaN(time) &&
-          new Date(time).toISOString().slice(0, 10) === value
-        );
-      },
-      value => ({ message: `${field} '${value}' is not a calendar date` }),
-    )
+    // Runs after a failed regex too (zod keeps going); isCalendarDay checks the form again.
+    .refine(isCalendarDay, value => ({
+      message: `${field} '${value}' is not a calendar date`,
+    }))
     .optional();
 
 const rangeQuery = z.object({ from: day('from'), to: day('to') });
