@@ -109,6 +109,7 @@ async function main() {
       alloc_key: key,
       billed_nanos: String(nanos),
       effective_nanos: String(Math.floor(nanos * 0.7)),
+      list_nanos: String(nanos),
       line_count: 24,
     });
     for (let n = 0; n < nodes; n += 1)

@@ -43,6 +43,7 @@ const FACTS: TableSpec = {
     ['alloc_key', 'text'],
     ['billed_nanos', 'bigint'],
     ['effective_nanos', 'bigint'],
+    ['list_nanos', 'bigint'],
     ['line_count', 'integer'],
   ],
 };
@@ -60,6 +61,7 @@ const ROLLUP: TableSpec = {
     ['currency', 'text'],
     ['billed_nanos', 'bigint'],
     ['effective_nanos', 'bigint'],
+    ['list_nanos', 'bigint'],
   ],
 };
 
@@ -234,6 +236,8 @@ function* factRows(org: BenchOrg): Generator<Row> {
         resource.allocKey,
         billed,
         effective,
+        // At list price, as on-demand usage: what it bills.
+        billed,
         24,
       ];
     }
@@ -269,7 +273,7 @@ function* ruleRows(
     }
     for (const id of [...sums.keys()].sort()) {
       const { dims, b, e } = sums.get(id)!;
-      yield [entityRef, ruleId, org.days[d], ...dims, CURRENCY, b, e];
+      yield [entityRef, ruleId, org.days[d], ...dims, CURRENCY, b, e, b];
     }
   }
 }

@@ -428,7 +428,8 @@ function generateDemoBilling(opts = {}) {
         'Savings Plan recurring fee: Compute Savings Plan, 1 year, No Upfront',
         fee,
         0n,
-        fee,
+        // No on-demand price: the usage the fee pays for carries its list cost already.
+        0n,
         {
           region: 'global',
           resourceId: SP_ARN,

@@ -11,11 +11,12 @@ export interface Config {
     /**
      * The cost basis pages and routes use when a request names none: `effective` (amortized,
      * FOCUS `EffectiveCost`: commitment purchases spread over the usage they cover; the
-     * FinOps practice for showback) or `billed` (cash as invoiced, FOCUS `BilledCost`).
-     * Default `effective`. Every route also takes `costBasis` to choose per request.
+     * FinOps practice for showback), `billed` (cash as invoiced, FOCUS `BilledCost`) or `list`
+     * (at public on-demand prices, FOCUS `ListCost`: what discounts saved is list minus
+     * effective). Default `effective`. Every route also takes `costBasis` to choose per request.
      * @visibility frontend
      */
-    costBasis?: 'effective' | 'billed';
+    costBasis?: 'effective' | 'billed' | 'list';
     /**
      * Share of rejected rows (0..1) above which an ingest run fails and keeps the previous
      * data. Default 0.05.
@@ -257,10 +258,10 @@ export interface Config {
       /** Entity refs told of alerts; default: the owning group. */
       recipients?: string[];
       /**
-       * The basis spend is counted on: `effective` (amortized) or `billed`; default
+       * The basis spend is counted on: `effective` (amortized), `billed` or `list`; default
        * `costscope.costBasis`.
        */
-      costBasis?: 'effective' | 'billed';
+      costBasis?: 'effective' | 'billed' | 'list';
     }>;
     /**
      * Scheduled cost digests: each team (and optionally each system) is sent a review of the

@@ -31,6 +31,11 @@ export interface CostLine {
   billedCost: string;
   /** FOCUS EffectiveCost, a decimal string. */
   effectiveCost: string;
+  /**
+   * FOCUS ListCost (at public on-demand prices), a decimal string. Left out by sources that
+   * have no list price: the line then counts at its billed cost on the list basis.
+   */
+  listCost?: string;
   /** FOCUS Tags, values as strings. */
   tags: Record<string, string>;
 }

@@ -24,6 +24,8 @@ export const FOCUS_HEADER = [
 export interface FocusRow {
   cost: string;
   effective?: string;
+  /** ListCost; the billed cost when left out. */
+  list?: string;
   day: string;
   account?: string;
   provider?: string;
@@ -61,11 +63,14 @@ export function focusCsv(rows: FocusRow[]): string {
       row.resource ?? '',
       row.resource ? 'Instance' : '',
       row.tags ? JSON.stringify(row.tags) : '',
+      row.list ?? row.cost,
     ]
       .map(csvCell)
       .join(',');
   });
-  return `${[FOCUS_HEADER.join(','), ...lines].join('\n')}\n`;
+  // ListCost last, after the columns hand-written rows in tests give.
+  const header = [...FOCUS_HEADER, 'ListCost'];
+  return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
 /** Writes FOCUS files into a fresh temporary directory and returns its path. */

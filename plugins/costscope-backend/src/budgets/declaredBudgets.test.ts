@@ -79,12 +79,12 @@ describe('budgetFromAnnotations', () => {
         REF,
         {
           'costscope.io/budget-monthly': '10',
-          'costscope.io/budget-cost-basis': 'list',
+          'costscope.io/budget-cost-basis': 'amortised',
         },
         'USD',
       ),
     ).toThrow(
-      'annotation costscope.io/budget-monthly of component:default/api: costBasis must be one of effective, billed',
+      'annotation costscope.io/budget-monthly of component:default/api: costBasis must be one of effective, billed, list',
     );
   });
 

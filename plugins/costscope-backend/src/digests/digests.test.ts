@@ -285,7 +285,7 @@ describe('digests', () => {
       expect(await status(`${team}?period=day`)).toBe(400);
       expect(await status(`${team}?date=2026-02-30`)).toBe(400);
       expect(await status(`${team}?date=2999-01-01`)).toBe(400);
-      expect(await status(`${team}?costBasis=list`)).toBe(400);
+      expect(await status(`${team}?costBasis=amortised`)).toBe(400);
       expect(await status('/v1/entities/group/default/nobody/digest')).toBe(
         404,
       );

@@ -53,6 +53,7 @@ export class DailyAggregator {
   private readonly groupOfResource = new Map<string, number>();
   private readonly billed = new AmountReader();
   private readonly effective = new AmountReader();
+  private readonly list = new AmountReader();
   private last: CostLine | undefined;
   private lastAllocIndex = 0;
   private lastGroupId = 0;
@@ -61,13 +62,22 @@ export class DailyAggregator {
   private ranks: { groups: Int32Array; days: Int32Array } | undefined;
 
   add(line: CostLine): void {
-    const { billed, effective } = this;
+    const { billed, effective, list } = this;
     if (!billed.read(line.billedCost)) {
       throw new Error(`cost line with non-numeric cost reached the aggregator`);
     }
     if (line.effectiveCost === line.billedCost) {
       effective.copy(billed);
     } else if (!effective.read(line.effectiveCost)) {
+      throw new Error(`cost line with non-numeric cost reached the aggregator`);
+    }
+    // A line without a list price counts at its billed cost on the list basis.
+    const listCost = line.listCost ?? line.billedCost;
+    if (listCost === line.billedCost) {
+      list.copy(billed);
+    } else if (listCost === line.effectiveCost) {
+      list.copy(effective);
+    } else if (!list.read(listCost)) {
       throw new Error(`cost line with non-numeric cost reached the aggregator`);
     }
     this.ranks = undefined;
@@ -133,7 +143,7 @@ export class DailyAggregator {
     this.lastFacts = facts;
 
     const factKey = groupId * DAY_IDS + dayId;
-    facts.add(factKey, billed, effective);
+    facts.add(factKey, billed, effective, list);
   }
 
   private allocIndexOf(line: CostLine): number {
@@ -296,6 +306,7 @@ export class DailyAggregator {
         allocKey: group.allocKey,
         billedNanos: sums.billedNanos,
         effectiveNanos: sums.effectiveNanos,
+        listNanos: sums.listNanos,
         lineCount: sums.lineCount,
       };
     }

@@ -92,20 +92,70 @@ export class AmountReader {
 }
 
 /**
- * Exact running sums of billed and effective cost per fact key, held in columns rather than
- * in an object per fact (an aggregation keeps hundreds of thousands; objects would cost
- * more memory and garbage-collection work). Each sum is nano-units and a 1e-18 remainder in
- * doubles while they are exact; any overflow goes to BigInts of 1e-18 units.
+ * One amount's exact running sums per slot: nano-units and a 1e-18 remainder in doubles while
+ * they are exact, and an overflow in BigInts of 1e-18 units once they might not be.
+ */
+class SumColumn {
+  private nanos = new Float64Array(1024);
+  private atto = new Float64Array(1024);
+  private readonly work = new Map<number, bigint>();
+
+  /** Adds a fast-path amount; false when the slot's doubles must spill before the next add. */
+  add(slot: number, amount: AmountReader): boolean {
+    const nanos = (this.nanos[slot] += amount.nanos);
+    const atto = (this.atto[slot] += amount.atto);
+    return Math.abs(nanos) <= SAFE_SUM && Math.abs(atto) <= SAFE_SUM;
+  }
+
+  /** Moves the slot's double sums, plus `extra` (1e-18 units), into its BigInt overflow. */
+  spill(slot: number, extra: bigint): void {
+    this.work.set(
+      slot,
+      (this.work.get(slot) ?? 0n) +
+        extra +
+        BigInt(this.nanos[slot]) * BIG_NANO +
+        BigInt(this.atto[slot]),
+    );
+    this.nanos[slot] = 0;
+    this.atto[slot] = 0;
+  }
+
+  grow(length: number): void {
+    const grow = (column: Float64Array) => {
+      const larger = new Float64Array(length);
+      larger.set(column);
+      return larger;
+    };
+    this.nanos = grow(this.nanos);
+    this.atto = grow(this.atto);
+  }
+
+  /** The slot's sum rounded once, half to even, to nano-units. */
+  read(slot: number): bigint {
+    return roundToNanos(
+      this.nanos[slot],
+      this.atto[slot],
+      this.work.get(slot) ?? 0n,
+    );
+  }
+}
+
+/** An amount read last, in 1e-18 units. */
+function workOf(amount: AmountReader): bigint {
+  return amount.work ?? BigInt(amount.nanos) * BIG_NANO + BigInt(amount.atto);
+}
+
+/**
+ * Exact running sums of billed, effective and list cost per fact key, held in columns rather
+ * than in an object per fact (an aggregation keeps hundreds of thousands; objects would cost
+ * more memory and garbage-collection work).
  */
 export class FactTable {
   private readonly slots = new Map<number, number>();
-  private billedNanos = new Float64Array(1024);
-  private billedAtto = new Float64Array(1024);
-  private effectiveNanos = new Float64Array(1024);
-  private effectiveAtto = new Float64Array(1024);
+  private readonly billed = new SumColumn();
+  private readonly effective = new SumColumn();
+  private readonly list = new SumColumn();
   private lines = new Float64Array(1024);
-  /** Overflow of a slot's sums: [billed, effective] in 1e-18 units. */
-  private readonly work = new Map<number, [bigint, bigint]>();
 
   get size(): number {
     return this.slots.size;
@@ -115,8 +165,13 @@ export class FactTable {
     return this.slots.keys();
   }
 
-  /** Adds the amounts `billed` and `effective` read last to the fact `key`. */
-  add(key: number, billed: AmountReader, effective: AmountReader): void {
+  /** Adds the amounts `billed`, `effective` and `list` read last to the fact `key`. */
+  add(
+    key: number,
+    billed: AmountReader,
+    effective: AmountReader,
+    list: AmountReader,
+  ): void {
     let slot = this.slots.get(key);
     if (slot === undefined) {
       slot = this.slots.size;
@@ -124,81 +179,53 @@ export class FactTable {
       this.slots.set(key, slot);
     }
     this.lines[slot] += 1;
-    if (billed.work === undefined && effective.work === undefined) {
-      const billedNanos = (this.billedNanos[slot] += billed.nanos);
-      const billedAtto = (this.billedAtto[slot] += billed.atto);
-      const effectiveNanos = (this.effectiveNanos[slot] += effective.nanos);
-      const effectiveAtto = (this.effectiveAtto[slot] += effective.atto);
-      if (
-        Math.abs(billedNanos) > SAFE_SUM ||
-        Math.abs(billedAtto) > SAFE_SUM ||
-        Math.abs(effectiveNanos) > SAFE_SUM ||
-        Math.abs(effectiveAtto) > SAFE_SUM
-      ) {
-        this.spill(slot, 0n, 0n);
+    if (
+      billed.work === undefined &&
+      effective.work === undefined &&
+      list.work === undefined
+    ) {
+      // Non-short-circuit: every column takes its amount before any spill.
+      const exact =
+        +this.billed.add(slot, billed) &
+        +this.effective.add(slot, effective) &
+        +this.list.add(slot, list);
+      if (!exact) {
+        this.billed.spill(slot, 0n);
+        this.effective.spill(slot, 0n);
+        this.list.spill(slot, 0n);
       }
       return;
     }
-    this.spill(
-      slot,
-      billed.work ?? BigInt(billed.nanos) * BIG_NANO + BigInt(billed.atto),
-      effective.work ??
-        BigInt(effective.nanos) * BIG_NANO + BigInt(effective.atto),
-    );
-  }
-
-  /** Moves a slot's double sums, plus the given amounts, into its BigInt overflow. */
-  private spill(slot: number, billed: bigint, effective: bigint): void {
-    const [billedWork, effectiveWork] = this.work.get(slot) ?? [0n, 0n];
-    this.work.set(slot, [
-      billedWork +
-        billed +
-        BigInt(this.billedNanos[slot]) * BIG_NANO +
-        BigInt(this.billedAtto[slot]),
-      effectiveWork +
-        effective +
-        BigInt(this.effectiveNanos[slot]) * BIG_NANO +
-        BigInt(this.effectiveAtto[slot]),
-    ]);
-    this.billedNanos[slot] = 0;
-    this.billedAtto[slot] = 0;
-    this.effectiveNanos[slot] = 0;
-    this.effectiveAtto[slot] = 0;
+    this.billed.spill(slot, workOf(billed));
+    this.effective.spill(slot, workOf(effective));
+    this.list.spill(slot, workOf(list));
   }
 
   private grow(): void {
-    const grow = (column: Float64Array) => {
-      const larger = new Float64Array(column.length * 2);
-      larger.set(column);
-      return larger;
-    };
-    this.billedNanos = grow(this.billedNanos);
-    this.billedAtto = grow(this.billedAtto);
-    this.effectiveNanos = grow(this.effectiveNanos);
-    this.effectiveAtto = grow(this.effectiveAtto);
-    this.lines = grow(this.lines);
+    const length = this.lines.length * 2;
+    const lines = new Float64Array(length);
+    lines.set(this.lines);
+    this.lines = lines;
+    this.billed.grow(length);
+    this.effective.grow(length);
+    this.list.grow(length);
   }
 
   /** The fact's sums, each rounded once, half to even, to nano-units. */
-  read(
-    key: number,
-  ):
-    | { billedNanos: bigint; effectiveNanos: bigint; lineCount: number }
+  read(key: number):
+    | {
+        billedNanos: bigint;
+        effectiveNanos: bigint;
+        listNanos: bigint;
+        lineCount: number;
+      }
     | undefined {
     const slot = this.slots.get(key);
     if (slot === undefined) return undefined;
-    const [billedWork, effectiveWork] = this.work.get(slot) ?? [0n, 0n];
     return {
-      billedNanos: roundToNanos(
-        this.billedNanos[slot],
-        this.billedAtto[slot],
-        billedWork,
-      ),
-      effectiveNanos: roundToNanos(
-        this.effectiveNanos[slot],
-        this.effectiveAtto[slot],
-        effectiveWork,
-      ),
+      billedNanos: this.billed.read(slot),
+      effectiveNanos: this.effective.read(slot),
+      listNanos: this.list.read(slot),
       lineCount: this.lines[slot],
     };
   }

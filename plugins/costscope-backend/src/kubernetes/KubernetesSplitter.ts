@@ -163,19 +163,15 @@ export class KubernetesSplitter {
           allocations,
           policy: cluster.policy,
         };
-        const billed = splitClusterCost({
-          ...base,
-          nodeNanos: group.billedNanos,
-        });
-        const effective = splitClusterCost({
-          ...base,
-          nodeNanos: group.effectiveNanos,
-        });
+        const [billed, effective, list] = [
+          group.billedNanos,
+          group.effectiveNanos,
+          group.listNanos,
+        ].map(nodeNanos => splitClusterCost({ ...base, nodeNanos }).parts);
         report.split.add(group.usageDate);
-        // Same allocations, same recipients: the two bases' parts line up by index.
-        return billed.parts.map((part, i): KubernetesPartRow => {
-          const other = effective.parts[i];
-          if (other?.key !== part.key) {
+        // Same allocations, same recipients: the bases' parts line up by index.
+        return billed.map((part, i): KubernetesPartRow => {
+          if (effective[i]?.key !== part.key || list[i]?.key !== part.key) {
             throw new Error(
               `Kubernetes split of ${group.cluster} on ${group.usageDate}: bases disagree on parts`,
             );
@@ -188,7 +184,8 @@ export class KubernetesSplitter {
               : {}),
             workload: part.key,
             billedNanos: part.nanos,
-            effectiveNanos: other.nanos,
+            effectiveNanos: effective[i].nanos,
+            listNanos: list[i].nanos,
           };
         });
       },

@@ -53,13 +53,15 @@ const nodeRow = (
   cost: string,
   effective: string,
   resource: string,
-) => ({ day, cost, effective, resource, tags: nodeTags } as FocusRow);
+  list = cost,
+) => ({ day, cost, effective, list, resource, tags: nodeTags } as FocusRow);
 
-// Day 1: two node lines, 100.000000001 billed and 70 effective in all. Day 2: one node line.
+// Day 1: two node lines, 100.000000001 billed, 70 effective and 140.000000003 list in all.
+// Day 2: one node line.
 // Day 3: a node line OpenCost has no data for. An unrelated line that must not move.
 const marchRows: FocusRow[] = [
-  nodeRow('2026-03-01', '60.000000001', '40', 'i-node-1'),
-  nodeRow('2026-03-01', '40', '30', 'i-node-2'),
+  nodeRow('2026-03-01', '60.000000001', '40', 'i-node-1', '84.000000002'),
+  nodeRow('2026-03-01', '40', '30', 'i-node-2', '56.000000001'),
   nodeRow('2026-03-02', '9', '9', 'i-node-1'),
   nodeRow('2026-03-03', '5', '5', 'i-node-1'),
   {
@@ -205,16 +207,18 @@ async function orgTotals(knex: Knex) {
     .first(
       knex.raw('CAST(SUM(billed_nanos) AS TEXT) as billed'),
       knex.raw('CAST(SUM(effective_nanos) AS TEXT) as effective'),
+      knex.raw('CAST(SUM(list_nanos) AS TEXT) as list'),
     );
-  return [BigInt(row.billed), BigInt(row.effective)];
+  return [BigInt(row.billed), BigInt(row.effective), BigInt(row.list)];
 }
 
 async function factTotals(knex: Knex) {
   const row = await knex('costscope_cost_facts').first(
     knex.raw('CAST(SUM(billed_nanos) AS TEXT) as billed'),
     knex.raw('CAST(SUM(effective_nanos) AS TEXT) as effective'),
+    knex.raw('CAST(SUM(list_nanos) AS TEXT) as list'),
   );
-  return [BigInt(row.billed), BigInt(row.effective)];
+  return [BigInt(row.billed), BigInt(row.effective), BigInt(row.list)];
 }
 
 async function direct(knex: Knex, ref: string, from: string, to: string) {

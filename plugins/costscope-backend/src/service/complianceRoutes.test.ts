@@ -282,11 +282,11 @@ describe('compliance and chargeback routes', () => {
         );
         const listBasis = await request(backend.server)
           .get('/api/costscope/v1/chargeback.csv')
-          .query({ ...range, costBasis: 'list' })
+          .query({ ...range, costBasis: 'amortised' })
           .set('Authorization', user);
         expect(listBasis.status).toBe(400);
         expect(listBasis.body.error.message).toBe(
-          'costBasis must be one of effective, billed',
+          'costBasis must be one of effective, billed, list',
         );
 
         const byCostCenter = await request(backend.server)

@@ -12,14 +12,16 @@ jest.setTimeout(60_000);
  * teams on 2026-03-01; its fee is billed that day with no owner tag. FOCUS puts covered usage
  * at BilledCost 0 and its amortized cost in EffectiveCost; the fee the other way round.
  *
- *   line                         billed    effective
- *   api: covered usage (list 10)   0.00       7.20
- *   web: covered usage (list 5)    0.00       3.60
- *   web: on-demand usage           2.00       2.00
- *   Savings Plan fee              10.80       0.00
- *   total                         12.80      12.80
+ *   line                         billed    effective    list
+ *   api: covered usage             0.00       7.20      10.00
+ *   web: covered usage             0.00       3.60       5.00
+ *   web: on-demand usage           2.00       2.00       2.00
+ *   Savings Plan fee              10.80       0.00       0.00
+ *   total                         12.80      12.80      17.00
  *
  * Billed: api 0, web 2.00, unallocated 10.80. Effective: api 7.20, web 5.60, unallocated 0.
+ * List (no on-demand price for the fee): api 10.00, web 7.00, unallocated 0; list minus
+ * effective, 17.00 - 12.80 = 4.20, is what the plan saved (28 % of the 15.00 it covered).
  * Team a owns both, so its total is the sum of the two; system store likewise.
  */
 const rows = [
@@ -27,6 +29,7 @@ const rows = [
     day: '2026-03-01',
     cost: '0',
     effective: '7.20',
+    list: '10.00',
     tags: { service: 'api' },
     resource: 'i-api',
   },
@@ -34,6 +37,7 @@ const rows = [
     day: '2026-03-01',
     cost: '0',
     effective: '3.60',
+    list: '5.00',
     tags: { service: 'web' },
     resource: 'i-web',
   },
@@ -47,6 +51,7 @@ const rows = [
     day: '2026-03-01',
     cost: '10.80',
     effective: '0',
+    list: '0',
     category: 'Purchase',
     service: 'AWS Savings Plans for Compute usage',
     resource: 'arn:aws:savingsplans::999988887777:savingsplan/sp-1',
@@ -103,8 +108,19 @@ describe('cost bases', () => {
           team: '12.800000000',
           unallocated: '0.000000000',
         },
+        list: {
+          api: '10.000000000',
+          web: '7.000000000',
+          team: '17.000000000',
+          unallocated: '0.000000000',
+        },
       };
-      for (const basis of ['billed', 'effective'] as const) {
+      const totals = {
+        billed: '12.800000000',
+        effective: '12.800000000',
+        list: '17.000000000',
+      };
+      for (const basis of ['billed', 'effective', 'list'] as const) {
         const overview = await get(`/v1/overview?${RANGE}&costBasis=${basis}`);
         expect({
           basis: overview.costBasis,
@@ -113,7 +129,7 @@ describe('cost bases', () => {
           unallocated: overview.unallocated,
         }).toEqual({
           basis,
-          total: '12.800000000',
+          total: totals[basis],
           allocated: expected[basis].team,
           unallocated: expected[basis].unallocated,
         });
@@ -145,9 +161,11 @@ describe('cost bases', () => {
             resources.resources.map((r: any) => [r.resourceId, r.cost]),
           ),
         ).toEqual(
-          basis === 'billed'
-            ? { 'i-web': '0.000000000', 'i-web-2': '2.000000000' }
-            : { 'i-web': '3.600000000', 'i-web-2': '2.000000000' },
+          {
+            billed: { 'i-web': '0.000000000', 'i-web-2': '2.000000000' },
+            effective: { 'i-web': '3.600000000', 'i-web-2': '2.000000000' },
+            list: { 'i-web': '5.000000000', 'i-web-2': '2.000000000' },
+          }[basis],
         );
       }
 
@@ -202,10 +220,12 @@ describe('cost bases', () => {
         const team = await put('group/default/team-a', { costBasis: 'billed' });
         expect(team.body.status.spent).toBe('2.000000000');
 
-        const list = await put('component/default/web', { costBasis: 'list' });
+        const list = await put('component/default/web', {
+          costBasis: 'amortised',
+        });
         expect(list.status).toBe(400);
         expect(list.body.error.message).toBe(
-          'invalid budget: costBasis must be one of effective, billed',
+          'invalid budget: costBasis must be one of effective, billed, list',
         );
       } finally {
         await backend.stop();

@@ -339,7 +339,7 @@ const CASES: Malformed[] = [
   {
     name: 'a cost basis Costscope does not store',
     method: 'get',
-    url: `${API}/summary?costBasis=list`,
+    url: `${API}/summary?costBasis=amortised`,
     status: 400,
     message: /costBasis/,
   },

@@ -525,7 +525,7 @@ describe('unit cost routes', () => {
       ['metric=streams', 400, /metric 'streams' is not configured/],
       ['granularity=week', 400, /granularity must be one of day, month/],
       ['from=2026-03-05&to=2026-03-01', 400, /reversed/],
-      ['costBasis=list', 400, /costBasis must be one of/],
+      ['costBasis=amortised', 400, /costBasis must be one of/],
     ])('refuses the query %s', async (query, status, message) => {
       const res = await unitCostOf(query);
       expect(res.status).toBe(status);

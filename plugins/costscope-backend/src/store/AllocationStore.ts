@@ -12,6 +12,7 @@ import {
 } from './types';
 import { takeWriteLock } from './writeLock';
 import { betterSqliteConnectionOf } from './sqliteFactWriter';
+import { AMOUNT_COLUMNS } from './factColumns';
 
 const CHUNK = 500;
 
@@ -91,8 +92,7 @@ const PART_COLUMNS = [
   'part_kind',
   'namespace',
   'workload',
-  'billed_nanos',
-  'effective_nanos',
+  ...AMOUNT_COLUMNS,
 ];
 
 /**
@@ -130,6 +130,7 @@ async function writeKubernetesSplit(
           'f.currency',
           tx.raw('CAST(f.billed_nanos AS TEXT) as billed'),
           tx.raw('CAST(f.effective_nanos AS TEXT) as effective'),
+          tx.raw('CAST(f.list_nanos AS TEXT) as list'),
         ),
       );
       for (const row of rows) {
@@ -157,6 +158,7 @@ async function writeKubernetesSplit(
               currency: row.currency,
               billedNanos: 0n,
               effectiveNanos: 0n,
+              listNanos: 0n,
             },
             ids: [],
           };
@@ -164,6 +166,7 @@ async function writeKubernetesSplit(
         }
         entry.group.billedNanos += BigInt(row.billed);
         entry.group.effectiveNanos += BigInt(row.effective);
+        entry.group.listNanos += BigInt(row.list);
         entry.ids.push(row.id);
       }
     }
@@ -223,6 +226,7 @@ async function writeKubernetesSplit(
         part.workload,
         part.billedNanos.toString(),
         part.effectiveNanos.toString(),
+        part.listNanos.toString(),
       ]);
     }
     await flush(10 * CHUNK);
@@ -239,11 +243,17 @@ function compareText(a: string, b: string): number {
 function checkParts(group: NodeCostGroup, parts: KubernetesPartRow[]) {
   let billed = 0n;
   let effective = 0n;
+  let list = 0n;
   for (const part of parts) {
     billed += part.billedNanos;
     effective += part.effectiveNanos;
+    list += part.listNanos;
   }
-  if (billed !== group.billedNanos || effective !== group.effectiveNanos) {
+  if (
+    billed !== group.billedNanos ||
+    effective !== group.effectiveNanos ||
+    list !== group.listNanos
+  ) {
     throw new Error(
       `Kubernetes split of ${group.cluster} on ${group.usageDate} does not sum to the bill`,
     );
@@ -353,77 +363,62 @@ export class AllocationStore {
                                    WHERE s.fact_id = f.id)`;
 
       const dimensions = [
-        'f.usage_date',
-        'f.provider',
-        'f.sub_account_id',
-        'f.region',
-        'f.service_name',
-        'f.currency',
-      ];
-      const columns = [
-        'entity_ref',
-        'rule_id',
         'usage_date',
         'provider',
         'sub_account_id',
         'region',
         'service_name',
         'currency',
-        'billed_nanos',
-        'effective_nanos',
       ];
-      await tx.raw(
-        `INSERT INTO costscope_rollup_daily (${columns.join(', ')})
-         SELECT a.ancestor_ref, k.rule_id, ${dimensions.join(', ')},
-                SUM(f.billed_nanos), SUM(f.effective_nanos)
-         FROM costscope_cost_facts f
-         JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key
-         JOIN costscope_alloc_rules r ON r.id = k.rule_id
-         JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
-         WHERE ${notSplit}
-         GROUP BY a.ancestor_ref, k.rule_id, ${dimensions.join(', ')}`,
-      );
-      await tx.raw(
-        `INSERT INTO costscope_rollup_daily (${columns.join(', ')})
-         SELECT ?, k.rule_id, ${dimensions.join(', ')},
-                SUM(f.billed_nanos), SUM(f.effective_nanos)
-         FROM costscope_cost_facts f
-         JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key
-         WHERE ${notSplit}
-         GROUP BY k.rule_id, ${dimensions.join(', ')}`,
-        [ORG_REF],
-      );
-      const partDimensions = [
-        ...dimensions.map(d => d.replace('f.', 'p.')),
-        'p.cluster',
-        'p.namespace',
-        'p.workload',
+      // Facts not split, then the Kubernetes parts of those that were, each per entity (to
+      // every ancestor of the entity its rule maps to) and for the organisation.
+      const inputs = [
+        {
+          from: `costscope_cost_facts f
+                 JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key`,
+          alias: 'f',
+          rule: 'k.rule_id',
+          where: `WHERE ${notSplit}`,
+          columns: dimensions,
+          into: dimensions,
+        },
+        {
+          from: 'costscope_k8s_parts p',
+          alias: 'p',
+          rule: 'p.rule_id',
+          where: '',
+          columns: [...dimensions, 'cluster', 'namespace', 'workload'],
+          into: [...dimensions, 'k8s_cluster', 'k8s_namespace', 'k8s_workload'],
+        },
       ];
-      const partColumns = [
-        ...columns.slice(0, -2),
-        'k8s_cluster',
-        'k8s_namespace',
-        'k8s_workload',
-        'billed_nanos',
-        'effective_nanos',
-      ];
-      await tx.raw(
-        `INSERT INTO costscope_rollup_daily (${partColumns.join(', ')})
-         SELECT a.ancestor_ref, p.rule_id, ${partDimensions.join(', ')},
-                SUM(p.billed_nanos), SUM(p.effective_nanos)
-         FROM costscope_k8s_parts p
-         JOIN costscope_alloc_rules r ON r.id = p.rule_id
-         JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
-         GROUP BY a.ancestor_ref, p.rule_id, ${partDimensions.join(', ')}`,
-      );
-      await tx.raw(
-        `INSERT INTO costscope_rollup_daily (${partColumns.join(', ')})
-         SELECT ?, p.rule_id, ${partDimensions.join(', ')},
-                SUM(p.billed_nanos), SUM(p.effective_nanos)
-         FROM costscope_k8s_parts p
-         GROUP BY p.rule_id, ${partDimensions.join(', ')}`,
-        [ORG_REF],
-      );
+      for (const input of inputs) {
+        const grouped = [
+          input.rule,
+          ...input.columns.map(c => `${input.alias}.${c}`),
+        ].join(', ');
+        const sums = AMOUNT_COLUMNS.map(c => `SUM(${input.alias}.${c})`);
+        const into = `INSERT INTO costscope_rollup_daily
+           (entity_ref, rule_id, ${[...input.into, ...AMOUNT_COLUMNS].join(
+             ', ',
+           )})`;
+        await tx.raw(
+          `${into}
+           SELECT a.ancestor_ref, ${grouped}, ${sums.join(', ')}
+           FROM ${input.from}
+           JOIN costscope_alloc_rules r ON r.id = ${input.rule}
+           JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+           ${input.where}
+           GROUP BY a.ancestor_ref, ${grouped}`,
+        );
+        await tx.raw(
+          `${into}
+           SELECT ?, ${grouped}, ${sums.join(', ')}
+           FROM ${input.from}
+           ${input.where}
+           GROUP BY ${grouped}`,
+          [ORG_REF],
+        );
+      }
 
       await tx('costscope_state')
         .insert({ key: 'allocation_fingerprint', value: fingerprint })

@@ -29,6 +29,7 @@ function fact(
     allocKey,
     billedNanos,
     effectiveNanos: billedNanos,
+    listNanos: billedNanos,
     lineCount: 1,
   };
 }

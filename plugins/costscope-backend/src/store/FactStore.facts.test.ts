@@ -28,6 +28,7 @@ function fact(
     allocKey: `key-${r % 11}`,
     billedNanos: BigInt(r) * 1_000_000_007n + BigInt(d),
     effectiveNanos: -BigInt(d) * 999_999_999_999n,
+    listNanos: BigInt(r) * 3_000_000_011n + BigInt(d) * 7n,
     lineCount: r + d,
     ...overrides,
   };
@@ -52,6 +53,7 @@ function asFact(row: Record<string, any>): CostFact {
     allocKey: row.alloc_key,
     billedNanos: BigInt(row.billed),
     effectiveNanos: BigInt(row.effective),
+    listNanos: BigInt(row.list),
     lineCount: Number(row.line_count),
   };
 }
@@ -87,6 +89,7 @@ describe('FactStore facts', () => {
           '*',
           knex.raw('CAST(billed_nanos AS TEXT) AS billed'),
           knex.raw('CAST(effective_nanos AS TEXT) AS effective'),
+          knex.raw('CAST(list_nanos AS TEXT) AS list'),
         );
       expect(rows.map(asFact)).toEqual(facts);
 

@@ -1,5 +1,15 @@
 import { CostFact } from './types';
 
+/**
+ * The amount columns of facts, Kubernetes parts and rollups: one per cost basis
+ * (`<basis>_nanos`), each summed on its own.
+ */
+export const AMOUNT_COLUMNS = [
+  'billed_nanos',
+  'effective_nanos',
+  'list_nanos',
+] as const;
+
 /** The columns of `costscope_cost_facts` a fact is written to, besides its id. */
 export const FACT_COLUMNS = [
   'source_id',
@@ -17,8 +27,7 @@ export const FACT_COLUMNS = [
   'charge_category',
   'currency',
   'alloc_key',
-  'billed_nanos',
-  'effective_nanos',
+  ...AMOUNT_COLUMNS,
   'line_count',
 ] as const;
 
@@ -28,10 +37,9 @@ export const MAX_BIGINT = 9_223_372_036_854_775_807n;
 /** A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision. */
 export function checkStorable(fact: CostFact): void {
   if (
-    fact.billedNanos > MAX_BIGINT ||
-    fact.billedNanos < -MAX_BIGINT ||
-    fact.effectiveNanos > MAX_BIGINT ||
-    fact.effectiveNanos < -MAX_BIGINT
+    !isStorable(fact.billedNanos) ||
+    !isStorable(fact.effectiveNanos) ||
+    !isStorable(fact.listNanos)
   ) {
     throw new Error(
       `the daily cost of ${fact.resourceId || fact.serviceName} on ${
@@ -39,6 +47,10 @@ export function checkStorable(fact: CostFact): void {
       } is beyond the storable range`,
     );
   }
+}
+
+function isStorable(nanos: bigint): boolean {
+  return nanos <= MAX_BIGINT && nanos >= -MAX_BIGINT;
 }
 
 /** A fact as the row values of FACT_COLUMNS (amounts as exact decimal texts). */
@@ -63,6 +75,7 @@ export function factValues(sourceId: string, fact: CostFact) {
     // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
     fact.billedNanos.toString(),
     fact.effectiveNanos.toString(),
+    fact.listNanos.toString(),
     fact.lineCount,
   ];
 }

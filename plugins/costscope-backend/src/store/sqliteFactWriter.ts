@@ -51,6 +51,7 @@ const DAY_COLUMNS: readonly string[] = [
   'usage_date',
   'billed_nanos',
   'effective_nanos',
+  'list_nanos',
   'line_count',
 ];
 
@@ -184,7 +185,8 @@ async function insertRows(
     // BigInts: better-sqlite3 binds them as 64-bit integers, exactly.
     batch[at + 2] = fact.billedNanos;
     batch[at + 3] = fact.effectiveNanos;
-    batch[at + 4] = fact.lineCount;
+    batch[at + 4] = fact.listNanos;
+    batch[at + 5] = fact.lineCount;
     inBatch += 1;
     written += 1;
     if (inBatch === ROWS_PER_STATEMENT) {

@@ -25,6 +25,7 @@ export interface CostFact extends FactDimensions {
   usageDate: string;
   billedNanos: bigint;
   effectiveNanos: bigint;
+  listNanos: bigint;
   lineCount: number;
 }
 
@@ -88,9 +89,10 @@ export interface NodeCostGroup {
   currency: string;
   billedNanos: bigint;
   effectiveNanos: bigint;
+  listNanos: bigint;
 }
 
-/** One part of a split group: its share of both bases, and where it went. */
+/** One part of a split group: its share of every basis, and where it went. */
 export interface KubernetesPartRow {
   /** The entity's rule, or null: unallocated (an unmatched workload). */
   ruleId: number | null;
@@ -101,6 +103,7 @@ export interface KubernetesPartRow {
   workload: string;
   billedNanos: bigint;
   effectiveNanos: bigint;
+  listNanos: bigint;
 }
 
 /**

@@ -16,13 +16,15 @@ export interface DateRange {
  * - `billed`: `BilledCost`, cash as invoiced (reconciles to the invoice; a commitment's
  *   purchase counts when it is billed, the usage it covers at zero);
  * - `effective`: `EffectiveCost`, amortized (commitment purchases spread over the usage they
- *   cover): how FinOps teams show cost back to the teams that use it.
+ *   cover): how FinOps teams show cost back to the teams that use it;
+ * - `list`: `ListCost`, at the provider's public on-demand prices: what the usage would have
+ *   cost without any discount, so list minus effective is what discounts saved.
  * @public
  */
-export type CostBasis = 'billed' | 'effective';
+export type CostBasis = 'billed' | 'effective' | 'list';
 
 /** Every cost basis, the default (`effective`) first. @public */
-export const COST_BASES: readonly CostBasis[] = ['effective', 'billed'];
+export const COST_BASES: readonly CostBasis[] = ['effective', 'billed', 'list'];
 
 /** A date range, optionally with the cost basis to count it on (the configured one when left out). @public */
 export interface CostQuery extends DateRange {

@@ -50,7 +50,7 @@ describe('useCostBasis', () => {
   });
 
   it('ignores a basis it does not know', async () => {
-    await renderProbe({}, '/?costBasis=list');
+    await renderProbe({}, '/?costBasis=amortised');
     expect(screen.getByTestId('basis')).toHaveTextContent('effective');
   });
 

@@ -17,6 +17,12 @@ export const COST_BASIS_TEXT: Record<
     description:
       'Billed cost: cash as invoiced. Commitment purchases count when billed; the usage they cover shows at zero.',
   },
+  list: {
+    label: 'List',
+    adjective: 'at list price',
+    description:
+      'List cost: the usage at public on-demand prices, before any discount. List minus amortized is what discounts saved.',
+  },
 };
 
 /** "Total, amortized" style: a label with the basis its amounts are counted on. */

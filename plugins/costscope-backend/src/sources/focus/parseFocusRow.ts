@@ -20,6 +20,7 @@ export const FOCUS_COLUMNS = [
   'ResourceName',
   'ResourceType',
   'Tags',
+  'ListCost',
 ] as const;
 
 /** Columns without which a file cannot be read at all. */
@@ -148,6 +149,7 @@ const enum Col {
   ResourceName,
   ResourceType,
   Tags,
+  ListCost,
 }
 
 /** A FOCUS record as an array in the order of FOCUS_COLUMNS. */
@@ -280,6 +282,11 @@ function parseValues(
   ) {
     return amountReason('EffectiveCost', effectiveText);
   }
+  // FOCUS 1.0 requires ListCost; older or partial exports without it count at billed cost.
+  const listText = clean(values[Col.ListCost]) ?? billedText;
+  if (listText !== billedText && !isStorableAmount(listText, reader)) {
+    return amountReason('ListCost', listText);
+  }
 
   const chargeText = clean(values[Col.ChargePeriodStart]);
   if (chargeText === undefined) return 'ChargePeriodStart is empty';
@@ -367,6 +374,7 @@ function parseValues(
     currency,
     billedCost: billedText,
     effectiveCost: effectiveText,
+    listCost: listText,
     tags: tags as Record<string, string>,
   };
 }

@@ -9,7 +9,7 @@ export interface CostBasisPickerProps {
   onChange: (basis: CostBasis) => void;
 }
 
-/** Chooses the basis every amount of a view is counted on: amortized or billed. */
+/** Chooses the basis every amount of a view is counted on: amortized, billed or list. */
 export function CostBasisPicker(props: CostBasisPickerProps) {
   const { value, onChange } = props;
   return (

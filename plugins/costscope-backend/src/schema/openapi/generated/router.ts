@@ -153,9 +153,9 @@ export const spec = {
       },
       CostBasis: {
         type: 'string',
-        enum: ['effective', 'billed'],
+        enum: ['effective', 'billed', 'list'],
         description:
-          'effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost)',
+          'effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost); list: at public on-demand prices (FOCUS ListCost; BilledCost where a source has no list price), so list minus effective is what discounts saved',
       },
       Quantity: {
         type: 'string',

@@ -4,5 +4,5 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 
-/** effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost). @public */
-export type CostBasis = 'effective' | 'billed';
+/** effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost); list: at public on-demand prices (FOCUS ListCost; BilledCost where a source has no list price), so list minus effective is what discounts saved. @public */
+export type CostBasis = 'effective' | 'billed' | 'list';

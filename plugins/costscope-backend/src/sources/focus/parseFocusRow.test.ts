@@ -1,0 +1,42 @@
+import { FocusRecord, parseFocusRow } from './parseFocusRow';
+
+const RECORD: FocusRecord = {
+  BilledCost: '0',
+  EffectiveCost: '7.20',
+  BillingCurrency: 'USD',
+  ChargePeriodStart: '2026-03-01T00:00:00Z',
+  ChargeCategory: 'Usage',
+};
+
+describe('parseFocusRow, ListCost', () => {
+  it('reads ListCost as the line list cost, digits as written', () => {
+    const parsed = parseFocusRow(
+      { ...RECORD, ListCost: '10.000000001' },
+      'USD',
+    );
+    expect(parsed).toMatchObject({
+      line: {
+        billedCost: '0',
+        effectiveCost: '7.20',
+        listCost: '10.000000001',
+      },
+    });
+  });
+
+  it.each([undefined, '', 'NULL'])(
+    'counts a line without a list price (%p) at its billed cost',
+    listCost => {
+      const parsed = parseFocusRow({ ...RECORD, ListCost: listCost }, 'USD');
+      expect(parsed).toMatchObject({ line: { listCost: '0' } });
+    },
+  );
+
+  it.each([
+    ['lots', "ListCost 'lots' is not a number"],
+    ['1e30', "ListCost '1e30' is out of range"],
+  ])('rejects ListCost %p, naming the column', (listCost, reason) => {
+    expect(parseFocusRow({ ...RECORD, ListCost: listCost }, 'USD')).toEqual({
+      reason,
+    });
+  });
+});
