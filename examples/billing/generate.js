@@ -24,7 +24,7 @@ const METRICS_FILE = 'metrics/orders.csv';
 const ORDERS_ENTITY = 'component:default/checkout-api';
 const ORDERS_SERVICE = 'checkout-api';
 
-const GENERATOR_VERSION = '1.2.0';
+const GENERATOR_VERSION = '1.3.0';
 const DEFAULT_SEED = 20261123;
 const DEFAULT_OUT = path.join(__dirname, 'generated');
 
@@ -55,6 +55,7 @@ const COLUMNS = [
   'PricingUnit',
   'CommitmentDiscountId',
   'CommitmentDiscountType',
+  'CommitmentDiscountStatus',
   'Tags',
 ];
 
@@ -187,6 +188,7 @@ const HOURS = {
 };
 
 const SP_EFFECTIVE_PPM = 720000n; // Savings Plan rate: 28 % below on-demand
+const SP_UTILIZATION_PPM = 960000n; // 4 % of the commitment's hours go unused
 const TAX_PPM = 60000n; // 6 % sales tax on AWS usage, per linked account
 const AWS_CREDIT_PPM = 30000n; // promotional credit: 3 % of the prod account's usage
 const GCP_CREDIT_PPM = 20000n; // 2 % of acme-analytics-prod usage
@@ -370,6 +372,7 @@ function generateDemoBilling(opts = {}) {
           r.unit,
           commitmentId,
           commitmentType,
+          commitmentId ? 'Used' : '',
           s.tags,
         ]);
       }
@@ -413,14 +416,26 @@ function generateDemoBilling(opts = {}) {
         extra.unit || '',
         extra.commitmentId || '',
         extra.commitmentType || '',
+        extra.commitmentStatus || '',
         '',
       ]);
 
-    // Savings Plan recurring fee: cash on the invoice, amortized into the covered usage
-    // (100 % utilisation: the fee equals the covered usage's effective cost)
+    // Savings Plan recurring fee: cash on the invoice, amortized into the usage it covered
+    // and, for the hours nothing used it (utilization SP_UTILIZATION_PPM), into an unused
+    // commitment line; billed and amortized totals stay equal.
     if (spCovered > 0n) {
-      const fee = roundToCents(spCovered);
+      const fee = roundToCents((spCovered * PPM) / SP_UTILIZATION_PPM);
       const hours = BigInt(Math.round((periodEnd - m) / 3600000));
+      const plan = {
+        region: 'global',
+        resourceId: SP_ARN,
+        resourceName: 'compute-sp-2025',
+        resourceType: 'Savings Plan',
+        category: 'Compute',
+        service: 'AWS Savings Plans for Compute usage',
+        commitmentId: SP_ARN,
+        commitmentType: 'Savings Plan',
+      };
       monthly(
         AWS,
         ACCOUNTS.prod,
@@ -430,18 +445,17 @@ function generateDemoBilling(opts = {}) {
         0n,
         // No on-demand price: the usage the fee pays for carries its list cost already.
         0n,
-        {
-          region: 'global',
-          resourceId: SP_ARN,
-          resourceName: 'compute-sp-2025',
-          resourceType: 'Savings Plan',
-          category: 'Compute',
-          service: 'AWS Savings Plans for Compute usage',
-          qty: fmtQty(hours * PPM),
-          unit: 'Hours',
-          commitmentId: SP_ARN,
-          commitmentType: 'Savings Plan',
-        },
+        { ...plan, qty: fmtQty(hours * PPM), unit: 'Hours' },
+      );
+      monthly(
+        AWS,
+        ACCOUNTS.prod,
+        'Usage',
+        'Savings Plan unused commitment',
+        0n,
+        fee - spCovered,
+        0n,
+        { ...plan, commitmentStatus: 'Unused' },
       );
       usageByAccount.set(
         ACCOUNTS.prod.id,

@@ -36,6 +36,13 @@ export interface CostLine {
    * have no list price: the line then counts at its billed cost on the list basis.
    */
   listCost?: string;
+  /** FOCUS CommitmentDiscountId: the Savings Plan or reservation the line is about. */
+  commitmentDiscountId?: string;
+  /**
+   * FOCUS CommitmentDiscountStatus: `Used` for usage a commitment covered, `Unused` for the
+   * part of a commitment nothing used.
+   */
+  commitmentDiscountStatus?: 'Used' | 'Unused';
   /** FOCUS Tags, values as strings. */
   tags: Record<string, string>;
 }

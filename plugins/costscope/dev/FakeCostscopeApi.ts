@@ -30,6 +30,7 @@ import {
   organisationComplianceFor,
 } from '../src/__testUtils__/complianceFixtures';
 import { digestFor } from '../src/__testUtils__/digestFixtures';
+import { commitmentsFor } from '../src/__testUtils__/commitmentFixtures';
 import {
   entityRecommendations,
   recommendationListFor,
@@ -72,6 +73,11 @@ export class FakeCostscopeApi implements CostscopeApi {
   async getOverview(range: DateRange) {
     await latency();
     return overviewFor(range);
+  }
+
+  async getCommitments(range: DateRange) {
+    await latency();
+    return commitmentsFor(range);
   }
 
   async getIngestRuns() {

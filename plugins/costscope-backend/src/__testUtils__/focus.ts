@@ -26,6 +26,12 @@ export interface FocusRow {
   effective?: string;
   /** ListCost; the billed cost when left out. */
   list?: string;
+  /** ServiceCategory (Compute, Storage ...). */
+  serviceCategory?: string;
+  /** CommitmentDiscountId, and its CommitmentDiscountStatus (Used, Unused). */
+  commitment?: { id: string; status?: string };
+  /** ChargeSubcategory (FOCUS 1.0: Used Commitment, Unused Commitment, On-Demand ...). */
+  subcategory?: string;
   day: string;
   account?: string;
   provider?: string;
@@ -64,12 +70,23 @@ export function focusCsv(rows: FocusRow[]): string {
       row.resource ? 'Instance' : '',
       row.tags ? JSON.stringify(row.tags) : '',
       row.list ?? row.cost,
+      row.serviceCategory ?? '',
+      row.commitment?.id ?? '',
+      row.commitment?.status ?? '',
+      row.subcategory ?? '',
     ]
       .map(csvCell)
       .join(',');
   });
-  // ListCost last, after the columns hand-written rows in tests give.
-  const header = [...FOCUS_HEADER, 'ListCost'];
+  // After the columns hand-written rows in tests give.
+  const header = [
+    ...FOCUS_HEADER,
+    'ListCost',
+    'ServiceCategory',
+    'CommitmentDiscountId',
+    'CommitmentDiscountStatus',
+    'ChargeSubcategory',
+  ];
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 

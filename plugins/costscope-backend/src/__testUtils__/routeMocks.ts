@@ -109,6 +109,7 @@ export function mockCostscopeServices() {
       series: unexpected('costs.series'),
       resources: unexpected('costs.resources'),
       overview: unexpected('costs.overview'),
+      commitments: unexpected('costs.commitments'),
     },
     budgets: {
       entityBudget: unexpected('budgets.entityBudget'),

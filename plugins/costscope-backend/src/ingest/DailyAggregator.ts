@@ -120,7 +120,9 @@ export class DailyAggregator {
       line.resourceName !== last.resourceName ||
       line.resourceType !== last.resourceType ||
       line.chargeCategory !== last.chargeCategory ||
-      line.currency !== last.currency
+      line.currency !== last.currency ||
+      line.commitmentDiscountId !== last.commitmentDiscountId ||
+      line.commitmentDiscountStatus !== last.commitmentDiscountStatus
     ) {
       groupId = this.groupOf(line, allocIndex);
     }
@@ -217,7 +219,9 @@ export class DailyAggregator {
       line.resourceId ?? ''
     }\u0000${line.resourceName ?? '\u0001'}\u0000${
       line.resourceType ?? '\u0001'
-    }\u0000${line.chargeCategory}\u0000${line.currency}`;
+    }\u0000${line.chargeCategory}\u0000${line.currency}\u0000${
+      line.commitmentDiscountId ?? '\u0001'
+    }\u0000${line.commitmentDiscountStatus ?? '\u0001'}`;
     let groupId = this.groupIds.get(groupKey);
     if (groupId === undefined) {
       groupId = this.groups.length;
@@ -234,6 +238,8 @@ export class DailyAggregator {
         resourceType: detachOptional(line.resourceType),
         chargeCategory: detach(line.chargeCategory),
         currency: detach(line.currency),
+        commitmentId: detachOptional(line.commitmentDiscountId),
+        commitmentStatus: line.commitmentDiscountStatus,
         allocKey: this.allocKeys[allocIndex],
         allocIndex,
         tagsSeen: line.tags,
@@ -303,6 +309,8 @@ export class DailyAggregator {
         resourceType: group.resourceType,
         chargeCategory: group.chargeCategory,
         currency: group.currency,
+        commitmentId: group.commitmentId,
+        commitmentStatus: group.commitmentStatus,
         allocKey: group.allocKey,
         billedNanos: sums.billedNanos,
         effectiveNanos: sums.effectiveNanos,
@@ -351,7 +359,9 @@ function sameDimensions(group: FactGroup, line: CostLine): boolean {
     group.resourceName === line.resourceName &&
     group.resourceType === line.resourceType &&
     group.chargeCategory === line.chargeCategory &&
-    group.currency === line.currency
+    group.currency === line.currency &&
+    group.commitmentId === line.commitmentDiscountId &&
+    group.commitmentStatus === line.commitmentDiscountStatus
   );
 }
 

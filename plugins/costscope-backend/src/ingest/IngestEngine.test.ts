@@ -151,7 +151,7 @@ describe('IngestEngine', () => {
         maxRejectedShare: 0.9,
       });
       const dir = await writeFocusDir({
-        'march.csv': `${march}1,1,USD,999,2026-03-01,bad,,Usage,AWS,111,EC2,us-east-1,i-1,Instance,,1\n`,
+        'march.csv': `${march}1,1,USD,999,2026-03-01,bad,,Usage,AWS,111,EC2,us-east-1,i-1,Instance,,1,,,,\n`,
         'april.csv.gz': april,
       });
       const focus = new FocusFileSource({ id: 'focus', paths: [dir] });

@@ -1,10 +1,14 @@
 import {
+  CommitmentSummary,
   CostBasis,
   CostOverview,
   CostQuery,
   ResourceCostList,
+  DateRange,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
+import { commitmentMonths } from '../commitments/commitmentMonths';
+import { CommitmentQueries } from '../store/CommitmentQueries';
 import { Amounts, CostQueries } from '../store/CostQueries';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { EVERYTHING_VISIBLE, unknownEntityError, Visibility } from './access';
@@ -13,6 +17,7 @@ import { CostReadService, JsonText } from './services';
 
 export interface DefaultCostReadServiceOptions {
   queries: CostQueries;
+  commitments: CommitmentQueries;
   /** Keeps summaries and series per rollup version; without it every request reads. */
   readCache?: RollupReadCache;
   /** Billing currency from config, used before any data exists. */
@@ -109,6 +114,19 @@ export class DefaultCostReadService implements CostReadService {
     return {
       ...overview,
       byGroup: hideBreakdownEntities(overview.byGroup, hidden, overview.total),
+    };
+  }
+
+  async commitments(range: DateRange): Promise<CommitmentSummary> {
+    const [currency, sums] = await Promise.all([
+      this.currency(),
+      this.options.commitments.monthly(range),
+    ]);
+    return {
+      currency,
+      from: range.from,
+      to: range.to,
+      months: commitmentMonths(range, sums),
     };
   }
 

@@ -68,6 +68,7 @@ import { CostscopeAccess, DefaultCostscopeAccess } from './access';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
+import { CommitmentQueries } from '../store/CommitmentQueries';
 import { DefaultUnitCostService } from './DefaultUnitCostService';
 import { CostscopeServices } from './services';
 import { DefaultDigestsService } from './DefaultDigestsService';
@@ -206,6 +207,7 @@ export function buildCostscopeContext(
 
   const costs = new DefaultCostReadService({
     queries,
+    commitments: new CommitmentQueries(knex),
     readCache,
     currency: config.currency,
     costBasis: config.costBasis,

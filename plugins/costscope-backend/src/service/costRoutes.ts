@@ -3,7 +3,12 @@ import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { overviewReadPermission } from '@costscope/backstage-plugin-common';
 import { authorizeEntityCostRead, CostscopeAccess } from './access';
-import { parseGroupBy, parseLimit, parseCostQuery } from './parseRequest';
+import {
+  parseCostQuery,
+  parseGroupBy,
+  parseLimit,
+  parseRange,
+} from './parseRequest';
 import { CostReadService } from './services';
 
 export interface CostRoutesOptions {
@@ -13,7 +18,10 @@ export interface CostRoutesOptions {
   costs: CostReadService;
 }
 
-/** Cost per entity (summary, daily series, resources) and the organisation's overview. */
+/**
+ * Cost per entity (summary, daily series, resources), the organisation's overview and its
+ * commitments.
+ */
 export function costRoutes(options: CostRoutesOptions): express.Router {
   const { access, auditor, costs } = options;
   const router = Router();
@@ -69,6 +77,11 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
         await access.hiddenInOrganisation(credentials),
       ),
     );
+  });
+
+  router.get('/v1/commitments', async (req, res) => {
+    await access.authorizeRequest(req, overviewReadPermission);
+    res.json(await costs.commitments(parseRange(req.query)));
   });
 
   return router;

@@ -126,6 +126,13 @@ const ROUTES: RouteCase[] = [
   },
   {
     method: 'get',
+    route: '/v1/commitments',
+    url: `/v1/commitments${range}`,
+    permission: OVERVIEW,
+    allowed: 200,
+  },
+  {
+    method: 'get',
     route: '/v1/ingest-runs',
     url: '/v1/ingest-runs',
     permission: ingestRunsReadPermission.name,

@@ -24,6 +24,7 @@ import {
   EntityUnitCost,
   UnitCostQuery,
   UnitMetricsWriteResult,
+  CommitmentSummary,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { Caller, Visibility } from './access';
@@ -77,6 +78,8 @@ export interface CostReadService {
     query: CostQuery,
     hidden?: ReadonlySet<string>,
   ): Promise<CostOverview>;
+  /** Commitment coverage, utilization and savings rate per month of the range. */
+  commitments(range: DateRange): Promise<CommitmentSummary>;
 }
 
 /** Budgets per entity, their history and the alerts they raised. */

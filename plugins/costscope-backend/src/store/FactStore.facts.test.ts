@@ -26,6 +26,11 @@ function fact(
     chargeCategory: r % 10 ? 'Usage' : 'Tax',
     currency: 'USD',
     allocKey: `key-${r % 11}`,
+    commitmentId:
+      r % 3 ? undefined : `arn:aws:savingsplans::1:savingsplan/sp-${r}`,
+    commitmentStatus: [undefined, 'Used', 'Unused'][
+      r % 3 === 0 ? 1 + (r % 2) : 0
+    ],
     billedNanos: BigInt(r) * 1_000_000_007n + BigInt(d),
     effectiveNanos: -BigInt(d) * 999_999_999_999n,
     listNanos: BigInt(r) * 3_000_000_011n + BigInt(d) * 7n,
@@ -51,6 +56,8 @@ function asFact(row: Record<string, any>): CostFact {
     chargeCategory: row.charge_category,
     currency: row.currency,
     allocKey: row.alloc_key,
+    commitmentId: row.commitment_id ?? undefined,
+    commitmentStatus: row.commitment_status ?? undefined,
     billedNanos: BigInt(row.billed),
     effectiveNanos: BigInt(row.effective),
     listNanos: BigInt(row.list),

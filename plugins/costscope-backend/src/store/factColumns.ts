@@ -27,6 +27,8 @@ export const FACT_COLUMNS = [
   'charge_category',
   'currency',
   'alloc_key',
+  'commitment_id',
+  'commitment_status',
   ...AMOUNT_COLUMNS,
   'line_count',
 ] as const;
@@ -72,6 +74,8 @@ export function factValues(sourceId: string, fact: CostFact) {
     fact.chargeCategory,
     fact.currency,
     fact.allocKey,
+    fact.commitmentId ?? null,
+    fact.commitmentStatus ?? null,
     // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
     fact.billedNanos.toString(),
     fact.effectiveNanos.toString(),

@@ -110,7 +110,9 @@ function sameGroup(a: CostFact, b: CostFact): boolean {
     a.currency === b.currency &&
     a.serviceCategory === b.serviceCategory &&
     a.resourceName === b.resourceName &&
-    a.resourceType === b.resourceType
+    a.resourceType === b.resourceType &&
+    a.commitmentId === b.commitmentId &&
+    a.commitmentStatus === b.commitmentStatus
   );
 }
 

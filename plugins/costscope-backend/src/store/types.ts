@@ -17,6 +17,10 @@ export interface FactDimensions {
   chargeCategory: string;
   currency: string;
   allocKey: string;
+  /** The commitment (Savings Plan, reservation) the fact's lines name. */
+  commitmentId?: string;
+  /** `Used`: usage the commitment covered; `Unused`: the part of it nothing used. */
+  commitmentStatus?: string;
 }
 
 /** A daily cost fact as stored: amounts rounded once, after exact summing. */

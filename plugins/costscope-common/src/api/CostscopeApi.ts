@@ -1,3 +1,4 @@
+import { CommitmentSummary } from './commitmentTypes';
 import {
   BudgetChange,
   BudgetInput,
@@ -66,6 +67,11 @@ export interface CostscopeApi {
     range: CostQuery,
     options?: RequestOptions,
   ): Promise<CostOverview>;
+  /** Commitment coverage, utilization and savings rate per month (organisation). */
+  getCommitments(
+    range: DateRange,
+    options?: RequestOptions,
+  ): Promise<CommitmentSummary>;
   getIngestRuns(
     query?: { limit?: number },
     options?: RequestOptions,

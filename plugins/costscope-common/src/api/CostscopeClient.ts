@@ -20,6 +20,7 @@ import {
   RecommendationStateInput,
 } from './recommendationTypes';
 import { CostDigest, DigestPeriod } from './digestTypes';
+import { CommitmentSummary } from './commitmentTypes';
 import {
   CostBasis,
   CostOverview,
@@ -131,6 +132,15 @@ export class CostscopeClient implements CostscopeApi {
   async getOverview(range: CostQuery, options?: RequestOptions) {
     const query = costQueryOf(range);
     return answer(this.api.getOverview({ query }, options)).as<CostOverview>();
+  }
+
+  async getCommitments(range: DateRange, options?: RequestOptions) {
+    return answer(
+      this.api.getCommitments(
+        { query: { from: range.from, to: range.to } },
+        options,
+      ),
+    ).as<CommitmentSummary>();
   }
 
   async getIngestRuns(query?: { limit?: number }, options?: RequestOptions) {

@@ -6,3 +6,4 @@ export { CostscopeClient } from './CostscopeClient';
 export * from './complianceTypes';
 export * from './digestTypes';
 export * from './unitCostTypes';
+export * from './commitmentTypes';

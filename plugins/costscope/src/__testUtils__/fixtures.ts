@@ -18,6 +18,7 @@ import type {
 } from '@costscope/backstage-plugin-common';
 import { digestFor } from './digestFixtures';
 import { unitCostFor } from './unitCostFixtures';
+import { commitmentsFor } from './commitmentFixtures';
 
 /** "Now" in the tests: ranges end yesterday, 2024-05-14. */
 export const NOW = new Date('2024-05-15T10:30:00Z');
@@ -572,6 +573,7 @@ export function createFakeApi(
       resourcesFor(ref, range),
     ),
     getOverview: jest.fn(async (range: CostQuery) => overviewFor(range)),
+    getCommitments: jest.fn(async (range: DateRange) => commitmentsFor(range)),
     getIngestRuns: jest.fn(async () => ({ items: ingestRuns })),
     triggerIngest: jest.fn(async () => ({ runs: [] })),
     getEntityBudget: jest.fn(async () => ({ status: null, canEdit: false })),

@@ -17,3 +17,4 @@ export { useOrganisationCompliance } from './useOrganisationCompliance';
 export { useChargeback } from './useChargeback';
 export { useEntityDigest } from './useEntityDigest';
 export { useEntityUnitCost } from './useEntityUnitCost';
+export { useCommitments } from './useCommitments';

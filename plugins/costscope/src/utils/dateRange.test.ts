@@ -1,4 +1,8 @@
-import { rangeForPreset, rangeLengthInDays } from './dateRange';
+import {
+  lastTwelveMonths,
+  rangeForPreset,
+  rangeLengthInDays,
+} from './dateRange';
 
 describe('rangeForPreset', () => {
   const now = new Date('2024-05-15T10:30:00Z');
@@ -65,5 +69,19 @@ describe('rangeForPreset', () => {
         to: '2024-02-29',
       },
     );
+  });
+});
+
+describe('lastTwelveMonths', () => {
+  it('ends yesterday and starts on the 1st eleven months before its month', () => {
+    expect(lastTwelveMonths(new Date('2026-12-06T10:00:00Z'))).toEqual({
+      from: '2026-01-01',
+      to: '2026-12-05',
+    });
+    // On the 1st, yesterday is last month's last day.
+    expect(lastTwelveMonths(new Date('2026-03-01T00:30:00Z'))).toEqual({
+      from: '2025-03-01',
+      to: '2026-02-28',
+    });
   });
 });

@@ -78,6 +78,17 @@ export function rangeForPreset(
   }
 }
 
+/**
+ * The last 12 calendar months up to yesterday (UTC), whole months but the last: from the 1st
+ * of the month eleven months before yesterday's.
+ */
+export function lastTwelveMonths(now: Date = new Date()): DateRange {
+  const { to } = rangeForPreset('last30', now);
+  const year = Number(to.slice(0, 4));
+  const month = Number(to.slice(5, 7)) - 1;
+  return { from: toIsoDay(utcDay(year, month - 11, 1)), to };
+}
+
 /** Number of days in an inclusive range. */
 export function rangeLengthInDays(range: DateRange): number {
   return (

@@ -40,3 +40,52 @@ describe('parseFocusRow, ListCost', () => {
     });
   });
 });
+
+describe('parseFocusRow, commitments', () => {
+  const plan = 'arn:aws:savingsplans::1:savingsplan/sp-1';
+
+  it.each([
+    [{ CommitmentDiscountStatus: 'Used' }, 'Used'],
+    [{ CommitmentDiscountStatus: 'unused' }, 'Unused'],
+    [{ ChargeSubcategory: 'Used Commitment' }, 'Used'],
+    [{ ChargeSubcategory: 'Unused Commitment' }, 'Unused'],
+    [{}, 'Used'],
+  ])('reads %p as %p', (columns, status) => {
+    const parsed = parseFocusRow(
+      { ...RECORD, CommitmentDiscountId: plan, ...columns },
+      'USD',
+    );
+    expect(parsed).toMatchObject({
+      line: { commitmentDiscountId: plan, commitmentDiscountStatus: status },
+    });
+  });
+
+  it('gives a purchase or a line without a commitment no status', () => {
+    const purchase = parseFocusRow(
+      { ...RECORD, ChargeCategory: 'Purchase', CommitmentDiscountId: plan },
+      'USD',
+    );
+    expect(purchase).toMatchObject({ line: { commitmentDiscountId: plan } });
+    expect('line' in purchase && purchase.line.commitmentDiscountStatus).toBe(
+      undefined,
+    );
+    const onDemand = parseFocusRow(
+      { ...RECORD, ChargeSubcategory: 'On-Demand' },
+      'USD',
+    );
+    expect('line' in onDemand && onDemand.line).not.toHaveProperty(
+      'commitmentDiscountStatus',
+    );
+  });
+
+  it('rejects a status it does not know, naming it', () => {
+    expect(
+      parseFocusRow(
+        { ...RECORD, CommitmentDiscountStatus: 'Partially used' },
+        'USD',
+      ),
+    ).toEqual({
+      reason: "CommitmentDiscountStatus 'Partially used' is not Used or Unused",
+    });
+  });
+});

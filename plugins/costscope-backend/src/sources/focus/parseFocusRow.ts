@@ -21,6 +21,9 @@ export const FOCUS_COLUMNS = [
   'ResourceType',
   'Tags',
   'ListCost',
+  'CommitmentDiscountId',
+  'CommitmentDiscountStatus',
+  'ChargeSubcategory',
 ] as const;
 
 /** Columns without which a file cannot be read at all. */
@@ -150,6 +153,9 @@ const enum Col {
   ResourceType,
   Tags,
   ListCost,
+  CommitmentDiscountId,
+  CommitmentDiscountStatus,
+  ChargeSubcategory,
 }
 
 /** A FOCUS record as an array in the order of FOCUS_COLUMNS. */
@@ -251,6 +257,40 @@ function textProblem(
   return undefined;
 }
 
+/** FOCUS 1.0's ChargeSubcategory values that 1.1's CommitmentDiscountStatus replaced. */
+const SUBCATEGORY_STATUS: ReadonlyMap<string, 'Used' | 'Unused'> = new Map([
+  ['used commitment', 'Used'],
+  ['unused commitment', 'Unused'],
+]);
+
+/**
+ * Whether a line's usage ran under a commitment (`Used`) or is the commitment's unused part
+ * (`Unused`): `CommitmentDiscountStatus` (FOCUS 1.1 on), else 1.0's `ChargeSubcategory`,
+ * else `Used` for usage that names a commitment. A status Costscope does not know is an
+ * error, as a reason.
+ */
+function commitmentStatusOf(
+  statusText: string | undefined,
+  subcategoryText: string | undefined,
+  namesCommitment: boolean,
+): { status?: 'Used' | 'Unused' } | string {
+  if (statusText !== undefined) {
+    const lower = statusText.toLowerCase();
+    if (lower === 'used') return { status: 'Used' };
+    if (lower === 'unused') return { status: 'Unused' };
+    return `CommitmentDiscountStatus '${statusText.slice(
+      0,
+      40,
+    )}' is not Used or Unused`;
+  }
+  const fromSubcategory =
+    subcategoryText === undefined
+      ? undefined
+      : SUBCATEGORY_STATUS.get(subcategoryText.toLowerCase());
+  if (fromSubcategory) return { status: fromSubcategory };
+  return namesCommitment ? { status: 'Used' } : {};
+}
+
 /** Parses one FOCUS record into a cost line, or returns why it was rejected. */
 export function parseFocusRow(
   record: FocusRecord,
@@ -334,6 +374,16 @@ function parseValues(
     : parseTags(values[Col.Tags]);
   if (typeof tags === 'string') return tags;
 
+  const commitmentDiscountId = clean(values[Col.CommitmentDiscountId]);
+  const commitmentDiscountStatus = commitmentStatusOf(
+    clean(values[Col.CommitmentDiscountStatus]),
+    clean(values[Col.ChargeSubcategory]),
+    commitmentDiscountId !== undefined && chargeCategory === 'Usage',
+  );
+  if (typeof commitmentDiscountStatus === 'string') {
+    return commitmentDiscountStatus;
+  }
+
   const provider = clean(values[Col.ProviderName]);
   const billingAccountId = clean(values[Col.BillingAccountId]);
   const subAccountId = clean(values[Col.SubAccountId]);
@@ -352,7 +402,8 @@ function parseValues(
     textProblem('RegionId', regionId, SHORT_TEXT_LIMIT) ??
     textProblem('ResourceType', resourceType, SHORT_TEXT_LIMIT) ??
     textProblem('ResourceId', resourceId, LONG_TEXT_LIMIT) ??
-    textProblem('ResourceName', resourceName, LONG_TEXT_LIMIT);
+    textProblem('ResourceName', resourceName, LONG_TEXT_LIMIT) ??
+    textProblem('CommitmentDiscountId', commitmentDiscountId, LONG_TEXT_LIMIT);
   if (problem) return problem;
 
   return {
@@ -375,6 +426,10 @@ function parseValues(
     billedCost: billedText,
     effectiveCost: effectiveText,
     listCost: listText,
+    ...(commitmentDiscountId !== undefined ? { commitmentDiscountId } : {}),
+    ...(commitmentDiscountStatus.status
+      ? { commitmentDiscountStatus: commitmentDiscountStatus.status }
+      : {}),
     tags: tags as Record<string, string>,
   };
 }

@@ -32,6 +32,8 @@ import { AlertsTable } from '../AlertsTable';
 import { ComplianceOverview } from '../ComplianceOverview';
 import { ChargebackReport } from '../ChargebackReport';
 import { RecommendationsTable } from '../RecommendationsTable';
+import { CommitmentsReport } from '../CommitmentsReport';
+import { lastTwelveMonths } from '../../utils/dateRange';
 import { AsyncContent, fullWidthGridItem } from '../AsyncContent';
 import { useSearchParams } from 'react-router-dom';
 
@@ -41,6 +43,7 @@ const TABS = [
   { id: 'compliance', label: 'Tag compliance' },
   { id: 'chargeback', label: 'Chargeback' },
   { id: 'savings', label: 'Savings' },
+  { id: 'commitments', label: 'Commitments' },
 ];
 
 function Figures(props: { overview: CostOverview }) {
@@ -192,7 +195,13 @@ export function CostscopePage() {
               flexWrap="wrap"
               style={{ gap: 16 }}
             >
-              <RangePicker value={preset} onChange={setPreset} range={range} />
+              {tab !== 'commitments' && (
+                <RangePicker
+                  value={preset}
+                  onChange={setPreset}
+                  range={range}
+                />
+              )}
               {/* Only the overview counts on a chosen basis so far; the other tabs are billed. */}
               {tab === 'overview' && (
                 <CostBasisPicker value={costBasis} onChange={setCostBasis} />
@@ -230,6 +239,12 @@ export function CostscopePage() {
           {tab === 'savings' && (
             <Grid item xs={12}>
               <RecommendationsTable />
+            </Grid>
+          )}
+          {/* Commitments are judged month by month: always the last 12 months. */}
+          {tab === 'commitments' && (
+            <Grid item xs={12}>
+              <CommitmentsReport range={lastTwelveMonths()} />
             </Grid>
           )}
         </Grid>

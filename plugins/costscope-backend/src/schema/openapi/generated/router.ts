@@ -157,6 +157,62 @@ export const spec = {
         description:
           'effective: amortized (FOCUS EffectiveCost, commitment purchases spread over the usage they cover); billed: cash as invoiced (FOCUS BilledCost); list: at public on-demand prices (FOCUS ListCost; BilledCost where a source has no list price), so list minus effective is what discounts saved',
       },
+      CommitmentMonth: {
+        type: 'object',
+        required: [
+          'month',
+          'eligibleListCost',
+          'coveredListCost',
+          'eligibleEffectiveCost',
+          'usedCommitmentCost',
+          'unusedCommitmentCost',
+          'coverage',
+          'utilization',
+          'effectiveSavingsRate',
+        ],
+        properties: {
+          month: {
+            type: 'string',
+            pattern: '^\\d{4}-\\d{2}$',
+            example: '2026-03',
+          },
+          eligibleListCost: {
+            $ref: '#/components/schemas/Money',
+            description: 'Eligible usage at list (on-demand) price',
+          },
+          coveredListCost: {
+            $ref: '#/components/schemas/Money',
+            description: 'The part of it a commitment covered, at list price',
+          },
+          eligibleEffectiveCost: {
+            $ref: '#/components/schemas/Money',
+            description: 'Eligible usage, amortized',
+          },
+          usedCommitmentCost: {
+            $ref: '#/components/schemas/Money',
+            description: 'Amortized cost of the usage commitments covered',
+          },
+          unusedCommitmentCost: {
+            $ref: '#/components/schemas/Money',
+            description: 'Amortized cost of commitment nothing used',
+          },
+          coverage: {
+            type: ['number', 'null'],
+            description:
+              'coveredListCost / eligibleListCost, 0..1; null without eligible usage',
+          },
+          utilization: {
+            type: ['number', 'null'],
+            description:
+              'usedCommitmentCost / (used + unused), 0..1; null without commitments',
+          },
+          effectiveSavingsRate: {
+            type: ['number', 'null'],
+            description:
+              '(eligibleListCost - eligibleEffectiveCost - unusedCommitmentCost) / eligibleListCost; null without eligible usage',
+          },
+        },
+      },
       Quantity: {
         type: 'string',
         pattern: '^\\d+\\.\\d{9}$',
@@ -1702,6 +1758,65 @@ export const spec = {
                     dataThrough: {
                       type: 'string',
                       format: 'date',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/v1/commitments': {
+      get: {
+        operationId: 'getCommitments',
+        summary:
+          'Savings Plan and reservation coverage, utilization, unused cost and effective savings rate per month',
+        description:
+          "From the facts' FOCUS commitment columns (CommitmentDiscountId and CommitmentDiscountStatus, or FOCUS 1.0's ChargeSubcategory). Eligible usage is usage a commitment covered plus other usage of service category Compute; amounts on it are at list (on-demand) price or amortized. Permission costscope.overview.read.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'Commitment figures per calendar month of the range (months without eligible usage or commitments included, with zeros)',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['currency', 'from', 'to', 'months'],
+                  properties: {
+                    currency: {
+                      type: 'string',
+                    },
+                    from: {
+                      type: 'string',
+                      format: 'date',
+                    },
+                    to: {
+                      type: 'string',
+                      format: 'date',
+                    },
+                    months: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/CommitmentMonth',
+                      },
                     },
                   },
                 },

@@ -9,6 +9,7 @@ import { CostDigest } from '../models/CostDigest.model';
 import { EntityBudget } from '../models/EntityBudget.model';
 import { GetAlerts200Response } from '../models/GetAlerts200Response.model';
 import { GetChargeback200Response } from '../models/GetChargeback200Response.model';
+import { GetCommitments200Response } from '../models/GetCommitments200Response.model';
 import { GetEntityBudgetHistory200Response } from '../models/GetEntityBudgetHistory200Response.model';
 import { GetEntityCompliance200Response } from '../models/GetEntityCompliance200Response.model';
 import { GetEntityRecommendations200Response } from '../models/GetEntityRecommendations200Response.model';
@@ -125,6 +126,17 @@ export type GetOverview = {
     costBasis?: CostBasis;
   };
   response: GetOverview200Response | ModelError;
+};
+
+/** @public */
+export type GetCommitments = {
+  query: {
+    /** First day, inclusive */
+    from?: string;
+    /** Last day, inclusive */
+    to?: string;
+  };
+  response: GetCommitments200Response | ModelError;
 };
 
 /** @public */
@@ -326,6 +338,7 @@ export type EndpointMap = {
   '#get|/v1/entities/{kind}/{namespace}/{name}/resources': GetEntityResources;
   '#get|/v1/entities/{kind}/{namespace}/{name}/digest': GetEntityDigest;
   '#get|/v1/overview': GetOverview;
+  '#get|/v1/commitments': GetCommitments;
   '#get|/v1/ingest-runs': GetIngestRuns;
   '#post|/v1/ingest': TriggerIngest;
   '#get|/v1/entities/{kind}/{namespace}/{name}/budget': GetEntityBudget;

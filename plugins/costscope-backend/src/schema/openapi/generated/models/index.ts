@@ -5,6 +5,7 @@
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 export * from './Money.model';
 export * from './CostBasis.model';
+export * from './CommitmentMonth.model';
 export * from './Quantity.model';
 export * from './UnitCostAmounts.model';
 export * from './UnitMetricInfo.model';
@@ -29,6 +30,7 @@ export * from './GetEntitySummary200Response.model';
 export * from './GetEntitySeries200Response.model';
 export * from './GetEntityResources200Response.model';
 export * from './GetOverview200Response.model';
+export * from './GetCommitments200Response.model';
 export * from './GetIngestRuns200Response.model';
 export * from './TriggerIngestRequest.model';
 export * from './TriggerIngest200Response.model';

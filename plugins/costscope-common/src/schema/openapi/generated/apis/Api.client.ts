@@ -10,6 +10,7 @@ import { CostDigest } from '../models/CostDigest.model';
 import { EntityBudget } from '../models/EntityBudget.model';
 import { GetAlerts200Response } from '../models/GetAlerts200Response.model';
 import { GetChargeback200Response } from '../models/GetChargeback200Response.model';
+import { GetCommitments200Response } from '../models/GetCommitments200Response.model';
 import { GetEntityBudgetHistory200Response } from '../models/GetEntityBudgetHistory200Response.model';
 import { GetEntityCompliance200Response } from '../models/GetEntityCompliance200Response.model';
 import { GetEntityRecommendations200Response } from '../models/GetEntityRecommendations200Response.model';
@@ -133,6 +134,16 @@ export type GetOverview = {
     to?: string;
     /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
     costBasis?: CostBasis;
+  };
+};
+
+/** @public */
+export type GetCommitments = {
+  query: {
+    /** First day, inclusive */
+    from?: string;
+    /** Last day, inclusive */
+    to?: string;
   };
 };
 
@@ -489,6 +500,33 @@ export class DefaultApiClient {
     const search = query.toString();
     return await this.fetchApi.fetch(
       `${baseUrl}/v1/overview${search ? `?${search}` : ''}`,
+      {
+        method: 'GET',
+        headers: {
+          ...(options?.token && { authorization: `Bearer ${options.token}` }),
+        },
+      },
+    );
+  }
+
+  /**
+   * Savings Plan and reservation coverage, utilization, unused cost and effective savings rate per month
+   *
+   * From the facts' FOCUS commitment columns (CommitmentDiscountId and CommitmentDiscountStatus, or FOCUS 1.0's ChargeSubcategory). Eligible usage is usage a commitment covered plus other usage of service category Compute; amounts on it are at list (on-demand) price or amortized. Permission costscope.overview.read.
+   */
+  public async getCommitments(
+    request: GetCommitments,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetCommitments200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const query = new URLSearchParams();
+    if (request.query.from !== undefined)
+      query.set('from', String(request.query.from));
+    if (request.query.to !== undefined)
+      query.set('to', String(request.query.to));
+    const search = query.toString();
+    return await this.fetchApi.fetch(
+      `${baseUrl}/v1/commitments${search ? `?${search}` : ''}`,
       {
         method: 'GET',
         headers: {

@@ -1,0 +1,5 @@
+export {
+  CommitmentsReport,
+  CommitmentsView,
+  commitmentsToCsv,
+} from './CommitmentsReport';
