@@ -88,7 +88,7 @@ test(
 );
 
 test(
-  "a component's Cost tab switches between amortized and billed cost, kept in the URL",
+  "a component's Cost tab switches between amortized, billed and list cost, kept in the URL",
   { timeout: 180_000 },
   async () => {
     await open('/catalog/default/component/checkout-api/cost');
@@ -127,6 +127,20 @@ test(
       path: path.join(artifacts, 'component-cost-tab-billed.png'),
       fullPage: true,
     });
+
+    // At list price the covered nodes count at on-demand rates: more than amortized.
+    const list = await summaryOn('list');
+    assert.ok(Number(list.total) > Number(effective.total));
+    await page.getByRole('button', { name: 'List cost' }).click();
+    await waitFor(
+      'the list total',
+      async () => (await total.getAttribute('data-amount')) === list.total,
+      30_000,
+    );
+    await page
+      .getByText(/^Total \(at list price\)/)
+      .first()
+      .waitFor();
 
     // A shared link opens on the same basis.
     await open('/catalog/default/component/checkout-api/cost?costBasis=billed');
@@ -622,5 +636,46 @@ test(
       )
       .first()
       .waitFor({ timeout: 30_000 });
+  },
+);
+
+test(
+  'the Costscope page shows commitment coverage, utilization and savings rate for 12 months',
+  { timeout: 120_000 },
+  async () => {
+    await open('/costscope?tab=commitments');
+    const coverage = page.getByTestId('costscope-commitment-coverage');
+    await coverage.waitFor({ timeout: 60_000 });
+    const rows = page.getByRole('table').getByRole('row');
+    // A header and twelve months.
+    await waitFor('twelve months', async () => (await rows.count()) === 13, 30_000);
+    const newest = (await rows.nth(1).getByRole('cell').first().innerText()).trim();
+    const [year, month] = newest.split('-').map(Number);
+    const from = new Date(Date.UTC(year, month - 12, 1)).toISOString().slice(0, 10);
+    const to = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    const summary = await api(`/v1/commitments?from=${from}&to=${to}`);
+    const latest = summary.months.at(-1);
+    assert.equal(latest.month, newest);
+    // The demo plan's commitment is 4 % unused every month.
+    assert.ok(latest.utilization > 0.95 && latest.utilization < 0.97);
+    assert.ok(latest.coverage > 0 && latest.coverage < 1);
+    assert.ok(latest.effectiveSavingsRate > 0);
+    const percent = share =>
+      new Intl.NumberFormat('en-US', {
+        style: 'percent',
+        maximumFractionDigits: 1,
+      }).format(share);
+    assert.equal(
+      (await page.getByTestId('costscope-commitment-utilization').innerText()).trim(),
+      percent(latest.utilization),
+    );
+    assert.equal(
+      await page.getByTestId('costscope-commitment-unused').getAttribute('data-amount'),
+      latest.unusedCommitmentCost,
+    );
+    await page.screenshot({
+      path: path.join(artifacts, 'commitments.png'),
+      fullPage: true,
+    });
   },
 );
