@@ -135,6 +135,7 @@ describe('readFocusParquet', () => {
       const withoutAmounts = ({
         billedCost,
         effectiveCost,
+        listCost,
         ...rest
       }: CostLine) => rest;
       expect(lines.map(withoutAmounts)).toEqual(
