@@ -212,7 +212,9 @@ describe('EntitySavingsCard', () => {
       'Memory',
     );
     expect(idle.getByText('Medium confidence')).toBeInTheDocument();
-    expect(idle.getByText('Priced from the price table')).toBeInTheDocument();
+    expect(
+      idle.getByText('Priced at the on-demand list price'),
+    ).toBeInTheDocument();
     expect(idle.getByTestId('costscope-tip-saving')).toHaveTextContent(
       formatMoney(idleRecommendation.monthlySaving, 'USD'),
     );
