@@ -17,11 +17,14 @@ import {
   pricesFromSnapshot,
 } from './priceTable';
 
-/** Prices change a few times a year; a daily read catches a change within a day. */
+/**
+ * Prices change a few times a year; a daily read catches a change within a day. The first read
+ * comes before the first inventory read (5 s), so a fresh start's tips are priced at once.
+ */
 export const PRICE_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 24 },
   timeout: { minutes: 30 },
-  initialDelay: { seconds: 20 },
+  initialDelay: { seconds: 2 },
 };
 
 /** The provider whose prices the rules read (the only one the rules price today). */
