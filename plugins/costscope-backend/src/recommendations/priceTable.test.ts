@@ -110,18 +110,19 @@ describe('price table over cached prices', () => {
   });
 
   it('later rows win over earlier ones of the same key', () => {
-    const rows = pricesFromSnapshot(
-      {
-        provider: 'AWS',
-        currency: 'USD',
-        prices: [
-          { region: 'us-east-1', kind: 'volume', key: 'gp3', price: '0.08' },
-          { region: 'us-east-1', kind: 'volume', key: 'gp3', price: '0.079' },
-        ],
-      },
-      'test',
-    );
-    const t = createPriceTable({ ...table, prices: rows });
+    const gp3 = (price: string) =>
+      pricesFromSnapshot(
+        {
+          provider: 'AWS',
+          currency: 'USD',
+          prices: [{ region: 'us-east-1', kind: 'volume', key: 'gp3', price }],
+        },
+        'test',
+      );
+    const t = createPriceTable({
+      ...table,
+      prices: [...gp3('0.08'), ...gp3('0.079')],
+    });
     expect(t.findVolumeGiBMonth('us-east-1', 'gp3')).toBe(79_000_000n);
   });
 
@@ -222,7 +223,9 @@ describe('pricesFromSnapshot', () => {
   });
 
   it('names the bad entry', () => {
-    expect(read([entry, { ...entry, price: 0.096 }])).toThrow(
+    expect(
+      read([entry, { ...entry, key: 'm6i.xlarge', price: 0.096 }]),
+    ).toThrow(
       "price source x: prices[1].price '0.096' is not a decimal string",
     );
     expect(read([{ ...entry, price: '0' }])).toThrow(
@@ -243,6 +246,9 @@ describe('pricesFromSnapshot', () => {
     expect(
       read([{ region: 'us-east-1', kind: 'volume', price: '0.08' }]),
     ).toThrow('volume price without a volume type');
+    expect(read([entry, { ...entry, price: '0.1' }])).toThrow(
+      "price source x: prices[1] prices instance 'm6i.large' in us-east-1 a second time",
+    );
     expect(read([entry], 'usd')).toThrow(
       "currency 'usd' is not an ISO 4217 code",
     );

@@ -92,7 +92,7 @@ export function priceToNanos(text: string): bigint {
 
 /**
  * Turns what a price source read into rows, exactly: every price a positive decimal string
- * (never a float), every instance with a type name, vCPUs and memory. Throws an Error naming
+ * (never a float), every instance with a type name, vCPUs and memory, no key twice. Throws an Error naming
  * the first bad entry, prefixed with `where` (the source).
  */
 export function pricesFromSnapshot(
@@ -107,6 +107,7 @@ export function pricesFromSnapshot(
   if (!Array.isArray(snapshot.prices)) {
     throw new Error(`${where}: prices must be a list`);
   }
+  const seen = new Set<string>();
   return snapshot.prices.map((entry, index) => {
     const at = `${where}: prices[${index}]`;
     if (!entry || typeof entry.region !== 'string' || !entry.region) {
@@ -118,6 +119,13 @@ export function pricesFromSnapshot(
       );
     }
     const key = entry.key ?? '';
+    const id = JSON.stringify([entry.region, entry.kind, key]);
+    if (seen.has(id)) {
+      throw new Error(
+        `${at} prices ${entry.kind} '${key}' in ${entry.region} a second time`,
+      );
+    }
+    seen.add(id);
     let nanos: bigint;
     try {
       if (typeof entry.price !== 'string') throw new Error('not a string');
