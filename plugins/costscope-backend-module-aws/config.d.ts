@@ -64,6 +64,23 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
       /**
+       * On-demand prices from the AWS Price List Query API (source `aws-pricing`, IAM
+       * permission `pricing:GetProducts`), for the regions of the inventory and of the
+       * accounts: EC2 Linux instances, EBS volumes, snapshots, public IPv4. Cached in the
+       * database; recommendations use them when billing data has no run rate.
+       */
+      prices?: {
+        /** Read the Price List. Default: true. */
+        enabled?: boolean;
+        /**
+         * The region of the Price List endpoint: us-east-1 (default), eu-central-1 or
+         * ap-south-1. It serves the prices of every region.
+         */
+        region?: string;
+        /** When to read the prices again. Default: daily. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /**
        * One endpoint URL for every AWS call, such as a proxy or a local fake AWS. Leave
        * unset for the real AWS endpoints.
        */

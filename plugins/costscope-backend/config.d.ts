@@ -170,6 +170,25 @@ export interface Config {
     };
     /** Rightsizing and savings tips; thresholds of each rule (defaults in the README). */
     recommendations?: {
+      /**
+       * On-demand list prices, which price a tip when billing data has no run rate for the
+       * resource. Modules add price sources (the AWS module reads the AWS Price List); all are
+       * cached in the database and read again on `schedule`. A resource without a price is
+       * listed under "Why no tip" with what to configure.
+       */
+      prices?: {
+        /**
+         * A prices file loaded into the same cache (source `prices-file`): JSON
+         * `{ provider: "AWS", currency: "USD", prices: [{ region, kind, key, price, vcpu,
+         * memoryGiB, architecture, gpus }] }` with `kind` one of instance (per hour), volume
+         * (per GiB-month, key = volume type), snapshot (per GiB-month), public-ipv4 (per
+         * hour), prices as decimal strings. The demo ships examples/prices/aws-prices.json.
+         * Relative to the backend's working directory; a missing file stops the backend.
+         */
+        file?: string;
+        /** When the price sources (and the file) are read. Default: daily. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
       /** Days of utilisation judged. Default 14. */
       lookbackDays?: number;
       /** Hours of CPU data an instance needs before it is judged. Default 30. */

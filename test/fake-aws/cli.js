@@ -3,7 +3,7 @@
 
 // node test/fake-aws/cli.js [--port 4566] [--billing-dir DIR] [--page-size N]
 //   [--estimated-days N] [--ec2-page-size N] [--cloudwatch-max-datapoints N] [--end-date YYYY-MM-DD]
-//   [--s3-page-size N] [--s3-bucket NAME=DIR]...
+//   [--s3-page-size N] [--pricing-page-size N] [--s3-bucket NAME=DIR]...
 // Runs the fake AWS until SIGTERM / SIGINT. --s3-bucket (repeatable) serves the files under DIR
 // as the bucket NAME, read once at start.
 
@@ -27,6 +27,7 @@ const FLAGS = {
   '--cloudwatch-max-datapoints': ['cloudWatchMaxDatapoints', Number],
   '--end-date': ['endDate', String],
   '--s3-page-size': ['s3PageSize', Number],
+  '--pricing-page-size': ['pricingPageSize', Number],
   '--s3-bucket': [
     's3Buckets',
     bucketArg,

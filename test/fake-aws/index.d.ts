@@ -1,7 +1,13 @@
 import type { InventoryResource } from '../../plugins/costscope-node/src/inventory';
 
 /** Which fake service a fault applies to. */
-export type FakeAwsService = 'ce' | 'ec2' | 'cloudwatch' | 'sts' | 's3';
+export type FakeAwsService =
+  | 'ce'
+  | 'ec2'
+  | 'cloudwatch'
+  | 'sts'
+  | 's3'
+  | 'pricing';
 
 /**
  * throttle: the service's throttling error (CE LimitExceededException 400, EC2
@@ -53,6 +59,8 @@ export interface FakeAwsOptions {
   s3PageSize?: number;
   /** S3: buckets to serve, each every file under a directory (read once, at start). */
   s3Buckets?: Record<string, string>;
+  /** Price List: max products per GetProducts page (MaxResults caps it further); default 100. */
+  pricingPageSize?: number;
 }
 
 export interface FakeAwsRequest {

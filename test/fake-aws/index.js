@@ -1,6 +1,7 @@
 'use strict';
 
-// A local fake of the AWS APIs Costscope reads (Cost Explorer, EC2, CloudWatch, STS, S3), close
+// A local fake of the AWS APIs Costscope reads (Cost Explorer, EC2, CloudWatch, STS, S3,
+// Price List), close
 // enough to the wire protocols that the real AWS SDK v3 clients work against it.
 
 const { loadBilling, DEFAULT_BILLING_DIR } = require('./data');
@@ -9,6 +10,7 @@ const { createEc2 } = require('./ec2');
 const { createCloudWatch, MAX_DATAPOINTS } = require('./cloudwatch');
 const { createSts, temporaryAccessKeyId } = require('./sts');
 const { createS3 } = require('./s3');
+const { createPricing } = require('./pricing');
 const { S3Store } = require('./s3Store');
 const { FakeState } = require('./faults');
 const { createServer } = require('./server');
@@ -79,6 +81,7 @@ async function startFakeAws(options = {}) {
     cloudWatchMaxDatapoints = MAX_DATAPOINTS,
     s3PageSize = 1000,
     s3Buckets = {},
+    pricingPageSize = 100,
   } = options;
   if (!(Number.isInteger(s3PageSize) && s3PageSize > 0))
     throw new Error('s3PageSize must be a positive integer');
@@ -112,6 +115,7 @@ async function startFakeAws(options = {}) {
       maxDatapoints: cloudWatchMaxDatapoints,
     }),
     createEc2({ inventory, ec2PageSize }),
+    createPricing({ pageSize: pricingPageSize }),
     createSts({
       isKnownAccount: id => knownAccounts.has(id),
       isDead: id => state.isDead(id),
@@ -167,5 +171,6 @@ if (require.main === module) {
   if (process.env.NODE_TEST_CONTEXT) {
     import('./fakeAws.test.mjs');
     import('./s3.test.mjs');
+    import('./pricing.test.mjs');
   } else require('./cli');
 }

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
@@ -87,4 +88,17 @@ export function createAccountClients(
       return cloudWatch.get(region)!;
     },
   };
+}
+
+/**
+ * The Price List Query API client: prices are the same for every account, so it signs with
+ * the first configured account's credentials (its role, or the default chain), in the
+ * configured Price List region.
+ */
+export function createPricingClient(config: AwsModuleConfig): PricingClient {
+  return new PricingClient({
+    ...commonClientConfig(config),
+    credentials: credentialsOf(config.accounts[0], config),
+    region: config.prices.region,
+  });
 }

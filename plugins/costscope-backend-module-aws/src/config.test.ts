@@ -24,6 +24,11 @@ describe('readAwsModuleConfig', () => {
       retry: { maxAttempts: 5 },
     });
     expect(config.costSchedule.frequency).toEqual({ hours: 12 });
+    expect(config.prices).toMatchObject({
+      enabled: true,
+      region: 'us-east-1',
+      schedule: { frequency: { hours: 24 } },
+    });
   });
 
   it.each([
@@ -82,6 +87,13 @@ describe('readAwsModuleConfig', () => {
         groupBy: { dimension: 'REGION' },
       },
       /must be SERVICE or LINKED_ACCOUNT/,
+    ],
+    [
+      {
+        accounts: [{ accountId: '111122223333' }],
+        prices: { region: 'eu-west-1' },
+      },
+      /prices\.region': the Price List API has endpoints in us-east-1, eu-central-1, ap-south-1 only, got 'eu-west-1'/,
     ],
   ])('rejects %j with an error naming the entry', (aws, message) => {
     expect(() => read(aws)).toThrow(message);

@@ -37,6 +37,13 @@ export interface AwsModuleConfig {
     lookbackDays: number;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /** On-demand prices from the AWS Price List Query API, for recommendations. */
+  prices: {
+    enabled: boolean;
+    /** The Price List endpoint's region: us-east-1, eu-central-1 or ap-south-1. */
+    region: string;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
   /** One endpoint for every AWS service: a VPC endpoint proxy, or a local fake in tests. */
   endpoint?: string;
   retry: { maxAttempts: number; baseDelayMs: number };
@@ -51,6 +58,13 @@ const DEFAULT_COST_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 12 },
   timeout: { minutes: 30 },
   initialDelay: { seconds: 30 },
+};
+/** The regions whose endpoints serve the Price List Query API. */
+export const PRICE_LIST_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'];
+const DEFAULT_PRICES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 30 },
+  initialDelay: { minutes: 1 },
 };
 const DEFAULT_INVENTORY_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 6 },
@@ -187,6 +201,17 @@ export function readAwsModuleConfig(root: Config): AwsModuleConfig | undefined {
         )
       : fallback;
 
+  const pricesRegion =
+    config.getOptionalString('prices.region') ?? PRICE_LIST_REGIONS[0];
+  if (!PRICE_LIST_REGIONS.includes(pricesRegion)) {
+    fail(
+      'costscope.aws.prices.region',
+      `the Price List API has endpoints in ${PRICE_LIST_REGIONS.join(
+        ', ',
+      )} only, got '${pricesRegion}'`,
+    );
+  }
+
   return {
     accounts,
     costMetric,
@@ -201,6 +226,11 @@ export function readAwsModuleConfig(root: Config): AwsModuleConfig | undefined {
       enabled: config.getOptionalBoolean('inventory.enabled') ?? true,
       lookbackDays: positiveInt(config, 'inventory.lookbackDays', 14, 63),
       schedule: schedule('inventory.schedule', DEFAULT_INVENTORY_SCHEDULE),
+    },
+    prices: {
+      enabled: config.getOptionalBoolean('prices.enabled') ?? true,
+      region: pricesRegion,
+      schedule: schedule('prices.schedule', DEFAULT_PRICES_SCHEDULE),
     },
     endpoint: config.getOptionalString('endpoint'),
     retry: {

@@ -289,4 +289,63 @@ describe('AWS module against the fake AWS', () => {
       await backend.stop();
     }
   });
+
+  it('caches the Price List prices at start, and recommendations price the inventory by them', async () => {
+    const knex = await databases.init('SQLITE_3');
+    // the test backend's scheduler runs a task without an initial delay once, at start
+    const backend = await startPortalBackend(knex, fake, {
+      prices: {
+        schedule: { frequency: { hours: 24 }, timeout: { minutes: 5 } },
+      },
+    });
+    const { server } = backend;
+    try {
+      const source = await knex('costscope_price_sources')
+        .where({ source_id: 'aws-pricing' })
+        .first();
+      expect(source).toMatchObject({
+        provider: 'AWS',
+        currency: 'USD',
+        last_error: null,
+      });
+      const regions = await knex('costscope_prices')
+        .where({ source_id: 'aws-pricing' })
+        .distinct('region');
+      expect(regions.map(r => r.region).sort()).toEqual([
+        'eu-west-1',
+        'us-east-1',
+      ]);
+      const m5 = await knex('costscope_prices')
+        .where({
+          source_id: 'aws-pricing',
+          region: 'eu-west-1',
+          price_key: 'm5.large',
+        })
+        .first(knex.raw('CAST(price_nanos AS TEXT) AS nanos'));
+      expect(m5.nanos).toBe('107000000');
+      expect(
+        fake
+          .requestLog()
+          .filter(r => r.service === 'pricing')
+          .every(r => r.region === 'us-east-1'),
+      ).toBe(true);
+
+      // the inventory's tips: none lacks a price, each has one from the cache or the bill
+      await ingest(server, 'aws-ec2-111122223333');
+      const list = (
+        await request(server).get(
+          '/api/costscope/v1/recommendations?limit=1000',
+        )
+      ).body;
+      expect(list.items.length).toBeGreaterThan(0);
+      expect(list.skipped.filter((s: any) => s.code === 'no-price')).toEqual(
+        [],
+      );
+      expect(list.items.some((r: any) => r.priceSource === 'price-table')).toBe(
+        true,
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
 });

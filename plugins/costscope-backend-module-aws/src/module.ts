@@ -5,15 +5,18 @@ import {
 import {
   costscopeCostSourcesExtensionPoint,
   costscopeInventorySourcesExtensionPoint,
+  costscopePriceSourcesExtensionPoint,
 } from '@costscope/backstage-plugin-node';
-import { createAccountClients } from './clients';
+import { createAccountClients, createPricingClient } from './clients';
 import { readAwsModuleConfig } from './config';
 import { CostExplorerCostSource } from './cost/CostExplorerCostSource';
 import { Ec2InventorySource } from './inventory/Ec2InventorySource';
+import { PriceListPriceSource } from './prices/PriceListPriceSource';
 
 /**
  * Costscope module for AWS: per configured account, a Cost Explorer cost source and an EC2 +
- * CloudWatch inventory source, configured under `costscope.aws`.
+ * CloudWatch inventory source, and one AWS Price List price source, configured under
+ * `costscope.aws`.
  * @public
  */
 export const costscopeModuleAws = createBackendModule({
@@ -26,8 +29,15 @@ export const costscopeModuleAws = createBackendModule({
         logger: coreServices.logger,
         costSources: costscopeCostSourcesExtensionPoint,
         inventorySources: costscopeInventorySourcesExtensionPoint,
+        priceSources: costscopePriceSourcesExtensionPoint,
       },
-      async init({ config, logger, costSources, inventorySources }) {
+      async init({
+        config,
+        logger,
+        costSources,
+        inventorySources,
+        priceSources,
+      }) {
         const awsConfig = readAwsModuleConfig(config);
         if (!awsConfig) {
           logger.warn(
@@ -49,6 +59,14 @@ export const costscopeModuleAws = createBackendModule({
               new Ec2InventorySource(account, awsConfig, clients),
             );
           }
+        }
+        if (awsConfig.prices.enabled) {
+          priceSources.addPriceSource(
+            new PriceListPriceSource(createPricingClient(awsConfig), {
+              regions: [...new Set(awsConfig.accounts.flatMap(a => a.regions))],
+              schedule: awsConfig.prices.schedule,
+            }),
+          );
         }
         logger.info(
           `Costscope AWS module reads ${awsConfig.accounts.length} account(s): ` +

@@ -9,7 +9,9 @@ import {
   costscopeCostSourcesExtensionPoint,
   costscopeInventorySourcesExtensionPoint,
   costscopeUnitMetricSourcesExtensionPoint,
+  costscopePriceSourcesExtensionPoint,
   InventorySource,
+  PriceSource,
   UnitMetricSource,
 } from '@costscope/backstage-plugin-node';
 import { readAlertsConfig } from './alerts/readAlertsConfig';
@@ -18,6 +20,7 @@ import { readDigestsConfig } from './digests/readDigestsConfig';
 import { readChargebackConfig } from './compliance/readChargebackConfig';
 import { readTagPolicy } from './compliance/tagPolicy';
 import { readCostscopeConfig } from './config';
+import { readPricesConfig } from './recommendations/readPricesConfig';
 import { readRecommendationsConfig } from './recommendations/readRecommendationsConfig';
 import { readUnitCostConfig } from './unitCost/readUnitCostConfig';
 import { buildCostscopeContext } from './service/buildCostscopeContext';
@@ -36,6 +39,7 @@ export const costscopePlugin = createBackendPlugin({
       cost: [] as CostSource[],
       inventory: [] as InventorySource[],
       unitMetric: [] as UnitMetricSource[],
+      price: [] as PriceSource[],
     };
     env.registerExtensionPoint(costscopeCostSourcesExtensionPoint, {
       addCostSource: (...sources) => moduleSources.cost.push(...sources),
@@ -48,6 +52,9 @@ export const costscopePlugin = createBackendPlugin({
     env.registerExtensionPoint(costscopeUnitMetricSourcesExtensionPoint, {
       addUnitMetricSource: (...sources) =>
         moduleSources.unitMetric.push(...sources),
+    });
+    env.registerExtensionPoint(costscopePriceSourcesExtensionPoint, {
+      addPriceSource: (...sources) => moduleSources.price.push(...sources),
     });
 
     env.registerInit({
@@ -78,6 +85,7 @@ export const costscopePlugin = createBackendPlugin({
           tagPolicy: readTagPolicy(root),
           chargeback: readChargebackConfig(root),
           recommendations: readRecommendationsConfig(root),
+          prices: readPricesConfig(root),
           digests: readDigestsConfig(root),
           unitCost: readUnitCostConfig(root),
           // Only webhook alerts and digests link back to the portal.

@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { InventorySource } from './inventory';
+import { PriceSource } from './prices';
 import { CostSource } from './sources';
 import { UnitMetricSource } from './unitMetrics';
 
@@ -44,4 +45,19 @@ export interface CostscopeUnitMetricSourcesExtensionPoint {
 export const costscopeUnitMetricSourcesExtensionPoint =
   createExtensionPoint<CostscopeUnitMetricSourcesExtensionPoint>({
     id: 'costscope.unit-metric-sources',
+  });
+
+/**
+ * Lets backend modules add sources of on-demand list prices (for example the AWS Price List
+ * Query API), which price recommendations when billing data does not.
+ * @public
+ */
+export interface CostscopePriceSourcesExtensionPoint {
+  addPriceSource(...sources: PriceSource[]): void;
+}
+
+/** @public */
+export const costscopePriceSourcesExtensionPoint =
+  createExtensionPoint<CostscopePriceSourcesExtensionPoint>({
+    id: 'costscope.price-sources',
   });

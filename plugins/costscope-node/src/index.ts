@@ -6,4 +6,5 @@
 export * from './sources';
 export * from './inventory';
 export * from './unitMetrics';
+export * from './prices';
 export * from './extensionPoints';

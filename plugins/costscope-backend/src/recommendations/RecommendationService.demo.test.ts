@@ -5,11 +5,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { moneyToNanos } from '@costscope/backstage-plugin-common';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { InventoryStore } from '../store/InventoryStore';
+import { PriceStore } from '../store/PriceStore';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { DEFAULT_RECOMMENDATIONS_CONFIG } from './recommendationsConfig';
+import { PriceCache, PriceFileSource } from './PriceCache';
 import { RecommendationService } from './RecommendationService';
 import { demoInventoryWithUtilisation } from './__testUtils__/demoInventory';
 
@@ -18,6 +20,11 @@ const {
   generateDemoBilling,
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } = require('../../../../examples/billing/generate.js');
+const {
+  demoPricesText,
+  DEMO_PRICES_FILE,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../examples/prices/generate.js');
 
 jest.setTimeout(180_000);
 
@@ -30,6 +37,12 @@ const COVERED = [
   'i-09bb5fc8822298daa',
   'i-0afd4d04b435d5d3e',
 ];
+
+describe('the demo prices file', () => {
+  it('is what examples/prices/generate.js writes from the fake Price List data', async () => {
+    expect(await fs.readFile(DEMO_PRICES_FILE, 'utf8')).toBe(demoPricesText());
+  });
+});
 
 describe('recommendations of the demo organisation', () => {
   const databases = createTestDatabases();
@@ -60,11 +73,22 @@ describe('recommendations of the demo organisation', () => {
         demoInventoryWithUtilisation(END),
         `${END}T00:00:00.000Z`,
       );
+      // Prices as the demo gets them: the prices file, through the price cache.
+      const prices = new PriceCache({
+        store: new PriceStore(knex),
+        sources: [new PriceFileSource(DEMO_PRICES_FILE)],
+        inventoryRegions: async () => new Map(),
+        logger: mockServices.logger.mock(),
+      });
+      expect((await prices.refreshAll())[0]).toMatchObject({
+        status: 'succeeded',
+      });
       const service = new RecommendationService({
         store: new RecommendationStore(knex),
         inventory,
         config: DEFAULT_RECOMMENDATIONS_CONFIG,
         currency: async () => 'USD',
+        prices: currency => prices.table(currency),
         logger: mockServices.logger.mock(),
         now: () => new Date(`${END}T00:00:00Z`),
       });

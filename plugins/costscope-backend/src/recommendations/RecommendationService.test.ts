@@ -15,6 +15,7 @@ import {
   runRates,
 } from './RecommendationService';
 import { flat, instance, NOW, resource } from './__testUtils__/resources';
+import { testPriceTable } from './__testUtils__/prices';
 
 jest.setTimeout(60_000);
 
@@ -140,6 +141,7 @@ async function setUp(knex: Knex, apiDailyCost = '2.4') {
     inventory: inventoryStore,
     config: DEFAULT_RECOMMENDATIONS_CONFIG,
     currency: async () => 'USD',
+    prices: async () => testPriceTable(),
     entityForTags,
     logger: mockServices.logger.mock(),
     now: () => clock.now,
@@ -357,6 +359,7 @@ describe('RecommendationService', () => {
         inventory: new InventoryStore(knex),
         config: DEFAULT_RECOMMENDATIONS_CONFIG,
         currency: async () => 'USD',
+        prices: async () => testPriceTable(),
         logger: mockServices.logger.mock(),
         now: () => NOW,
       });

@@ -48,8 +48,8 @@ export interface RecommendationServiceOptions {
     tags: Record<string, string>,
   ) => string | undefined;
   logger: LoggerService;
-  /** Prices; the table that ships with Costscope when absent. */
-  prices?: PriceTable;
+  /** The cached on-demand prices in the billing currency (`PriceCache.table`). */
+  prices: (currency: string) => Promise<PriceTable>;
   now?: () => Date;
 }
 
@@ -260,7 +260,7 @@ export class RecommendationService {
       currency,
       now,
       billingHourlyCost: runRates(billing),
-      ...(this.options.prices ? { prices: this.options.prices } : {}),
+      prices: await this.options.prices(currency),
     });
 
     const entityOf = this.allocator(resources, allocationOf(billing));

@@ -2,6 +2,9 @@ import { addMoney } from '@costscope/backstage-plugin-common';
 import { computeRecommendations } from './computeRecommendations';
 import { recommendationsConfig } from './recommendationsConfig';
 import { flat, instance, NOW, resource } from './__testUtils__/resources';
+import { testPriceTable } from './__testUtils__/prices';
+
+const prices = testPriceTable();
 
 /**
  * Saving arithmetic against cases computed by hand, in exact decimal. Each case writes the
@@ -31,6 +34,7 @@ describe('saving arithmetic', () => {
       {
         config,
         now: NOW,
+        prices,
         billingHourlyCost: new Map([
           ['i-a', 21n],
           ['i-b', 63n],
@@ -63,6 +67,7 @@ describe('saving arithmetic', () => {
           officeHours: { scheduledHoursPerWeek: 52.5 },
         }),
         now: NOW,
+        prices,
       },
     ).recommendations;
     expect(recommendation).toMatchObject({
@@ -94,6 +99,7 @@ describe('saving arithmetic', () => {
       {
         config,
         now: NOW,
+        prices,
         billingHourlyCost: new Map([
           ['i-m', 100_000_000n],
           ['i-t', 100_000_000n],
@@ -120,7 +126,10 @@ describe('saving arithmetic', () => {
     const addresses = Array.from({ length: 1000 }, (_, i) =>
       resource('address', { resourceId: `eipalloc-${i}` }),
     );
-    const { recommendations } = computeRecommendations(addresses, { now: NOW });
+    const { recommendations } = computeRecommendations(addresses, {
+      now: NOW,
+      prices,
+    });
     expect(recommendations).toHaveLength(1000);
     expect(recommendations.every(r => r.monthlySaving === '3.650000000')).toBe(
       true,

@@ -5,7 +5,7 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { InventoryResource } from '@costscope/backstage-plugin-node';
 import { exact } from './exact';
-import { createPriceTable, PriceTable } from './priceTable';
+import { PriceTable } from './priceTable';
 import {
   DEFAULT_RECOMMENDATIONS_CONFIG,
   RecommendationsConfig,
@@ -35,8 +35,8 @@ const DAY_MS = 86_400_000;
 export interface ComputeRecommendationsOptions {
   /** Rule thresholds; the defaults when absent. */
   config?: RecommendationsConfig;
-  /** Prices; the table that ships with Costscope when absent. */
-  prices?: PriceTable;
+  /** On-demand prices: the price cache's table (`PriceCache.table`). */
+  prices: PriceTable;
   /** The billing currency; the price table's currency when absent. */
   currency?: string;
   /** The end of the lookback window; the current time when absent. */
@@ -207,9 +207,9 @@ function collect(
  */
 export function computeRecommendations(
   resources: Iterable<InventoryResource>,
-  options: ComputeRecommendationsOptions = {},
+  options: ComputeRecommendationsOptions,
 ): ComputedRecommendations {
-  const prices = options.prices ?? createPriceTable();
+  const { prices } = options;
   const ctx: RuleContext = {
     config: options.config ?? DEFAULT_RECOMMENDATIONS_CONFIG,
     prices,

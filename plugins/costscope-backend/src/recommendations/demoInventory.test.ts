@@ -1,9 +1,12 @@
 import { addMoney } from '@costscope/backstage-plugin-common';
 import { computeRecommendations } from './computeRecommendations';
 import { demoInventoryWithUtilisation } from './__testUtils__/demoInventory';
+import { testPriceTable } from './__testUtils__/prices';
 
 // The demo inventory (examples/billing/inventory.js, README "Inventory") on 2026-11-22, with
-// 14 days of hourly utilisation as the fake CloudWatch serves it. Prices from the table.
+// 14 days of hourly utilisation as the fake CloudWatch serves it. Prices as the fake AWS Price
+// List serves them (test/fake-aws/pricingData.js).
+const prices = testPriceTable();
 const NOW = new Date('2026-11-22T00:00:00Z');
 const resources = demoInventoryWithUtilisation('2026-11-22');
 
@@ -19,6 +22,7 @@ const COVERED = [
 describe('recommendations for the demo inventory', () => {
   const { recommendations, skipped } = computeRecommendations(resources, {
     now: NOW,
+    prices,
     // what billing data says: the covered instances fully, every other instance not at all
     commitmentCoverage: new Map(
       resources
@@ -233,6 +237,7 @@ describe('recommendations for the demo inventory', () => {
     // passed as 291666667 nanos an hour -> x 730 = 212.916666910
     const { recommendations: billed } = computeRecommendations(resources, {
       now: NOW,
+      prices,
       billingHourlyCost: new Map([['vol-045f7faa0034802bc', 291_666_667n]]),
     });
     expect(

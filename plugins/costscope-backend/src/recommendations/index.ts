@@ -3,12 +3,13 @@ export type {
   ComputeRecommendationsOptions,
   ComputedRecommendations,
 } from './computeRecommendations';
-export { createPriceTable, AWS_PRICE_TABLE } from './priceTable';
+export { createPriceTable, pricesFromSnapshot } from './priceTable';
 export type {
   PriceTable,
-  PriceTableData,
+  PriceTableInput,
   InstanceTypeInfo,
 } from './priceTable';
+export { PriceCache, PriceFileSource } from './PriceCache';
 export {
   DEFAULT_RECOMMENDATIONS_CONFIG,
   recommendationsConfig,

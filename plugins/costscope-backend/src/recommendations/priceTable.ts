@@ -1,17 +1,14 @@
 import { moneyToNanos } from '@costscope/backstage-plugin-common';
+import { PriceKind, PriceSnapshot } from '@costscope/backstage-plugin-node';
+import { PriceRow } from '../store/types';
 import {
-  AWS_PRICE_TABLE,
+  baselinePercentOf,
+  familySpecOf,
   InstanceFamilySpec,
   InstanceTypeSpec,
-  PriceTableData,
-} from './priceTableData';
+} from './instanceFamilies';
 
-export type {
-  InstanceFamilySpec,
-  InstanceTypeSpec,
-  PriceTableData,
-} from './priceTableData';
-export { AWS_PRICE_TABLE } from './priceTableData';
+export type { InstanceFamilySpec, InstanceTypeSpec } from './instanceFamilies';
 
 /** An instance type with its size and family, as the rules see it. */
 export interface InstanceTypeInfo extends InstanceTypeSpec {
@@ -23,17 +20,20 @@ export interface InstanceTypeInfo extends InstanceTypeSpec {
 }
 
 /**
- * Lookups in a price table. `find*` return undefined for what the table does not hold;
- * `get*` throw an Error that names the missing type and region. Prices are nano-units of
- * `currency` (BigInt), read exactly from the table's decimal strings.
+ * Lookups in the on-demand prices Costscope has cached. `find*` return undefined for what
+ * it does not hold; `get*` throw an Error that names the missing type and region. Prices are
+ * nano-units of `currency` (BigInt).
  */
 export interface PriceTable {
   readonly provider: string;
   readonly currency: string;
-  /** The day the prices were read, YYYY-MM-DD. */
+  /** The day the newest prices were read, YYYY-MM-DD; empty when there are none. */
   readonly date: string;
+  /** Where the prices come from, for messages: the price sources' ids. */
   readonly source: string;
-  /** Size and family of an instance type, undefined when the table does not know it. */
+  /** What to configure to get the prices that are missing, as a sentence. */
+  readonly remedy: string;
+  /** Size and family of an instance type, undefined when no price source described it. */
   findInstanceType(type: string): InstanceTypeInfo | undefined;
   /** Price per hour of an instance type in a region, in nano-units. */
   findInstanceHourly(region: string, type: string): bigint | undefined;
@@ -49,18 +49,27 @@ export interface PriceTable {
   instanceTypesIn(region: string): InstanceTypeInfo[];
 }
 
-function parsePrice(text: string, where: string): bigint {
-  let nanos: bigint;
-  try {
-    nanos = moneyToNanos(text);
-  } catch {
-    throw new Error(`Price table: ${where} '${text}' is not a decimal price`);
-  }
-  if (nanos <= 0n) {
-    throw new Error(`Price table: ${where} '${text}' must be more than 0`);
-  }
-  return nanos;
+/** The prices a table is built from: cached rows, in one provider's and currency's terms. */
+export interface PriceTableInput {
+  provider: string;
+  currency: string;
+  date: string;
+  source: string;
+  remedy: string;
+  /** Later rows win over earlier ones with the same region, kind and key. */
+  prices: PriceRow[];
 }
+
+export const PRICE_KINDS: PriceKind[] = [
+  'instance',
+  'volume',
+  'snapshot',
+  'public-ipv4',
+];
+
+/** What to configure when a price is missing, said the same way everywhere. */
+export const PRICE_REMEDY =
+  'configure the AWS module (costscope.aws, with pricing:GetProducts) to read the AWS Price List for that region, or list the price in the file costscope.recommendations.prices.file names';
 
 const split = (type: string) => {
   const dot = type.indexOf('.');
@@ -69,107 +78,157 @@ const split = (type: string) => {
     : undefined;
 };
 
+const MIB_PER_GIB = 1024;
+
 /**
- * Builds the lookups of a price table, checking it whole: every price parses exactly and is
- * positive, every priced instance type has a size, every type's family is described, and every
- * alternative family exists. Throws an Error naming the first bad entry.
+ * A price's decimal text in nano-units, exactly: the Price List writes ten decimals
+ * ("0.0960000000"), so zeros past the ninth are dropped first; a significant tenth digit is an
+ * error rather than a rounding.
  */
-export function createPriceTable(
-  data: PriceTableData = AWS_PRICE_TABLE,
-): PriceTable {
-  if (!/^[A-Z]{3}$/.test(data.currency)) {
+export function priceToNanos(text: string): bigint {
+  const trimmed = text.trim().replace(/^(\d+\.\d{9})0+$/, '$1');
+  return moneyToNanos(trimmed);
+}
+
+/**
+ * Turns what a price source read into rows, exactly: every price a positive decimal string
+ * (never a float), every instance with a type name, vCPUs and memory, no key twice. Throws an Error naming
+ * the first bad entry, prefixed with `where` (the source).
+ */
+export function pricesFromSnapshot(
+  snapshot: PriceSnapshot,
+  where: string,
+): PriceRow[] {
+  if (!/^[A-Z]{3}$/.test(snapshot.currency ?? '')) {
     throw new Error(
-      `Price table: currency '${data.currency}' is not an ISO 4217 code`,
+      `${where}: currency '${snapshot.currency}' is not an ISO 4217 code`,
     );
   }
-  const types = new Map<string, InstanceTypeInfo>();
-  for (const [family, spec] of Object.entries(data.families)) {
-    for (const alternative of spec.alternatives) {
-      if (!data.families[alternative]) {
+  if (!Array.isArray(snapshot.prices)) {
+    throw new Error(`${where}: prices must be a list`);
+  }
+  const seen = new Set<string>();
+  return snapshot.prices.map((entry, index) => {
+    const at = `${where}: prices[${index}]`;
+    if (!entry || typeof entry.region !== 'string' || !entry.region) {
+      throw new Error(`${at} has no region`);
+    }
+    if (!PRICE_KINDS.includes(entry.kind)) {
+      throw new Error(
+        `${at}.kind '${entry.kind}' is not one of ${PRICE_KINDS.join(', ')}`,
+      );
+    }
+    const key = entry.key ?? '';
+    const id = JSON.stringify([entry.region, entry.kind, key]);
+    if (seen.has(id)) {
+      throw new Error(
+        `${at} prices ${entry.kind} '${key}' in ${entry.region} a second time`,
+      );
+    }
+    seen.add(id);
+    let nanos: bigint;
+    try {
+      if (typeof entry.price !== 'string') throw new Error('not a string');
+      nanos = priceToNanos(entry.price);
+    } catch {
+      throw new Error(
+        `${at}.price '${entry.price}' is not a decimal string of at most 9 significant decimals (write prices as strings, such as "0.096")`,
+      );
+    }
+    if (nanos <= 0n) {
+      throw new Error(`${at}.price '${entry.price}' must be more than 0`);
+    }
+    const row: PriceRow = {
+      region: entry.region,
+      kind: entry.kind,
+      key,
+      priceNanos: nanos,
+    };
+    if (entry.kind === 'instance') {
+      if (!split(key)) {
+        throw new Error(`${at}.key '${key}' is not an instance type`);
+      }
+      const memoryMiB = Math.round((entry.memoryGiB ?? 0) * MIB_PER_GIB);
+      if (!(Number.isInteger(entry.vcpu) && entry.vcpu! > 0 && memoryMiB > 0)) {
         throw new Error(
-          `Price table: family '${family}' names unknown alternative '${alternative}'`,
+          `${at} (${key}) needs a positive whole vcpu and a positive memoryGiB`,
         );
       }
+      row.vcpu = entry.vcpu;
+      row.memoryMiB = memoryMiB;
+      if (entry.architecture) row.architecture = entry.architecture;
+      if (entry.gpus) row.gpus = entry.gpus;
+    } else if (entry.kind === 'volume' && !key) {
+      throw new Error(`${at} is a volume price without a volume type`);
     }
-  }
-  for (const [type, spec] of Object.entries(data.instanceTypes)) {
-    const parts = split(type);
-    const familySpec = parts && data.families[parts.family];
-    if (!parts || !familySpec) {
-      throw new Error(
-        `Price table: instance type '${type}' has no family description`,
-      );
-    }
-    if (!(spec.vcpu > 0 && spec.memoryGiB > 0)) {
-      throw new Error(
-        `Price table: instance type '${type}' needs positive vcpu and memoryGiB`,
-      );
-    }
-    types.set(type, { ...spec, type, ...parts, familySpec });
-  }
+    return row;
+  });
+}
 
-  const regions = new Map<
-    string,
-    {
-      instances: Map<string, bigint>;
-      volumes: Map<string, bigint>;
-      snapshot: bigint;
-      ipv4: bigint;
-    }
-  >();
-  for (const [region, prices] of Object.entries(data.regions)) {
-    const instances = new Map<string, bigint>();
-    for (const [type, text] of Object.entries(prices.instances)) {
-      if (!types.has(type)) {
-        throw new Error(
-          `Price table: ${region} prices instance type '${type}', which has no size in instanceTypes`,
-        );
-      }
-      instances.set(type, parsePrice(text, `${region} ${type}`));
-    }
-    const volumes = new Map<string, bigint>();
-    for (const [type, text] of Object.entries(prices.volumesPerGiBMonth)) {
-      volumes.set(type, parsePrice(text, `${region} volume ${type}`));
-    }
-    regions.set(region, {
-      instances,
-      volumes,
-      snapshot: parsePrice(prices.snapshotPerGiBMonth, `${region} snapshot`),
-      ipv4: parsePrice(prices.publicIpv4PerHour, `${region} public IPv4`),
+/** Builds the lookups over cached prices; later rows win over earlier ones of the same key. */
+export function createPriceTable(input: PriceTableInput): PriceTable {
+  const types = new Map<string, InstanceTypeInfo>();
+  const regions = new Map<string, Map<string, bigint>>();
+  const priceKey = (kind: string, key: string) => `${kind}\u0000${key}`;
+  for (const row of input.prices) {
+    const prices = regions.get(row.region) ?? new Map<string, bigint>();
+    regions.set(row.region, prices);
+    prices.set(priceKey(row.kind, row.key), row.priceNanos);
+    if (row.kind !== 'instance' || !row.vcpu || !row.memoryMiB) continue;
+    const parts = split(row.key);
+    if (!parts) continue;
+    const baselinePercent = baselinePercentOf(parts.family, parts.size);
+    types.set(row.key, {
+      type: row.key,
+      ...parts,
+      vcpu: row.vcpu,
+      memoryGiB: row.memoryMiB / MIB_PER_GIB,
+      ...(baselinePercent !== undefined ? { baselinePercent } : {}),
+      ...(row.gpus ? { gpus: row.gpus } : {}),
+      familySpec: familySpecOf(parts.family, row),
     });
   }
 
+  const find = (region: string, kind: PriceKind, key = '') =>
+    regions.get(region)?.get(priceKey(kind, key));
   const missing = (what: string, region: string) =>
     new Error(
-      `No price for ${what} in region '${region}' in the ${data.provider} price table of ${data.date}`,
+      `No ${
+        input.provider
+      } on-demand price for ${what} in region '${region}' (${
+        input.source || 'no price source has been read'
+      })`,
     );
 
   const table: PriceTable = {
-    provider: data.provider,
-    currency: data.currency,
-    date: data.date,
-    source: data.source,
+    provider: input.provider,
+    currency: input.currency,
+    date: input.date,
+    source: input.source,
+    remedy: input.remedy,
     findInstanceType: type => types.get(type),
-    findInstanceHourly: (region, type) =>
-      regions.get(region)?.instances.get(type),
+    findInstanceHourly: (region, type) => find(region, 'instance', type),
     getInstanceHourly(region, type) {
       const price = table.findInstanceHourly(region, type);
       if (price === undefined) throw missing(`instance type '${type}'`, region);
       return price;
     },
     findVolumeGiBMonth: (region, volumeType) =>
-      regions.get(region)?.volumes.get(volumeType),
+      find(region, 'volume', volumeType),
     getVolumeGiBMonth(region, volumeType) {
       const price = table.findVolumeGiBMonth(region, volumeType);
       if (price === undefined)
         throw missing(`volume type '${volumeType}'`, region);
       return price;
     },
-    findSnapshotGiBMonth: region => regions.get(region)?.snapshot,
-    findPublicIpv4Hourly: region => regions.get(region)?.ipv4,
+    findSnapshotGiBMonth: region => find(region, 'snapshot'),
+    findPublicIpv4Hourly: region => find(region, 'public-ipv4'),
     instanceTypesIn(region) {
-      const prices = regions.get(region)?.instances;
-      return prices ? [...prices.keys()].map(type => types.get(type)!) : [];
+      const prices = regions.get(region);
+      if (!prices) return [];
+      return [...types.values()].filter(info =>
+        prices.has(priceKey('instance', info.type)),
+      );
     },
   };
   return table;

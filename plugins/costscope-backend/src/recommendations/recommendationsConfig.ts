@@ -30,7 +30,7 @@ export interface RecommendationsConfig {
     memoryP95Percent: number;
     /** ... and the projected largest memory maximum stays at or under this. Default 90. */
     memoryMaximumPercent: number;
-    /** Consider the cheaper families the price table lists as alternatives (m6i -> c6i, t3 -> t3a). Default true. */
+    /** Consider the cheaper families instanceFamilies.ts lists as alternatives (m6i -> c6i, t3 -> t3a). Default true. */
     otherFamilies: boolean;
     /** Allow a move between x86_64 and arm64 (Graviton), which needs arm64 builds. Default false. */
     architectureChange: boolean;

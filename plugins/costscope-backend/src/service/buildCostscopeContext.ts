@@ -14,6 +14,7 @@ import { Budget } from '@costscope/backstage-plugin-common';
 import {
   CostSource,
   InventorySource,
+  PriceSource,
   UnitMetricSource,
 } from '@costscope/backstage-plugin-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -42,6 +43,12 @@ import { CostPipeline } from '../pipeline/CostPipeline';
 import { RunRecorder } from '../pipeline/RunRecorder';
 import { RecommendationsConfig } from '../recommendations/recommendationsConfig';
 import { RecommendationService } from '../recommendations/RecommendationService';
+import {
+  PriceCache,
+  PriceFileSource,
+  readPriceTable,
+} from '../recommendations/PriceCache';
+import { PricesConfig } from '../recommendations/readPricesConfig';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { createObjectStoreSource } from '../sources/objectStore/createObjectStoreSource';
 import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSource';
@@ -55,6 +62,7 @@ import { loadEntityResources } from '../permissions/entityResource';
 import { CostQueries } from '../store/CostQueries';
 import { FactStore } from '../store/FactStore';
 import { InventoryStore } from '../store/InventoryStore';
+import { PriceStore } from '../store/PriceStore';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { RunStore } from '../store/RunStore';
@@ -91,6 +99,8 @@ export interface CostscopeSettings {
   tagPolicy?: TagPolicy;
   chargeback: ChargebackConfig;
   recommendations: RecommendationsConfig;
+  /** Where on-demand prices come from; no file and a daily refresh when absent. */
+  prices?: PricesConfig;
   digests: DigestsConfig;
   unitCost: UnitCostConfig;
   /** The portal's address, for links in webhook alerts (read only when a webhook is set). */
@@ -116,6 +126,8 @@ export interface CostscopeContextOptions {
     cost: CostSource[];
     inventory: InventorySource[];
     unitMetric: UnitMetricSource[];
+    /** Absent in setups built before price sources existed: none. */
+    price?: PriceSource[];
   };
 }
 
@@ -195,6 +207,14 @@ export function buildCostscopeContext(
     costBasis: config.costBasis,
     getEntity: ref => directory.getEntity(ref),
   });
+  // Prices: the file first, so that a module's live prices win over it where both have one.
+  const priceStore = new PriceStore(knex);
+  const priceSources = [
+    ...(settings.prices?.file
+      ? [new PriceFileSource(settings.prices.file)]
+      : []),
+    ...(options.moduleSources.price ?? []),
+  ];
   const recommendations = new RecommendationService({
     store: new RecommendationStore(knex),
     inventory: inventoryStore,
@@ -202,6 +222,38 @@ export function buildCostscopeContext(
     currency,
     entityForTags: (_provider, accountId, tags) =>
       allocation.entityForTags(accountId, tags),
+    prices: billingCurrency =>
+      readPriceTable(
+        priceStore,
+        priceSources.map(source => source.id),
+        billingCurrency,
+      ),
+    logger,
+  });
+  // New prices compute the recommendations again.
+  const prices = new PriceCache({
+    store: priceStore,
+    sources: priceSources,
+    inventoryRegions: async () => {
+      const regions = new Map<string, string[]>();
+      for (const resource of await inventoryStore.listResources()) {
+        const provider = resource.provider.toLowerCase();
+        const list = regions.get(provider) ?? [];
+        if (!list.includes(resource.region)) list.push(resource.region);
+        regions.set(provider, list);
+      }
+      return regions;
+    },
+    ...(settings.prices ? { schedule: settings.prices.schedule } : {}),
+    afterChange: async () => {
+      try {
+        await recommendations.refresh();
+      } catch (error) {
+        logger.error(
+          `Costscope could not compute recommendations after new prices: ${error}`,
+        );
+      }
+    },
     logger,
   });
 
@@ -373,6 +425,8 @@ export function buildCostscopeContext(
     remember: async (parts, compute) =>
       JSON.parse(await readCache.json(['hidden', ...parts], compute)),
   });
+  // Prices keep their own (daily) schedule; new prices compute the recommendations again.
+  pipeline.addScheduledPart(prices);
   const { file, prometheus } = settings.unitCost;
   const unitMetricSources = [
     ...(prometheus ? [new PrometheusUnitMetricSource(prometheus)] : []),

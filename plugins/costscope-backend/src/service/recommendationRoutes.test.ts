@@ -34,6 +34,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { DefaultCostscopeAccess } from './access';
 import { recommendationRoutes } from './recommendationRoutes';
 import { userInfoWithGroups } from '../__testUtils__/userInfo';
+import { testPriceTable } from '../recommendations/__testUtils__/prices';
 
 jest.setTimeout(60_000);
 
@@ -174,6 +175,7 @@ async function startBackend(knex: Knex) {
                 inventory: new InventoryStore(knex),
                 config: DEFAULT_RECOMMENDATIONS_CONFIG,
                 currency: async () => 'USD',
+                prices: async () => testPriceTable(),
                 logger,
                 now: () => new Date('2026-11-22T10:00:00Z'),
               }),

@@ -176,3 +176,31 @@ export interface UnitMetricRow {
  * (`file`), or the id of the unit metric source that pulled it (`prometheus`).
  */
 export type UnitMetricOrigin = string;
+
+/** One cached on-demand list price (`costscope_prices`). */
+export interface PriceRow {
+  region: string;
+  /** `instance`, `volume`, `snapshot` or `public-ipv4`. */
+  kind: string;
+  /** Instance type or volume type; empty for snapshots and public IPv4. */
+  key: string;
+  /** Per hour (instances, addresses) or per GiB-month (volumes, snapshots), in nano-units. */
+  priceNanos: bigint;
+  vcpu?: number;
+  memoryMiB?: number;
+  architecture?: 'x86_64' | 'arm64';
+  gpus?: number;
+}
+
+/** What is known of one price source (`costscope_price_sources`). */
+export interface PriceSourceRow {
+  sourceId: string;
+  provider: string;
+  currency: string;
+  /** The last successful refresh, ISO 8601; undefined when none has succeeded. */
+  refreshedAt?: string;
+  priceCount: number;
+  lastAttemptAt: string;
+  /** Why the last attempt failed; undefined when it succeeded. */
+  lastError?: string;
+}

@@ -31,7 +31,8 @@ export type RecommendationConfidence = 'low' | 'medium' | 'high';
 
 /**
  * Where a recommendation's saving comes from: `billing`, the resource's real cost per hour in the
- * billing data; `price-table`, the on-demand price table that ships with Costscope.
+ * billing data; `price-table`, the on-demand list price Costscope cached from its price sources
+ * (the AWS Price List, or the configured prices file).
  * @public
  */
 export type RecommendationPriceSource = 'price-table' | 'billing';

@@ -56,7 +56,7 @@ export const resizeRecommendation = recommendation({
   priceSource: 'billing',
 });
 
-/** An idle instance without memory metrics, priced from the price table. */
+/** An idle instance without memory metrics, priced at the on-demand list price. */
 export const idleRecommendation = recommendation({
   id: 'idle-instance:i-0a1b2c3d4e5f60002',
   kind: 'idle-instance',

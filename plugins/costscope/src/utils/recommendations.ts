@@ -39,7 +39,7 @@ export const CONFIDENCE_RANK: Record<RecommendationConfidence, number> = {
 /** Where a saving's price comes from, as a reader would put it. */
 export const PRICE_SOURCE_LABELS: Record<RecommendationPriceSource, string> = {
   billing: 'Priced from your bill',
-  'price-table': 'Priced from the price table',
+  'price-table': 'Priced at the on-demand list price',
 };
 
 /** The label of a kind; the kind itself when it is new to this frontend. */

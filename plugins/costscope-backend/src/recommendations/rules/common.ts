@@ -202,8 +202,9 @@ export function tableApplies(ctx: RuleContext, provider: string): boolean {
 }
 
 /**
- * Why the price table cannot price something, as a clause: "the price table covers AWS only",
- * "... is in USD, not EUR", "... has no price for gp3 in eu-north-1".
+ * Why the cached prices cannot price something, as a clause: "the cached prices cover AWS
+ * only", "... are in USD, not EUR", "no on-demand price is known for instance type m5.large in
+ * ap-southeast-2 (...): configure ...", so that a missing recommendation says what to do.
  */
 export function tableGap(
   ctx: RuleContext,
@@ -212,12 +213,17 @@ export function tableGap(
   region: string,
 ): string {
   if (ctx.prices.provider.toLowerCase() !== provider.toLowerCase()) {
-    return `the price table covers ${ctx.prices.provider} only`;
+    return `the cached prices cover ${ctx.prices.provider} only`;
   }
   if (ctx.prices.currency !== ctx.currency) {
-    return `the price table is in ${ctx.prices.currency}, not ${ctx.currency}`;
+    return `the cached prices are in ${ctx.prices.currency}, not ${ctx.currency}`;
   }
-  return `the price table (${ctx.prices.date}) has no price for ${what} in ${region}`;
+  const from = ctx.prices.source
+    ? `${ctx.prices.source}${
+        ctx.prices.date ? `, read ${ctx.prices.date}` : ''
+      }`
+    : 'no price source has been read yet';
+  return `no on-demand price is known for ${what} in ${region} (${from}): ${ctx.prices.remedy}`;
 }
 
 /** A storage resource's monthly cost and where it came from, or why it has none. */

@@ -5,6 +5,9 @@ import {
   RecommendationsConfigOverrides,
 } from '../recommendationsConfig';
 import { flat, hourly, instance, NOW } from '../__testUtils__/resources';
+import { testPriceTable } from '../__testUtils__/prices';
+
+const prices = testPriceTable();
 import { breakEvenMonth } from './commitment';
 
 function run(
@@ -22,6 +25,7 @@ function run(
       ...overrides,
     }),
     now: NOW,
+    prices,
     ...extra,
   });
 }
@@ -308,7 +312,9 @@ describe('over-provisioned instances', () => {
         resourceId: 'i-odd',
         code: 'no-price',
         message:
-          'No billing cost for this instance, and the price table (2026-07-20) has no price for instance type x2idn.large in us-east-1',
+          'No billing cost for this instance, and no on-demand price is known for instance type x2idn.large in us-east-1 ' +
+          '(prices from test, read 2026-07-20): configure the AWS module (costscope.aws, with pricing:GetProducts) ' +
+          'to read the AWS Price List for that region, or list the price in the file costscope.recommendations.prices.file names',
       }),
     ]);
   });
@@ -642,11 +648,11 @@ describe('billing prices', () => {
   it('does not use a USD table for another billing currency', () => {
     const result = computeRecommendations(
       [instance({ utilisation: [flat('cpu', 1, 2)] })],
-      { now: NOW, currency: 'EUR' },
+      { now: NOW, currency: 'EUR', prices },
     );
     expect(result.recommendations).toEqual([]);
     expect(result.skipped[0].message).toBe(
-      'No billing cost for this instance, and the price table is in USD, not EUR',
+      'No billing cost for this instance, and the cached prices are in USD, not EUR',
     );
   });
 });

@@ -169,7 +169,7 @@ export function overprovisionedInstance(
         resource,
         'unknown-type',
         resource.type
-          ? `Instance type ${resource.type} is not in the price table, so no smaller type can be named`
+          ? `No price source describes instance type ${resource.type} in ${resource.region} (vCPUs, memory), so no smaller type can be named: ${ctx.prices.remedy}`
           : 'The inventory gives no instance type',
         'overprovisioned-instance',
       ),
@@ -196,7 +196,7 @@ export function overprovisionedInstance(
         `Cheaper sizes cannot be compared: ${tableGap(
           ctx,
           resource.provider,
-          current.type,
+          `instance type ${current.type}`,
           resource.region,
         )}`,
         'overprovisioned-instance',

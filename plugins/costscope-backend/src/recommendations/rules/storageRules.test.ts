@@ -5,6 +5,10 @@ import {
   RecommendationsConfigOverrides,
 } from '../recommendationsConfig';
 import { NOW, resource } from '../__testUtils__/resources';
+import { testPriceTable } from '../__testUtils__/prices';
+import { PRICE_REMEDY } from '../priceTable';
+
+const prices = testPriceTable();
 
 function run(
   resources: InventoryResource[],
@@ -14,6 +18,7 @@ function run(
   return computeRecommendations(resources, {
     config: recommendationsConfig(overrides),
     now: NOW,
+    prices,
     ...(billingHourlyCost ? { billingHourlyCost } : {}),
   });
 }
@@ -89,7 +94,7 @@ describe('unattached volumes', () => {
     expect(unpriced.skipped.map(s => [s.code, s.message])).toEqual([
       [
         'no-price',
-        'No billing cost for this volume, and the price table (2026-07-20) has no price for volume type floppy in us-east-1',
+        `No billing cost for this volume, and no on-demand price is known for volume type floppy in us-east-1 (prices from test, read 2026-07-20): ${PRICE_REMEDY}`,
       ],
       [
         'unknown-size',
@@ -130,7 +135,7 @@ describe('unassociated addresses', () => {
   it('cannot price another provider without billing data', () => {
     const result = run([resource('address', { provider: 'Azure' })]);
     expect(result.skipped[0].message).toBe(
-      'No billing cost for this address, and the price table covers AWS only',
+      'No billing cost for this address, and the cached prices cover AWS only',
     );
     expect(
       run(

@@ -107,6 +107,40 @@ describe('EntitySavingsCard', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows a resource without a price with what to configure, not as a missing tip', async () => {
+    const message =
+      'No billing cost for this instance, and no on-demand price is known for instance type m5.large in ap-southeast-2 ' +
+      '(prices from aws-pricing, read 2026-12-01): configure the AWS module (costscope.aws, with pricing:GetProducts) ' +
+      'to read the AWS Price List for that region, or list the price in the file costscope.recommendations.prices.file names';
+    const api = recommendationApi(
+      recommendationListFor(RECOMMENDATIONS_ENTITY_REF, [], {
+        skipped: [
+          {
+            provider: 'AWS',
+            resourceId: 'i-0syd000000000001',
+            resourceName: 'sydney-api',
+            resourceKind: 'instance',
+            accountId: '111122223333',
+            region: 'ap-southeast-2',
+            code: 'no-price',
+            message,
+          },
+        ],
+      }),
+    );
+    await renderCard(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Why no tip (1)' }),
+    );
+    const list = screen.getByRole('list', { name: 'Resources without a tip' });
+    expect(within(list).getByText('sydney-api')).toBeInTheDocument();
+    expect(
+      within(list).getByText(
+        /m5\.large in ap-southeast-2 .*costscope\.recommendations\.prices\.file/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('explains missing tips when resources were skipped', async () => {
     const api = recommendationApi(
       recommendationListFor(RECOMMENDATIONS_ENTITY_REF, [], {
@@ -178,7 +212,9 @@ describe('EntitySavingsCard', () => {
       'Memory',
     );
     expect(idle.getByText('Medium confidence')).toBeInTheDocument();
-    expect(idle.getByText('Priced from the price table')).toBeInTheDocument();
+    expect(
+      idle.getByText('Priced at the on-demand list price'),
+    ).toBeInTheDocument();
     expect(idle.getByTestId('costscope-tip-saving')).toHaveTextContent(
       formatMoney(idleRecommendation.monthlySaving, 'USD'),
     );
