@@ -170,7 +170,8 @@ describe('GET /v1/commitments', () => {
           ],
         });
 
-        // The bill still reconciles: billed and amortized March totals are both 15.00.
+        // The bill still reconciles: billed and amortized March totals are both 15.00, by
+        // charge category too.
         for (const basis of ['billed', 'effective']) {
           const overview = await request(backend.server)
             .get(
@@ -178,7 +179,29 @@ describe('GET /v1/commitments', () => {
             )
             .set('Authorization', as(MEMBER));
           expect(overview.body.total).toBe('15.000000000');
+          // The fee apart from usage: a Purchase line, billed only.
+          expect(
+            overview.body.byChargeCategory.map((l: any) => [l.key, l.cost]),
+          ).toEqual(
+            basis === 'billed'
+              ? [
+                  ['Purchase', '12.000000000'],
+                  ['Usage', '3.000000000'],
+                ]
+              : [
+                  ['Usage', '15.000000000'],
+                  ['Purchase', '0.000000000'],
+                ],
+          );
         }
+        const web = await request(backend.server)
+          .get(
+            '/api/costscope/v1/entities/component/default/web/summary?from=2026-03-01&to=2026-03-31&costBasis=effective',
+          )
+          .set('Authorization', as(MEMBER));
+        expect(web.body.byChargeCategory).toEqual([
+          { key: 'Usage', cost: '6.600000000', share: 1 },
+        ]);
 
         const reversed = await request(backend.server)
           .get('/api/costscope/v1/commitments?from=2026-05-01&to=2026-03-01')

@@ -87,6 +87,7 @@ const PART_COLUMNS = [
   'sub_account_id',
   'region',
   'service_name',
+  'charge_category',
   'currency',
   'rule_id',
   'part_kind',
@@ -127,6 +128,7 @@ async function writeKubernetesSplit(
           'f.sub_account_id',
           'f.region',
           'f.service_name',
+          'f.charge_category',
           'f.currency',
           tx.raw('CAST(f.billed_nanos AS TEXT) as billed'),
           tx.raw('CAST(f.effective_nanos AS TEXT) as effective'),
@@ -143,6 +145,7 @@ async function writeKubernetesSplit(
           row.sub_account_id,
           row.region,
           row.service_name,
+          row.charge_category,
           row.currency,
         ]);
         let entry = groups.get(key);
@@ -155,6 +158,7 @@ async function writeKubernetesSplit(
               subAccountId: row.sub_account_id,
               region: row.region,
               serviceName: row.service_name,
+              chargeCategory: row.charge_category,
               currency: row.currency,
               billedNanos: 0n,
               effectiveNanos: 0n,
@@ -219,6 +223,7 @@ async function writeKubernetesSplit(
         group.subAccountId,
         group.region,
         group.serviceName,
+        group.chargeCategory,
         group.currency,
         part.ruleId,
         part.kind,
@@ -368,6 +373,7 @@ export class AllocationStore {
         'sub_account_id',
         'region',
         'service_name',
+        'charge_category',
         'currency',
       ];
       // Facts not split, then the Kubernetes parts of those that were, each per entity (to

@@ -67,6 +67,7 @@ const SUMMARY_DIMENSIONS = [
   'sub_account_id',
   'region',
   'provider',
+  'charge_category',
 ] as const;
 
 /** Largest list bound into one IN (...), within every SQLite build's variable limit. */
@@ -87,6 +88,7 @@ interface SummaryRow {
   sub_account_id: string | null;
   region: string | null;
   service_name: string | null;
+  charge_category: string | null;
   cost: unknown;
 }
 
@@ -282,9 +284,8 @@ export class CostQueries {
         sums.set(NOT_VISIBLE_KEY, hiddenCost);
       }
     }
-    const [byService, byAccount, byRegion, byProvider] = byDimension.map(sums =>
-      breakdown(sortedByCost(sums), total),
-    );
+    const [byService, byAccount, byRegion, byProvider, byChargeCategory] =
+      byDimension.map(sums => breakdown(sortedByCost(sums), total));
 
     return {
       entityRef,
@@ -299,6 +300,7 @@ export class CostQueries {
       byAccount,
       byRegion,
       byProvider,
+      byChargeCategory,
       byEntity: breakdown(sortedByCost(byEntity), total),
       mappingRules: mappingRules(entityRef, rules, byRule).filter(
         rule => !hidden.has(rule.entityRef),
@@ -641,6 +643,7 @@ export class CostQueries {
       unallocatedResources,
       groups,
       through,
+      chargeCategories,
     ] = await Promise.all([
       this.total(ORG_REF, range, amounts.costBasis),
       this.rollup(ORG_REF, range).whereNotNull('r.rule_id').first(costSum()),
@@ -664,6 +667,11 @@ export class CostQueries {
         .where({ entity_ref: ORG_REF })
         .max({ day: 'usage_date' })
         .first(),
+      this.rollup(ORG_REF, range)
+        .select({ key: 'r.charge_category' })
+        .select(costSum())
+        .groupBy('r.charge_category')
+        .orderByRaw(`SUM(${column}) DESC`),
     ]);
     const allocated = nanos(allocatedRow?.cost);
     return {
@@ -677,6 +685,7 @@ export class CostQueries {
       unallocatedByService: breakdown(unallocatedByService, total - allocated),
       topUnallocatedResources: unallocatedResources.resources,
       byGroup: breakdown(groups, total),
+      byChargeCategory: breakdown(chargeCategories, total),
       dataThrough: through?.day ?? undefined,
     };
   }

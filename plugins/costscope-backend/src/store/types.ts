@@ -90,6 +90,7 @@ export interface NodeCostGroup {
   subAccountId: string;
   region: string;
   serviceName: string;
+  chargeCategory: string;
   currency: string;
   billedNanos: bigint;
   effectiveNanos: bigint;

@@ -77,6 +77,8 @@ export interface EntityCostSummary extends DateRange {
   byAccount: CostBreakdownItem[];
   byRegion: CostBreakdownItem[];
   byProvider: CostBreakdownItem[];
+  /** By FOCUS ChargeCategory: Usage, Purchase, Tax, Credit, Adjustment. */
+  byChargeCategory: CostBreakdownItem[];
   /**
    * For systems, domains and groups: the entities below it, with their rolled-up cost.
    * Every breakdown holds one {@link NOT_VISIBLE_KEY} line when parts are hidden from the caller.
@@ -165,6 +167,8 @@ export interface CostOverview extends DateRange {
   topUnallocatedResources: ResourceCost[];
   /** Top-level groups and their rolled-up cost. */
   byGroup: CostBreakdownItem[];
+  /** The whole bill by FOCUS ChargeCategory: Usage, Purchase, Tax, Credit, Adjustment. */
+  byChargeCategory: CostBreakdownItem[];
   /** Last day with cost data, if any. */
   dataThrough?: string;
 }

@@ -107,6 +107,11 @@ export function summaryFor(
     byAccount: [{ key: '111122223333', cost: '1234.567890123', share: 1 }],
     byRegion: [{ key: 'eu-west-1', cost: '1234.567890123', share: 1 }],
     byProvider: [{ key: 'aws', cost: '1234.567890123', share: 1 }],
+    byChargeCategory: [
+      { key: 'Usage', cost: '1300.000000000', share: 1.053 },
+      { key: 'Tax', cost: '34.567890123', share: 0.028 },
+      { key: 'Credit', cost: '-100.000000000', share: -0.081 },
+    ],
     byEntity: [],
     mappingRules: [
       {
@@ -144,6 +149,7 @@ export const unmappedSummary = (entityRef: string, range: CostQuery) =>
     byAccount: [],
     byRegion: [],
     byProvider: [],
+    byChargeCategory: [],
     byEntity: [],
     mappingRules: [],
     overlaps: [],
@@ -251,6 +257,11 @@ export function overviewFor(range: CostQuery): CostOverview {
         share: 0.625,
       },
       { key: 'group:default/search', cost: '1500.000000000', share: 0.375 },
+    ],
+    byChargeCategory: [
+      { key: 'Usage', cost: '4800.000000001', share: 0.96 },
+      { key: 'Tax', cost: '400.000000000', share: 0.08 },
+      { key: 'Credit', cost: '-200.000000000', share: -0.04 },
     ],
     dataThrough: '2024-05-14',
   };

@@ -136,6 +136,15 @@ function Overview(props: { overview: CostOverview }) {
           emptyText="All cost in this range is allocated."
         />
       </Grid>
+      <Grid item xs={12} lg={5}>
+        <BreakdownTable
+          title={withBasis('Cost by charge category', overview.costBasis)}
+          nameTitle="Charge category"
+          items={overview.byChargeCategory}
+          currency={overview.currency}
+          emptyText="No cost in this range."
+        />
+      </Grid>
       <Grid item xs={12}>
         <ResourcesTable
           title={withBasis('Top unallocated resources', overview.costBasis)}

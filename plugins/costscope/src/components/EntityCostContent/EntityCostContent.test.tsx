@@ -71,6 +71,12 @@ describe('EntityCostContent', () => {
     expect(screen.getByText('legacy-checkout')).toBeInTheDocument();
     // A component has no breakdown by entity.
     expect(screen.queryByText(/^Cost by component/)).not.toBeInTheDocument();
+    // Tax and credits apart from usage.
+    expect(
+      screen.getByText('Cost by charge category (amortized)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Tax')).toBeInTheDocument();
+    expect(screen.getByText('Credit')).toBeInTheDocument();
   });
 
   it('shows an increase as bad and a decrease as good', async () => {

@@ -216,6 +216,18 @@ function SummaryItems(props: {
           />
         </Grid>
       )}
+      {/* Tax, credits and purchases apart from usage, where the entity has any. */}
+      {summary.byChargeCategory.some(line => line.key !== 'Usage') && (
+        <Grid item xs={12} md={6}>
+          <BreakdownTable
+            title={withBasis('Cost by charge category', summary.costBasis)}
+            nameTitle="Charge category"
+            items={summary.byChargeCategory}
+            currency={summary.currency}
+            emptyText="No cost in this range."
+          />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <Resources
           entityRef={entityRef}

@@ -1384,6 +1384,11 @@ export const spec = {
                     byProvider: {
                       $ref: '#/components/schemas/Breakdown',
                     },
+                    byChargeCategory: {
+                      $ref: '#/components/schemas/Breakdown',
+                      description:
+                        'By FOCUS ChargeCategory (Usage, Purchase, Tax, Credit, Adjustment)',
+                    },
                     byEntity: {
                       $ref: '#/components/schemas/Breakdown',
                     },
@@ -1754,6 +1759,11 @@ export const spec = {
                     },
                     byGroup: {
                       $ref: '#/components/schemas/Breakdown',
+                    },
+                    byChargeCategory: {
+                      $ref: '#/components/schemas/Breakdown',
+                      description:
+                        'The whole bill by FOCUS ChargeCategory: tax, credits and commitment purchases apart from usage',
                     },
                     dataThrough: {
                       type: 'string',

@@ -26,6 +26,8 @@ export type GetEntitySummary200Response = {
   byAccount?: Breakdown;
   byRegion?: Breakdown;
   byProvider?: Breakdown;
+  /** By FOCUS ChargeCategory (Usage, Purchase, Tax, Credit, Adjustment) */
+  byChargeCategory?: Breakdown;
   byEntity?: Breakdown;
   mappingRules?: Array<{
     entityRef?: string;

@@ -19,5 +19,7 @@ export type GetOverview200Response = {
   unallocatedByService?: Breakdown;
   topUnallocatedResources?: Array<Resource>;
   byGroup?: Breakdown;
+  /** The whole bill by FOCUS ChargeCategory: tax, credits and commitment purchases apart from usage */
+  byChargeCategory?: Breakdown;
   dataThrough?: string;
 };
