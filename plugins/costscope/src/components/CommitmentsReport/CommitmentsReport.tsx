@@ -8,7 +8,7 @@ import type {
   DateRange,
 } from '@costscope/backstage-plugin-common';
 import { useCommitments } from '../../hooks';
-import { downloadCsv, toCsv } from '../../utils/csv';
+import { csvFileName, downloadCsv, toCsv } from '../../utils/csv';
 import { formatMoney, formatShare } from '../../utils/format';
 import { denseTableOptions } from '../../utils/tableOptions';
 import { AsyncContent } from '../AsyncContent';
@@ -129,7 +129,7 @@ function Months(props: { summary: CommitmentSummary }) {
           startIcon={<SaveAlt />}
           onClick={() =>
             downloadCsv(
-              `costscope-commitments-${summary.from}-${summary.to}.csv`,
+              csvFileName('costscope-commitments', summary.from, summary.to),
               commitmentsToCsv(summary),
             )
           }
