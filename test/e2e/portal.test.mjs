@@ -364,6 +364,25 @@ test(
       fullPage: true,
     });
 
+    // Tax, credits and the Savings Plan fee apart from usage, as the API counts them.
+    const categories = page
+      .getByRole('table')
+      .filter({
+        has: page.getByRole('columnheader', { name: /Charge category/i }),
+      });
+    await categories.scrollIntoViewIfNeeded({ timeout: 30_000 });
+    const categoryText = await categories.innerText();
+    for (const line of overview.byChargeCategory) {
+      assert.match(categoryText, new RegExp(line.key));
+    }
+    assert.deepEqual(
+      overview.byChargeCategory.map(line => line.key).sort(),
+      ['Credit', 'Purchase', 'Tax', 'Usage'],
+    );
+    await categories.screenshot({
+      path: path.join(artifacts, 'charge-categories.png'),
+    });
+
     // Cost by group opens level by level: Engineering onto its teams, Commerce onto its squads.
     const tree = page.getByRole('table', { name: /^Cost by group/ });
     await tree
