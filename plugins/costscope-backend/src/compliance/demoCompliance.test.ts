@@ -74,8 +74,9 @@ describe('tag compliance and chargeback of the demo organisation', () => {
           entityRef,
           ...range,
           currency: 'USD',
+          costBasis: 'billed',
           policy,
-          resources: await queries.entityResources(entityRef, range),
+          resources: await queries.entityResources(entityRef, range, 'billed'),
         });
       // cart-service's resources carry `Service` (fine: keys ignore case) but no team.
       const cart = await entityCompliance('component:default/cart-service');

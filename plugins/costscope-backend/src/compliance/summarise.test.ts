@@ -87,6 +87,7 @@ describe('summariseEntityCompliance', () => {
     from: '2026-01-01',
     to: '2026-01-31',
     currency: 'USD',
+    costBasis: 'billed',
     policy,
     resources,
   });
@@ -186,6 +187,7 @@ describe('summariseEntityCompliance', () => {
       from: '2026-01-01',
       to: '2026-01-31',
       currency: 'USD',
+      costBasis: 'billed',
       policy,
       resources: [
         resource('i-fixed-today', '5', {
@@ -219,6 +221,7 @@ describe('summariseEntityCompliance', () => {
       from: '2026-01-01',
       to: '2026-01-31',
       currency: 'USD',
+      costBasis: 'billed',
       policy,
       resources,
       maxNonCompliant: 1,
@@ -233,6 +236,7 @@ describe('summariseEntityCompliance', () => {
       from: '2026-01-01',
       to: '2026-01-31',
       currency: 'USD',
+      costBasis: 'billed',
       policy,
       resources: [],
     });
@@ -253,6 +257,7 @@ describe('summariseEntityCompliance', () => {
       from: '2026-01-01',
       to: '2026-01-31',
       currency: 'USD',
+      costBasis: 'billed',
       policy,
       resources: [
         resource('a', '10', { billingTags: { team: 't', env: 'dev' } }),
@@ -312,6 +317,7 @@ describe('summariseOrganisationCompliance', () => {
       from: '2026-01-01',
       to: '2026-02-28',
       currency: 'USD',
+      costBasis: 'billed',
       policy,
       resources,
       months: [

@@ -1,4 +1,5 @@
 import {
+  CostBasis,
   ComplianceBreakdownItem,
   ComplianceByKey,
   ComplianceTotals,
@@ -213,6 +214,8 @@ export interface EntityComplianceInput {
   /** Last day of the range (inclusive), `YYYY-MM-DD`. */
   to: string;
   currency: string;
+  /** The basis the resources' costs are counted on. */
+  costBasis: CostBasis;
   policy: TagPolicy;
   /** The entity's resources (rolled up over its children), each once. */
   resources: Iterable<ComplianceResourceInput>;
@@ -243,6 +246,7 @@ export function summariseEntityCompliance(
     from: input.from,
     to: input.to,
     currency: input.currency,
+    costBasis: input.costBasis,
     policy: describeTagPolicy(input.policy),
     ...complianceTotals(evaluated),
     outOfScope: outOfScope(evaluated),
@@ -256,6 +260,7 @@ export interface OrganisationComplianceInput {
   from: string;
   to: string;
   currency: string;
+  costBasis: CostBasis;
   policy: TagPolicy;
   /** Every resource with cost in the range. */
   resources: Iterable<ComplianceResourceInput>;
@@ -326,6 +331,7 @@ export function summariseOrganisationCompliance(
     from: input.from,
     to: input.to,
     currency: input.currency,
+    costBasis: input.costBasis,
     policy: describeTagPolicy(input.policy),
     ...complianceTotals(evaluated),
     outOfScope: outOfScope(evaluated),

@@ -55,9 +55,10 @@ export interface DigestSources {
     entityRef: string,
     today: string,
   ): Promise<RecommendationList>;
+  /** Compliance by cost on `query.costBasis`. */
   compliance(
     entityRef: string,
-    range: DateRange,
+    query: DateRange & { costBasis: CostBasis },
     hidden: ReadonlySet<string>,
   ): Promise<EntityCompliance>;
   chargeback(
@@ -216,7 +217,7 @@ export class DigestBuilder {
         request.shared?.budgets ?? sources.listBudgets(),
         sources.alertsCreated(below, range),
         sources.recommendations(entityRef, today),
-        this.compliance(entityRef, range, previousRange, hidden),
+        this.compliance(entityRef, range, previousRange, costBasis, hidden),
         period === 'month' && entityRef.startsWith('group:')
           ? this.chargebackTotal(request, costBasis, hidden)
           : undefined,
@@ -378,11 +379,16 @@ export class DigestBuilder {
     entityRef: string,
     range: DateRange,
     previousRange: DateRange,
+    costBasis: CostBasis,
     hidden: ReadonlySet<string>,
   ): Promise<CostDigest['compliance']> {
     const [current, previous] = await Promise.all([
-      this.sources.compliance(entityRef, range, hidden),
-      this.sources.compliance(entityRef, previousRange, hidden),
+      this.sources.compliance(entityRef, { ...range, costBasis }, hidden),
+      this.sources.compliance(
+        entityRef,
+        { ...previousRange, costBasis },
+        hidden,
+      ),
     ]);
     if (current.policy.rules.length === 0) return null;
     return {

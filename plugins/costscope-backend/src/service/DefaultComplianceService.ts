@@ -76,20 +76,32 @@ export class DefaultComplianceService implements ComplianceService {
 
   async entityCompliance(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<EntityCompliance> {
     const { queries } = this.options;
+    const { costBasis, ...range } = this.resolve(query);
     const summary = summariseEntityCompliance({
       entityRef,
       ...range,
       currency: await this.options.currency(),
+      costBasis,
       policy: this.policy,
-      resources: await queries.entityResources(entityRef, range, hidden),
+      resources: await queries.entityResources(
+        entityRef,
+        range,
+        costBasis,
+        hidden,
+      ),
       maxNonCompliant: MAX_NON_COMPLIANT,
     });
     if (hidden.size === 0) return summary;
-    const notVisible = await queries.resourcesOf(entityRef, range, hidden);
+    const notVisible = await queries.resourcesOf(
+      entityRef,
+      range,
+      costBasis,
+      hidden,
+    );
     return {
       ...summary,
       notVisible: {
@@ -100,14 +112,20 @@ export class DefaultComplianceService implements ComplianceService {
   }
 
   async organisationCompliance(
-    range: DateRange,
+    query: CostQuery,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,
   ): Promise<OrganisationCompliance> {
-    const compliance = await this.visibleOrganisationCompliance(range, hidden);
+    const { costBasis, ...range } = this.resolve(query);
+    const compliance = await this.visibleOrganisationCompliance(
+      range,
+      costBasis,
+      hidden,
+    );
     if (hidden.size === 0) return compliance;
     const notVisible = await this.options.queries.resourcesOf(
       undefined,
       range,
+      costBasis,
       hidden,
     );
     const isHidden = (ref?: string) =>
@@ -135,20 +153,22 @@ export class DefaultComplianceService implements ComplianceService {
   /** Compliance of the resources of visible entities, and of unallocated ones. */
   private async visibleOrganisationCompliance(
     range: DateRange,
+    costBasis: CostBasis,
     hidden: ReadonlySet<string>,
-  ): Promise<OrganisationCompliance> {
+  ) {
     const { queries } = this.options;
     const { resources, months, unallocated } =
-      await queries.organisationResourcesByMonth(range, hidden);
+      await queries.organisationResourcesByMonth(range, costBasis, hidden);
     return summariseOrganisationCompliance({
       ...range,
       currency: await this.options.currency(),
+      costBasis,
       policy: this.policy,
       resources,
       months,
       accountNames: await queries.accountNames(),
       unallocated: {
-        costNanos: await queries.unallocatedCost(range),
+        costNanos: await queries.unallocatedCost(range, costBasis),
         top: unallocated
           .sort((a, b) => compareBigInt(b.costNanos, a.costNanos))
           .slice(0, TOP_UNALLOCATED),

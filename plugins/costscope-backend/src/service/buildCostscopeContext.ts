@@ -311,8 +311,8 @@ export function buildCostscopeContext(
         budgetStore.listAlertsCreated({ entityRefs: refs, range, limit: 100 }),
       recommendations: (ref, today) =>
         recommendations.listForEntity(ref, today),
-      compliance: (ref, range, hidden) =>
-        compliance.entityCompliance(ref, range, hidden),
+      compliance: (ref, query, hidden) =>
+        compliance.entityCompliance(ref, query, hidden),
       // The organisation's chargeback, kept per allocation like the pages' answers: every
       // group's monthly digest reads the same one.
       chargeback: async (query, hidden) =>

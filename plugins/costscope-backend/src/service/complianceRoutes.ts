@@ -17,7 +17,6 @@ import {
   parseChargebackBy,
   parseCostQuery,
   parseEntityRefParams,
-  parseRange,
 } from './parseRequest';
 import { ComplianceService } from './services';
 
@@ -46,10 +45,10 @@ export function complianceRoutes(
         entityCostReadPermission,
         () => parseEntityRefParams(req.params),
       );
-      const range = parseRange(req.query);
+      const query = parseCostQuery(req.query);
       await access.requireKnownEntity(entityRef);
       const hidden = await access.hiddenBelow(credentials, entityRef);
-      res.json(await compliance.entityCompliance(entityRef, range, hidden));
+      res.json(await compliance.entityCompliance(entityRef, query, hidden));
     },
   );
 
@@ -58,9 +57,9 @@ export function complianceRoutes(
       req,
       complianceReadPermission,
     );
-    const range = parseRange(req.query);
+    const query = parseCostQuery(req.query);
     const hidden = await access.hiddenInOrganisation(credentials);
-    res.json(await compliance.organisationCompliance(range, hidden));
+    res.json(await compliance.organisationCompliance(query, hidden));
   });
 
   router.get('/v1/chargeback', async (req, res) => {

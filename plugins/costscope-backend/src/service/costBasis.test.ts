@@ -272,4 +272,50 @@ describe('cost bases', () => {
       }
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'counts tag compliance by cost on the basis asked for on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const backend = await startApiBackend(knex, { organisation });
+      const get = async (url: string) => {
+        const response = await request(backend.server)
+          .get(`/api/costscope${url}`)
+          .set('Authorization', as(MEMBER));
+        expect(response.status).toBe(200);
+        return response.body;
+      };
+      try {
+        // web's resources (table above): i-web 0 / 3.60 / 5.00 and i-web-2 2.00 on each
+        // basis. The organisation's also count the plan's fee, a resource of its own.
+        const expected = {
+          billed: { web: '2.000000000', organisation: '12.800000000' },
+          effective: { web: '5.600000000', organisation: '12.800000000' },
+          list: { web: '7.000000000', organisation: '17.000000000' },
+        };
+        for (const basis of ['billed', 'effective', 'list'] as const) {
+          const web = await get(
+            `/v1/entities/component/default/web/compliance?${RANGE}&costBasis=${basis}`,
+          );
+          expect([web.costBasis, web.resources.total, web.cost.total]).toEqual([
+            basis,
+            2,
+            expected[basis].web,
+          ]);
+          const all = await get(`/v1/compliance?${RANGE}&costBasis=${basis}`);
+          expect([all.costBasis, all.cost.total]).toEqual([
+            basis,
+            expected[basis].organisation,
+          ]);
+        }
+        // Without costBasis, the configured one (effective).
+        const configured = await get(
+          `/v1/entities/component/default/web/compliance?${RANGE}`,
+        );
+        expect(configured.cost.total).toBe(expected.effective.web);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
 });

@@ -113,13 +113,14 @@ export interface BudgetsService {
 /** Tag compliance per entity and for the organisation, and the chargeback report. */
 export interface ComplianceService {
   /** `hidden` (in each): entities hidden from the caller, see {@link CostReadService}. */
+  /** Cost counted on `query.costBasis`, or on the configured basis when it is left out. */
   entityCompliance(
     entityRef: string,
-    range: DateRange,
+    query: CostQuery,
     hidden?: ReadonlySet<string>,
   ): Promise<EntityCompliance>;
   organisationCompliance(
-    range: DateRange,
+    query: CostQuery,
     hidden?: ReadonlySet<string>,
   ): Promise<OrganisationCompliance>;
   /** On `query.costBasis`, or on the configured basis when it is left out. */

@@ -94,7 +94,10 @@ describe('ComplianceQueries', () => {
 
       const read = await new ComplianceQueries(
         knex,
-      ).organisationResourcesByMonth({ from: '2026-10-15', to: '2026-11-14' });
+      ).organisationResourcesByMonth(
+        { from: '2026-10-15', to: '2026-11-14' },
+        'billed',
+      );
 
       const vm2 = {
         resourceId: 'vm-2',

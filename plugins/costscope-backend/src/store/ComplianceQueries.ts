@@ -5,8 +5,9 @@ import { ORG_REF } from './AllocationStore';
 import { costColumn } from './CostQueries';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
-/** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly. */
-const SUM_BILLED = 'CAST(SUM(f.billed_nanos) AS TEXT) as cost';
+/** A fact's exact cost on a basis, summed as text: both databases sum BIGINT exactly. */
+const sumCost = (basis: CostBasis) =>
+  `CAST(SUM(${costColumn('f', basis)}) AS TEXT) as cost`;
 /** 1 for lines no entity was allocated (their key matched no rule), else 0. */
 const UNALLOCATED = 'CASE WHEN k.rule_id IS NULL THEN 1 ELSE 0 END';
 
@@ -59,9 +60,10 @@ export class ComplianceQueries {
   entityResources(
     entityRef: string,
     range: DateRange,
+    basis: CostBasis,
     without?: ReadonlySet<string>,
   ) {
-    return this.resources({ kind: 'entity', entityRef, without }, range);
+    return this.resources({ kind: 'entity', entityRef, without }, range, basis);
   }
 
   /**
@@ -72,6 +74,7 @@ export class ComplianceQueries {
     /** The rollup they reached; undefined for the whole organisation. */
     entityRef: string | undefined,
     range: DateRange,
+    basis: CostBasis,
     entityRefs: ReadonlySet<string>,
   ): Promise<{ resources: number; costNanos: bigint }> {
     const refs = [...entityRefs];
@@ -95,7 +98,7 @@ export class ComplianceQueries {
         .whereBetween('f.usage_date', [range.from, range.to])
         .whereNot('f.resource_id', '')
         .select('f.provider', 'f.resource_id')
-        .select(this.knex.raw(SUM_BILLED))
+        .select(this.knex.raw(sumCost(basis)))
         .groupBy('f.provider', 'f.resource_id');
       for (const row of rows) {
         ids.add(`${row.provider}\n${row.resource_id}`);
@@ -114,6 +117,7 @@ export class ComplianceQueries {
    */
   async organisationResourcesByMonth(
     range: DateRange,
+    basis: CostBasis,
     without?: ReadonlySet<string>,
   ): Promise<{
     resources: ComplianceResourceInput[];
@@ -130,9 +134,8 @@ export class ComplianceQueries {
       const groups = await this.resourceGroups(
         { kind: 'all', without },
         month,
-        {
-          unallocatedInto: unallocated,
-        },
+        basis,
+        { unallocatedInto: unallocated },
       );
       for (const [key, entry] of groups) addInto(whole, key, entry);
       months.push({ month: month.month, groups });
@@ -151,12 +154,14 @@ export class ComplianceQueries {
   }
 
   /** All unallocated cost in the range, including lines without a resource (tax, fees). */
-  async unallocatedCost(range: DateRange): Promise<bigint> {
-    const row = await this.knex('costscope_rollup_daily')
-      .where({ entity_ref: ORG_REF })
-      .whereNull('rule_id')
-      .whereBetween('usage_date', [range.from, range.to])
-      .first(this.knex.raw('CAST(SUM(billed_nanos) AS TEXT) as cost'));
+  async unallocatedCost(range: DateRange, basis: CostBasis): Promise<bigint> {
+    const row = await this.knex('costscope_rollup_daily as r')
+      .where({ 'r.entity_ref': ORG_REF })
+      .whereNull('r.rule_id')
+      .whereBetween('r.usage_date', [range.from, range.to])
+      .first(
+        this.knex.raw(`CAST(SUM(${costColumn('r', basis)}) AS TEXT) as cost`),
+      );
     return BigInt(row?.cost ?? 0);
   }
 
@@ -208,8 +213,9 @@ export class ComplianceQueries {
   private async resources(
     scope: FactScope,
     range: DateRange,
+    basis: CostBasis,
   ): Promise<ComplianceResourceInput[]> {
-    const groups = await this.resourceGroups(scope, range);
+    const groups = await this.resourceGroups(scope, range, basis);
     const inventory = await this.inventoryTags(
       [...groups.values()].map(entry => entry.input.resourceId),
     );
@@ -223,6 +229,7 @@ export class ComplianceQueries {
   private async resourceGroups(
     scope: FactScope,
     range: DateRange,
+    basis: CostBasis,
     options: { unallocatedInto?: Map<string, ResourceAccumulator> } = {},
   ): Promise<Map<string, ResourceAccumulator>> {
     let query = this.knex('costscope_cost_facts as f')
@@ -279,7 +286,7 @@ export class ComplianceQueries {
           'MAX(f.resource_name) as resource_name, MAX(f.resource_type) as resource_type, MAX(f.usage_date) as last_day',
         ),
       )
-      .select(this.knex.raw(SUM_BILLED))
+      .select(this.knex.raw(sumCost(basis)))
       .groupBy(
         'f.resource_id',
         'f.provider',

@@ -102,13 +102,14 @@ export interface CostscopeApi {
     query?: { entityRef?: string; limit?: number },
     options?: RequestOptions,
   ): Promise<{ items: CostAlert[] }>;
+  /** Costs on `range.costBasis`, or on the configured basis when it is left out. */
   getEntityCompliance(
     entityRef: string,
-    range: DateRange,
+    range: CostQuery,
     options?: RequestOptions,
   ): Promise<EntityCompliance>;
   getOrganisationCompliance(
-    range: DateRange,
+    range: CostQuery,
     options?: RequestOptions,
   ): Promise<OrganisationCompliance>;
   getChargeback(

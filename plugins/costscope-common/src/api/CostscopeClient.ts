@@ -203,18 +203,18 @@ export class CostscopeClient implements CostscopeApi {
 
   async getEntityCompliance(
     entityRef: string,
-    range: DateRange,
+    range: CostQuery,
     options?: RequestOptions,
   ) {
     const path = entityPath(entityRef);
-    const query = { from: range.from, to: range.to };
+    const query = costQueryOf(range);
     return answer(
       this.api.getEntityCompliance({ path, query }, options),
     ).as<EntityCompliance>();
   }
 
-  async getOrganisationCompliance(range: DateRange, options?: RequestOptions) {
-    const query = { from: range.from, to: range.to };
+  async getOrganisationCompliance(range: CostQuery, options?: RequestOptions) {
+    const query = costQueryOf(range);
     return answer(
       this.api.getOrganisationCompliance({ query }, options),
     ).as<OrganisationCompliance>();

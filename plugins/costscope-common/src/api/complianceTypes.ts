@@ -130,6 +130,8 @@ export interface TagPolicyDescription {
 export interface EntityCompliance extends DateRange, ComplianceTotals {
   entityRef: string;
   currency: string;
+  /** The basis every cost here is counted on. */
+  costBasis: CostBasis;
   policy: TagPolicyDescription;
   /** Resources of the entity that the policy does not apply to: not counted above. */
   outOfScope: { resources: number; cost: Money };
@@ -201,6 +203,8 @@ export interface UnallocatedResource {
 /** Organisation-wide tag compliance for a range, for the Costscope page. @public */
 export interface OrganisationCompliance extends DateRange, ComplianceTotals {
   currency: string;
+  /** The basis every cost here is counted on. */
+  costBasis: CostBasis;
   policy: TagPolicyDescription;
   outOfScope: { resources: number; cost: Money };
   rejectedTags: number;

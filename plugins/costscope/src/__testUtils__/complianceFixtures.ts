@@ -125,7 +125,7 @@ export const nonCompliantResources: NonCompliantResource[] = [
 /** Compliance of an entity: 12 of 15 resources, $1,234.50 of $2,000.00. */
 export function entityComplianceFor(
   entityRef: string,
-  range: DateRange,
+  range: CostQuery,
   overrides: Partial<EntityCompliance> = {},
 ): EntityCompliance {
   return {
@@ -133,6 +133,7 @@ export function entityComplianceFor(
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: range.costBasis ?? 'effective',
     ...totals(12, 15, '1234.500000000', '2000.000000000', 0.8, 0.6173),
     policy: tagPolicy,
     outOfScope: { resources: 2, cost: '50.250000000' },
@@ -187,13 +188,14 @@ export function allCompliantFor(
 
 /** Organisation-wide compliance with unallocated spend and likely owners. */
 export function organisationComplianceFor(
-  range: DateRange,
+  range: CostQuery,
   overrides: Partial<OrganisationCompliance> = {},
 ): OrganisationCompliance {
   return {
     from: range.from,
     to: range.to,
     currency: 'USD',
+    costBasis: range.costBasis ?? 'effective',
     ...totals(80, 100, '7500.000000000', '10000.000000000', 0.8, 0.75),
     policy: tagPolicy,
     outOfScope: { resources: 4, cost: '120.000000000' },

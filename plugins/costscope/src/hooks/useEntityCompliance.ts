@@ -1,14 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { DateRange } from '@costscope/backstage-plugin-common';
+import type { CostQuery } from '@costscope/backstage-plugin-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { costscopeApiRef } from '../api';
 
-/** Tag compliance of an entity (rolled up over its children) for a range. */
-export function useEntityCompliance(entityRef: string, range: DateRange) {
+/** Tag compliance of an entity (rolled up over its children) for a range, on its cost basis. */
+export function useEntityCompliance(entityRef: string, range: CostQuery) {
   const api = useApi(costscopeApiRef);
-  const { from, to } = range;
+  const { from, to, costBasis } = range;
   return useAsyncRetry(
-    () => api.getEntityCompliance(entityRef, { from, to }),
-    [api, entityRef, from, to],
+    () => api.getEntityCompliance(entityRef, { from, to, costBasis }),
+    [api, entityRef, from, to, costBasis],
   );
 }

@@ -1,7 +1,7 @@
 import { ReactNode } from 'react';
 import { Box, Grid, Paper, Typography } from '@material-ui/core';
 import type {
-  DateRange,
+  CostQuery,
   OrganisationCompliance,
 } from '@costscope/backstage-plugin-common';
 import { useOrganisationCompliance } from '../../hooks';
@@ -67,7 +67,11 @@ function PolicySections(props: { compliance: OrganisationCompliance }) {
         <Paper variant="outlined">
           <Box p={2} display="flex" flexDirection="column" style={{ gap: 16 }}>
             <Box display="flex" flexWrap="wrap" style={{ gap: 48 }}>
-              <ComplianceFigures totals={compliance} currency={currency} />
+              <ComplianceFigures
+                totals={compliance}
+                currency={currency}
+                costBasis={compliance.costBasis}
+              />
             </Box>
             <TagPolicyDetails policy={compliance.policy} />
             <ScopeNotes
@@ -121,7 +125,8 @@ function PolicySections(props: { compliance: OrganisationCompliance }) {
 
 /** Props of {@link ComplianceOverview}. */
 export interface ComplianceOverviewProps {
-  range: DateRange;
+  /** The days to judge and the basis their costs are counted on. */
+  range: CostQuery;
 }
 
 /**

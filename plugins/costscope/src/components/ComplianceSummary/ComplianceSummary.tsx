@@ -15,8 +15,10 @@ import ExpandLess from '@material-ui/icons/ExpandLess';
 import type {
   ComplianceByKey,
   ComplianceTotals,
+  CostBasis,
   TagPolicyDescription,
 } from '@costscope/backstage-plugin-common';
+import { withBasis } from '../../utils/costBasis';
 import {
   describeRule,
   displayKey,
@@ -44,11 +46,13 @@ export function NoTagPolicy() {
 export interface ComplianceFiguresProps {
   totals: ComplianceTotals;
   currency: string;
+  /** The basis the costs are counted on, named in the label. */
+  costBasis?: CostBasis;
 }
 
 /** The two headline shares: resources compliant by count, and by cost. */
 export function ComplianceFigures(props: ComplianceFiguresProps) {
-  const { totals, currency } = props;
+  const { totals, currency, costBasis } = props;
   return (
     <>
       <CostFigure
@@ -62,7 +66,9 @@ export function ComplianceFigures(props: ComplianceFiguresProps) {
         }
       />
       <CostFigure
-        label="Cost compliant"
+        label={
+          costBasis ? withBasis('Cost compliant', costBasis) : 'Cost compliant'
+        }
         value={formatShare(totals.compliantShareByCost)}
         testId="costscope-compliance-by-cost"
         detail={

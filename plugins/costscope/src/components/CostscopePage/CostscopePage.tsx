@@ -211,8 +211,8 @@ export function CostscopePage() {
                   range={range}
                 />
               )}
-              {/* Only the overview counts on a chosen basis so far; the other tabs are billed. */}
-              {tab === 'overview' && (
+              {/* The chargeback has its own switch; savings and commitments have no basis. */}
+              {(tab === 'overview' || tab === 'compliance') && (
                 <CostBasisPicker value={costBasis} onChange={setCostBasis} />
               )}
             </Box>
@@ -236,7 +236,7 @@ export function CostscopePage() {
           )}
           {tab === 'compliance' && (
             <Grid item xs={12}>
-              <ComplianceOverview range={range} />
+              <ComplianceOverview range={{ ...range, costBasis }} />
             </Grid>
           )}
           {tab === 'chargeback' && (

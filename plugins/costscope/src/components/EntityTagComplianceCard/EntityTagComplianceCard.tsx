@@ -4,7 +4,7 @@ import { InfoCard } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
-  DateRange,
+  CostQuery,
   EntityCompliance,
 } from '@costscope/backstage-plugin-common';
 import { useEntityCompliance, useRangePreset } from '../../hooks';
@@ -50,7 +50,11 @@ function CardBody(props: { compliance: EntityCompliance; name: string }) {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       <Box display="flex" flexWrap="wrap" style={{ gap: 32 }}>
-        <ComplianceFigures totals={compliance} currency={currency} />
+        <ComplianceFigures
+          totals={compliance}
+          currency={currency}
+          costBasis={compliance.costBasis}
+        />
       </Box>
       <TagPolicyDetails policy={compliance.policy} />
       {notes}
@@ -85,8 +89,8 @@ function CardBody(props: { compliance: EntityCompliance; name: string }) {
  * @public
  */
 export interface EntityTagComplianceCardProps {
-  /** The days to judge; the last 30 days when not given. */
-  range?: DateRange;
+  /** The days to judge and the cost basis; the last 30 days, configured basis, when not given. */
+  range?: CostQuery;
 }
 
 /**

@@ -2299,7 +2299,7 @@ export const spec = {
         summary:
           "Tag compliance of the entity's resources (rolled up), by count and by cost",
         description:
-          "Judged against `costscope.tagPolicy`. Each resource is judged on the inventory's current\ntags when an inventory source knows it, else on the tags of its latest billing line;\n`disagreement` says when the two differ. Without a policy, `policy.rules` is empty and\nevery resource complies. Shape: EntityCompliance in @costscope/backstage-plugin-common.\n",
+          "Judged against `costscope.tagPolicy`. Each resource is judged on the inventory's current\ntags when an inventory source knows it, else on the tags of its latest billing line;\n`disagreement` says when the two differ. Without a policy, `policy.rules` is empty and\nevery resource complies. Costs are counted on `costBasis` (the configured basis when left\nout). Shape: EntityCompliance in @costscope/backstage-plugin-common.\n",
         parameters: [
           {
             $ref: '#/components/parameters/kind',
@@ -2316,6 +2316,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/to',
           },
+          {
+            $ref: '#/components/parameters/costBasis',
+          },
         ],
         responses: {
           '200': {
@@ -2325,6 +2328,9 @@ export const spec = {
                 schema: {
                   type: 'object',
                   properties: {
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
+                    },
                     resources: {
                       type: 'object',
                       properties: {
@@ -2435,12 +2441,17 @@ export const spec = {
         operationId: 'getOrganisationCompliance',
         summary:
           'Organisation-wide tag compliance by account, service and key, its monthly trend, and the top unallocated resources with their likely owners',
+        description:
+          "Costs are counted on `costBasis` (the configured basis when left out), named in the answer's `costBasis`.",
         parameters: [
           {
             $ref: '#/components/parameters/from',
           },
           {
             $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/costBasis',
           },
         ],
         responses: {

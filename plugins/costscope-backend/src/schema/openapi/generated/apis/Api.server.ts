@@ -223,6 +223,8 @@ export type GetEntityCompliance = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
   response: GetEntityCompliance200Response | ModelError;
 };
@@ -234,6 +236,8 @@ export type GetOrganisationCompliance = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
   response:
     | {

@@ -3,10 +3,12 @@
 // ******************************************************************
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
+import { CostBasis } from './CostBasis.model';
 import { Money } from './Money.model';
 
 /** @public */
 export type GetEntityCompliance200Response = {
+  costBasis?: CostBasis;
   resources?: {
     total?: number;
     compliant?: number;

@@ -222,6 +222,8 @@ export type GetEntityCompliance = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
 };
 
@@ -232,6 +234,8 @@ export type GetOrganisationCompliance = {
     from?: string;
     /** Last day, inclusive */
     to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
 };
 
@@ -728,7 +732,8 @@ export class DefaultApiClient {
    * Judged against `costscope.tagPolicy`. Each resource is judged on the inventory's current
    * tags when an inventory source knows it, else on the tags of its latest billing line;
    * `disagreement` says when the two differ. Without a policy, `policy.rules` is empty and
-   * every resource complies. Shape: EntityCompliance in @costscope/backstage-plugin-common.
+   * every resource complies. Costs are counted on `costBasis` (the configured basis when left
+   * out). Shape: EntityCompliance in @costscope/backstage-plugin-common.
    */
   public async getEntityCompliance(
     request: GetEntityCompliance,
@@ -740,6 +745,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     const search = query.toString();
     return await this.fetchApi.fetch(
       `${baseUrl}/v1/entities/${encodeURIComponent(
@@ -758,6 +765,8 @@ export class DefaultApiClient {
 
   /**
    * Organisation-wide tag compliance by account, service and key, its monthly trend, and the top unallocated resources with their likely owners
+   *
+   * Costs are counted on `costBasis` (the configured basis when left out), named in the answer's `costBasis`.
    */
   public async getOrganisationCompliance(
     request: GetOrganisationCompliance,
@@ -773,6 +782,8 @@ export class DefaultApiClient {
       query.set('from', String(request.query.from));
     if (request.query.to !== undefined)
       query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
     const search = query.toString();
     return await this.fetchApi.fetch(
       `${baseUrl}/v1/compliance${search ? `?${search}` : ''}`,
