@@ -7,15 +7,22 @@ import {
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { GetEntity, loadEntityResources } from '../permissions/entityResource';
+import { EntityResources } from '../service/access';
 import { EntityConditions } from '../permissions/registerPermissions';
 import { costscopeEntityRules } from '../permissions/rules';
 
 /**
  * Costscope's conditions applied as the registry would, on entities from `getEntity` (for
- * single entities and lists alike).
+ * single entities, lists and rollups alike); `below` lists what rolls up into an entity
+ * (default: itself).
  */
-export function entityConditionsFor(getEntity: GetEntity): EntityConditions & {
+export function entityConditionsFor(
+  getEntity: GetEntity,
+  below: (entityRef: string) => string[] = ref => [ref],
+): EntityConditions & {
   loadSnapshotResources: EntityConditions['loadResources'];
+  entitiesBelow(entityRef: string): Promise<string[]>;
+  resourcesBelow(entityRef: string): Promise<EntityResources>;
 } {
   const rules = Object.values(costscopeEntityRules);
   const authorize = createConditionAuthorizer({
@@ -29,6 +36,12 @@ export function entityConditionsFor(getEntity: GetEntity): EntityConditions & {
     applyConditions: (decision, resource) => authorize(decision, resource),
     loadResources: refs => loadEntityResources(getEntity, refs),
     loadSnapshotResources: refs => loadEntityResources(getEntity, refs),
+    entitiesBelow: async ref => below(ref),
+    resourcesBelow: async ref => {
+      const refs = below(ref);
+      const resources = await loadEntityResources(getEntity, refs);
+      return new Map(refs.map((entity, i) => [entity, resources[i]]));
+    },
   };
 }
 

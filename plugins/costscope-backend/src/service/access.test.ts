@@ -32,7 +32,6 @@ describe('DefaultCostscopeAccess', () => {
       }),
       directory: { getEntity: async () => undefined },
       entityExists: async ref => known.includes(ref),
-      entitiesBelow: async ref => [ref],
       allEntities: async () => known,
       ...entityConditionsFor(async () => undefined),
     });
@@ -132,7 +131,6 @@ describe('DefaultCostscopeAccess.isAllowedOn', () => {
       }),
       directory: { getEntity },
       entityExists: async () => true,
-      entitiesBelow: async ref => [ref],
       allEntities: async () => [],
       ...entityConditionsFor(getEntity),
     });

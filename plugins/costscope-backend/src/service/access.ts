@@ -120,6 +120,30 @@ export const EVERYTHING_VISIBLE: Visibility = {
   hidden: async () => new Set(),
 };
 
+/** Entities (lower-case refs) with their resources; undefined where none is known. */
+export type EntityResources = ReadonlyMap<
+  string,
+  CostscopeEntityResource | undefined
+>;
+
+/** The entities a visibility check is about. */
+interface EntityScope {
+  /** Their refs. */
+  refs(): Promise<string[]>;
+  /** Their refs with their resources, for Costscope's own conditions. */
+  resources(): Promise<EntityResources>;
+}
+
+/** Each ref with its resource from `load`. */
+async function withResources(
+  refs: string[],
+  load: DefaultCostscopeAccessOptions['loadResources'],
+): Promise<EntityResources> {
+  const lowered = refs.map(ref => ref.toLocaleLowerCase('en-US'));
+  const resources = await load(lowered);
+  return new Map(lowered.map((ref, i) => [ref, resources[i]]));
+}
+
 /** A Costscope permission on one catalog entity. */
 export type EntityPermission = ResourcePermission<
   typeof RESOURCE_TYPE_CATALOG_ENTITY
@@ -244,6 +268,11 @@ export interface DefaultCostscopeAccessOptions {
   ): Promise<Array<CostscopeEntityResource | undefined>>;
   /** The entity and the entities whose cost rolls up into it, in the last allocation. */
   entitiesBelow(entityRef: string): Promise<string[]>;
+  /**
+   * The same entities with their resources from the snapshot, read together and keyed on
+   * the entity: what Costscope's own conditions need, read only when a decision has them.
+   */
+  resourcesBelow(entityRef: string): Promise<EntityResources>;
   /** Every entity of the last allocation. */
   allEntities(): Promise<string[]>;
   /**
@@ -258,6 +287,17 @@ export interface DefaultCostscopeAccessOptions {
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
   entityExists(entityRef: string): Promise<boolean>;
+}
+
+/** A decision with Costscope's own conditions, which Costscope applies itself. */
+function isCostscopeConditional(
+  decision: PolicyDecision,
+): decision is ConditionalPolicyDecision {
+  return (
+    decision.result === AuthorizeResult.CONDITIONAL &&
+    decision.pluginId === costscopeEntityResourceRef.pluginId &&
+    decision.resourceType === costscopeEntityResourceRef.resourceType
+  );
 }
 
 /** Access decided by Backstage's permission framework and the catalog's ownership. */
@@ -288,8 +328,10 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     const visibility = await this.visibility(
       credentials,
       permission,
-      async () => [entityRef],
-      this.loadOne,
+      {
+        refs: async () => [entityRef],
+        resources: () => withResources([entityRef], this.loadOne),
+      },
       `entity:${entityRef.toLocaleLowerCase('en-US')}`,
     );
     return (await visibility.hidden()).size === 0;
@@ -302,8 +344,10 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     return this.visibility(
       credentials,
       entityCostReadPermission,
-      () => this.options.entitiesBelow(entityRef),
-      this.options.loadSnapshotResources,
+      {
+        refs: () => this.options.entitiesBelow(entityRef),
+        resources: () => this.options.resourcesBelow(entityRef),
+      },
       `below:${entityRef}`,
     );
   }
@@ -322,8 +366,14 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
       await this.visibility(
         credentials,
         entityCostReadPermission,
-        () => this.options.allEntities(),
-        this.options.loadSnapshotResources,
+        {
+          refs: () => this.options.allEntities(),
+          resources: async () =>
+            withResources(
+              await this.options.allEntities(),
+              this.options.loadSnapshotResources,
+            ),
+        },
         'organisation',
       )
     ).hidden();
@@ -339,9 +389,8 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
   private async visibility(
     credentials: BackstageCredentials,
     permission: EntityPermission,
-    entityRefs: () => Promise<string[]>,
-    load: DefaultCostscopeAccessOptions['loadResources'],
-    /** Names the entities `entityRefs` lists, to keep the answer per allocation. */
+    entities: EntityScope,
+    /** Names the entities, to keep the answer per allocation. */
     scope?: string,
   ): Promise<Visibility> {
     const asked = [catalogEntityReadPermission, permission];
@@ -353,7 +402,7 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
       return EVERYTHING_VISIBLE;
     }
     const compute = () =>
-      this.refusedByAll(credentials, asked, decisions, entityRefs, load);
+      this.refusedByAll(credentials, asked, decisions, entities);
     const { remember } = this.options;
     // Another plugin's conditions are answered by that plugin, whose data may change
     // without a new allocation: only answers from Costscope's own conditions are kept.
@@ -387,12 +436,16 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     credentials: BackstageCredentials,
     asked: EntityPermission[],
     decisions: PolicyDecision[],
-    entityRefs: () => Promise<string[]>,
-    load: DefaultCostscopeAccessOptions['loadResources'],
+    entities: EntityScope,
   ): Promise<Set<string>> {
-    const refs = (await entityRefs()).map(ref =>
-      ref.toLocaleLowerCase('en-US'),
-    );
+    // Costscope's own conditions need the resources: then the refs come with them, in one
+    // read; otherwise the refs alone are read.
+    const resources = decisions.some(isCostscopeConditional)
+      ? await entities.resources()
+      : undefined;
+    const refs = resources
+      ? [...resources.keys()]
+      : (await entities.refs()).map(ref => ref.toLocaleLowerCase('en-US'));
     const refused = new Set<string>();
     for (let i = 0; i < asked.length; i++) {
       const pending = refs.filter(ref => !refused.has(ref));
@@ -401,7 +454,7 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
         asked[i],
         decisions[i],
         pending,
-        load,
+        resources,
       )) {
         refused.add(ref);
       }
@@ -414,22 +467,18 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     decision: PolicyDecision,
     refs: string[],
-    load: DefaultCostscopeAccessOptions['loadResources'],
+    /** Read when a decision has Costscope's own conditions. */
+    resources: EntityResources | undefined,
   ): Promise<string[]> {
     if (refs.length === 0 || decision.result === AuthorizeResult.ALLOW) {
       return [];
     }
     if (decision.result !== AuthorizeResult.CONDITIONAL) return refs;
-    if (
-      decision.pluginId === costscopeEntityResourceRef.pluginId &&
-      decision.resourceType === costscopeEntityResourceRef.resourceType
-    ) {
-      const resources = await load(refs);
-      return refs.filter(
-        (_, i) =>
-          !resources[i] ||
-          !this.options.applyConditions(decision, resources[i]!),
-      );
+    if (isCostscopeConditional(decision)) {
+      return refs.filter(ref => {
+        const resource = resources?.get(ref);
+        return !resource || !this.options.applyConditions(decision, resource);
+      });
     }
     // Another plugin's conditions (the catalog's own rules): the framework asks that plugin,
     // for all the entities in one request.
