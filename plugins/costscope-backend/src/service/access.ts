@@ -82,6 +82,15 @@ export interface CostscopeAccess {
   /** The caller's identity, groups and whether it holds `costscope.admin`. */
   caller(credentials: BackstageCredentials): Promise<Caller>;
   /**
+   * A read of the entity's cost: undefined unless the policy grants
+   * `costscope.entity.cost.read` on the entity, else what of its rollup the caller may see
+   * (as {@link visibilityBelow}). The policy is asked once for both.
+   */
+  entityCostRead(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility | undefined>;
+  /**
    * What of the entity's rollup the caller may see, with a key to keep answers by: the
    * hidden set is computed only when an answer is not kept already. Hidden, here and below:
    * entities the catalog does not let the caller read, and those the policy does not grant
@@ -212,6 +221,17 @@ export async function authorizeEntityRequest(
         `You may not do this to ${entityRef} (permission ${permission.name}).`,
       )
     : (notFound ?? unknownEntityError)(entityRef);
+  return refuseEntityRequest(auditor, req, permission, entityRef, error);
+}
+
+/** Audits the refusal of an entity permission, then throws its error. */
+async function refuseEntityRequest(
+  auditor: AuditorService,
+  req: Request,
+  permission: EntityPermission,
+  entityRef: string,
+  error: Error,
+): Promise<never> {
   const event = await auditor.createEvent({
     eventId: 'entity-access-refused',
     severityLevel: 'medium',
@@ -232,17 +252,19 @@ export async function authorizeEntityCostRead(
   auditor: AuditorService,
   req: Request,
 ): Promise<{ entityRef: string; visibility: Visibility }> {
-  const { credentials, entityRef } = await authorizeEntityRequest(
-    access,
-    auditor,
-    req,
-    entityCostReadPermission,
-    () => parseEntityRefParams(req.params),
-  );
-  return {
-    entityRef,
-    visibility: await access.visibilityBelow(credentials, entityRef),
-  };
+  const credentials = await access.credentials(req);
+  const entityRef = parseEntityRefParams(req.params);
+  const visibility = await access.entityCostRead(credentials, entityRef);
+  if (!visibility) {
+    return refuseEntityRequest(
+      auditor,
+      req,
+      entityCostReadPermission,
+      entityRef,
+      unknownEntityError(entityRef),
+    );
+  }
+  return { entityRef, visibility };
 }
 
 export interface DefaultCostscopeAccessOptions {
@@ -289,6 +311,13 @@ export interface DefaultCostscopeAccessOptions {
   entityExists(entityRef: string): Promise<boolean>;
 }
 
+/** What the policy decided for a caller: the permissions asked, with their decisions. */
+interface Decided {
+  credentials: BackstageCredentials;
+  asked: EntityPermission[];
+  decisions: PolicyDecision[];
+}
+
 /** A decision with Costscope's own conditions, which Costscope applies itself. */
 function isCostscopeConditional(
   decision: PolicyDecision,
@@ -325,9 +354,37 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     entityRef: string,
   ): Promise<boolean> {
+    return this.isAllowedAfter(
+      await this.decide(credentials, permission),
+      entityRef,
+    );
+  }
+
+  async entityCostRead(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility | undefined> {
+    const decided = await this.decide(credentials, entityCostReadPermission);
+    if (!(await this.isAllowedAfter(decided, entityRef))) return undefined;
+    return this.visibilityBelowAfter(decided, entityRef);
+  }
+
+  async visibilityBelow(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility> {
+    return this.visibilityBelowAfter(
+      await this.decide(credentials, entityCostReadPermission),
+      entityRef,
+    );
+  }
+
+  private async isAllowedAfter(
+    decided: Decided,
+    entityRef: string,
+  ): Promise<boolean> {
     const visibility = await this.visibility(
-      credentials,
-      permission,
+      decided,
       {
         refs: async () => [entityRef],
         resources: () => withResources([entityRef], this.loadOne),
@@ -337,13 +394,12 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     return (await visibility.hidden()).size === 0;
   }
 
-  visibilityBelow(
-    credentials: BackstageCredentials,
+  private visibilityBelowAfter(
+    decided: Decided,
     entityRef: string,
   ): Promise<Visibility> {
     return this.visibility(
-      credentials,
-      entityCostReadPermission,
+      decided,
       {
         refs: () => this.options.entitiesBelow(entityRef),
         resources: () => this.options.resourcesBelow(entityRef),
@@ -364,8 +420,7 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
   ): Promise<ReadonlySet<string>> {
     return (
       await this.visibility(
-        credentials,
-        entityCostReadPermission,
+        await this.decide(credentials, entityCostReadPermission),
         {
           refs: () => this.options.allEntities(),
           resources: async () =>
@@ -379,25 +434,33 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     ).hidden();
   }
 
-  /**
-   * The entities the caller may not read with the catalog's own permission, or may not be
-   * granted `permission` on. Both decisions are asked first, so that an unconditional answer
-   * (the common case) costs no catalog or snapshot read. An answer from Costscope's own
-   * conditions depends on the decisions and the snapshot only: its key is the decisions',
-   * and the set is computed when first needed (and kept per allocation, with `remember`).
-   */
-  private async visibility(
+  /** The policy's decisions on the catalog's own read permission and on `permission`. */
+  private async decide(
     credentials: BackstageCredentials,
     permission: EntityPermission,
-    entities: EntityScope,
-    /** Names the entities, to keep the answer per allocation. */
-    scope?: string,
-  ): Promise<Visibility> {
+  ): Promise<Decided> {
     const asked = [catalogEntityReadPermission, permission];
     const decisions = await this.options.permissions.authorizeConditional(
       asked.map(p => ({ permission: p })),
       { credentials },
     );
+    return { credentials, asked, decisions };
+  }
+
+  /**
+   * The entities the caller may not read with the catalog's own permission, or may not be
+   * granted the permission on. Both decisions are asked first, so that an unconditional
+   * answer (the common case) costs no catalog or snapshot read. An answer from Costscope's
+   * own conditions depends on the decisions and the snapshot only: its key is the
+   * decisions', and the set is computed when first needed (and kept per allocation, with
+   * `remember`).
+   */
+  private async visibility(
+    { credentials, asked, decisions }: Decided,
+    entities: EntityScope,
+    /** Names the entities, to keep the answer per allocation. */
+    scope?: string,
+  ): Promise<Visibility> {
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
       return EVERYTHING_VISIBLE;
     }
