@@ -90,21 +90,23 @@ export class EntitySnapshotStore {
           [ref],
         ),
       )
-      .whereIn('entity_ref', builder =>
-        builder
-          .select('a2.ancestor_ref')
-          .from('costscope_entity_ancestors as b')
-          .join(
-            'costscope_entity_ancestors as a1',
-            'a1.entity_ref',
-            'b.entity_ref',
-          )
-          .join(
-            'costscope_entity_ancestors as a2',
-            'a2.entity_ref',
-            'a1.ancestor_ref',
-          )
-          .where('b.ancestor_ref', ref),
+      // Nested IN lists, not joins: each level is a small distinct set, where the joins
+      // multiply the rows by the chains' lengths twice before dropping the duplicates.
+      .whereIn('entity_ref', walked =>
+        walked
+          .select('ancestor_ref')
+          .from('costscope_entity_ancestors')
+          .whereIn('entity_ref', rolledInto =>
+            rolledInto
+              .select('ancestor_ref')
+              .from('costscope_entity_ancestors')
+              .whereIn('entity_ref', below =>
+                below
+                  .select('entity_ref')
+                  .from('costscope_entity_ancestors')
+                  .where('ancestor_ref', ref),
+              ),
+          ),
       );
     return {
       below: rows.filter(row => Number(row.below) === 1).map(r => r.entity_ref),
