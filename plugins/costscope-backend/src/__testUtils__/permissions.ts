@@ -5,10 +5,16 @@ import {
   Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { GetEntity, loadEntityResources } from '../permissions/entityResource';
+import {
+  CostscopeEntityResource,
+  GetEntity,
+  loadEntityResources,
+} from '../permissions/entityResource';
 import { EntityResources } from '../service/access';
-import { EntityConditions } from '../permissions/registerPermissions';
+import {
+  createConditionApplier,
+  EntityConditions,
+} from '../permissions/registerPermissions';
 import { costscopeEntityRules } from '../permissions/rules';
 
 /**
@@ -25,13 +31,13 @@ export function entityConditionsFor(
   resourcesBelow(entityRef: string): Promise<EntityResources>;
 } {
   const rules = Object.values(costscopeEntityRules);
-  const authorize = createConditionAuthorizer({
+  const authorize = createConditionApplier({
     getRuleByName: (name: string) => {
       const rule = rules.find(r => r.name === name);
       if (!rule) throw new Error(`no rule ${name}`);
       return rule;
     },
-  } as unknown as Parameters<typeof createConditionAuthorizer>[0]);
+  } as unknown as Parameters<typeof createConditionApplier<CostscopeEntityResource>>[0]);
   return {
     applyConditions: (decision, resource) => authorize(decision, resource),
     loadResources: refs => loadEntityResources(getEntity, refs),
