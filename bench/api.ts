@@ -6,7 +6,7 @@
  *                    [--connections N] [--db sqlite|postgres|both]
  *                    [--only summary,series,team-summary,compliance,team-compliance,chargeback]
  *                    [--reuse] [--explain] [--baseline]
- *                    [--verify] [--digests]
+ *                    [--verify] [--digests] [--interleaved]
  *
  * 1. Builds the organisation (bench/api/org.ts): 2,000 components in teams, one team owning
  *    500 of them, and 365 days of cost (about 1.5 million facts and 8 million rollup rows).
@@ -30,7 +30,10 @@
  *    `--verify` drives nothing: it checks the loader against the backend's own allocation and
  *    the endpoints' answers against sums computed from the organisation (bench/api/verify.ts).
  *    `--digests` drives nothing of that: it builds every group's digest while the team summary
- *    is driven (bench/api/digests.ts).
+ *    is driven (bench/api/digests.ts). `--interleaved` drives only the team summary's first
+ *    visit (no rollup version), open and restricted in alternating bursts of `--connections`
+ *    requests for about `--duration` seconds, and compares their latencies and CPU time per
+ *    request under the same load (bench/api/interleaved.ts).
  * 4. Prints one line per database and endpoint:
  *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
  */
@@ -49,6 +52,7 @@ import { RESTRICTED_USER, startBenchServer } from './api/server';
 import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
 import { benchDigests } from './api/digests';
+import { benchInterleaved } from './api/interleaved';
 
 const TARGETS_P95_MS: Record<string, number> = {
   summary: 30,
@@ -76,6 +80,7 @@ interface Options {
   verify: boolean;
   /** Build every group's digest while a page is driven, instead of driving the endpoints. */
   digests: boolean;
+  interleaved: boolean;
   /** Endpoint names to drive; those with a target when empty. */
   only: string[];
   pgUrl: string;
@@ -84,7 +89,7 @@ interface Options {
 const USAGE =
   'usage: api.ts [--components N] [--days N] [--duration S] [--warmup S] [--connections N] ' +
   '[--db sqlite|postgres|both] [--only summary,series,team-summary,compliance,team-compliance,chargeback] ' +
-  '[--reuse] [--explain] [--baseline] [--verify] [--digests]';
+  '[--reuse] [--explain] [--baseline] [--verify] [--digests] [--interleaved]';
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -99,6 +104,7 @@ function parseArgs(argv: string[]): Options {
     baseline: false,
     verify: false,
     digests: false,
+    interleaved: false,
     only: [],
     pgUrl:
       process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
@@ -148,6 +154,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--digests':
         options.digests = true;
+        break;
+      case '--interleaved':
+        options.interleaved = true;
         break;
       case '--baseline':
         options.baseline = true;
@@ -535,6 +544,54 @@ async function digests(org: BenchOrg, signature: string, options: Options) {
   }
 }
 
+/** `--interleaved`: the team summary's first visit, open and restricted under the same load. */
+async function interleaved(org: BenchOrg, signature: string, options: Options) {
+  const { from, to } = benchRange(org);
+  for (const db of options.dbs) {
+    const knex = await prepareDatabase(db, org, signature, options);
+    const version = await withoutRollupVersion(knex, true);
+    const server = await startBenchServer(knex, org);
+    try {
+      const before = loadAverage();
+      const result = await benchInterleaved({
+        url: `${server.baseUrl}/api/costscope/v1/entities/group/default/${org.bigTeam.name}/summary?from=${from}&to=${to}`,
+        open: AUTHORIZATION,
+        restricted: mockCredentials.user.header(RESTRICTED_USER),
+        connections: options.connections,
+        durationSeconds: options.duration,
+      });
+      log(
+        `${db}: ${result.bursts} bursts of ${
+          options.connections
+        } requests of each kind; load average ${before} before, ${loadAverage()} after`,
+      );
+      for (const kind of ['open', 'restricted'] as const) {
+        const k = result[kind];
+        process.stdout.write(
+          `api db=${db} interleaved team-summary-uncached ${kind} requests=${
+            k.requests
+          } p50_ms=${fmt(k.p50)} p95_ms=${fmt(k.p95)} p99_ms=${fmt(
+            k.p99,
+          )} cpu_ms_per_request=${fmt(k.cpuPerRequest)} errors=${k.errors}\n`,
+        );
+      }
+      process.stdout.write(
+        `api db=${db} interleaved restricted-vs-open p95_ratio=${(
+          result.restricted.p95 / result.open.p95
+        ).toFixed(2)} p50_ratio=${(
+          result.restricted.p50 / result.open.p50
+        ).toFixed(2)} cpu_ratio=${(
+          result.restricted.cpuPerRequest / result.open.cpuPerRequest
+        ).toFixed(2)} target<=${RESTRICTED_P95_FACTOR}\n`,
+      );
+    } finally {
+      await server.stop();
+      await version.restore();
+      await knex.destroy();
+    }
+  }
+}
+
 /** Removes the rollup version when `remove` is set; `restore` puts it back. */
 async function withoutRollupVersion(knex: Knex, remove: boolean) {
   const row = await knex('costscope_state')
@@ -580,6 +637,10 @@ async function main() {
   }
   if (options.digests) {
     await digests(org, signature, options);
+    return;
+  }
+  if (options.interleaved) {
+    await interleaved(org, signature, options);
     return;
   }
   const list = [

@@ -5,30 +5,49 @@ import {
   Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { GetEntity, loadEntityResources } from '../permissions/entityResource';
-import { EntityConditions } from '../permissions/registerPermissions';
+import {
+  CostscopeEntityResource,
+  GetEntity,
+  loadEntityResources,
+} from '../permissions/entityResource';
+import { EntityResources } from '../service/access';
+import {
+  createConditionApplier,
+  EntityConditions,
+} from '../permissions/registerPermissions';
 import { costscopeEntityRules } from '../permissions/rules';
 
 /**
  * Costscope's conditions applied as the registry would, on entities from `getEntity` (for
- * single entities and lists alike).
+ * single entities, lists and rollups alike); `below` lists what rolls up into an entity
+ * (default: itself).
  */
-export function entityConditionsFor(getEntity: GetEntity): EntityConditions & {
+export function entityConditionsFor(
+  getEntity: GetEntity,
+  below: (entityRef: string) => string[] = ref => [ref],
+): EntityConditions & {
   loadSnapshotResources: EntityConditions['loadResources'];
+  entitiesBelow(entityRef: string): Promise<string[]>;
+  resourcesBelow(entityRef: string): Promise<EntityResources>;
 } {
   const rules = Object.values(costscopeEntityRules);
-  const authorize = createConditionAuthorizer({
+  const authorize = createConditionApplier({
     getRuleByName: (name: string) => {
       const rule = rules.find(r => r.name === name);
       if (!rule) throw new Error(`no rule ${name}`);
       return rule;
     },
-  } as unknown as Parameters<typeof createConditionAuthorizer>[0]);
+  } as unknown as Parameters<typeof createConditionApplier<CostscopeEntityResource>>[0]);
   return {
     applyConditions: (decision, resource) => authorize(decision, resource),
     loadResources: refs => loadEntityResources(getEntity, refs),
     loadSnapshotResources: refs => loadEntityResources(getEntity, refs),
+    entitiesBelow: async ref => below(ref),
+    resourcesBelow: async ref => {
+      const refs = below(ref);
+      const resources = await loadEntityResources(getEntity, refs);
+      return new Map(refs.map((entity, i) => [entity, resources[i]]));
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { AuditorService } from '@backstage/backend-plugin-api';
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
+import { entityCostReadPermission } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import {
   Caller,
@@ -75,6 +76,15 @@ export function mockAccess(options: MockAccessOptions): CostscopeAccess {
         isAdmin: (options.grants[user] ?? []).includes('costscope.admin'),
         ownershipRefs: [user, ...(options.groups?.[user] ?? [])],
       };
+    },
+    async entityCostRead(credentials, entityRef) {
+      return (await access.isAllowedOn(
+        credentials,
+        entityCostReadPermission,
+        entityRef,
+      ))
+        ? access.visibilityBelow(credentials, entityRef)
+        : undefined;
     },
     async visibilityBelow(credentials) {
       const hidden = new Set(options.hidden?.[userOf(credentials)] ?? []);

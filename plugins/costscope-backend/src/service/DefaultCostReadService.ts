@@ -53,8 +53,11 @@ export class DefaultCostReadService implements CostReadService {
         visibility.key,
       ],
       async () => {
-        const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
-        const hidden = await visibility.hidden();
+        const [[ref, amounts], hidden] = await this.knownWithHidden(
+          entityRef,
+          range,
+          visibility,
+        );
         return this.options.queries.summary(ref, range, amounts, hidden);
       },
     );
@@ -78,8 +81,11 @@ export class DefaultCostReadService implements CostReadService {
         visibility.key,
       ],
       async () => {
-        const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
-        const hidden = await visibility.hidden();
+        const [[ref, amounts], hidden] = await this.knownWithHidden(
+          entityRef,
+          range,
+          visibility,
+        );
         return this.options.queries.series(
           ref,
           range,
@@ -149,6 +155,21 @@ export class DefaultCostReadService implements CostReadService {
     ]);
     if (!known) throw unknownEntityError(entityRef);
     return [entityRef, { currency, costBasis: query.costBasis }];
+  }
+
+  /**
+   * {@link knownWithAmounts} and the hidden set, read at the same time rather than one
+   * after the other (the hidden set below an entity the snapshot lacks is read empty).
+   */
+  private knownWithHidden(
+    entityRef: string,
+    query: Required<CostQuery>,
+    visibility: Visibility,
+  ): Promise<[[string, Amounts], ReadonlySet<string>]> {
+    return Promise.all([
+      this.knownWithAmounts(entityRef, query),
+      visibility.hidden(),
+    ]);
   }
 
   /** The answer from the read cache when there is one (a 404 is never kept). */

@@ -32,7 +32,6 @@ describe('DefaultCostscopeAccess', () => {
       }),
       directory: { getEntity: async () => undefined },
       entityExists: async ref => known.includes(ref),
-      entitiesBelow: async ref => [ref],
       allEntities: async () => known,
       ...entityConditionsFor(async () => undefined),
     });
@@ -132,7 +131,6 @@ describe('DefaultCostscopeAccess.isAllowedOn', () => {
       }),
       directory: { getEntity },
       entityExists: async () => true,
-      entitiesBelow: async ref => [ref],
       allEntities: async () => [],
       ...entityConditionsFor(getEntity),
     });
@@ -203,5 +201,100 @@ describe('DefaultCostscopeAccess.isAllowedOn', () => {
       ],
       { credentials: user },
     );
+  });
+});
+
+describe('DefaultCostscopeAccess.entityCostRead', () => {
+  const entity = (
+    ref: string,
+    fields: Partial<SnapshotEntity> = {},
+  ): SnapshotEntity => ({
+    ref,
+    kind: ref.slice(0, ref.indexOf(':')),
+    name: ref.slice(ref.indexOf('/') + 1),
+    annotations: {},
+    ...fields,
+  });
+  const entities = [
+    entity('group:default/team-a'),
+    entity('domain:default/commerce'),
+    entity('system:default/store', {
+      ownerRef: 'group:default/team-a',
+      parentRef: 'domain:default/commerce',
+    }),
+    entity('component:default/api', {
+      ownerRef: 'group:default/team-a',
+      parentRef: 'system:default/store',
+    }),
+    entity('component:default/other', { ownerRef: 'group:default/team-a' }),
+  ];
+  const getEntity = async (ref: string) => entities.find(e => e.ref === ref);
+  const below = (ref: string) =>
+    ref === 'group:default/team-a'
+      ? entities.filter(e => e.kind !== 'domain').map(e => e.ref)
+      : [ref];
+  const setUp = () => {
+    const authorizeConditional = jest.fn(async (requests: any[]) =>
+      requests.map(({ permission }) =>
+        permission.name === entityCostReadPermission.name
+          ? {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'costscope',
+              resourceType: 'catalog-entity',
+              conditions: {
+                anyOf: [
+                  costscopeConditions.isEntityKind({ kinds: ['group'] }),
+                  costscopeConditions.isInDomain({ domain: 'commerce' }),
+                ],
+              },
+            }
+          : { result: AuthorizeResult.ALLOW },
+      ),
+    );
+    const conditions = entityConditionsFor(getEntity, below);
+    const entitiesBelow = jest.fn(conditions.entitiesBelow);
+    const resourcesBelow = jest.fn(conditions.resourcesBelow);
+    const access = new DefaultCostscopeAccess({
+      auth: mockServices.auth(),
+      httpAuth: mockServices.httpAuth(),
+      userInfo: mockServices.userInfo(),
+      permissions: mockServices.permissions.mock({
+        authorizeConditional: authorizeConditional as any,
+      }),
+      directory: { getEntity },
+      entityExists: async () => true,
+      allEntities: async () => entities.map(e => e.ref),
+      ...conditions,
+      entitiesBelow,
+      resourcesBelow,
+    });
+    return { access, authorizeConditional, entitiesBelow, resourcesBelow };
+  };
+  const user = mockCredentials.user('user:default/dana');
+
+  it('asks the policy once for the entity and its rollup, and reads the rollup with its resources', async () => {
+    const { access, authorizeConditional, entitiesBelow, resourcesBelow } =
+      setUp();
+    const visibility = await access.entityCostRead(
+      user,
+      'group:default/team-a',
+    );
+    expect(await visibility?.hidden()).toEqual(
+      new Set(['component:default/other']),
+    );
+    expect(authorizeConditional).toHaveBeenCalledTimes(1);
+    expect(resourcesBelow).toHaveBeenCalledTimes(1);
+    expect(entitiesBelow).not.toHaveBeenCalled();
+  });
+
+  it('answers undefined for an entity the policy hides, without reading its rollup', async () => {
+    const { access, resourcesBelow } = setUp();
+    expect(
+      await access.entityCostRead(user, 'component:default/other'),
+    ).toBeUndefined();
+    expect(
+      await access.entityCostRead(user, 'component:default/api'),
+    ).toBeDefined();
+    expect(resourcesBelow).not.toHaveBeenCalled();
   });
 });

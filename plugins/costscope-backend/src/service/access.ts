@@ -82,6 +82,15 @@ export interface CostscopeAccess {
   /** The caller's identity, groups and whether it holds `costscope.admin`. */
   caller(credentials: BackstageCredentials): Promise<Caller>;
   /**
+   * A read of the entity's cost: undefined unless the policy grants
+   * `costscope.entity.cost.read` on the entity, else what of its rollup the caller may see
+   * (as {@link visibilityBelow}). The policy is asked once for both.
+   */
+  entityCostRead(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility | undefined>;
+  /**
    * What of the entity's rollup the caller may see, with a key to keep answers by: the
    * hidden set is computed only when an answer is not kept already. Hidden, here and below:
    * entities the catalog does not let the caller read, and those the policy does not grant
@@ -119,6 +128,30 @@ export const EVERYTHING_VISIBLE: Visibility = {
   key: '',
   hidden: async () => new Set(),
 };
+
+/** Entities (lower-case refs) with their resources; undefined where none is known. */
+export type EntityResources = ReadonlyMap<
+  string,
+  CostscopeEntityResource | undefined
+>;
+
+/** The entities a visibility check is about. */
+interface EntityScope {
+  /** Their refs. */
+  refs(): Promise<string[]>;
+  /** Their refs with their resources, for Costscope's own conditions. */
+  resources(): Promise<EntityResources>;
+}
+
+/** Each ref with its resource from `load`. */
+async function withResources(
+  refs: string[],
+  load: DefaultCostscopeAccessOptions['loadResources'],
+): Promise<EntityResources> {
+  const lowered = refs.map(ref => ref.toLocaleLowerCase('en-US'));
+  const resources = await load(lowered);
+  return new Map(lowered.map((ref, i) => [ref, resources[i]]));
+}
 
 /** A Costscope permission on one catalog entity. */
 export type EntityPermission = ResourcePermission<
@@ -188,6 +221,17 @@ export async function authorizeEntityRequest(
         `You may not do this to ${entityRef} (permission ${permission.name}).`,
       )
     : (notFound ?? unknownEntityError)(entityRef);
+  return refuseEntityRequest(auditor, req, permission, entityRef, error);
+}
+
+/** Audits the refusal of an entity permission, then throws its error. */
+async function refuseEntityRequest(
+  auditor: AuditorService,
+  req: Request,
+  permission: EntityPermission,
+  entityRef: string,
+  error: Error,
+): Promise<never> {
   const event = await auditor.createEvent({
     eventId: 'entity-access-refused',
     severityLevel: 'medium',
@@ -208,17 +252,19 @@ export async function authorizeEntityCostRead(
   auditor: AuditorService,
   req: Request,
 ): Promise<{ entityRef: string; visibility: Visibility }> {
-  const { credentials, entityRef } = await authorizeEntityRequest(
-    access,
-    auditor,
-    req,
-    entityCostReadPermission,
-    () => parseEntityRefParams(req.params),
-  );
-  return {
-    entityRef,
-    visibility: await access.visibilityBelow(credentials, entityRef),
-  };
+  const credentials = await access.credentials(req);
+  const entityRef = parseEntityRefParams(req.params);
+  const visibility = await access.entityCostRead(credentials, entityRef);
+  if (!visibility) {
+    return refuseEntityRequest(
+      auditor,
+      req,
+      entityCostReadPermission,
+      entityRef,
+      unknownEntityError(entityRef),
+    );
+  }
+  return { entityRef, visibility };
 }
 
 export interface DefaultCostscopeAccessOptions {
@@ -244,6 +290,11 @@ export interface DefaultCostscopeAccessOptions {
   ): Promise<Array<CostscopeEntityResource | undefined>>;
   /** The entity and the entities whose cost rolls up into it, in the last allocation. */
   entitiesBelow(entityRef: string): Promise<string[]>;
+  /**
+   * The same entities with their resources from the snapshot, read together and keyed on
+   * the entity: what Costscope's own conditions need, read only when a decision has them.
+   */
+  resourcesBelow(entityRef: string): Promise<EntityResources>;
   /** Every entity of the last allocation. */
   allEntities(): Promise<string[]>;
   /**
@@ -258,6 +309,24 @@ export interface DefaultCostscopeAccessOptions {
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
   entityExists(entityRef: string): Promise<boolean>;
+}
+
+/** What the policy decided for a caller: the permissions asked, with their decisions. */
+interface Decided {
+  credentials: BackstageCredentials;
+  asked: EntityPermission[];
+  decisions: PolicyDecision[];
+}
+
+/** A decision with Costscope's own conditions, which Costscope applies itself. */
+function isCostscopeConditional(
+  decision: PolicyDecision,
+): decision is ConditionalPolicyDecision {
+  return (
+    decision.result === AuthorizeResult.CONDITIONAL &&
+    decision.pluginId === costscopeEntityResourceRef.pluginId &&
+    decision.resourceType === costscopeEntityResourceRef.resourceType
+  );
 }
 
 /** Access decided by Backstage's permission framework and the catalog's ownership. */
@@ -285,25 +354,56 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     entityRef: string,
   ): Promise<boolean> {
+    return this.isAllowedAfter(
+      await this.decide(credentials, permission),
+      entityRef,
+    );
+  }
+
+  async entityCostRead(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility | undefined> {
+    const decided = await this.decide(credentials, entityCostReadPermission);
+    if (!(await this.isAllowedAfter(decided, entityRef))) return undefined;
+    return this.visibilityBelowAfter(decided, entityRef);
+  }
+
+  async visibilityBelow(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<Visibility> {
+    return this.visibilityBelowAfter(
+      await this.decide(credentials, entityCostReadPermission),
+      entityRef,
+    );
+  }
+
+  private async isAllowedAfter(
+    decided: Decided,
+    entityRef: string,
+  ): Promise<boolean> {
     const visibility = await this.visibility(
-      credentials,
-      permission,
-      async () => [entityRef],
-      this.loadOne,
+      decided,
+      {
+        refs: async () => [entityRef],
+        resources: () => withResources([entityRef], this.loadOne),
+      },
       `entity:${entityRef.toLocaleLowerCase('en-US')}`,
     );
     return (await visibility.hidden()).size === 0;
   }
 
-  visibilityBelow(
-    credentials: BackstageCredentials,
+  private visibilityBelowAfter(
+    decided: Decided,
     entityRef: string,
   ): Promise<Visibility> {
     return this.visibility(
-      credentials,
-      entityCostReadPermission,
-      () => this.options.entitiesBelow(entityRef),
-      this.options.loadSnapshotResources,
+      decided,
+      {
+        refs: () => this.options.entitiesBelow(entityRef),
+        resources: () => this.options.resourcesBelow(entityRef),
+      },
       `below:${entityRef}`,
     );
   }
@@ -320,40 +420,52 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
   ): Promise<ReadonlySet<string>> {
     return (
       await this.visibility(
-        credentials,
-        entityCostReadPermission,
-        () => this.options.allEntities(),
-        this.options.loadSnapshotResources,
+        await this.decide(credentials, entityCostReadPermission),
+        {
+          refs: () => this.options.allEntities(),
+          resources: async () =>
+            withResources(
+              await this.options.allEntities(),
+              this.options.loadSnapshotResources,
+            ),
+        },
         'organisation',
       )
     ).hidden();
   }
 
-  /**
-   * The entities the caller may not read with the catalog's own permission, or may not be
-   * granted `permission` on. Both decisions are asked first, so that an unconditional answer
-   * (the common case) costs no catalog or snapshot read. An answer from Costscope's own
-   * conditions depends on the decisions and the snapshot only: its key is the decisions',
-   * and the set is computed when first needed (and kept per allocation, with `remember`).
-   */
-  private async visibility(
+  /** The policy's decisions on the catalog's own read permission and on `permission`. */
+  private async decide(
     credentials: BackstageCredentials,
     permission: EntityPermission,
-    entityRefs: () => Promise<string[]>,
-    load: DefaultCostscopeAccessOptions['loadResources'],
-    /** Names the entities `entityRefs` lists, to keep the answer per allocation. */
-    scope?: string,
-  ): Promise<Visibility> {
+  ): Promise<Decided> {
     const asked = [catalogEntityReadPermission, permission];
     const decisions = await this.options.permissions.authorizeConditional(
       asked.map(p => ({ permission: p })),
       { credentials },
     );
+    return { credentials, asked, decisions };
+  }
+
+  /**
+   * The entities the caller may not read with the catalog's own permission, or may not be
+   * granted the permission on. Both decisions are asked first, so that an unconditional
+   * answer (the common case) costs no catalog or snapshot read. An answer from Costscope's
+   * own conditions depends on the decisions and the snapshot only: its key is the
+   * decisions', and the set is computed when first needed (and kept per allocation, with
+   * `remember`).
+   */
+  private async visibility(
+    { credentials, asked, decisions }: Decided,
+    entities: EntityScope,
+    /** Names the entities, to keep the answer per allocation. */
+    scope?: string,
+  ): Promise<Visibility> {
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
       return EVERYTHING_VISIBLE;
     }
     const compute = () =>
-      this.refusedByAll(credentials, asked, decisions, entityRefs, load);
+      this.refusedByAll(credentials, asked, decisions, entities);
     const { remember } = this.options;
     // Another plugin's conditions are answered by that plugin, whose data may change
     // without a new allocation: only answers from Costscope's own conditions are kept.
@@ -387,12 +499,16 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     credentials: BackstageCredentials,
     asked: EntityPermission[],
     decisions: PolicyDecision[],
-    entityRefs: () => Promise<string[]>,
-    load: DefaultCostscopeAccessOptions['loadResources'],
+    entities: EntityScope,
   ): Promise<Set<string>> {
-    const refs = (await entityRefs()).map(ref =>
-      ref.toLocaleLowerCase('en-US'),
-    );
+    // Costscope's own conditions need the resources: then the refs come with them, in one
+    // read; otherwise the refs alone are read.
+    const resources = decisions.some(isCostscopeConditional)
+      ? await entities.resources()
+      : undefined;
+    const refs = resources
+      ? [...resources.keys()]
+      : (await entities.refs()).map(ref => ref.toLocaleLowerCase('en-US'));
     const refused = new Set<string>();
     for (let i = 0; i < asked.length; i++) {
       const pending = refs.filter(ref => !refused.has(ref));
@@ -401,7 +517,7 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
         asked[i],
         decisions[i],
         pending,
-        load,
+        resources,
       )) {
         refused.add(ref);
       }
@@ -414,22 +530,18 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
     permission: EntityPermission,
     decision: PolicyDecision,
     refs: string[],
-    load: DefaultCostscopeAccessOptions['loadResources'],
+    /** Read when a decision has Costscope's own conditions. */
+    resources: EntityResources | undefined,
   ): Promise<string[]> {
     if (refs.length === 0 || decision.result === AuthorizeResult.ALLOW) {
       return [];
     }
     if (decision.result !== AuthorizeResult.CONDITIONAL) return refs;
-    if (
-      decision.pluginId === costscopeEntityResourceRef.pluginId &&
-      decision.resourceType === costscopeEntityResourceRef.resourceType
-    ) {
-      const resources = await load(refs);
-      return refs.filter(
-        (_, i) =>
-          !resources[i] ||
-          !this.options.applyConditions(decision, resources[i]!),
-      );
+    if (isCostscopeConditional(decision)) {
+      return refs.filter(ref => {
+        const resource = resources?.get(ref);
+        return !resource || !this.options.applyConditions(decision, resource);
+      });
     }
     // Another plugin's conditions (the catalog's own rules): the framework asks that plugin,
     // for all the entities in one request.

@@ -419,6 +419,14 @@ export function buildCostscopeContext(
     loadSnapshotResources: refs =>
       loadEntityResources(snapshot.batchedGetter(), refs),
     entitiesBelow: ref => snapshot.below(ref),
+    resourcesBelow: async ref => {
+      const { below, entities } = await snapshot.belowWithAncestors(ref);
+      const resources = await loadEntityResources(
+        snapshot.batchedGetter(entities),
+        below,
+      );
+      return new Map(below.map((entity, i) => [entity, resources[i]]));
+    },
     allEntities: () => snapshot.refs(),
     // Hidden sets from Costscope's own conditions depend only on the snapshot: kept per
     // allocation like the answers, so a restricted page costs one version read more.

@@ -9,15 +9,10 @@ import {
   complianceReadPermission,
   costscopeAdminPermission,
   CostQuery,
-  entityCostReadPermission,
 } from '@costscope/backstage-plugin-common';
-import { authorizeEntityRequest, CostscopeAccess } from './access';
+import { authorizeEntityCostRead, CostscopeAccess } from './access';
 import { asError } from './audit';
-import {
-  parseChargebackBy,
-  parseCostQuery,
-  parseEntityRefParams,
-} from './parseRequest';
+import { parseChargebackBy, parseCostQuery } from './parseRequest';
 import { ComplianceService } from './services';
 
 export interface ComplianceRoutesOptions {
@@ -38,16 +33,14 @@ export function complianceRoutes(
   router.get(
     '/v1/entities/:kind/:namespace/:name/compliance',
     async (req, res) => {
-      const { credentials, entityRef } = await authorizeEntityRequest(
+      const { entityRef, visibility } = await authorizeEntityCostRead(
         access,
         options.auditor,
         req,
-        entityCostReadPermission,
-        () => parseEntityRefParams(req.params),
       );
       const query = parseCostQuery(req.query);
       await access.requireKnownEntity(entityRef);
-      const hidden = await access.hiddenBelow(credentials, entityRef);
+      const hidden = await visibility.hidden();
       res.json(await compliance.entityCompliance(entityRef, query, hidden));
     },
   );

@@ -164,7 +164,6 @@ async function startBackend(knex: Knex) {
                   getEntity: async ref => entities.find(e => e.ref === ref),
                 },
                 entityExists: ref => new CostQueries(knex).entityExists(ref),
-                entitiesBelow: async ref => [ref],
                 allEntities: async () => entities.map(e => e.ref),
                 ...entityConditionsFor(async ref =>
                   entities.find(e => e.ref === ref),

@@ -4,15 +4,18 @@ import { AuditorService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   costscopeAdminPermission,
-  entityCostReadPermission,
   entityRecommendationUpdatePermission,
   overviewReadPermission,
 } from '@costscope/backstage-plugin-common';
 import { parseRecommendationState } from '../recommendations/parseRecommendationState';
-import { authorizeEntityRequest, CostscopeAccess } from './access';
+import {
+  authorizeEntityCostRead,
+  authorizeEntityRequest,
+  CostscopeAccess,
+} from './access';
 import { hideRecommendationEntities } from './hideEntities';
 import { audited } from './audit';
-import { parseEntityRefParams, parseLimit } from './parseRequest';
+import { parseLimit } from './parseRequest';
 import { RecommendationsService } from './services';
 
 export interface RecommendationRoutesOptions {
@@ -39,15 +42,13 @@ export function recommendationRoutes(
   router.get(
     '/v1/entities/:kind/:namespace/:name/recommendations',
     async (req, res) => {
-      const { credentials, entityRef: ref } = await authorizeEntityRequest(
+      const { entityRef: ref, visibility } = await authorizeEntityCostRead(
         access,
         options.auditor,
         req,
-        entityCostReadPermission,
-        () => parseEntityRefParams(req.params),
       );
       await access.requireKnownEntity(ref);
-      const hidden = await access.hiddenBelow(credentials, ref);
+      const hidden = await visibility.hidden();
       res.json(
         hideRecommendationEntities(
           await recommendations.listForEntity(ref, today()),

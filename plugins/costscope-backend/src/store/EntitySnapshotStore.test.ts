@@ -67,22 +67,22 @@ describe('EntitySnapshotStore', () => {
         owner: 'group:default/web',
         owners: ['group:default/web', 'group:default/eng'],
       };
-      const load = async () => {
+      const counted = async <T>(read: () => Promise<T>) => {
         const reads: string[] = [];
         const count = (query: { sql: string }) => {
           if (query.sql.includes('costscope_entities')) reads.push(query.sql);
         };
         knex.on('query', count);
         try {
-          const resources = await loadEntityResources(
-            store.batchedGetter(),
-            refs,
-          );
-          return { resources, reads };
+          return { ...(await read()), reads };
         } finally {
           knex.off('query', count);
         }
       };
+      const load = () =>
+        counted(async () => ({
+          resources: await loadEntityResources(store.batchedGetter(), refs),
+        }));
 
       // Without rollup rows to follow, the chains are read level by level: the 701
       // components (250 per read), then the system, owner groups and domain.
@@ -128,6 +128,36 @@ describe('EntitySnapshotStore', () => {
       const chains = await load();
       expect(chains.resources).toEqual(levels.resources);
       expect(chains.reads).toHaveLength(3);
+
+      // Keyed on a team: what rolls up into it, with every chain its checks walk (the
+      // system's domain and the domain's owner), in one statement.
+      const team = await counted(async () => {
+        const { below, entities } = await store.belowWithAncestors(
+          'Group:default/Web',
+        );
+        const resources = await loadEntityResources(
+          store.batchedGetter(entities),
+          below,
+        );
+        return { below, resources };
+      });
+      expect([...team.below].sort()).toEqual(
+        [
+          ...refs.slice(0, 700),
+          'group:default/web',
+          'system:default/cart',
+        ].sort(),
+      );
+      expect(team.reads).toHaveLength(1);
+      expect(team.resources[team.below.indexOf(refs[0])]).toEqual(expected);
+      expect(team.resources[team.below.indexOf('system:default/cart')]).toEqual(
+        {
+          entity: expect.objectContaining({ ref: 'system:default/cart' }),
+          ancestors: [expect.objectContaining({ ref: 'domain:default/shop' })],
+          owner: 'group:default/web',
+          owners: ['group:default/web', 'group:default/eng'],
+        },
+      );
     },
   );
 

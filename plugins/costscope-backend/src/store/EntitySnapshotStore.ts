@@ -70,18 +70,64 @@ export class EntitySnapshotStore {
   }
 
   /**
+   * The entity, every entity whose cost rolls up into it (`below`), and every entity their
+   * checks walk (as {@link entitiesWithAncestors}), in one statement keyed on the entity:
+   * a rollup's visibility reads what its own entities need, not a list of their refs.
+   */
+  async belowWithAncestors(
+    entityRef: string,
+  ): Promise<{ below: string[]; entities: Map<string, SnapshotEntity> }> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const rows: Array<EntityRow & { below: number | string }> = await this.knex(
+      'costscope_entities',
+    )
+      .select('entity_ref', 'kind', 'title', 'owner_ref', 'parent_ref')
+      .select(
+        this.knex.raw(
+          `CASE WHEN EXISTS (SELECT 1 FROM costscope_entity_ancestors x
+               WHERE x.entity_ref = costscope_entities.entity_ref AND x.ancestor_ref = ?)
+             THEN 1 ELSE 0 END as below`,
+          [ref],
+        ),
+      )
+      // Nested IN lists, not joins: each level is a small distinct set, where the joins
+      // multiply the rows by the chains' lengths twice before dropping the duplicates.
+      .whereIn('entity_ref', walked =>
+        walked
+          .select('ancestor_ref')
+          .from('costscope_entity_ancestors')
+          .whereIn('entity_ref', rolledInto =>
+            rolledInto
+              .select('ancestor_ref')
+              .from('costscope_entity_ancestors')
+              .whereIn('entity_ref', below =>
+                below
+                  .select('entity_ref')
+                  .from('costscope_entity_ancestors')
+                  .where('ancestor_ref', ref),
+              ),
+          ),
+      );
+    return {
+      below: rows.filter(row => Number(row.below) === 1).map(r => r.entity_ref),
+      entities: toEntities(rows),
+    };
+  }
+
+  /**
    * A getter for one check over many entities. The first refs asked for are read with their
    * ancestors ({@link entitiesWithAncestors}), so that walking their chains needs no other
    * read; refs asked later that this did not bring are read together, one read per level
-   * of the chains. Never the whole snapshot, never one read per entity.
+   * of the chains. Never the whole snapshot, never one read per entity. With `read`, the
+   * entities already read: only refs it does not hold are read, level by level.
    */
-  batchedGetter(): GetEntity {
+  batchedGetter(read?: Map<string, SnapshotEntity>): GetEntity {
     type Waiting = {
       resolve(entity: SnapshotEntity | undefined): void;
       reject(error: unknown): void;
     };
-    const known = new Map<string, SnapshotEntity | undefined>();
-    let first = true;
+    const known = new Map<string, SnapshotEntity | undefined>(read);
+    let first = !read;
     let pending = new Map<string, Waiting[]>();
     const flush = async () => {
       const asked = pending;
