@@ -13,7 +13,7 @@ import { once } from 'node:events';
 // CommonJS script of the demo data; it exports its column list for this generator.
 const { COLUMNS: demoColumns } = require('../examples/billing/generate.js');
 
-/** The demo generator's 27 FOCUS columns, in its order. */
+/** The demo generator's 28 FOCUS columns, in its order. */
 export const FOCUS_BENCH_COLUMNS: readonly string[] = demoColumns;
 
 export interface GeneratorOptions {
@@ -371,8 +371,8 @@ export async function generateFocusCsv(
         item.restCells
       },${quantity},${quantity ? 'Units' : ''},${
         item.covered
-          ? 'arn:aws:savingsplans::999988887777:savingsplan/0a1b2c3d,Savings Plan'
-          : ','
+          ? 'arn:aws:savingsplans::999988887777:savingsplan/0a1b2c3d,Savings Plan,Used'
+          : ',,'
       },${item.tagsCell}\n`;
       written += 1;
       if (buffer.length > 1 << 20) await flush();
