@@ -136,7 +136,9 @@ describe('readFocusFileInWorker', () => {
             TIMESTAMPTZ '2026-01-01 00:00:00+00' AS BillingPeriodStart,
             TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_days(CAST(i % 28 AS INTEGER)) AS ChargePeriodStart,
             'Usage' AS ChargeCategory, 'AWS' AS ProviderName, 'sub-' || (i % 3) AS SubAccountId,
-            'i-' || (i // 3) AS ResourceId, '{"team":"t' || (i % 7) || '"}' AS Tags
+            'i-' || (i // 3) AS ResourceId, '{"team":"t' || (i % 7) || '"}' AS Tags,
+            -- A value, then none (null), then the same value again: the third must keep it.
+            CASE WHEN i % 3 = 1 THEN NULL ELSE 'eu-west-1' END AS RegionId
           FROM range(30000) t(i)) TO '${files.parquet}' (FORMAT parquet)`,
       );
       connection.closeSync();
@@ -166,6 +168,12 @@ describe('readFocusFileInWorker', () => {
       expect(missing.error).toMatch(/could not be read/);
       expect(parquet.error).toBeUndefined();
       expect(parquet.lines.length).toBe(30_000 - Math.ceil(30_000 / 17));
+      // Every third line has no region; the others keep theirs through the worker too.
+      expect(
+        (parquet.lines as Array<{ regionId?: string }>).filter(
+          line => line.regionId === 'eu-west-1',
+        ).length,
+      ).toBeGreaterThan(18_000);
       expect(parquet.rejections.length).toBe(Math.ceil(30_000 / 17));
       expect(parquet.version).toBe('1.0');
     } finally {

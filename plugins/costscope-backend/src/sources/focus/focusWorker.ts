@@ -116,6 +116,8 @@ class BatchWriter implements FocusRowSink {
       const value = values[i];
       if (value === undefined) {
         codes[at + i] = ABSENT;
+        // The reader now holds no value here: the next equal value must be sent again.
+        sent[i] = undefined;
       } else if (value === sent[i]) {
         codes[at + i] = SAME;
       } else {
