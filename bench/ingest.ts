@@ -154,7 +154,7 @@ async function duckdbAggregate(file: string) {
            substr(CAST(ChargePeriodStart AS VARCHAR), 1, 10) AS usage_date,
            ProviderName, BillingAccountId, SubAccountId, RegionId, ServiceName,
            ServiceCategory, ResourceId, ResourceName, ResourceType, ChargeCategory,
-           BillingCurrency, Tags,
+           BillingCurrency, Tags, CommitmentDiscountId, CommitmentDiscountStatus,
            sum(BilledCost) AS billed, sum(EffectiveCost) AS effective,
            count(*) AS line_count
     FROM ${source}
