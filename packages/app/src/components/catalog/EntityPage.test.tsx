@@ -50,6 +50,7 @@ const zeroSummary = (
   byAccount: [],
   byRegion: [],
   byProvider: [],
+  byChargeCategory: [],
   byEntity: [],
   mappingRules: [],
   overlaps: [],
