@@ -71,6 +71,17 @@ const organisation = {
 
 const RANGE = 'from=2026-03-01&to=2026-03-01';
 
+/** GETs a Costscope route as the member and gives its body, expecting 200. */
+function okBodyOf(backend: { server: Parameters<typeof request>[0] }) {
+  return async (url: string) => {
+    const response = await request(backend.server)
+      .get(`/api/costscope${url}`)
+      .set('Authorization', as(MEMBER));
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+}
+
 describe('cost bases', () => {
   const databases = createTestDatabases();
 
@@ -79,13 +90,7 @@ describe('cost bases', () => {
     async id => {
       const knex = await databases.init(id);
       const backend = await startApiBackend(knex, { organisation });
-      const get = async (url: string) => {
-        const response = await request(backend.server)
-          .get(`/api/costscope${url}`)
-          .set('Authorization', as(MEMBER));
-        expect(response.status).toBe(200);
-        return response.body;
-      };
+      const get = okBodyOf(backend);
       const entityTotal = async (ref: string, basis?: string) =>
         (
           await get(
@@ -278,13 +283,7 @@ describe('cost bases', () => {
     async id => {
       const knex = await databases.init(id);
       const backend = await startApiBackend(knex, { organisation });
-      const get = async (url: string) => {
-        const response = await request(backend.server)
-          .get(`/api/costscope${url}`)
-          .set('Authorization', as(MEMBER));
-        expect(response.status).toBe(200);
-        return response.body;
-      };
+      const get = okBodyOf(backend);
       try {
         // web's resources (table above): i-web 0 / 3.60 / 5.00 and i-web-2 2.00 on each
         // basis. The organisation's also count the plan's fee, a resource of its own.
