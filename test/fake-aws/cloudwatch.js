@@ -12,6 +12,7 @@ const {
   queryWire,
   nestForm,
   parseJsonBody,
+  runOperation,
   tag,
   leaf,
   list,
@@ -271,15 +272,8 @@ function createCloudWatch(world) {
       if (req.form && req.form.Version === VERSION) return routeQuery(req);
       return undefined;
     },
-    handle(operation, params, ctx) {
-      const op = OPERATIONS[operation];
-      if (!op)
-        throw new ServiceError(
-          'InvalidAction',
-          `The fake does not implement ${operation}`,
-        );
-      return op(params, ctx);
-    },
+    handle: (operation, params, ctx) =>
+      runOperation(OPERATIONS, operation, params, ctx, 'InvalidAction'),
     faultError: kind => FAULTS[kind](),
   };
 }

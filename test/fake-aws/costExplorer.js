@@ -3,7 +3,12 @@
 // Cost Explorer GetCostAndUsage (JSON 1.1, target AWSInsightsIndexService.*) over the
 // demo FOCUS lines. A member account sees its own lines; the payer sees every account's.
 
-const { ServiceError, jsonWire, parseJsonBody } = require('./wire');
+const {
+  ServiceError,
+  jsonTargetRoute,
+  jsonWire,
+  runOperation,
+} = require('./wire');
 const { compileFilter, dimension } = require('./ceFilter');
 const { formatAmount } = require('./decimal');
 const { requestHash, encodeToken, decodeToken } = require('./paging');
@@ -281,21 +286,15 @@ function createCostExplorer({ billing, pageSize, estimatedDays }) {
 
   return {
     name: 'ce',
-    route(req, body) {
-      const target = req.headers['x-amz-target'] || '';
-      if (!target.startsWith(TARGET_PREFIX)) return undefined;
-      const operation = target.slice(TARGET_PREFIX.length);
-      return { wire, operation, ...parseJsonBody(body) };
-    },
-    handle(operation, params, ctx) {
-      const op = OPERATIONS[operation];
-      if (!op)
-        throw new ServiceError(
-          'UnknownOperationException',
-          `The fake does not implement ${operation}`,
-        );
-      return op(params, ctx);
-    },
+    route: jsonTargetRoute(TARGET_PREFIX, wire),
+    handle: (operation, params, ctx) =>
+      runOperation(
+        OPERATIONS,
+        operation,
+        params,
+        ctx,
+        'UnknownOperationException',
+      ),
     faultError: kind => FAULTS[kind](),
   };
 }

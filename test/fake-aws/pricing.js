@@ -6,7 +6,12 @@
 // tenancy, capacity reservations, pre-installed SQL, and reserved terms beside on-demand.
 
 const crypto = require('crypto');
-const { ServiceError, jsonWire, parseJsonBody } = require('./wire');
+const {
+  ServiceError,
+  jsonTargetRoute,
+  jsonWire,
+  runOperation,
+} = require('./wire');
 const { requestHash, encodeToken, decodeToken } = require('./paging');
 const {
   INSTANCE_TYPES,
@@ -449,12 +454,7 @@ function createPricing({ pageSize = 100 } = {}) {
 
   return {
     name: 'pricing',
-    route(req, body) {
-      const target = req.headers['x-amz-target'] || '';
-      if (!target.startsWith(TARGET_PREFIX)) return undefined;
-      const operation = target.slice(TARGET_PREFIX.length);
-      return { wire, operation, ...parseJsonBody(body) };
-    },
+    route: jsonTargetRoute(TARGET_PREFIX, wire),
     handle(operation, params, ctx) {
       if (!PRICING_REGIONS.includes(ctx.region))
         throw new ServiceError(
@@ -463,13 +463,13 @@ function createPricing({ pageSize = 100 } = {}) {
             ctx.region
           } (only ${PRICING_REGIONS.join(', ')})`,
         );
-      const op = OPERATIONS[operation];
-      if (!op)
-        throw new ServiceError(
-          'UnknownOperationException',
-          `The fake does not implement ${operation}`,
-        );
-      return op(params, ctx);
+      return runOperation(
+        OPERATIONS,
+        operation,
+        params,
+        ctx,
+        'UnknownOperationException',
+      );
     },
     faultError: kind => FAULTS[kind](),
   };

@@ -252,8 +252,32 @@ function restXmlWire({ xmlNamespace }) {
   };
 }
 
+/**
+ * The route of a JSON 1.1 service: a request whose X-Amz-Target starts with `prefix`, as that
+ * operation with its JSON body; undefined for any other request.
+ */
+function jsonTargetRoute(prefix, wire) {
+  return (req, body) => {
+    const target = req.headers['x-amz-target'] || '';
+    if (!target.startsWith(prefix)) return undefined;
+    const operation = target.slice(prefix.length);
+    return { wire, operation, ...parseJsonBody(body) };
+  };
+}
+
+/** Runs the named operation, or fails with `code` (the protocol's own) naming it. */
+function runOperation(operations, operation, params, ctx, code) {
+  const op = operations[operation];
+  if (!op) {
+    throw new ServiceError(code, `The fake does not implement ${operation}`);
+  }
+  return op(params, ctx);
+}
+
 module.exports = {
   ServiceError,
+  jsonTargetRoute,
+  runOperation,
   XML_DECL,
   xmlEscape,
   tag,
