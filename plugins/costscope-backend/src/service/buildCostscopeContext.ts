@@ -234,16 +234,7 @@ export function buildCostscopeContext(
   const prices = new PriceCache({
     store: priceStore,
     sources: priceSources,
-    inventoryRegions: async () => {
-      const regions = new Map<string, string[]>();
-      for (const resource of await inventoryStore.listResources()) {
-        const provider = resource.provider.toLowerCase();
-        const list = regions.get(provider) ?? [];
-        if (!list.includes(resource.region)) list.push(resource.region);
-        regions.set(provider, list);
-      }
-      return regions;
-    },
+    inventoryRegions: () => inventoryStore.regionsByProvider(),
     ...(settings.prices ? { schedule: settings.prices.schedule } : {}),
     afterChange: async () => {
       try {

@@ -55,6 +55,26 @@ export class InventoryStore {
     });
   }
 
+  /**
+   * The regions of every source's resources, per provider (lower-case), each once: read as
+   * distinct pairs, without the resources and their utilisation.
+   */
+  async regionsByProvider(): Promise<Map<string, string[]>> {
+    const rows: Array<{ provider: string; region: string }> = await this.knex(
+      'costscope_inventory',
+    )
+      .distinct('provider', 'region')
+      .orderBy(['provider', 'region']);
+    const regions = new Map<string, string[]>();
+    for (const row of rows) {
+      const provider = row.provider.toLowerCase();
+      const list = regions.get(provider) ?? [];
+      if (!list.includes(row.region)) list.push(row.region);
+      regions.set(provider, list);
+    }
+    return regions;
+  }
+
   /** The stored resources, with utilisation, of one source or of all. */
   async listResources(sourceId?: string): Promise<InventoryResource[]> {
     const query = this.knex('costscope_inventory').orderBy([
