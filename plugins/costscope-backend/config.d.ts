@@ -4,10 +4,40 @@ export interface Config {
   /** Costscope: cloud cost per catalog entity. */
   costscope?: {
     /**
-     * ISO 4217 code of the billing currency. Cost lines in another currency are rejected.
+     * ISO 4217 code of the reporting currency (default USD): every amount is stored and shown
+     * in it. Lines billed in another currency are converted at `exchangeRates`; a line whose
+     * billing month has no rate is rejected with a reason naming the currency and month.
      * @visibility frontend
      */
     currency?: string;
+    /**
+     * Monthly exchange rates into `costscope.currency`, for sources billed in other
+     * currencies. A rate is reporting-currency units per unit of the other currency, for the
+     * month of the line's billing period. Each fact (a resource's cost of one day) is summed
+     * exactly in its own currency and multiplied by the rate once, rounded half to even to
+     * 1e-9; the original amount, currency and rate are kept on the fact.
+     */
+    exchangeRates?: {
+      /**
+       * One rate per currency and month, e.g. `{ currency: EUR, month: '2026-11', rate:
+       * '1.0791' }`. Quote rates: an unquoted YAML number is read back as its shortest
+       * decimal form. At most 12 fractional digits.
+       */
+      rates?: Array<{
+        /** ISO 4217 code of the currency converted from. */
+        currency: string;
+        /** The billing month, `YYYY-MM`. */
+        month: string;
+        /** Reporting-currency units per unit of `currency`. */
+        rate: string | number;
+      }>;
+      /**
+       * A CSV file with the header `currency,month,rate` (month as YYYY-MM), relative to the
+       * backend's working directory, read at start and again at each ingest run so that new
+       * months apply without a restart. A month given both here and in `rates` is an error.
+       */
+      file?: string;
+    };
     /**
      * The cost basis pages and routes use when a request names none: `effective` (amortized,
      * FOCUS `EffectiveCost`: commitment purchases spread over the usage they cover; the
@@ -34,7 +64,10 @@ export interface Config {
            * working directory.
            */
           paths: string[];
-          /** Billing currency of the files; defaults to `costscope.currency`. */
+          /**
+           * Billing currency the files must have: lines in another are rejected. Default:
+           * any currency that is `costscope.currency` or has exchange rates.
+           */
           currency?: string;
           /** When to read the source. Default: every hour, first run 5 seconds after start. */
           schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
@@ -70,7 +103,10 @@ export interface Config {
           accessKeyId?: string;
           /** @visibility secret */
           secretAccessKey?: string;
-          /** Billing currency of the export; defaults to `costscope.currency`. */
+          /**
+           * Billing currency the export must have: lines in another are rejected. Default:
+           * any currency that is `costscope.currency` or has exchange rates.
+           */
           currency?: string;
           /** When to read the source. Default: every hour, first run 5 seconds after start. */
           schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
@@ -100,7 +136,10 @@ export interface Config {
           sasToken?: string;
           /** @visibility secret */
           accountKey?: string;
-          /** Billing currency of the export; defaults to `costscope.currency`. */
+          /**
+           * Billing currency the export must have: lines in another are rejected. Default:
+           * any currency that is `costscope.currency` or has exchange rates.
+           */
           currency?: string;
           /** When to read the source. Default: every hour, first run 5 seconds after start. */
           schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

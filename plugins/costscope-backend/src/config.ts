@@ -6,6 +6,10 @@ import { Config } from '@backstage/config';
 import { COST_BASES, CostBasis } from '@costscope/backstage-plugin-common';
 import { ConventionOptions } from './allocation/rules';
 import {
+  ExchangeRatesConfig,
+  readExchangeRatesConfig,
+} from './currency/readExchangeRates';
+import {
   KubernetesConfig,
   readKubernetesConfig,
 } from './kubernetes/readKubernetesConfig';
@@ -18,13 +22,14 @@ export interface FocusSourceConfig {
   id: string;
   type: 'focus';
   paths: string[];
-  currency: string;
+  /** When set, lines in another currency are rejected; otherwise any convertible currency. */
+  currency?: string;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
 /** A FOCUS export in a bucket or container, with the settings every cost source has. */
 export type ObjectStoreCostSourceConfig = ObjectStoreSourceConfig & {
-  currency: string;
+  currency?: string;
   schedule: SchedulerServiceTaskScheduleDefinition;
 };
 
@@ -38,7 +43,10 @@ export interface InventoryFileSourceConfig {
 }
 
 export interface CostscopeConfig {
+  /** The reporting currency: every amount is stored and shown in it. */
   currency: string;
+  /** Rates that convert lines billed in other currencies into the reporting currency. */
+  exchangeRates: ExchangeRatesConfig;
   /** The basis of requests that name none. */
   costBasis: CostBasis;
   maxRejectedShare: number;
@@ -132,10 +140,8 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
         `${where}.type '${type}' is not supported (supported: focus, s3, azure-blob, inventory-file)`,
       );
     }
-    const sourceCurrency = (
-      source.getOptionalString('currency') ?? currency
-    ).toUpperCase();
-    if (!/^[A-Z]{3}$/.test(sourceCurrency)) {
+    const sourceCurrency = source.getOptionalString('currency')?.toUpperCase();
+    if (sourceCurrency !== undefined && !/^[A-Z]{3}$/.test(sourceCurrency)) {
       throw new Error(
         `${where}.currency '${sourceCurrency}' is not an ISO 4217 currency code`,
       );
@@ -163,6 +169,7 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
   const conventions = allocation?.getOptionalConfig('conventions');
   return {
     currency,
+    exchangeRates: readExchangeRatesConfig(root, currency),
     costBasis,
     maxRejectedShare,
     sources,

@@ -20,6 +20,7 @@ import { readDigestsConfig } from './digests/readDigestsConfig';
 import { readChargebackConfig } from './compliance/readChargebackConfig';
 import { readTagPolicy } from './compliance/tagPolicy';
 import { readCostscopeConfig } from './config';
+import { loadExchangeRates } from './currency/readExchangeRates';
 import { readPricesConfig } from './recommendations/readPricesConfig';
 import { readRecommendationsConfig } from './recommendations/readRecommendationsConfig';
 import { readUnitCostConfig } from './unitCost/readUnitCostConfig';
@@ -77,6 +78,8 @@ export const costscopePlugin = createBackendPlugin({
       async init({ config: root, database, httpRouter, ...deps }) {
         // Read every setting first: a bad key stops the backend before anything runs.
         const config = readCostscopeConfig(root);
+        // A rates file that is missing or malformed stops the start too; runs read it again.
+        await loadExchangeRates(config.exchangeRates, config.currency);
         const alerts = readAlertsConfig(root);
         const settings = {
           config,

@@ -2,6 +2,7 @@ import { CostLine } from '@costscope/backstage-plugin-node';
 import { detach } from './detach';
 import { allocationKey, canonicalTags } from './allocationKey';
 import { AmountReader, FactTable } from './exactSum';
+import { convertToNanos, ExchangeRates } from '../currency/ExchangeRates';
 import { AllocationKeyRow, CostFact, FactDimensions } from '../store/types';
 
 /** A fact's dimensions, with what the aggregator keeps to find its group again. */
@@ -60,6 +61,13 @@ export class DailyAggregator {
   private lastDayId = 0;
   private lastFacts: FactTable | undefined;
   private ranks: { groups: Int32Array; days: Int32Array } | undefined;
+
+  /**
+   * @param rates - converts facts in another currency into the reporting currency, each
+   *   fact's exact sum multiplied by its billing month's rate and rounded once; without it,
+   *   facts keep the currency of their lines.
+   */
+  constructor(private readonly rates?: ExchangeRates) {}
 
   add(line: CostLine): void {
     const { billed, effective, list } = this;
@@ -293,9 +301,10 @@ export class DailyAggregator {
     for (const ranked of order) {
       const groupId = groupAt[Math.floor(ranked / DAY_IDS)];
       const dayId = dayAt[ranked % DAY_IDS];
-      const sums = facts.read(groupId * DAY_IDS + dayId)!;
+      const factKey = groupId * DAY_IDS + dayId;
+      const sums = facts.read(factKey)!;
       const group = this.groups[groupId];
-      yield {
+      const fact: CostFact = {
         billingPeriod,
         usageDate: this.days[dayId],
         provider: group.provider,
@@ -317,7 +326,39 @@ export class DailyAggregator {
         listNanos: sums.listNanos,
         lineCount: sums.lineCount,
       };
+      yield this.rates && group.currency !== this.rates.reportingCurrency
+        ? this.converted(fact, facts, factKey)
+        : fact;
     }
+  }
+
+  /**
+   * The fact in the reporting currency, its amounts in its own currency kept beside. Lines of
+   * a month without a rate are refused before they reach the aggregator.
+   */
+  private converted(fact: CostFact, facts: FactTable, factKey: number) {
+    const month = fact.billingPeriod.slice(0, 7);
+    const rate = this.rates!.rateOf(fact.currency, month);
+    if (!rate) {
+      throw new Error(
+        `no exchange rate for ${fact.currency} in ${month} reached the aggregator`,
+      );
+    }
+    const work = facts.readWork(factKey)!;
+    return {
+      ...fact,
+      currency: this.rates!.reportingCurrency,
+      billedNanos: convertToNanos(work.billed, rate),
+      effectiveNanos: convertToNanos(work.effective, rate),
+      listNanos: convertToNanos(work.list, rate),
+      original: {
+        currency: fact.currency,
+        exchangeRate: rate.text,
+        billedNanos: fact.billedNanos,
+        effectiveNanos: fact.effectiveNanos,
+        listNanos: fact.listNanos,
+      },
+    };
   }
 
   /** Ranks of groups (by allocation key, in linear time) and of days (by date). */

@@ -20,6 +20,7 @@ import {
 } from '@costscope/backstage-plugin-node';
 import { FactStore } from '../store/FactStore';
 import { DailyAggregator } from './DailyAggregator';
+import { ExchangeRates } from '../currency/ExchangeRates';
 
 /** Rejections kept in a run record; the count is always exact. */
 const MAX_KEPT_REJECTIONS = 200;
@@ -32,6 +33,11 @@ export interface IngestEngineOptions {
   logger: LoggerService;
   /** A run whose rejected rows exceed this share of the rows read fails and writes nothing. */
   maxRejectedShare: number;
+  /**
+   * The rates a run converts lines in other currencies with, loaded at its start (a rates
+   * file may have gained a month). Without it, facts keep the currency of their lines.
+   */
+  exchangeRates?: () => Promise<ExchangeRates>;
 }
 
 /**
@@ -57,7 +63,6 @@ export class IngestEngine {
     const run = newRunRecord(source.id, 'cost', trigger, started);
     await runs.startRun(run);
 
-    const aggregator = new DailyAggregator();
     const reject = (rejection: IngestRejection) => {
       run.rowsRead += 1;
       run.rowsRejected += 1;
@@ -109,7 +114,18 @@ export class IngestEngine {
           },
         },
       };
+      const rates = await this.options.exchangeRates?.();
+      const aggregator = new DailyAggregator(rates);
       const take = (line: CostLine) => {
+        // A line the rates cannot convert is rejected, named by its place in the read.
+        const refusal =
+          rates && line.currency !== rates.reportingCurrency
+            ? rates.refusal(line.currency, line.billingPeriod.slice(0, 7))
+            : undefined;
+        if (refusal) {
+          reject({ file: source.id, line: run.rowsRead + 1, reason: refusal });
+          return;
+        }
         run.rowsRead += 1;
         if (
           coverage &&

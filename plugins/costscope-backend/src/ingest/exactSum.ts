@@ -130,6 +130,15 @@ class SumColumn {
     this.atto = grow(this.atto);
   }
 
+  /** The slot's exact sum in 1e-18 units. */
+  readWork(slot: number): bigint {
+    return (
+      (this.work.get(slot) ?? 0n) +
+      BigInt(this.nanos[slot]) * BIG_NANO +
+      BigInt(this.atto[slot])
+    );
+  }
+
   /** The slot's sum rounded once, half to even, to nano-units. */
   read(slot: number): bigint {
     return roundToNanos(
@@ -229,6 +238,24 @@ export class FactTable {
       lineCount: this.lines[slot],
     };
   }
+
+  /** The fact's exact sums, unrounded: for a conversion that rounds only its product. */
+  readWork(key: number): ExactSums | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    return {
+      billed: this.billed.readWork(slot),
+      effective: this.effective.readWork(slot),
+      list: this.list.readWork(slot),
+    };
+  }
+}
+
+/** The exact sums of a fact in 1e-18 units, before any rounding. */
+export interface ExactSums {
+  billed: bigint;
+  effective: bigint;
+  list: bigint;
 }
 
 /** nanos + atto / 1e9 + work / 1e18, rounded half to even to an integer of nano-units. */

@@ -36,6 +36,7 @@ import { likelyOwnerOptionsFor } from '../compliance/likelyOwner';
 import { ChargebackConfig } from '../compliance/readChargebackConfig';
 import { TagPolicy } from '../compliance/tagPolicy';
 import { CostscopeConfig } from '../config';
+import { loadExchangeRates } from '../currency/readExchangeRates';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
 import { registerCostscopePermissions } from '../permissions/registerPermissions';
@@ -271,6 +272,8 @@ export function buildCostscopeContext(
       runs,
       logger,
       maxRejectedShare: config.maxRejectedShare,
+      exchangeRates: () =>
+        loadExchangeRates(config.exchangeRates, config.currency),
     }),
     inventory: new InventoryEngine({ inventory: inventoryStore, runs, logger }),
     allocation,

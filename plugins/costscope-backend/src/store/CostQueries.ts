@@ -559,6 +559,16 @@ export class CostQueries {
         ),
       )
       .select(this.knex.raw(`${sumOf(costColumn('f', basis))} as cost`))
+      // What a converted resource cost in the currency it was billed in: shown when all its
+      // facts of the range were converted from the same currency.
+      .select(
+        this.knex.raw(
+          `${sumOf(`f.original_${basis}_nanos`)} as original_cost,
+           MIN(f.original_currency) as original_currency,
+           MAX(f.original_currency) as original_currency_max,
+           COUNT(f.original_currency) as converted_facts, COUNT(*) as facts`,
+        ),
+      )
       .groupBy(
         'f.resource_id',
         'f.provider',
@@ -591,6 +601,16 @@ export class CostQueries {
         entityRef: row.entity_ref ?? undefined,
         cost: nanosToMoney(cost),
         share: shareOf(cost, total),
+        ...(row.original_currency &&
+        row.original_currency === row.original_currency_max &&
+        Number(row.converted_facts) === Number(row.facts)
+          ? {
+              originalCost: {
+                currency: row.original_currency,
+                cost: nanosToMoney(nanos(row.original_cost)),
+              },
+            }
+          : {}),
       };
     });
     return {

@@ -10,6 +10,16 @@ export const AMOUNT_COLUMNS = [
   'list_nanos',
 ] as const;
 
+/**
+ * A converted fact's amounts in the currency it was billed in (null on facts billed in the
+ * reporting currency), in the order of AMOUNT_COLUMNS.
+ */
+export const ORIGINAL_AMOUNT_COLUMNS = [
+  'original_billed_nanos',
+  'original_effective_nanos',
+  'original_list_nanos',
+] as const;
+
 /** The columns of `costscope_cost_facts` a fact is written to, besides its id. */
 export const FACT_COLUMNS = [
   'source_id',
@@ -31,6 +41,9 @@ export const FACT_COLUMNS = [
   'commitment_status',
   ...AMOUNT_COLUMNS,
   'line_count',
+  'original_currency',
+  'exchange_rate',
+  ...ORIGINAL_AMOUNT_COLUMNS,
 ] as const;
 
 /** The largest value a BIGINT column holds, on both databases. */
@@ -38,10 +51,15 @@ export const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 /** A fact that does not fit BIGINT fails the run: storing it would wrap or lose precision. */
 export function checkStorable(fact: CostFact): void {
+  const { original } = fact;
   if (
     !isStorable(fact.billedNanos) ||
     !isStorable(fact.effectiveNanos) ||
-    !isStorable(fact.listNanos)
+    !isStorable(fact.listNanos) ||
+    (original &&
+      (!isStorable(original.billedNanos) ||
+        !isStorable(original.effectiveNanos) ||
+        !isStorable(original.listNanos)))
   ) {
     throw new Error(
       `the daily cost of ${fact.resourceId || fact.serviceName} on ${
@@ -81,5 +99,10 @@ export function factValues(sourceId: string, fact: CostFact) {
     fact.effectiveNanos.toString(),
     fact.listNanos.toString(),
     fact.lineCount,
+    fact.original?.currency ?? null,
+    fact.original?.exchangeRate ?? null,
+    fact.original?.billedNanos.toString() ?? null,
+    fact.original?.effectiveNanos.toString() ?? null,
+    fact.original?.listNanos.toString() ?? null,
   ];
 }

@@ -31,6 +31,18 @@ export interface CostFact extends FactDimensions {
   effectiveNanos: bigint;
   listNanos: bigint;
   lineCount: number;
+  /** For a fact converted into the reporting currency: what its lines said, and the rate. */
+  original?: OriginalAmounts;
+}
+
+/** A converted fact's amounts in the currency it was billed in, each rounded once. */
+export interface OriginalAmounts {
+  currency: string;
+  /** Reporting-currency units per unit of `currency`, as configured. */
+  exchangeRate: string;
+  billedNanos: bigint;
+  effectiveNanos: bigint;
+  listNanos: bigint;
 }
 
 /** A distinct allocation key with what allocation matches on. */

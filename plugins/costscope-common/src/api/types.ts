@@ -139,6 +139,11 @@ export interface ResourceCost {
   entityRef?: string;
   cost: Money;
   share: number | null;
+  /**
+   * What the resource cost in the currency it was billed in, when that is not the reporting
+   * currency (every day of the range converted from this one currency); on the same basis.
+   */
+  originalCost?: { currency: string; cost: Money };
 }
 
 /** Resources of an entity (or of the unallocated pool). @public */

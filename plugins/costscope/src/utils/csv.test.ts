@@ -33,10 +33,21 @@ describe('csv', () => {
         cost: '0.000000001',
         share: null,
       },
+      {
+        resourceId: 'i-2',
+        provider: 'azure',
+        account: 's',
+        service: 'Virtual Machines',
+        cost: '1.100000000',
+        share: 0.5,
+        originalCost: { currency: 'EUR', cost: '1.000000000' },
+      },
     ]);
-    expect(csv.split('\r\n')[1]).toBe(
-      'i-1,"web, ""blue""",,aws,1,,AmazonEC2,,0.000000001,',
-    );
+    expect(csv.split('\r\n').slice(0, 3)).toEqual([
+      'resource_id,resource_name,resource_type,provider,account,region,service,entity_ref,cost,share,original_currency,original_cost',
+      'i-1,"web, ""blue""",,aws,1,,AmazonEC2,,0.000000001,,,',
+      'i-2,,,azure,s,,Virtual Machines,,1.100000000,0.5,EUR,1.000000000',
+    ]);
   });
 
   it('makes safe file names', () => {

@@ -44,6 +44,8 @@ export function resourcesToCsv(resources: ResourceCost[]): string {
       'entity_ref',
       'cost',
       'share',
+      'original_currency',
+      'original_cost',
     ],
     resources.map(r => [
       r.resourceId,
@@ -56,6 +58,8 @@ export function resourcesToCsv(resources: ResourceCost[]): string {
       r.entityRef,
       r.cost,
       r.share,
+      r.originalCost?.currency,
+      r.originalCost?.cost,
     ]),
   );
 }

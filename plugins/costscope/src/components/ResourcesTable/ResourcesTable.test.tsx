@@ -99,12 +99,51 @@ describe('ResourcesTable', () => {
     const csv = await readBlob(blob);
     expect(csv).toBe(
       [
-        'resource_id,resource_name,resource_type,provider,account,region,service,entity_ref,cost,share',
-        'i-0abc,"checkout, ""primary""\nnode",instance,aws,111122223333,eu-west-1,AmazonEC2,component:default/checkout-api,900.000000000,0.729',
-        'db-checkout,,db,aws,111122223333,eu-west-1,AmazonRDS,component:default/checkout-api,334.567890123,0.271',
+        'resource_id,resource_name,resource_type,provider,account,region,service,entity_ref,cost,share,original_currency,original_cost',
+        'i-0abc,"checkout, ""primary""\nnode",instance,aws,111122223333,eu-west-1,AmazonEC2,component:default/checkout-api,900.000000000,0.729,,',
+        'db-checkout,,db,aws,111122223333,eu-west-1,AmazonRDS,component:default/checkout-api,334.567890123,0.271,,',
         '',
       ].join('\r\n'),
     );
+  });
+
+  it('shows what a converted resource was billed as, only when one was', async () => {
+    const converted = [
+      list.resources[0],
+      {
+        ...list.resources[1],
+        cost: '108.420000000',
+        originalCost: { currency: 'EUR', cost: '100.000000000' },
+      },
+    ];
+    await renderInTestApp(
+      <ResourcesTable
+        title="Resources"
+        resources={converted}
+        currency="USD"
+        fileName="r.csv"
+      />,
+    );
+    expect(
+      screen.getByRole('columnheader', { name: 'Billed as' }),
+    ).toBeInTheDocument();
+    const row = screen
+      .getAllByRole('row')
+      .find(r => r.textContent?.includes('db-checkout'))!;
+    expect(within(row).getByText('$108.42')).toBeInTheDocument();
+    expect(within(row).getByText('€100.00')).toBeInTheDocument();
+  });
+
+  it('has no Billed as column when nothing was converted', async () => {
+    await renderInTestApp(
+      <ResourcesTable
+        title="Resources"
+        resources={list.resources}
+        currency="USD"
+        fileName="r.csv"
+      />,
+    );
+    expect(screen.queryByText('Billed as')).not.toBeInTheDocument();
   });
 
   it('disables the download without rows', async () => {

@@ -59,6 +59,22 @@ export function ResourcesTable(props: ResourcesTableProps) {
       ? [{ title: 'Entity', field: 'entityRef', emptyValue: '–' }]
       : []),
     ...costColumns<Row>(currency),
+    // Only where some resource was billed in another currency and converted.
+    ...(resources.some(r => r.originalCost)
+      ? [
+          {
+            title: 'Billed as',
+            field: 'originalCost',
+            type: 'numeric' as const,
+            sorting: false,
+            emptyValue: '–',
+            render: (row: Row) =>
+              row.originalCost
+                ? formatMoney(row.originalCost.cost, row.originalCost.currency)
+                : '–',
+          },
+        ]
+      : []),
   ];
 
   return (

@@ -715,6 +715,21 @@ export const spec = {
           share: {
             type: ['number', 'null'],
           },
+          originalCost: {
+            type: 'object',
+            description:
+              'What the resource cost in the currency it was billed in, when every day of the range was converted from that one currency into the reporting currency; on the same basis',
+            required: ['currency', 'cost'],
+            properties: {
+              currency: {
+                type: 'string',
+                pattern: '^[A-Z]{3}$',
+              },
+              cost: {
+                $ref: '#/components/schemas/Money',
+              },
+            },
+          },
         },
       },
       IngestRun: {

@@ -18,4 +18,9 @@ export type Resource = {
   entityRef?: string;
   cost?: Money;
   share?: number | null;
+  /** What the resource cost in the currency it was billed in, when every day of the range was converted from that one currency into the reporting currency; on the same basis */
+  originalCost?: {
+    currency: string;
+    cost: Money;
+  };
 };
