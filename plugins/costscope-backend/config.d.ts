@@ -47,6 +47,18 @@ export interface Config {
      * @visibility frontend
      */
     costBasis?: 'effective' | 'billed' | 'list';
+    /** Commitments (Savings Plans, reservations). */
+    commitments?: {
+      /**
+       * The entity that takes unused commitment (FOCUS lines with
+       * `CommitmentDiscountStatus` Unused) before any tag or account rule, e.g.
+       * `group:default/finops`; a bare name is a group. Make it one of
+       * `costscope.chargeback.sharedEntities` with `sharedCost: proportional` to share it
+       * over the teams in chargeback. Default: unused commitment goes where its tags say
+       * (usually unallocated). An entity not in the catalog is reported and ignored.
+       */
+      unusedOwner?: string;
+    };
     /**
      * Share of rejected rows (0..1) above which an ingest run fails and keeps the previous
      * data. Default 0.05.

@@ -3,6 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { COST_BASES, CostBasis } from '@costscope/backstage-plugin-common';
 import { ConventionOptions } from './allocation/rules';
 import {
@@ -74,6 +75,23 @@ const DEFAULT_ALLOCATION_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 10 },
   initialDelay: { seconds: 10 },
 };
+
+/** `costscope.commitments.unusedOwner` as a full, lower-case entity ref. */
+function readUnusedOwner(config: Config | undefined): string | undefined {
+  const ref = config?.getOptionalString('commitments.unusedOwner');
+  if (ref === undefined) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch (error) {
+    throw new Error(
+      `costscope.commitments.unusedOwner '${ref}' is not an entity ref: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
 
 /**
  * Reads and checks `costscope` config. Throws an error naming the bad key, which stops the
@@ -178,6 +196,7 @@ export function readCostscopeConfig(root: Config): CostscopeConfig {
       caseInsensitiveTagKeys:
         allocation?.getOptionalBoolean('caseInsensitiveTagKeys') ?? true,
       conventions: {
+        unusedCommitmentOwner: readUnusedOwner(config),
         componentTagKeys: conventions?.getOptionalStringArray(
           'componentTagKeys',
         ) ?? ['service'],

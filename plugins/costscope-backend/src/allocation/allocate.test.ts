@@ -1,5 +1,6 @@
 import { allocateKeys } from './allocate';
-import { AllocationRule, PRIORITY } from './rules';
+import { AllocationRule, buildRules, PRIORITY } from './rules';
+import { SnapshotEntity } from './catalogSnapshot';
 
 const rule: AllocationRule = {
   id: 1,
@@ -33,5 +34,72 @@ describe('allocateKeys', () => {
     );
     expect(allocation.get('nfd')).toEqual({ ruleId: 1, overlaps: [] });
     expect(allocation.get('other')).toEqual({ ruleId: null, overlaps: [] });
+  });
+});
+
+describe('unused commitment', () => {
+  const catalog: SnapshotEntity[] = [
+    {
+      ref: 'group:default/finops',
+      kind: 'group',
+      name: 'finops',
+      annotations: {},
+    },
+    {
+      ref: 'component:default/api',
+      kind: 'component',
+      name: 'api',
+      annotations: {},
+    },
+  ];
+  const conventions = { componentTagKeys: ['service'], groupTagKeys: ['team'] };
+  const keys = [
+    {
+      allocKey: 'unused',
+      subAccountId: '1',
+      tags: '{"service":"api"}',
+      unusedCommitment: true,
+    },
+    {
+      allocKey: 'usage',
+      subAccountId: '1',
+      tags: '{"service":"api"}',
+      unusedCommitment: false,
+    },
+  ];
+
+  it('goes to the configured owner before any tag rule; other lines of its tags do not', () => {
+    const { rules, problems } = buildRules(catalog, {
+      ...conventions,
+      unusedCommitmentOwner: 'group:default/finops',
+    });
+    expect(problems).toEqual([]);
+    const byId = new Map(rules.map(r => [r.id, r.entityRef]));
+    const allocation = allocateKeys(keys, rules, {
+      caseInsensitiveTagKeys: true,
+    });
+    expect(byId.get(allocation.get('unused')!.ruleId!)).toBe(
+      'group:default/finops',
+    );
+    expect(byId.get(allocation.get('usage')!.ruleId!)).toBe(
+      'component:default/api',
+    );
+  });
+
+  it('goes where its tags say without an owner, and an owner not in the catalog is reported', () => {
+    const { rules, problems } = buildRules(catalog, {
+      ...conventions,
+      unusedCommitmentOwner: 'group:default/nobody',
+    });
+    expect(problems).toEqual([
+      'costscope.commitments.unusedOwner group:default/nobody is not in the catalog; unused commitment goes where its tags say',
+    ]);
+    const byId = new Map(rules.map(r => [r.id, r.entityRef]));
+    const allocation = allocateKeys(keys, rules, {
+      caseInsensitiveTagKeys: true,
+    });
+    expect(byId.get(allocation.get('unused')!.ruleId!)).toBe(
+      'component:default/api',
+    );
   });
 });

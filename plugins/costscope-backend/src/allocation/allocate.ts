@@ -32,6 +32,7 @@ export function allocateKeys(
       tags.set(normaliseKey(tagKey), normaliseText(String(value)));
     }
     const matches = ordered.filter(rule => {
+      if (rule.unusedCommitment) return key.unusedCommitment === true;
       if (rule.accountIds) return rule.accountIds.includes(key.subAccountId);
       return rule.conditions!.every(
         c => tags.get(normaliseKey(c.key)) === normaliseText(c.value),

@@ -10,12 +10,14 @@ import { formatConditions, parseCostTags, TagCondition } from './parseCostTags';
 
 /**
  * Priorities, lowest number wins (documented in the backend README):
+ * 0. unused commitment to `costscope.commitments.unusedOwner`, when set;
  * 1. tag filters from the `costscope.io/cost-tags` annotation;
  * 2. the component convention (tag `service` equal to the component's name);
  * 3. account, subscription and project annotations;
  * 4. the group convention (tag `team` equal to the group's name).
  */
 export const PRIORITY = {
+  unusedCommitment: 0,
   annotationTags: 1,
   componentConvention: 2,
   account: 3,
@@ -39,6 +41,8 @@ export interface AllocationRule {
   conditions?: TagCondition[];
   /** Sub-account ids, for account rules. */
   accountIds?: string[];
+  /** Matches only keys of unused commitment, whatever their tags. */
+  unusedCommitment?: true;
 }
 
 export interface ConventionOptions {
@@ -46,6 +50,8 @@ export interface ConventionOptions {
   componentTagKeys: string[];
   /** Tag keys whose value names a group, e.g. `team`. */
   groupTagKeys: string[];
+  /** The entity that takes unused commitment (`costscope.commitments.unusedOwner`). */
+  unusedCommitmentOwner?: string;
 }
 
 const ACCOUNT_ANNOTATIONS: Array<[string, string]> = [
@@ -77,8 +83,22 @@ export function buildRules(
   const problems: string[] = [];
   const add = (rule: Omit<AllocationRule, 'id'>) =>
     rules.push({ ...rule, id: rules.length + 1 });
+  const owner = conventions.unusedCommitmentOwner;
+  let ownerFound = false;
 
   for (const entity of entities) {
+    if (entity.ref === owner) {
+      ownerFound = true;
+      add({
+        entityRef: entity.ref,
+        entityKind: entity.kind,
+        origin: 'commitment',
+        rule: 'unused commitment',
+        priority: PRIORITY.unusedCommitment,
+        specificity: 1,
+        unusedCommitment: true,
+      });
+    }
     const base = { entityRef: entity.ref, entityKind: entity.kind };
     const costTags = entity.annotations[COST_TAGS_ANNOTATION];
     if (costTags !== undefined) {
@@ -148,6 +168,11 @@ export function buildRules(
         });
       }
     }
+  }
+  if (owner && !ownerFound) {
+    problems.push(
+      `costscope.commitments.unusedOwner ${owner} is not in the catalog; unused commitment goes where its tags say`,
+    );
   }
   return { rules, problems };
 }

@@ -97,7 +97,8 @@ export class DailyAggregator {
       !last ||
       line.tags !== last.tags ||
       line.provider !== last.provider ||
-      line.subAccountId !== last.subAccountId
+      line.subAccountId !== last.subAccountId ||
+      isUnused(line) !== isUnused(last)
     ) {
       // Most often the resource's group of its line before: no allocation-key lookup.
       const known =
@@ -157,13 +158,16 @@ export class DailyAggregator {
   }
 
   private allocIndexOf(line: CostLine): number {
+    const unused = isUnused(line);
+    // Unused commitment has keys of its own, apart from other lines of the same tags.
+    const subKey = unused ? `${line.subAccountId}\u0000U` : line.subAccountId;
     let seen = this.tagTexts.get(line.tags);
     if (seen === undefined) {
       seen = { text: canonicalTags(line.tags), bySubAccount: new Map() };
       this.tagTexts.set(line.tags, seen);
     } else {
       // Equal tag sets recur across accounts: one small map per tag set and sub-account.
-      const known = seen.bySubAccount.get(line.subAccountId);
+      const known = seen.bySubAccount.get(subKey);
       if (
         known !== undefined &&
         this.keys.get(this.allocKeys[known])!.provider === line.provider
@@ -177,13 +181,14 @@ export class DailyAggregator {
       byAccount = new Map();
       this.keysByTags.set(tagsText, byAccount);
     }
-    const accountKey = `${line.provider}\u0000${line.subAccountId}`;
+    const accountKey = `${line.provider}\u0000${subKey}`;
     let allocIndex = byAccount.get(accountKey);
     if (allocIndex === undefined) {
       const allocKey = allocationKey(
         line.provider,
         line.subAccountId,
         tagsText,
+        unused,
       );
       allocIndex = this.allocKeys.length;
       this.allocKeys.push(allocKey);
@@ -193,11 +198,12 @@ export class DailyAggregator {
         provider: detach(line.provider),
         subAccountId: detach(line.subAccountId),
         tags: tagsText,
+        unusedCommitment: unused,
       });
     }
     // Only detached strings are kept: a slice of the input would keep its whole chunk alive
     // (and the garbage collector would move it to the old generation).
-    seen.bySubAccount.set(detach(line.subAccountId), allocIndex);
+    seen.bySubAccount.set(detach(subKey), allocIndex);
     return allocIndex;
   }
 
@@ -404,6 +410,10 @@ function sameDimensions(group: FactGroup, line: CostLine): boolean {
     group.commitmentId === line.commitmentDiscountId &&
     group.commitmentStatus === line.commitmentDiscountStatus
   );
+}
+
+function isUnused(line: CostLine): boolean {
+  return line.commitmentDiscountStatus === 'Unused';
 }
 
 /** rank -> id from id -> rank. */

@@ -274,11 +274,14 @@ export class AllocationStore {
       'alloc_key',
       'sub_account_id',
       'tags',
+      'unused_commitment',
     );
     return rows.map(row => ({
       allocKey: row.alloc_key,
       subAccountId: row.sub_account_id,
       tags: row.tags,
+      // SQLite answers 0 or 1.
+      unusedCommitment: Boolean(row.unused_commitment),
     }));
   }
 

@@ -63,6 +63,7 @@ describe('ComplianceQueries', () => {
           provider: 'AWS',
           subAccountId: '111122223333',
           tags: tags(key),
+          unusedCommitment: false,
         })),
       );
       // Only the key with the old tags matched a rule: vm-1's November lines and vm-2 are

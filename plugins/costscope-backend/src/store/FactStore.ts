@@ -32,6 +32,7 @@ export class FactStore {
               provider: key.provider,
               sub_account_id: key.subAccountId,
               tags: key.tags,
+              unused_commitment: key.unusedCommitment,
             })),
           )
           .onConflict('alloc_key')

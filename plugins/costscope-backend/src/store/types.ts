@@ -51,6 +51,8 @@ export interface AllocationKeyRow {
   provider: string;
   subAccountId: string;
   tags: string;
+  /** Whether the key's facts are unused commitment (FOCUS CommitmentDiscountStatus Unused). */
+  unusedCommitment: boolean;
 }
 
 /** What allocation matches on; one per distinct (provider, sub-account, tags). */
@@ -59,6 +61,8 @@ export interface KeyToAllocate {
   subAccountId: string;
   /** Canonical tags JSON. */
   tags: string;
+  /** Unused commitment: a configured owner takes it before any tag rule. */
+  unusedCommitment?: boolean;
 }
 
 export interface KeyAllocation {
@@ -82,7 +86,7 @@ export interface AllocatedEntityRow {
 export interface AllocationRuleRow {
   id: number;
   entityRef: string;
-  origin: 'annotation' | 'convention' | 'account' | 'kubernetes';
+  origin: 'annotation' | 'convention' | 'account' | 'kubernetes' | 'commitment';
   /** The rule as shown to users. */
   rule: string;
 }

@@ -54,7 +54,7 @@ export interface MappingRuleUsage {
   /** The entity the rule belongs to (a component, or the rolled-up entity itself). */
   entityRef: string;
   /** Where the rule comes from. */
-  origin: 'annotation' | 'convention' | 'account' | 'kubernetes';
+  origin: 'annotation' | 'convention' | 'account' | 'kubernetes' | 'commitment';
   /** The rule as written, e.g. `service=checkout-api` or `aws account 111122223333`. */
   rule: string;
   cost: Money;

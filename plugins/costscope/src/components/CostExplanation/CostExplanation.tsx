@@ -15,6 +15,7 @@ const ORIGIN_LABELS: Record<MappingRuleUsage['origin'], string> = {
   convention: 'Convention',
   account: 'Account',
   kubernetes: 'Kubernetes split',
+  commitment: 'Unused commitment owner',
 };
 
 function EntityName(props: { entityRef: string }) {

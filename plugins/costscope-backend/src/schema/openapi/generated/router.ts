@@ -1422,7 +1422,10 @@ export const spec = {
                               'convention',
                               'account',
                               'kubernetes',
+                              'commitment',
                             ],
+                            description:
+                              'commitment: unused commitment, to costscope.commitments.unusedOwner',
                           },
                           rule: {
                             type: 'string',

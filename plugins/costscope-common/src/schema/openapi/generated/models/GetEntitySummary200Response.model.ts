@@ -31,7 +31,13 @@ export type GetEntitySummary200Response = {
   byEntity?: Breakdown;
   mappingRules?: Array<{
     entityRef?: string;
-    origin?: 'annotation' | 'convention' | 'account' | 'kubernetes';
+    /** commitment: unused commitment, to costscope.commitments.unusedOwner */
+    origin?:
+      | 'annotation'
+      | 'convention'
+      | 'account'
+      | 'kubernetes'
+      | 'commitment';
     rule?: string;
     cost?: Money;
   }>;
