@@ -81,6 +81,20 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
       /**
+       * Cost Explorer's own Savings Plans and reserved-instance coverage and utilization per
+       * month (source `aws-ce-commitments-<accountId>`; IAM permissions
+       * `ce:GetSavingsPlansCoverage`, `ce:GetSavingsPlansUtilization`,
+       * `ce:GetReservationCoverage`, `ce:GetReservationUtilization`), shown beside the figures
+       * Costscope derives from the bill. Each refresh makes at least four requests per
+       * account, USD 0.01 each.
+       */
+      commitments?: {
+        /** Read the reports. Default: true. */
+        enabled?: boolean;
+        /** When to read them again. Default: daily. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /**
        * One endpoint URL for every AWS call, such as a proxy or a local fake AWS. Leave
        * unset for the real AWS endpoints.
        */

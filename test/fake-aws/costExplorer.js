@@ -13,6 +13,7 @@ const { compileFilter, dimension } = require('./ceFilter');
 const { formatAmount } = require('./decimal');
 const { requestHash, encodeToken, decodeToken } = require('./paging');
 const { PAYER_ACCOUNT_ID } = require('./auth');
+const { createCommitmentOperations } = require('./commitments');
 
 const TARGET_PREFIX = 'AWSInsightsIndexService.';
 const DAY = 86400000;
@@ -55,6 +56,7 @@ function checkDate(s, name) {
   if (
     typeof s !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}$/.test(s) ||
+    Number.isNaN(dayMs(s)) ||
     isoDay(dayMs(s)) !== s
   )
     throw invalid(`TimePeriod.${name} must be a date YYYY-MM-DD, got '${s}'`);
@@ -88,12 +90,18 @@ function parseGroupBy(groupBy = []) {
   });
 }
 
-function parseRequest(p) {
+/** The request's TimePeriod as [start, end) in ms, checked as CE checks it. */
+function parseTimePeriod(p) {
   const tp = p.TimePeriod || {};
   const start = checkDate(tp.Start, 'Start');
   const end = checkDate(tp.End, 'End');
   if (start >= end)
     throw invalid('Start date (and hour) should be before end date (and hour)');
+  return { start, end };
+}
+
+function parseRequest(p) {
+  const { start, end } = parseTimePeriod(p);
   if (p.Granularity !== 'DAILY' && p.Granularity !== 'MONTHLY')
     throw invalid(
       `Granularity must be DAILY or MONTHLY (HOURLY is not enabled), got ${p.Granularity}`,
@@ -233,9 +241,14 @@ function indexByDay(lines) {
 }
 
 /**
- * @param {{ billing: ReturnType<import('./data').loadBilling>, pageSize: number, estimatedDays: number }} options
+ * @param {{ billing: ReturnType<import('./data').loadBilling>, pageSize: number, estimatedDays: number, reservationMonths?: object[] }} options
  */
-function createCostExplorer({ billing, pageSize, estimatedDays }) {
+function createCostExplorer({
+  billing,
+  pageSize,
+  estimatedDays,
+  reservationMonths,
+}) {
   const data = { ...billing, byDay: indexByDay(billing.lines) };
   const estimatedFrom = dayMs(billing.lastDay) - (estimatedDays - 1) * DAY;
   const isEstimated = p => estimatedDays > 0 && p.end - DAY >= estimatedFrom;
@@ -282,7 +295,17 @@ function createCostExplorer({ billing, pageSize, estimatedDays }) {
     };
   }
 
-  const OPERATIONS = { GetCostAndUsage: getCostAndUsage };
+  const OPERATIONS = {
+    GetCostAndUsage: getCostAndUsage,
+    ...createCommitmentOperations({
+      billing,
+      pageSize,
+      reservationMonths,
+      parseTimePeriod,
+      periods,
+      isoDay,
+    }),
+  };
 
   return {
     name: 'ce',

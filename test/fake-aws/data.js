@@ -28,6 +28,14 @@ const COLUMNS = [
   'CommitmentDiscountType',
   'Tags',
 ];
+// Read when a file has them (FOCUS 1.0 has ListCost; ResourceType and the commitment status are
+// optional columns): the Savings Plans and reservation answers use them.
+const OPTIONAL_COLUMNS = [
+  'ListCost',
+  'ResourceType',
+  'CommitmentDiscountStatus',
+];
+const EC2 = 'Amazon Elastic Compute Cloud';
 
 /** Cost Explorer's RECORD_TYPE for a FOCUS charge. */
 function recordType(row) {
@@ -65,6 +73,13 @@ function toLine(row) {
     billed: parseDecimal(row.BilledCost),
     effective: parseDecimal(row.EffectiveCost),
     quantity: parseDecimal(row.PricingQuantity),
+    list: parseDecimal(row.ListCost),
+    // EC2 instance hours: the usage a Compute Savings Plan or an EC2 reservation can cover
+    instanceUsage:
+      row.ChargeCategory === 'Usage' &&
+      row.ServiceName === EC2 &&
+      row.ResourceType === 'Instance',
+    commitmentStatus: row.CommitmentDiscountStatus || '',
   };
 }
 
@@ -78,9 +93,16 @@ function readRows(file) {
     if (i < 0) throw new Error(`fake AWS: ${file} has no column ${c}`);
     return i;
   });
-  return rows.map(r =>
-    Object.fromEntries(COLUMNS.map((c, k) => [c, r[index[k]]])),
-  );
+  const optional = OPTIONAL_COLUMNS.map(c => header.indexOf(c));
+  return rows.map(r => ({
+    ...Object.fromEntries(COLUMNS.map((c, k) => [c, r[index[k]]])),
+    ...Object.fromEntries(
+      OPTIONAL_COLUMNS.map((c, k) => [
+        c,
+        optional[k] < 0 ? '' : r[optional[k]],
+      ]),
+    ),
+  }));
 }
 
 function readDir(dir, files) {

@@ -61,6 +61,28 @@ export interface FakeAwsOptions {
   s3Buckets?: Record<string, string>;
   /** Price List: max products per GetProducts page (MaxResults caps it further); default 100. */
   pricingPageSize?: number;
+  /**
+   * Cost Explorer: reserved instances, a documented fixture (the demo bills none). Each entry
+   * is one account's reservations in one month; GetReservationCoverage adds its used hours to
+   * the EC2 instance hours of the billing data (all on demand otherwise), and
+   * GetReservationUtilization answers from these entries only. Amounts are decimal strings.
+   */
+  reservationMonths?: FakeReservationMonth[];
+}
+
+/** One account's reserved instances in one month (see FakeAwsOptions.reservationMonths). */
+export interface FakeReservationMonth {
+  /** YYYY-MM */
+  month: string;
+  accountId: string;
+  /** Hours the reservations were bought for in the month. */
+  purchasedHours: string;
+  /** Of those, hours that running instances used. */
+  usedHours: string;
+  /** The month's amortized fee (upfront share plus recurring), USD. */
+  amortizedFee: string;
+  /** What the used hours would have cost on demand, USD. */
+  onDemandCostOfUsedHours: string;
 }
 
 export interface FakeAwsRequest {

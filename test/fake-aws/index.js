@@ -82,6 +82,7 @@ async function startFakeAws(options = {}) {
     s3PageSize = 1000,
     s3Buckets = {},
     pricingPageSize = 100,
+    reservationMonths = [],
   } = options;
   if (!(Number.isInteger(s3PageSize) && s3PageSize > 0))
     throw new Error('s3PageSize must be a positive integer');
@@ -107,7 +108,12 @@ async function startFakeAws(options = {}) {
       pageSize: s3PageSize,
       isKnownAccount: id => knownAccounts.has(id),
     }),
-    createCostExplorer({ billing, pageSize, estimatedDays }),
+    createCostExplorer({
+      billing,
+      pageSize,
+      estimatedDays,
+      reservationMonths,
+    }),
     createCloudWatch({
       instances,
       utilisationPoint,
@@ -172,5 +178,6 @@ if (require.main === module) {
     import('./fakeAws.test.mjs');
     import('./s3.test.mjs');
     import('./pricing.test.mjs');
+    import('./commitments.test.mjs');
   } else require('./cli');
 }

@@ -14,3 +14,14 @@ export function describeAwsError(error: unknown, what: string): Error {
   described.name = error.name;
   return described;
 }
+
+/** The name of an error the SDK threw for an AWS error code (`DataUnavailableException`, ...). */
+export function awsErrorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/**
+ * Cost Explorer's answer when there is nothing to report, such as Savings Plans utilization
+ * of an account that holds no plan: no data, not a failure.
+ */
+export const DATA_UNAVAILABLE = 'DataUnavailableException';

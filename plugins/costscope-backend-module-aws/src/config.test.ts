@@ -29,6 +29,14 @@ describe('readAwsModuleConfig', () => {
       region: 'us-east-1',
       schedule: { frequency: { hours: 24 } },
     });
+    expect(config.commitments).toEqual({
+      enabled: true,
+      schedule: {
+        frequency: { hours: 24 },
+        timeout: { minutes: 10 },
+        initialDelay: { minutes: 2 },
+      },
+    });
   });
 
   it.each([

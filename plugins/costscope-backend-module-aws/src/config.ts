@@ -44,6 +44,11 @@ export interface AwsModuleConfig {
     region: string;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /** Cost Explorer's own Savings Plans and reservation coverage and utilization. */
+  commitments: {
+    enabled: boolean;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
   /** One endpoint for every AWS service: a VPC endpoint proxy, or a local fake in tests. */
   endpoint?: string;
   retry: { maxAttempts: number; baseDelayMs: number };
@@ -65,6 +70,11 @@ const DEFAULT_PRICES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 24 },
   timeout: { minutes: 30 },
   initialDelay: { minutes: 1 },
+};
+const DEFAULT_COMMITMENTS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 10 },
+  initialDelay: { minutes: 2 },
 };
 const DEFAULT_INVENTORY_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 6 },
@@ -231,6 +241,10 @@ export function readAwsModuleConfig(root: Config): AwsModuleConfig | undefined {
       enabled: config.getOptionalBoolean('prices.enabled') ?? true,
       region: pricesRegion,
       schedule: schedule('prices.schedule', DEFAULT_PRICES_SCHEDULE),
+    },
+    commitments: {
+      enabled: config.getOptionalBoolean('commitments.enabled') ?? true,
+      schedule: schedule('commitments.schedule', DEFAULT_COMMITMENTS_SCHEDULE),
     },
     endpoint: config.getOptionalString('endpoint'),
     retry: {

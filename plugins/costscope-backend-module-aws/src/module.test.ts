@@ -59,6 +59,7 @@ async function startPortalBackend(
               requestTimeoutMs: 2000,
               schedule: LATER,
               inventory: { schedule: LATER },
+              commitments: { schedule: LATER },
               accounts: ACCOUNTS.map(accountId => ({
                 accountId,
                 roleArn: `arn:aws:iam::${accountId}:role/costscope-reader`,
@@ -222,6 +223,56 @@ describe('AWS module against the fake AWS', () => {
       expect(run.apiCalls).toEqual({ 'ce:GetCostAndUsage': 4 });
       expect(ceRequests(fake)).toBe(4);
       expect((await storedNanosByAccount(knex)).size).toBe(0);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it("reads Cost Explorer's commitment reports into GET /v1/commitments, per account", async () => {
+    const knex = await databases.init('SQLITE_3');
+    const backend = await startPortalBackend(knex, fake);
+    const { server } = backend;
+    try {
+      const run = await ingest(server, 'aws-ce-commitments-111122223333');
+      expect(run).toMatchObject({ status: 'succeeded', kind: 'commitments' });
+      // coverage and utilization of both types, coverage in as many pages as it takes
+      expect(Object.keys(run.apiCalls).sort()).toEqual([
+        'ce:GetReservationUtilization',
+        'ce:GetSavingsPlansCoverage',
+        'ce:GetSavingsPlansUtilization',
+      ]);
+      const calls = Object.values(run.apiCalls).reduce((a, b) => a + b, 0);
+      expect(run.apiCostUsd).toBe((calls / 100).toFixed(9));
+      // the staging account holds no plan: a run that reports nothing
+      const staging = await ingest(server, 'aws-ce-commitments-222233334444');
+      expect(staging).toMatchObject({ status: 'succeeded', factsWritten: 0 });
+
+      // last month: whole in the demo data, which ends yesterday
+      const now = new Date();
+      const from = new Date(
+        Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1),
+      );
+      const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+      const body = (
+        await request(server).get(
+          `/api/costscope/v1/commitments?from=${from
+            .toISOString()
+            .slice(0, 10)}&to=${to.toISOString().slice(0, 10)}`,
+        )
+      ).body;
+      expect(body.reported).toEqual([
+        expect.objectContaining({
+          sourceId: 'aws-ce-commitments-111122223333',
+          provider: 'AWS',
+          commitmentType: 'SavingsPlans',
+          currency: 'USD',
+        }),
+      ]);
+      const [month] = body.reported[0].months;
+      // the demo's plan: about 96 % used, part of the EC2 usage covered
+      expect(month.utilization).toBeGreaterThan(0.95);
+      expect(month.coverage).toBeGreaterThan(0);
+      expect(month.coverage).toBeLessThan(1);
     } finally {
       await backend.stop();
     }

@@ -3,20 +3,23 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import {
+  costscopeCommitmentReportSourcesExtensionPoint,
   costscopeCostSourcesExtensionPoint,
   costscopeInventorySourcesExtensionPoint,
   costscopePriceSourcesExtensionPoint,
 } from '@costscope/backstage-plugin-node';
 import { createAccountClients, createPricingClient } from './clients';
+import { CostExplorerCommitmentReports } from './commitments/CostExplorerCommitmentReports';
 import { readAwsModuleConfig } from './config';
 import { CostExplorerCostSource } from './cost/CostExplorerCostSource';
 import { Ec2InventorySource } from './inventory/Ec2InventorySource';
 import { PriceListPriceSource } from './prices/PriceListPriceSource';
 
 /**
- * Costscope module for AWS: per configured account, a Cost Explorer cost source and an EC2 +
- * CloudWatch inventory source, and one AWS Price List price source, configured under
- * `costscope.aws`.
+ * Costscope module for AWS: per configured account, a Cost Explorer cost source, a Cost
+ * Explorer commitment report source (Savings Plans and reservation coverage and utilization)
+ * and an EC2 + CloudWatch inventory source, and one AWS Price List price source, configured
+ * under `costscope.aws`.
  * @public
  */
 export const costscopeModuleAws = createBackendModule({
@@ -30,6 +33,7 @@ export const costscopeModuleAws = createBackendModule({
         costSources: costscopeCostSourcesExtensionPoint,
         inventorySources: costscopeInventorySourcesExtensionPoint,
         priceSources: costscopePriceSourcesExtensionPoint,
+        commitmentReports: costscopeCommitmentReportSourcesExtensionPoint,
       },
       async init({
         config,
@@ -37,6 +41,7 @@ export const costscopeModuleAws = createBackendModule({
         costSources,
         inventorySources,
         priceSources,
+        commitmentReports,
       }) {
         const awsConfig = readAwsModuleConfig(config);
         if (!awsConfig) {
@@ -54,6 +59,15 @@ export const costscopeModuleAws = createBackendModule({
               clients.costExplorer,
             ),
           );
+          if (awsConfig.commitments.enabled) {
+            commitmentReports.addCommitmentReportSource(
+              new CostExplorerCommitmentReports(
+                account,
+                clients.costExplorer,
+                awsConfig.commitments.schedule,
+              ),
+            );
+          }
           if (awsConfig.inventory.enabled) {
             inventorySources.addInventorySource(
               new Ec2InventorySource(account, awsConfig, clients),

@@ -5,6 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
+  CommitmentReportSource,
+  costscopeCommitmentReportSourcesExtensionPoint,
   CostSource,
   costscopeCostSourcesExtensionPoint,
   costscopeInventorySourcesExtensionPoint,
@@ -41,6 +43,7 @@ export const costscopePlugin = createBackendPlugin({
       inventory: [] as InventorySource[],
       unitMetric: [] as UnitMetricSource[],
       price: [] as PriceSource[],
+      commitmentReport: [] as CommitmentReportSource[],
     };
     env.registerExtensionPoint(costscopeCostSourcesExtensionPoint, {
       addCostSource: (...sources) => moduleSources.cost.push(...sources),
@@ -56,6 +59,10 @@ export const costscopePlugin = createBackendPlugin({
     });
     env.registerExtensionPoint(costscopePriceSourcesExtensionPoint, {
       addPriceSource: (...sources) => moduleSources.price.push(...sources),
+    });
+    env.registerExtensionPoint(costscopeCommitmentReportSourcesExtensionPoint, {
+      addCommitmentReportSource: (...sources) =>
+        moduleSources.commitmentReport.push(...sources),
     });
 
     env.registerInit({

@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { CommitmentReportSource } from './commitments';
 import { InventorySource } from './inventory';
 import { PriceSource } from './prices';
 import { CostSource } from './sources';
@@ -60,4 +61,19 @@ export interface CostscopePriceSourcesExtensionPoint {
 export const costscopePriceSourcesExtensionPoint =
   createExtensionPoint<CostscopePriceSourcesExtensionPoint>({
     id: 'costscope.price-sources',
+  });
+
+/**
+ * Lets backend modules add sources of a provider's own commitment coverage and utilization
+ * (for example AWS Cost Explorer's Savings Plans and reservation reports).
+ * @public
+ */
+export interface CostscopeCommitmentReportSourcesExtensionPoint {
+  addCommitmentReportSource(...sources: CommitmentReportSource[]): void;
+}
+
+/** @public */
+export const costscopeCommitmentReportSourcesExtensionPoint =
+  createExtensionPoint<CostscopeCommitmentReportSourcesExtensionPoint>({
+    id: 'costscope.commitment-report-sources',
   });

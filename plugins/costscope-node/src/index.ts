@@ -7,4 +7,5 @@ export * from './sources';
 export * from './inventory';
 export * from './unitMetrics';
 export * from './prices';
+export * from './commitments';
 export * from './extensionPoints';

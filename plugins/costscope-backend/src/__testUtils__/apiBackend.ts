@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   AuditorService,
+  BackendFeature,
   AuditorServiceEventSeverityLevel,
   coreServices,
   createServiceFactory,
@@ -192,6 +193,8 @@ export interface ApiBackendOptions {
   costscope?: JsonObject;
   /** Receives notifications; default: drops them. */
   notifications?: NotificationService;
+  /** More backend features, such as a module that adds sources. */
+  features?: BackendFeature[];
 }
 
 /**
@@ -254,6 +257,7 @@ export async function startApiBackend(
         factory: () => options.notifications ?? { send: async () => {} },
       }),
       ...(options.auditor ? [options.auditor] : []),
+      ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://portal.test' },

@@ -4,9 +4,14 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { IngestRun } from '@costscope/backstage-plugin-common';
-import { CostSource, InventorySource } from '@costscope/backstage-plugin-node';
+import {
+  CommitmentReportSource,
+  CostSource,
+  InventorySource,
+} from '@costscope/backstage-plugin-node';
 import { AlertEvaluator } from '../alerts/AlertEvaluator';
 import { AllocationEngine } from '../allocation/AllocationEngine';
+import { CommitmentReportEngine } from '../commitments/CommitmentReportEngine';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
 import { SerialQueue } from '../lib/SerialQueue';
@@ -33,7 +38,17 @@ export interface CostPipelineOptions {
   runs: RunRecorder;
   /** How often the catalog is checked for changes that need a new allocation. */
   allocationSchedule: SchedulerServiceTaskScheduleDefinition;
+  /** Reads providers' commitment reports; needed only to add such sources. */
+  commitmentReports?: Pick<CommitmentReportEngine, 'run'>;
 }
+
+/** Schedule of commitment report sources that bring none: providers revise them daily. */
+export const COMMITMENT_REPORT_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { hours: 24 },
+    timeout: { minutes: 10 },
+    initialDelay: { minutes: 2 },
+  };
 
 /** How often due digests are looked for: a digest goes out at most this long after its time. */
 export const DIGEST_CHECK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -115,6 +130,24 @@ export class CostPipeline implements IngestService {
         return run;
       }),
     );
+  }
+
+  /**
+   * A provider's commitment report: stored beside the facts, nothing downstream depends on it.
+   * Its runs are recorded with the others and it can be run now like them.
+   */
+  addCommitmentReportSource(
+    source: CommitmentReportSource,
+    schedule: SchedulerServiceTaskScheduleDefinition = source.schedule ??
+      COMMITMENT_REPORT_SCHEDULE,
+  ): void {
+    const engine = this.options.commitmentReports;
+    if (!engine) {
+      throw new Error(
+        `Costscope cannot run commitment report source '${source.id}': no engine configured`,
+      );
+    }
+    this.add(source.id, schedule, trigger => engine.run(source, trigger));
   }
 
   /** Sends scheduled digests after each allocation and on their own schedule. */

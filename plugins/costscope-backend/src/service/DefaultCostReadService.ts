@@ -8,7 +8,9 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { commitmentMonths } from '../commitments/commitmentMonths';
+import { reportedCommitments } from '../commitments/reportedCommitments';
 import { CommitmentQueries } from '../store/CommitmentQueries';
+import { CommitmentReportStore } from '../store/CommitmentReportStore';
 import { Amounts, CostQueries } from '../store/CostQueries';
 import { RollupReadCache } from '../store/RollupReadCache';
 import { EVERYTHING_VISIBLE, unknownEntityError, Visibility } from './access';
@@ -18,6 +20,8 @@ import { CostReadService, JsonText } from './services';
 export interface DefaultCostReadServiceOptions {
   queries: CostQueries;
   commitments: CommitmentQueries;
+  /** Providers' own commitment reports; none when absent. */
+  reportedCommitments?: Pick<CommitmentReportStore, 'list'>;
   /** Keeps summaries and series per rollup version; without it every request reads. */
   readCache?: RollupReadCache;
   /** Billing currency from config, used before any data exists. */
@@ -124,15 +128,20 @@ export class DefaultCostReadService implements CostReadService {
   }
 
   async commitments(range: DateRange): Promise<CommitmentSummary> {
-    const [currency, sums] = await Promise.all([
+    const [currency, sums, reported] = await Promise.all([
       this.currency(),
       this.options.commitments.monthly(range),
+      this.options.reportedCommitments?.list(
+        range.from.slice(0, 7),
+        range.to.slice(0, 7),
+      ) ?? [],
     ]);
     return {
       currency,
       from: range.from,
       to: range.to,
       months: commitmentMonths(range, sums),
+      reported: reportedCommitments(reported),
     };
   }
 

@@ -12,6 +12,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Budget } from '@costscope/backstage-plugin-common';
 import {
+  CommitmentReportSource,
   CostSource,
   InventorySource,
   PriceSource,
@@ -78,6 +79,8 @@ import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
 import { CommitmentQueries } from '../store/CommitmentQueries';
+import { CommitmentReportStore } from '../store/CommitmentReportStore';
+import { CommitmentReportEngine } from '../commitments/CommitmentReportEngine';
 import { DefaultUnitCostService } from './DefaultUnitCostService';
 import { CostscopeServices } from './services';
 import { DefaultDigestsService } from './DefaultDigestsService';
@@ -129,6 +132,8 @@ export interface CostscopeContextOptions {
     unitMetric: UnitMetricSource[];
     /** Absent in setups built before price sources existed: none. */
     price?: PriceSource[];
+    /** Providers' commitment reports; none when absent. */
+    commitmentReport?: CommitmentReportSource[];
   };
 }
 
@@ -249,9 +254,11 @@ export function buildCostscopeContext(
     logger,
   });
 
+  const commitmentReports = new CommitmentReportStore(knex);
   const costs = new DefaultCostReadService({
     queries,
     commitments: new CommitmentQueries(knex),
+    reportedCommitments: commitmentReports,
     readCache,
     currency: config.currency,
     costBasis: config.costBasis,
@@ -281,6 +288,11 @@ export function buildCostscopeContext(
     recommendations,
     runs,
     allocationSchedule: config.allocation.schedule,
+    commitmentReports: new CommitmentReportEngine({
+      store: commitmentReports,
+      runs,
+      logger,
+    }),
   });
   const budgetsService = new DefaultBudgetsService({
     budgets,
@@ -385,6 +397,9 @@ export function buildCostscopeContext(
   }
   for (const source of options.moduleSources.inventory) {
     pipeline.addInventorySource(source);
+  }
+  for (const source of options.moduleSources.commitmentReport ?? []) {
+    pipeline.addCommitmentReportSource(source);
   }
 
   const services: CostscopeServices = {

@@ -1,3 +1,8 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  CommitmentReport,
+  costscopeCommitmentReportSourcesExtensionPoint,
+} from '@costscope/backstage-plugin-node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
@@ -133,6 +138,7 @@ describe('GET /v1/commitments', () => {
           currency: 'USD',
           from: '2026-03-01',
           to: '2026-05-31',
+          reported: [],
           months: [
             {
               month: '2026-03',
@@ -208,6 +214,192 @@ describe('GET /v1/commitments', () => {
           .set('Authorization', as(MEMBER));
         expect(reversed.status).toBe(400);
         expect(reversed.body.error.message).toMatch(/from .* is after to/);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+});
+
+/** The month `n` months before the one of `day` (YYYY-MM-DD), as YYYY-MM. */
+function monthBefore(day: string, n: number): string {
+  const d = new Date(
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - n, 1),
+  );
+  return d.toISOString().slice(0, 7);
+}
+
+/*
+ * A provider's own report, worked by hand, for the last two months of whatever range the
+ * engine asks for (the range ends today), which the bill of March to May 2026 does not have:
+ * Savings Plans the month before: 15.00 of 17.00 covered (0.882352), 10.80 of 12.00 used
+ * (0.9), 1.20 unused, 3.00 saved; this month 0 of 4.00 covered and no utilization reported.
+ * Reservations the month before: 1.00 of 3.00 covered (0.333333).
+ */
+describe('GET /v1/commitments with a commitment report source', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'adds what the provider reported, also months the facts lack, and keeps it when a refresh fails on %p',
+    async id => {
+      const knex = await databases.init(id);
+      let fail = false;
+      const reports = (to: string): CommitmentReport[] => [
+        {
+          provider: 'AWS',
+          commitmentType: 'SavingsPlans',
+          currency: 'USD',
+          months: [
+            { month: monthBefore(to, 0), coveredCost: '0', eligibleCost: '4' },
+            {
+              month: monthBefore(to, 1),
+              coveredCost: '15.00',
+              eligibleCost: '17.00',
+              usedCommitment: '10.80',
+              purchasedCommitment: '12.00',
+              unusedCommitment: '1.20',
+              netSavings: '3.00',
+            },
+          ],
+        },
+        {
+          provider: 'AWS',
+          commitmentType: 'Reservations',
+          currency: 'USD',
+          months: [
+            { month: monthBefore(to, 1), coveredCost: '1', eligibleCost: '3' },
+          ],
+        },
+      ];
+      let asked = { from: '', to: '' };
+      const module = createBackendModule({
+        pluginId: 'costscope',
+        moduleId: 'test-commitments',
+        register(reg) {
+          reg.registerInit({
+            deps: { sources: costscopeCommitmentReportSourcesExtensionPoint },
+            async init({ sources }) {
+              sources.addCommitmentReportSource({
+                id: 'test-ce',
+                provider: 'AWS',
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { hours: 1 },
+                },
+                read: async context => {
+                  asked = { from: context.from, to: context.to };
+                  context.apiCall('ce:GetSavingsPlansCoverage', '0.01');
+                  if (fail)
+                    throw new Error('LimitExceededException: slow down');
+                  return reports(context.to);
+                },
+              });
+            },
+          });
+        },
+      });
+      const backend = await startApiBackend(knex, {
+        organisation,
+        features: [module],
+      });
+      try {
+        const run = await request(backend.server)
+          .post('/api/costscope/v1/ingest')
+          .set('Authorization', as(MEMBER))
+          .send({ sourceId: 'test-ce' });
+        expect(run.status).toBe(200);
+        expect(run.body.runs[0]).toMatchObject({
+          sourceId: 'test-ce',
+          kind: 'commitments',
+          status: 'succeeded',
+          factsWritten: 3,
+          apiCostUsd: '0.010000000',
+        });
+        const last = monthBefore(asked.to, 0);
+        const before = monthBefore(asked.to, 1);
+        const expected = [
+          {
+            sourceId: 'test-ce',
+            provider: 'AWS',
+            commitmentType: 'Reservations',
+            currency: 'USD',
+            months: [
+              {
+                month: before,
+                coveredCost: '1.000000000',
+                eligibleCost: '3.000000000',
+                coverage: 0.333333,
+                usedCommitmentCost: null,
+                purchasedCommitmentCost: null,
+                unusedCommitmentCost: null,
+                utilization: null,
+                netSavings: null,
+              },
+            ],
+          },
+          {
+            sourceId: 'test-ce',
+            provider: 'AWS',
+            commitmentType: 'SavingsPlans',
+            currency: 'USD',
+            months: [
+              {
+                month: before,
+                coveredCost: '15.000000000',
+                eligibleCost: '17.000000000',
+                coverage: 0.882352,
+                usedCommitmentCost: '10.800000000',
+                purchasedCommitmentCost: '12.000000000',
+                unusedCommitmentCost: '1.200000000',
+                utilization: 0.9,
+                netSavings: '3.000000000',
+              },
+              {
+                month: last,
+                coveredCost: '0.000000000',
+                eligibleCost: '4.000000000',
+                coverage: 0,
+                usedCommitmentCost: null,
+                purchasedCommitmentCost: null,
+                unusedCommitmentCost: null,
+                utilization: null,
+                netSavings: null,
+              },
+            ],
+          },
+        ];
+        const range = `from=${before}-01&to=${asked.to}`;
+        const read = async () => {
+          const response = await request(backend.server)
+            .get(`/api/costscope/v1/commitments?${range}`)
+            .set('Authorization', as(MEMBER));
+          expect(response.status).toBe(200);
+          return response.body;
+        };
+        const body = await read();
+        expect(body.reported).toEqual(expected);
+        // The facts have nothing in these months: the derived table is zeros.
+        expect(body.months.map((m: any) => m.coverage)).toEqual([null, null]);
+
+        // A failing refresh is recorded and the earlier figures stay.
+        fail = true;
+        const failed = await request(backend.server)
+          .post('/api/costscope/v1/ingest')
+          .set('Authorization', as(MEMBER))
+          .send({ sourceId: 'test-ce' });
+        expect(failed.body.runs[0]).toMatchObject({
+          status: 'failed',
+          error: expect.stringContaining('LimitExceededException'),
+        });
+        expect((await read()).reported).toEqual(expected);
+
+        // A range before the reports: nothing reported, and the bill's months answer as before.
+        const march = await request(backend.server)
+          .get('/api/costscope/v1/commitments?from=2026-03-01&to=2026-03-31')
+          .set('Authorization', as(MEMBER));
+        expect(march.body.reported).toEqual([]);
+        expect(march.body.months[0].coverage).toBe(0.882352);
       } finally {
         await backend.stop();
       }

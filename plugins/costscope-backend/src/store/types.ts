@@ -221,3 +221,21 @@ export interface PriceSourceRow {
   /** Why the last attempt failed; undefined when it succeeded. */
   lastError?: string;
 }
+
+/** One month of a provider's commitment report as stored; amounts in nano-units. */
+export interface CommitmentReportRow {
+  sourceId: string;
+  provider: string;
+  /** SavingsPlans or Reservations. */
+  commitmentType: string;
+  /** YYYY-MM */
+  month: string;
+  currency: string;
+  coveredNanos: bigint;
+  eligibleNanos: bigint;
+  /** Null where the provider reports no such figure. */
+  usedNanos: bigint | null;
+  purchasedNanos: bigint | null;
+  unusedNanos: bigint | null;
+  netSavingsNanos: bigint | null;
+}

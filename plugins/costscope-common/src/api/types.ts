@@ -199,8 +199,11 @@ export interface IngestInput {
 export interface IngestRun {
   id: string;
   sourceId: string;
-  /** `cost` for cost sources, `inventory` for inventory sources, `kubernetes` for reads of a cluster's OpenCost. */
-  kind: 'cost' | 'inventory' | 'kubernetes';
+  /**
+   * `cost` for cost sources, `inventory` for inventory sources, `kubernetes` for reads of a
+   * cluster's OpenCost, `commitments` for a provider's commitment reports.
+   */
+  kind: 'cost' | 'inventory' | 'kubernetes' | 'commitments';
   trigger: 'schedule' | 'manual' | 'startup';
   status: 'running' | 'succeeded' | 'failed';
   startedAt: string;

@@ -52,5 +52,11 @@ export function commitmentsFor(range: DateRange): CommitmentSummary {
       effectiveSavingsRate: 0.185,
     };
   });
-  return { currency: 'USD', from: range.from, to: range.to, months };
+  return {
+    currency: 'USD',
+    from: range.from,
+    to: range.to,
+    months,
+    reported: [],
+  };
 }

@@ -13,6 +13,7 @@ import { formatMoney, formatShare } from '../../utils/format';
 import { denseTableOptions } from '../../utils/tableOptions';
 import { AsyncContent } from '../AsyncContent';
 import { CostFigure } from '../CostFigure';
+import { ReportedCommitmentsTable } from './ReportedCommitmentsTable';
 
 /** Whether a month has anything to show: eligible usage or a commitment. */
 function hasData(month: CommitmentMonth): boolean {
@@ -151,26 +152,39 @@ function Months(props: { summary: CommitmentSummary }) {
 export function CommitmentsView(props: { summary: CommitmentSummary }) {
   const { summary } = props;
   const latest = [...summary.months].reverse().find(hasData);
-  if (!latest) {
-    return (
-      <Paper variant="outlined">
-        <Box p={2} data-testid="costscope-commitments-empty">
-          <Typography variant="h6">No commitments in this period</Typography>
-          <Typography variant="body2" color="textSecondary">
-            Coverage and utilization come from the bill&apos;s FOCUS columns
-            CommitmentDiscountId and CommitmentDiscountStatus (FOCUS 1.0:
-            ChargeSubcategory). Read a FOCUS export that has them (AWS Data
-            Exports, Azure Cost Management) as a cost source to see your Savings
-            Plans and reservations here.
-          </Typography>
-        </Box>
-      </Paper>
-    );
-  }
+  const reported = summary.reported ?? [];
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
-      <Latest month={latest} currency={summary.currency} />
-      <Months summary={summary} />
+      {latest ? (
+        <>
+          <Latest month={latest} currency={summary.currency} />
+          <Months summary={summary} />
+        </>
+      ) : (
+        <Paper variant="outlined">
+          <Box p={2} data-testid="costscope-commitments-empty">
+            <Typography variant="h6">
+              No commitments in this period&apos;s bill
+            </Typography>
+            <Typography variant="body2" color="textSecondary">
+              Coverage and utilization come from the bill&apos;s FOCUS columns
+              CommitmentDiscountId and CommitmentDiscountStatus (FOCUS 1.0:
+              ChargeSubcategory). Read a FOCUS export that has them (AWS Data
+              Exports, Azure Cost Management) as a cost source to see your
+              Savings Plans and reservations here.
+              {reported.length > 0
+                ? ' The figures the provider reports itself are below.'
+                : ' With the AWS module, the figures Cost Explorer reports itself show here once read.'}
+            </Typography>
+          </Box>
+        </Paper>
+      )}
+      {reported.map(report => (
+        <ReportedCommitmentsTable
+          key={`${report.sourceId} ${report.commitmentType}`}
+          report={report}
+        />
+      ))}
     </Box>
   );
 }

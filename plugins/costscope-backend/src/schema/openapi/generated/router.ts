@@ -213,6 +213,129 @@ export const spec = {
           },
         },
       },
+      ReportedCommitmentMonth: {
+        type: 'object',
+        required: [
+          'month',
+          'coveredCost',
+          'eligibleCost',
+          'coverage',
+          'usedCommitmentCost',
+          'purchasedCommitmentCost',
+          'unusedCommitmentCost',
+          'utilization',
+          'netSavings',
+        ],
+        properties: {
+          month: {
+            type: 'string',
+            pattern: '^\\d{4}-\\d{2}$',
+            example: '2026-03',
+          },
+          coveredCost: {
+            $ref: '#/components/schemas/Money',
+            description:
+              'Eligible usage commitments covered, on-demand equivalent, as the provider reports it',
+          },
+          eligibleCost: {
+            $ref: '#/components/schemas/Money',
+            description: 'All eligible usage, on-demand equivalent',
+          },
+          coverage: {
+            type: ['number', 'null'],
+            description:
+              'coveredCost / eligibleCost, 0..1; null without eligible usage',
+          },
+          usedCommitmentCost: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/Money',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description: 'Commitment used, amortized; null when not reported',
+          },
+          purchasedCommitmentCost: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/Money',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description:
+              'Commitment bought for the month, amortized; null when not reported',
+          },
+          unusedCommitmentCost: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/Money',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description:
+              'Commitment nothing used, amortized; null when not reported',
+          },
+          utilization: {
+            type: ['number', 'null'],
+            description:
+              'usedCommitmentCost / purchasedCommitmentCost, 0..1; null without a purchased commitment',
+          },
+          netSavings: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/Money',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description:
+              'Saved against on-demand prices after the commitments own cost; null when not reported',
+          },
+        },
+      },
+      ReportedCommitments: {
+        type: 'object',
+        required: [
+          'sourceId',
+          'provider',
+          'commitmentType',
+          'currency',
+          'months',
+        ],
+        properties: {
+          sourceId: {
+            type: 'string',
+            example: 'aws-ce-commitments-111122223333',
+          },
+          provider: {
+            type: 'string',
+            example: 'AWS',
+          },
+          commitmentType: {
+            type: 'string',
+            enum: ['SavingsPlans', 'Reservations'],
+          },
+          currency: {
+            type: 'string',
+            description: "The provider report's currency (Cost Explorer: USD)",
+          },
+          months: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReportedCommitmentMonth',
+            },
+            description:
+              'The months of the range the provider reported, oldest first',
+          },
+        },
+      },
       Quantity: {
         type: 'string',
         pattern: '^\\d+\\.\\d{9}$',
@@ -743,9 +866,9 @@ export const spec = {
           },
           kind: {
             type: 'string',
-            enum: ['cost', 'inventory', 'kubernetes'],
+            enum: ['cost', 'inventory', 'kubernetes', 'commitments'],
             description:
-              "Cost sources write facts; inventory sources write resources; kubernetes runs read a cluster's OpenCost",
+              "Cost sources write facts; inventory sources write resources; kubernetes runs read a cluster's OpenCost; commitments runs read a provider's commitment reports",
           },
           trigger: {
             type: 'string',
@@ -1827,7 +1950,7 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['currency', 'from', 'to', 'months'],
+                  required: ['currency', 'from', 'to', 'months', 'reported'],
                   properties: {
                     currency: {
                       type: 'string',
@@ -1845,6 +1968,14 @@ export const spec = {
                       items: {
                         $ref: '#/components/schemas/CommitmentMonth',
                       },
+                    },
+                    reported: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ReportedCommitments',
+                      },
+                      description:
+                        "Coverage and utilization as each provider reports them (commitment report sources such as the AWS module's Cost Explorer reports), per source and commitment type, for the months of the range they reported",
                     },
                   },
                 },

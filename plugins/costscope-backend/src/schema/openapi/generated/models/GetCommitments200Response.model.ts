@@ -4,6 +4,7 @@
 // Generated from plugins/costscope-backend/src/schema/openapi.yaml by
 // plugins/costscope-backend/scripts/openapi-generate.mjs (npm run generate:openapi there).
 import { CommitmentMonth } from './CommitmentMonth.model';
+import { ReportedCommitments } from './ReportedCommitments.model';
 
 /** @public */
 export type GetCommitments200Response = {
@@ -11,4 +12,6 @@ export type GetCommitments200Response = {
   from: string;
   to: string;
   months: Array<CommitmentMonth>;
+  /** Coverage and utilization as each provider reports them (commitment report sources such as the AWS module's Cost Explorer reports), per source and commitment type, for the months of the range they reported */
+  reported: Array<ReportedCommitments>;
 };

@@ -8,8 +8,8 @@
 export type IngestRun = {
   id?: string;
   sourceId?: string;
-  /** Cost sources write facts; inventory sources write resources; kubernetes runs read a cluster's OpenCost */
-  kind?: 'cost' | 'inventory' | 'kubernetes';
+  /** Cost sources write facts; inventory sources write resources; kubernetes runs read a cluster's OpenCost; commitments runs read a provider's commitment reports */
+  kind?: 'cost' | 'inventory' | 'kubernetes' | 'commitments';
   trigger?: 'schedule' | 'manual' | 'startup';
   status?: 'running' | 'succeeded' | 'failed';
   startedAt?: string;
