@@ -3,7 +3,10 @@ import {
   Recommendation,
 } from '@costscope/backstage-plugin-common';
 import { computeRecommendations } from './computeRecommendations';
-import { recommendationsConfig } from './recommendationsConfig';
+import {
+  recommendationsConfig,
+  RecommendationsConfigOverrides,
+} from './recommendationsConfig';
 import {
   breakEvenMonth,
   EligibleUsageDay,
@@ -94,7 +97,7 @@ const TIPS = [
 ];
 
 const config7 = (
-  commitment: Parameters<typeof recommendationsConfig>[0]['commitment'] = {},
+  commitment: RecommendationsConfigOverrides['commitment'] = {},
 ) => recommendationsConfig({ commitment: { lookbackDays: 7, ...commitment } });
 
 describe('savingsPlanPurchases', () => {
