@@ -376,10 +376,12 @@ export class RecommendationService {
   private async savingsPlanUsage(now: Date, currency: string) {
     const { config, store } = this.options;
     if (!config.commitment.enabled) return {};
+    const { first, last } = await store.factDays();
     const window = purchaseWindow({
       now,
       lookbackDays: config.commitment.lookbackDays,
-      ...(await store.factDays()),
+      ...(first ? { firstDay: first } : {}),
+      ...(last ? { lastDay: last } : {}),
     });
     if (!window) return {};
     const usage = await store.eligibleOnDemandDaily(window, currency);
