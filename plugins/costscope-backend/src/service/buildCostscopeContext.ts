@@ -46,6 +46,7 @@ import { RecommendationService } from '../recommendations/RecommendationService'
 import {
   PriceCache,
   PriceFileSource,
+  readPriceStatus,
   readPriceTable,
 } from '../recommendations/PriceCache';
 import { PricesConfig } from '../recommendations/readPricesConfig';
@@ -227,6 +228,11 @@ export function buildCostscopeContext(
         priceStore,
         priceSources.map(source => source.id),
         billingCurrency,
+      ),
+    priceStatus: () =>
+      readPriceStatus(
+        priceStore,
+        priceSources.map(source => source.id),
       ),
     logger,
   });
