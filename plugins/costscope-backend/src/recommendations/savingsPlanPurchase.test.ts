@@ -118,6 +118,7 @@ describe('savingsPlanPurchases', () => {
       kind: 'savings-plan-purchase',
       provider: 'AWS',
       resourceId: PAYER,
+      resourceName: `Compute Savings Plan, payer ${PAYER}`,
       resourceKind: 'payer',
       accountId: PAYER,
       region: 'global',

@@ -268,6 +268,7 @@ export function savingsPlanPurchases(
       kind: 'savings-plan-purchase',
       provider: scope.provider,
       resourceId: scope.account ?? scope.payer,
+      resourceName: `Compute Savings Plan, ${where}`,
       resourceKind: scope.account === undefined ? 'payer' : 'account',
       accountId: scope.account ?? scope.payer,
       region: 'global',
