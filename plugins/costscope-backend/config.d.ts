@@ -292,11 +292,13 @@ export interface Config {
         /** Default 90. */
         olderThanDays?: number;
       };
-      /** Steady on-demand usage a Savings Plan would cover. */
+      /** The Compute Savings Plan to buy, sized on the floor of the eligible on-demand usage. */
       commitment?: {
         enabled?: boolean;
-        /** Ran at least this percent of the window. Default 95. */
-        minimumRunningPercent?: number;
+        /** One plan per payer (`payer`) or per linked account (`account`). Default payer. */
+        scope?: 'payer' | 'account';
+        /** Days of usage the plan is sized on: 7, 30 or 60. Default 30. */
+        lookbackDays?: number;
         /** Discount against on-demand. Default 28. */
         discountPercent?: number;
         /** 12 or 36. Default 12. */

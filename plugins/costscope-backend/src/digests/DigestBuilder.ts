@@ -285,7 +285,8 @@ export class DigestBuilder {
           ...(tip.entityRef ? { entityRef: tip.entityRef } : {}),
           resourceId: tip.resourceId,
           action: tip.action,
-          monthlySaving: tip.monthlySaving,
+          // a Savings Plan purchase saves the entity its share, as the total counts it
+          monthlySaving: tip.share?.monthlySaving ?? tip.monthlySaving,
         })),
       },
       compliance,

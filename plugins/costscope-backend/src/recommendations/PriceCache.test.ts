@@ -13,6 +13,7 @@ import {
   PRICE_REFRESH_SCHEDULE,
   PriceCache,
   PriceFileSource,
+  readPriceStatus,
 } from './PriceCache';
 
 jest.setTimeout(60_000);
@@ -103,6 +104,15 @@ describe('PriceCache', () => {
       );
       expect(table.date).toBe('2026-12-01');
       expect(table.source).toBe('prices from aws-pricing');
+      expect(
+        await readPriceStatus(store, ['aws-pricing', 'never-tried']),
+      ).toEqual([
+        {
+          source: 'aws-pricing',
+          refreshedAt: '2026-12-01T00:00:00.000Z',
+          attemptedAt: '2026-12-01T00:00:00.000Z',
+        },
+      ]);
 
       // a failing read keeps the prices and names the problem in the log and the store
       live.answer(async () => {
@@ -129,6 +139,16 @@ describe('PriceCache', () => {
         refreshedAt: '2026-12-01T00:00:00.000Z',
         lastError: failed.error,
       });
+      // what the recommendation lists say: the prices of the 1st are used, and why
+      expect(await readPriceStatus(store, ['aws-pricing'])).toEqual([
+        {
+          source: 'aws-pricing',
+          refreshedAt: '2026-12-01T00:00:00.000Z',
+          attemptedAt: '2026-12-02T00:00:00.000Z',
+          error:
+            'AccessDeniedException: User is not authorized to perform: pricing:GetProducts',
+        },
+      ]);
       expect(
         (await cache.table('USD')).findInstanceHourly('us-east-1', 'm5.large'),
       ).toBe(96_000_000n);

@@ -4,6 +4,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { RecommendationPriceStatus } from '@costscope/backstage-plugin-common';
 import {
   PriceReadContext,
   PriceSnapshot,
@@ -254,5 +255,31 @@ export async function readPriceTable(
       : '',
     remedy: PRICE_REMEDY,
     prices,
+  });
+}
+
+/**
+ * How the last refresh of each configured source went, in `sourceIds` order: its last
+ * successful refresh and, when its last attempt failed, why (its previous prices are then the
+ * ones used). A source never tried yet is left out.
+ */
+export async function readPriceStatus(
+  store: PriceStore,
+  sourceIds: string[],
+): Promise<RecommendationPriceStatus[]> {
+  const known = new Map(
+    (await store.sources()).map(row => [row.sourceId, row]),
+  );
+  return sourceIds.flatMap(id => {
+    const row = known.get(id);
+    if (!row) return [];
+    return [
+      {
+        source: id,
+        ...(row.refreshedAt ? { refreshedAt: row.refreshedAt } : {}),
+        attemptedAt: row.lastAttemptAt,
+        ...(row.lastError ? { error: row.lastError } : {}),
+      },
+    ];
   });
 }

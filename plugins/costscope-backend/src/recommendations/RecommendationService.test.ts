@@ -375,6 +375,134 @@ describe('RecommendationService', () => {
   );
 });
 
+describe('RecommendationService, Savings Plan purchase', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'recommends one purchase for the payer, with each entity share, its state, and the prices on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const pipeline = await createPipeline(knex, entities);
+      // 14 days of eligible usage: Fargate for web 24 a day, Lambda for api 48 a day (24 five
+      // days ago), untagged Lambda 24 a day. The payer's days: 96, and 72 five days ago.
+      const dir = await writeFocusDir({
+        'focus.csv': focusCsv([
+          ...daily(14, 1, {
+            cost: '24',
+            resource: 'svc-web',
+            service: 'Amazon Elastic Container Service',
+            tags: { service: 'web' },
+          }),
+          ...daily(14, 1, {
+            cost: '48',
+            resource: 'fn-api',
+            service: 'AWS Lambda',
+            tags: { service: 'api' },
+          }).map(row =>
+            row.day === daysBefore(5) ? { ...row, cost: '24' } : row,
+          ),
+          ...daily(14, 1, {
+            cost: '24',
+            resource: 'fn-none',
+            service: 'AWS Lambda',
+          }),
+          // not eligible: a database
+          ...daily(14, 1, {
+            cost: '1000',
+            resource: 'db-1',
+            service: 'Amazon Relational Database Service',
+            tags: { service: 'api' },
+          }),
+        ]),
+      });
+      const run = await pipeline.ingest.run(
+        new FocusFileSource({ id: 'focus', paths: [dir], currency: 'USD' }),
+        'manual',
+      );
+      expect(run.status).toBe('succeeded');
+      const prices = [
+        {
+          source: 'aws-price-list',
+          refreshedAt: '2026-11-20T02:00:00.000Z',
+          attemptedAt: '2026-11-21T02:00:00.000Z',
+          error: 'AccessDeniedException: not authorized',
+        },
+      ];
+      const service = new RecommendationService({
+        store: new RecommendationStore(knex),
+        inventory: new InventoryStore(knex),
+        config: DEFAULT_RECOMMENDATIONS_CONFIG,
+        currency: async () => 'USD',
+        prices: async () => testPriceTable(),
+        priceStatus: async () => prices,
+        logger: mockServices.logger.mock(),
+        now: () => new Date('2026-11-22T06:00:00Z'),
+      });
+      await service.refresh();
+      const today = '2026-11-22';
+
+      // 14 complete days 2026-11-08..21 (fewer than the 30 asked: low confidence); floor
+      // 72 / 24 = 3 an hour; commitment 3 x 0.72 = 2.16; saving 3 x 0.28 x 730 = 613.2.
+      const org = await service.listForOrganisation(100, today);
+      expect(org.prices).toEqual(prices);
+      expect(org.items).toHaveLength(1);
+      const [purchase] = org.items;
+      expect(purchase).toMatchObject({
+        id: 'savings-plan-purchase:aws:999988887777',
+        monthlySaving: '613.200000000',
+        confidence: 'low',
+        savingsPlan: {
+          window: { from: '2026-11-08', to: '2026-11-21' },
+          eligibleOnDemandCost: '1320.000000000',
+          hourlyOnDemandFloor: '3.000000000',
+          hourlyCommitment: '2.160000000',
+        },
+      });
+      expect(org.totalMonthlySaving).toBe('613.200000000');
+
+      // api: 13 x 48 + 24 = 648 of 1320: 49.09 %, 613.2 x 648 / 1320 = 301.025454545...;
+      // web: 336 of 1320: 25.45 %, 156.087272727...; the untagged 336 is unallocated.
+      const shareOf = async (ref: string) => {
+        const list = await service.listForEntity(ref, today);
+        return [
+          list.totalMonthlySaving,
+          list.items.map(t => [t.id, t.share?.percent, t.share?.monthlySaving]),
+          list.prices,
+        ];
+      };
+      expect(await shareOf(API)).toEqual([
+        '301.025454545',
+        [[purchase.id, 49.09, '301.025454545']],
+        prices,
+      ]);
+      expect(await shareOf(WEB)).toEqual([
+        '156.087272727',
+        [[purchase.id, 25.45, '156.087272727']],
+        prices,
+      ]);
+      // the system and the team that own api see api's part
+      expect((await shareOf('system:default/store'))[0]).toBe('301.025454545');
+      expect((await shareOf('group:default/team-a'))[0]).toBe('301.025454545');
+
+      // dismissed (by an admin: it is unallocated), it leaves every total
+      await service.setState(
+        purchase.id,
+        { state: 'dismissed', reason: 'bought one last week' },
+        'user:default/admin',
+        today,
+      );
+      const api = await service.listForEntity(API, today);
+      expect(api.totalMonthlySaving).toBe('0.000000000');
+      expect(api.dismissed.map(t => [t.id, t.share?.monthlySaving])).toEqual([
+        [purchase.id, '301.025454545'],
+      ]);
+      expect(
+        (await service.listForOrganisation(100, today)).totalMonthlySaving,
+      ).toBe('0.000000000');
+    },
+  );
+});
+
 describe('runRates', () => {
   const row = (resourceId: string, usageDate: string, billedNanos: bigint) => ({
     resourceId,

@@ -1,8 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
+  divideHalfEven,
+  moneyToNanos,
+  nanosToMoney,
   Recommendation,
   RecommendationList,
+  RecommendationPriceStatus,
   RecommendationStateInput,
 } from '@costscope/backstage-plugin-common';
 import { InventoryResource } from '@costscope/backstage-plugin-node';
@@ -22,6 +26,7 @@ import {
   stateOn,
 } from './recommendationList';
 import { RecommendationsConfig } from './recommendationsConfig';
+import { purchaseWindow } from './savingsPlanPurchase';
 
 /** Days of billing facts a resource's run rate is taken over. */
 export const RUN_RATE_DAYS = 7;
@@ -50,6 +55,8 @@ export interface RecommendationServiceOptions {
   logger: LoggerService;
   /** The cached on-demand prices in the billing currency (`PriceCache.table`). */
   prices: (currency: string) => Promise<PriceTable>;
+  /** How the price sources' last refreshes went (`readPriceStatus`), for the lists' `prices`. */
+  priceStatus?: () => Promise<RecommendationPriceStatus[]>;
   now?: () => Date;
 }
 
@@ -161,12 +168,79 @@ export class RecommendationService {
     return this.queue.run(() => this.refreshNow());
   }
 
+  /**
+   * An entity's recommendations, rolled up, with its share of each Savings Plan purchase whose
+   * eligible usage it has a part of (counted in its total by that share).
+   */
   async listForEntity(
     entityRef: string,
     today: string,
   ): Promise<RecommendationList> {
     const stored = await this.options.store.listForEntity(entityRef);
-    return this.list(entityRef.toLocaleLowerCase('en-US'), stored, today);
+    const shares = await this.purchaseShares(entityRef);
+    return this.list(
+      entityRef.toLocaleLowerCase('en-US'),
+      { ...stored, recommendations: [...stored.recommendations, ...shares] },
+      today,
+    );
+  }
+
+  /**
+   * The Savings Plan purchases with the entity's share: its eligible on-demand cost in the
+   * plan's window / the payer's (or account's), both read now from the same facts, so that the
+   * entities' shares and the unallocated rest add up to the whole. Purchases it has no part of
+   * are left out.
+   */
+  private async purchaseShares(entityRef: string): Promise<Recommendation[]> {
+    const { store } = this.options;
+    const purchases = (await store.listOfKind('savings-plan-purchase')).filter(
+      p => p.savingsPlan,
+    );
+    if (purchases.length === 0) return [];
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const byWindow = new Map<string, Recommendation[]>();
+    for (const p of purchases) {
+      const key = `${p.currency}|${p.savingsPlan!.window.from}|${
+        p.savingsPlan!.window.to
+      }`;
+      byWindow.set(key, [...(byWindow.get(key) ?? []), p]);
+    }
+    const shared: Recommendation[] = [];
+    for (const group of byWindow.values()) {
+      const { window } = group[0].savingsPlan!;
+      const currency = group[0].currency;
+      const all = await store.eligibleOnDemandTotals(window, currency);
+      const own = await store.eligibleOnDemandTotals(window, currency, ref);
+      for (const p of group) {
+        const plan = p.savingsPlan!;
+        const sum = (rows: typeof all) =>
+          rows
+            .filter(
+              row =>
+                row.provider.toLowerCase() === p.provider.toLowerCase() &&
+                row.billingAccountId === plan.payerAccountId &&
+                (plan.accountId === undefined ||
+                  row.subAccountId === plan.accountId),
+            )
+            .reduce((total, row) => total + row.listNanos, 0n);
+        const part = sum(own);
+        const whole = sum(all);
+        if (part <= 0n || whole <= 0n) continue;
+        shared.push({
+          ...p,
+          share: {
+            entityRef: ref,
+            eligibleOnDemandCost: nanosToMoney(part),
+            totalEligibleOnDemandCost: nanosToMoney(whole),
+            percent: Number(divideHalfEven(part * 10000n, whole)) / 100,
+            monthlySaving: nanosToMoney(
+              divideHalfEven(moneyToNanos(p.monthlySaving) * part, whole),
+            ),
+          },
+        });
+      }
+    }
+    return shared;
   }
 
   /**
@@ -233,14 +307,18 @@ export class RecommendationService {
     stored: StoredRecommendations,
     today: string,
   ): Promise<RecommendationList> {
-    return buildRecommendationList({
-      entityRef,
-      currency: await this.options.currency(),
-      recommendations: stored.recommendations,
-      skipped: stored.skipped,
-      today,
-      ...(stored.computedAt ? { computedAt: stored.computedAt } : {}),
-    });
+    const prices = await this.options.priceStatus?.();
+    return {
+      ...buildRecommendationList({
+        entityRef,
+        currency: await this.options.currency(),
+        recommendations: stored.recommendations,
+        skipped: stored.skipped,
+        today,
+        ...(stored.computedAt ? { computedAt: stored.computedAt } : {}),
+      }),
+      ...(prices ? { prices } : {}),
+    };
   }
 
   private async refreshNow(): Promise<RecommendationRefresh> {
@@ -261,6 +339,7 @@ export class RecommendationService {
       now,
       billingHourlyCost: runRates(billing),
       prices: await this.options.prices(currency),
+      ...(await this.savingsPlanUsage(now, currency)),
     });
 
     const entityOf = this.allocator(resources, allocationOf(billing));
@@ -291,6 +370,22 @@ export class RecommendationService {
       skipped: skips.length,
       reopened,
     };
+  }
+
+  /** The eligible usage a Savings Plan purchase is sized on, when it is enabled and facts exist. */
+  private async savingsPlanUsage(now: Date, currency: string) {
+    const { config, store } = this.options;
+    if (!config.commitment.enabled) return {};
+    const { first, last } = await store.factDays();
+    const window = purchaseWindow({
+      now,
+      lookbackDays: config.commitment.lookbackDays,
+      ...(first ? { firstDay: first } : {}),
+      ...(last ? { lastDay: last } : {}),
+    });
+    if (!window) return {};
+    const usage = await store.eligibleOnDemandDaily(window, currency);
+    return { savingsPlanUsage: { usage, window } };
   }
 
   /**

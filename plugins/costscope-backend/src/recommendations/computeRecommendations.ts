@@ -19,7 +19,6 @@ import {
   tableApplies,
   tableGap,
 } from './rules/common';
-import { commitment } from './rules/commitment';
 import { idleInstance } from './rules/idleInstance';
 import { officeHoursSchedule } from './rules/officeHoursSchedule';
 import { oldSnapshot } from './rules/oldSnapshot';
@@ -27,6 +26,7 @@ import { overprovisionedInstance } from './rules/overprovisionedInstance';
 import { unassociatedAddress } from './rules/unassociatedAddress';
 import { unattachedVolume } from './rules/unattachedVolume';
 import { summariseUtilisation } from './utilisationStats';
+import { EligibleUsageDay, savingsPlanPurchases } from './savingsPlanPurchase';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -47,8 +47,14 @@ export interface ComputeRecommendationsOptions {
    * the price table, and the recommendation says so (`priceSource: 'billing'`).
    */
   billingHourlyCost?: ReadonlyMap<string, bigint>;
-  /** Share (0..1) of a resource's usage a commitment (Savings Plan, reservation) covers today. */
-  commitmentCoverage?: ReadonlyMap<string, number>;
+  /**
+   * The eligible on-demand usage per linked account and day and the complete days to size a
+   * Savings Plan purchase on (savingsPlanPurchase.ts); no purchase is recommended without it.
+   */
+  savingsPlanUsage?: {
+    usage: readonly EligibleUsageDay[];
+    window: { from: string; to: string };
+  };
 }
 
 /** Recommendations, largest saving first, and the resources no rule could judge. */
@@ -75,7 +81,7 @@ function instanceCost(
     : { hourly: exact(table), source: 'price-table', type: resource.type };
 }
 
-/** Runs the instance rules in order: idle (alone), then resize, schedule or commitment. */
+/** Runs the instance rules in order: idle (alone), then resize, then schedule. */
 function instanceRules(
   resource: InventoryResource,
   ctx: RuleContext,
@@ -85,10 +91,7 @@ function instanceRules(
   if (resource.state !== undefined && resource.state !== 'running') return;
   const c = ctx.config;
   const anyRule =
-    c.idle.enabled ||
-    c.overprovisioned.enabled ||
-    c.officeHours.enabled ||
-    c.commitment.enabled;
+    c.idle.enabled || c.overprovisioned.enabled || c.officeHours.enabled;
   if (!anyRule) return;
 
   const window = { from: ctx.now - c.lookbackDays * DAY_MS, to: ctx.now };
@@ -162,7 +165,7 @@ function instanceRules(
   if (resize?.recommendation) recommendations.push(resize.recommendation);
   if (resize?.skip) skipped.push(resize.skip);
   if (resize?.resized) after = resize.resized;
-  // What follows is priced on the resized instance: say so, so that the UI can too.
+  // A schedule is priced on the resized instance: say so, so that the UI can too.
   const resizeId =
     resize?.resized && resize.recommendation
       ? resize.recommendation.id
@@ -175,14 +178,8 @@ function instanceRules(
         }
       : outcome;
 
-  const schedule = countedAfterResize(
-    officeHoursSchedule(assessment, after, ctx),
-  );
-  collect(schedule, recommendations, skipped);
-  if (schedule?.recommendation) return; // a scheduled instance is not steady usage
-
   collect(
-    countedAfterResize(commitment(assessment, after, ctx)),
+    countedAfterResize(officeHoursSchedule(assessment, after, ctx)),
     recommendations,
     skipped,
   );
@@ -199,11 +196,12 @@ function collect(
 
 /**
  * The recommendations for a set of inventory resources: pure, no database, no clock unless `now` is
- * absent. Instances: idle, or else over-provisioned, then office-hours schedule (non-prod) or
- * commitment (steady), the later recommendations counted on the cost after the earlier ones so that
- * the savings of one instance add up. Volumes, addresses, snapshots: their own rules. Every
- * instance that cannot be judged (no data, too few hours, no price) is listed in `skipped` with the
- * reason. Savings are exact, rounded once per recommendation to nano-units.
+ * absent. Instances: idle, or else over-provisioned, then an office-hours schedule (non-prod),
+ * the schedule counted on the cost after the resize so that the savings of one instance add up.
+ * Volumes, addresses, snapshots: their own rules. Then, from `savingsPlanUsage`, one Savings Plan
+ * purchase per payer (or linked account), sized after the listed rightsizing tips of its
+ * instances. Every instance that cannot be judged (no data, too few hours, no price) is listed in
+ * `skipped` with the reason. Savings are exact, rounded once per recommendation to nano-units.
  */
 export function computeRecommendations(
   resources: Iterable<InventoryResource>,
@@ -217,9 +215,6 @@ export function computeRecommendations(
     now: (options.now ?? new Date()).getTime(),
     ...(options.billingHourlyCost
       ? { billingHourlyCost: options.billingHourlyCost }
-      : {}),
-    ...(options.commitmentCoverage
-      ? { commitmentCoverage: options.commitmentCoverage }
       : {}),
   };
   // align "now" to the hour so that the window holds whole hourly points
@@ -247,12 +242,27 @@ export function computeRecommendations(
   }
 
   const minimum = moneyToNanos(ctx.config.minimumMonthlySaving);
+  const worthIt = (recommendation: Recommendation) => {
+    const saving = moneyToNanos(recommendation.monthlySaving);
+    return saving > 0n && saving >= minimum;
+  };
+  // Sized after the tips that are listed: a tip under the minimum saves nothing counted.
+  if (options.savingsPlanUsage) {
+    recommendations.push(
+      ...savingsPlanPurchases({
+        ...options.savingsPlanUsage,
+        recommendations: recommendations.filter(worthIt),
+        config: ctx.config,
+        currency: ctx.currency,
+      }),
+    );
+  }
   const kept = recommendations
     .map(recommendation => ({
       recommendation,
       saving: moneyToNanos(recommendation.monthlySaving),
     }))
-    .filter(({ saving }) => saving > 0n && saving >= minimum)
+    .filter(({ recommendation }) => worthIt(recommendation))
     .sort((x, y) => {
       if (x.saving !== y.saving) return x.saving > y.saving ? -1 : 1;
       return x.recommendation.id.localeCompare(y.recommendation.id);

@@ -10,25 +10,10 @@ const prices = testPriceTable();
 const NOW = new Date('2026-11-22T00:00:00Z');
 const resources = demoInventoryWithUtilisation('2026-11-22');
 
-// the instances a Compute Savings Plan covers in the demo billing (examples/README.md, mess 5)
-const COVERED = [
-  'i-0e4aab4ef02a1c8f1', // checkout-api-node-a
-  'i-0ae2a30469b25003f', // checkout-api-node-b
-  'i-0a0b06afc93e2cc48', // k8s-node-a
-  'i-09bb5fc8822298daa', // k8s-node-b
-  'i-0afd4d04b435d5d3e', // k8s-node-c
-];
-
 describe('recommendations for the demo inventory', () => {
   const { recommendations, skipped } = computeRecommendations(resources, {
     now: NOW,
     prices,
-    // what billing data says: the covered instances fully, every other instance not at all
-    commitmentCoverage: new Map(
-      resources
-        .filter(r => r.kind === 'instance')
-        .map(r => [r.resourceId, COVERED.includes(r.resourceId) ? 1 : 0]),
-    ),
   });
   const ofKind = (kind: string) =>
     recommendations
@@ -188,29 +173,11 @@ describe('recommendations for the demo inventory', () => {
     ]);
   });
 
-  it('suggests commitments for steady uncovered usage only', () => {
-    const committed = recommendations
-      .filter(r => r.kind === 'commitment')
-      .map(r => r.resourceId);
-    for (const id of COVERED) expect(committed).not.toContain(id);
-    // idle and scheduled instances are not steady usage
-    expect(committed).not.toContain('i-04a4fd2957fa1605c');
-    expect(committed).not.toContain('i-096113366673ed32b');
-    const eu = recommendations.find(
-      r => r.id === 'commitment:i-0e48272dc3d8ddccb', // checkout-api-node-eu, m6i.8xlarge
-    );
-    // 1.712 x 0.28 x 730
-    expect(eu).toMatchObject({
-      monthlySaving: '349.932800000',
-      confidence: 'medium',
-    });
-    // k8s-node-d is resized first: the commitment is counted on m6i.16xlarge, 3.072 x 0.28 x 730
+  it('makes no per-instance commitment tip: a Savings Plan is bought per payer', () => {
+    // without billing usage, no purchase either (RecommendationService.demo.test.ts has one)
     expect(
-      recommendations.find(r => r.id === 'commitment:i-0bdf3ba2cb3af263a'),
-    ).toMatchObject({
-      currentType: 'm6i.16xlarge',
-      monthlySaving: '627.916800000',
-    });
+      recommendations.filter(r => r.kind === 'savings-plan-purchase'),
+    ).toEqual([]);
   });
 
   it('says why the GPU instances are not resized, and skips nothing else', () => {

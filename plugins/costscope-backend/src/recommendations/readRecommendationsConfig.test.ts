@@ -46,7 +46,8 @@ describe('readRecommendationsConfig', () => {
       unassociatedAddress: { enabled: false },
       oldSnapshot: { olderThanDays: 180 },
       commitment: {
-        minimumRunningPercent: 99,
+        scope: 'account',
+        lookbackDays: 60,
         discountPercent: 40,
         termMonths: 36,
         upfrontPercent: 100,
@@ -78,7 +79,8 @@ describe('readRecommendationsConfig', () => {
       oldSnapshot: { enabled: true, olderThanDays: 180 },
       commitment: {
         enabled: true,
-        minimumRunningPercent: 99,
+        scope: 'account',
+        lookbackDays: 60,
         discountPercent: 40,
         termMonths: 36,
         upfrontPercent: 100,
@@ -151,6 +153,14 @@ describe('readRecommendationsConfig', () => {
     [
       { commitment: { termMonths: 24 } },
       'costscope.recommendations.commitment.termMonths must be 12 or 36, got 24',
+    ],
+    [
+      { commitment: { lookbackDays: 14 } },
+      'costscope.recommendations.commitment.lookbackDays must be 7, 30 or 60, got 14',
+    ],
+    [
+      { commitment: { scope: 'organisation' } },
+      'costscope.recommendations.commitment.scope must be payer or account, got "organisation"',
     ],
     [
       { commitment: { upfrontPercent: 120 } },

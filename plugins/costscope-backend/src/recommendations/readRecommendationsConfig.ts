@@ -131,6 +131,21 @@ export function readRecommendationsConfig(root: Config): RecommendationsConfig {
     d.commitment.termMonths,
     v => (v === 12 || v === 36 ? undefined : 'must be 12 or 36'),
   ) as 12 | 36;
+  const commitmentLookback = readNumber(
+    commitment.c,
+    commitment.path,
+    'lookbackDays',
+    d.commitment.lookbackDays,
+    v => (v === 7 || v === 30 || v === 60 ? undefined : 'must be 7, 30 or 60'),
+  ) as 7 | 30 | 60;
+  const scope = commitment.c?.getOptionalString('scope') ?? d.commitment.scope;
+  if (scope !== 'payer' && scope !== 'account') {
+    throw new Error(
+      `${commitment.path}.scope must be payer or account, got ${JSON.stringify(
+        scope,
+      )}`,
+    );
+  }
 
   return {
     lookbackDays,
@@ -228,13 +243,8 @@ export function readRecommendationsConfig(root: Config): RecommendationsConfig {
     },
     commitment: {
       enabled: enabled(commitment.c),
-      minimumRunningPercent: readNumber(
-        commitment.c,
-        commitment.path,
-        'minimumRunningPercent',
-        d.commitment.minimumRunningPercent,
-        percent,
-      ),
+      scope,
+      lookbackDays: commitmentLookback,
       discountPercent: readNumber(
         commitment.c,
         commitment.path,

@@ -44,9 +44,15 @@ export function evidenceChangedMaterially(
   return change * 10000n > before * threshold;
 }
 
+/** What a recommendation saves in a list: an entity's share of a purchase, else the whole. */
+export function savingOf(recommendation: Recommendation): string {
+  return recommendation.share?.monthlySaving ?? recommendation.monthlySaving;
+}
+
 /**
  * The answer for one entity (or `organization`): open recommendations (state on `today`) largest
- * saving first and their exact total; dismissed and snoozed recommendations apart, outside the
+ * saving first and their exact total (an entity's share of a Savings Plan purchase counts by
+ * its share); dismissed and snoozed recommendations apart, outside the
  * total.
  */
 export function buildRecommendationList(options: {
@@ -66,14 +72,14 @@ export function buildRecommendationList(options: {
       const open: Recommendation = { ...recommendation, state: 'open' };
       delete open.dismissal;
       items.push(open);
-      total += moneyToNanos(recommendation.monthlySaving);
+      total += moneyToNanos(savingOf(recommendation));
     } else {
       dismissed.push({ ...recommendation, state });
     }
   }
   const bySaving = (a: Recommendation, b: Recommendation) => {
-    const x = moneyToNanos(a.monthlySaving);
-    const y = moneyToNanos(b.monthlySaving);
+    const x = moneyToNanos(savingOf(a));
+    const y = moneyToNanos(savingOf(b));
     if (x !== y) return x > y ? -1 : 1;
     return a.id.localeCompare(b.id);
   };

@@ -53,10 +53,13 @@ export interface RecommendationsConfig {
     /** Snapshots older than this many days. Default 90. */
     olderThanDays: number;
   };
+  /** The Compute Savings Plan purchase (savingsPlanPurchase.ts). */
   commitment: {
     enabled: boolean;
-    /** Steady when the instance ran at least this share of the window. Default 95. */
-    minimumRunningPercent: number;
+    /** `payer`: one plan per payer (BillingAccountId); `account`: one per linked account. Default payer. */
+    scope: 'payer' | 'account';
+    /** Days of eligible usage the plan is sized on, 7, 30 or 60 (as AWS offers). Default 30. */
+    lookbackDays: 7 | 30 | 60;
     /** Discount of the plan against on-demand. Default 28 (1-year no-upfront Compute Savings Plan, typical). */
     discountPercent: number;
     /** Term in months, 12 or 36. Default 12. */
@@ -93,7 +96,8 @@ export const DEFAULT_RECOMMENDATIONS_CONFIG: RecommendationsConfig = {
   oldSnapshot: { enabled: true, olderThanDays: 90 },
   commitment: {
     enabled: true,
-    minimumRunningPercent: 95,
+    scope: 'payer',
+    lookbackDays: 30,
     discountPercent: 28,
     termMonths: 12,
     upfrontPercent: 0,

@@ -48,6 +48,7 @@ import { RecommendationService } from '../recommendations/RecommendationService'
 import {
   PriceCache,
   PriceFileSource,
+  readPriceStatus,
   readPriceTable,
 } from '../recommendations/PriceCache';
 import { PricesConfig } from '../recommendations/readPricesConfig';
@@ -233,6 +234,11 @@ export function buildCostscopeContext(
         priceStore,
         priceSources.map(source => source.id),
         billingCurrency,
+      ),
+    priceStatus: () =>
+      readPriceStatus(
+        priceStore,
+        priceSources.map(source => source.id),
       ),
     logger,
   });

@@ -32,6 +32,62 @@ export interface ResourceBillingRow {
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
+/** One day's eligible on-demand cost of one linked account (FOCUS `ListCost`, nano-units). */
+export interface EligibleUsageDay {
+  provider: string;
+  billingAccountId: string;
+  subAccountId: string;
+  /** `YYYY-MM-DD`. */
+  usageDate: string;
+  listNanos: bigint;
+}
+
+/** Eligible on-demand cost of one linked account over a window (nano-units). */
+export interface EligibleUsageTotal {
+  provider: string;
+  billingAccountId: string;
+  subAccountId: string;
+  listNanos: bigint;
+}
+
+/**
+ * The facts a Compute Savings Plan covers, by FOCUS `ServiceName` as AWS's FOCUS export and
+ * the demo write them: EC2 instance usage (`Amazon Elastic Compute Cloud` facts of an
+ * instance, resource type `Instance` or an `i-` id: not the NAT gateways, volumes and
+ * addresses the service also bills), Fargate (`Amazon Elastic Container Service`, whose only
+ * compute charge is Fargate's) and Lambda (`AWS Lambda`); usage (`ChargeCategory` Usage) on
+ * demand (no commitment covered it), of provider AWS. Daily facts carry no usage type: a Lambda
+ * function's request charges count with its duration, and Fargate on EKS (billed under EKS with
+ * the cluster fee) is left out.
+ */
+export const SAVINGS_PLAN_SERVICES = {
+  /** Eligible only for instances. */
+  instances: 'Amazon Elastic Compute Cloud',
+  /** Eligible whole. */
+  whole: ['Amazon Elastic Container Service', 'AWS Lambda'],
+} as const;
+
+/** Restricts a query on `costscope_cost_facts as f` to eligible on-demand usage. */
+function eligibleOnDemand(q: Knex.QueryBuilder): Knex.QueryBuilder {
+  return q
+    .where('f.charge_category', 'Usage')
+    .whereNull('f.commitment_status')
+    .whereRaw('LOWER(f.provider) = ?', ['aws'])
+    .where(s =>
+      s
+        .whereIn('f.service_name', [...SAVINGS_PLAN_SERVICES.whole])
+        .orWhere(i =>
+          i
+            .where('f.service_name', SAVINGS_PLAN_SERVICES.instances)
+            .where(t =>
+              t
+                .where('f.resource_type', 'Instance')
+                .orWhere('f.resource_id', 'like', 'i-%'),
+            ),
+        ),
+    );
+}
+
 /** The stored JSON: what the computation said, without what users or allocation add. */
 function payloadOf(recommendation: Recommendation): string {
   const { state, dismissal, entityRef, ...rest } = recommendation;
@@ -202,6 +258,12 @@ export class RecommendationStore {
     };
   }
 
+  /** The recommendations of one kind with their state, largest saving first. */
+  async listOfKind(kind: string): Promise<Recommendation[]> {
+    const rows = await this.rowsWithDismissals(this.knex).where('r.kind', kind);
+    return rows.map(recommendationOfRow);
+  }
+
   /** One recommendation with its state, or undefined when the last computation did not make it. */
   async get(id: string): Promise<Recommendation | undefined> {
     const row = await this.rowsWithDismissals(this.knex)
@@ -290,6 +352,98 @@ export class RecommendationStore {
       }
     }
     return rows;
+  }
+
+  /** The first and last days with any facts, both undefined before the first ingest. */
+  async factDays(): Promise<{ first?: string; last?: string }> {
+    const row = await this.knex('costscope_cost_facts')
+      .min({ first: 'usage_date' })
+      .max({ last: 'usage_date' })
+      .first();
+    return {
+      ...(row?.first ? { first: row.first } : {}),
+      ...(row?.last ? { last: row.last } : {}),
+    };
+  }
+
+  /**
+   * The eligible on-demand cost (see {@link SAVINGS_PLAN_SERVICES}) per linked account and day
+   * of the window (both days included), in one currency.
+   */
+  async eligibleOnDemandDaily(
+    window: { from: string; to: string },
+    currency: string,
+  ): Promise<EligibleUsageDay[]> {
+    const rows = await eligibleOnDemand(
+      this.knex('costscope_cost_facts as f')
+        .whereBetween('f.usage_date', [window.from, window.to])
+        .where('f.currency', currency),
+    )
+      .groupBy(
+        'f.provider',
+        'f.billing_account_id',
+        'f.sub_account_id',
+        'f.usage_date',
+      )
+      .orderBy(['f.billing_account_id', 'f.sub_account_id', 'f.usage_date'])
+      .select(
+        'f.provider',
+        'f.billing_account_id',
+        'f.sub_account_id',
+        'f.usage_date',
+        this.knex.raw('CAST(SUM(f.list_nanos) AS TEXT) AS list'),
+      );
+    return rows.map(row => ({
+      provider: row.provider,
+      billingAccountId: row.billing_account_id,
+      subAccountId: row.sub_account_id,
+      usageDate: row.usage_date,
+      listNanos: BigInt(row.list),
+    }));
+  }
+
+  /**
+   * The eligible on-demand cost per linked account over the window, in one currency: of the
+   * whole organisation, or (with `entityRef`) of the facts allocated to the entity or to what
+   * rolls up into it. Each fact goes to one entity or none, so the entities' sums and the
+   * unallocated rest add up to the organisation's.
+   */
+  async eligibleOnDemandTotals(
+    window: { from: string; to: string },
+    currency: string,
+    entityRef?: string,
+  ): Promise<EligibleUsageTotal[]> {
+    let query = this.knex('costscope_cost_facts as f');
+    if (entityRef !== undefined) {
+      query = query
+        .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+        .join('costscope_alloc_rules as ar', 'ar.id', 'k.rule_id')
+        .join(
+          'costscope_entity_ancestors as a',
+          'a.entity_ref',
+          'ar.entity_ref',
+        )
+        .where('a.ancestor_ref', lower(entityRef));
+    }
+    const rows = await eligibleOnDemand(
+      query
+        .whereBetween('f.usage_date', [window.from, window.to])
+        .where('f.currency', currency),
+    )
+      .groupBy('f.provider', 'f.billing_account_id', 'f.sub_account_id')
+      .orderBy(['f.billing_account_id', 'f.sub_account_id'])
+      .select(
+        'f.provider',
+        'f.billing_account_id',
+        'f.sub_account_id',
+        this.knex.raw('CAST(SUM(f.list_nanos) AS TEXT) AS list'),
+      );
+    return rows.map(row => ({
+      provider: row.provider,
+      billingAccountId: row.billing_account_id,
+      subAccountId: row.sub_account_id,
+      listNanos: BigInt(row.list),
+    }));
   }
 
   /** Recommendation rows with their dismissals, largest saving first. */

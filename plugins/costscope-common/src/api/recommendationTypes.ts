@@ -10,7 +10,8 @@ import type { Money } from './types';
  * - `unattached-volume`: a block volume attached to nothing (state `available`).
  * - `unassociated-address`: an Elastic IP associated with nothing; public IPv4 is charged by the hour.
  * - `old-snapshot`: a snapshot older than the configured age.
- * - `commitment`: steady on-demand usage that a Savings Plan (or reservation) would cover.
+ * - `savings-plan-purchase`: a Compute Savings Plan to buy for a payer (or a linked account), sized
+ *   on the floor of its eligible on-demand usage; one per payer or account, not per resource.
  *
  * @public
  */
@@ -21,7 +22,7 @@ export type RecommendationKind =
   | 'unattached-volume'
   | 'unassociated-address'
   | 'old-snapshot'
-  | 'commitment';
+  | 'savings-plan-purchase';
 
 /**
  * How sure a recommendation is, from the evidence behind it (coverage of the data, metrics seen).
@@ -87,16 +88,36 @@ export interface RecommendationEvidence {
 }
 
 /**
- * The Savings Plan that a `commitment` recommendation suggests.
+ * The Compute Savings Plan that a `savings-plan-purchase` recommendation suggests buying, sized
+ * like AWS's own recommendation on the floor of the eligible on-demand usage (the hourly amount
+ * the usage never fell under in the lookback window), after the rightsizing tips.
  * @public
  */
-export interface CommitmentSuggestion {
-  /** Hourly commitment to buy, in the billing currency (the discounted rate of the uncovered usage). */
+export interface SavingsPlanPurchase {
+  /** `payer`: bought on the payer (management) account and shared; `account`: one linked account. */
+  scope: 'payer' | 'account';
+  /** The payer (FOCUS `BillingAccountId`). */
+  payerAccountId: string;
+  /** The linked account (FOCUS `SubAccountId`), for scope `account`. */
+  accountId?: string;
+  /** Days of usage the plan is sized on (7, 30 or 60). */
+  lookbackDays: number;
+  /** The complete days read, `YYYY-MM-DD`, both included (fewer than `lookbackDays` when data is younger). */
+  window: { from: string; to: string };
+  /** Eligible on-demand cost over the window (the usage the plan can cover). */
+  eligibleOnDemandCost: Money;
+  /** The floor of the eligible on-demand usage per hour: the lowest day of the window / 24. */
+  hourlyOnDemandFloor: Money;
+  /** On-demand cost per hour the rightsizing tips it was sized after remove (subtracted from the floor). */
+  hourlyRightsizingSaving: Money;
+  /** Ids of the rightsizing tips (resize, stop, schedule) it was sized after. */
+  sizedAfter: string[];
+  /** On-demand cost per hour the plan covers: the floor less the rightsizing saving. */
+  hourlyOnDemandCovered: Money;
+  /** What the covered usage costs on demand a month (730 hours). */
+  monthlyOnDemandCovered: Money;
+  /** Commitment to buy per hour, in the billing currency: the covered on-demand cost x (1 - discount). */
   hourlyCommitment: Money;
-  /** Share of the resource's usage a commitment covers today, in percent (0 when unknown). */
-  coveragePercent: number;
-  /** Whether `coveragePercent` comes from billing data (`true`) or is assumed 0 (`false`). */
-  coverageKnown: boolean;
   /** Discount against on-demand assumed for the plan, in percent. */
   discountPercent: number;
   /** Length of the commitment in months (12 or 36). */
@@ -106,10 +127,36 @@ export interface CommitmentSuggestion {
   /** Amount paid at purchase, in the billing currency. */
   upfrontPayment: Money;
   /**
+   * Expected utilization of the plan, in percent: 100, since the usage never fell under the
+   * committed amount in the window.
+   */
+  expectedUtilizationPercent: number;
+  /** Expected share of the window's eligible on-demand usage the plan covers, in percent. */
+  expectedCoveragePercent: number;
+  /**
    * The month (1 = the first month after purchase) by which the purchase has paid for itself:
    * cumulative on-demand cost avoided reaches what was paid for the plan.
    */
   breakEvenMonth: number;
+}
+
+/**
+ * An entity's share of a `savings-plan-purchase` recommendation: its eligible on-demand cost in
+ * the plan's window over the payer's (or account's). Shares of the entities and the unallocated
+ * rest add up to the whole.
+ * @public
+ */
+export interface SavingsPlanShare {
+  /** The entity, rolled up over what it contains. */
+  entityRef: string;
+  /** The entity's eligible on-demand cost in the window. */
+  eligibleOnDemandCost: Money;
+  /** The payer's (or account's) eligible on-demand cost in the window. */
+  totalEligibleOnDemandCost: Money;
+  /** The share in percent, rounded to 2 decimals for display. */
+  percent: number;
+  /** The entity's part of the monthly saving: the saving x the exact share, rounded once. */
+  monthlySaving: Money;
 }
 
 /**
@@ -135,21 +182,26 @@ export interface RecommendationDismissal {
  */
 export interface Recommendation {
   /**
-   * Stable id, `<kind>:<resourceId>`: the same recommendation keeps its id from one computation to
-   * the next.
+   * Stable id, `<kind>:<resourceId>` (a Savings Plan purchase:
+   * `savings-plan-purchase:<provider>:<payer>[:<account>]`): the same recommendation keeps its id
+   * from one computation to the next.
    */
   id: string;
   kind: RecommendationKind;
   /** The provider, e.g. `AWS`. */
   provider: string;
-  /** The id billing lines use for the resource (i-..., vol-..., eipalloc-..., snap-...). */
+  /**
+   * The id billing lines use for the resource (i-..., vol-..., eipalloc-..., snap-...); for a
+   * Savings Plan purchase, the payer or linked account it is bought on.
+   */
   resourceId: string;
   /** Its name (the `Name` tag), when it has one. */
   resourceName?: string;
-  /** The inventory kind: `instance`, `volume`, `address`, `snapshot`. */
+  /** The inventory kind: `instance`, `volume`, `address`, `snapshot`; `payer` or `account` for a purchase. */
   resourceKind: string;
   /** Account (AWS), subscription (Azure) or project (GCP). */
   accountId: string;
+  /** The region; `global` for a Savings Plan purchase, which applies in every region. */
   region: string;
   /** The entity the recommendation is allocated to, when the backend has allocated it. */
   entityRef?: string;
@@ -173,8 +225,13 @@ export interface Recommendation {
   currency: string;
   confidence: RecommendationConfidence;
   priceSource: RecommendationPriceSource;
-  /** The suggested commitment, for `commitment` recommendations. */
-  commitment?: CommitmentSuggestion;
+  /** The plan to buy, for `savings-plan-purchase` recommendations. */
+  savingsPlan?: SavingsPlanPurchase;
+  /**
+   * In an entity's list, its share of a `savings-plan-purchase` recommendation; the entity's
+   * total counts `share.monthlySaving`, not the whole `monthlySaving`.
+   */
+  share?: SavingsPlanShare;
   /**
    * The id of the recommendation on the same resource whose outcome this one's saving assumes
    * (a schedule or commitment priced on the instance type a resize suggests), so that the two
@@ -233,6 +290,26 @@ export interface RecommendationList {
   skipped?: RecommendationSkip[];
   /** When the recommendations were computed, ISO 8601 UTC. */
   computedAt?: string;
+  /**
+   * The on-demand prices the tips are priced with: each price source's last successful refresh
+   * and, when its last attempt failed, why (its previous prices are then used).
+   */
+  prices?: RecommendationPriceStatus[];
+}
+
+/**
+ * The state of one price source's prices.
+ * @public
+ */
+export interface RecommendationPriceStatus {
+  /** The price source id, e.g. `prices-file` or `aws-price-list`. */
+  source: string;
+  /** The last successful refresh, ISO 8601 UTC; absent when none has succeeded. */
+  refreshedAt?: string;
+  /** The last attempt, ISO 8601 UTC. */
+  attemptedAt: string;
+  /** Why the last attempt failed; absent when it succeeded. */
+  error?: string;
 }
 
 /**

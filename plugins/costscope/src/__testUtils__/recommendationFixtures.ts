@@ -76,32 +76,69 @@ export const idleRecommendation = recommendation({
   priceSource: 'price-table',
 });
 
-/** A Savings Plan recommendation: coverage unknown, 12 months, no upfront. */
-export const commitmentRecommendation = recommendation({
-  id: 'commitment:i-0a1b2c3d4e5f60003',
-  kind: 'commitment',
-  resourceId: 'i-0a1b2c3d4e5f60003',
-  resourceName: 'checkout-api-2',
-  action:
-    'Cover it with a 12-month Savings Plan (no upfront): commit about 0.1382 USD an hour',
-  reason: 'Ran 99.5% of the last 14 days; assumed not covered.',
-  evidence: { runningPercent: 99.5, hours: 334, lookbackDays: 14 },
-  currentType: 'm6i.xlarge',
-  currentMonthlyCost: '140.160000000',
-  monthlySaving: '39.244800000',
-  confidence: 'low',
-  priceSource: 'billing',
-  commitment: {
-    hourlyCommitment: '0.138240000',
-    coveragePercent: 0,
-    coverageKnown: false,
-    discountPercent: 28,
-    termMonths: 12,
-    upfrontPercent: 0,
-    upfrontPayment: '0.000000000',
-    breakEvenMonth: 1,
+const PAYER = '999988887777';
+
+/**
+ * The payer's Savings Plan purchase as the organisation sees it (unallocated, the whole saving):
+ * a floor of 2.1952 an hour less 0.2752 of rightsizing (the resize, 140.16 / 730 = 0.192, and
+ * the idle instance, 60.736 / 730 = 0.0832) covers 1.92 an hour: commit 1.92 x 0.72 = 1.3824,
+ * save 1.92 x 0.28 x 730 = 392.448 a month.
+ */
+export const orgPurchaseRecommendation: Recommendation = (() => {
+  const { entityRef: _unallocated, ...purchase } = recommendation({
+    id: `savings-plan-purchase:aws:${PAYER}`,
+    kind: 'savings-plan-purchase',
+    resourceId: PAYER,
+    resourceName: `Compute Savings Plan, payer ${PAYER}`,
+    resourceKind: 'payer',
+    accountId: PAYER,
+    region: 'global',
+    action: `Buy a 12-month Compute Savings Plan (no upfront) on payer ${PAYER}: commit 1.3824 USD an hour`,
+    reason:
+      'Eligible on-demand usage (EC2 instances, Fargate, Lambda) never fell under 2.1952 USD an hour in the 30 complete days 2024-04-15 to 2024-05-14.',
+    evidence: { lookbackDays: 30 },
+    currentMonthlyCost: '1401.600000000',
+    monthlySaving: '392.448000000',
+    confidence: 'medium',
+    priceSource: 'billing',
+    savingsPlan: {
+      scope: 'payer',
+      payerAccountId: PAYER,
+      lookbackDays: 30,
+      window: { from: '2024-04-15', to: '2024-05-14' },
+      eligibleOnDemandCost: '10000.000000000',
+      hourlyOnDemandFloor: '2.195200000',
+      hourlyRightsizingSaving: '0.275200000',
+      sizedAfter: [
+        'idle-instance:i-0a1b2c3d4e5f60002',
+        'overprovisioned-instance:i-0a1b2c3d4e5f60001',
+      ],
+      hourlyOnDemandCovered: '1.920000000',
+      monthlyOnDemandCovered: '1401.600000000',
+      hourlyCommitment: '1.382400000',
+      discountPercent: 28,
+      termMonths: 12,
+      upfrontPercent: 0,
+      upfrontPayment: '0.000000000',
+      expectedUtilizationPercent: 100,
+      expectedCoveragePercent: 13.82,
+      breakEvenMonth: 1,
+    },
+  });
+  return purchase;
+})();
+
+/** The purchase on the entity's page: its share, 1000 of 10000 (10 %), saves 39.2448. */
+export const purchaseRecommendation: Recommendation = {
+  ...orgPurchaseRecommendation,
+  share: {
+    entityRef: RECOMMENDATIONS_ENTITY_REF,
+    eligibleOnDemandCost: '1000.000000000',
+    totalEligibleOnDemandCost: '10000.000000000',
+    percent: 10,
+    monthlySaving: '39.244800000',
   },
-});
+};
 
 /** An unattached volume without a name. */
 export const volumeRecommendation = recommendation({
@@ -149,7 +186,7 @@ export const snapshotRecommendation = recommendation({
 export const openRecommendations: Recommendation[] = [
   resizeRecommendation,
   idleRecommendation,
-  commitmentRecommendation,
+  purchaseRecommendation,
   volumeRecommendation,
   addressRecommendation,
   snapshotRecommendation,
@@ -216,15 +253,22 @@ export const skippedResources: RecommendationSkip[] = [
 /** Sum of the open recommendations' savings: 254.2908. */
 export const OPEN_TOTAL = '254.290800000';
 
-/** Builds a list the way the backend does: open ones by saving, their exact total. */
+/** What a recommendation saves in a list: an entity's share of a purchase, else the whole. */
+const savingOf = (r: Recommendation) =>
+  r.share?.monthlySaving ?? r.monthlySaving;
+
+/**
+ * Builds a list the way the backend does: open ones by saving (an entity's share of a purchase
+ * by its share), their exact total.
+ */
 export function recommendationListFor(
   entityRef: string,
   recommendations: Recommendation[],
   extra: Partial<RecommendationList> = {},
 ): RecommendationList {
   const bySaving = (a: Recommendation, b: Recommendation) => {
-    const x = moneyToNanos(a.monthlySaving);
-    const y = moneyToNanos(b.monthlySaving);
+    const x = moneyToNanos(savingOf(a));
+    const y = moneyToNanos(savingOf(b));
     if (x !== y) return x > y ? -1 : 1;
     return a.id.localeCompare(b.id);
   };
@@ -232,7 +276,7 @@ export function recommendationListFor(
   return {
     entityRef,
     currency: 'USD',
-    totalMonthlySaving: addMoney('0', ...items.map(r => r.monthlySaving)),
+    totalMonthlySaving: addMoney('0', ...items.map(savingOf)),
     items,
     dismissed: recommendations.filter(r => r.state !== 'open').sort(bySaving),
     computedAt: '2024-05-15T06:00:00Z',
@@ -253,7 +297,7 @@ export const orgRecommendations: RecommendationList = recommendationListFor(
   [
     resizeRecommendation,
     { ...idleRecommendation, entityRef: 'component:default/search-api' },
-    { ...commitmentRecommendation, entityRef: undefined },
+    orgPurchaseRecommendation,
     { ...volumeRecommendation, entityRef: 'system:default/payments' },
   ],
 );
@@ -271,6 +315,7 @@ export function recommendationApi(
     recommendationListFor(entityRef, recommendations, {
       skipped: initial.skipped,
       computedAt: initial.computedAt,
+      ...(initial.prices ? { prices: initial.prices } : {}),
     });
   return createFakeApi({
     getEntityRecommendations: jest.fn(async (entityRef: string) =>

@@ -3,10 +3,13 @@ import {
   formatCommitmentTerm,
   formatHourlyMoney,
   kindLabel,
+  lookbackText,
   nextDay,
+  pricesProblems,
+  sizedAfterText,
   todayUtc,
 } from './recommendations';
-import { commitmentRecommendation } from '../__testUtils__/recommendationFixtures';
+import { purchaseRecommendation } from '../__testUtils__/recommendationFixtures';
 import { formatMoney } from './format';
 
 describe('recommendation formatting', () => {
@@ -38,7 +41,7 @@ describe('recommendation formatting', () => {
   });
 
   it('describes a commitment term', () => {
-    const c = commitmentRecommendation.commitment!;
+    const c = purchaseRecommendation.savingsPlan!;
     expect(formatCommitmentTerm(c)).toBe('12 months, no upfront');
     expect(
       formatCommitmentTerm({ ...c, termMonths: 36, upfrontPercent: 100 }),
@@ -46,6 +49,51 @@ describe('recommendation formatting', () => {
     expect(formatCommitmentTerm({ ...c, upfrontPercent: 50 })).toBe(
       '12 months, 50% upfront',
     );
+  });
+
+  it('describes how a Savings Plan purchase was sized', () => {
+    const plan = purchaseRecommendation.savingsPlan!;
+    expect(sizedAfterText(plan)).toBe('Sized after 2 rightsizing tips');
+    expect(sizedAfterText({ sizedAfter: ['a'] })).toBe(
+      'Sized after 1 rightsizing tip',
+    );
+    expect(sizedAfterText({ sizedAfter: [] })).toBe(
+      'No rightsizing tip to act on first',
+    );
+    expect(lookbackText(plan)).toBe('30 days (2024-04-15 to 2024-05-14)');
+    expect(
+      lookbackText({
+        ...plan,
+        window: { from: '2024-05-01', to: '2024-05-14' },
+      }),
+    ).toBe('14 of 30 days (2024-05-01 to 2024-05-14)');
+  });
+
+  it('says which price refreshes failed and which prices are used', () => {
+    expect(pricesProblems(undefined)).toEqual([]);
+    expect(
+      pricesProblems([
+        {
+          source: 'prices-file',
+          refreshedAt: '2024-05-15T02:00:00Z',
+          attemptedAt: '2024-05-15T02:00:00Z',
+        },
+        {
+          source: 'aws-pricing',
+          refreshedAt: '2024-05-13T02:00:00Z',
+          attemptedAt: '2024-05-15T02:00:00Z',
+          error: 'AccessDeniedException: not authorized',
+        },
+        {
+          source: 'other',
+          attemptedAt: '2024-05-15T02:00:00Z',
+          error: 'Error: timeout',
+        },
+      ]),
+    ).toEqual([
+      'Prices could not be refreshed (aws-pricing): AccessDeniedException: not authorized; using prices from 2024-05-13.',
+      'Prices could not be refreshed (other): Error: timeout; no prices from this source yet.',
+    ]);
   });
 
   it('counts days in UTC', () => {

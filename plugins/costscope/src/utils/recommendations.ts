@@ -1,10 +1,11 @@
 import type {
-  CommitmentSuggestion,
   Recommendation,
   RecommendationConfidence,
   RecommendationEvidence,
   RecommendationKind,
   RecommendationPriceSource,
+  RecommendationPriceStatus,
+  SavingsPlanPurchase,
   RecommendationSkip,
   UtilisationEvidence,
 } from '@costscope/backstage-plugin-common';
@@ -19,7 +20,7 @@ export const RECOMMENDATION_KIND_LABELS: Record<RecommendationKind, string> = {
   'unattached-volume': 'Unattached volume',
   'unassociated-address': 'Unused IP address',
   'old-snapshot': 'Old snapshot',
-  commitment: 'Savings Plan',
+  'savings-plan-purchase': 'Savings Plan purchase',
 };
 
 /** Text of each confidence: the chip shows it, so confidence never rests on colour alone. */
@@ -136,7 +137,9 @@ export function evidenceFacts(
 }
 
 /** "12 months, no upfront" / "36 months, 50% upfront". */
-export function formatCommitmentTerm(c: CommitmentSuggestion): string {
+export function formatCommitmentTerm(
+  c: Pick<SavingsPlanPurchase, 'termMonths' | 'upfrontPercent'>,
+): string {
   let payment = `${formatPercent(c.upfrontPercent)} upfront`;
   if (c.upfrontPercent === 0) payment = 'no upfront';
   if (c.upfrontPercent >= 100) payment = 'all upfront';
@@ -172,4 +175,47 @@ export function countedAfterOf(
 ): Recommendation | undefined {
   const id = recommendation.countedAfter;
   return id ? items.find(item => item.id === id) : undefined;
+}
+
+/** "Sized after 3 rightsizing tips" / "Not sized after any rightsizing tip". */
+export function sizedAfterText(plan: Pick<SavingsPlanPurchase, 'sizedAfter'>) {
+  const n = plan.sizedAfter.length;
+  if (n === 0) return 'No rightsizing tip to act on first';
+  return `Sized after ${n} rightsizing ${n === 1 ? 'tip' : 'tips'}`;
+}
+
+/** "30 days (2024-04-15 to 2024-05-14)"; the days read when fewer than asked for. */
+export function lookbackText(
+  plan: Pick<SavingsPlanPurchase, 'lookbackDays' | 'window'>,
+): string {
+  const days =
+    Math.round(
+      (Date.parse(`${plan.window.to}T00:00:00Z`) -
+        Date.parse(`${plan.window.from}T00:00:00Z`)) /
+        86_400_000,
+    ) + 1;
+  const range = `${plan.window.from} to ${plan.window.to}`;
+  return days < plan.lookbackDays
+    ? `${days} of ${plan.lookbackDays} days (${range})`
+    : `${plan.lookbackDays} days (${range})`;
+}
+
+/**
+ * What to tell a reader about the prices tips are priced with: one sentence per price source
+ * whose last refresh failed, e.g. "Prices could not be refreshed (aws-pricing): AccessDenied;
+ * using prices from 2024-05-14." Empty when every refresh went well.
+ */
+export function pricesProblems(
+  prices: readonly RecommendationPriceStatus[] | undefined,
+): string[] {
+  return (prices ?? [])
+    .filter(p => p.error)
+    .map(
+      p =>
+        `Prices could not be refreshed (${p.source}): ${p.error}; ${
+          p.refreshedAt
+            ? `using prices from ${p.refreshedAt.slice(0, 10)}.`
+            : 'no prices from this source yet.'
+        }`,
+    );
 }

@@ -35,8 +35,6 @@ export interface RuleContext {
   now: number;
   /** Real cost per hour (nano-units) by resource id, from billing data. */
   billingHourlyCost?: ReadonlyMap<string, bigint>;
-  /** Share (0..1) of each resource's usage a commitment covers today, from billing data. */
-  commitmentCoverage?: ReadonlyMap<string, number>;
 }
 
 /** What a resource costs an hour, and where that number comes from. */

@@ -8,20 +8,16 @@ import { flat, hourly, instance, NOW } from '../__testUtils__/resources';
 import { testPriceTable } from '../__testUtils__/prices';
 
 const prices = testPriceTable();
-import { breakEvenMonth } from './commitment';
 
 function run(
   resources: InventoryResource[],
   overrides: RecommendationsConfigOverrides = {},
   extra: {
     billingHourlyCost?: Map<string, bigint>;
-    commitmentCoverage?: Map<string, number>;
   } = {},
 ) {
   return computeRecommendations(resources, {
     config: recommendationsConfig({
-      // the instance rules alone unless a test turns the others on
-      commitment: { enabled: false },
       ...overrides,
     }),
     now: NOW,
@@ -490,125 +486,6 @@ describe('office-hours schedule', () => {
       undefined,
       result.recommendations[0].id,
     ]);
-  });
-
-  it('prices a commitment on the resized instance and links it to the resize', () => {
-    // c6i.2xlarge (0.34/h) at 20 / 30 %, production: resize to c6i.xlarge (0.17/h) saves
-    // 124.1; the Savings Plan then covers 0.17/h: 0.17 x 0.28 x 730 = 34.748 (not 69.496).
-    const result = run(
-      [
-        instance({
-          utilisation: [flat('cpu', 20, 30), flat('memory', 20, 30)],
-        }),
-      ],
-      { commitment: { enabled: true } },
-    );
-    const [resize, plan] = result.recommendations;
-    expect([resize.kind, resize.monthlySaving]).toEqual([
-      'overprovisioned-instance',
-      '124.100000000',
-    ]);
-    expect([plan.kind, plan.monthlySaving, plan.countedAfter]).toEqual([
-      'commitment',
-      '34.748000000',
-      resize.id,
-    ]);
-  });
-});
-
-describe('commitment', () => {
-  const steady = (overrides: Partial<InventoryResource> = {}) =>
-    instance({
-      region: 'eu-west-1',
-      type: 'm6i.8xlarge',
-      utilisation: [flat('cpu', 50, 80), flat('memory', 60, 70)],
-      ...overrides,
-    });
-  const on = { commitment: { enabled: true } };
-
-  it('suggests a Savings Plan for steady on-demand usage', () => {
-    const [recommendation] = run([steady()], on).recommendations;
-    // on-demand 1.712/h; saving 1.712 x 0.28 x 730 = 349.9328; commitment 1.712 x 0.72 = 1.23264
-    expect(recommendation).toMatchObject({
-      kind: 'commitment',
-      monthlySaving: '349.932800000',
-      currentMonthlyCost: '1249.760000000',
-      confidence: 'low', // coverage unknown
-      commitment: {
-        hourlyCommitment: '1.232640000',
-        coveragePercent: 0,
-        coverageKnown: false,
-        discountPercent: 28,
-        termMonths: 12,
-        upfrontPercent: 0,
-        upfrontPayment: '0.000000000',
-        breakEvenMonth: 1,
-      },
-    });
-    expect(recommendation.action).toBe(
-      'Cover it with a 12-month Savings Plan (no upfront): commit about 1.2326 USD an hour',
-    );
-  });
-
-  it('covers only what a commitment does not cover yet', () => {
-    const coverage = new Map([
-      ['i-0123456789abcdef0', 0.25],
-      ['i-covered', 1],
-    ]);
-    const result = run(
-      [steady(), steady({ resourceId: 'i-covered' })],
-      { commitment: { enabled: true, upfrontPercent: 100 } },
-      { commitmentCoverage: coverage },
-    );
-    expect(result.recommendations).toHaveLength(1);
-    // uncovered 1.712 x 0.75 = 1.284; saving 1.284 x 0.28 x 730 = 262.4496;
-    // commitment 1.284 x 0.72 = 0.92448; all upfront: 0.92448 x 730 x 12 = 8098.4448
-    expect(result.recommendations[0]).toMatchObject({
-      monthlySaving: '262.449600000',
-      confidence: 'medium',
-      commitment: {
-        hourlyCommitment: '0.924480000',
-        coveragePercent: 25,
-        coverageKnown: true,
-        upfrontPayment: '8098.444800000',
-        breakEvenMonth: 9,
-      },
-    });
-  });
-
-  it('needs steady usage and honours its thresholds', () => {
-    const part = steady({ utilisation: [flat('cpu', 50, 80, 300)] }); // 89 % of the window
-    expect(run([part], on).recommendations).toEqual([]);
-    expect(
-      kinds(
-        run([part], {
-          commitment: { enabled: true, minimumRunningPercent: 85 },
-        }),
-      ),
-    ).toEqual(['commitment']);
-    // 1.712 x 0.40 x 730 = 499.904
-    expect(
-      run([steady()], { commitment: { enabled: true, discountPercent: 40 } })
-        .recommendations[0].monthlySaving,
-    ).toBe('499.904000000');
-  });
-
-  it('is not suggested for idle or scheduled instances', () => {
-    expect(
-      kinds(run([steady({ utilisation: [flat('cpu', 1, 2)] })], on)),
-    ).toEqual(['idle-instance']);
-    expect(kinds(run([steady({ tags: { env: 'qa' } })], on))).toEqual([
-      'office-hours-schedule',
-    ]);
-  });
-
-  it('break-even month', () => {
-    expect(breakEvenMonth(28, 0, 12)).toBe(1); // nothing paid ahead
-    expect(breakEvenMonth(28, 100, 12)).toBe(9); // 0.72 x 12 = 8.64
-    // partial: 0.72 x 0.5 x 12 / (1 - 0.72 x 0.5) = 4.32 / 0.64 = 6.75
-    expect(breakEvenMonth(28, 50, 12)).toBe(7);
-    expect(breakEvenMonth(28, 100, 36)).toBe(26); // 0.72 x 36 = 25.92
-    expect(breakEvenMonth(25, 100, 12)).toBe(9); // 0.75 x 12 = 9 exactly
   });
 });
 

@@ -12,7 +12,7 @@ import {
 import {
   OPEN_TOTAL,
   RECOMMENDATIONS_ENTITY_REF,
-  commitmentRecommendation,
+  purchaseRecommendation,
   entityRecommendations,
   idleRecommendation,
   recommendationApi,
@@ -105,6 +105,44 @@ describe('EntitySavingsCard', () => {
     expect(
       screen.queryByRole('button', { name: /Why no tip/ }),
     ).not.toBeInTheDocument();
+  });
+
+  it('says when prices could not be refreshed and which prices are used', async () => {
+    const api = createFakeApi({
+      getEntityRecommendations: jest.fn(async () => ({
+        ...entityRecommendations,
+        prices: [
+          {
+            source: 'aws-pricing',
+            refreshedAt: '2024-05-13T02:00:00Z',
+            attemptedAt: '2024-05-15T02:00:00Z',
+            error: 'AccessDeniedException: not authorized',
+          },
+        ],
+      })),
+    });
+    await renderCard(api);
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Prices could not be refreshed (aws-pricing): AccessDeniedException: not authorized; using prices from 2024-05-13.',
+    );
+  });
+
+  it('says nothing about prices when their last refresh went well', async () => {
+    const api = createFakeApi({
+      getEntityRecommendations: jest.fn(async () => ({
+        ...entityRecommendations,
+        prices: [
+          {
+            source: 'aws-pricing',
+            refreshedAt: '2024-05-15T02:00:00Z',
+            attemptedAt: '2024-05-15T02:00:00Z',
+          },
+        ],
+      })),
+    });
+    await renderCard(api);
+    await screen.findByTestId('costscope-savings-total');
+    expect(screen.queryByTestId('costscope-prices-notice')).toBeNull();
   });
 
   it('shows a resource without a price with what to configure, not as a missing tip', async () => {
@@ -219,17 +257,44 @@ describe('EntitySavingsCard', () => {
       formatMoney(idleRecommendation.monthlySaving, 'USD'),
     );
 
-    const commitment = within(recommendationFor('checkout-api-2'));
-    expect(commitment.getByText('Low confidence')).toBeInTheDocument();
-    const details = commitment.getByTestId('costscope-tip-commitment');
-    expect(details).toHaveTextContent(/0\.1382.* per hour/);
-    expect(details).toHaveTextContent('0% (assumed: no billing data)');
-    expect(details).toHaveTextContent('12 months, no upfront');
-    expect(details).toHaveTextContent('Month 1');
-    expect(details).toHaveTextContent('28%');
+    // The payer's Savings Plan purchase, with this entity's share of it.
+    const purchase = within(
+      recommendationFor('Compute Savings Plan, payer 999988887777'),
+    );
+    expect(purchase.getByTestId('costscope-tip-saving')).toHaveAttribute(
+      'data-amount',
+      '39.244800000',
+    );
     expect(
-      commitment.getByRole('list', { name: 'Evidence' }),
-    ).toHaveTextContent('Running: 99.5% of the time');
+      purchase.getByText('its share, saved per month'),
+    ).toBeInTheDocument();
+    expect(purchase.getByText('Savings Plan purchase')).toBeInTheDocument();
+    const plan = purchase.getByTestId('costscope-tip-savings-plan');
+    expect(plan).toHaveTextContent(/1\.3824.* per hour/);
+    expect(plan).toHaveTextContent('12 months, no upfront');
+    expect(plan).toHaveTextContent('Expected utilization100%');
+    expect(plan).toHaveTextContent('13.8% of eligible usage');
+    expect(purchase.getByTestId('costscope-plan-saving')).toHaveTextContent(
+      `${formatMoney('392.448', 'USD')} per month at 28% off`,
+    );
+    expect(plan).toHaveTextContent('Month 1');
+    expect(plan).toHaveTextContent('30 days (2024-04-15 to 2024-05-14)');
+    expect(
+      purchase.getByTestId('costscope-plan-sized-after'),
+    ).toHaveTextContent(
+      /^Sized after 2 rightsizing tips \(.*0\.2752.* per hour off the floor of .*2\.1952.*\), so the savings add up\.$/,
+    );
+    expect(purchase.getByTestId('costscope-plan-share')).toHaveTextContent(
+      `This entity's share: 10% (${formatMoney('1000', 'USD')} of ${formatMoney(
+        '10000',
+        'USD',
+      )} eligible on-demand usage), ${formatMoney(
+        '39.2448',
+        'USD',
+      )} of the saving per month.`,
+    );
+    // a plan has no instance evidence
+    expect(purchase.queryByRole('list', { name: 'Evidence' })).toBeNull();
 
     // A nameless resource is titled by its id.
     const volume = within(recommendationFor('vol-0abc0000000000001'));
@@ -410,7 +475,10 @@ describe('EntitySavingsCard', () => {
     });
     await renderCard(api);
     await screen.findByTestId('costscope-savings-total');
-    const dialog = await openDismissDialog('checkout-api-2');
+    // the purchase is unallocated: only admins may set it aside
+    const dialog = await openDismissDialog(
+      'Compute Savings Plan, payer 999988887777',
+    );
     const d = within(dialog);
     await userEvent.type(d.getByRole('textbox', { name: /Reason/ }), 'No');
     await userEvent.click(d.getByRole('button', { name: 'Dismiss' }));
@@ -420,7 +488,7 @@ describe('EntitySavingsCard', () => {
       ),
     ).toBeInTheDocument();
     expect(api.setRecommendationState).toHaveBeenCalledWith(
-      commitmentRecommendation.id,
+      purchaseRecommendation.id,
       {
         state: 'dismissed',
         reason: 'No',

@@ -19,6 +19,7 @@ import { DismissRecommendationDialog } from './DismissRecommendationDialog';
 import { DismissedRecommendations } from './DismissedRecommendations';
 import { RecommendationItem } from './RecommendationItem';
 import { SkippedResources } from './SkippedResources';
+import { PricesNotice } from '../SavingsPlanPurchase';
 
 /** Open recommendations a card shows before "Show all". */
 const DEFAULT_MAX_ITEMS = 5;
@@ -112,6 +113,7 @@ function SavingsBody(props: {
   ) {
     return (
       <>
+        <PricesNotice prices={list.prices} />
         {skipped.length > 0 ? (
           <Typography variant="body2" color="textSecondary">
             No savings tips for the resources Costscope could judge.
@@ -126,6 +128,7 @@ function SavingsBody(props: {
   const count = list.items.length;
   return (
     <>
+      <PricesNotice prices={list.prices} />
       <CostFigure
         label="Potential saving per month"
         value={formatMoney(list.totalMonthlySaving, list.currency)}

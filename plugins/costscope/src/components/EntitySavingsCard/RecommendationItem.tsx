@@ -2,22 +2,17 @@ import { ReactNode } from 'react';
 import { Box, Button, Divider, Typography } from '@material-ui/core';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type {
-  CommitmentSuggestion,
-  Recommendation,
-} from '@costscope/backstage-plugin-common';
-import { formatPercent } from '../../utils/budgets';
+import type { Recommendation } from '@costscope/backstage-plugin-common';
 import { formatMoney } from '../../utils/format';
 import {
   PRICE_SOURCE_LABELS,
   countedAfterText,
   evidenceFacts,
-  formatCommitmentTerm,
-  formatHourlyMoney,
   kindLabel,
   resourceLabel,
 } from '../../utils/recommendations';
 import { RecommendationConfidenceChip } from '../RecommendationConfidenceChip';
+import { SavingsPlanPurchaseDetails } from '../SavingsPlanPurchase';
 
 /** A small labelled value. */
 function Fact(props: { label: string; value: ReactNode; testId?: string }) {
@@ -75,45 +70,6 @@ export function ResourceHeading(props: {
   );
 }
 
-function Commitment(props: {
-  commitment: CommitmentSuggestion;
-  currency: string;
-}) {
-  const { commitment: c, currency } = props;
-  return (
-    <Box
-      display="flex"
-      flexWrap="wrap"
-      mt={1}
-      style={{ gap: 16 }}
-      data-testid="costscope-tip-commitment"
-    >
-      <Fact
-        label="Hourly commitment"
-        value={`${formatHourlyMoney(c.hourlyCommitment, currency)} per hour`}
-      />
-      <Fact
-        label="Covered today"
-        value={
-          c.coverageKnown
-            ? formatPercent(c.coveragePercent)
-            : `${formatPercent(c.coveragePercent)} (assumed: no billing data)`
-        }
-      />
-      <Fact
-        label="Term"
-        value={`${formatCommitmentTerm(c)}${
-          c.upfrontPercent > 0
-            ? `, ${formatMoney(c.upfrontPayment, currency)} at purchase`
-            : ''
-        }`}
-      />
-      <Fact label="Discount" value={formatPercent(c.discountPercent)} />
-      <Fact label="Breaks even" value={`Month ${c.breakEvenMonth}`} />
-    </Box>
-  );
-}
-
 /** Props of {@link RecommendationItem}. */
 export interface RecommendationItemProps {
   recommendation: Recommendation;
@@ -133,7 +89,13 @@ export function RecommendationItem(props: RecommendationItemProps) {
     /[^A-Za-z0-9_-]/g,
     '_',
   )}`;
-  const facts = evidenceFacts(recommendation.evidence);
+  // A purchase's facts are its plan's (the lookback is among them).
+  const facts = recommendation.savingsPlan
+    ? []
+    : evidenceFacts(recommendation.evidence);
+  // On an entity's page, a purchase saves the entity's share.
+  const saving =
+    recommendation.share?.monthlySaving ?? recommendation.monthlySaving;
   return (
     <Box
       component="li"
@@ -155,15 +117,14 @@ export function RecommendationItem(props: RecommendationItemProps) {
               variant="h6"
               component="div"
               data-testid="costscope-tip-saving"
-              data-amount={recommendation.monthlySaving}
+              data-amount={saving}
             >
-              {formatMoney(
-                recommendation.monthlySaving,
-                recommendation.currency,
-              )}
+              {formatMoney(saving, recommendation.currency)}
             </Typography>
             <Typography variant="caption" color="textSecondary">
-              saved per month
+              {recommendation.share
+                ? 'its share, saved per month'
+                : 'saved per month'}
             </Typography>
           </Box>
         </Box>
@@ -220,7 +181,9 @@ export function RecommendationItem(props: RecommendationItemProps) {
           )}
           {recommendation.currentMonthlyCost && (
             <Fact
-              label="Costs today"
+              label={
+                recommendation.savingsPlan ? 'Covers on demand' : 'Costs today'
+              }
               value={`${formatMoney(
                 recommendation.currentMonthlyCost,
                 recommendation.currency,
@@ -237,12 +200,7 @@ export function RecommendationItem(props: RecommendationItemProps) {
             )}
         </Box>
 
-        {recommendation.commitment && (
-          <Commitment
-            commitment={recommendation.commitment}
-            currency={recommendation.currency}
-          />
-        )}
+        <SavingsPlanPurchaseDetails recommendation={recommendation} />
 
         <Box
           display="flex"

@@ -60,9 +60,9 @@ describe('RecommendationsTable', () => {
     const api = await renderTable();
     expect(api.getRecommendations).toHaveBeenCalledWith({ limit: 100 });
     const total = await screen.findByTestId('costscope-recommendations-total');
-    // 140.16 + 60.736 + 39.2448 + 8
-    expect(total).toHaveAttribute('data-amount', '248.140800000');
-    expect(total).toHaveTextContent(formatMoney('248.1408', 'USD'));
+    // 392.448 (the payer's Savings Plan, counted once) + 140.16 + 60.736 + 8
+    expect(total).toHaveAttribute('data-amount', '601.344000000');
+    expect(total).toHaveTextContent(formatMoney('601.344', 'USD'));
     expect(screen.getByText('4 open tips')).toBeInTheDocument();
 
     const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
@@ -77,14 +77,14 @@ describe('RecommendationsTable', () => {
     ]);
 
     expect(order()).toEqual([
+      'Compute Savings Plan, payer 999988887777999988887777',
       'checkout-api-1i-0a1b2c3d4e5f60001',
       'checkout-worker-oldi-0a1b2c3d4e5f60002',
-      'checkout-api-2i-0a1b2c3d4e5f60003',
       'vol-0abc0000000000001',
     ]);
     const rows = screen.getAllByRole('row').slice(1);
-    const first = within(rows[0]);
-    expect(first.getAllByRole('cell')[0]).toHaveTextContent('1');
+    const first = within(rows[1]);
+    expect(first.getAllByRole('cell')[0]).toHaveTextContent('2');
     expect(first.getByRole('link', { name: /checkout-api/ })).toHaveAttribute(
       'href',
       '/catalog/default/component/checkout-api',
@@ -96,11 +96,24 @@ describe('RecommendationsTable', () => {
     expect(first.getByText(formatMoney('140.16', 'USD'))).toBeInTheDocument();
     expect(first.getByText('High confidence')).toBeInTheDocument();
 
-    const unallocated = within(rows[2]);
-    expect(unallocated.getByText('Unallocated')).toBeInTheDocument();
-    expect(unallocated.queryByRole('link')).not.toBeInTheDocument();
-    expect(unallocated.getByText('Savings Plan')).toBeInTheDocument();
-    expect(unallocated.getByText('Low confidence')).toBeInTheDocument();
+    // The purchase: unallocated, with its plan
+    const purchase = within(rows[0]);
+    expect(purchase.getByText('Unallocated')).toBeInTheDocument();
+    expect(purchase.queryByRole('link')).not.toBeInTheDocument();
+    expect(purchase.getByText('Savings Plan purchase')).toBeInTheDocument();
+    expect(purchase.getByText('Medium confidence')).toBeInTheDocument();
+    expect(
+      purchase.getByText(formatMoney('392.448', 'USD')),
+    ).toBeInTheDocument();
+    const plan = purchase.getByTestId('costscope-tip-savings-plan');
+    expect(plan).toHaveTextContent(/1\.3824.* per hour/);
+    expect(plan).toHaveTextContent('12 months, no upfront');
+    expect(plan).toHaveTextContent('Expected utilization100%');
+    expect(plan).toHaveTextContent('Breaks evenMonth 1');
+    expect(plan).toHaveTextContent('30 days (2024-04-15 to 2024-05-14)');
+    expect(plan).toHaveTextContent('Sized after 2 rightsizing tips');
+    // the organisation's view has no share
+    expect(purchase.queryByTestId('costscope-plan-share')).toBeNull();
 
     expect(
       within(rows[3]).getByRole('link', { name: /payments/ }),
@@ -114,15 +127,15 @@ describe('RecommendationsTable', () => {
     await userEvent.click(screen.getByText('Monthly saving'));
     expect(order()).toEqual([
       'vol-0abc0000000000001',
-      'checkout-api-2i-0a1b2c3d4e5f60003',
       'checkout-worker-oldi-0a1b2c3d4e5f60002',
       'checkout-api-1i-0a1b2c3d4e5f60001',
+      'Compute Savings Plan, payer 999988887777999988887777',
     ]);
     await userEvent.click(screen.getByText('Monthly saving'));
     expect(order()).toEqual([
+      'Compute Savings Plan, payer 999988887777999988887777',
       'checkout-api-1i-0a1b2c3d4e5f60001',
       'checkout-worker-oldi-0a1b2c3d4e5f60002',
-      'checkout-api-2i-0a1b2c3d4e5f60003',
       'vol-0abc0000000000001',
     ]);
 
@@ -136,7 +149,7 @@ describe('RecommendationsTable', () => {
       'High confidence',
       'High confidence',
       'Medium confidence',
-      'Low confidence',
+      'Medium confidence',
     ]);
   });
 
@@ -155,14 +168,33 @@ describe('RecommendationsTable', () => {
     expect(lines[0]).toBe(
       'rank,id,kind,provider,account,region,resource_id,resource_name,resource_kind,entity_ref,action,current_type,suggested_type,current_monthly_cost,monthly_saving,currency,confidence,price_source,state',
     );
-    expect(lines[1]).toBe(
-      '1,overprovisioned-instance:i-0a1b2c3d4e5f60001,overprovisioned-instance,AWS,111122223333,us-east-1,i-0a1b2c3d4e5f60001,checkout-api-1,instance,component:default/checkout-api,Resize from m6i.2xlarge to m6i.xlarge,m6i.2xlarge,m6i.xlarge,280.320000000,140.160000000,USD,high,billing,open',
+    expect(lines[2]).toBe(
+      '2,overprovisioned-instance:i-0a1b2c3d4e5f60001,overprovisioned-instance,AWS,111122223333,us-east-1,i-0a1b2c3d4e5f60001,checkout-api-1,instance,component:default/checkout-api,Resize from m6i.2xlarge to m6i.xlarge,m6i.2xlarge,m6i.xlarge,280.320000000,140.160000000,USD,high,billing,open',
     );
-    // The unallocated recommendation has an empty entity.
-    expect(lines[3]).toBe(
-      '3,commitment:i-0a1b2c3d4e5f60003,commitment,AWS,111122223333,us-east-1,i-0a1b2c3d4e5f60003,checkout-api-2,instance,,Cover it with a 12-month Savings Plan (no upfront): commit about 0.1382 USD an hour,m6i.xlarge,,140.160000000,39.244800000,USD,low,billing,open',
+    // The unallocated purchase has an empty entity.
+    expect(lines[1]).toBe(
+      '1,savings-plan-purchase:aws:999988887777,savings-plan-purchase,AWS,999988887777,global,999988887777,"Compute Savings Plan, payer 999988887777",payer,,Buy a 12-month Compute Savings Plan (no upfront) on payer 999988887777: commit 1.3824 USD an hour,,,1401.600000000,392.448000000,USD,medium,billing,open',
     );
     expect(lines).toHaveLength(orgRecommendations.items.length + 2);
+  });
+
+  it('says when prices could not be refreshed', async () => {
+    await renderTable(
+      recommendationApi(
+        recommendationListFor('organization', [], {
+          prices: [
+            {
+              source: 'prices-file',
+              attemptedAt: '2024-05-15T02:00:00Z',
+              error: 'Error: cannot read /etc/prices.json',
+            },
+          ],
+        }),
+      ),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Prices could not be refreshed (prices-file): Error: cannot read /etc/prices.json; no prices from this source yet.',
+    );
   });
 
   it('tells what to configure when there are no tips', async () => {

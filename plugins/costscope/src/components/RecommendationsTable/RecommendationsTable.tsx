@@ -22,6 +22,10 @@ import { denseTableOptions } from '../../utils/tableOptions';
 import { CostFigure } from '../CostFigure';
 import { AsyncContent } from '../AsyncContent';
 import { RecommendationConfidenceChip } from '../RecommendationConfidenceChip';
+import {
+  PricesNotice,
+  SavingsPlanPurchaseDetails,
+} from '../SavingsPlanPurchase';
 
 /** A flat copy of a recommendation with its rank: the table writes bookkeeping into its rows. */
 type Row = Recommendation & { rank: number; name: string; kindText: string };
@@ -153,6 +157,14 @@ export function RecommendationListTable(props: RecommendationListTableProps) {
       title: 'Action',
       field: 'action',
       render: row => {
+        if (row.savingsPlan) {
+          return (
+            <>
+              {row.action}
+              <SavingsPlanPurchaseDetails recommendation={row} />
+            </>
+          );
+        }
         const base = countedAfterOf(row, list.items);
         return base ? (
           <>
@@ -193,6 +205,7 @@ export function RecommendationListTable(props: RecommendationListTableProps) {
   const setAside = list.dismissed.length;
   return (
     <Box>
+      <PricesNotice prices={list.prices} />
       <Box
         display="flex"
         justifyContent="space-between"

@@ -1247,7 +1247,8 @@ export const spec = {
         properties: {
           id: {
             type: 'string',
-            description: '<kind>:<resourceId>, stable across recomputations',
+            description:
+              '<kind>:<resourceId> (savings-plan-purchase:<provider>:<payer>[:<account>]), stable across recomputations',
           },
           kind: {
             type: 'string',
@@ -1258,7 +1259,7 @@ export const spec = {
               'unattached-volume',
               'unassociated-address',
               'old-snapshot',
-              'commitment',
+              'savings-plan-purchase',
             ],
           },
           resourceId: {
@@ -1302,7 +1303,17 @@ export const spec = {
           countedAfter: {
             type: 'string',
             description:
-              'Id of the recommendation on the same resource whose outcome this saving assumes (a resize before a schedule or commitment), so the savings add up',
+              'Id of the recommendation on the same resource whose outcome this saving assumes (a resize before a schedule), so the savings add up',
+          },
+          savingsPlan: {
+            type: 'object',
+            description:
+              'The Compute Savings Plan to buy (savings-plan-purchase): SavingsPlanPurchase in recommendationTypes.ts',
+          },
+          share: {
+            type: 'object',
+            description:
+              "In an entity's list, its share of a savings-plan-purchase (SavingsPlanShare); the entity's total counts share.monthlySaving",
           },
           state: {
             type: 'string',
@@ -2830,6 +2841,14 @@ export const spec = {
                     computedAt: {
                       type: 'string',
                       format: 'date-time',
+                    },
+                    prices: {
+                      type: 'array',
+                      description:
+                        "Each price source's last successful refresh and last error (RecommendationPriceStatus)",
+                      items: {
+                        type: 'object',
+                      },
                     },
                   },
                 },

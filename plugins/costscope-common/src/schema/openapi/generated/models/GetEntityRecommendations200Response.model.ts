@@ -14,4 +14,8 @@ export type GetEntityRecommendations200Response = {
   items?: Array<Recommendation>;
   dismissed?: Array<Recommendation>;
   computedAt?: string;
+  /** Each price source's last successful refresh and last error (RecommendationPriceStatus) */
+  prices?: Array<{
+    [key: string]: any;
+  }>;
 };

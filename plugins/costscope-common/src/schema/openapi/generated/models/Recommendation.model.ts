@@ -7,7 +7,7 @@ import { Money } from './Money.model';
 
 /** One savings recommendation; full shape in recommendationTypes.ts of @costscope/backstage-plugin-common. @public */
 export type Recommendation = {
-  /** <kind>:<resourceId>, stable across recomputations */
+  /** <kind>:<resourceId> (savings-plan-purchase:<provider>:<payer>[:<account>]), stable across recomputations */
   id?: string;
   kind?:
     | 'idle-instance'
@@ -16,7 +16,7 @@ export type Recommendation = {
     | 'unattached-volume'
     | 'unassociated-address'
     | 'old-snapshot'
-    | 'commitment';
+    | 'savings-plan-purchase';
   resourceId?: string;
   resourceName?: string;
   entityRef?: string;
@@ -31,8 +31,16 @@ export type Recommendation = {
   currency?: string;
   confidence?: 'low' | 'medium' | 'high';
   priceSource?: 'price-table' | 'billing';
-  /** Id of the recommendation on the same resource whose outcome this saving assumes (a resize before a schedule or commitment), so the savings add up */
+  /** Id of the recommendation on the same resource whose outcome this saving assumes (a resize before a schedule), so the savings add up */
   countedAfter?: string;
+  /** The Compute Savings Plan to buy (savings-plan-purchase): SavingsPlanPurchase in recommendationTypes.ts */
+  savingsPlan?: {
+    [key: string]: any;
+  };
+  /** In an entity's list, its share of a savings-plan-purchase (SavingsPlanShare); the entity's total counts share.monthlySaving */
+  share?: {
+    [key: string]: any;
+  };
   state?: 'open' | 'dismissed' | 'snoozed';
   dismissal?: {
     state?: string;
