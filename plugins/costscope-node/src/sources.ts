@@ -45,6 +45,13 @@ export interface CostLine {
   commitmentDiscountStatus?: 'Used' | 'Unused';
   /** FOCUS Tags, values as strings. */
   tags: Record<string, string>;
+  /**
+   * FOCUS 1.2 `PricingCurrency` and `PricingCurrencyEffectiveCost` (a decimal string), when
+   * the line was priced in another currency than it was billed in: the effective cost as the
+   * provider's own exchange rate made it. The ingester derives a month's rate from them where
+   * none is configured.
+   */
+  pricing?: { currency: string; effectiveCost: string };
 }
 
 /** Where a rejected input row came from and why it was rejected. @public */

@@ -1,4 +1,9 @@
-import { convertToNanos, ExchangeRates, parseRate } from './ExchangeRates';
+import {
+  convertToNanos,
+  ExchangeRates,
+  impliedRate,
+  parseRate,
+} from './ExchangeRates';
 
 const ATTO_PER_NANO = 10n ** 9n;
 
@@ -67,6 +72,31 @@ describe('ExchangeRates', () => {
       'BillingCurrency EUR has no exchange rate to USD for 2026-04 (set costscope.exchangeRates)',
     );
     expect(rates.refusal('GBP', '2026-03')).toMatch(/GBP .* 2026-03/);
+    // Priced in the reporting currency (FOCUS 1.2): the export itself gives the rate.
+    expect(rates.refusal('EUR', '2026-04', 'USD')).toBeUndefined();
+    expect(rates.refusal('EUR', '2026-04', 'GBP')).toMatch(/EUR .* 2026-04/);
     expect(rates.currencies()).toEqual(['EUR']);
+  });
+});
+
+describe('impliedRate', () => {
+  const work = (text: string) => BigInt(text) * 10n ** 16n; // hundredths to 1e-18 units
+
+  it('divides the priced sum by the billed one once, to 12 digits, half to even', () => {
+    // 16.25 USD for 15.00 EUR: 1.0833333333333...
+    expect(impliedRate(work('1625'), work('1500'))).toEqual({
+      text: '1.083333333333',
+      digits: 1_083_333_333_333n,
+      divisor: 10n ** 12n,
+    });
+    expect(impliedRate(work('300'), work('150'))?.text).toBe('2');
+    // Credits: both sums negative, the rate positive.
+    expect(impliedRate(work('-108'), work('-100'))?.text).toBe('1.08');
+  });
+
+  it('gives none for a zero or negative ratio', () => {
+    expect(impliedRate(work('100'), 0n)).toBeUndefined();
+    expect(impliedRate(work('-100'), work('100'))).toBeUndefined();
+    expect(impliedRate(0n, work('100'))).toBeUndefined();
   });
 });

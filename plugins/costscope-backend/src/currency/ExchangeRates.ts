@@ -32,6 +32,34 @@ export function parseRate(text: string): ExchangeRate | undefined {
 }
 
 const WORK_PER_NANO = 10n ** BigInt(WORK_SCALE - 9);
+const IMPLIED_RATE_DIVISOR = 10n ** BigInt(MAX_RATE_DIGITS);
+
+/**
+ * The rate an export's own amounts imply: what the lines cost in the reporting currency
+ * (their FOCUS 1.2 `PricingCurrencyEffectiveCost`) over what they cost as billed, both exact,
+ * rounded half to even to MAX_RATE_DIGITS digits; undefined unless it is positive.
+ */
+export function impliedRate(
+  pricingWork: bigint,
+  billingWork: bigint,
+): ExchangeRate | undefined {
+  if (billingWork === 0n) return undefined;
+  const digits = divideHalfEven(
+    pricingWork * IMPLIED_RATE_DIVISOR,
+    billingWork,
+  );
+  if (digits <= 0n) return undefined;
+  const whole = digits / IMPLIED_RATE_DIVISOR;
+  const fraction = (digits % IMPLIED_RATE_DIVISOR)
+    .toString()
+    .padStart(MAX_RATE_DIGITS, '0')
+    .replace(/0+$/, '');
+  return {
+    text: fraction ? `${whole}.${fraction}` : `${whole}`,
+    digits,
+    divisor: IMPLIED_RATE_DIVISOR,
+  };
+}
 
 /**
  * Exchange rates into the reporting currency, per currency and month (`YYYY-MM`). Amounts in
@@ -58,11 +86,17 @@ export class ExchangeRates {
 
   /**
    * Why a line in `currency` billed in `month` cannot be taken, or undefined when it can:
-   * it is in the reporting currency or its month has a rate.
+   * it is in the reporting currency, its month has a rate, or it was priced in the reporting
+   * currency (`pricedIn`, FOCUS 1.2), which gives the month's rate from the export itself.
    */
-  refusal(currency: string, month: string): string | undefined {
+  refusal(
+    currency: string,
+    month: string,
+    pricedIn?: string,
+  ): string | undefined {
     if (currency === this.reportingCurrency) return undefined;
     if (this.rateOf(currency, month)) return undefined;
+    if (pricedIn === this.reportingCurrency) return undefined;
     return (
       `BillingCurrency ${currency} has no exchange rate to ${this.reportingCurrency} for ` +
       `${month} (set costscope.exchangeRates)`

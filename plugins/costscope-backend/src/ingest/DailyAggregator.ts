@@ -2,7 +2,14 @@ import { CostLine } from '@costscope/backstage-plugin-node';
 import { detach } from './detach';
 import { allocationKey, canonicalTags } from './allocationKey';
 import { AmountReader, FactTable } from './exactSum';
-import { convertToNanos, ExchangeRates } from '../currency/ExchangeRates';
+import { parseDecimal } from '@costscope/backstage-plugin-common';
+import {
+  convertToNanos,
+  ExchangeRate,
+  ExchangeRates,
+  impliedRate,
+} from '../currency/ExchangeRates';
+import { WORK_SCALE } from '../lib/decimal';
 import { AllocationKeyRow, CostFact, FactDimensions } from '../store/types';
 
 /** A fact's dimensions, with what the aggregator keeps to find its group again. */
@@ -61,6 +68,14 @@ export class DailyAggregator {
   private lastDayId = 0;
   private lastFacts: FactTable | undefined;
   private ranks: { groups: Int32Array; days: Int32Array } | undefined;
+  /**
+   * Per currency and month without a configured rate: the exact effective cost of its lines
+   * priced in the reporting currency, as billed and as priced (1e-18 units).
+   */
+  private readonly priced = new Map<
+    string,
+    { billing: bigint; pricing: bigint; rate?: ExchangeRate }
+  >();
 
   /**
    * @param rates - converts facts in another currency into the reporting currency, each
@@ -89,6 +104,7 @@ export class DailyAggregator {
       throw new Error(`cost line with non-numeric cost reached the aggregator`);
     }
     this.ranks = undefined;
+    if (line.pricing !== undefined) this.addPriced(line);
 
     const last = this.last;
     let allocIndex = this.lastAllocIndex;
@@ -155,6 +171,37 @@ export class DailyAggregator {
 
     const factKey = groupId * DAY_IDS + dayId;
     facts.add(factKey, billed, effective, list);
+  }
+
+  /** Sums what a line priced in the reporting currency says of the month's rate. */
+  private addPriced(line: CostLine): void {
+    const rates = this.rates;
+    if (
+      !rates ||
+      line.pricing!.currency !== rates.reportingCurrency ||
+      line.currency === rates.reportingCurrency
+    ) {
+      return;
+    }
+    const key = `${line.currency}\u0000${line.billingPeriod.slice(0, 7)}`;
+    let sums = this.priced.get(key);
+    if (!sums) {
+      sums = { billing: 0n, pricing: 0n };
+      this.priced.set(key, sums);
+    }
+    // Both were checked when the line was read.
+    sums.billing += parseDecimal(line.effectiveCost, WORK_SCALE)!;
+    sums.pricing += parseDecimal(line.pricing!.effectiveCost, WORK_SCALE)!;
+  }
+
+  /** A configured rate, else the one the month's lines priced in the reporting currency imply. */
+  private rateOf(currency: string, month: string): ExchangeRate | undefined {
+    const configured = this.rates!.rateOf(currency, month);
+    if (configured) return configured;
+    const sums = this.priced.get(`${currency}\u0000${month}`);
+    if (!sums) return undefined;
+    sums.rate ??= impliedRate(sums.pricing, sums.billing);
+    return sums.rate;
   }
 
   private allocIndexOf(line: CostLine): number {
@@ -344,10 +391,12 @@ export class DailyAggregator {
    */
   private converted(fact: CostFact, facts: FactTable, factKey: number) {
     const month = fact.billingPeriod.slice(0, 7);
-    const rate = this.rates!.rateOf(fact.currency, month);
+    const rate = this.rateOf(fact.currency, month);
     if (!rate) {
+      // Lines without a rate are refused before; only priced lines can get here without one.
       throw new Error(
-        `no exchange rate for ${fact.currency} in ${month} reached the aggregator`,
+        `no exchange rate for ${fact.currency} in ${month}: none is configured and its lines' ` +
+          `PricingCurrencyEffectiveCost does not give a positive one; previous data kept`,
       );
     }
     const work = facts.readWork(factKey)!;

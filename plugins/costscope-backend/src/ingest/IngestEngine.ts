@@ -120,7 +120,11 @@ export class IngestEngine {
         // A line the rates cannot convert is rejected, named by its place in the read.
         const refusal =
           rates && line.currency !== rates.reportingCurrency
-            ? rates.refusal(line.currency, line.billingPeriod.slice(0, 7))
+            ? rates.refusal(
+                line.currency,
+                line.billingPeriod.slice(0, 7),
+                line.pricing?.currency,
+              )
             : undefined;
         if (refusal) {
           reject({ file: source.id, line: run.rowsRead + 1, reason: refusal });

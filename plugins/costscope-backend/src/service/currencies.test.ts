@@ -192,6 +192,70 @@ describe('billing currencies', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'converts a month without a configured rate at the rate its FOCUS 1.2 pricing amounts imply on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const backend = await startApiBackend(knex, {
+        organisation: { ...organisation, rows: rows.slice(3, 4) },
+      });
+      /*
+       * May 2026 has no configured rate. Its lines were priced in USD: 10.80 USD for 10.00 EUR
+       * and 5.45 USD for 5.00 EUR, so the export's own rate is 16.25 / 15 = 1.083333333333
+       * (12 digits). api: 10.00 x 1.083333333333 = 10.83333333333 -> 10.833333333; web: 5.00 x
+       * 1.083333333333 = 5.416666666665 -> 5.416666667; together 16.250000000.
+       */
+      const header =
+        'BilledCost,EffectiveCost,BillingCurrency,BillingPeriodStart,ChargePeriodStart,' +
+        'ChargeCategory,ProviderName,SubAccountId,ServiceName,ResourceId,Tags,' +
+        'PricingCurrency,PricingCurrencyEffectiveCost';
+      const line = (
+        cost: string,
+        usd: string,
+        resource: string,
+        service: string,
+      ) =>
+        `${cost},${cost},EUR,2026-05-01T00:00:00Z,2026-05-01T00:00:00Z,Usage,AWS,111122223333,` +
+        `Amazon Elastic Compute Cloud,${resource},"{""service"":""${service}""}",USD,${usd}`;
+      await fs.writeFile(
+        `${backend.focusDir}/focus-1.2.csv`,
+        [
+          header,
+          line('10.00', '10.80', 'i-api', 'api'),
+          line('5.00', '5.45', 'i-web-eu', 'web'),
+          '',
+        ].join('\n'),
+      );
+      const ingest = await request(backend.server)
+        .post('/api/costscope/v1/ingest')
+        .set('Authorization', as(MEMBER))
+        .send({});
+      expect(ingest.body.runs[0]).toMatchObject({
+        status: 'succeeded',
+        rowsRejected: 0,
+      });
+      const get = async (url: string) =>
+        (
+          await request(backend.server)
+            .get(`/api/costscope${url}`)
+            .set('Authorization', as(MEMBER))
+        ).body;
+      const MAY = 'from=2026-05-01&to=2026-05-31&costBasis=billed';
+      expect((await get(`/v1/overview?${MAY}`)).total).toBe('16.250000000');
+      expect(
+        (await get(`/v1/entities/component/default/api/summary?${MAY}`)).total,
+      ).toBe('10.833333333');
+      expect(
+        (await get(`/v1/entities/component/default/web/summary?${MAY}`)).total,
+      ).toBe('5.416666667');
+      const stored = await knex('costscope_cost_facts')
+        .where({ resource_id: 'i-api', usage_date: '2026-05-01' })
+        .first();
+      expect(stored.exchange_rate).toBe('1.083333333333');
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'fails a run with too many lines without a rate and keeps the earlier data on %p',
     async id => {
       const knex = await databases.init(id);

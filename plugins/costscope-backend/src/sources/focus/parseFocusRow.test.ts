@@ -89,3 +89,52 @@ describe('parseFocusRow, commitments', () => {
     });
   });
 });
+
+describe('parseFocusRow, FOCUS 1.2 pricing currency', () => {
+  const EUR = { ...RECORD, BillingCurrency: 'EUR' };
+
+  it('reads the effective cost in another pricing currency, digits as written', () => {
+    const parsed = parseFocusRow(
+      {
+        ...EUR,
+        PricingCurrency: 'usd',
+        PricingCurrencyEffectiveCost: '7.776000000001',
+      },
+      undefined,
+    );
+    expect(parsed).toMatchObject({
+      line: {
+        currency: 'EUR',
+        pricing: { currency: 'USD', effectiveCost: '7.776000000001' },
+      },
+    });
+  });
+
+  it.each([
+    [
+      'the same as the billing currency',
+      { PricingCurrency: 'EUR', PricingCurrencyEffectiveCost: '7.20' },
+    ],
+    ['without an amount', { PricingCurrency: 'USD' }],
+    ['absent', {}],
+  ])('leaves pricing out when it is %s', (_, columns) => {
+    const parsed = parseFocusRow({ ...EUR, ...columns }, undefined);
+    expect('line' in parsed && parsed.line.pricing).toBeUndefined();
+    expect(parsed).toHaveProperty('line');
+  });
+
+  it.each([
+    [
+      { PricingCurrency: 'dollars' },
+      "PricingCurrency 'dollars' is not an ISO 4217 code",
+    ],
+    [
+      { PricingCurrency: 'USD', PricingCurrencyEffectiveCost: 'lots' },
+      "PricingCurrencyEffectiveCost 'lots' is not a number",
+    ],
+  ])('rejects a malformed value %p, naming the column', (columns, reason) => {
+    expect(parseFocusRow({ ...EUR, ...columns }, undefined)).toEqual({
+      reason,
+    });
+  });
+});

@@ -24,6 +24,8 @@ export const FOCUS_COLUMNS = [
   'CommitmentDiscountId',
   'CommitmentDiscountStatus',
   'ChargeSubcategory',
+  'PricingCurrency',
+  'PricingCurrencyEffectiveCost',
 ] as const;
 
 /** Columns without which a file cannot be read at all. */
@@ -156,6 +158,8 @@ const enum Col {
   CommitmentDiscountId,
   CommitmentDiscountStatus,
   ChargeSubcategory,
+  PricingCurrency,
+  PricingCurrencyEffectiveCost,
 }
 
 /** A FOCUS record as an array in the order of FOCUS_COLUMNS. */
@@ -358,6 +362,9 @@ function parseValues(
     return `BillingCurrency ${currency} differs from the source currency ${expectedCurrency}`;
   }
 
+  const pricing = pricingOf(values, currency, reader);
+  if (typeof pricing === 'string') return pricing;
+
   const categoryText = clean(values[Col.ChargeCategory]) ?? 'Usage';
   const chargeCategory =
     CHARGE_CATEGORY_NAMES.get(categoryText) ??
@@ -431,5 +438,33 @@ function parseValues(
       ? { commitmentDiscountStatus: commitmentDiscountStatus.status }
       : {}),
     tags: tags as Record<string, string>,
+    ...(pricing ? { pricing } : {}),
   };
+}
+
+/**
+ * FOCUS 1.2's pricing currency and the effective cost in it, when the line was priced in
+ * another currency than billed and says what that cost was; undefined when it was not, a
+ * reason when either value is malformed.
+ */
+function pricingOf(
+  values: FocusValues,
+  billingCurrency: string,
+  reader: AmountReader,
+): CostLine['pricing'] | string {
+  const currencyText = clean(values[Col.PricingCurrency]);
+  if (currencyText === undefined) return undefined;
+  const currency = currencyText.toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    return `PricingCurrency '${currencyText.slice(
+      0,
+      40,
+    )}' is not an ISO 4217 code`;
+  }
+  const costText = clean(values[Col.PricingCurrencyEffectiveCost]);
+  if (currency === billingCurrency || costText === undefined) return undefined;
+  if (!isStorableAmount(costText, reader)) {
+    return amountReason('PricingCurrencyEffectiveCost', costText);
+  }
+  return { currency, effectiveCost: costText };
 }
