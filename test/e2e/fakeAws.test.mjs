@@ -146,3 +146,60 @@ test(
     });
   },
 );
+
+test(
+  "the Commitments tab shows Cost Explorer's own Savings Plans figures",
+  { timeout: 240_000 },
+  async () => {
+    const manifest = JSON.parse(
+      readFileSync(
+        path.join(ROOT, 'examples/billing/generated/manifest.json'),
+        'utf8',
+      ),
+    );
+    const report = await waitFor(
+      "Cost Explorer's Savings Plans report",
+      async () => {
+        const { reported } = await api(
+          `/v1/commitments?from=${manifest.startDate}&to=${manifest.endDate}`,
+        );
+        return reported?.find(
+          r => r.commitmentType === 'SavingsPlans' && r.months.length > 0,
+        );
+      },
+      180_000,
+    );
+    const runs = await latestRuns();
+    assert.equal(
+      runs.get('aws-ce-commitments-111122223333')?.status,
+      'succeeded',
+    );
+    await openPortalPage(page, '/costscope?tab=commitments');
+    const table = page.getByRole('table', {
+      name: 'As reported by AWS Cost Explorer — Savings Plans',
+    });
+    await table.waitFor({ timeout: 60_000 });
+    // The newest month the table shows is one Cost Explorer reported, with its figures.
+    const newest = (
+      await table.getByRole('rowheader').first().innerText()
+    ).trim();
+    const month = report.months.find(m => m.month === newest);
+    assert.ok(month, `${newest} is one of the reported months`);
+    const percent = share =>
+      new Intl.NumberFormat('en-US', {
+        style: 'percent',
+        maximumFractionDigits: 1,
+      }).format(share);
+    const row = table.getByRole('row').filter({ hasText: newest });
+    const text = await row.innerText();
+    // The demo plan leaves 4 % of its commitment unused.
+    assert.ok(month.utilization > 0.95 && month.utilization < 0.97);
+    assert.ok(text.includes(percent(month.utilization)), text);
+    assert.ok(text.includes(percent(month.coverage)), text);
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'fake-aws-commitments.png'),
+      fullPage: true,
+    });
+  },
+);

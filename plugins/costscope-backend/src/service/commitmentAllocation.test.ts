@@ -80,7 +80,7 @@ const organisation = {
 
 const RANGE = 'from=2026-03-01&to=2026-03-01';
 
-describe('unused commitment', () => {
+describe('commitments and credits in the allocation', () => {
   const databases = createTestDatabases();
 
   async function totals(
@@ -141,6 +141,79 @@ describe('unused commitment', () => {
         origin: 'commitment',
         rule: 'unused commitment',
         cost: '1.200000000',
+      });
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'adds a Reserved Instance and a credit as the hand calculation says, on every basis, on %p',
+    async id => {
+      /*
+       * The same day gains a Reserved Instance (fee 3.00, billed as a Purchase, amortized
+       * into web's database it covers: billed 0, effective 3.00, list 4.50) and an untagged
+       * account credit of -1.00 (no list price: it counts at its billed cost).
+       *
+       *   basis       team-a   team-b          finops   unallocated             total
+       *   billed      0        0               0        12 + 3 - 1 = 14.00      14.00
+       *   effective   7.20     3.60+3 = 6.60   1.20     -1.00                   14.00
+       *   list        10.00    5+4.50 = 9.50   0        -1.00                   18.50
+       */
+      const ri = 'arn:aws:ec2:us-east-1:111122223333:reserved-instances/ri-1';
+      const knex = await databases.init(id);
+      const backend = await startApiBackend(knex, {
+        organisation: {
+          ...organisation,
+          rows: [
+            ...rows,
+            {
+              day: '2026-03-01',
+              cost: '3.00',
+              effective: '0',
+              list: '0',
+              category: 'Purchase',
+              resource: ri,
+              commitment: { id: ri },
+            },
+            {
+              day: '2026-03-01',
+              cost: '0',
+              effective: '3.00',
+              list: '4.50',
+              tags: { service: 'web' },
+              resource: 'db-web',
+              commitment: { id: ri, status: 'Used' },
+            },
+            {
+              day: '2026-03-01',
+              cost: '-1.00',
+              category: 'Credit',
+              service: 'AWS Promotional Credit',
+            },
+          ],
+        },
+        costscope: { commitments: { unusedOwner: 'finops' } },
+      });
+      expect(await totals(backend, 'billed')).toEqual({
+        total: '14.000000000',
+        unallocated: '14.000000000',
+        finops: '0.000000000',
+        teamA: '0.000000000',
+        teamB: '0.000000000',
+      });
+      expect(await totals(backend, 'effective')).toEqual({
+        total: '14.000000000',
+        unallocated: '-1.000000000',
+        finops: '1.200000000',
+        teamA: '7.200000000',
+        teamB: '6.600000000',
+      });
+      expect(await totals(backend, 'list')).toEqual({
+        total: '18.500000000',
+        unallocated: '-1.000000000',
+        finops: '0.000000000',
+        teamA: '10.000000000',
+        teamB: '9.500000000',
       });
       await backend.stop();
     },
