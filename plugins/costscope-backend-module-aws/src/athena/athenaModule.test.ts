@@ -130,9 +130,13 @@ describe('Athena cost source, wired into the backend', () => {
         expect(scanned).toHaveLength(3);
         expect(scanned.filter(b => (b ?? 0) > 0)).toHaveLength(2);
 
-        const rows = await knex('costscope_cost_facts')
+        const rows: Array<{
+          sub_account_id: string;
+          facts: string | number;
+          total: string;
+        }> = await knex('costscope_cost_facts')
           .select('sub_account_id')
-          .count({ facts: '*' })
+          .select(knex.raw('COUNT(*) AS facts'))
           .select(knex.raw('CAST(SUM(billed_nanos) AS TEXT) AS total'))
           .groupBy('sub_account_id');
         const expected = focusBilledNanosByAccount(path.join(dir, 'aws'));
