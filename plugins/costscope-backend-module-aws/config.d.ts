@@ -95,6 +95,58 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
       /**
+       * Daily cost of a FOCUS table in Athena (source `aws-athena-<database>-<table>`): per
+       * billing period one GROUP BY query that Athena runs, so only the daily facts come
+       * back. Athena bills the data each query scans; see the README for the IAM policy and
+       * what a run costs.
+       */
+      athena?: {
+        /** The Glue database of the table. */
+        database: string;
+        /** The FOCUS 1.0+ table, as AWS Data Exports delivers it (columns lower-cased by Glue). */
+        table: string;
+        /** The Athena workgroup (default: primary). */
+        workgroup?: string;
+        /** Where Athena writes query results, `s3://bucket/prefix/`. */
+        outputLocation: string;
+        /** The region of Athena and the table (default: the first of costscope.aws.regions). */
+        region?: string;
+        /** IAM role to assume for Athena and S3; without it the default credential chain. */
+        roleArn?: string;
+        /** External id the role's trust policy requires, if any. */
+        externalId?: string;
+        /** The table's layout: `focus` (the only one read). */
+        format?: 'focus';
+        /** The partition column holding the billing period YYYY-MM (default: billing_period). */
+        partitionColumn?: string;
+        /**
+         * The table's data, `s3://bucket/prefix/`, with a `BILLING_PERIOD=YYYY-MM/` folder per
+         * period. When set, a closed period is queried again only when its files (keys and
+         * ETags) changed; without it every period is queried on every run.
+         */
+        dataLocation?: string;
+        /** Billing periods read: the current one and the ones before it (default 3, at most 36). */
+        months?: number;
+        /**
+         * Most bytes one run may scan. A run stops before a period whose last query would
+         * exceed it, and stops a running query whose scanned bytes exceed it; the earlier
+         * data is kept. Default: no limit.
+         */
+        scanBudgetBytes?: number;
+        /** Athena's price per TB scanned in USD, for the run record (default 5). */
+        pricePerTbUsd?: number | string;
+        poll?: {
+          /** First wait before asking for the query's state, ms (default 500), doubled up to maxMs. */
+          initialMs?: number;
+          /** Longest wait between two polls, ms (default 5000). */
+          maxMs?: number;
+        };
+        /** A query still running after this is stopped and fails the run, ms (default 15 minutes). */
+        queryTimeoutMs?: number;
+        /** When to read. Default: every 12 hours. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /**
        * One endpoint URL for every AWS call, such as a proxy or a local fake AWS. Leave
        * unset for the real AWS endpoints.
        */

@@ -4,8 +4,10 @@
 // node test/fake-aws/cli.js [--port 4566] [--billing-dir DIR] [--page-size N]
 //   [--estimated-days N] [--ec2-page-size N] [--cloudwatch-max-datapoints N] [--end-date YYYY-MM-DD]
 //   [--s3-page-size N] [--pricing-page-size N] [--s3-bucket NAME=DIR]...
+//   [--athena-table DB.TABLE=DIR]... [--athena-delay-ms N]
 // Runs the fake AWS until SIGTERM / SIGINT. --s3-bucket (repeatable) serves the files under DIR
-// as the bucket NAME, read once at start.
+// as the bucket NAME, read once at start. --athena-table (repeatable) makes the Parquet files
+// under DIR (hive-partitioned) an Athena table.
 
 const path = require('path');
 const { startFakeAws } = require('./index');
@@ -14,6 +16,13 @@ const { startFakeAws } = require('./index');
 function bucketArg(value) {
   const m = /^([^=]+)=(.+)$/.exec(value);
   if (!m) throw new Error(`--s3-bucket needs NAME=DIR, not '${value}'`);
+  return [m[1], path.resolve(m[2])];
+}
+
+/** DB.TABLE=DIR -> [DB.TABLE, absolute DIR]. */
+function athenaTableArg(value) {
+  const m = /^([A-Za-z0-9_]+\.[A-Za-z0-9_]+)=(.+)$/.exec(value);
+  if (!m) throw new Error(`--athena-table needs DB.TABLE=DIR, not '${value}'`);
   return [m[1], path.resolve(m[2])];
 }
 
@@ -33,6 +42,12 @@ const FLAGS = {
     bucketArg,
     (buckets = {}, [name, dir]) => ({ ...buckets, [name]: dir }),
   ],
+  '--athena-table': [
+    'athenaTables',
+    athenaTableArg,
+    (tables = {}, [name, dir]) => ({ ...tables, [name]: dir }),
+  ],
+  '--athena-delay-ms': ['athenaDelayMs', Number],
 };
 
 function parseArgs(argv) {

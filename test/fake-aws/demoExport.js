@@ -30,12 +30,24 @@ const sqlText = text => `'${String(text).replace(/'/g, "''")}'`;
 /**
  * Copies a FOCUS CSV (or .csv.gz) into a Parquet file as the clouds write them: snappy, the
  * costs as exact DECIMAL(38, 18), the times as UTC timestamps, every other column text.
- * `connection` is a DuckDB connection (@duckdb/node-api).
+ * `connection` is a DuckDB connection (@duckdb/node-api). `tagsAsMap`: Tags as a
+ * MAP(VARCHAR, VARCHAR), as AWS's FOCUS export (and so its Athena table) has them, instead of
+ * JSON text.
  */
-async function copyCsvToParquet(connection, csvFile, parquetFile) {
+async function copyCsvToParquet(
+  connection,
+  csvFile,
+  parquetFile,
+  { tagsAsMap = false } = {},
+) {
   const replaced = [
     ...DECIMAL_COLUMNS.map(c => `CAST(${c} AS DECIMAL(38, 18)) AS ${c}`),
     ...TIME_COLUMNS.map(c => `CAST(${c} AS TIMESTAMPTZ) AS ${c}`),
+    ...(tagsAsMap
+      ? [
+          `CASE WHEN Tags IS NULL OR Tags = '' THEN NULL ELSE CAST(json(Tags) AS MAP(VARCHAR, VARCHAR)) END AS Tags`,
+        ]
+      : []),
   ].join(', ');
   await connection.run(
     `COPY (SELECT * REPLACE (${replaced}) FROM read_csv(${sqlText(
@@ -48,7 +60,8 @@ async function copyCsvToParquet(connection, csvFile, parquetFile) {
 
 /**
  * Writes the export's objects for every focus-YYYY-MM.csv.gz in `billingDir` into `outDir`,
- * keyed by their path relative to it; returns the object keys.
+ * keyed by their path relative to it; returns the object keys. `options.tagsAsMap`: see
+ * copyCsvToParquet.
  */
 async function writeDemoExport(billingDir, outDir, options = DEMO_EXPORT) {
   // Loaded here: the rest of the fake AWS does not need DuckDB's native module.
@@ -67,7 +80,9 @@ async function writeDemoExport(billingDir, outDir, options = DEMO_EXPORT) {
       const dataKey = `${root}/data/BILLING_PERIOD=${month}/${options.exportName}-00001.snappy.parquet`;
       const target = path.join(outDir, dataKey);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      await copyCsvToParquet(connection, path.join(billingDir, name), target);
+      await copyCsvToParquet(connection, path.join(billingDir, name), target, {
+        tagsAsMap: options.tagsAsMap,
+      });
       const manifestKey = `${root}/metadata/BILLING_PERIOD=${month}/${options.exportName}-Manifest.json`;
       fs.mkdirSync(path.dirname(path.join(outDir, manifestKey)), {
         recursive: true,

@@ -2,7 +2,7 @@
 
 // What the tests steer and observe: injected faults, dead accounts, request counts and log.
 
-const SERVICES = ['ce', 'ec2', 'cloudwatch', 'sts', 's3', 'pricing'];
+const SERVICES = ['ce', 'ec2', 'cloudwatch', 'sts', 's3', 'pricing', 'athena'];
 const KINDS = [
   'throttle',
   'server-error',

@@ -7,7 +7,8 @@ export type FakeAwsService =
   | 'cloudwatch'
   | 'sts'
   | 's3'
-  | 'pricing';
+  | 'pricing'
+  | 'athena';
 
 /**
  * throttle: the service's throttling error (CE LimitExceededException 400, EC2
@@ -68,6 +69,24 @@ export interface FakeAwsOptions {
    * GetReservationUtilization answers from these entries only. Amounts are decimal strings.
    */
   reservationMonths?: FakeReservationMonth[];
+  /**
+   * Athena: tables by `database.table`, each a view over the Parquet files under a directory
+   * (hive partitions such as `BILLING_PERIOD=2026-11/`, read at every query).
+   */
+  athenaTables?: Record<string, string>;
+  /** Athena: a query is QUEUED for half of this, RUNNING until it passed; default 200. */
+  athenaDelayMs?: number;
+}
+
+/** One query the fake Athena was given. */
+export interface FakeAthenaExecution {
+  id: string;
+  query: string;
+  database: string;
+  workGroup: string;
+  state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /** Its DataScannedInBytes. */
+  bytes: number;
 }
 
 /** One account's reserved instances in one month (see FakeAwsOptions.reservationMonths). */
@@ -160,6 +179,7 @@ export interface FakeAws {
   /** Clears faults, dead accounts, counts and the log (not S3's buckets). */
   reset(): void;
   readonly s3: FakeS3;
+  readonly athena: { executions(): FakeAthenaExecution[] };
   close(): Promise<void>;
 }
 

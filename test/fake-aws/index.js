@@ -1,7 +1,7 @@
 'use strict';
 
 // A local fake of the AWS APIs Costscope reads (Cost Explorer, EC2, CloudWatch, STS, S3,
-// Price List), close
+// Price List, Athena), close
 // enough to the wire protocols that the real AWS SDK v3 clients work against it.
 
 const { loadBilling, DEFAULT_BILLING_DIR } = require('./data');
@@ -11,6 +11,7 @@ const { createCloudWatch, MAX_DATAPOINTS } = require('./cloudwatch');
 const { createSts, temporaryAccessKeyId } = require('./sts');
 const { createS3 } = require('./s3');
 const { createPricing } = require('./pricing');
+const { createAthena } = require('./athena');
 const { S3Store } = require('./s3Store');
 const { FakeState } = require('./faults');
 const { createServer } = require('./server');
@@ -83,6 +84,8 @@ async function startFakeAws(options = {}) {
     s3Buckets = {},
     pricingPageSize = 100,
     reservationMonths = [],
+    athenaTables = {},
+    athenaDelayMs = 200,
   } = options;
   if (!(Number.isInteger(s3PageSize) && s3PageSize > 0))
     throw new Error('s3PageSize must be a positive integer');
@@ -101,6 +104,7 @@ async function startFakeAws(options = {}) {
   const s3Store = new S3Store();
   for (const [bucket, dir] of Object.entries(s3Buckets))
     s3Store.loadDirectory(bucket, dir);
+  const athena = createAthena({ tables: athenaTables, delayMs: athenaDelayMs });
   const services = [
     // first: S3 claims every request that is not `POST /`, the others never see those
     createS3({
@@ -122,6 +126,7 @@ async function startFakeAws(options = {}) {
     }),
     createEc2({ inventory, ec2PageSize }),
     createPricing({ pageSize: pricingPageSize }),
+    athena,
     createSts({
       isKnownAccount: id => knownAccounts.has(id),
       isDead: id => state.isDead(id),
@@ -153,12 +158,13 @@ async function startFakeAws(options = {}) {
       getObject: (bucket, key) => s3Store.getObject(bucket, key),
       loadDirectory: (bucket, dir) => s3Store.loadDirectory(bucket, dir),
     },
+    athena: { executions: () => athena.executions() },
     close: () =>
       new Promise(resolve => {
         server.cancelSleeps();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      }).then(() => athena.close()),
   };
 }
 
@@ -179,5 +185,6 @@ if (require.main === module) {
     import('./s3.test.mjs');
     import('./pricing.test.mjs');
     import('./commitments.test.mjs');
+    import('./athena.test.mjs');
   } else require('./cli');
 }

@@ -81,7 +81,7 @@ function createServer({ services, state }) {
       return wire.malformed(operation, ctx.requestId);
     else if (fault && fault.kind === 'truncate-body') {
       // the full answer's headers (and content-length), half its body, then a cut connection
-      const full = regularAnswer(routed, ctx);
+      const full = await regularAnswer(routed, ctx);
       return {
         ...full,
         cutAfter: Math.floor(Buffer.byteLength(full.body) / 2),
@@ -91,7 +91,8 @@ function createServer({ services, state }) {
     return regularAnswer(routed, ctx);
   }
 
-  function regularAnswer(routed, ctx) {
+  /** A handler may be async (Athena runs its SQL in DuckDB). */
+  async function regularAnswer(routed, ctx) {
     const { service, wire, operation, params, payload } = routed;
     if (state.isDead(ctx.accountId))
       return wire.error(service.faultError('server-error'), ctx.requestId);
@@ -99,7 +100,7 @@ function createServer({ services, state }) {
     try {
       return wire.success(
         operation,
-        service.handle(operation, params, ctx, payload),
+        await service.handle(operation, params, ctx, payload),
         ctx.requestId,
       );
     } catch (e) {

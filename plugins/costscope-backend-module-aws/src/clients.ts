@@ -1,11 +1,14 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { PricingClient } from '@aws-sdk/client-pricing';
+import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { AthenaCostConfig } from './athena/athenaConfig';
 import { AwsAccountConfig, AwsModuleConfig } from './config';
 
 /** Cost Explorer has one endpoint, in us-east-1. */
@@ -101,4 +104,42 @@ export function createPricingClient(config: AwsModuleConfig): PricingClient {
     credentials: credentialsOf(config.accounts[0], config),
     region: config.prices.region,
   });
+}
+
+/**
+ * The Athena source's clients, in its region, with its role (or the default chain): Athena,
+ * and S3 to list the table's partitions when a data location is configured.
+ */
+export function createAthenaClients(
+  athena: AthenaCostConfig,
+  config: AwsModuleConfig,
+): { athena: AthenaClient; s3?: S3Client } {
+  const common = commonClientConfig(config);
+  const credentials = athena.roleArn
+    ? fromTemporaryCredentials({
+        params: {
+          RoleArn: athena.roleArn,
+          RoleSessionName: 'costscope',
+          ExternalId: athena.externalId,
+          DurationSeconds: 3600,
+        },
+        clientConfig: { region: athena.region, ...common },
+      })
+    : undefined;
+  return {
+    athena: new AthenaClient({
+      ...common,
+      credentials,
+      region: athena.region,
+    }),
+    s3: athena.dataLocation
+      ? new S3Client({
+          ...common,
+          credentials,
+          region: athena.region,
+          // path-style only through a custom endpoint (a proxy, or the fake in tests)
+          forcePathStyle: config.endpoint !== undefined,
+        })
+      : undefined,
+  };
 }

@@ -6,6 +6,38 @@ function read(aws: object) {
 }
 
 describe('readAwsModuleConfig', () => {
+  it('reads costscope.aws.athena with its defaults', () => {
+    const config = read({
+      accounts: [{ accountId: '111122223333' }],
+      regions: ['eu-west-1'],
+      athena: {
+        database: 'cur',
+        table: 'focus',
+        outputLocation: 's3://acme-athena-results/costscope',
+        dataLocation: 's3://acme-billing/focus/acme/data',
+        scanBudgetBytes: 1000000,
+      },
+    })!;
+    expect(config.athena).toMatchObject({
+      database: 'cur',
+      table: 'focus',
+      workgroup: 'primary',
+      outputLocation: 's3://acme-athena-results/costscope',
+      region: 'eu-west-1',
+      format: 'focus',
+      partitionColumn: 'billing_period',
+      dataLocation: { bucket: 'acme-billing', prefix: 'focus/acme/data/' },
+      months: 3,
+      scanBudgetBytes: 1000000,
+      pricePerTbUsd: '5',
+      poll: { initialMs: 500, maxMs: 5000 },
+      schedule: { frequency: { hours: 12 } },
+    });
+    expect(
+      read({ accounts: [{ accountId: '111122223333' }] })!.athena,
+    ).toBeUndefined();
+  });
+
   it('is undefined without a costscope.aws section', () => {
     expect(readAwsModuleConfig(new ConfigReader({}))).toBeUndefined();
   });
@@ -102,6 +134,36 @@ describe('readAwsModuleConfig', () => {
         prices: { region: 'eu-west-1' },
       },
       /prices\.region': the Price List API has endpoints in us-east-1, eu-central-1, ap-south-1 only, got 'eu-west-1'/,
+    ],
+    [
+      {
+        accounts: [{ accountId: '111122223333' }],
+        athena: { database: 'cur', table: 'focus' },
+      },
+      /athena\.outputLocation': is required/,
+    ],
+    [
+      {
+        accounts: [{ accountId: '111122223333' }],
+        athena: {
+          database: 'cur',
+          table: 'focus; DROP TABLE x',
+          outputLocation: 's3://results/',
+        },
+      },
+      /athena\.table': 'focus; DROP TABLE x' is not a plain name/,
+    ],
+    [
+      {
+        accounts: [{ accountId: '111122223333' }],
+        athena: {
+          database: 'cur',
+          table: 'focus',
+          outputLocation: 's3://results/',
+          pricePerTbUsd: '5 USD',
+        },
+      },
+      /athena\.pricePerTbUsd': '5 USD' is not a USD amount/,
     ],
   ])('rejects %j with an error naming the entry', (aws, message) => {
     expect(() => read(aws)).toThrow(message);

@@ -3,6 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { AthenaCostConfig, readAthenaConfig } from './athena/athenaConfig';
 
 /** Cost Explorer metrics by the names app-config uses. */
 export const COST_METRICS = {
@@ -49,6 +50,8 @@ export interface AwsModuleConfig {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /** Daily cost of a FOCUS table, aggregated in Athena; absent when not configured. */
+  athena?: AthenaCostConfig;
   /** One endpoint for every AWS service: a VPC endpoint proxy, or a local fake in tests. */
   endpoint?: string;
   retry: { maxAttempts: number; baseDelayMs: number };
@@ -246,6 +249,7 @@ export function readAwsModuleConfig(root: Config): AwsModuleConfig | undefined {
       enabled: config.getOptionalBoolean('commitments.enabled') ?? true,
       schedule: schedule('commitments.schedule', DEFAULT_COMMITMENTS_SCHEDULE),
     },
+    athena: readAthenaConfig(config, defaultRegions[0]),
     endpoint: config.getOptionalString('endpoint'),
     retry: {
       maxAttempts: positiveInt(config, 'retry.maxAttempts', 5, 20),

@@ -8,7 +8,12 @@ import {
   costscopeInventorySourcesExtensionPoint,
   costscopePriceSourcesExtensionPoint,
 } from '@costscope/backstage-plugin-node';
-import { createAccountClients, createPricingClient } from './clients';
+import { AthenaCostSource } from './athena/AthenaCostSource';
+import {
+  createAccountClients,
+  createAthenaClients,
+  createPricingClient,
+} from './clients';
 import { CostExplorerCommitmentReports } from './commitments/CostExplorerCommitmentReports';
 import { readAwsModuleConfig } from './config';
 import { CostExplorerCostSource } from './cost/CostExplorerCostSource';
@@ -18,8 +23,9 @@ import { PriceListPriceSource } from './prices/PriceListPriceSource';
 /**
  * Costscope module for AWS: per configured account, a Cost Explorer cost source, a Cost
  * Explorer commitment report source (Savings Plans and reservation coverage and utilization)
- * and an EC2 + CloudWatch inventory source, and one AWS Price List price source, configured
- * under `costscope.aws`.
+ * and an EC2 + CloudWatch inventory source, one AWS Price List price source and, when
+ * `costscope.aws.athena` is set, an Athena cost source over a FOCUS table, configured under
+ * `costscope.aws`.
  * @public
  */
 export const costscopeModuleAws = createBackendModule({
@@ -73,6 +79,14 @@ export const costscopeModuleAws = createBackendModule({
               new Ec2InventorySource(account, awsConfig, clients),
             );
           }
+        }
+        if (awsConfig.athena) {
+          costSources.addCostSource(
+            new AthenaCostSource(
+              awsConfig.athena,
+              createAthenaClients(awsConfig.athena, awsConfig),
+            ),
+          );
         }
         if (awsConfig.prices.enabled) {
           priceSources.addPriceSource(

@@ -70,9 +70,13 @@ export interface CostSourceReadContext {
   reject(rejection: CostLineRejection): void;
   /**
    * Report that one more input file, object or page was read, with the FOCUS version its
-   * columns looked like when it is a FOCUS file.
+   * columns looked like when it is a FOCUS file, and the bytes a query engine scanned for it
+   * (Athena, BigQuery), for the run record.
    */
-  fileRead(name: string, details?: { focusVersion?: string }): void;
+  fileRead(
+    name: string,
+    details?: { focusVersion?: string; bytesScanned?: number },
+  ): void;
   /**
    * Report an input that this run did not read, and why (for example `unchanged` since the
    * last successful run), for the run record.

@@ -86,6 +86,7 @@ export class IngestEngine {
             name: storableText(name),
             status: 'read',
             focusVersion: details?.focusVersion,
+            bytesScanned: details?.bytesScanned,
           }),
         fileSkipped: (name, reason) =>
           recordInput(run, {

@@ -193,6 +193,8 @@ export interface IngestInput {
   reason?: string;
   /** For FOCUS files, the FOCUS version their columns looked like. */
   focusVersion?: string;
+  /** For a query run in a query engine (Athena), the bytes it scanned and was billed for. */
+  bytesScanned?: number;
 }
 
 /** A recorded ingestion run. @public */

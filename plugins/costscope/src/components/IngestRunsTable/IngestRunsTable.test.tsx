@@ -55,6 +55,34 @@ describe('IngestRunsTable', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows the data a query engine scanned for a run', async () => {
+    const athena = {
+      ...ingestRuns[0],
+      id: 'run-athena',
+      sourceId: 'aws-athena-cur-focus',
+      apiCalls: {
+        'athena:StartQueryExecution': 2,
+        'athena:GetQueryResults': 2,
+      },
+      apiCostUsd: '0.010000000',
+      inputs: [
+        // 1.5 MiB + 0.5 MiB
+        {
+          name: 'Athena 2026-10',
+          status: 'read' as const,
+          bytesScanned: 1572864,
+        },
+        {
+          name: 'Athena 2026-11',
+          status: 'read' as const,
+          bytesScanned: 524288,
+        },
+      ],
+    };
+    await renderInTestApp(<IngestRunsTable runs={[athena]} />);
+    expect(screen.getByText('4 ($0.01) · 2.0 MiB scanned')).toBeInTheDocument();
+  });
+
   it('shows the rejections of a run in a dialog', async () => {
     await renderInTestApp(<IngestRunsTable runs={ingestRuns} />);
     await userEvent.click(

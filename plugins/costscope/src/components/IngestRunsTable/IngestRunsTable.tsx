@@ -137,6 +137,18 @@ export interface IngestRunsTableProps {
 }
 
 /** The recorded ingest runs; a run's rejections and error open in a dialog. */
+/** Bytes in binary units, as the clouds bill scanned data: `1.5 MiB`. */
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 export function IngestRunsTable(props: IngestRunsTableProps) {
   const [selected, setSelected] = useState<IngestRun | undefined>();
   const rows = useMemo(
@@ -148,6 +160,10 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
           : periodsText(run.billingPeriods),
         apiCallCount: Object.values(run.apiCalls ?? {}).reduce(
           (sum, count) => sum + count,
+          0,
+        ),
+        bytesScanned: (run.inputs ?? []).reduce(
+          (sum, input) => sum + (input.bytesScanned ?? 0),
           0,
         ),
       })),
@@ -231,6 +247,10 @@ export function IngestRunsTable(props: IngestRunsTableProps) {
             {/* Cloud API fees are in USD whatever the billing currency. */}
             {moneySign(row.apiCostUsd) > 0
               ? ` (${formatMoney(row.apiCostUsd, 'USD')})`
+              : ''}
+            {/* Query engines (Athena) bill the data a query scanned. */}
+            {row.bytesScanned > 0
+              ? ` · ${formatBytes(row.bytesScanned)} scanned`
               : ''}
           </span>
         ),

@@ -922,6 +922,12 @@ export const spec = {
                   description:
                     "The FOCUS version a FOCUS file's columns looked like",
                 },
+                bytesScanned: {
+                  type: 'integer',
+                  format: 'int64',
+                  description:
+                    'For a query a source ran in a query engine (Athena), the bytes it scanned, which the engine bills',
+                },
               },
             },
           },

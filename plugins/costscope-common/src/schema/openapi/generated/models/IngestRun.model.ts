@@ -26,6 +26,8 @@ export type IngestRun = {
     reason?: string;
     /** The FOCUS version a FOCUS file's columns looked like */
     focusVersion?: string;
+    /** For a query a source ran in a query engine (Athena), the bytes it scanned, which the engine bills */
+    bytesScanned?: number;
   }>;
   rowsRead?: number;
   rowsRejected?: number;
