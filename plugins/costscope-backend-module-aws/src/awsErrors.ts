@@ -7,9 +7,9 @@ export function describeAwsError(error: unknown, what: string): Error {
   if (!(error instanceof Error)) return new Error(`${what}: ${String(error)}`);
   const attempts = (error as { $metadata?: { attempts?: number } }).$metadata
     ?.attempts;
+  const retried = attempts ? ` (after ${attempts} attempts)` : '';
   const described = new Error(
-    `${what}: ${error.name}: ${error.message}` +
-      (attempts ? ` (after ${attempts} attempts)` : ''),
+    `${what}: ${error.name}: ${error.message}${retried}`,
   );
   described.name = error.name;
   return described;

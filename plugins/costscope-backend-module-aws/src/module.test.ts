@@ -13,6 +13,7 @@ import { costscopePlugin } from '@costscope/backstage-plugin-backend';
 import { Knex } from 'knex';
 import request from 'supertest';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { FakeAws, startFakeAws } from '../../../test/fake-aws';
 import { costscopeModuleAws } from './module';
 import { focusBilledNanosByAccount } from './__testUtils__/focusTotals';
@@ -23,6 +24,7 @@ const {
   generateDemoBilling,
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } = require('../../../examples/billing/generate.js');
+
 const ACCOUNTS = ['111122223333', '222233334444', '444455556666'];
 const TAG_KEYS = ['service', 'app', 'team'];
 const LATER = {

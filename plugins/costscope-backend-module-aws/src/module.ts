@@ -97,8 +97,11 @@ export const costscopeModuleAws = createBackendModule({
           );
         }
         logger.info(
-          `Costscope AWS module reads ${awsConfig.accounts.length} account(s): ` +
-            awsConfig.accounts.map(a => a.name ?? a.accountId).join(', '),
+          `Costscope AWS module reads ${
+            awsConfig.accounts.length
+          } account(s): ${awsConfig.accounts
+            .map(a => a.name ?? a.accountId)
+            .join(', ')}`,
         );
       },
     });

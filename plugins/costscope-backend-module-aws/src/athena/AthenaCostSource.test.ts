@@ -13,6 +13,7 @@ import {
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   credentialsFor,
   FakeAws,

@@ -97,12 +97,12 @@ export class AthenaCostSource implements CostSource {
     const files = await this.partitionFiles(context);
     const next: Record<string, PeriodState> = {};
     let scanned = 0;
+    const budgetNote = config.scanBudgetBytes
+      ? `, scan budget ${config.scanBudgetBytes} bytes`
+      : '';
     context.logger.info(
       `Costscope reads ${config.database}.${config.table} through Athena, ` +
-        `billing periods ${periods[0]} to ${current}` +
-        (config.scanBudgetBytes
-          ? `, scan budget ${config.scanBudgetBytes} bytes`
-          : ''),
+        `billing periods ${periods[0]} to ${current}${budgetNote}`,
     );
 
     for (const period of periods) {

@@ -12,6 +12,7 @@ import { IngestRun } from '@costscope/backstage-plugin-common';
 import { costscopePlugin } from '@costscope/backstage-plugin-backend';
 import request from 'supertest';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { FakeAws, startFakeAws } from '../../../../test/fake-aws';
 import { costscopeModuleAws } from '../module';
 import { focusBilledNanosByAccount } from '../__testUtils__/focusTotals';

@@ -6,6 +6,7 @@ import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { mockServices } from '@backstage/backend-test-utils';
 import { nanosToMoney, parseDecimal } from '@costscope/backstage-plugin-common';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   credentialsFor,
   FakeAws,

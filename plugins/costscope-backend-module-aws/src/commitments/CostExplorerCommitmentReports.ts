@@ -2,6 +2,7 @@ import {
   CostExplorerClient,
   Expression,
   GetReservationCoverageCommand,
+  GetReservationCoverageCommandOutput,
   GetReservationUtilizationCommand,
   GetSavingsPlansCoverageCommand,
   GetSavingsPlansUtilizationCommand,
@@ -105,13 +106,14 @@ export class CostExplorerCommitmentReports implements CommitmentReportSource {
     let anyCovered = false;
     let token: string | undefined;
     do {
+      const pageToken: string | undefined = token;
       const page = await this.send(context, 'GetSavingsPlansCoverage', () =>
         this.client.send(
           new GetSavingsPlansCoverageCommand({
             TimePeriod,
             Granularity: 'MONTHLY',
             Filter: this.filter,
-            NextToken: token,
+            NextToken: pageToken,
           }),
           { abortSignal: context.signal },
         ),
@@ -171,6 +173,7 @@ export class CostExplorerCommitmentReports implements CommitmentReportSource {
     let token: string | undefined;
     let any = false;
     do {
+      const pageToken: string | undefined = token;
       const page = await this.unlessUnavailable(() =>
         this.send(context, 'GetReservationUtilization', () =>
           this.client.send(
@@ -178,7 +181,7 @@ export class CostExplorerCommitmentReports implements CommitmentReportSource {
               TimePeriod,
               Granularity: 'MONTHLY',
               Filter: this.filter,
-              NextPageToken: token,
+              NextPageToken: pageToken,
             }),
             { abortSignal: context.signal },
           ),
@@ -197,16 +200,20 @@ export class CostExplorerCommitmentReports implements CommitmentReportSource {
     const months = new Map<string, ReportedCommitmentMonth>();
     token = undefined;
     do {
-      const page = await this.send(context, 'GetReservationCoverage', () =>
-        this.client.send(
-          new GetReservationCoverageCommand({
-            TimePeriod,
-            Granularity: 'MONTHLY',
-            Filter: this.filter,
-            NextPageToken: token,
-          }),
-          { abortSignal: context.signal },
-        ),
+      const pageToken: string | undefined = token;
+      const page: GetReservationCoverageCommandOutput = await this.send(
+        context,
+        'GetReservationCoverage',
+        () =>
+          this.client.send(
+            new GetReservationCoverageCommand({
+              TimePeriod,
+              Granularity: 'MONTHLY',
+              Filter: this.filter,
+              NextPageToken: pageToken,
+            }),
+            { abortSignal: context.signal },
+          ),
       );
       for (const item of page.CoveragesByTime ?? []) {
         const month = checkedMonth(item.TimePeriod?.Start);

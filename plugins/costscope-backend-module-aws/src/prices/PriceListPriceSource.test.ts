@@ -6,6 +6,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { moneyToNanos } from '@costscope/backstage-plugin-common';
 import { PriceEntry } from '@costscope/backstage-plugin-node';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   credentialsFor,
   FakeAws,
