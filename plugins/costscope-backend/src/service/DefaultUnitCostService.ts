@@ -20,7 +20,7 @@ import { UnitCostService } from './services';
 export interface DefaultUnitCostServiceOptions {
   store: UnitMetricStore;
   /** The entity's allocated daily cost, as budgets and alerts read it. */
-  spend: Pick<SpendQueries, 'dailyTotals'>;
+  spend: Pick<SpendQueries, 'dailyTotalsOf'>;
   config: UnitCostConfig;
   /** Whether the last allocation's catalog snapshot holds the entity. */
   entityExists(entityRef: string): Promise<boolean>;
@@ -29,18 +29,6 @@ export interface DefaultUnitCostServiceOptions {
   costBasis: CostBasis;
   /** For tests: the current time, which decides the last day a value may be for. */
   now?: () => Date;
-}
-
-/** Daily amounts added up day by day, exactly. */
-function sumDaily(maps: Array<Map<string, bigint>>): Map<string, bigint> {
-  if (maps.length === 1) return maps[0];
-  const sums = new Map<string, bigint>();
-  for (const map of maps) {
-    for (const [day, amount] of map) {
-      sums.set(day, (sums.get(day) ?? 0n) + amount);
-    }
-  }
-  return sums;
 }
 
 /** Unit metrics in the database, divided into the allocated rollups' daily cost. */
@@ -106,10 +94,7 @@ export class DefaultUnitCostService implements UnitCostService {
     const range = { from: query.from, to: query.to };
     const previous = previousRange(range.from, range.to);
     const noUnits = async () => new Map<string, bigint>();
-    const costs = (r: DateRange) =>
-      Promise.all(costOf.map(ref => spend.dailyTotals(ref, r, costBasis))).then(
-        sumDaily,
-      );
+    const costs = (r: DateRange) => spend.dailyTotalsOf(costOf, r, costBasis);
     const unitsOf = (r: DateRange) =>
       info && counted.length > 0
         ? store.dailyValuesOf(counted, info.name, r)
