@@ -5,9 +5,12 @@ import {
   CostAlert,
   CostBasis,
   CostBreakdownItem,
+  CommitmentMonth,
   CostDigest,
   DateRange,
   DigestBudget,
+  DigestCommitments,
+  DigestOwnUnitCost,
   DigestChangeItem,
   DigestPeriod,
   DigestUnitCost,
@@ -75,6 +78,13 @@ export interface DigestSources {
   ): Promise<Array<{ entityRef: string; metric: string }>>;
   /** `UnitCostService.entityUnitCost`: the entity's cost per unit over a range. */
   unitCost(entityRef: string, query: UnitCostQuery): Promise<EntityUnitCost>;
+  /** The metrics the entity or an entity below it reports. */
+  metricsBelow(entityRef: string): Promise<string[]>;
+  /**
+   * Commitment figures per month of the range (`commitmentMonths`): the organisation's, as
+   * `GET /v1/commitments` answers, or with `entityRef` of the facts allocated to it and below.
+   */
+  commitments(range: DateRange, entityRef?: string): Promise<CommitmentMonth[]>;
 }
 
 export interface DigestRequest {
@@ -102,6 +112,8 @@ export interface SharedDigestReads {
   budgets: BudgetListItem[];
   /** Monthly digests: chargeback totals by owner (lower-case refs or cost centers). */
   chargebackTotals?: Map<string, bigint>;
+  /** Monthly digests: the organisation's commitment month. */
+  commitments?: CommitmentMonth;
 }
 
 function changeItems(
@@ -162,6 +174,28 @@ function budgetsAtRisk(
     }));
 }
 
+/** A digest's unit cost line from the unit cost of the period and of the one before. */
+function unitCostChange(
+  entityRef: string,
+  metric: string,
+  now: EntityUnitCost,
+  before: EntityUnitCost,
+): DigestUnitCost {
+  const unitCost = now.total.unitCost;
+  const previousUnitCost = before.total.unitCost;
+  return {
+    entityRef,
+    metric,
+    unit: now.unit ?? metric,
+    unitCost,
+    previousUnitCost,
+    change:
+      unitCost === null || previousUnitCost === null
+        ? null
+        : nanosToMoney(moneyToNanos(unitCost) - moneyToNanos(previousUnitCost)),
+  };
+}
+
 /** Sums chargeback lines by owner (lower-case refs or cost centers). */
 export function chargebackTotalsOf(
   report: ChargebackReport,
@@ -212,22 +246,34 @@ export class DigestBuilder {
 
     const totalNanos = moneyToNanos(current.total);
     const previousNanos = moneyToNanos(previous.total);
-    const [budgets, alerts, tips, compliance, chargeback, unitCosts] =
-      await Promise.all([
-        request.shared?.budgets ?? sources.listBudgets(),
-        sources.alertsCreated(below, range),
-        sources.recommendations(entityRef, today),
-        this.compliance(entityRef, range, previousRange, costBasis, hidden),
-        period === 'month' && entityRef.startsWith('group:')
-          ? this.chargebackTotal(request, costBasis, hidden)
-          : undefined,
-        this.unitCosts(
-          below.filter(ref => !hidden.has(ref)),
-          range,
-          previousRange,
-          costBasis,
-        ),
-      ]);
+    const [
+      budgets,
+      alerts,
+      tips,
+      compliance,
+      chargeback,
+      unitCosts,
+      ownUnitCosts,
+      commitments,
+    ] = await Promise.all([
+      request.shared?.budgets ?? sources.listBudgets(),
+      sources.alertsCreated(below, range),
+      sources.recommendations(entityRef, today),
+      this.compliance(entityRef, range, previousRange, costBasis, hidden),
+      period === 'month' && entityRef.startsWith('group:')
+        ? this.chargebackTotal(request, costBasis, hidden)
+        : undefined,
+      this.unitCosts(
+        below.filter(ref => !hidden.has(ref)),
+        range,
+        previousRange,
+        costBasis,
+      ),
+      /^(group|system):/.test(entityRef)
+        ? this.ownUnitCosts(entityRef, range, previousRange, costBasis)
+        : undefined,
+      period === 'month' ? this.commitments(request) : undefined,
+    ]);
     const openTips = hideRecommendationEntities(tips, hidden);
 
     return {
@@ -277,6 +323,7 @@ export class DigestBuilder {
           link: alert.link,
         })),
       unitCosts,
+      ...(ownUnitCosts !== undefined ? { ownUnitCosts } : {}),
       savings: {
         openCount: openTips.items.length + (openTips.notVisible?.count ?? 0),
         monthlySaving: openTips.totalMonthlySaving,
@@ -293,6 +340,7 @@ export class DigestBuilder {
       ...(chargeback !== undefined
         ? { chargeback: { total: nanosToMoney(chargeback) } }
         : {}),
+      ...(commitments !== undefined ? { commitments } : {}),
     };
   }
 
@@ -304,7 +352,7 @@ export class DigestBuilder {
     period: DigestPeriod,
     range: DateRange,
   ): Promise<SharedDigestReads> {
-    const [budgets, chargeback] = await Promise.all([
+    const [budgets, chargeback, commitments] = await Promise.all([
       this.sources.listBudgets(),
       period === 'month'
         ? this.sources.chargeback(
@@ -312,12 +360,14 @@ export class DigestBuilder {
             new Set(),
           )
         : undefined,
+      period === 'month' ? this.sources.commitments(range) : undefined,
     ]);
     return {
       budgets,
       ...(chargeback
         ? { chargebackTotals: chargebackTotalsOf(chargeback) }
         : {}),
+      ...(commitments?.[0] ? { commitments: commitments[0] } : {}),
     };
   }
 
@@ -357,20 +407,71 @@ export class DigestBuilder {
             }),
           ),
         );
-        const unitCost = now.total.unitCost;
-        const previousUnitCost = before.total.unitCost;
+        return unitCostChange(entityRef, metric, now, before);
+      }),
+    );
+  }
+
+  /**
+   * The month's commitment figures: coverage and savings rate of the entity's own eligible
+   * usage, utilization and unused commitment of the organisation's; undefined when the entity
+   * had no eligible usage (a ratio would be unknown, not zero).
+   */
+  private async commitments(
+    request: DigestRequest,
+  ): Promise<DigestCommitments | undefined> {
+    const [own, organisation] = await Promise.all([
+      this.sources.commitments(request.range, request.entityRef),
+      request.shared?.commitments ??
+        this.sources.commitments(request.range).then(months => months[0]),
+    ]);
+    const month = own[0];
+    if (!month || moneyToNanos(month.eligibleListCost) === 0n) return undefined;
+    return {
+      month: month.month,
+      eligibleListCost: month.eligibleListCost,
+      coveredListCost: month.coveredListCost,
+      eligibleEffectiveCost: month.eligibleEffectiveCost,
+      coverage: month.coverage,
+      effectiveSavingsRate: month.effectiveSavingsRate,
+      organisation: {
+        coverage: organisation?.coverage ?? null,
+        utilization: organisation?.utilization ?? null,
+        usedCommitmentCost:
+          organisation?.usedCommitmentCost ?? nanosToMoney(0n),
+        unusedCommitmentCost:
+          organisation?.unusedCommitmentCost ?? nanosToMoney(0n),
+        effectiveSavingsRate: organisation?.effectiveSavingsRate ?? null,
+      },
+    };
+  }
+
+  /**
+   * The entity's own cost per unit of each metric reported below it, in the period and the
+   * one before: the metric summed over the entities that report it, over their cost.
+   */
+  private async ownUnitCosts(
+    entityRef: string,
+    range: DateRange,
+    previousRange: DateRange,
+    costBasis: CostBasis,
+  ): Promise<DigestOwnUnitCost[]> {
+    const metrics = await this.sources.metricsBelow(entityRef);
+    return Promise.all(
+      metrics.map(async metric => {
+        const [now, before] = await Promise.all(
+          [range, previousRange].map(r =>
+            this.sources.unitCost(entityRef, {
+              ...r,
+              metric,
+              costBasis,
+              granularity: 'month',
+            }),
+          ),
+        );
         return {
-          entityRef,
-          metric,
-          unit: now.unit ?? metric,
-          unitCost,
-          previousUnitCost,
-          change:
-            unitCost === null || previousUnitCost === null
-              ? null
-              : nanosToMoney(
-                  moneyToNanos(unitCost) - moneyToNanos(previousUnitCost),
-                ),
+          ...unitCostChange(entityRef, metric, now, before),
+          reportingEntities: now.reportingEntities,
         };
       }),
     );

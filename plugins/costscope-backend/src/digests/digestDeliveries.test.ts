@@ -112,6 +112,80 @@ describe('digest deliveries', () => {
     expect(JSON.stringify(send.mock.calls)).not.toContain('checkout');
   });
 
+  // A month with the team's own cost per order and the March commitments worked by hand in
+  // service/commitments.test.ts: coverage 15/17, rate 3/17, utilization 10.80/12.00.
+  const month: CostDigest = {
+    ...digest,
+    period: 'month',
+    from: '2026-11-01',
+    to: '2026-11-30',
+    dataThrough: undefined,
+    previous: { from: '2026-10-01', to: '2026-10-31', total: '987.6' },
+    budgetsAtRisk: [],
+    savings: { openCount: 0, monthlySaving: '0', top: [] },
+    ownUnitCosts: [
+      {
+        entityRef: 'group:default/payments',
+        metric: 'orders',
+        unit: 'order',
+        unitCost: '0.104166667',
+        previousUnitCost: '0.125000000',
+        change: '-0.020833333',
+        reportingEntities: 3,
+      },
+      {
+        entityRef: 'group:default/payments',
+        metric: 'streams',
+        unit: 'stream',
+        unitCost: null,
+        previousUnitCost: null,
+        change: null,
+        reportingEntities: 1,
+      },
+    ],
+    commitments: {
+      month: '2026-11',
+      eligibleListCost: '17.000000000',
+      coveredListCost: '15.000000000',
+      eligibleEffectiveCost: '12.800000000',
+      coverage: 0.882352,
+      effectiveSavingsRate: 0.17647,
+      organisation: {
+        coverage: 0.882352,
+        utilization: 0.9,
+        usedCommitmentCost: '10.800000000',
+        unusedCommitmentCost: '1.200000000',
+        effectiveSavingsRate: 0.17647,
+      },
+    },
+  };
+  const commitmentLine =
+    'Commitments covered 88.2 % of eligible usage ($15.00 of $17.00 at list price), ' +
+    'effective savings rate 17.6 %; organisation utilization 90.0 %, $1.20 unused.';
+  const ownLine =
+    '$0.1042 per order (-$0.0208), over the 3 entities reporting orders and their cost';
+
+  it("tell a month's own unit cost and commitments, and nothing of commitments when unknown", async () => {
+    const send = jest.fn();
+    const delivery = new NotificationsDigestDelivery({ send });
+    await delivery.deliver(month, ['group:default/payments'], {
+      ...late,
+      late: false,
+    });
+    expect(send.mock.calls[0][0].payload.description).toBe(
+      '$1,234.50 (effective) in November 2026, +25.0 % against the month before. ' +
+        `Cost per unit: ${ownLine}. ${commitmentLine}`,
+    );
+    const { commitments: _none, ...unknown } = month;
+    await delivery.deliver(unknown, ['group:default/payments'], {
+      ...late,
+      late: false,
+    });
+    expect(send.mock.calls[1][0].payload.description).not.toContain(
+      'Commitments',
+    );
+  });
+
   it('refuses an entity without recipients', async () => {
     await expect(
       new NotificationsDigestDelivery({ send: jest.fn() }).deliver(
@@ -165,6 +239,16 @@ describe('digest deliveries', () => {
         'group:default/payments · <https://portal.example.com/catalog/default/group/payments/cost?review=week&date=2026-11-30|Open the review>',
       ]);
       expect(body.text).not.toContain('Sent late');
+
+      await webhook.deliver(month, [], { ...late, late: false });
+      const monthTexts = received[1].body.blocks.map((block: any) =>
+        block.text ? block.text.text : block.elements[0].text,
+      );
+      expect(monthTexts.slice(3, 5)).toEqual([
+        `*Cost per unit*\n• Payments: ${ownLine}\n• checkout-api: $0.1042 per order (-$0.0208)`,
+        `*Commitments*\n${commitmentLine}`,
+      ]);
+      expect(monthTexts).toHaveLength(6);
 
       status = 500;
       await expect(webhook.deliver(digest, [], late)).rejects.toThrow(

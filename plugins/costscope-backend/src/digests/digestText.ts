@@ -63,6 +63,61 @@ function changeText(digest: CostDigest): string {
   return `${digest.changeRatio >= 0 ? '+' : ''}${percent} % against ${before}`;
 }
 
+/** A share (0..1) as a percentage with one decimal: "88.2 %"; "unknown" for null. */
+function percentText(share: number | null): string {
+  return share === null ? 'unknown' : `${(share * 100).toFixed(1)} %`;
+}
+
+/** A unit cost is often a fraction of a cent: four decimals say how it moves. */
+function unitMoneyOf(currency: string): (amount: string) => string {
+  return amount =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 4,
+      maximumFractionDigits: 4,
+    }).format(Number(amount));
+}
+
+/**
+ * The commitment sentence of a monthly digest: the coverage and savings rate of the entity's
+ * own eligible usage, then the organisation's utilization and unused commitment.
+ */
+export function commitmentText(digest: CostDigest): string | undefined {
+  const c = digest.commitments;
+  if (!c) return undefined;
+  const money = (amount: string) => formatAlertMoney(amount, digest.currency);
+  return (
+    `Commitments covered ${percentText(c.coverage)} of eligible usage ` +
+    `(${money(c.coveredListCost)} of ${money(
+      c.eligibleListCost,
+    )} at list price), effective savings rate ${percentText(
+      c.effectiveSavingsRate,
+    )}; organisation utilization ${percentText(
+      c.organisation.utilization,
+    )}, ${money(c.organisation.unusedCommitmentCost)} unused.`
+  );
+}
+
+/** The entity's own cost per unit, one line per metric with units in the period. */
+function ownUnitCostLines(digest: CostDigest): string[] {
+  const unitMoney = unitMoneyOf(digest.currency);
+  return (digest.ownUnitCosts ?? [])
+    .filter(item => item.unitCost !== null)
+    .map(
+      item =>
+        `${unitMoney(item.unitCost!)} per ${item.unit}${
+          item.change === null
+            ? ''
+            : ` (${item.change.startsWith('-') ? '' : '+'}${unitMoney(
+                item.change,
+              )})`
+        }, over the ${item.reportingEntities} ${
+          item.reportingEntities === 1 ? 'entity' : 'entities'
+        } reporting ${item.metric} and their cost`,
+    );
+}
+
 function lateText(context: DigestDeliveryContext): string {
   const due = context.dueAt.toLocaleString('en-GB', {
     timeZone: context.timeZone,
@@ -104,6 +159,12 @@ export function digestSummaryText(
       )} a month.`,
     );
   }
+  const ownUnitCosts = ownUnitCostLines(digest);
+  if (ownUnitCosts.length > 0) {
+    parts.push(`Cost per unit: ${ownUnitCosts.join('; ')}.`);
+  }
+  const commitments = commitmentText(digest);
+  if (commitments) parts.push(commitments);
   if (digest.dataThrough) {
     parts.push(`Cost data reaches ${dayText(digest.dataThrough)} only.`);
   }
@@ -125,14 +186,8 @@ export function digestSlackBody(
 ) {
   const money = (amount: string) => formatAlertMoney(amount, digest.currency);
   const link = new URL(digestPathOf(digest), portalUrl).toString();
-  // A unit cost is often a fraction of a cent: four decimals say how it moves.
-  const unitMoney = (amount: string) =>
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: digest.currency,
-      minimumFractionDigits: 4,
-      maximumFractionDigits: 4,
-    }).format(Number(amount));
+  const unitMoney = unitMoneyOf(digest.currency);
+  const name = digest.title ?? parseEntityRef(digest.entityRef).name;
   const { title, description } = digestSummaryText(digest, context);
   const signed = (amount: string) =>
     amount.startsWith('-') ? money(amount) : `+${money(amount)}`;
@@ -178,22 +233,25 @@ export function digestSlackBody(
       ),
       ...section(
         'Cost per unit',
-        digest.unitCosts
-          .filter(item => item.unitCost !== null)
-          .map(
-            item =>
-              `• ${parseEntityRef(item.entityRef).name}: ${unitMoney(
-                item.unitCost!,
-              )} per ${item.unit}${
-                item.change === null
-                  ? ''
-                  : ` (${item.change.startsWith('-') ? '' : '+'}${unitMoney(
-                      item.change,
-                    )})`
-              }`,
-          )
-          .join('\n'),
+        [
+          ...ownUnitCostLines(digest).map(line => `• ${name}: ${line}`),
+          ...digest.unitCosts
+            .filter(item => item.unitCost !== null)
+            .map(
+              item =>
+                `• ${parseEntityRef(item.entityRef).name}: ${unitMoney(
+                  item.unitCost!,
+                )} per ${item.unit}${
+                  item.change === null
+                    ? ''
+                    : ` (${item.change.startsWith('-') ? '' : '+'}${unitMoney(
+                        item.change,
+                      )})`
+                }`,
+            ),
+        ].join('\n'),
       ),
+      ...section('Commitments', commitmentText(digest) ?? ''),
       ...section(
         'Top savings tips',
         digest.savings.top

@@ -235,6 +235,24 @@ describe('digests', () => {
         },
       ]);
       expect(month.unitCosts[0].unitCost).toBe('4.517636684');
+      // Only api reports orders: the team's own cost per order is api's, as the route says.
+      const teamUnitCost = await get(
+        `${team}/unit-cost?from=2026-03-01&to=2026-03-31&metric=orders`,
+      );
+      expect(teamUnitCost).toMatchObject({
+        rolledUp: true,
+        reportingEntities: 1,
+      });
+      expect(month.ownUnitCosts).toEqual([
+        {
+          ...month.unitCosts[0],
+          entityRef: 'group:default/team-a',
+          unitCost: teamUnitCost.total.unitCost,
+          reportingEntities: 1,
+        },
+      ]);
+      // No Compute usage at all: nothing is known of commitments.
+      expect(month).not.toHaveProperty('commitments');
 
       // A week, on the billed basis.
       const week: CostDigest = await get(
@@ -265,6 +283,191 @@ describe('digests', () => {
       // The latest complete period: data ends on 2026-03-31, so March.
       const latest: CostDigest = await get(`${team}/digest?period=month`);
       expect(latest.from).toBe('2026-03-01');
+    },
+  );
+
+  /*
+   * Commitments worked by hand (the March of service/commitments.test.ts, its usage split over
+   * two teams). A Compute Savings Plan (fee 12.00) covers api's (team-a) and web's (team-b)
+   * compute; web also runs 2.00 on demand and 1.00 of storage; 1.20 goes unused and is
+   * allocated to team-b (costscope.commitments.unusedOwner).
+   *
+   *   team-a: eligible list 10.00, covered 10.00, amortized 7.20: coverage 1,
+   *           savings rate (10 - 7.20) / 10 = 0.28
+   *   team-b: eligible list 7.00, covered 5.00, amortized 5.60, unused 1.20: coverage
+   *           5/7 = 0.714285, savings rate (7 - 5.60 - 1.20) / 7 = 0.028571
+   *   organisation: coverage 15/17 = 0.882352, utilization 10.80 / 12.00 = 0.9, unused 1.20,
+   *           savings rate 3/17 = 0.176470
+   *
+   * April: api 4.00 list covered at 3.00, 1.00 unused: team-a coverage 1, rate 0.25,
+   * utilization 0.75; team-b has no eligible usage, so its digest says nothing of commitments.
+   */
+  it.each(databases.eachSupportedId())(
+    'tell monthly commitment coverage as the commitments route and a hand calculation on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const plan = 'arn:aws:savingsplans::999988887777:savingsplan/sp-1';
+      const compute = { serviceCategory: 'Compute' };
+      const backend = await startApiBackend(knex, {
+        organisation: {
+          entities,
+          groups: {
+            [MEMBER]: ['group:default/team-a', 'group:default/team-b'],
+          },
+          rows: [
+            {
+              day: '2026-03-01',
+              cost: '0',
+              effective: '7.20',
+              list: '10.00',
+              ...compute,
+              commitment: { id: plan, status: 'Used' },
+              tags: { service: 'api' },
+              resource: 'i-api',
+            },
+            {
+              day: '2026-03-02',
+              cost: '0',
+              effective: '3.60',
+              list: '5.00',
+              ...compute,
+              commitment: { id: plan, status: 'Used' },
+              tags: { service: 'pay' },
+              resource: 'i-pay',
+            },
+            {
+              day: '2026-03-02',
+              cost: '2.00',
+              ...compute,
+              tags: { service: 'pay' },
+              resource: 'i-pay-2',
+            },
+            {
+              day: '2026-03-02',
+              cost: '1.00',
+              serviceCategory: 'Storage',
+              service: 'Amazon Simple Storage Service',
+              tags: { service: 'pay' },
+              resource: 'bucket',
+            },
+            {
+              day: '2026-03-31',
+              cost: '0',
+              effective: '1.20',
+              list: '0',
+              commitment: { id: plan, status: 'Unused' },
+              service: 'AWS Savings Plans for Compute usage',
+              resource: plan,
+            },
+            {
+              day: '2026-03-01',
+              cost: '12.00',
+              effective: '0',
+              list: '0',
+              category: 'Purchase',
+              commitment: { id: plan },
+              service: 'AWS Savings Plans for Compute usage',
+              resource: plan,
+            },
+            {
+              day: '2026-04-10',
+              cost: '0',
+              effective: '3.00',
+              list: '4.00',
+              ...compute,
+              commitment: { id: plan, status: 'Used' },
+              tags: { service: 'api' },
+              resource: 'i-api',
+            },
+            {
+              day: '2026-04-30',
+              cost: '0',
+              effective: '1.00',
+              list: '0',
+              commitment: { id: plan, status: 'Unused' },
+              service: 'AWS Savings Plans for Compute usage',
+              resource: plan,
+            },
+          ],
+        },
+        costscope: { commitments: { unusedOwner: 'team-b' } },
+      });
+      const get = async (url: string) => {
+        const response = await request(backend.server)
+          .get(`/api/costscope${url}`)
+          .set('Authorization', as(MEMBER));
+        expect(response.status).toBe(200);
+        return response.body;
+      };
+      const digestOf = (team: string, date: string): Promise<CostDigest> =>
+        get(
+          `/v1/entities/group/default/${team}/digest?period=month&date=${date}`,
+        );
+      const organisation = async (month: string) => {
+        const [m] = (
+          await get(
+            `/v1/commitments?from=${month}-01&to=${month}-${
+              month === '2026-03' ? '31' : '30'
+            }`,
+          )
+        ).months;
+        return {
+          coverage: m.coverage,
+          utilization: m.utilization,
+          usedCommitmentCost: m.usedCommitmentCost,
+          unusedCommitmentCost: m.unusedCommitmentCost,
+          effectiveSavingsRate: m.effectiveSavingsRate,
+        };
+      };
+      const march = await organisation('2026-03');
+      expect(march).toEqual({
+        coverage: 0.882352,
+        utilization: 0.9,
+        usedCommitmentCost: '10.800000000',
+        unusedCommitmentCost: '1.200000000',
+        effectiveSavingsRate: 0.17647,
+      });
+
+      expect((await digestOf('team-a', '2026-03-15')).commitments).toEqual({
+        month: '2026-03',
+        eligibleListCost: '10.000000000',
+        coveredListCost: '10.000000000',
+        eligibleEffectiveCost: '7.200000000',
+        coverage: 1,
+        effectiveSavingsRate: 0.28,
+        organisation: march,
+      });
+      expect((await digestOf('team-b', '2026-03-15')).commitments).toEqual({
+        month: '2026-03',
+        eligibleListCost: '7.000000000',
+        coveredListCost: '5.000000000',
+        eligibleEffectiveCost: '5.600000000',
+        coverage: 0.714285,
+        effectiveSavingsRate: 0.028571,
+        organisation: march,
+      });
+      const april = await organisation('2026-04');
+      expect(april).toMatchObject({
+        utilization: 0.75,
+        unusedCommitmentCost: '1.000000000',
+      });
+      expect((await digestOf('team-a', '2026-04-15')).commitments).toEqual({
+        month: '2026-04',
+        eligibleListCost: '4.000000000',
+        coveredListCost: '4.000000000',
+        eligibleEffectiveCost: '3.000000000',
+        coverage: 1,
+        effectiveSavingsRate: 0.25,
+        organisation: april,
+      });
+      // No eligible usage: absent, not zero.
+      const teamBApril = await digestOf('team-b', '2026-04-15');
+      expect(teamBApril).not.toHaveProperty('commitments');
+      // Weeks say nothing of commitments.
+      const week: CostDigest = await get(
+        '/v1/entities/group/default/team-a/digest?period=week&date=2026-03-04',
+      );
+      expect(week).not.toHaveProperty('commitments');
     },
   );
 

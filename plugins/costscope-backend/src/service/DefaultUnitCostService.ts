@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   CostBasis,
+  DateRange,
   EntityUnitCost,
   nanosToMoney,
   UnitCostQuery,
@@ -19,7 +20,7 @@ import { UnitCostService } from './services';
 export interface DefaultUnitCostServiceOptions {
   store: UnitMetricStore;
   /** The entity's allocated daily cost, as budgets and alerts read it. */
-  spend: Pick<SpendQueries, 'dailyTotals'>;
+  spend: Pick<SpendQueries, 'dailyTotalsOf'>;
   config: UnitCostConfig;
   /** Whether the last allocation's catalog snapshot holds the entity. */
   entityExists(entityRef: string): Promise<boolean>;
@@ -70,29 +71,42 @@ export class DefaultUnitCostService implements UnitCostService {
         })`,
       );
     }
-    const [known, currency, withValues] = await Promise.all([
+    const [known, currency, reporters] = await Promise.all([
       this.options.entityExists(entityRef),
       this.options.currency(),
-      store.metricsOf(entityRef),
+      store.reportersBelow(entityRef),
     ]);
     if (!known) throw unknownEntityError(entityRef);
-    // Left out: the first configured metric the entity reports, else the first configured.
+    // Left out: the first configured metric the entity (or one below it) reports, else the
+    // first configured.
     const info =
       config.metrics.find(m => m.name === query.metric) ??
-      config.metrics.find(m => withValues.has(m.name)) ??
+      config.metrics.find(m => reporters.has(m.name)) ??
       config.metrics[0];
+    const counted = (info && reporters.get(info.name)) || [];
+    const rolledUp =
+      counted.length > 0 &&
+      !counted.includes(entityRef.toLocaleLowerCase('en-US'));
+    // Without values the entity's own cost, as before: the card shows what there is to divide.
+    const costOf = counted.length > 0 ? counted : [entityRef];
     const costBasis = query.costBasis ?? this.options.costBasis;
     const granularity = query.granularity ?? 'day';
     const range = { from: query.from, to: query.to };
     const previous = previousRange(range.from, range.to);
     const noUnits = async () => new Map<string, bigint>();
-    const [costs, units, previousCosts, previousUnits] = await Promise.all([
-      spend.dailyTotals(entityRef, range, costBasis),
-      info ? store.dailyValues(entityRef, info.name, range) : noUnits(),
-      spend.dailyTotals(entityRef, previous, costBasis),
-      info ? store.dailyValues(entityRef, info.name, previous) : noUnits(),
-    ]);
-    const current = unitCostSeries(range, granularity, costs, units);
+    const costs = (r: DateRange) => spend.dailyTotalsOf(costOf, r, costBasis);
+    const unitsOf = (r: DateRange) =>
+      info && counted.length > 0
+        ? store.dailyValuesOf(counted, info.name, r)
+        : noUnits();
+    const [currentCosts, units, previousCosts, previousUnits] =
+      await Promise.all([
+        costs(range),
+        unitsOf(range),
+        costs(previous),
+        unitsOf(previous),
+      ]);
+    const current = unitCostSeries(range, granularity, currentCosts, units);
     const before = unitCostSeries(
       previous,
       'month',
@@ -106,7 +120,9 @@ export class DefaultUnitCostService implements UnitCostService {
       entityRef,
       metric: info?.name ?? null,
       unit: info?.unit ?? null,
-      hasValues: info ? withValues.has(info.name) : false,
+      hasValues: counted.length > 0,
+      rolledUp,
+      reportingEntities: counted.length,
       metrics: config.metrics,
       currency,
       costBasis,

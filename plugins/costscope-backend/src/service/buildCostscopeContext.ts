@@ -80,6 +80,7 @@ import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
 import { CommitmentQueries } from '../store/CommitmentQueries';
+import { commitmentMonths } from '../commitments/commitmentMonths';
 import { CommitmentReportStore } from '../store/CommitmentReportStore';
 import { CommitmentReportEngine } from '../commitments/CommitmentReportEngine';
 import { DefaultUnitCostService } from './DefaultUnitCostService';
@@ -169,6 +170,7 @@ export function buildCostscopeContext(
   const inventoryStore = new InventoryStore(knex);
   const runs = new RunRecorder(new RunStore(knex));
   const unitMetrics = new UnitMetricStore(knex);
+  const commitmentQueries = new CommitmentQueries(knex);
 
   const allocation = new AllocationEngine({
     store: new AllocationStore(knex),
@@ -263,7 +265,7 @@ export function buildCostscopeContext(
   const commitmentReports = new CommitmentReportStore(knex);
   const costs = new DefaultCostReadService({
     queries,
-    commitments: new CommitmentQueries(knex),
+    commitments: commitmentQueries,
     reportedCommitments: commitmentReports,
     readCache,
     currency: config.currency,
@@ -340,6 +342,11 @@ export function buildCostscopeContext(
       costDays: () => spend.costDays(),
       metricsOf: refs => unitMetrics.metricsOfEntities(refs),
       unitCost: (ref, query) => unitCostService.entityUnitCost(ref, query),
+      metricsBelow: async ref => [
+        ...(await unitMetrics.reportersBelow(ref)).keys(),
+      ],
+      commitments: async (range, ref) =>
+        commitmentMonths(range, await commitmentQueries.monthly(range, ref)),
     },
     config.costBasis,
   );

@@ -30,10 +30,29 @@ const sumWhere = (condition: string, column: string, name: string) =>
 export class CommitmentQueries {
   constructor(private readonly knex: Knex) {}
 
-  /** Sums per calendar month of the range, for the months with usage. */
-  async monthly(range: DateRange): Promise<CommitmentMonthSums[]> {
+  /**
+   * Sums per calendar month of the range, for the months with usage. With `entityRef`, only
+   * of the facts allocated to it and to every entity whose cost rolls up into it (through
+   * their allocation keys' rules, as the resource totals read them): a team's own usage.
+   */
+  async monthly(
+    range: DateRange,
+    entityRef?: string,
+  ): Promise<CommitmentMonthSums[]> {
     const month = 'substr(f.usage_date, 1, 7)';
-    const rows = await this.knex('costscope_cost_facts as f')
+    const facts = this.knex('costscope_cost_facts as f');
+    if (entityRef !== undefined) {
+      facts
+        .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+        .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
+        .join(
+          'costscope_entity_ancestors as a',
+          'a.entity_ref',
+          'ru.entity_ref',
+        )
+        .where('a.ancestor_ref', entityRef.toLocaleLowerCase('en-US'));
+    }
+    const rows = await facts
       .where('f.charge_category', 'Usage')
       .whereBetween('f.usage_date', [range.from, range.to])
       .select(

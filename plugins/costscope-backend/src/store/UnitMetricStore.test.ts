@@ -139,4 +139,82 @@ describe('UnitMetricStore', () => {
       expect(Number(n)).toBe(0);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'finds the topmost reporters below an entity and sums their values exactly on %p',
+    async id => {
+      const { knex, store } = await storeOn(id);
+      // team owns system store (components api, web) and batch; other owns pay.
+      const ancestors: Array<[string, string[]]> = [
+        ['group:default/team', []],
+        ['system:default/store', ['group:default/team']],
+        [
+          'component:default/api',
+          ['system:default/store', 'group:default/team'],
+        ],
+        [
+          'component:default/web',
+          ['system:default/store', 'group:default/team'],
+        ],
+        ['component:default/batch', ['group:default/team']],
+        ['component:default/pay', ['group:default/other']],
+      ];
+      await knex('costscope_entity_ancestors').insert(
+        ancestors.flatMap(([ref, above]) =>
+          [ref, ...above].map(ancestor => ({
+            entity_ref: ref,
+            ancestor_ref: ancestor,
+          })),
+        ),
+      );
+      const big = 9_007_199_254_740_993_123n; // beyond 2^53
+      const row = (ref: string, metric: string, day: string, v: bigint) => ({
+        entityRef: `component:default/${ref}`,
+        metric,
+        day,
+        valueNanos: v,
+      });
+      await store.upsert(
+        [
+          row('api', 'orders', '2026-03-01', big),
+          row('api', 'orders', '2026-03-02', 1n),
+          row('web', 'orders', '2026-03-01', 2n),
+          row('pay', 'orders', '2026-03-01', 4n),
+          row('api', 'streams', '2026-03-01', 30n),
+          {
+            entityRef: 'system:default/store',
+            metric: 'streams',
+            day: '2026-03-01',
+            valueNanos: 100n,
+          },
+        ],
+        'api',
+      );
+      const team = await store.reportersBelow('group:default/team');
+      expect(Object.fromEntries(team)).toEqual({
+        orders: ['component:default/api', 'component:default/web'],
+        // api's streams are in store's already.
+        streams: ['system:default/store'],
+      });
+      expect(
+        Object.fromEntries(await store.reportersBelow('component:default/api')),
+      ).toEqual({
+        orders: ['component:default/api'],
+        streams: ['component:default/api'],
+      });
+      expect((await store.reportersBelow('component:default/batch')).size).toBe(
+        0,
+      );
+      const sums = await store.dailyValuesOf(team.get('orders')!, 'orders', {
+        from: '2026-03-01',
+        to: '2026-03-31',
+      });
+      expect(sums).toEqual(
+        new Map([
+          ['2026-03-01', big + 2n],
+          ['2026-03-02', 1n],
+        ]),
+      );
+    },
+  );
 });

@@ -68,6 +68,84 @@ export class UnitMetricStore {
     return new Map(rows.map(row => [row.day, BigInt(row.value)]));
   }
 
+  /**
+   * The values of the metric summed by day over these (lower-case) refs, exactly: the units
+   * of a team's unit cost.
+   */
+  async dailyValuesOf(
+    entityRefs: string[],
+    metric: string,
+    range: DateRange,
+  ): Promise<DailyValues> {
+    const sums: DailyValues = new Map();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows: Array<{ day: string; value: string }> = await this.knex(
+        'costscope_unit_metrics',
+      )
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .where({ metric })
+        .whereBetween('day', [range.from, range.to])
+        .select('day', this.knex.raw('CAST(SUM(value_nanos) AS TEXT) as value'))
+        .groupBy('day');
+      for (const row of rows) {
+        sums.set(row.day, (sums.get(row.day) ?? 0n) + BigInt(row.value));
+      }
+    }
+    return sums;
+  }
+
+  /**
+   * Per metric, the entities that report it among the entity and those whose cost rolls up
+   * into it (the allocation's `costscope_entity_ancestors`), leaving out any whose cost rolls
+   * up into another of them: a component's orders are already in its system's cost and, when
+   * the system reports orders too, in its orders. Refs sorted.
+   */
+  async reportersBelow(entityRef: string): Promise<Map<string, string[]>> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    // The entity itself, and what rolls up into it.
+    const within = (column: string) => (q: Knex.QueryBuilder) =>
+      q
+        .where(column, ref)
+        .orWhereIn(column, below =>
+          below
+            .select('entity_ref')
+            .from('costscope_entity_ancestors')
+            .where('ancestor_ref', ref),
+        );
+    const rows: Array<{ entity_ref: string; metric: string }> = await this.knex
+      .select('m.entity_ref', 'm.metric')
+      .from(
+        this.knex('costscope_unit_metrics')
+          .distinct('entity_ref', 'metric')
+          .as('m'),
+      )
+      .where(within('m.entity_ref'))
+      .whereNotExists(above =>
+        above
+          .select(this.knex.raw('1'))
+          .from('costscope_entity_ancestors as a')
+          .whereRaw('a.entity_ref = m.entity_ref')
+          .whereRaw('a.ancestor_ref <> m.entity_ref')
+          .where(within('a.ancestor_ref'))
+          .whereExists(reports =>
+            reports
+              .select(this.knex.raw('1'))
+              .from('costscope_unit_metrics as m2')
+              .whereRaw('m2.entity_ref = a.ancestor_ref')
+              .whereRaw('m2.metric = m.metric'),
+          ),
+      )
+      .orderBy(['m.metric', 'm.entity_ref']);
+    const byMetric = new Map<string, string[]>();
+    for (const row of rows) {
+      byMetric.set(row.metric, [
+        ...(byMetric.get(row.metric) ?? []),
+        row.entity_ref,
+      ]);
+    }
+    return byMetric;
+  }
+
   /** The metrics the entity has any value of, in any range. */
   async metricsOf(entityRef: string): Promise<Set<string>> {
     const rows: Array<{ metric: string }> = await this.knex(

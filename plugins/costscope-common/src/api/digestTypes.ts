@@ -63,6 +63,48 @@ export interface DigestUnitCost {
 }
 
 /**
+ * The entity's own cost per unit of a metric: the metric summed over the entities below it
+ * that report it, divided into the cost of those same entities (not the whole team's cost).
+ * @public
+ */
+export interface DigestOwnUnitCost extends DigestUnitCost {
+  /** How many entities report the metric and are counted. */
+  reportingEntities: number;
+}
+
+/**
+ * Commitment figures of a monthly digest's month, as `GET /v1/commitments` defines them.
+ * Shares are 0..1 (6 decimal places), each from exact sums divided once.
+ * @public
+ */
+export interface DigestCommitments {
+  /** `YYYY-MM`. */
+  month: string;
+  /** The entity's own eligible usage (facts allocated to it and below it), at list price. */
+  eligibleListCost: Money;
+  /** The part of it commitments covered, at list price. */
+  coveredListCost: Money;
+  /** The entity's eligible usage, amortized. */
+  eligibleEffectiveCost: Money;
+  /** coveredListCost / eligibleListCost: the coverage of the entity's own eligible usage. */
+  coverage: number | null;
+  /**
+   * (eligibleListCost - eligibleEffectiveCost - unused commitment allocated to the entity) /
+   * eligibleListCost.
+   */
+  effectiveSavingsRate: number | null;
+  /** The organisation's month: commitments are bought for it, not per team. */
+  organisation: {
+    coverage: number | null;
+    /** Used / (used + unused) commitment; null without commitment. */
+    utilization: number | null;
+    usedCommitmentCost: Money;
+    unusedCommitmentCost: Money;
+    effectiveSavingsRate: number | null;
+  };
+}
+
+/**
  * What a team (or system) is told of a week or a month of its cost: the digest Costscope
  * sends on a schedule, and `GET /v1/entities/{kind}/{namespace}/{name}/digest` returns.
  * Amounts are on `costBasis`, in `currency`, exact decimal strings.
@@ -94,6 +136,11 @@ export interface CostDigest extends DateRange {
   alerts: DigestAlert[];
   /** Cost per unit of the entities below that report a business metric (at most five). */
   unitCosts: DigestUnitCost[];
+  /**
+   * Groups and systems: their own cost per unit, one per metric some entity below reports
+   * (see {@link DigestOwnUnitCost}).
+   */
+  ownUnitCosts?: DigestOwnUnitCost[];
   /** Open savings tips: how many, what they save a month together, the three largest. */
   savings: { openCount: number; monthlySaving: Money; top: DigestTip[] };
   /**
@@ -109,4 +156,9 @@ export interface CostDigest extends DateRange {
    * cost plus its part of shared cost, as `costscope.chargeback` splits it).
    */
   chargeback?: { total: Money };
+  /**
+   * Monthly digests: commitment coverage and savings of the month; absent when the entity
+   * had no commitment-eligible usage in it.
+   */
+  commitments?: DigestCommitments;
 }

@@ -75,8 +75,17 @@ export interface EntityUnitCost extends DateRange {
   /** The metric counted; null when no metric is configured. */
   metric: string | null;
   unit: string | null;
-  /** Whether the entity has any value of the metric, in any range. */
+  /** Whether the entity, or an entity below it, has any value of the metric, in any range. */
   hasValues: boolean;
+  /**
+   * Whose units and cost are counted. False: the entity's own (it reports the metric, or
+   * nothing below it does). True: the entity (a group or system, say) reports none itself,
+   * so the units are summed over the entities below it that report the metric, and the cost
+   * is those entities' cost, not the whole entity's.
+   */
+  rolledUp: boolean;
+  /** How many entities' units and cost are counted (0 without values). */
+  reportingEntities: number;
   /** Every configured metric, for a picker or the empty state. */
   metrics: UnitMetricInfo[];
   currency: string;

@@ -103,6 +103,36 @@ export function digestFor(
     },
     compliance: { shareByCost: 0.82, previousShareByCost: 0.75 },
     ...(week ? {} : { chargeback: { total: '5600.000000000' } }),
+    ...(week
+      ? {}
+      : {
+          ownUnitCosts: [
+            {
+              entityRef,
+              metric: 'orders',
+              unit: 'order',
+              unitCost: '0.108000000',
+              previousUnitCost: '0.115000000',
+              change: '-0.007000000',
+              reportingEntities: 3,
+            },
+          ],
+          commitments: {
+            month: '2026-11',
+            eligibleListCost: '17.000000000',
+            coveredListCost: '15.000000000',
+            eligibleEffectiveCost: '12.800000000',
+            coverage: 0.882352,
+            effectiveSavingsRate: 0.17647,
+            organisation: {
+              coverage: 0.9,
+              utilization: 0.75,
+              usedCommitmentCost: '10.800000000',
+              unusedCommitmentCost: '3.600000000',
+              effectiveSavingsRate: 0.2,
+            },
+          },
+        }),
     ...overrides,
   };
 }

@@ -25,9 +25,10 @@ function periodsOf(query: UnitCostQuery): string[] {
 export function unitCostFor(
   entityRef: string,
   query: UnitCostQuery,
-  options: { hasValues?: boolean } = {},
+  options: { hasValues?: boolean; reportingEntities?: number } = {},
 ): EntityUnitCost {
   const hasValues = options.hasValues ?? true;
+  const reportingEntities = hasValues ? options.reportingEntities ?? 1 : 0;
   const periods = periodsOf(query);
   const n = BigInt(periods.length);
   const money = (units: bigint) => `${units}.000000000`;
@@ -41,6 +42,9 @@ export function unitCostFor(
     metric: 'orders',
     unit: 'order',
     hasValues,
+    // A group or system counts the entities below it that report the metric.
+    rolledUp: reportingEntities > 0 && !/^component:/.test(entityRef),
+    reportingEntities,
     metrics: [
       { name: 'orders', unit: 'order', description: 'Checkout orders' },
     ],

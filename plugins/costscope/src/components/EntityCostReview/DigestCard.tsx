@@ -96,6 +96,18 @@ function lastYearText(digest: CostDigest): string {
   })} since).`;
 }
 
+/** Whose cost an own unit cost divides: the reporting entities', not the whole team's. */
+function ownScopeText(
+  digest: CostDigest,
+  item: NonNullable<CostDigest['ownUnitCosts']>[number],
+): string {
+  const whole = digest.entityRef.startsWith('system:') ? 'system' : 'team';
+  const n = item.reportingEntities;
+  return `${item.metric} of the ${
+    n === 1 ? 'entity' : `${n} entities`
+  } below that report it, over their cost (not the whole ${whole}'s).`;
+}
+
 /** One digest: what a team is told of a week or a month, as the scheduled digest says it. */
 export function DigestCard(props: { digest: CostDigest }) {
   const { digest } = props;
@@ -169,9 +181,36 @@ export function DigestCard(props: { digest: CostDigest }) {
         </Section>
       )}
 
-      {digest.unitCosts.length > 0 && (
+      {(digest.unitCosts.length > 0 ||
+        (digest.ownUnitCosts ?? []).length > 0) && (
         <Section title="Cost per unit">
           <List dense disablePadding>
+            {(digest.ownUnitCosts ?? []).map(item => (
+              <ListItem
+                key={`own:${item.metric}`}
+                disableGutters
+                data-testid="costscope-review-own-unit-cost"
+              >
+                <ListItemText
+                  primary={`${digest.title ?? 'This team'}, all in: ${
+                    item.unitCost === null
+                      ? `no ${item.metric} in this period`
+                      : `${formatUnitCost(
+                          item.unitCost,
+                          digest.currency,
+                        )} per ${item.unit}`
+                  }`}
+                  secondary={`${ownScopeText(digest, item)}${
+                    item.previousUnitCost === null
+                      ? ''
+                      : ` ${formatUnitCost(
+                          item.previousUnitCost,
+                          digest.currency,
+                        )} ${previousPeriodText(digest)}.`
+                  }`}
+                />
+              </ListItem>
+            ))}
             {digest.unitCosts.map(item => (
               <ListItem key={`${item.entityRef}:${item.metric}`} disableGutters>
                 <ListItemText
@@ -272,6 +311,28 @@ export function DigestCard(props: { digest: CostDigest }) {
           </List>
         )}
       </Section>
+
+      {digest.commitments && (
+        <Section title="Commitments">
+          <Typography
+            variant="body2"
+            data-testid="costscope-review-commitments"
+          >
+            {formatShare(digest.commitments.coverage)} of eligible usage covered
+            by Savings Plans or reservations (
+            {money(digest.commitments.coveredListCost)} of{' '}
+            {money(digest.commitments.eligibleListCost)} at list price),
+            effective savings rate{' '}
+            {formatShare(digest.commitments.effectiveSavingsRate)}.
+          </Typography>
+          <Typography variant="body2" color="textSecondary">
+            Organisation: utilization{' '}
+            {formatShare(digest.commitments.organisation.utilization)},{' '}
+            {money(digest.commitments.organisation.unusedCommitmentCost)} of
+            commitment unused.
+          </Typography>
+        </Section>
+      )}
 
       {digest.compliance && (
         <Section title="Tag compliance by cost">

@@ -68,8 +68,30 @@ describe('EntityCostReview', () => {
     ).toHaveLength(1);
     // Cost per order of the component below the team that reports orders.
     const perUnit = screen.getAllByText(/per order$/);
-    expect(perUnit).toHaveLength(2);
+    expect(perUnit).toHaveLength(3);
     expect(screen.getByText('$0.125 the week before')).toBeInTheDocument();
+    // The month also tells the team's own cost per order, and whose cost it divides.
+    // (Only the month's digest has them: the fixture's week has none.)
+    const own = screen.getByTestId('costscope-review-own-unit-cost');
+    expect(own).toHaveTextContent('Payments, all in: $0.108 per order');
+    expect(own).toHaveTextContent(
+      "orders of the 3 entities below that report it, over their cost (not the whole team's). $0.115 the month before.",
+    );
+    expect(
+      screen.queryAllByTestId('costscope-review-own-unit-cost'),
+    ).toHaveLength(1);
+    // Commitments of the month: the team's coverage and rate, the organisation's utilization.
+    expect(
+      screen.getByTestId('costscope-review-commitments'),
+    ).toHaveTextContent(
+      '88.2% of eligible usage covered by Savings Plans or reservations ($15.00 of $17.00 at list price), effective savings rate 17.6%.',
+    );
+    expect(
+      screen.getByText(
+        'Organisation: utilization 75%, $3.60 of commitment unused.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Commitments')).toHaveLength(1);
 
     expect(api.getEntityDigest).toHaveBeenCalledWith(TEAM, {
       period: 'week',

@@ -7,7 +7,10 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { ResponseError } from '@backstage/errors';
 import { NOT_VISIBLE_KEY } from '@costscope/backstage-plugin-common';
 import { GroupCostTree } from './GroupCostTree';
+import type { UnitCostQuery } from '@costscope/backstage-plugin-common';
 import { createFakeApi, summaryFor } from '../../__testUtils__/fixtures';
+import { unitCostFor } from '../../__testUtils__/unitCostFixtures';
+import { formatUnitCost } from '../../utils/format';
 import { costscopeApiRef } from '../../api';
 
 const query = {
@@ -53,6 +56,13 @@ async function notFound() {
 
 function api() {
   return createFakeApi({
+    // checkout's orders: 3 entities below it report them.
+    getEntityUnitCost: jest.fn(async (ref: string, q: UnitCostQuery) =>
+      unitCostFor(ref, q, {
+        hasValues: ref === 'group:default/checkout',
+        reportingEntities: 3,
+      }),
+    ),
     getEntitySummary: jest.fn(async (ref: string, range) => {
       if (!totals[ref]) throw await notFound();
       return summaryFor(ref, range, { total: totals[ref] });
@@ -136,6 +146,20 @@ describe('GroupCostTree', () => {
         ['2', 'Not visible to you', '', ''],
         ['1', 'data', '$100.00', '10%'],
       ]),
+    );
+    // checkout's cost per order, of the entities below it that report orders.
+    const perOrder = await screen.findByText(
+      `${formatUnitCost('2.5', 'USD')} per order`,
+    );
+    expect(perOrder).toHaveAttribute('data-amount', '2.500000000');
+    expect(perOrder).toHaveAttribute(
+      'title',
+      "orders of the 3 entities that report it, over their cost, not the whole team's",
+    );
+    expect(screen.getAllByText(/ per order$/)).toHaveLength(1);
+    expect(fake.getEntityUnitCost).toHaveBeenCalledWith(
+      'group:default/checkout',
+      { ...query, granularity: 'month', metric: undefined },
     );
 
     await userEvent.click(

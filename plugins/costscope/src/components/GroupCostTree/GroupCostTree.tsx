@@ -22,13 +22,14 @@ import {
 import {
   CostBreakdownItem,
   CostQuery,
+  EntityUnitCost,
   moneyToNanos,
   NOT_VISIBLE_KEY,
 } from '@costscope/backstage-plugin-common';
-import { useEntityCostSummary } from '../../hooks';
+import { useEntityCostSummary, useEntityUnitCost } from '../../hooks';
 import { EntityName } from '../BreakdownTable/EntityName';
 import { CostChange } from '../CostChange';
-import { formatMoney, formatShare } from '../../utils/format';
+import { formatMoney, formatShare, formatUnitCost } from '../../utils/format';
 import { errorMessage } from '../../utils/errorMessage';
 
 /** Props of {@link GroupCostTree}. */
@@ -76,7 +77,7 @@ function useSubGroups(entityRef: string, open: boolean) {
 function NoteRow(props: { depth: number; children: ReactNode }) {
   return (
     <TableRow>
-      <TableCell colSpan={4} style={indent(props.depth)}>
+      <TableCell colSpan={5} style={indent(props.depth)}>
         {props.children}
       </TableCell>
     </TableRow>
@@ -106,11 +107,37 @@ function NotVisibleRow(props: {
           </TableCell>
           <TableCell align="right">{formatShare(item.share)}</TableCell>
           <TableCell />
+          <TableCell />
         </>
       ) : (
-        <TableCell colSpan={3} />
+        <TableCell colSpan={4} />
       )}
     </TableRow>
+  );
+}
+
+/**
+ * A team's cost per unit of the first metric reported below it, where known: the metric of
+ * the entities that report it over their cost, not the whole team's (the title says so).
+ */
+function UnitCostCell(props: { unitCost?: EntityUnitCost }) {
+  const { unitCost } = props;
+  if (!unitCost?.hasValues || unitCost.total.unitCost === null) {
+    return <TableCell align="right" />;
+  }
+  const n = unitCost.reportingEntities;
+  return (
+    <TableCell
+      align="right"
+      style={NO_WRAP}
+      data-amount={unitCost.total.unitCost}
+      title={`${unitCost.metric} of ${
+        n === 1 ? 'the entity' : `the ${n} entities`
+      } that report it, over their cost, not the whole team's`}
+    >
+      {formatUnitCost(unitCost.total.unitCost, unitCost.currency)} per{' '}
+      {unitCost.unit}
+    </TableCell>
   );
 }
 
@@ -123,6 +150,12 @@ function GroupRow(props: RowProps) {
   const { entityRef, depth, currency, query, parentTotal, item } = props;
   const [open, setOpen] = useState(false);
   const summary = useEntityCostSummary(entityRef, query);
+  const unitCost = useEntityUnitCost(entityRef, {
+    from: query.from,
+    to: query.to,
+    costBasis: query.costBasis,
+    granularity: 'month',
+  });
   const subGroups = useSubGroups(entityRef, open);
   // The name the link shows (a group's display name), so that the button says the same.
   const { primaryTitle } = useEntityPresentation(entityRef);
@@ -164,6 +197,7 @@ function GroupRow(props: RowProps) {
             />
           )}
         </TableCell>
+        <UnitCostCell unitCost={unitCost.value} />
       </TableRow>
       {open && subGroups.loading && (
         <NoteRow depth={depth + 1}>
@@ -202,8 +236,8 @@ function GroupRow(props: RowProps) {
 /**
  * The organisation's cost by group as a tree: each group opens onto its teams (the groups it
  * is the catalog parent of), level by level, each with its rolled-up cost, its share of the
- * level above (the organisation for the top groups) and its change against the previous
- * range of equal length.
+ * level above (the organisation for the top groups), its change against the previous
+ * range of equal length, and its cost per unit where an entity below reports a metric.
  */
 export function GroupCostTree(props: GroupCostTreeProps) {
   const { title, items, currency, query } = props;
@@ -227,6 +261,12 @@ export function GroupCostTree(props: GroupCostTreeProps) {
               <TableCell align="right">Cost</TableCell>
               <TableCell align="right">Share</TableCell>
               <TableCell align="right">Change</TableCell>
+              <TableCell
+                align="right"
+                title="Of the entities below each team that report a business metric, over their cost"
+              >
+                Unit cost
+              </TableCell>
             </TableRow>
           </TableHead>
           <TableBody>

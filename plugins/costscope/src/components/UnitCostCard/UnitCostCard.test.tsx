@@ -90,6 +90,72 @@ describe('UnitCostCard', () => {
     expect(screen.queryByTestId('costscope-unit-cost-chart')).toBeNull();
   });
 
+  it("on a team, says the cost is the reporting entities', not the whole team's", async () => {
+    const TEAM = 'group:default/checkout-squad';
+    const api = createFakeApi({
+      getEntityUnitCost: jest.fn(async (ref: string, query: UnitCostQuery) =>
+        unitCostFor(ref, query, { reportingEntities: 2 }),
+      ),
+    });
+    await renderWithApi(<UnitCostCard entityRef={TEAM} range={range} />, {
+      api,
+    });
+    expect(await screen.findByTestId('costscope-unit-cost')).toHaveTextContent(
+      formatUnitCost('2.5', 'USD'),
+    );
+    expect(
+      screen.getByTestId('costscope-unit-cost-rolled-up'),
+    ).toHaveTextContent(
+      "orders summed over the 2 entities below that report it, divided into the cost of those entities, not the whole team's cost.",
+    );
+    expect(
+      await screen.findByRole('img', { name: /^Cost per order by month/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('on a system reported by one entity, names it the system', async () => {
+    const api = createFakeApi({
+      getEntityUnitCost: jest.fn(async (ref: string, query: UnitCostQuery) =>
+        unitCostFor(ref, query, { reportingEntities: 1 }),
+      ),
+    });
+    await renderWithApi(
+      <UnitCostCard entityRef="system:default/checkout" range={range} />,
+      { api },
+    );
+    expect(
+      await screen.findByTestId('costscope-unit-cost-rolled-up'),
+    ).toHaveTextContent(
+      "orders summed over the entity below that report it, divided into the cost of that entity, not the whole system's cost.",
+    );
+  });
+
+  it('on a component, says nothing of entities below', async () => {
+    const api = createFakeApi({
+      getEntityUnitCost: jest.fn(async (ref: string, query: UnitCostQuery) =>
+        unitCostFor(ref, query),
+      ),
+    });
+    await renderWithApi(<UnitCostCard entityRef={REF} range={range} />, {
+      api,
+    });
+    await screen.findByTestId('costscope-unit-cost');
+    expect(screen.queryByTestId('costscope-unit-cost-rolled-up')).toBeNull();
+  });
+
+  it('on a team that nothing below reports for, says so', async () => {
+    const api = createFakeApi(); // answers hasValues: false
+    await renderWithApi(
+      <UnitCostCard entityRef="group:default/checkout-squad" range={range} />,
+      { api },
+    );
+    expect(
+      await screen.findByTestId('costscope-unit-cost-empty'),
+    ).toHaveTextContent(
+      'Neither this team nor any entity below it reports orders.',
+    );
+  });
+
   it('says where to configure metrics when none is', async () => {
     const api = createFakeApi({
       getEntityUnitCost: jest.fn(async (ref: string, query: UnitCostQuery) => ({

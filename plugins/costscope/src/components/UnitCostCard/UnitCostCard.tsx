@@ -33,8 +33,29 @@ export function trendStart(to: string): string {
     .slice(0, 10);
 }
 
+/** What a group's or system's page calls it, for the rolled-up wording. */
+function wholeOf(entityRef: string): string {
+  const kind = entityRef.slice(0, entityRef.indexOf(':')).toLocaleLowerCase();
+  if (kind === 'group') return 'team';
+  return kind || 'entity';
+}
+
+/** Says whose cost a rolled-up unit cost divides: the reporting entities', not the whole team's. */
+export function rolledUpNote(unitCost: EntityUnitCost): string | undefined {
+  if (!unitCost.rolledUp || unitCost.metric === null) return undefined;
+  const n = unitCost.reportingEntities;
+  const whole = wholeOf(unitCost.entityRef);
+  return `${unitCost.metric} summed over the ${
+    n === 1 ? 'entity' : `${n} entities`
+  } below that report it, divided into the cost of ${
+    n === 1 ? 'that entity' : 'those entities'
+  }, not the whole ${whole}'s cost.`;
+}
+
 function EmptyState(props: { unitCost: EntityUnitCost; entityRef: string }) {
   const { unitCost, entityRef } = props;
+  const whole = wholeOf(entityRef);
+  const rolledUp = whole === 'team' || whole === 'system';
   const names = unitCost.metrics.map(m => m.name);
   const example = JSON.stringify(
     {
@@ -54,7 +75,11 @@ function EmptyState(props: { unitCost: EntityUnitCost; entityRef: string }) {
       <Typography variant="body2" paragraph>
         {names.length === 0
           ? 'No business metric is configured, so cost per unit cannot be shown. Name the metrics your teams count (orders, streams, active users) in app-config under costscope.unitCost.metrics.'
-          : `This entity reports no ${names.join(
+          : `${
+              rolledUp
+                ? `Neither this ${whole} nor any entity below it reports`
+                : 'This entity reports no'
+            } ${names.join(
               ' or ',
             )}. Send its daily values with POST /api/costscope/v1/metrics (permission costscope.metrics.write; a service token holds it), or list them in the CSV file named by costscope.unitCost.file (date,entity_ref,metric,value).`}
       </Typography>
@@ -114,43 +139,56 @@ function TrendChart(props: { trend: EntityUnitCost }) {
 function Figures(props: { period: EntityUnitCost }) {
   const { period } = props;
   const { total, previous, currency } = period;
+  const note = rolledUpNote(period);
   return (
-    <Box display="flex" flexWrap="wrap" style={{ gap: 48 }} mb={2}>
-      <CostFigure
-        label={`${withBasis(`Cost per ${period.unit}`, period.costBasis)}, ${
-          period.from
-        } – ${period.to}`}
-        value={
-          total.unitCost === null
-            ? 'no units in this range'
-            : formatUnitCost(total.unitCost, currency)
-        }
-        testId="costscope-unit-cost"
-        amount={total.unitCost ?? undefined}
-        detail={`${Number(total.units).toLocaleString()} ${period.metric}`}
-      />
-      <CostFigure
-        label="Change vs previous period"
-        value={
-          period.change === null ? (
-            '–'
-          ) : (
-            <CostChange
-              change={period.change}
-              changeRatio={period.changeRatio}
-              currency={currency}
-            />
-          )
-        }
-        detail={
-          previous.unitCost === null
-            ? `No units ${previous.from} – ${previous.to}`
-            : `Previous: ${formatUnitCost(previous.unitCost, currency)} (${
-                previous.from
-              } – ${previous.to})`
-        }
-      />
-    </Box>
+    <>
+      {note && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          paragraph
+          data-testid="costscope-unit-cost-rolled-up"
+        >
+          {note}
+        </Typography>
+      )}
+      <Box display="flex" flexWrap="wrap" style={{ gap: 48 }} mb={2}>
+        <CostFigure
+          label={`${withBasis(`Cost per ${period.unit}`, period.costBasis)}, ${
+            period.from
+          } – ${period.to}`}
+          value={
+            total.unitCost === null
+              ? 'no units in this range'
+              : formatUnitCost(total.unitCost, currency)
+          }
+          testId="costscope-unit-cost"
+          amount={total.unitCost ?? undefined}
+          detail={`${Number(total.units).toLocaleString()} ${period.metric}`}
+        />
+        <CostFigure
+          label="Change vs previous period"
+          value={
+            period.change === null ? (
+              '–'
+            ) : (
+              <CostChange
+                change={period.change}
+                changeRatio={period.changeRatio}
+                currency={currency}
+              />
+            )
+          }
+          detail={
+            previous.unitCost === null
+              ? `No units ${previous.from} – ${previous.to}`
+              : `Previous: ${formatUnitCost(previous.unitCost, currency)} (${
+                  previous.from
+                } – ${previous.to})`
+          }
+        />
+      </Box>
+    </>
   );
 }
 
@@ -163,7 +201,8 @@ export interface UnitCostCardProps {
 
 /**
  * Cost per unit of the entity's business metric (cost per order): the range's figure and its
- * change against the previous range, and the monthly trend over 13 months. Growing spend on
+ * change against the previous range, and the monthly trend over 13 months. On a group or
+ * system that reports no values itself, the metric and cost of the entities below it that do. Growing spend on
  * a growing product reads as good news here when the unit cost falls.
  */
 export function UnitCostCard(props: UnitCostCardProps) {

@@ -746,6 +746,67 @@ export const spec = {
               },
             },
           },
+          ownUnitCosts: {
+            type: 'array',
+            description:
+              "Groups and systems only. Their own cost per unit, one per metric an entity below reports - the metric summed over the entities that report it, over the cost of those same entities (not the whole team's)",
+            items: {
+              type: 'object',
+              required: [
+                'entityRef',
+                'metric',
+                'unit',
+                'unitCost',
+                'previousUnitCost',
+                'change',
+                'reportingEntities',
+              ],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                metric: {
+                  type: 'string',
+                },
+                unit: {
+                  type: 'string',
+                },
+                unitCost: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    {
+                      type: 'null',
+                    },
+                  ],
+                },
+                previousUnitCost: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    {
+                      type: 'null',
+                    },
+                  ],
+                },
+                change: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    {
+                      type: 'null',
+                    },
+                  ],
+                },
+                reportingEntities: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
           savings: {
             type: 'object',
             properties: {
@@ -799,6 +860,71 @@ export const spec = {
             properties: {
               total: {
                 $ref: '#/components/schemas/Money',
+              },
+            },
+          },
+          commitments: {
+            type: 'object',
+            description:
+              "Monthly digests only, absent when the entity had no commitment-eligible usage in the month. Definitions as GET /v1/commitments; the entity's own eligible usage (facts allocated to it and below it) and the organisation's month",
+            required: [
+              'month',
+              'eligibleListCost',
+              'coveredListCost',
+              'eligibleEffectiveCost',
+              'coverage',
+              'effectiveSavingsRate',
+              'organisation',
+            ],
+            properties: {
+              month: {
+                type: 'string',
+                pattern: '^\\d{4}-\\d{2}$',
+              },
+              eligibleListCost: {
+                $ref: '#/components/schemas/Money',
+              },
+              coveredListCost: {
+                $ref: '#/components/schemas/Money',
+              },
+              eligibleEffectiveCost: {
+                $ref: '#/components/schemas/Money',
+              },
+              coverage: {
+                type: ['number', 'null'],
+                description: 'coveredListCost / eligibleListCost',
+              },
+              effectiveSavingsRate: {
+                type: ['number', 'null'],
+                description:
+                  '(eligibleListCost - eligibleEffectiveCost - unused commitment allocated to the entity) / eligibleListCost',
+              },
+              organisation: {
+                type: 'object',
+                required: [
+                  'coverage',
+                  'utilization',
+                  'usedCommitmentCost',
+                  'unusedCommitmentCost',
+                  'effectiveSavingsRate',
+                ],
+                properties: {
+                  coverage: {
+                    type: ['number', 'null'],
+                  },
+                  utilization: {
+                    type: ['number', 'null'],
+                  },
+                  usedCommitmentCost: {
+                    $ref: '#/components/schemas/Money',
+                  },
+                  unusedCommitmentCost: {
+                    $ref: '#/components/schemas/Money',
+                  },
+                  effectiveSavingsRate: {
+                    type: ['number', 'null'],
+                  },
+                },
               },
             },
           },
@@ -3077,7 +3203,7 @@ export const spec = {
       get: {
         operationId: 'getEntityUnitCost',
         summary:
-          "Cost per unit of a business metric over time (the entity's allocated cost, rolled up, divided by its metric values)",
+          "Cost per unit of a business metric over time (the entity's allocated cost, rolled up, divided by its metric values; for a group or system without values of its own, the entities below it that report the metric)",
         parameters: [
           {
             $ref: '#/components/parameters/kind',
@@ -3130,6 +3256,8 @@ export const spec = {
                     'metric',
                     'unit',
                     'hasValues',
+                    'rolledUp',
+                    'reportingEntities',
                     'metrics',
                     'currency',
                     'costBasis',
@@ -3156,7 +3284,17 @@ export const spec = {
                     hasValues: {
                       type: 'boolean',
                       description:
-                        'Whether the entity has any value of the metric',
+                        'Whether the entity or an entity below it has any value of the metric',
+                    },
+                    rolledUp: {
+                      type: 'boolean',
+                      description:
+                        'True when the entity (a group or system) reports no value itself: units are summed over the entities below it that report the metric (the topmost of each rollup chain), and cost is the cost of those same entities, not of the whole entity',
+                    },
+                    reportingEntities: {
+                      type: 'integer',
+                      description:
+                        "How many entities' units and cost are counted",
                     },
                     metrics: {
                       type: 'array',

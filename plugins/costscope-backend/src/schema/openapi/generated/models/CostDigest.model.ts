@@ -66,6 +66,16 @@ export type CostDigest = {
     previousUnitCost: Money | null;
     change: Money | null;
   }>;
+  /** Groups and systems only. Their own cost per unit, one per metric an entity below reports - the metric summed over the entities that report it, over the cost of those same entities (not the whole team's) */
+  ownUnitCosts?: Array<{
+    entityRef: string;
+    metric: string;
+    unit: string;
+    unitCost: Money | null;
+    previousUnitCost: Money | null;
+    change: Money | null;
+    reportingEntities: number;
+  }>;
   savings: {
     openCount?: number;
     monthlySaving?: Money;
@@ -85,5 +95,23 @@ export type CostDigest = {
   /** Monthly digests of groups only */
   chargeback?: {
     total?: Money;
+  };
+  /** Monthly digests only, absent when the entity had no commitment-eligible usage in the month. Definitions as GET /v1/commitments; the entity's own eligible usage (facts allocated to it and below it) and the organisation's month */
+  commitments?: {
+    month: string;
+    eligibleListCost: Money;
+    coveredListCost: Money;
+    eligibleEffectiveCost: Money;
+    /** coveredListCost / eligibleListCost */
+    coverage: number | null;
+    /** (eligibleListCost - eligibleEffectiveCost - unused commitment allocated to the entity) / eligibleListCost */
+    effectiveSavingsRate: number | null;
+    organisation: {
+      coverage: number | null;
+      utilization: number | null;
+      usedCommitmentCost: Money;
+      unusedCommitmentCost: Money;
+      effectiveSavingsRate: number | null;
+    };
   };
 };

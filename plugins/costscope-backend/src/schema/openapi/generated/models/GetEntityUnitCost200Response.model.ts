@@ -14,8 +14,12 @@ export type GetEntityUnitCost200Response = {
   /** Null when no metric is configured */
   metric: string | null;
   unit: string | null;
-  /** Whether the entity has any value of the metric */
+  /** Whether the entity or an entity below it has any value of the metric */
   hasValues: boolean;
+  /** True when the entity (a group or system) reports no value itself: units are summed over the entities below it that report the metric (the topmost of each rollup chain), and cost is the cost of those same entities, not of the whole entity */
+  rolledUp: boolean;
+  /** How many entities' units and cost are counted */
+  reportingEntities: number;
   /** Every configured metric */
   metrics: Array<UnitMetricInfo>;
   currency: string;

@@ -961,7 +961,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Cost per unit of a business metric over time (the entity's allocated cost, rolled up, divided by its metric values)
+   * Cost per unit of a business metric over time (the entity's allocated cost, rolled up, divided by its metric values; for a group or system without values of its own, the entities below it that report the metric)
    */
   public async getEntityUnitCost(
     request: GetEntityUnitCost,
