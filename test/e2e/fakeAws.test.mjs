@@ -25,6 +25,16 @@ function nanos(amount) {
   return negative ? -value : value;
 }
 
+/** The demo bill's manifest: its days and the FOCUS files' own totals. */
+function demoManifest() {
+  return JSON.parse(
+    readFileSync(
+      path.join(ROOT, 'examples/billing/generated/manifest.json'),
+      'utf8',
+    ),
+  );
+}
+
 async function latestRuns() {
   const { items } = await api('/v1/ingest-runs?limit=100');
   const latest = new Map();
@@ -73,12 +83,7 @@ after(async () => {
 });
 
 test('Cost Explorer through the fake AWS gives the bill of the FOCUS files', async () => {
-  const manifest = JSON.parse(
-    readFileSync(
-      path.join(ROOT, 'examples/billing/generated/manifest.json'),
-      'utf8',
-    ),
-  );
+  const manifest = demoManifest();
   // Allocation runs after each ingest; wait until the overview holds every source's cost.
   const overview = await waitFor(
     'the organisation total of AWS (Cost Explorer) and GCP (FOCUS)',
@@ -151,12 +156,7 @@ test(
   "the Commitments tab shows Cost Explorer's own Savings Plans figures",
   { timeout: 240_000 },
   async () => {
-    const manifest = JSON.parse(
-      readFileSync(
-        path.join(ROOT, 'examples/billing/generated/manifest.json'),
-        'utf8',
-      ),
-    );
+    const manifest = demoManifest();
     const report = await waitFor(
       "Cost Explorer's Savings Plans report",
       async () => {

@@ -49,6 +49,20 @@ export const GROUPS: Record<string, string[]> = {
 };
 export const as = (user: string) => mockCredentials.user.header(user);
 
+/** GETs Costscope routes as `user` (default {@link MEMBER}) and gives each body, expecting 200. */
+export function okBodyOf(
+  backend: { server: Parameters<typeof request>[0] },
+  user: string = MEMBER,
+) {
+  return async (url: string) => {
+    const response = await request(backend.server)
+      .get(`/api/costscope${url}`)
+      .set('Authorization', as(user));
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+}
+
 /** The recommendation seeded on component api (owned by team-a). */
 export const RECOMMENDATION_ID = 'idle-instance:i-api';
 

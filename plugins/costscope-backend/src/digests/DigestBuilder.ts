@@ -397,18 +397,33 @@ export class DigestBuilder {
     );
     return Promise.all(
       reporting.map(async ({ entityRef, metric }) => {
-        const [now, before] = await Promise.all(
-          [range, previousRange].map(r =>
-            this.sources.unitCost(entityRef, {
-              ...r,
-              metric,
-              costBasis,
-              granularity: 'month',
-            }),
-          ),
+        const [now, before] = await this.unitCostOfBoth(
+          entityRef,
+          metric,
+          [range, previousRange],
+          costBasis,
         );
         return unitCostChange(entityRef, metric, now, before);
       }),
+    );
+  }
+
+  /** The entity's monthly unit cost of a metric in each of two ranges. */
+  private unitCostOfBoth(
+    entityRef: string,
+    metric: string,
+    ranges: [DateRange, DateRange],
+    costBasis: CostBasis,
+  ) {
+    return Promise.all(
+      ranges.map(r =>
+        this.sources.unitCost(entityRef, {
+          ...r,
+          metric,
+          costBasis,
+          granularity: 'month',
+        }),
+      ),
     );
   }
 
@@ -459,15 +474,11 @@ export class DigestBuilder {
     const metrics = await this.sources.metricsBelow(entityRef);
     return Promise.all(
       metrics.map(async metric => {
-        const [now, before] = await Promise.all(
-          [range, previousRange].map(r =>
-            this.sources.unitCost(entityRef, {
-              ...r,
-              metric,
-              costBasis,
-              granularity: 'month',
-            }),
-          ),
+        const [now, before] = await this.unitCostOfBoth(
+          entityRef,
+          metric,
+          [range, previousRange],
+          costBasis,
         );
         return {
           ...unitCostChange(entityRef, metric, now, before),

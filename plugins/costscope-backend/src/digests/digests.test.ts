@@ -13,6 +13,7 @@ import {
   MEMBER,
   seedRecommendation,
   startApiBackend,
+  okBodyOf,
 } from '../__testUtils__/apiBackend';
 import { FocusRow } from '../__testUtils__/focus';
 import { fromEpochDay, toEpochDay } from '../budgets/series';
@@ -392,13 +393,7 @@ describe('digests', () => {
         },
         costscope: { commitments: { unusedOwner: 'team-b' } },
       });
-      const get = async (url: string) => {
-        const response = await request(backend.server)
-          .get(`/api/costscope${url}`)
-          .set('Authorization', as(MEMBER));
-        expect(response.status).toBe(200);
-        return response.body;
-      };
+      const get = okBodyOf(backend);
       const digestOf = (team: string, date: string): Promise<CostDigest> =>
         get(
           `/v1/entities/group/default/${team}/digest?period=month&date=${date}`,

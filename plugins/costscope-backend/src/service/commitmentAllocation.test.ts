@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
-import { as, MEMBER, startApiBackend } from '../__testUtils__/apiBackend';
+import {
+  as,
+  MEMBER,
+  startApiBackend,
+  okBodyOf,
+} from '../__testUtils__/apiBackend';
 import { FocusRow } from '../__testUtils__/focus';
 
 jest.setTimeout(60_000);
@@ -87,13 +92,7 @@ describe('commitments and credits in the allocation', () => {
     backend: Awaited<ReturnType<typeof startApiBackend>>,
     basis: string,
   ) {
-    const get = async (url: string) => {
-      const response = await request(backend.server)
-        .get(`/api/costscope${url}`)
-        .set('Authorization', as(MEMBER));
-      expect(response.status).toBe(200);
-      return response.body;
-    };
+    const get = okBodyOf(backend);
     const overview = await get(`/v1/overview?${RANGE}&costBasis=${basis}`);
     const team = async (name: string) =>
       (

@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
-import { as, MEMBER, startApiBackend } from '../__testUtils__/apiBackend';
+import {
+  as,
+  MEMBER,
+  okBodyOf,
+  startApiBackend,
+} from '../__testUtils__/apiBackend';
 import type { CostBasis } from '@costscope/backstage-plugin-common';
 import { SpendQueries } from '../store/SpendQueries';
 
@@ -70,17 +75,6 @@ const organisation = {
 };
 
 const RANGE = 'from=2026-03-01&to=2026-03-01';
-
-/** GETs a Costscope route as the member and gives its body, expecting 200. */
-function okBodyOf(backend: { server: Parameters<typeof request>[0] }) {
-  return async (url: string) => {
-    const response = await request(backend.server)
-      .get(`/api/costscope${url}`)
-      .set('Authorization', as(MEMBER));
-    expect(response.status).toBe(200);
-    return response.body;
-  };
-}
 
 describe('cost bases', () => {
   const databases = createTestDatabases();

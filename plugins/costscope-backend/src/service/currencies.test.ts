@@ -2,7 +2,12 @@ import fs from 'node:fs/promises';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
-import { as, MEMBER, startApiBackend } from '../__testUtils__/apiBackend';
+import {
+  as,
+  MEMBER,
+  startApiBackend,
+  okBodyOf,
+} from '../__testUtils__/apiBackend';
 import { focusCsv, FocusRow } from '../__testUtils__/focus';
 
 jest.setTimeout(60_000);
@@ -108,13 +113,7 @@ describe('billing currencies', () => {
           },
         },
       });
-      const get = async (url: string) => {
-        const response = await request(backend.server)
-          .get(`/api/costscope${url}`)
-          .set('Authorization', as(MEMBER));
-        expect(response.status).toBe(200);
-        return response.body;
-      };
+      const get = okBodyOf(backend);
 
       const expected = {
         billed: ['14.900000000', '16.900000005', '22.400000005'],

@@ -30,6 +30,10 @@ export function reportedTitle(report: ReportedCommitments): string {
   }`;
 }
 
+/** Figures and months stay on one line; headers wrap between words only. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+const HEADER_STYLE = { wordBreak: 'keep-all', minWidth: 80 } as const;
+
 const money = (amount: string | null, currency: string) =>
   amount === null ? '–' : formatMoney(amount, currency);
 
@@ -96,6 +100,7 @@ export function ReportedCommitmentsTable(props: {
                       component="th"
                       scope="col"
                       align="right"
+                      style={HEADER_STYLE}
                     >
                       {column.title}
                     </TableCell>
@@ -106,11 +111,20 @@ export function ReportedCommitmentsTable(props: {
                 {months.map(month => (
                   <TableRow key={month.month}>
                     {/* MUI v4 calls a body <th> a cell; it heads its row. */}
-                    <TableCell component="th" scope="row" role="rowheader">
+                    <TableCell
+                      component="th"
+                      scope="row"
+                      role="rowheader"
+                      style={NO_WRAP}
+                    >
                       {month.month}
                     </TableCell>
                     {COLUMNS.map(column => (
-                      <TableCell key={column.title} align="right">
+                      <TableCell
+                        key={column.title}
+                        align="right"
+                        style={NO_WRAP}
+                      >
                         {column.value(month, report.currency)}
                       </TableCell>
                     ))}

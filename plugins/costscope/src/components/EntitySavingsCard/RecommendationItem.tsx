@@ -1,4 +1,3 @@
-import { ReactNode } from 'react';
 import { Box, Button, Divider, Typography } from '@material-ui/core';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -13,20 +12,7 @@ import {
 } from '../../utils/recommendations';
 import { RecommendationConfidenceChip } from '../RecommendationConfidenceChip';
 import { SavingsPlanPurchaseDetails } from '../SavingsPlanPurchase';
-
-/** A small labelled value. */
-function Fact(props: { label: string; value: ReactNode; testId?: string }) {
-  return (
-    <Box minWidth={110}>
-      <Typography variant="caption" color="textSecondary" component="div">
-        {props.label}
-      </Typography>
-      <Typography variant="body2" component="div" data-testid={props.testId}>
-        {props.value}
-      </Typography>
-    </Box>
-  );
-}
+import { Fact } from '../Fact';
 
 function EntityName(props: { entityRef: string }) {
   try {

@@ -1,4 +1,3 @@
-import { ReactNode } from 'react';
 import { Box, Typography } from '@material-ui/core';
 import type { Recommendation } from '@costscope/backstage-plugin-common';
 import { formatPercent } from '../../utils/budgets';
@@ -9,19 +8,7 @@ import {
   lookbackText,
   sizedAfterText,
 } from '../../utils/recommendations';
-
-function Fact(props: { label: string; value: ReactNode; testId?: string }) {
-  return (
-    <Box minWidth={110}>
-      <Typography variant="caption" color="textSecondary" component="div">
-        {props.label}
-      </Typography>
-      <Typography variant="body2" component="div" data-testid={props.testId}>
-        {props.value}
-      </Typography>
-    </Box>
-  );
-}
+import { Fact } from '../Fact';
 
 /** Props of {@link SavingsPlanPurchaseDetails}. */
 export interface SavingsPlanPurchaseDetailsProps {
