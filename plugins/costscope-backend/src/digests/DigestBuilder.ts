@@ -100,6 +100,12 @@ export interface DigestRequest {
   /** What of the rollup the reader may see; everything for scheduled deliveries. */
   visibility?: Visibility;
   /**
+   * Whether the reader may see organisation-wide figures (`costscope.overview.read`): the
+   * organisation's commitment month. Scheduled deliveries, which reach every member of a
+   * team, leave them out.
+   */
+  organisationFigures?: boolean;
+  /**
    * What every digest of the period reads alike, when the caller has it (a scheduled run
    * reads it once for every team); otherwise read for this digest.
    */
@@ -437,8 +443,10 @@ export class DigestBuilder {
   ): Promise<DigestCommitments | undefined> {
     const [own, organisation] = await Promise.all([
       this.sources.commitments(request.range, request.entityRef),
-      request.shared?.commitments ??
-        this.sources.commitments(request.range).then(months => months[0]),
+      request.organisationFigures
+        ? request.shared?.commitments ??
+          this.sources.commitments(request.range).then(months => months[0])
+        : undefined,
     ]);
     const month = own[0];
     if (!month || moneyToNanos(month.eligibleListCost) === 0n) return undefined;
@@ -449,15 +457,19 @@ export class DigestBuilder {
       eligibleEffectiveCost: month.eligibleEffectiveCost,
       coverage: month.coverage,
       effectiveSavingsRate: month.effectiveSavingsRate,
-      organisation: {
-        coverage: organisation?.coverage ?? null,
-        utilization: organisation?.utilization ?? null,
-        usedCommitmentCost:
-          organisation?.usedCommitmentCost ?? nanosToMoney(0n),
-        unusedCommitmentCost:
-          organisation?.unusedCommitmentCost ?? nanosToMoney(0n),
-        effectiveSavingsRate: organisation?.effectiveSavingsRate ?? null,
-      },
+      ...(request.organisationFigures
+        ? {
+            organisation: {
+              coverage: organisation?.coverage ?? null,
+              utilization: organisation?.utilization ?? null,
+              usedCommitmentCost:
+                organisation?.usedCommitmentCost ?? nanosToMoney(0n),
+              unusedCommitmentCost:
+                organisation?.unusedCommitmentCost ?? nanosToMoney(0n),
+              effectiveSavingsRate: organisation?.effectiveSavingsRate ?? null,
+            },
+          }
+        : {}),
     };
   }
 

@@ -184,6 +184,20 @@ describe('digest deliveries', () => {
     expect(send.mock.calls[1][0].payload.description).not.toContain(
       'Commitments',
     );
+    // As scheduled digests are built: the team's own figures, nothing of the organisation.
+    const { organisation: _org, ...own } = month.commitments!;
+    await delivery.deliver(
+      { ...month, commitments: own },
+      ['group:default/payments'],
+      { ...late, late: false },
+    );
+    expect(send.mock.calls[2][0].payload.description).toContain(
+      'Commitments covered 88.2 % of eligible usage ($15.00 of $17.00 at list price), ' +
+        'effective savings rate 17.6 %.',
+    );
+    expect(send.mock.calls[2][0].payload.description).not.toContain(
+      'organisation',
+    );
   });
 
   it('refuses an entity without recipients', async () => {

@@ -81,22 +81,24 @@ function unitMoneyOf(currency: string): (amount: string) => string {
 
 /**
  * The commitment sentence of a monthly digest: the coverage and savings rate of the entity's
- * own eligible usage, then the organisation's utilization and unused commitment.
+ * own eligible usage, then the organisation's utilization and unused commitment when the
+ * digest has them.
  */
 export function commitmentText(digest: CostDigest): string | undefined {
   const c = digest.commitments;
   if (!c) return undefined;
   const money = (amount: string) => formatAlertMoney(amount, digest.currency);
-  return (
+  const own =
     `Commitments covered ${percentText(c.coverage)} of eligible usage ` +
     `(${money(c.coveredListCost)} of ${money(
       c.eligibleListCost,
     )} at list price), effective savings rate ${percentText(
       c.effectiveSavingsRate,
-    )}; organisation utilization ${percentText(
-      c.organisation.utilization,
-    )}, ${money(c.organisation.unusedCommitmentCost)} unused.`
-  );
+    )}`;
+  if (!c.organisation) return `${own}.`;
+  return `${own}; organisation utilization ${percentText(
+    c.organisation.utilization,
+  )}, ${money(c.organisation.unusedCommitmentCost)} unused.`;
 }
 
 /** The entity's own cost per unit, one line per metric with units in the period. */

@@ -11,9 +11,10 @@ import { entity } from '../__testUtils__/entities';
 import {
   as,
   MEMBER,
+  okBodyOf,
+  OUTSIDER,
   seedRecommendation,
   startApiBackend,
-  okBodyOf,
 } from '../__testUtils__/apiBackend';
 import { FocusRow } from '../__testUtils__/focus';
 import { fromEpochDay, toEpochDay } from '../budgets/series';
@@ -392,6 +393,10 @@ describe('digests', () => {
           ],
         },
         costscope: { commitments: { unusedOwner: 'team-b' } },
+        // The outsider may read team-a's cost but not the organisation's overview.
+        allow: (permission, user) =>
+          user !== OUTSIDER ||
+          !['costscope.overview.read', 'costscope.admin'].includes(permission),
       });
       const get = okBodyOf(backend);
       const digestOf = (team: string, date: string): Promise<CostDigest> =>
@@ -441,6 +446,20 @@ describe('digests', () => {
         effectiveSavingsRate: 0.028571,
         organisation: march,
       });
+      // Without costscope.overview.read, the team's own figures and nothing of the organisation.
+      const { organisation: _org, ...own } = (
+        await digestOf('team-a', '2026-03-15')
+      ).commitments!;
+      expect(
+        (
+          await okBodyOf(
+            backend,
+            OUTSIDER,
+          )(
+            '/v1/entities/group/default/team-a/digest?period=month&date=2026-03-15',
+          )
+        ).commitments,
+      ).toEqual(own);
       const april = await organisation('2026-04');
       expect(april).toMatchObject({
         utilization: 0.75,

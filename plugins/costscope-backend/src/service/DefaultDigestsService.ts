@@ -29,6 +29,7 @@ export class DefaultDigestsService implements DigestsService {
     entityRef: string,
     request: Parameters<DigestsService['digest']>[1],
     visibility?: Visibility,
+    organisationFigures = false,
   ): Promise<CostDigest> {
     const ref = entityRef.toLocaleLowerCase('en-US');
     const today = this.now().toISOString().slice(0, 10);
@@ -46,6 +47,7 @@ export class DefaultDigestsService implements DigestsService {
       today,
       costBasis: request.costBasis,
       visibility,
+      organisationFigures,
     });
   }
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { AuditorService } from '@backstage/backend-plugin-api';
+import { overviewReadPermission } from '@costscope/backstage-plugin-common';
 import { authorizeEntityCostRead, CostscopeAccess } from './access';
 import { parseDigestQuery } from './parseRequest';
 import { DigestsService } from './services';
@@ -27,7 +28,14 @@ export function digestRoutes(options: DigestRoutesOptions): express.Router {
       req,
     );
     const request = parseDigestQuery(req.query, now());
-    res.json(await digests.digest(entityRef, request, visibility));
+    // The organisation's figures only for those who may read the organisation's overview.
+    const organisationFigures = await access.isAllowed(
+      await access.credentials(req),
+      overviewReadPermission,
+    );
+    res.json(
+      await digests.digest(entityRef, request, visibility, organisationFigures),
+    );
   });
 
   return router;

@@ -166,11 +166,14 @@ export interface DigestsService {
   /**
    * The digest of the period of `date` (left out: the latest complete period), on the
    * configured basis unless one is asked for. `visibility`: see {@link CostReadService}.
+   * `organisationFigures`: whether the reader may see organisation-wide figures
+   * (`costscope.overview.read`), such as the organisation's commitment month.
    */
   digest(
     entityRef: string,
     request: { period: DigestPeriod; date?: string; costBasis?: CostBasis },
     visibility?: Visibility,
+    organisationFigures?: boolean,
   ): Promise<CostDigest>;
 }
 

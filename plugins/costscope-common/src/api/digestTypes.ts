@@ -93,8 +93,11 @@ export interface DigestCommitments {
    * eligibleListCost.
    */
   effectiveSavingsRate: number | null;
-  /** The organisation's month: commitments are bought for it, not per team. */
-  organisation: {
+  /**
+   * The organisation's month (commitments are bought for it, not per team); only for readers
+   * allowed `costscope.overview.read`, never in scheduled digests, which every member gets.
+   */
+  organisation?: {
     coverage: number | null;
     /** Used / (used + unused) commitment; null without commitment. */
     utilization: number | null;

@@ -325,12 +325,14 @@ export function DigestCard(props: { digest: CostDigest }) {
             effective savings rate{' '}
             {formatShare(digest.commitments.effectiveSavingsRate)}.
           </Typography>
-          <Typography variant="body2" color="textSecondary">
-            Organisation: utilization{' '}
-            {formatShare(digest.commitments.organisation.utilization)},{' '}
-            {money(digest.commitments.organisation.unusedCommitmentCost)} of
-            commitment unused.
-          </Typography>
+          {digest.commitments.organisation && (
+            <Typography variant="body2" color="textSecondary">
+              Organisation: utilization{' '}
+              {formatShare(digest.commitments.organisation.utilization)},{' '}
+              {money(digest.commitments.organisation.unusedCommitmentCost)} of
+              commitment unused.
+            </Typography>
+          )}
         </Section>
       )}
 

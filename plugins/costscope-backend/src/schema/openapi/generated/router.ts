@@ -866,7 +866,7 @@ export const spec = {
           commitments: {
             type: 'object',
             description:
-              "Monthly digests only, absent when the entity had no commitment-eligible usage in the month. Definitions as GET /v1/commitments; the entity's own eligible usage (facts allocated to it and below it) and the organisation's month",
+              "Monthly digests only, absent when the entity had no commitment-eligible usage in the month. Definitions as GET /v1/commitments; the entity's own eligible usage (facts allocated to it and below it) and, for readers with costscope.overview.read only, the organisation's month",
             required: [
               'month',
               'eligibleListCost',
@@ -874,7 +874,6 @@ export const spec = {
               'eligibleEffectiveCost',
               'coverage',
               'effectiveSavingsRate',
-              'organisation',
             ],
             properties: {
               month: {
@@ -901,6 +900,8 @@ export const spec = {
               },
               organisation: {
                 type: 'object',
+                description:
+                  "The organisation's month; only for readers with costscope.overview.read (never in scheduled digests, which every team member receives)",
                 required: [
                   'coverage',
                   'utilization',

@@ -96,7 +96,7 @@ export type CostDigest = {
   chargeback?: {
     total?: Money;
   };
-  /** Monthly digests only, absent when the entity had no commitment-eligible usage in the month. Definitions as GET /v1/commitments; the entity's own eligible usage (facts allocated to it and below it) and the organisation's month */
+  /** Monthly digests only, absent when the entity had no commitment-eligible usage in the month. Definitions as GET /v1/commitments; the entity's own eligible usage (facts allocated to it and below it) and, for readers with costscope.overview.read only, the organisation's month */
   commitments?: {
     month: string;
     eligibleListCost: Money;
@@ -106,7 +106,8 @@ export type CostDigest = {
     coverage: number | null;
     /** (eligibleListCost - eligibleEffectiveCost - unused commitment allocated to the entity) / eligibleListCost */
     effectiveSavingsRate: number | null;
-    organisation: {
+    /** The organisation's month; only for readers with costscope.overview.read (never in scheduled digests, which every team member receives) */
+    organisation?: {
       coverage: number | null;
       utilization: number | null;
       usedCommitmentCost: Money;
