@@ -192,11 +192,13 @@ function bytesRead(sql, registered) {
       bytes += fs.statSync(file).size;
     }
   }
-  const partitions = registered.filter(t =>
-    sql.includes(`\`${t.project}.${t.dataset}.INFORMATION_SCHEMA.PARTITIONS\``),
-  ).length;
+  const datasets = new Set(
+    registered
+      .map(t => `${t.project}.${t.dataset}`)
+      .filter(d => sql.includes(`\`${d}.INFORMATION_SCHEMA.PARTITIONS\``)),
+  );
   // INFORMATION_SCHEMA reads metadata only; billed at the minimum like any table.
-  return { bytes, tables: tables + partitions };
+  return { bytes, tables: tables + datasets.size };
 }
 
 /** BigQuery's bytes billed: rounded up to a whole MiB, at least 10 MiB per table referenced. */
@@ -380,11 +382,9 @@ async function startFakeBigQuery(options = {}) {
       const names = reader.columnNames();
       const types = reader.columnTypes();
       job.schema = { fields: names.map((n, i) => fieldOf(n, types[i])) };
-      job.rows = reader
-        .getRows()
-        .map(row => ({
-          f: row.map((v, i) => cellOf(v, job.schema.fields[i])),
-        }));
+      job.rows = reader.getRows().map(row => ({
+        f: row.map((v, i) => cellOf(v, job.schema.fields[i])),
+      }));
       job.outcome = { ok: true };
     } catch (e) {
       job.outcome = { error: invalidQuery(e.message) };
