@@ -13,4 +13,5 @@ rm -rf dist-types
 tsc
 backstage-repo-tools api-reports -o ae-undocumented,ae-wrong-input-file-type "$@" \
   plugins/costscope plugins/costscope-backend plugins/costscope-backend-module-aws \
+  plugins/costscope-backend-module-gcp \
   plugins/costscope-common plugins/costscope-node
