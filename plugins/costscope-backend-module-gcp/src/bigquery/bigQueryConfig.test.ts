@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonValue } from '@backstage/types';
 import { readBigQueryConfig } from './bigQueryConfig';
 
-const read = (bigquery: unknown) =>
+const read = (bigquery: JsonValue) =>
   readBigQueryConfig(new ConfigReader({ costscope: { gcp: { bigquery } } }));
 
 describe('readBigQueryConfig', () => {
