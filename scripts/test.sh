@@ -36,7 +36,7 @@ read -r jest_passed jest_failed < <(node -e '
 
 bash scripts/ensure-chromium.sh || echo "costscope: no chromium; the browser tests will fail" >&2
 e2e_log=.cache/e2e-results.tap
-node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/fake-opencost/*.test.mjs test/resilience/*.test.mjs test/production/*.test.mjs test/e2e/*.test.mjs test/install/*.test.mjs
+node --test --test-concurrency=1 --test-reporter=tap --test-reporter-destination="$e2e_log" --test-reporter=spec --test-reporter-destination=stdout test/fake-aws/*.test.mjs test/fake-opencost/*.test.mjs test/fake-bigquery/*.test.mjs test/resilience/*.test.mjs test/production/*.test.mjs test/e2e/*.test.mjs test/install/*.test.mjs
 e2e_status=$?
 e2e_passed=$(grep -E '^# pass ' "$e2e_log" | awk '{print $3}')
 e2e_failed=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}')

@@ -28,5 +28,7 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@costscope/backstage-plugin-backend'));
 // Live AWS (Cost Explorer, EC2, CloudWatch); idle unless costscope.aws is configured.
 backend.add(import('@costscope/backstage-plugin-backend-module-aws'));
+// Google Cloud (BigQuery); idle unless costscope.gcp.bigquery is configured.
+backend.add(import('@costscope/backstage-plugin-backend-module-gcp'));
 
 backend.start();

@@ -1,0 +1,182 @@
+import { CostLine } from '@costscope/backstage-plugin-node';
+
+/**
+ * The result columns of the daily query, in order: the day, the dimensions Costscope stores,
+ * then the three sums. FOCUS 1.0 column names as Google's FOCUS view (and a table materialised
+ * from it) names them, in PascalCase.
+ */
+const DIMENSIONS: Array<[alias: string, expression: string]> = [
+  ['charge_date', 'CAST(CAST(ChargePeriodStart AS DATE) AS STRING)'],
+  ['billing_period_start', 'CAST(CAST(BillingPeriodStart AS DATE) AS STRING)'],
+  ['provider', 'ProviderName'],
+  ['billing_account_id', 'BillingAccountId'],
+  ['sub_account_id', 'SubAccountId'],
+  ['service_name', 'ServiceName'],
+  ['service_category', 'ServiceCategory'],
+  ['region_id', 'RegionId'],
+  ['resource_id', 'ResourceId'],
+  ['resource_name', 'ResourceName'],
+  ['resource_type', 'ResourceType'],
+  ['charge_category', 'ChargeCategory'],
+  ['currency', 'BillingCurrency'],
+  ['commitment_discount_id', 'CommitmentDiscountId'],
+  ['commitment_discount_status', 'CommitmentDiscountStatus'],
+  // ARRAY<STRUCT<key STRING, value STRING, ...>> in Google's FOCUS view: JSON text
+  // `[{"key": ..., "value": ...}]` on the way back (an array cannot be grouped by itself)
+  ['tags', 'TO_JSON_STRING(Tags)'],
+];
+/**
+ * BIGNUMERIC (38 decimals in BigQuery) holds the costs exactly whatever their type in the table
+ * (NUMERIC in Google's FOCUS view); the sum comes back as text.
+ */
+const SUMS: Array<[alias: string, column: string]> = [
+  ['billed_cost', 'BilledCost'],
+  ['effective_cost', 'EffectiveCost'],
+  ['list_cost', 'ListCost'],
+];
+export const FOCUS_RESULT_COLUMNS = [...DIMENSIONS, ...SUMS].map(([a]) => a);
+
+/** `project.dataset.table`: a project id (letters, digits, hyphens), then plain names. */
+export const TABLE_NAME =
+  /^([a-z][a-z0-9-]{4,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})\.([A-Za-z0-9_]{1,1024})$/;
+
+const quotedTable = (table: string) => {
+  if (!TABLE_NAME.test(table))
+    throw new Error(`'${table}' is not a project.dataset.table name`);
+  return `\`${table}\``;
+};
+
+const periodStart = (period: string) => {
+  if (!/^\d{4}-\d{2}$/.test(period))
+    throw new Error(`'${period}' is not a YYYY-MM billing period`);
+  return `DATE '${period}-01'`;
+};
+
+/**
+ * The daily aggregation of one billing period (`YYYY-MM`) of a FOCUS table or view, in
+ * GoogleSQL that DuckDB runs too (the fake BigQuery adds BIGNUMERIC and TO_JSON_STRING). Money
+ * is summed as BIGNUMERIC in the query and comes back as exact text.
+ */
+export function focusDailyQuery(options: {
+  table: string;
+  period: string;
+}): string {
+  const select = [
+    ...DIMENSIONS.map(([alias, expression]) => `  ${expression} AS ${alias}`),
+    ...SUMS.map(
+      ([alias, column]) =>
+        `  CAST(SUM(CAST(${column} AS BIGNUMERIC)) AS STRING) AS ${alias}`,
+    ),
+  ].join(',\n');
+  const groupBy = DIMENSIONS.map((_, i) => i + 1).join(', ');
+  return (
+    `SELECT\n${select}\n` +
+    `FROM ${quotedTable(options.table)}\n` +
+    `WHERE CAST(BillingPeriodStart AS DATE) = ${periodStart(
+      options.period,
+    )}\n` +
+    `GROUP BY ${groupBy}`
+  );
+}
+
+/**
+ * The partitions of the table (`project.dataset.table`) as INFORMATION_SCHEMA.PARTITIONS lists
+ * them: id, last modification and rows, to tell whether a billing period changed.
+ */
+export function partitionsQuery(table: string): string {
+  const m = TABLE_NAME.exec(table);
+  if (!m) throw new Error(`'${table}' is not a project.dataset.table name`);
+  return (
+    `SELECT partition_id, CAST(last_modified_time AS STRING) AS last_modified, ` +
+    `CAST(total_rows AS STRING) AS total_rows\n` +
+    `FROM \`${m[1]}.${m[2]}.INFORMATION_SCHEMA.PARTITIONS\`\n` +
+    `WHERE table_name = '${m[3]}'`
+  );
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Tags as the FOCUS view's array of key/value structs, or a JSON object; later keys win. */
+function parseTags(text: string): Record<string, string> | undefined {
+  const parsed = JSON.parse(text);
+  const tags: Record<string, string> = {};
+  if (Array.isArray(parsed)) {
+    for (const entry of parsed) {
+      if (
+        entry &&
+        typeof entry.key === 'string' &&
+        entry.value !== null &&
+        entry.value !== undefined
+      )
+        tags[entry.key] = String(entry.value);
+    }
+    return tags;
+  }
+  if (parsed && typeof parsed === 'object') {
+    for (const [key, value] of Object.entries(parsed))
+      if (value !== null && value !== undefined) tags[key] = String(value);
+    return tags;
+  }
+  return parsed === null ? tags : undefined;
+}
+
+/**
+ * One result row (values by FOCUS_RESULT_COLUMNS, NULL as undefined) as a cost line, or the
+ * reason it cannot be one.
+ */
+export function focusRowToCostLine(
+  row: Array<string | null | undefined>,
+): CostLine | { rejected: string } {
+  const v = Object.fromEntries(
+    FOCUS_RESULT_COLUMNS.map((c, i) => [
+      c,
+      row[i] === '' || row[i] === null ? undefined : row[i],
+    ]),
+  ) as Record<string, string | undefined>;
+  if (!v.charge_date || !DAY.test(v.charge_date))
+    return { rejected: `charge date '${v.charge_date ?? ''}' is not a day` };
+  if (!v.billing_period_start || !DAY.test(v.billing_period_start))
+    return { rejected: 'no billing period start' };
+  if (!v.currency || !/^[A-Z]{3}$/.test(v.currency))
+    return { rejected: `currency '${v.currency ?? ''}' is not an ISO code` };
+  for (const c of ['billed_cost', 'effective_cost'] as const) {
+    if (!v[c] || !DECIMAL.test(v[c]!))
+      return { rejected: `${c} '${v[c] ?? ''}' is not a decimal` };
+  }
+  if (v.list_cost !== undefined && !DECIMAL.test(v.list_cost))
+    return { rejected: `list_cost '${v.list_cost}' is not a decimal` };
+  let tags: Record<string, string> = {};
+  if (v.tags) {
+    try {
+      const parsed = parseTags(v.tags);
+      if (!parsed) return { rejected: 'tags are not key/value pairs' };
+      tags = parsed;
+    } catch {
+      return { rejected: 'tags are not JSON' };
+    }
+  }
+  const status = v.commitment_discount_status;
+  return {
+    chargeDate: v.charge_date,
+    billingPeriod: v.billing_period_start,
+    provider: v.provider ?? 'Google Cloud',
+    billingAccountId: v.billing_account_id ?? '',
+    subAccountId: v.sub_account_id ?? v.billing_account_id ?? '',
+    serviceName: v.service_name ?? '',
+    serviceCategory: v.service_category,
+    regionId: v.region_id,
+    resourceId: v.resource_id,
+    resourceName: v.resource_name,
+    resourceType: v.resource_type,
+    chargeCategory: v.charge_category ?? 'Usage',
+    currency: v.currency,
+    billedCost: v.billed_cost!,
+    effectiveCost: v.effective_cost!,
+    listCost: v.list_cost,
+    commitmentDiscountId: v.commitment_discount_id,
+    commitmentDiscountStatus:
+      status === 'Used' || status === 'Unused' ? status : undefined,
+    tags,
+  };
+}
