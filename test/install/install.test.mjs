@@ -1,6 +1,6 @@
 // Issue 16's install test: Costscope installed into brand-new Backstage apps as an adopter would.
 //
-// 1. Packs the five packages (`pack.mjs`: build, `npm pack` with prepack, checks) and serves the
+// 1. Packs the six packages (`pack.mjs`: build, `npm pack` with prepack, checks) and serves the
 //    tarballs from a registry for the @costscope scope (`registry.mjs`).
 // 2. For a new-frontend-system app (create-app's default) and a legacy one (`--legacy`):
 //    creates it with `npx @backstage/create-app --skip-install`, applies the install guides of
@@ -81,7 +81,7 @@ after(async () => {
 });
 
 test(
-  'the five packages pack as the registry would serve them',
+  'the six packages pack as the registry would serve them',
   { timeout: 900_000 },
   async () => {
     const started = Date.now();
@@ -97,7 +97,7 @@ test(
       });
       timed('pack (tsc, build, npm pack, checks)', started);
     }
-    assert.equal(packed.length, 5);
+    assert.equal(packed.length, 6);
     registry = await startScopeRegistry(packed.map(p => p.file));
   },
 );

@@ -1,4 +1,4 @@
-// Packs the five Costscope packages as the npm registry would serve them, and checks them.
+// Packs the six Costscope packages as the npm registry would serve them, and checks them.
 //
 //   node test/install/pack.mjs [destination]     (default: .cache/install/tarballs)
 //
@@ -276,9 +276,9 @@ export async function packCostscope({
   log = console.log,
 } = {}) {
   const packages = await findCostscopePackages();
-  if (packages.length !== 5) {
+  if (packages.length !== 6) {
     throw new Error(
-      `expected the five Costscope packages under plugins/, found ${
+      `expected the six Costscope packages under plugins/, found ${
         packages.length
       }: ${packages.map(p => p.name).join(', ')}`,
     );
