@@ -58,6 +58,7 @@ import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSourc
 import { AllocationStore } from '../store/AllocationStore';
 import { KubernetesStore } from '../store/KubernetesStore';
 import { KubernetesSplitter } from '../kubernetes/KubernetesSplitter';
+import { KubernetesCostReader } from '../kubernetes/KubernetesCostReader';
 import { BudgetStore } from '../store/BudgetStore';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { EntitySnapshotStore } from '../store/EntitySnapshotStore';
@@ -270,6 +271,10 @@ export function buildCostscopeContext(
     readCache,
     currency: config.currency,
     costBasis: config.costBasis,
+    kubernetes: new KubernetesCostReader(
+      new KubernetesStore(knex),
+      config.kubernetes.clusters,
+    ),
   });
   const compliance = new DefaultComplianceService({
     queries: new ComplianceQueries(knex),
