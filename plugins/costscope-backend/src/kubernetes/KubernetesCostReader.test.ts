@@ -16,6 +16,13 @@ import { KubernetesSplitter } from './KubernetesSplitter';
 import { OpenCostClient } from './OpenCostClient';
 import { KubernetesClusterConfig } from './readKubernetesConfig';
 import { DEFAULT_SYSTEM_NAMESPACES } from './splitClusterCost';
+import { kubernetesRequests } from '../recommendations/rules/kubernetesRequests';
+import { recommendationsConfig } from '../recommendations/recommendationsConfig';
+import { RecommendationService } from '../recommendations/RecommendationService';
+import { testPriceTable } from '../recommendations/__testUtils__/prices';
+import { InventoryStore } from '../store/InventoryStore';
+import { RecommendationStore } from '../store/RecommendationStore';
+import { mockServices } from '@backstage/backend-test-utils';
 
 jest.setTimeout(60_000);
 
@@ -59,7 +66,7 @@ const id = (name: string) => ({ 'backstage.io/kubernetes-id': name });
  * day 2: checkout-api cpu 1 ram 1, cart ram 2, search pv 2, kube-system ram 2, idle cpu 2
  *        -> 20, 20, 20, 20, 20.
  * checkout-api requests 2 cores and 1000 bytes both days, uses 0.5 then 0.3 cores, 300 then
- * 100 bytes; the others send no requests.
+ * 500 bytes; the others send no requests.
  */
 const cluster = (): FakeOpenCostCluster => ({
   name: 'prod',
@@ -115,7 +122,7 @@ const cluster = (): FakeOpenCostCluster => ({
           cpuCoreRequestAverage: 2,
           cpuCoreUsageAverage: 0.3,
           ramByteRequestAverage: 1000,
-          ramByteUsageAverage: 100,
+          ramByteUsageAverage: 500,
         },
         {
           namespace: 'shop',
@@ -216,7 +223,7 @@ describe('KubernetesCostReader', () => {
         amounts,
       );
       // 40 + 20; cpu 40*3/4 + 20*1/2 = 40 of 60, ram 10 + 10 = 20 of 60.
-      // Efficiency: cpu (0.5 + 0.3) / (2 + 2) = 0.2, ram (300 + 100) / 2000 = 0.2.
+      // Efficiency: cpu (0.5 + 0.3) / (2 + 2) = 0.2, ram (300 + 500) / 2000 = 0.4.
       expect(answer).toEqual({
         entityRef: 'component:default/checkout-api',
         ...amounts,
@@ -232,7 +239,7 @@ describe('KubernetesCostReader', () => {
             cost: '60.000000000',
             share: 1,
             resources: { cpu: 0.666666, ram: 0.333333, gpu: 0, storage: 0 },
-            efficiency: { cpu: 0.2, ram: 0.2 },
+            efficiency: { cpu: 0.2, ram: 0.4 },
           },
         ],
         clusters: [],
@@ -327,6 +334,86 @@ describe('KubernetesCostReader', () => {
         ['(not visible to you)', '80.000000000'],
       ]);
       expect(JSON.stringify(owner)).not.toMatch(/cart|search/);
+    });
+
+    it('tips lowering requests far above use, saving worked by hand', async () => {
+      const reader = await splitTwoDays(await databases.init(dbId), fake);
+      const lines = await reader.allWorkloads(range, 'billed');
+      const tips = kubernetesRequests(lines, {
+        config: recommendationsConfig({
+          kubernetesRequests: { minimumDays: 2 },
+        }),
+        currency: 'USD',
+      });
+      // Only checkout-api sends requests. 60 over 2 days: 60 x 730 / 48 = 912.5 a month.
+      // Unused: cpu share 2/3 x (1 - 0.2) + ram share 1/3 x (1 - 0.4) = 2.2/3, so
+      // 912.5 x 2.2 / 3 = 669.1666666666..., rounded once to 669.166666667.
+      expect(tips).toHaveLength(1);
+      expect(tips[0]).toMatchObject({
+        id: 'kubernetes-requests:prod/shop/checkout-api',
+        kind: 'kubernetes-requests',
+        entityRef: 'component:default/checkout-api',
+        currentMonthlyCost: '912.500000000',
+        monthlySaving: '669.166666667',
+        evidence: {
+          kubernetes: {
+            cluster: 'prod',
+            namespace: 'shop',
+            days: 2,
+            cpuUsagePercent: 20,
+            ramUsagePercent: 40,
+            cpuSharePercent: 66.67,
+            ramSharePercent: 33.33,
+          },
+        },
+      });
+      // Ram at 40% of its request is not under a 40% threshold; 2 days are under 3.
+      const none = (overrides: object) =>
+        kubernetesRequests(lines, {
+          config: recommendationsConfig({
+            kubernetesRequests: { minimumDays: 2, ...overrides },
+          }),
+          currency: 'USD',
+        });
+      expect(none({ ramUsagePercent: 40 })).toEqual([]);
+      expect(none({ minimumDays: 3 })).toEqual([]);
+      expect(none({ enabled: false })).toEqual([]);
+    });
+
+    it("allocates the tip to the workload's entity, rolled up, in the service", async () => {
+      const knex = await databases.init(dbId);
+      const reader = await splitTwoDays(knex, fake);
+      const service = new RecommendationService({
+        store: new RecommendationStore(knex),
+        inventory: new InventoryStore(knex),
+        config: recommendationsConfig({
+          kubernetesRequests: { minimumDays: 2 },
+          commitment: { enabled: false },
+        }),
+        currency: async () => 'USD',
+        prices: async () => testPriceTable(),
+        kubernetesWorkloads: r => reader.allWorkloads(r, 'billed'),
+        logger: mockServices.logger.mock(),
+        // The lookback's complete days end on 2026-03-02.
+        now: () => new Date('2026-03-03T12:00:00Z'),
+      });
+      await service.refresh();
+      for (const ref of [
+        'component:default/checkout-api',
+        'system:default/shop',
+        'group:default/shop-team',
+      ]) {
+        const list = await service.listForEntity(ref, '2026-03-03');
+        expect(list.items.map(i => [i.kind, i.monthlySaving])).toEqual([
+          ['kubernetes-requests', '669.166666667'],
+        ]);
+        expect(list.totalMonthlySaving).toBe('669.166666667');
+      }
+      const owner = await service.listForEntity(
+        'component:default/k8s-platform',
+        '2026-03-03',
+      );
+      expect(owner.items).toEqual([]);
     });
   });
 });

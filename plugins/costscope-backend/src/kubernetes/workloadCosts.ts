@@ -98,6 +98,8 @@ export interface WorkloadLine {
   namespace?: string;
   entityRef?: string;
   nanos: bigint;
+  /** Days the line has cost on. */
+  days: number;
   /** The cost of the days OpenCost gave the part weights on. */
   weightedNanos: bigint;
   /** Per resource, the part of `weightedNanos` its weight holds, exactly. */
@@ -124,6 +126,7 @@ export function workloadLines(
   perCluster: boolean,
 ): WorkloadLine[] {
   const lines = new Map<string, WorkloadLine>();
+  const daysOf = new Map<WorkloadLine, Set<string>>();
   for (const part of parts) {
     const isHidden =
       part.entityRef !== null && hidden.has(lower(part.entityRef));
@@ -145,14 +148,18 @@ export function workloadLines(
           ? { entityRef: part.entityRef }
           : {}),
         nanos: 0n,
+        days: 0,
         weightedNanos: 0n,
         resourceNanos: { cpu: zero(), ram: zero(), gpu: zero(), pv: zero() },
         cpu: { request: 0n, usage: 0n, days: 0 },
         ram: { request: 0n, usage: 0n, days: 0 },
       };
       lines.set(id, line);
+      daysOf.set(line, new Set());
     }
     line.nanos += part.nanos;
+    daysOf.get(line)!.add(part.day);
+    line.days = daysOf.get(line)!.size;
     if (isHidden) continue;
     const figures = figuresOf(part.cluster, part.day)?.get(part.workload);
     if (!figures) continue;

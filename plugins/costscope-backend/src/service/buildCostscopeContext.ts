@@ -225,7 +225,12 @@ export function buildCostscopeContext(
       : []),
     ...(options.moduleSources.price ?? []),
   ];
+  const kubernetesCosts = new KubernetesCostReader(
+    new KubernetesStore(knex),
+    config.kubernetes.clusters,
+  );
   const recommendations = new RecommendationService({
+    kubernetesWorkloads: range => kubernetesCosts.allWorkloads(range, 'billed'),
     store: new RecommendationStore(knex),
     inventory: inventoryStore,
     config: settings.recommendations,
@@ -271,10 +276,7 @@ export function buildCostscopeContext(
     readCache,
     currency: config.currency,
     costBasis: config.costBasis,
-    kubernetes: new KubernetesCostReader(
-      new KubernetesStore(knex),
-      config.kubernetes.clusters,
-    ),
+    kubernetes: kubernetesCosts,
   });
   const compliance = new DefaultComplianceService({
     queries: new ComplianceQueries(knex),

@@ -20,6 +20,7 @@ export const RECOMMENDATION_KIND_LABELS: Record<RecommendationKind, string> = {
   'unattached-volume': 'Unattached volume',
   'unassociated-address': 'Unused IP address',
   'old-snapshot': 'Old snapshot',
+  'kubernetes-requests': 'Kubernetes requests',
   'savings-plan-purchase': 'Savings Plan purchase',
 };
 

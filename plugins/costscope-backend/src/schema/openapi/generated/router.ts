@@ -1471,6 +1471,7 @@ export const spec = {
               'unattached-volume',
               'unassociated-address',
               'old-snapshot',
+              'kubernetes-requests',
               'savings-plan-purchase',
             ],
           },
