@@ -292,6 +292,16 @@ export interface Config {
         /** Default 90. */
         olderThanDays?: number;
       };
+      /** Kubernetes workloads whose cpu and ram requests are far above their use (OpenCost). */
+      kubernetesRequests?: {
+        enabled?: boolean;
+        /** Tip when cpu usage / request over the lookback is under this percent. Default 50. */
+        cpuUsagePercent?: number;
+        /** ... and ram usage / request is under this percent. Default 50. */
+        ramUsagePercent?: number;
+        /** Days with requests (cpu and ram each) a workload needs in the lookback. Default 7. */
+        minimumDays?: number;
+      };
       /** The Compute Savings Plan to buy, sized on the floor of the eligible on-demand usage. */
       commitment?: {
         enabled?: boolean;

@@ -30,6 +30,7 @@ import {
   organisationComplianceFor,
 } from '../src/__testUtils__/complianceFixtures';
 import { digestFor } from '../src/__testUtils__/digestFixtures';
+import { kubernetesFor } from '../src/__testUtils__/kubernetesFixtures';
 import { commitmentsFor } from '../src/__testUtils__/commitmentFixtures';
 import {
   entityRecommendations,
@@ -68,6 +69,11 @@ export class FakeCostscopeApi implements CostscopeApi {
   async getEntityResources(entityRef: string, range: DateRange) {
     await latency();
     return resourcesFor(entityRef, range);
+  }
+
+  async getEntityKubernetes(entityRef: string, range: DateRange) {
+    await latency();
+    return kubernetesFor(entityRef, range);
   }
 
   async getOverview(range: DateRange) {

@@ -118,6 +118,7 @@ export function mockCostscopeServices() {
       summary: unexpected('costs.summary'),
       series: unexpected('costs.series'),
       resources: unexpected('costs.resources'),
+      kubernetes: unexpected('costs.kubernetes'),
       overview: unexpected('costs.overview'),
       commitments: unexpected('costs.commitments'),
     },

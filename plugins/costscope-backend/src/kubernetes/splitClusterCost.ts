@@ -91,7 +91,7 @@ function compareText(a: string, b: string): number {
 }
 
 /** Fractional digits needed to hold `text` exactly (exponent included). */
-function digitsNeeded(text: string): number {
+export function digitsNeeded(text: string): number {
   const m = /^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
   if (!m) return 0;
   return Math.max(0, (m[1] ?? '').length - Number(m[2] ?? 0));
@@ -219,8 +219,12 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
   };
 }
 
-function recipientOf(
-  a: ClusterDayInput['allocations'][number],
+/** The part an allocation's cost goes to: its key and kind (and namespace, labels). */
+export function recipientOf(
+  a: Pick<
+    OpenCostDailyAllocation,
+    'name' | 'namespace' | 'controller' | 'labels' | 'idle' | 'unallocated'
+  >,
   system: Set<string>,
 ): Omit<Recipient, 'weight'> {
   if (a.idle) return { key: 'idle', kind: 'idle' };

@@ -27,6 +27,7 @@ import {
 } from './recommendationList';
 import { RecommendationsConfig } from './recommendationsConfig';
 import { purchaseWindow } from './savingsPlanPurchase';
+import type { WorkloadLine } from '../kubernetes/workloadCosts';
 
 /** Days of billing facts a resource's run rate is taken over. */
 export const RUN_RATE_DAYS = 7;
@@ -57,6 +58,11 @@ export interface RecommendationServiceOptions {
   prices: (currency: string) => Promise<PriceTable>;
   /** How the price sources' last refreshes went (`readPriceStatus`), for the lists' `prices`. */
   priceStatus?: () => Promise<RecommendationPriceStatus[]>;
+  /** The Kubernetes split's workloads over a range (KubernetesCostReader.allWorkloads). */
+  kubernetesWorkloads?: (range: {
+    from: string;
+    to: string;
+  }) => Promise<WorkloadLine[]>;
   now?: () => Date;
 }
 
@@ -340,6 +346,7 @@ export class RecommendationService {
       billingHourlyCost: runRates(billing),
       prices: await this.options.prices(currency),
       ...(await this.savingsPlanUsage(now, currency)),
+      ...(await this.kubernetesWorkloads(now)),
     });
 
     const entityOf = this.allocator(resources, allocationOf(billing));
@@ -369,6 +376,20 @@ export class RecommendationService {
       recommendations: allocated.length,
       skipped: skips.length,
       reopened,
+    };
+  }
+
+  /** The workloads of the lookback's complete days, for the requests tips. */
+  private async kubernetesWorkloads(now: Date) {
+    const { config, kubernetesWorkloads } = this.options;
+    if (!kubernetesWorkloads || !config.kubernetesRequests.enabled) return {};
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const today = Date.parse(`${day(now.getTime())}T00:00:00Z`);
+    return {
+      kubernetesWorkloads: await kubernetesWorkloads({
+        from: day(today - config.lookbackDays * 86_400_000),
+        to: day(today - 86_400_000),
+      }),
     };
   }
 

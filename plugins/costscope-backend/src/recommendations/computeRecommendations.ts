@@ -25,6 +25,8 @@ import { oldSnapshot } from './rules/oldSnapshot';
 import { overprovisionedInstance } from './rules/overprovisionedInstance';
 import { unassociatedAddress } from './rules/unassociatedAddress';
 import { unattachedVolume } from './rules/unattachedVolume';
+import { kubernetesRequests } from './rules/kubernetesRequests';
+import type { WorkloadLine } from '../kubernetes/workloadCosts';
 import { summariseUtilisation } from './utilisationStats';
 import { EligibleUsageDay, savingsPlanPurchases } from './savingsPlanPurchase';
 
@@ -55,6 +57,8 @@ export interface ComputeRecommendationsOptions {
     usage: readonly EligibleUsageDay[];
     window: { from: string; to: string };
   };
+  /** The Kubernetes split's workload lines over the lookback, for `kubernetes-requests` tips. */
+  kubernetesWorkloads?: readonly WorkloadLine[];
 }
 
 /** Recommendations, largest saving first, and the resources no rule could judge. */
@@ -257,6 +261,13 @@ export function computeRecommendations(
       }),
     );
   }
+  // After the purchase: a workload's requests are no instance a plan is sized after.
+  recommendations.push(
+    ...kubernetesRequests([...(options.kubernetesWorkloads ?? [])], {
+      config: ctx.config,
+      currency: ctx.currency,
+    }),
+  );
   const kept = recommendations
     .map(recommendation => ({
       recommendation,

@@ -45,6 +45,12 @@ describe('readRecommendationsConfig', () => {
       unattachedVolume: { enabled: false },
       unassociatedAddress: { enabled: false },
       oldSnapshot: { olderThanDays: 180 },
+      kubernetesRequests: {
+        enabled: false,
+        cpuUsagePercent: 30,
+        ramUsagePercent: 40,
+        minimumDays: 10,
+      },
       commitment: {
         scope: 'account',
         lookbackDays: 60,
@@ -77,6 +83,12 @@ describe('readRecommendationsConfig', () => {
       unattachedVolume: { enabled: false },
       unassociatedAddress: { enabled: false },
       oldSnapshot: { enabled: true, olderThanDays: 180 },
+      kubernetesRequests: {
+        enabled: false,
+        cpuUsagePercent: 30,
+        ramUsagePercent: 40,
+        minimumDays: 10,
+      },
       commitment: {
         enabled: true,
         scope: 'account',

@@ -104,6 +104,7 @@ export function readRecommendationsConfig(root: Config): RecommendationsConfig {
   const office = section('officeHours');
   const snapshots = section('oldSnapshot');
   const commitment = section('commitment');
+  const requests = section('kubernetesRequests');
 
   const idleAverage = readNumber(
     idle.c,
@@ -238,6 +239,30 @@ export function readRecommendationsConfig(root: Config): RecommendationsConfig {
         snapshots.path,
         'olderThanDays',
         d.oldSnapshot.olderThanDays,
+        positiveInteger,
+      ),
+    },
+    kubernetesRequests: {
+      enabled: enabled(requests.c),
+      cpuUsagePercent: readNumber(
+        requests.c,
+        requests.path,
+        'cpuUsagePercent',
+        d.kubernetesRequests.cpuUsagePercent,
+        percent,
+      ),
+      ramUsagePercent: readNumber(
+        requests.c,
+        requests.path,
+        'ramUsagePercent',
+        d.kubernetesRequests.ramUsagePercent,
+        percent,
+      ),
+      minimumDays: readNumber(
+        requests.c,
+        requests.path,
+        'minimumDays',
+        d.kubernetesRequests.minimumDays,
         positiveInteger,
       ),
     },

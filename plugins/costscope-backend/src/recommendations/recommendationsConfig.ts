@@ -53,6 +53,16 @@ export interface RecommendationsConfig {
     /** Snapshots older than this many days. Default 90. */
     olderThanDays: number;
   };
+  /** Requests of Kubernetes workloads far above their use (rules/kubernetesRequests.ts). */
+  kubernetesRequests: {
+    enabled: boolean;
+    /** Tip when cpu usage / request (over the lookback) is under this. Default 50. */
+    cpuUsagePercent: number;
+    /** ... and ram usage / request is under this. Default 50. */
+    ramUsagePercent: number;
+    /** Days of OpenCost requests (cpu and ram each) a workload needs in the lookback. Default 7. */
+    minimumDays: number;
+  };
   /** The Compute Savings Plan purchase (savingsPlanPurchase.ts). */
   commitment: {
     enabled: boolean;
@@ -94,6 +104,12 @@ export const DEFAULT_RECOMMENDATIONS_CONFIG: RecommendationsConfig = {
   unattachedVolume: { enabled: true },
   unassociatedAddress: { enabled: true },
   oldSnapshot: { enabled: true, olderThanDays: 90 },
+  kubernetesRequests: {
+    enabled: true,
+    cpuUsagePercent: 50,
+    ramUsagePercent: 50,
+    minimumDays: 7,
+  },
   commitment: {
     enabled: true,
     scope: 'payer',
@@ -132,6 +148,10 @@ export function recommendationsConfig(
       ...overrides.unassociatedAddress,
     },
     oldSnapshot: { ...d.oldSnapshot, ...overrides.oldSnapshot },
+    kubernetesRequests: {
+      ...d.kubernetesRequests,
+      ...overrides.kubernetesRequests,
+    },
     commitment: { ...d.commitment, ...overrides.commitment },
   };
 }

@@ -5,8 +5,13 @@ import {
   CostQuery,
   ResourceCostList,
   DateRange,
+  EntityKubernetesCost,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
+import {
+  KubernetesCostReader,
+  KubernetesVisibility,
+} from '../kubernetes/KubernetesCostReader';
 import { commitmentMonths } from '../commitments/commitmentMonths';
 import { reportedCommitments } from '../commitments/reportedCommitments';
 import { CommitmentQueries } from '../store/CommitmentQueries';
@@ -28,6 +33,8 @@ export interface DefaultCostReadServiceOptions {
   currency: string;
   /** The basis of requests that name none (`costscope.costBasis`). */
   costBasis: CostBasis;
+  /** Reads the Kubernetes split; without it entities have no Kubernetes cost. */
+  kubernetes?: KubernetesCostReader;
 }
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
@@ -110,6 +117,27 @@ export class DefaultCostReadService implements CostReadService {
     const range = this.resolve(query);
     const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
     return this.options.queries.resources(ref, range, limit, amounts, hidden);
+  }
+
+  async kubernetes(
+    entityRef: string,
+    query: CostQuery,
+    visibility?: KubernetesVisibility,
+  ): Promise<EntityKubernetesCost> {
+    const range = this.resolve(query);
+    const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
+    if (!this.options.kubernetes) {
+      return {
+        entityRef: ref,
+        ...amounts,
+        from: range.from,
+        to: range.to,
+        total: '0.000000000',
+        workloads: [],
+        clusters: [],
+      };
+    }
+    return this.options.kubernetes.entity(ref, range, amounts, visibility);
   }
 
   async overview(

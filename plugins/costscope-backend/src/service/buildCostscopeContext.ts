@@ -58,6 +58,7 @@ import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSourc
 import { AllocationStore } from '../store/AllocationStore';
 import { KubernetesStore } from '../store/KubernetesStore';
 import { KubernetesSplitter } from '../kubernetes/KubernetesSplitter';
+import { KubernetesCostReader } from '../kubernetes/KubernetesCostReader';
 import { BudgetStore } from '../store/BudgetStore';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { EntitySnapshotStore } from '../store/EntitySnapshotStore';
@@ -224,7 +225,12 @@ export function buildCostscopeContext(
       : []),
     ...(options.moduleSources.price ?? []),
   ];
+  const kubernetesCosts = new KubernetesCostReader(
+    new KubernetesStore(knex),
+    config.kubernetes.clusters,
+  );
   const recommendations = new RecommendationService({
+    kubernetesWorkloads: range => kubernetesCosts.allWorkloads(range, 'billed'),
     store: new RecommendationStore(knex),
     inventory: inventoryStore,
     config: settings.recommendations,
@@ -270,6 +276,7 @@ export function buildCostscopeContext(
     readCache,
     currency: config.currency,
     costBasis: config.costBasis,
+    kubernetes: kubernetesCosts,
   });
   const compliance = new DefaultComplianceService({
     queries: new ComplianceQueries(knex),

@@ -65,6 +65,22 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     },
   );
 
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/kubernetes',
+    async (req, res) => {
+      const { ref, visibility } = await readEntity(req);
+      const query = parseCostQuery(req.query);
+      res.json(
+        await costs.kubernetes(ref, query, {
+          below: () => visibility.hidden(),
+          // The split of a cluster the entity owns names workloads of any entity.
+          organisation: async () =>
+            access.hiddenInOrganisation(await access.credentials(req)),
+        }),
+      );
+    },
+  );
+
   router.get('/v1/overview', async (req, res) => {
     const credentials = await access.authorizeRequest(
       req,

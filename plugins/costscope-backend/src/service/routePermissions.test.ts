@@ -103,6 +103,14 @@ const ROUTES: RouteCase[] = [
   },
   {
     method: 'get',
+    route: '/v1/entities/{kind}/{namespace}/{name}/kubernetes',
+    url: `${api}/kubernetes${range}`,
+    permission: READ,
+    entity: true,
+    allowed: 200,
+  },
+  {
+    method: 'get',
     route: '/v1/entities/{kind}/{namespace}/{name}/resources',
     url: `${api}/resources${range}&limit=5`,
     permission: READ,

@@ -25,8 +25,10 @@ import {
   UnitCostQuery,
   UnitMetricsWriteResult,
   CommitmentSummary,
+  EntityKubernetesCost,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
+import type { KubernetesVisibility } from '../kubernetes/KubernetesCostReader';
 import { Caller, Visibility } from './access';
 
 /**
@@ -73,6 +75,16 @@ export interface CostReadService {
     limit: number,
     hidden?: ReadonlySet<string>,
   ): Promise<ResourceCostList>;
+  /**
+   * The entity's workloads on shared Kubernetes clusters with their resource shares and
+   * efficiency, and the whole split of the clusters it owns. `visibility.below`: hidden
+   * entities below it; `visibility.organisation`: hidden anywhere (read only for an owner).
+   */
+  kubernetes(
+    entityRef: string,
+    query: CostQuery,
+    visibility?: KubernetesVisibility,
+  ): Promise<EntityKubernetesCost>;
   /** `hidden`: groups hidden from the caller, merged into one line of `byGroup`. */
   overview(
     query: CostQuery,

@@ -201,6 +201,7 @@ const ENTITY_ROUTES = (ref: string) => [
   `${entityPath(ref)}/summary?${range}`,
   `${entityPath(ref)}/series?${range}&groupBy=service`,
   `${entityPath(ref)}/resources?${range}`,
+  `${entityPath(ref)}/kubernetes?${range}`,
   `${entityPath(ref)}/compliance?${range}`,
   `${entityPath(ref)}/recommendations`,
   `${entityPath(ref)}/budget`,

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
-import { ClusterNodeSelector } from './types';
+import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
+import { ClusterNodeSelector, KubernetesPartDay } from './types';
 
 const CHUNK = 500;
 
@@ -56,5 +57,75 @@ export class KubernetesStore {
           .merge();
       }
     });
+  }
+
+  /** The parts of the last allocation whose cost reached the entity (or one below it), per day. */
+  async entityParts(
+    entityRef: string,
+    range: DateRange,
+    basis: CostBasis,
+  ): Promise<KubernetesPartDay[]> {
+    return this.parts(range, basis, q =>
+      q
+        .join('costscope_entity_ancestors as a', 'a.entity_ref', 'r.entity_ref')
+        .where('a.ancestor_ref', entityRef),
+    );
+  }
+
+  /** Every part of the cluster's split, per day. */
+  async clusterParts(
+    cluster: string,
+    range: DateRange,
+    basis: CostBasis,
+  ): Promise<KubernetesPartDay[]> {
+    return this.parts(range, basis, q => q.where('p.cluster', cluster));
+  }
+
+  /** OpenCost's stored answers of the cluster's days in the range. */
+  async openCostDays(
+    cluster: string,
+    range: DateRange,
+  ): Promise<Map<string, unknown[]>> {
+    const rows = await this.knex('costscope_opencost_days')
+      .where({ cluster })
+      .whereBetween('usage_date', [range.from, range.to])
+      .select('usage_date', 'allocations');
+    return new Map(
+      rows.map(row => [row.usage_date, JSON.parse(row.allocations)]),
+    );
+  }
+
+  private async parts(
+    range: DateRange,
+    basis: CostBasis,
+    filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<KubernetesPartDay[]> {
+    const columns = [
+      'p.cluster',
+      'p.usage_date',
+      'p.part_kind',
+      'p.namespace',
+      'p.workload',
+      'r.entity_ref',
+    ];
+    const rows = await filter(
+      this.knex('costscope_k8s_parts as p')
+        .leftJoin('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+        .whereBetween('p.usage_date', [range.from, range.to]),
+    )
+      .select(columns)
+      .select(this.knex.raw(`CAST(SUM(p.${basis}_nanos) AS TEXT) as nanos`))
+      .groupBy(columns);
+    return rows.map(
+      (row: Record<string, string | null>): KubernetesPartDay => ({
+        cluster: row.cluster!,
+        day: row.usage_date!,
+        kind: row.part_kind!,
+        namespace: row.namespace,
+        workload: row.workload!,
+        entityRef: row.entity_ref,
+        nanos: BigInt(row.nanos ?? '0'),
+      }),
+    );
   }
 }

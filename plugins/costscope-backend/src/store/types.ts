@@ -127,6 +127,18 @@ export interface KubernetesPartRow {
   listNanos: bigint;
 }
 
+/** The cost of one part on one day in a range, summed over the bill's dimensions. */
+export interface KubernetesPartDay {
+  cluster: string;
+  day: string;
+  kind: string;
+  namespace: string | null;
+  workload: string;
+  /** The entity the part's rule maps to; null when unallocated. */
+  entityRef: string | null;
+  nanos: bigint;
+}
+
 /**
  * The split an allocation applies, inside its transaction, to the node facts it reads there,
  * with OpenCost's stored allocations of the group's cluster and day (undefined: never read):

@@ -29,6 +29,7 @@ import {
   ResourceCostList,
   SeriesGroupBy,
 } from './types';
+import { EntityKubernetesCost } from './kubernetesTypes';
 import {
   EntityUnitCost,
   UnitCostQuery,
@@ -63,6 +64,12 @@ export interface CostscopeApi {
     range: CostQuery & { limit?: number },
     options?: RequestOptions,
   ): Promise<ResourceCostList>;
+  /** Workloads on shared Kubernetes clusters, and the split of the clusters the entity owns. */
+  getEntityKubernetes(
+    entityRef: string,
+    range: CostQuery,
+    options?: RequestOptions,
+  ): Promise<EntityKubernetesCost>;
   getOverview(
     range: CostQuery,
     options?: RequestOptions,

@@ -21,6 +21,7 @@ import {
 } from './recommendationTypes';
 import { CostDigest, DigestPeriod } from './digestTypes';
 import { CommitmentSummary } from './commitmentTypes';
+import { EntityKubernetesCost } from './kubernetesTypes';
 import {
   CostBasis,
   CostOverview,
@@ -127,6 +128,18 @@ export class CostscopeClient implements CostscopeApi {
     return answer(
       this.api.getEntityResources({ path, query }, options),
     ).as<ResourceCostList>();
+  }
+
+  async getEntityKubernetes(
+    entityRef: string,
+    range: CostQuery,
+    options?: RequestOptions,
+  ) {
+    const path = entityPath(entityRef);
+    const query = costQueryOf(range);
+    return answer(
+      this.api.getEntityKubernetes({ path, query }, options),
+    ).as<EntityKubernetesCost>();
   }
 
   async getOverview(range: CostQuery, options?: RequestOptions) {

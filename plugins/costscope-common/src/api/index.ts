@@ -7,3 +7,4 @@ export * from './complianceTypes';
 export * from './digestTypes';
 export * from './unitCostTypes';
 export * from './commitmentTypes';
+export * from './kubernetesTypes';

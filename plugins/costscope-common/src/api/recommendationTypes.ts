@@ -10,6 +10,8 @@ import type { Money } from './types';
  * - `unattached-volume`: a block volume attached to nothing (state `available`).
  * - `unassociated-address`: an Elastic IP associated with nothing; public IPv4 is charged by the hour.
  * - `old-snapshot`: a snapshot older than the configured age.
+ * - `kubernetes-requests`: a Kubernetes workload whose cpu and ram requests are far above its use;
+ *   lower them, and the cluster's bill shrinks by the part of the workload's cost they hold.
  * - `savings-plan-purchase`: a Compute Savings Plan to buy for a payer (or a linked account), sized
  *   on the floor of its eligible on-demand usage; one per payer or account, not per resource.
  *
@@ -22,6 +24,7 @@ export type RecommendationKind =
   | 'unattached-volume'
   | 'unassociated-address'
   | 'old-snapshot'
+  | 'kubernetes-requests'
   | 'savings-plan-purchase';
 
 /**
@@ -85,6 +88,19 @@ export interface RecommendationEvidence {
   ageDays?: number;
   /** The provider's state of the resource, e.g. `available` for an unattached volume. */
   resourceState?: string;
+  /**
+   * A `kubernetes-requests` tip: usage over request over the days with requests, and the shares
+   * of the workload's cost its cpu and ram weights hold, in percent (2 places).
+   */
+  kubernetes?: {
+    cluster: string;
+    namespace?: string;
+    days: number;
+    cpuUsagePercent: number;
+    ramUsagePercent: number;
+    cpuSharePercent: number;
+    ramSharePercent: number;
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import type {
 } from '@costscope/backstage-plugin-common';
 import { digestFor } from './digestFixtures';
 import { unitCostFor } from './unitCostFixtures';
+import { kubernetesFor } from './kubernetesFixtures';
 import { commitmentsFor } from './commitmentFixtures';
 
 /** "Now" in the tests: ranges end yesterday, 2024-05-14. */
@@ -636,6 +637,9 @@ export function createFakeApi(
       unitCostFor(ref, query, { hasValues: false }),
     ),
     postUnitMetrics: jest.fn(),
+    getEntityKubernetes: jest.fn(async (ref: string, range: DateRange) =>
+      kubernetesFor(ref, range),
+    ),
     ...overrides,
   } as jest.Mocked<CostscopeApi>;
 }

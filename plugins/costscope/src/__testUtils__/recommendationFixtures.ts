@@ -284,6 +284,38 @@ export function recommendationListFor(
   };
 }
 
+/** Requests of a Kubernetes workload far above its use (kubernetes-requests). */
+export const kubernetesRequestsRecommendation = recommendation({
+  id: 'kubernetes-requests:prod/shop/checkout-api',
+  kind: 'kubernetes-requests',
+  provider: 'Kubernetes',
+  resourceId: 'prod/shop/checkout-api',
+  resourceName: 'shop/checkout-api',
+  resourceKind: 'workload',
+  accountId: 'prod',
+  region: 'global',
+  action:
+    'Lower the cpu and memory requests of shop/checkout-api on cluster prod',
+  reason:
+    'Over 14 days it used 20% of the cpu and 40% of the memory it requested.',
+  evidence: {
+    lookbackDays: 14,
+    kubernetes: {
+      cluster: 'prod',
+      namespace: 'shop',
+      days: 14,
+      cpuUsagePercent: 20,
+      ramUsagePercent: 40,
+      cpuSharePercent: 66.67,
+      ramSharePercent: 33.33,
+    },
+  },
+  currentMonthlyCost: '912.500000000',
+  monthlySaving: '669.166666667',
+  confidence: 'high',
+  priceSource: 'billing',
+});
+
 /** The card's list: six open recommendations, two set aside, two resources not judged. */
 export const entityRecommendations: RecommendationList = recommendationListFor(
   RECOMMENDATIONS_ENTITY_REF,

@@ -18,3 +18,4 @@ export { useChargeback } from './useChargeback';
 export { useEntityDigest } from './useEntityDigest';
 export { useEntityUnitCost } from './useEntityUnitCost';
 export { useCommitments } from './useCommitments';
+export { useEntityKubernetes } from './useEntityKubernetes';

@@ -1,4 +1,7 @@
-import type { ResourceCost } from '@costscope/backstage-plugin-common';
+import type {
+  KubernetesWorkloadCost,
+  ResourceCost,
+} from '@costscope/backstage-plugin-common';
 
 /** A cell of a CSV file. */
 export type CsvValue = string | number | null | undefined;
@@ -85,4 +88,38 @@ export function csvFileName(...parts: string[]): string {
     .join('-')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/_+/g, '_')}.csv`;
+}
+
+/** The CSV of a Kubernetes split: exact decimal costs, shares and efficiency as fractions. */
+export function kubernetesToCsv(lines: KubernetesWorkloadCost[]): string {
+  return toCsv(
+    [
+      'cluster',
+      'workload',
+      'kind',
+      'entity_ref',
+      'cost',
+      'share',
+      'cpu_share',
+      'ram_share',
+      'gpu_share',
+      'storage_share',
+      'cpu_efficiency',
+      'ram_efficiency',
+    ],
+    lines.map(l => [
+      l.cluster,
+      l.workload,
+      l.kind,
+      l.entityRef,
+      l.cost,
+      l.share,
+      l.resources?.cpu,
+      l.resources?.ram,
+      l.resources?.gpu,
+      l.resources?.storage,
+      l.efficiency.cpu,
+      l.efficiency.ram,
+    ]),
+  );
 }

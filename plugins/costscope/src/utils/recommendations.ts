@@ -20,6 +20,7 @@ export const RECOMMENDATION_KIND_LABELS: Record<RecommendationKind, string> = {
   'unattached-volume': 'Unattached volume',
   'unassociated-address': 'Unused IP address',
   'old-snapshot': 'Old snapshot',
+  'kubernetes-requests': 'Kubernetes requests',
   'savings-plan-purchase': 'Savings Plan purchase',
 };
 
@@ -132,6 +133,21 @@ export function evidenceFacts(
   }
   if (evidence.resourceState) {
     facts.push({ label: 'State', value: evidence.resourceState });
+  }
+  const k8s = evidence.kubernetes;
+  if (k8s) {
+    facts.push({
+      label: 'Used of request',
+      value: `CPU ${formatPercent(k8s.cpuUsagePercent)}, RAM ${formatPercent(
+        k8s.ramUsagePercent,
+      )} over ${k8s.days} days`,
+    });
+    facts.push({
+      label: 'Share of its cost',
+      value: `CPU ${formatPercent(k8s.cpuSharePercent)}, RAM ${formatPercent(
+        k8s.ramSharePercent,
+      )}`,
+    });
   }
   return facts;
 }

@@ -15,6 +15,7 @@ import {
   purchaseRecommendation,
   entityRecommendations,
   idleRecommendation,
+  kubernetesRequestsRecommendation,
   recommendationApi,
   recommendationListFor,
   resizeRecommendation,
@@ -61,6 +62,34 @@ async function openDismissDialog(resource: string) {
 describe('EntitySavingsCard', () => {
   beforeEach(() => freezeDate());
   afterEach(() => jest.useRealTimers());
+
+  it('shows a Kubernetes requests tip with its saving and evidence', async () => {
+    const api = recommendationApi(
+      recommendationListFor(RECOMMENDATIONS_ENTITY_REF, [
+        kubernetesRequestsRecommendation,
+      ]),
+    );
+    await renderCard(api);
+    const item = await screen.findByRole('listitem', {
+      name: 'shop/checkout-api',
+    });
+    expect(
+      within(item).getByText(
+        'Lower the cpu and memory requests of shop/checkout-api on cluster prod',
+      ),
+    ).toBeInTheDocument();
+    expect(within(item).getByTestId('costscope-tip-saving')).toHaveTextContent(
+      formatMoney('669.166666667', 'USD'),
+    );
+    const fact = (label: string) =>
+      within(item).getByText(`${label}:`).closest('li') as HTMLElement;
+    expect(fact('Used of request')).toHaveTextContent(
+      /^Used of request: CPU 20\s?%, RAM 40\s?% over 14 days$/,
+    );
+    expect(fact('Share of its cost')).toHaveTextContent(
+      /^Share of its cost: CPU 66\.7\s?%, RAM 33\.3\s?%$/,
+    );
+  });
 
   it('shows progress while loading', async () => {
     const api = createFakeApi({

@@ -9,7 +9,10 @@ import {
   summaryFor,
 } from '../../__testUtils__/fixtures';
 import { renderWithApi } from '../../__testUtils__/render';
-import { formatMoney } from '../../utils/format';
+import { formatMoney, formatShare } from '../../utils/format';
+import { kubernetesToCsv } from '../../utils/csv';
+import { kubernetesFor } from '../../__testUtils__/kubernetesFixtures';
+import { KubernetesCostCard } from './KubernetesCostCard';
 import { kubernetesShare, NOT_KUBERNETES } from './KubernetesCostCard';
 
 const ref = 'component:default/checkout-api';
@@ -103,9 +106,19 @@ describe('KubernetesCostCard on the Cost tab', () => {
     expect(
       within(card).getAllByText('checkout/checkout-api').length,
     ).toBeGreaterThan(0);
+    // The workloads table, from the kubernetes route: cost, shares and efficiency.
+    const table = within(card).getByRole('table');
+    const row = within(table)
+      .getByText('shop/checkout-api')
+      .closest('tr') as HTMLElement;
     expect(
-      within(card).getByText(formatMoney('9.000000001', 'USD')),
+      within(row).getByText(formatMoney('60.000000000', 'USD')),
     ).toBeInTheDocument();
+    expect(within(row).getByText(formatShare(0.666666))).toBeInTheDocument();
+    expect(within(row).getByText(formatShare(0.333333))).toBeInTheDocument();
+    expect(within(row).getByText(formatShare(0.2))).toBeInTheDocument();
+    expect(within(row).getByText(formatShare(0.25))).toBeInTheDocument();
+    expect(within(card).queryByText(/the whole split/)).not.toBeInTheDocument();
     expect(screen.getByText('Kubernetes split')).toBeInTheDocument();
   });
 
@@ -123,5 +136,55 @@ describe('KubernetesCostCard on the Cost tab', () => {
       ref,
       expect.objectContaining({ groupBy: 'workload' }),
     );
+  });
+});
+
+describe("KubernetesCostCard on a cluster owner's page", () => {
+  it('shows the whole split of the cluster, idle, system and the hidden sum', async () => {
+    const owner = 'component:default/k8s-platform';
+    const api = createFakeApi();
+    await renderWithApi(
+      <KubernetesCostCard
+        entityRef={owner}
+        range={{ from: '2024-05-01', to: '2024-05-02' }}
+      />,
+      { api },
+    );
+    const title = await screen.findByText(
+      `Cluster prod: the whole split, ${formatMoney('200.000000000', 'USD')}`,
+    );
+    const table = title
+      .closest('.MuiPaper-root')!
+      .querySelector('table') as HTMLElement;
+    const rows = within(table).getAllByRole('row').slice(1);
+    // Largest first, as every cost table.
+    expect(rows.map(r => r.querySelector('td')?.textContent)).toEqual([
+      '(not visible to you)',
+      'shop/checkout-api',
+      'idle (capacity no workload requested)',
+      'system (system namespaces)',
+    ]);
+    expect(
+      within(rows[0]).getByText(formatMoney('80.000000000', 'USD')),
+    ).toBeInTheDocument();
+    expect(api.getEntityKubernetes).toHaveBeenCalledWith(
+      owner,
+      expect.objectContaining({ from: '2024-05-01', to: '2024-05-02' }),
+    );
+  });
+});
+
+describe('kubernetesToCsv', () => {
+  it('writes exact costs and fractions, a blank where there is no figure', () => {
+    const split = kubernetesFor('component:default/k8s-platform', {
+      from: '2024-05-01',
+      to: '2024-05-02',
+    }).clusters[0].parts;
+    expect(kubernetesToCsv(split.slice(0, 2)).split('\r\n')).toEqual([
+      'cluster,workload,kind,entity_ref,cost,share,cpu_share,ram_share,gpu_share,storage_share,cpu_efficiency,ram_efficiency',
+      'prod,shop/checkout-api,workload,component:default/checkout-api,60.000000000,0.3,0.666666,0.333333,0,0,0.2,0.25',
+      'prod,(not visible to you),not-visible,,80.000000000,0.4,,,,,,',
+      '',
+    ]);
   });
 });

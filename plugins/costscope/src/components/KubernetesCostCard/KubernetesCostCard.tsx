@@ -6,11 +6,12 @@ import {
   CostSeries,
   moneyToNanos,
 } from '@costscope/backstage-plugin-common';
-import { useEntityCostSeries } from '../../hooks';
-import { compareMoney } from '../../utils/format';
+import { useEntityCostSeries, useEntityKubernetes } from '../../hooks';
+import { csvFileName } from '../../utils/csv';
+import { compareMoney, formatMoney } from '../../utils/format';
 import { AsyncContent } from '../AsyncContent';
-import { BreakdownTable } from '../BreakdownTable';
 import { CostChart } from '../CostChart';
+import { KubernetesWorkloadsTable } from './KubernetesWorkloadsTable';
 
 /** The series key of cost that no Kubernetes split brought (the backend's name for it). */
 export const NOT_KUBERNETES = '(not Kubernetes)';
@@ -55,31 +56,62 @@ export interface KubernetesCostCardProps {
 
 /**
  * The entity's share of shared Kubernetes clusters, by workload (`namespace/controller`, or
- * idle and system for a cluster's owner): the bill's node cost split by OpenCost's ratios.
+ * idle and system for a cluster's owner): the bill's node cost split by OpenCost's ratios, with
+ * each workload's cpu/ram/gpu/storage shares and efficiency; for a cluster's owner, the whole
+ * split of the cluster, idle and system included.
  */
 export function KubernetesCostCard(props: KubernetesCostCardProps) {
-  const state = useEntityCostSeries(props.entityRef, props.range, 'workload');
+  const series = useEntityCostSeries(props.entityRef, props.range, 'workload');
+  const split = useEntityKubernetes(props.entityRef, props.range);
   return (
     <InfoCard
       title="Kubernetes: cost by workload"
       subheader="The bill's cost of shared clusters' nodes, split by OpenCost's cpu, ram, gpu and storage cost"
     >
-      <AsyncContent state={state}>
-        {value => {
-          const share = kubernetesShare(value);
-          return (
-            <>
-              <CostChart series={share.series} dimension="workload" />
-              <BreakdownTable
-                title="Workloads"
-                nameTitle="Workload"
-                items={share.items}
-                currency={share.series.currency}
-                emptyText="No Kubernetes cost in this range."
+      <AsyncContent state={series}>
+        {value => (
+          <CostChart
+            series={kubernetesShare(value).series}
+            dimension="workload"
+          />
+        )}
+      </AsyncContent>
+      <AsyncContent state={split}>
+        {value => (
+          <>
+            <KubernetesWorkloadsTable
+              title="Workloads"
+              lines={value.workloads}
+              currency={value.currency}
+              fileName={csvFileName(
+                'kubernetes',
+                props.entityRef,
+                value.from,
+                value.to,
+              )}
+            />
+            {value.clusters.map(cluster => (
+              <KubernetesWorkloadsTable
+                key={cluster.cluster}
+                title={`Cluster ${
+                  cluster.cluster
+                }: the whole split, ${formatMoney(
+                  cluster.total,
+                  value.currency,
+                )}`}
+                lines={cluster.parts}
+                currency={value.currency}
+                showEntity
+                fileName={csvFileName(
+                  'kubernetes-cluster',
+                  cluster.cluster,
+                  value.from,
+                  value.to,
+                )}
               />
-            </>
-          );
-        }}
+            ))}
+          </>
+        )}
       </AsyncContent>
     </InfoCard>
   );

@@ -931,6 +931,86 @@ export const spec = {
           },
         },
       },
+      KubernetesWorkloadCost: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+            description: "Empty on an entity's one not-visible line",
+          },
+          workload: {
+            type: 'string',
+            description:
+              'namespace/controller, or the kind (idle, system, unsplit, unallocated), or (not visible to you)',
+          },
+          kind: {
+            type: 'string',
+            enum: [
+              'workload',
+              'unallocated',
+              'idle',
+              'system',
+              'unsplit',
+              'not-visible',
+            ],
+          },
+          namespace: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+            description: 'The entity the workload is allocated to',
+            'when visible': null,
+          },
+          cost: {
+            $ref: '#/components/schemas/Money',
+          },
+          share: {
+            type: ['number', 'null'],
+            description: 'Of the total',
+            '6 places': null,
+          },
+          resources: {
+            description:
+              "Shares of the cost by OpenCost's cost weights, 6 places; null without weights",
+            oneOf: [
+              {
+                type: 'null',
+              },
+              {
+                type: 'object',
+                properties: {
+                  cpu: {
+                    type: 'number',
+                  },
+                  ram: {
+                    type: 'number',
+                  },
+                  gpu: {
+                    type: 'number',
+                  },
+                  storage: {
+                    type: 'number',
+                  },
+                },
+              },
+            ],
+          },
+          efficiency: {
+            type: 'object',
+            description:
+              'Usage over request over the days with a request, 6 places; null without a request',
+            properties: {
+              cpu: {
+                type: ['number', 'null'],
+              },
+              ram: {
+                type: ['number', 'null'],
+              },
+            },
+          },
+        },
+      },
       Resource: {
         type: 'object',
         properties: {
@@ -1392,6 +1472,7 @@ export const spec = {
               'unattached-volume',
               'unassociated-address',
               'old-snapshot',
+              'kubernetes-requests',
               'savings-plan-purchase',
             ],
           },
@@ -1905,6 +1986,96 @@ export const spec = {
                       type: 'array',
                       items: {
                         $ref: '#/components/schemas/Resource',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/v1/entities/{kind}/{namespace}/{name}/kubernetes': {
+      get: {
+        operationId: 'getEntityKubernetes',
+        summary:
+          "The entity's workloads on shared Kubernetes clusters, and the split of the clusters it owns",
+        description:
+          "Each workload's bill-split cost in the range (exact), its cpu/ram/gpu/storage shares of that\ncost by OpenCost's cost weights on the same days, and its efficiency (usage over request).\nWorkloads of entities hidden from the caller are one `not-visible` line with their sum. For\nthe owner of a cluster (`costscope.kubernetes.clusters[].owner`), `clusters` holds every\npart of the cluster's split, idle and system included, summing to the bill's node cost.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/costBasis',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Workloads and owned clusters',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    currency: {
+                      type: 'string',
+                    },
+                    costBasis: {
+                      $ref: '#/components/schemas/CostBasis',
+                    },
+                    total: {
+                      $ref: '#/components/schemas/Money',
+                    },
+                    workloads: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/KubernetesWorkloadCost',
+                      },
+                    },
+                    clusters: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: {
+                          cluster: {
+                            type: 'string',
+                          },
+                          total: {
+                            $ref: '#/components/schemas/Money',
+                          },
+                          parts: {
+                            type: 'array',
+                            items: {
+                              $ref: '#/components/schemas/KubernetesWorkloadCost',
+                            },
+                          },
+                        },
                       },
                     },
                   },

@@ -12,6 +12,7 @@ import { GetChargeback200Response } from '../models/GetChargeback200Response.mod
 import { GetCommitments200Response } from '../models/GetCommitments200Response.model';
 import { GetEntityBudgetHistory200Response } from '../models/GetEntityBudgetHistory200Response.model';
 import { GetEntityCompliance200Response } from '../models/GetEntityCompliance200Response.model';
+import { GetEntityKubernetes200Response } from '../models/GetEntityKubernetes200Response.model';
 import { GetEntityRecommendations200Response } from '../models/GetEntityRecommendations200Response.model';
 import { GetEntityResources200Response } from '../models/GetEntityResources200Response.model';
 import { GetEntitySeries200Response } from '../models/GetEntitySeries200Response.model';
@@ -96,6 +97,24 @@ export type GetEntityResources = {
     limit?: number;
   };
   response: GetEntityResources200Response | ModelError;
+};
+
+/** @public */
+export type GetEntityKubernetes = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    /** First day, inclusive */
+    from?: string;
+    /** Last day, inclusive */
+    to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
+  };
+  response: GetEntityKubernetes200Response | ModelError;
 };
 
 /** @public */
@@ -340,6 +359,7 @@ export type EndpointMap = {
   '#get|/v1/entities/{kind}/{namespace}/{name}/summary': GetEntitySummary;
   '#get|/v1/entities/{kind}/{namespace}/{name}/series': GetEntitySeries;
   '#get|/v1/entities/{kind}/{namespace}/{name}/resources': GetEntityResources;
+  '#get|/v1/entities/{kind}/{namespace}/{name}/kubernetes': GetEntityKubernetes;
   '#get|/v1/entities/{kind}/{namespace}/{name}/digest': GetEntityDigest;
   '#get|/v1/overview': GetOverview;
   '#get|/v1/commitments': GetCommitments;

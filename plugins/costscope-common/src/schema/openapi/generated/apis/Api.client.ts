@@ -13,6 +13,7 @@ import { GetChargeback200Response } from '../models/GetChargeback200Response.mod
 import { GetCommitments200Response } from '../models/GetCommitments200Response.model';
 import { GetEntityBudgetHistory200Response } from '../models/GetEntityBudgetHistory200Response.model';
 import { GetEntityCompliance200Response } from '../models/GetEntityCompliance200Response.model';
+import { GetEntityKubernetes200Response } from '../models/GetEntityKubernetes200Response.model';
 import { GetEntityRecommendations200Response } from '../models/GetEntityRecommendations200Response.model';
 import { GetEntityResources200Response } from '../models/GetEntityResources200Response.model';
 import { GetEntitySeries200Response } from '../models/GetEntitySeries200Response.model';
@@ -106,6 +107,23 @@ export type GetEntityResources = {
     /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
     costBasis?: CostBasis;
     limit?: number;
+  };
+};
+
+/** @public */
+export type GetEntityKubernetes = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    /** First day, inclusive */
+    from?: string;
+    /** Last day, inclusive */
+    to?: string;
+    /** The basis to count cost on; left out, the configured one (costscope.costBasis, default effective) */
+    costBasis?: CostBasis;
   };
 };
 
@@ -440,6 +458,43 @@ export class DefaultApiClient {
       )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
         request.path.name,
       )}/resources${search ? `?${search}` : ''}`,
+      {
+        method: 'GET',
+        headers: {
+          ...(options?.token && { authorization: `Bearer ${options.token}` }),
+        },
+      },
+    );
+  }
+
+  /**
+   * The entity's workloads on shared Kubernetes clusters, and the split of the clusters it owns
+   *
+   * Each workload's bill-split cost in the range (exact), its cpu/ram/gpu/storage shares of that
+   * cost by OpenCost's cost weights on the same days, and its efficiency (usage over request).
+   * Workloads of entities hidden from the caller are one `not-visible` line with their sum. For
+   * the owner of a cluster (`costscope.kubernetes.clusters[].owner`), `clusters` holds every
+   * part of the cluster's split, idle and system included, summing to the bill's node cost.
+   */
+  public async getEntityKubernetes(
+    request: GetEntityKubernetes,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetEntityKubernetes200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const query = new URLSearchParams();
+    if (request.query.from !== undefined)
+      query.set('from', String(request.query.from));
+    if (request.query.to !== undefined)
+      query.set('to', String(request.query.to));
+    if (request.query.costBasis !== undefined)
+      query.set('costBasis', String(request.query.costBasis));
+    const search = query.toString();
+    return await this.fetchApi.fetch(
+      `${baseUrl}/v1/entities/${encodeURIComponent(
+        request.path.kind,
+      )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
+        request.path.name,
+      )}/kubernetes${search ? `?${search}` : ''}`,
       {
         method: 'GET',
         headers: {

@@ -16,6 +16,7 @@ export type Recommendation = {
     | 'unattached-volume'
     | 'unassociated-address'
     | 'old-snapshot'
+    | 'kubernetes-requests'
     | 'savings-plan-purchase';
   resourceId?: string;
   resourceName?: string;
