@@ -664,6 +664,78 @@ test(
 );
 
 test(
+  "a component's Cost tab shows its share of the shared cluster by workload, and the cluster owner's page the whole split with idle",
+  { timeout: 180_000 },
+  async () => {
+    const { from, to } = last30Days();
+    const dollars = amount =>
+      new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency: 'USD',
+      }).format(Number(amount));
+
+    // checkout-api's workloads on k8s-platform-prod, as the API answers them.
+    const mine = await api(
+      `/v1/entities/component/default/checkout-api/kubernetes?from=${from}&to=${to}`,
+    );
+    const workload = mine.workloads.find(w => w.kind === 'workload');
+    assert.ok(workload, 'checkout-api runs a workload on the shared cluster');
+    assert.ok(workload.namespace, 'with its namespace');
+    await open('/catalog/default/component/checkout-api/cost');
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: workload.workload })
+      .filter({ hasText: dollars(workload.cost) })
+      .first();
+    await row.waitFor({ timeout: 60_000 });
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'kubernetes-component.png'),
+      fullPage: false,
+    });
+
+    // The owner's page: the whole split of the cluster, idle included, summing to its total.
+    const owner = await api(
+      `/v1/entities/component/default/k8s-platform/kubernetes?from=${from}&to=${to}`,
+    );
+    const [cluster] = owner.clusters;
+    assert.equal(cluster.cluster, 'k8s-platform-prod');
+    const nanos = amount => {
+      const [whole, fraction = ''] = amount.replace('-', '').split('.');
+      const value = BigInt(whole) * 10n ** 9n + BigInt(fraction.padEnd(9, '0'));
+      return amount.startsWith('-') ? -value : value;
+    };
+    assert.equal(
+      cluster.parts.reduce((sum, part) => sum + nanos(part.cost), 0n),
+      nanos(cluster.total),
+    );
+    const idle = cluster.parts.find(part => part.kind === 'idle');
+    assert.ok(idle, 'the split has idle capacity');
+    assert.ok(
+      cluster.parts.some(part => part.workload === workload.workload),
+      "checkout-api's workload is in the owner's split",
+    );
+    await open('/catalog/default/component/k8s-platform/cost');
+    await page
+      .getByText(
+        `Cluster k8s-platform-prod: the whole split, ${dollars(cluster.total)}`,
+      )
+      .waitFor({ timeout: 60_000 });
+    const idleRow = page
+      .getByRole('row')
+      .filter({ hasText: 'idle' })
+      .filter({ hasText: dollars(idle.cost) })
+      .first();
+    await idleRow.waitFor({ timeout: 30_000 });
+    await idleRow.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: path.join(artifacts, 'kubernetes-owner.png'),
+      fullPage: false,
+    });
+  },
+);
+
+test(
   'the Costscope page shows commitment coverage, utilization and savings rate for 12 months',
   { timeout: 120_000 },
   async () => {
