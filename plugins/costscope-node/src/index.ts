@@ -8,4 +8,5 @@ export * from './inventory';
 export * from './unitMetrics';
 export * from './prices';
 export * from './commitments';
+export * from './focusDailyRows';
 export * from './extensionPoints';

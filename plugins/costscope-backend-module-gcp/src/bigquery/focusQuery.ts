@@ -1,40 +1,46 @@
-import { CostLine } from '@costscope/backstage-plugin-node';
+import {
+  CostLine,
+  FOCUS_DAILY_COLUMNS,
+  FOCUS_DAILY_DIMENSIONS,
+  FOCUS_DAILY_SUMS,
+  focusDailyRowToCostLine,
+} from '@costscope/backstage-plugin-node';
 
 /**
- * The result columns of the daily query, in order: the day, the dimensions Costscope stores,
- * then the three sums. FOCUS 1.0 column names as Google's FOCUS view (and a table materialised
- * from it) names them, in PascalCase.
+ * How the daily query computes each dimension, from FOCUS 1.0 columns as Google's FOCUS view
+ * (and a table materialised from it) names them, in PascalCase.
  */
-const DIMENSIONS: Array<[alias: string, expression: string]> = [
-  ['charge_date', 'CAST(CAST(ChargePeriodStart AS DATE) AS STRING)'],
-  ['billing_period_start', 'CAST(CAST(BillingPeriodStart AS DATE) AS STRING)'],
-  ['provider', 'ProviderName'],
-  ['billing_account_id', 'BillingAccountId'],
-  ['sub_account_id', 'SubAccountId'],
-  ['service_name', 'ServiceName'],
-  ['service_category', 'ServiceCategory'],
-  ['region_id', 'RegionId'],
-  ['resource_id', 'ResourceId'],
-  ['resource_name', 'ResourceName'],
-  ['resource_type', 'ResourceType'],
-  ['charge_category', 'ChargeCategory'],
-  ['currency', 'BillingCurrency'],
-  ['commitment_discount_id', 'CommitmentDiscountId'],
-  ['commitment_discount_status', 'CommitmentDiscountStatus'],
+const DIMENSIONS: Record<(typeof FOCUS_DAILY_DIMENSIONS)[number], string> = {
+  charge_date: 'CAST(CAST(ChargePeriodStart AS DATE) AS STRING)',
+  billing_period_start: 'CAST(CAST(BillingPeriodStart AS DATE) AS STRING)',
+  provider: 'ProviderName',
+  billing_account_id: 'BillingAccountId',
+  sub_account_id: 'SubAccountId',
+  service_name: 'ServiceName',
+  service_category: 'ServiceCategory',
+  region_id: 'RegionId',
+  resource_id: 'ResourceId',
+  resource_name: 'ResourceName',
+  resource_type: 'ResourceType',
+  charge_category: 'ChargeCategory',
+  currency: 'BillingCurrency',
+  commitment_discount_id: 'CommitmentDiscountId',
+  commitment_discount_status: 'CommitmentDiscountStatus',
   // ARRAY<STRUCT<key STRING, value STRING, ...>> in Google's FOCUS view: JSON text
   // `[{"key": ..., "value": ...}]` on the way back (an array cannot be grouped by itself)
-  ['tags', 'TO_JSON_STRING(Tags)'],
-];
+  tags: 'TO_JSON_STRING(Tags)',
+};
 /**
  * BIGNUMERIC (38 decimals in BigQuery) holds the costs exactly whatever their type in the table
  * (NUMERIC in Google's FOCUS view); the sum comes back as text.
  */
-const SUMS: Array<[alias: string, column: string]> = [
-  ['billed_cost', 'BilledCost'],
-  ['effective_cost', 'EffectiveCost'],
-  ['list_cost', 'ListCost'],
-];
-export const FOCUS_RESULT_COLUMNS = [...DIMENSIONS, ...SUMS].map(([a]) => a);
+const SUMS: Record<(typeof FOCUS_DAILY_SUMS)[number], string> = {
+  billed_cost: 'BilledCost',
+  effective_cost: 'EffectiveCost',
+  list_cost: 'ListCost',
+};
+/** The result columns of the daily query, in order. */
+export const FOCUS_RESULT_COLUMNS: readonly string[] = FOCUS_DAILY_COLUMNS;
 
 /** `project.dataset.table`: a project id (letters, digits, hyphens), then plain names. */
 export const TABLE_NAME =
@@ -62,13 +68,15 @@ export function focusDailyQuery(options: {
   period: string;
 }): string {
   const select = [
-    ...DIMENSIONS.map(([alias, expression]) => `  ${expression} AS ${alias}`),
-    ...SUMS.map(
-      ([alias, column]) =>
-        `  CAST(SUM(CAST(${column} AS BIGNUMERIC)) AS STRING) AS ${alias}`,
+    ...FOCUS_DAILY_DIMENSIONS.map(
+      alias => `  ${DIMENSIONS[alias]} AS ${alias}`,
+    ),
+    ...FOCUS_DAILY_SUMS.map(
+      alias =>
+        `  CAST(SUM(CAST(${SUMS[alias]} AS BIGNUMERIC)) AS STRING) AS ${alias}`,
     ),
   ].join(',\n');
-  const groupBy = DIMENSIONS.map((_, i) => i + 1).join(', ');
+  const groupBy = FOCUS_DAILY_DIMENSIONS.map((_, i) => i + 1).join(', ');
   return (
     `SELECT\n${select}\n` +
     `FROM ${quotedTable(options.table)}\n` +
@@ -93,9 +101,6 @@ export function partitionsQuery(table: string): string {
     `WHERE table_name = '${m[3]}'`
   );
 }
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** Tags as the FOCUS view's array of key/value structs, or a JSON object; later keys win. */
 function parseTags(text: string): Record<string, string> | undefined {
@@ -128,55 +133,8 @@ function parseTags(text: string): Record<string, string> | undefined {
 export function focusRowToCostLine(
   row: Array<string | null | undefined>,
 ): CostLine | { rejected: string } {
-  const v = Object.fromEntries(
-    FOCUS_RESULT_COLUMNS.map((c, i) => [
-      c,
-      row[i] === '' || row[i] === null ? undefined : row[i],
-    ]),
-  ) as Record<string, string | undefined>;
-  if (!v.charge_date || !DAY.test(v.charge_date))
-    return { rejected: `charge date '${v.charge_date ?? ''}' is not a day` };
-  if (!v.billing_period_start || !DAY.test(v.billing_period_start))
-    return { rejected: 'no billing period start' };
-  if (!v.currency || !/^[A-Z]{3}$/.test(v.currency))
-    return { rejected: `currency '${v.currency ?? ''}' is not an ISO code` };
-  for (const c of ['billed_cost', 'effective_cost'] as const) {
-    if (!v[c] || !DECIMAL.test(v[c]!))
-      return { rejected: `${c} '${v[c] ?? ''}' is not a decimal` };
-  }
-  if (v.list_cost !== undefined && !DECIMAL.test(v.list_cost))
-    return { rejected: `list_cost '${v.list_cost}' is not a decimal` };
-  let tags: Record<string, string> = {};
-  if (v.tags) {
-    try {
-      const parsed = parseTags(v.tags);
-      if (!parsed) return { rejected: 'tags are not key/value pairs' };
-      tags = parsed;
-    } catch {
-      return { rejected: 'tags are not JSON' };
-    }
-  }
-  const status = v.commitment_discount_status;
-  return {
-    chargeDate: v.charge_date,
-    billingPeriod: v.billing_period_start,
-    provider: v.provider ?? 'Google Cloud',
-    billingAccountId: v.billing_account_id ?? '',
-    subAccountId: v.sub_account_id ?? v.billing_account_id ?? '',
-    serviceName: v.service_name ?? '',
-    serviceCategory: v.service_category,
-    regionId: v.region_id,
-    resourceId: v.resource_id,
-    resourceName: v.resource_name,
-    resourceType: v.resource_type,
-    chargeCategory: v.charge_category ?? 'Usage',
-    currency: v.currency,
-    billedCost: v.billed_cost!,
-    effectiveCost: v.effective_cost!,
-    listCost: v.list_cost,
-    commitmentDiscountId: v.commitment_discount_id,
-    commitmentDiscountStatus:
-      status === 'Used' || status === 'Unused' ? status : undefined,
-    tags,
-  };
+  return focusDailyRowToCostLine(row, {
+    defaultProvider: 'Google Cloud',
+    parseTags,
+  });
 }
