@@ -10,6 +10,8 @@ import { denseTableOptions } from '../../utils/tableOptions';
 
 type Row = KubernetesWorkloadCost & { id: string };
 
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** Props of {@link KubernetesWorkloadsTable}. */
 export interface KubernetesWorkloadsTableProps {
   title: string;
@@ -48,16 +50,7 @@ export function KubernetesWorkloadsTable(props: KubernetesWorkloadsTableProps) {
     () => lines.map(l => ({ ...l, id: `${l.cluster}|${l.workload}` })),
     [lines],
   );
-  const columns: TableColumn<Row>[] = [
-    {
-      title: 'Workload',
-      field: 'workload',
-      highlight: true,
-      render: row =>
-        KIND_NOTES[row.kind]
-          ? `${row.workload} (${KIND_NOTES[row.kind]})`
-          : row.workload,
-    },
+  const figures: TableColumn<Row>[] = [
     { title: 'Cluster', field: 'cluster', emptyValue: '–' },
     ...(showEntity
       ? [{ title: 'Entity', field: 'entityRef', emptyValue: '–' }]
@@ -69,6 +62,19 @@ export function KubernetesWorkloadsTable(props: KubernetesWorkloadsTableProps) {
     resourceColumn('Storage', row => row.resources?.storage),
     resourceColumn('CPU used of request', row => row.efficiency.cpu),
     resourceColumn('RAM used of request', row => row.efficiency.ram),
+  ];
+  const columns: TableColumn<Row>[] = [
+    {
+      title: 'Workload',
+      field: 'workload',
+      highlight: true,
+      render: row =>
+        KIND_NOTES[row.kind]
+          ? `${row.workload} (${KIND_NOTES[row.kind]})`
+          : row.workload,
+    },
+    // Figures, clusters and refs stay on one line; the table scrolls sideways instead.
+    ...figures.map(column => ({ ...column, cellStyle: NO_WRAP })),
   ];
   return (
     <Box mt={2}>
