@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { dayBounds } from './dayBounds';
 import {
   moneyToNanos,
   Recommendation,
@@ -335,14 +336,7 @@ export class RecommendationStore {
 
   /** The first and last days with any facts, both undefined before the first ingest. */
   async factDays(): Promise<{ first?: string; last?: string }> {
-    const row = await this.knex('costscope_cost_facts')
-      .min({ first: 'usage_date' })
-      .max({ last: 'usage_date' })
-      .first();
-    return {
-      ...(row?.first ? { first: row.first } : {}),
-      ...(row?.last ? { last: row.last } : {}),
-    };
+    return dayBounds(() => this.knex('costscope_cost_facts'));
   }
 
   /**

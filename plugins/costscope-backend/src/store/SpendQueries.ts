@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { dayBounds } from './dayBounds';
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { ORG_REF } from './AllocationStore';
 import { costColumn } from './CostQueries';
@@ -22,15 +23,9 @@ export class SpendQueries {
 
   /** The first and last days with any cost data, both undefined before the first ingest. */
   async costDays(): Promise<{ first?: string; last?: string }> {
-    const row = await this.knex('costscope_rollup_daily')
-      .where({ entity_ref: ORG_REF })
-      .min({ first: 'usage_date' })
-      .max({ last: 'usage_date' })
-      .first();
-    return {
-      ...(row?.first ? { first: row.first } : {}),
-      ...(row?.last ? { last: row.last } : {}),
-    };
+    return dayBounds(() =>
+      this.knex('costscope_rollup_daily').where({ entity_ref: ORG_REF }),
+    );
   }
 
   /** An entity's daily totals (rolled up) in the range, on a basis (default billed). */
