@@ -327,8 +327,24 @@ export function buildCostscopeContext(
       metricsBelow: async ref => [
         ...(await unitMetrics.reportersBelow(ref)).keys(),
       ],
+      // The organisation's months, kept per allocation like the chargeback: every digest
+      // read by someone with the overview permission shows them.
       commitments: async (range, ref) =>
-        commitmentMonths(range, await commitmentQueries.monthly(range, ref)),
+        ref === undefined
+          ? JSON.parse(
+              await readCache.json(
+                ['digest-commitments', range.from, range.to],
+                async () =>
+                  commitmentMonths(
+                    range,
+                    await commitmentQueries.monthly(range),
+                  ),
+              ),
+            )
+          : commitmentMonths(
+              range,
+              await commitmentQueries.monthly(range, ref),
+            ),
     },
     config.costBasis,
   );
