@@ -21,6 +21,14 @@ export interface FactDimensions {
   commitmentId?: string;
   /** `Used`: usage the commitment covered; `Unused`: the part of it nothing used. */
   commitmentStatus?: string;
+  /**
+   * FOCUS 1.3 split cost allocation of the fact's lines (the provider split a node's cost per
+   * pod): the method, the allocated resource and its tags as canonical JSON text.
+   */
+  allocatedMethodId?: string;
+  allocatedResourceId?: string;
+  allocatedResourceName?: string;
+  allocatedTags?: string;
 }
 
 /** A daily cost fact as stored: amounts rounded once, after exact summing. */
