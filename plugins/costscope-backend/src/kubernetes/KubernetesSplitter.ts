@@ -14,7 +14,11 @@ import {
 import { OpenCostClient, OpenCostDailyAllocation } from './OpenCostClient';
 import { KubernetesClusterConfig } from './readKubernetesConfig';
 import { ClusterDayInput, splitClusterCost } from './splitClusterCost';
-import { buildWorkloadRules, ruleForPart } from './workloadRules';
+import {
+  buildWorkloadRules,
+  ruleForBillSplit,
+  ruleForPart,
+} from './workloadRules';
 
 const DAY_MS = 86_400_000;
 /** OpenCost keeps adding to a day for a while after it ends: re-read days this recent. */
@@ -93,21 +97,32 @@ export class KubernetesSplitter {
     refresh: boolean;
   }): Promise<PreparedSplit> {
     const { clusters, store } = this.options;
+    const selectorOf = new Map<string, ClusterNodeSelector>();
+    const billSplitMethods = new Map<string, string[]>();
+    for (const cluster of clusters) {
+      const selector = this.selector(
+        cluster,
+        input.keys,
+        input.caseInsensitiveTagKeys,
+      );
+      selectorOf.set(cluster.name, selector);
+      billSplitMethods.set(
+        cluster.name,
+        await store.billSplitMethods(selector),
+      );
+    }
     const built = buildWorkloadRules(
       input.entities,
       clusters,
       input.firstRuleId,
+      billSplitMethods,
     );
     const selectors: ClusterNodeSelector[] = [];
     const errors = new Map<string, string>();
     const fingerprint = createHash('sha1');
     for (const rules of built.clusters) {
       const cluster = clusters.find(c => c.name === rules.cluster)!;
-      const selector = this.selector(
-        cluster,
-        input.keys,
-        input.caseInsensitiveTagKeys,
-      );
+      const selector = selectorOf.get(cluster.name)!;
       selectors.push(selector);
       const failure = this.failures.get(cluster.name);
       if (
@@ -147,6 +162,11 @@ export class KubernetesSplitter {
     );
     const hook: KubernetesSplitHook = {
       selectors,
+      billSplit: fact =>
+        ruleForBillSplit(
+          built.clusters.find(c => c.cluster === fact.cluster)!,
+          fact,
+        ),
       split: (group, stored) => {
         const rules = built.clusters.find(c => c.cluster === group.cluster)!;
         const cluster = clusters.find(c => c.name === group.cluster)!;

@@ -229,6 +229,93 @@ async function direct(knex: Knex, ref: string, from: string, to: string) {
   return BigInt(row?.billed ?? '0');
 }
 
+/** A node line the bill split itself (FOCUS 1.3), to one pod with these tags. */
+const podRow = (
+  day: string,
+  [cost, effective, list]: [string, string, string],
+  pod: string,
+  tags: Record<string, string>,
+  resource = 'i-node-1',
+): FocusRow => ({
+  day,
+  cost,
+  effective,
+  list,
+  resource,
+  tags: nodeTags,
+  allocated: {
+    method: 'AWS-EKS-SplitCost',
+    resource: `arn:aws:eks:us-east-1:111122223333:pod/prod/${pod}`,
+    name: pod,
+    tags,
+  },
+});
+
+/**
+ * Day 1: i-node-1 split by the bill to four pods (checkout-api 30.000000001, cart 20,
+ * coredns in kube-system 10, an unlabelled debug pod 5; effective 21, 14, 7, 5; list 42,
+ * 28, 14, 5); i-node-2 not split (40, 30, 56.000000001), for OpenCost's ratios.
+ * Day 2: only split lines (checkout-api 9). Day 3: an unsplit line OpenCost has no data for.
+ */
+const billSplitRows: FocusRow[] = [
+  podRow('2026-03-01', ['30.000000001', '21', '42'], 'checkout-api-7d9f', {
+    'aws:eks:namespace': 'shop',
+    'aws:eks:workload-name': 'checkout-api',
+    'backstage.io/kubernetes-id': 'checkout-api',
+  }),
+  podRow('2026-03-01', ['20', '14', '28'], 'cart-1', {
+    'aws:eks:namespace': 'cart',
+    'aws:eks:workload-name': 'cart',
+    app: 'cart',
+  }),
+  podRow('2026-03-01', ['10', '7', '14'], 'coredns-1', {
+    'aws:eks:namespace': 'kube-system',
+    'aws:eks:workload-name': 'coredns',
+  }),
+  podRow('2026-03-01', ['5', '5', '5'], 'debug', {
+    'aws:eks:namespace': 'tools',
+  }),
+  nodeRow('2026-03-01', '40', '30', 'i-node-2', '56.000000001'),
+  podRow('2026-03-02', ['9', '9', '9'], 'checkout-api-7d9f', {
+    'aws:eks:namespace': 'shop',
+    'aws:eks:workload-name': 'checkout-api',
+    'backstage.io/kubernetes-id': 'checkout-api',
+  }),
+  nodeRow('2026-03-03', '5', '5', 'i-node-1'),
+  {
+    day: '2026-03-01',
+    cost: '3',
+    resource: 'bucket',
+    tags: { service: 'checkout-api' },
+  },
+];
+
+/** Parts with their split: `day workload by -> [billed, effective, list, entity or null]`. */
+async function partsBySplit(knex: Knex) {
+  const rows = await knex('costscope_k8s_parts as p')
+    .leftJoin('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+    .select(
+      'p.usage_date',
+      'p.workload',
+      'p.split_by',
+      'r.entity_ref',
+      knex.raw('CAST(p.billed_nanos AS TEXT) as billed'),
+      knex.raw('CAST(p.effective_nanos AS TEXT) as effective'),
+      knex.raw('CAST(p.list_nanos AS TEXT) as list'),
+    );
+  return Object.fromEntries(
+    rows.map(r => [
+      `${r.usage_date} ${r.workload} ${r.split_by}`,
+      [
+        BigInt(r.billed),
+        BigInt(r.effective),
+        BigInt(r.list),
+        r.entity_ref ?? null,
+      ],
+    ]),
+  );
+}
+
 describe('Kubernetes split in allocation', () => {
   const databases = createTestDatabases();
   let fake: FakeOpenCost;
@@ -397,6 +484,205 @@ describe('Kubernetes split in allocation', () => {
         { name: '2026-03-02', status: 'read' },
         expect.objectContaining({ name: '2026-03-03', status: 'skipped' }),
       ]);
+    });
+
+    it("takes the bill's own split where it has one, OpenCost's ratios for the rest, by hand", async () => {
+      const knex = await databases.init(id);
+      const { ingest, pipeline } = await setUp(knex, fake);
+      const outcome = await ingest(billSplitRows);
+
+      const checkout = 'component:default/checkout-api';
+      const cart = 'component:default/cart';
+      const owner = 'component:default/k8s-platform';
+      // The bill's split parts are its lines, matched by their pods' tags (kube-system to the
+      // owner, the unlabelled pod unallocated). i-node-2 alone is split by OpenCost's day-1
+      // weights 4:2:1:1:2: billed 40 -> 16, 8, 4, 4, 8; effective 30 -> 12, 6, 3, 3, 6;
+      // list 56000000001 -> floors 22400000000 (remainder .4), 11200000000 (.2),
+      // 5600000000 (.1), 5600000000 (.1), 11200000000 (.2), the nano left to checkout-api.
+      // Day 2 is all the bill's; day 3 has no OpenCost data and stays with the node's tags.
+      expect(await partsBySplit(knex)).toEqual({
+        '2026-03-01 shop/checkout-api bill': [
+          30_000_000_001n,
+          21_000_000_000n,
+          42_000_000_000n,
+          checkout,
+        ],
+        '2026-03-01 cart/cart bill': [
+          20_000_000_000n,
+          14_000_000_000n,
+          28_000_000_000n,
+          cart,
+        ],
+        '2026-03-01 system bill': [
+          10_000_000_000n,
+          7_000_000_000n,
+          14_000_000_000n,
+          owner,
+        ],
+        '2026-03-01 tools/debug bill': [
+          5_000_000_000n,
+          5_000_000_000n,
+          5_000_000_000n,
+          null,
+        ],
+        '2026-03-01 shop/checkout-api opencost': [
+          16_000_000_000n,
+          12_000_000_000n,
+          22_400_000_001n,
+          checkout,
+        ],
+        '2026-03-01 cart/cart opencost': [
+          8_000_000_000n,
+          6_000_000_000n,
+          11_200_000_000n,
+          cart,
+        ],
+        '2026-03-01 tools/debug opencost': [
+          4_000_000_000n,
+          3_000_000_000n,
+          5_600_000_000n,
+          null,
+        ],
+        '2026-03-01 system opencost': [
+          4_000_000_000n,
+          3_000_000_000n,
+          5_600_000_000n,
+          owner,
+        ],
+        '2026-03-01 idle opencost': [
+          8_000_000_000n,
+          6_000_000_000n,
+          11_200_000_000n,
+          owner,
+        ],
+        '2026-03-02 shop/checkout-api bill': [
+          9_000_000_000n,
+          9_000_000_000n,
+          9_000_000_000n,
+          checkout,
+        ],
+      });
+      // Day 2 has only the bill's split: OpenCost has nothing to split there.
+      expect(outcome.kubernetes).toEqual([
+        {
+          cluster: 'prod',
+          daysSplit: ['2026-03-01'],
+          daysWithoutData: ['2026-03-03'],
+        },
+      ]);
+      // The facts keep what the bill said of the split.
+      expect(
+        await knex('costscope_cost_facts')
+          .where({ usage_date: '2026-03-02' })
+          .select(
+            'allocated_method_id',
+            'allocated_resource_name',
+            'allocated_tags',
+          ),
+      ).toEqual([
+        {
+          allocated_method_id: 'AWS-EKS-SplitCost',
+          allocated_resource_name: 'checkout-api-7d9f',
+          allocated_tags:
+            '{"aws:eks:namespace":"shop","aws:eks:workload-name":"checkout-api","backstage.io/kubernetes-id":"checkout-api"}',
+        },
+      ]);
+
+      // Nothing counted twice, nothing lost: on every basis, at every level.
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+      expect(await factTotals(knex)).toEqual([
+        122_000_000_001n,
+        94_000_000_000n,
+        162_000_000_001n,
+      ]);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        const { mismatches, allocated, unallocated, factsTotal } =
+          await checkRollupInvariants(knex, basis);
+        expect(mismatches).toEqual([]);
+        expect(allocated + unallocated).toBe(factsTotal);
+      }
+      expect((await checkRollupInvariants(knex)).unallocated).toBe(
+        9_000_000_000n,
+      );
+      expect(await direct(knex, checkout, '2026-03-01', '2026-03-31')).toBe(
+        30_000_000_001n + 9_000_000_000n + 16_000_000_000n + 3_000_000_000n,
+      );
+      expect(await direct(knex, owner, '2026-03-01', '2026-03-31')).toBe(
+        10_000_000_000n + 4_000_000_000n + 8_000_000_000n + 5_000_000_000n,
+      );
+
+      // "Why is this cost yours": the bill's split is a rule of its own, naming its method.
+      const march = { from: '2026-03-01', to: '2026-03-03' };
+      const summary = await pipeline.queries.summary(
+        checkout,
+        march,
+        BILLED_USD,
+      );
+      expect(summary.mappingRules).toEqual([
+        {
+          entityRef: checkout,
+          origin: 'kubernetes',
+          rule: 'Kubernetes cluster prod: workloads labelled backstage.io/kubernetes-id=checkout-api, split by the bill itself (AWS-EKS-SplitCost)',
+          cost: '39.000000001',
+        },
+        {
+          entityRef: checkout,
+          origin: 'kubernetes',
+          rule: expect.stringMatching(
+            /^Kubernetes cluster prod: workloads labelled backstage.io\/kubernetes-id=checkout-api, split by OpenCost's/,
+          ),
+          cost: '16.000000000',
+        },
+        {
+          entityRef: checkout,
+          origin: 'convention',
+          rule: 'service=checkout-api',
+          cost: '3.000000000',
+        },
+      ]);
+      const ownerSummary = await pipeline.queries.summary(
+        owner,
+        march,
+        BILLED_USD,
+      );
+      expect(
+        ownerSummary.mappingRules.map(r => [r.origin, r.cost, r.rule]),
+      ).toEqual([
+        ['kubernetes', '12.000000000', expect.stringMatching(/idle capacity/)],
+        [
+          'kubernetes',
+          '10.000000000',
+          "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), split by the bill itself (AWS-EKS-SplitCost)",
+        ],
+        ['convention', '5.000000000', 'service=k8s-platform'],
+      ]);
+    });
+
+    it('does not ask OpenCost about a cluster whose bill splits all its node cost', async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake);
+      const outcome = await ingest(
+        billSplitRows.filter(
+          row => row.allocated || !row.resource?.startsWith('i-'),
+        ),
+      );
+      expect(fake.requestLog()).toEqual([]);
+      expect(outcome.kubernetes).toEqual([
+        { cluster: 'prod', daysSplit: [], daysWithoutData: [] },
+      ]);
+      expect(Object.keys(await partsBySplit(knex)).sort()).toEqual([
+        '2026-03-01 cart/cart bill',
+        '2026-03-01 shop/checkout-api bill',
+        '2026-03-01 system bill',
+        '2026-03-01 tools/debug bill',
+        '2026-03-02 shop/checkout-api bill',
+      ]);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
+          [],
+        );
+      }
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
     });
 
     it('spreads idle and system over the workloads when configured', async () => {

@@ -130,9 +130,24 @@ export interface KubernetesPartRow {
   namespace?: string;
   /** `namespace/controller`, or the part's kind for idle, system and unsplit. */
   workload: string;
+  /** Who split it: OpenCost's ratios (the default), or the bill itself (FOCUS 1.3). */
+  splitBy?: KubernetesSplitBy;
   billedNanos: bigint;
   effectiveNanos: bigint;
   listNanos: bigint;
+}
+
+/** Who split a part of a cluster's node cost. */
+export type KubernetesSplitBy = 'bill' | 'opencost';
+
+/** A node fact the bill split itself (FOCUS 1.3 AllocatedMethodId on its lines). */
+export interface BillSplitFact {
+  cluster: string;
+  methodId: string;
+  resourceId: string | null;
+  resourceName: string | null;
+  /** The allocated resource's tags (a pod's labels), canonical JSON text. */
+  tags: string;
 }
 
 /** The cost of one part on one day in a range, summed over the bill's dimensions. */
@@ -142,6 +157,7 @@ export interface KubernetesPartDay {
   kind: string;
   namespace: string | null;
   workload: string;
+  splitBy: KubernetesSplitBy;
   /** The entity the part's rule maps to; null when unallocated. */
   entityRef: string | null;
   nanos: bigint;
@@ -158,6 +174,16 @@ export interface KubernetesSplitHook {
     group: NodeCostGroup,
     allocations: unknown[] | undefined,
   ): KubernetesPartRow[] | undefined;
+  /**
+   * Where a node fact the bill split itself goes, as one part (without amounts: it takes the
+   * fact's whole). Such facts are never split by OpenCost.
+   */
+  billSplit(
+    fact: BillSplitFact,
+  ): Omit<
+    KubernetesPartRow,
+    'billedNanos' | 'effectiveNanos' | 'listNanos' | 'splitBy'
+  >;
 }
 
 /** Cost of one month, one allocated entity (or none) and one service, in nano-units. */
