@@ -14,6 +14,7 @@ import { entity } from '../__testUtils__/entities';
 import { focusCsv, FocusRow, writeFocusDir } from '../__testUtils__/focus';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
+import { KubernetesCostReader } from './KubernetesCostReader';
 import { KubernetesSplitter } from './KubernetesSplitter';
 import { OpenCostClient } from './OpenCostClient';
 import { KubernetesClusterConfig } from './readKubernetesConfig';
@@ -655,6 +656,43 @@ describe('Kubernetes split in allocation', () => {
           "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), split by the bill itself (AWS-EKS-SplitCost)",
         ],
         ['convention', '5.000000000', 'service=k8s-platform'],
+      ]);
+
+      // The route's answer: a line per split, the bill's marked and without OpenCost figures.
+      const reader = new KubernetesCostReader(new KubernetesStore(knex), [
+        clusterConfig(fake.url),
+      ]);
+      const answer = await reader.entity(checkout, march, BILLED_USD);
+      expect(answer.total).toBe('55.000000001');
+      expect(
+        answer.workloads.map(l => [
+          l.workload,
+          l.namespace,
+          l.splitBy,
+          l.cost,
+          l.resources,
+        ]),
+      ).toEqual([
+        ['shop/checkout-api', 'shop', 'bill', '39.000000001', null],
+        [
+          'shop/checkout-api',
+          'shop',
+          'opencost',
+          '16.000000000',
+          { cpu: 0.75, ram: 0.25, gpu: 0, storage: 0 },
+        ],
+      ]);
+      const split = (await reader.entity(owner, march, BILLED_USD)).clusters[0];
+      expect(split.total).toBe('114.000000001');
+      expect(
+        split.parts
+          .filter(p => p.splitBy === 'bill')
+          .map(p => [p.workload, p.kind, p.entityRef ?? null, p.cost]),
+      ).toEqual([
+        ['shop/checkout-api', 'workload', checkout, '39.000000001'],
+        ['cart/cart', 'workload', cart, '20.000000000'],
+        ['system', 'system', owner, '10.000000000'],
+        ['tools/debug', 'workload', null, '5.000000000'],
       ]);
     });
 
