@@ -512,6 +512,21 @@ export interface Config {
           resourceIdPrefixes?: string[];
         };
         /**
+         * How the cluster's volume lines (persistent volumes: EBS volumes, persistent disks)
+         * are found in the bill, the same way as `nodes`. When set, their cost is split over the
+         * workloads by OpenCost's pv cost alone (a workload gets what its volumes weigh); a line
+         * both match is a volume. Absent, volume lines stay where their tags put them.
+         */
+        volumes?: {
+          /**
+           * Tags such as `kubernetes.io/cluster/<name>` = `owned` or
+           * `ebs.csi.aws.com/cluster` = `true` (the EBS CSI driver's).
+           */
+          tags?: Array<{ key: string; value: string }>;
+          /** Resource id prefixes. */
+          resourceIdPrefixes?: string[];
+        };
+        /**
          * OpenCost's idle capacity: `owner` (default) keeps it with the cluster's owner,
          * `spread` spreads it over the workloads by their cost.
          */

@@ -122,6 +122,7 @@ const cluster = (): FakeOpenCostCluster => ({
 function clusterConfig(
   url: string,
   policy: Partial<KubernetesClusterConfig['policy']> = {},
+  extra: Partial<KubernetesClusterConfig> = {},
 ): KubernetesClusterConfig {
   return {
     name: 'prod',
@@ -137,6 +138,7 @@ function clusterConfig(
       ...policy,
     },
     owner: 'component:default/k8s-platform',
+    ...extra,
   };
 }
 
@@ -144,11 +146,12 @@ async function setUp(
   knex: Knex,
   fake: FakeOpenCost,
   policy: Partial<KubernetesClusterConfig['policy']> = {},
+  extra: Partial<KubernetesClusterConfig> = {},
 ) {
   const pipeline = await createPipeline(knex, catalog, {
     kubernetes: ({ runs, logger }) =>
       new KubernetesSplitter({
-        clusters: [clusterConfig(fake.url, policy)],
+        clusters: [clusterConfig(fake.url, policy, extra)],
         store: new KubernetesStore(knex),
         logger,
         runs,
@@ -721,6 +724,151 @@ describe('Kubernetes split in allocation', () => {
         );
       }
       expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it("splits the cluster's volumes by OpenCost's pv weights alone, by hand", async () => {
+      const knex = await databases.init(id);
+      const volumeFake = await startFakeOpenCost({
+        clusters: [
+          {
+            name: 'prod',
+            days: [
+              {
+                day: '2026-03-05',
+                workloads: [
+                  {
+                    ...w('shop', 'checkout-api', '3', {
+                      'backstage.io/kubernetes-id': 'checkout-api',
+                    }),
+                    pvCost: '1',
+                  },
+                  { ...w('cart', 'cart', '1', { app: 'cart' }), pvCost: '3' },
+                ],
+                idle: { cpuCost: '4' },
+              },
+            ],
+          },
+        ],
+      });
+      try {
+        const { ingest } = await setUp(
+          knex,
+          volumeFake,
+          {},
+          {
+            volumes: {
+              tags: [{ key: 'kubernetes.io/cluster/prod', value: 'owned' }],
+              resourceIdPrefixes: [],
+            },
+          },
+        );
+        const outcome = await ingest([
+          nodeRow('2026-03-05', '60', '60', 'i-node-1'),
+          {
+            day: '2026-03-05',
+            cost: '8',
+            resource: 'vol-1',
+            service: 'Amazon Elastic Block Store',
+            tags: {
+              service: 'k8s-platform',
+              'kubernetes.io/cluster/prod': 'owned',
+            },
+          },
+        ]);
+        expect(outcome.kubernetes?.[0].daysSplit).toEqual(['2026-03-05']);
+        // Nodes, 60 over all weights 4 (checkout-api cpu 3 + pv 1), 4 (cart), 4 (idle):
+        // 20 each. Volumes, 8 over pv weights 1 and 3 (idle has none): 2 and 6.
+        const parts = await knex('costscope_k8s_parts as p')
+          .leftJoin('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+          .select(
+            'p.split_resource',
+            'p.workload',
+            'p.service_name',
+            'r.entity_ref',
+            knex.raw('CAST(p.billed_nanos AS TEXT) as billed'),
+          )
+          .orderBy(['p.split_resource', 'p.workload']);
+        expect(
+          parts.map(p => [
+            p.split_resource,
+            p.workload,
+            p.service_name,
+            p.entity_ref,
+            BigInt(p.billed),
+          ]),
+        ).toEqual([
+          [
+            'nodes',
+            'cart/cart',
+            'Amazon Elastic Compute Cloud',
+            'component:default/cart',
+            20_000_000_000n,
+          ],
+          [
+            'nodes',
+            'idle',
+            'Amazon Elastic Compute Cloud',
+            'component:default/k8s-platform',
+            20_000_000_000n,
+          ],
+          [
+            'nodes',
+            'shop/checkout-api',
+            'Amazon Elastic Compute Cloud',
+            'component:default/checkout-api',
+            20_000_000_000n,
+          ],
+          [
+            'volumes',
+            'cart/cart',
+            'Amazon Elastic Block Store',
+            'component:default/cart',
+            6_000_000_000n,
+          ],
+          [
+            'volumes',
+            'idle',
+            'Amazon Elastic Block Store',
+            'component:default/k8s-platform',
+            0n,
+          ],
+          [
+            'volumes',
+            'shop/checkout-api',
+            'Amazon Elastic Block Store',
+            'component:default/checkout-api',
+            2_000_000_000n,
+          ],
+        ]);
+        for (const basis of ['billed', 'effective', 'list'] as const) {
+          expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
+            [],
+          );
+        }
+        expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+
+        // The route: checkout-api's storage share holds its volume part and the pv share of
+        // its node part: cpu 20 * 3/4 = 15 of 22, storage 20 * 1/4 + 2 = 7 of 22.
+        const reader = new KubernetesCostReader(new KubernetesStore(knex), [
+          clusterConfig(volumeFake.url),
+        ]);
+        const answer = await reader.entity(
+          'component:default/checkout-api',
+          { from: '2026-03-05', to: '2026-03-05' },
+          BILLED_USD,
+        );
+        expect(
+          answer.workloads.map(l => [l.workload, l.cost, l.resources]),
+        ).toEqual([
+          [
+            'shop/checkout-api',
+            '22.000000000',
+            { cpu: 0.681818, ram: 0, gpu: 0, storage: 0.318181 },
+          ],
+        ]);
+      } finally {
+        await volumeFake.close();
+      }
     });
 
     it('spreads idle and system over the workloads when configured', async () => {

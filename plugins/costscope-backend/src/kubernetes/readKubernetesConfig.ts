@@ -19,6 +19,8 @@ export interface KubernetesClusterConfig {
     token?: string;
   };
   nodes: ClusterNodeMatch;
+  /** How its volumes are found in the bill, when their cost is split too (by pv weight). */
+  volumes?: ClusterNodeMatch;
   policy: SplitPolicy;
   /** Lower-case entity ref that gets idle, system and unsplit cost. */
   owner: string;
@@ -44,6 +46,35 @@ function oneOf<T extends string>(
     );
   }
   return value as T;
+}
+
+/**
+ * How the cluster's nodes (required) or volumes (optional) are found in the bill; undefined
+ * for absent volumes.
+ */
+function readMatch(
+  cluster: Config,
+  key: 'nodes' | 'volumes',
+  where: string,
+): ClusterNodeMatch | undefined {
+  const match = cluster.getOptionalConfig(key);
+  if (!match && key === 'volumes') return undefined;
+  const tags = (match?.getOptionalConfigArray('tags') ?? []).map(tag => ({
+    key: tag.getString('key'),
+    value: tag.getString('value'),
+  }));
+  const resourceIdPrefixes =
+    match?.getOptionalStringArray('resourceIdPrefixes') ?? [];
+  if (resourceIdPrefixes.some(prefix => prefix === '')) {
+    throw new Error(`${where}.${key}.resourceIdPrefixes has an empty prefix`);
+  }
+  if (tags.length === 0 && resourceIdPrefixes.length === 0) {
+    // Without a match the split would take no cost, or (worse) guess.
+    throw new Error(
+      `${where}.${key} needs tags or resourceIdPrefixes to find the cluster's ${key} in the bill`,
+    );
+  }
+  return { tags, resourceIdPrefixes };
 }
 
 /**
@@ -80,22 +111,8 @@ export function readKubernetesConfig(root: Config): KubernetesConfig {
     }
     const token = cluster.getOptionalString('opencost.token');
 
-    const nodes = cluster.getOptionalConfig('nodes');
-    const tags = (nodes?.getOptionalConfigArray('tags') ?? []).map(tag => ({
-      key: tag.getString('key'),
-      value: tag.getString('value'),
-    }));
-    const resourceIdPrefixes =
-      nodes?.getOptionalStringArray('resourceIdPrefixes') ?? [];
-    if (resourceIdPrefixes.some(prefix => prefix === '')) {
-      throw new Error(`${where}.nodes.resourceIdPrefixes has an empty prefix`);
-    }
-    if (tags.length === 0 && resourceIdPrefixes.length === 0) {
-      // Without a match the split would take no node cost, or (worse) guess.
-      throw new Error(
-        `${where}.nodes needs tags or resourceIdPrefixes to find the cluster's nodes in the bill`,
-      );
-    }
+    const nodes = readMatch(cluster, 'nodes', where)!;
+    const volumes = readMatch(cluster, 'volumes', where);
 
     const ownerText = cluster.getString('owner');
     let owner: string;
@@ -116,7 +133,8 @@ export function readKubernetesConfig(root: Config): KubernetesConfig {
     return {
       name,
       opencost: { url, ...(token ? { token } : {}) },
-      nodes: { tags, resourceIdPrefixes },
+      nodes,
+      ...(volumes ? { volumes } : {}),
       policy: {
         idle: oneOf(cluster, 'idle', where, ['spread', 'owner'], 'owner'),
         systemNamespaces,

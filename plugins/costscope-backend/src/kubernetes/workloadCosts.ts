@@ -174,6 +174,14 @@ export function workloadLines(
     if (isHidden || part.splitBy === 'bill') continue;
     const figures = figuresOf(part.cluster, part.day)?.get(part.workload);
     if (!figures) continue;
+    if (part.resource === 'volumes') {
+      // Split by pv weight alone: all storage. Requests count once, with the node part.
+      if (figures.weights.pv > 0n) {
+        line.weightedNanos += part.nanos;
+        line.resourceNanos.pv = add(line.resourceNanos.pv, part.nanos, 1n);
+      }
+      continue;
+    }
     const total = RESOURCES.reduce((s, r) => s + figures.weights[r], 0n);
     if (total > 0n) {
       line.weightedNanos += part.nanos;

@@ -4,6 +4,7 @@ import { ROLLUP_VERSION_KEY } from './RollupReadCache';
 import {
   AllocatedEntityRow,
   AllocationRuleRow,
+  ClusterNodeSelector,
   KeyAllocation,
   KeyToAllocate,
   KubernetesPartRow,
@@ -94,6 +95,7 @@ const PART_COLUMNS = [
   'namespace',
   'workload',
   'split_by',
+  'split_resource',
   ...AMOUNT_COLUMNS,
 ];
 
@@ -112,7 +114,11 @@ async function writeKubernetesSplit(
   // order of PART_COLUMNS; and the ids of those facts.
   const billParts = new Map<string, unknown[]>();
   const billFacts: Array<[string, string]> = [];
-  const addBillPart = (cluster: string, row: Record<string, string | null>) => {
+  const addBillPart = (
+    selector: ClusterNodeSelector,
+    row: Record<string, string | null>,
+  ) => {
+    const cluster = selector.cluster;
     const part = hook.billSplit({
       cluster,
       methodId: row.allocated_method_id!,
@@ -134,6 +140,7 @@ async function writeKubernetesSplit(
       part.namespace ?? null,
       part.workload,
       'bill',
+      selector.resource ?? 'nodes',
     ];
     const key = JSON.stringify(values);
     let sums = billParts.get(key);
@@ -185,11 +192,13 @@ async function writeKubernetesSplit(
         claimed.add(row.id);
         if (row.allocated_method_id !== null) {
           // The bill split this one itself: its allocated resource takes it whole.
-          addBillPart(selector.cluster, row);
+          addBillPart(selector, row);
           continue;
         }
+        const resource = selector.resource ?? 'nodes';
         const key = JSON.stringify([
           selector.cluster,
+          resource,
           row.usage_date,
           row.provider,
           row.sub_account_id,
@@ -203,6 +212,7 @@ async function writeKubernetesSplit(
           entry = {
             group: {
               cluster: selector.cluster,
+              resource,
               usageDate: row.usage_date,
               provider: row.provider,
               subAccountId: row.sub_account_id,
@@ -280,6 +290,7 @@ async function writeKubernetesSplit(
         part.namespace ?? null,
         part.workload,
         part.splitBy ?? 'opencost',
+        group.resource,
         part.billedNanos.toString(),
         part.effectiveNanos.toString(),
         part.listNanos.toString(),

@@ -4,6 +4,7 @@ import {
   ClusterNodeSelector,
   KubernetesPartDay,
   KubernetesSplitBy,
+  KubernetesSplitResource,
 } from './types';
 
 const CHUNK = 500;
@@ -137,6 +138,7 @@ export class KubernetesStore {
       'p.namespace',
       'p.workload',
       'p.split_by',
+      'p.split_resource',
       'r.entity_ref',
     ];
     const rows = await filter(
@@ -155,6 +157,7 @@ export class KubernetesStore {
         namespace: row.namespace,
         workload: row.workload!,
         splitBy: row.split_by as KubernetesSplitBy,
+        resource: row.split_resource as KubernetesSplitResource,
         entityRef: row.entity_ref,
         nanos: BigInt(row.nanos ?? '0'),
       }),

@@ -56,9 +56,9 @@ describe('split cost allocation migration', () => {
         ).toBe(true);
       }
       expect(await knex('costscope_source_state').select()).toEqual([]);
-      expect(await knex('costscope_k8s_parts').select('split_by')).toEqual([
-        { split_by: 'opencost' },
-      ]);
+      expect(
+        await knex('costscope_k8s_parts').select('split_by', 'split_resource'),
+      ).toEqual([{ split_by: 'opencost', split_resource: 'nodes' }]);
       // An ARN-long allocated resource id fits.
       const long = `arn:aws:eks:us-east-1:111122223333:pod/${'x'.repeat(1900)}`;
       await knex('costscope_k8s_parts').insert({ ...part, split_by: 'bill' });

@@ -99,16 +99,25 @@ export interface AllocationRuleRow {
   rule: string;
 }
 
-/** Which facts are a shared cluster's nodes: facts of these keys, or with these id prefixes. */
+/**
+ * Which facts are a shared cluster's nodes (or volumes): facts of these keys, or with these id
+ * prefixes.
+ */
 export interface ClusterNodeSelector {
   cluster: string;
+  /** Volumes are split by OpenCost's pv weight alone; absent: nodes. */
+  resource?: KubernetesSplitResource;
   allocKeys: string[];
   resourceIdPrefixes: string[];
 }
 
-/** The node cost of one cluster, day and bill dimension: what one split divides. */
+/** What a split divides: a cluster's nodes, or its volumes. */
+export type KubernetesSplitResource = 'nodes' | 'volumes';
+
+/** The node (or volume) cost of one cluster, day and bill dimension: what one split divides. */
 export interface NodeCostGroup {
   cluster: string;
+  resource: KubernetesSplitResource;
   usageDate: string;
   provider: string;
   subAccountId: string;
@@ -132,6 +141,8 @@ export interface KubernetesPartRow {
   workload: string;
   /** Who split it: OpenCost's ratios (the default), or the bill itself (FOCUS 1.3). */
   splitBy?: KubernetesSplitBy;
+  /** Of the nodes (the default) or the volumes. */
+  resource?: KubernetesSplitResource;
   billedNanos: bigint;
   effectiveNanos: bigint;
   listNanos: bigint;
@@ -158,6 +169,7 @@ export interface KubernetesPartDay {
   namespace: string | null;
   workload: string;
   splitBy: KubernetesSplitBy;
+  resource: KubernetesSplitResource;
   /** The entity the part's rule maps to; null when unallocated. */
   entityRef: string | null;
   nanos: bigint;
@@ -182,7 +194,7 @@ export interface KubernetesSplitHook {
     fact: BillSplitFact,
   ): Omit<
     KubernetesPartRow,
-    'billedNanos' | 'effectiveNanos' | 'listNanos' | 'splitBy'
+    'billedNanos' | 'effectiveNanos' | 'listNanos' | 'splitBy' | 'resource'
   >;
 }
 
