@@ -70,6 +70,7 @@ export interface CostLineAllocation {
   methodId: string;
   /** The resource the line's cost was allocated to (a pod, a task). */
   resourceId?: string;
+  /** Its display name (a pod's name). */
   resourceName?: string;
   /**
    * The allocated resource's tags (a pod's labels), values as strings. FOCUS leaves out tags
