@@ -361,6 +361,12 @@ export interface Config {
        * team and period). Default true.
        */
       webhook?: boolean;
+      /**
+       * When the backend was down while digests were due: how many missed periods of each
+       * schedule are still sent (late, once each, oldest first) besides the latest. Periods
+       * before the first digest Costscope sent are never sent. 0 to 52, default 4.
+       */
+      missedPeriods?: number;
       /** The weekly digest of the last ISO week (Monday to Sunday). */
       weekly?: {
         /** Default true when the key is present. */

@@ -36,10 +36,10 @@ const FAULTS = {
     new ServiceError('InternalServerException', 'Internal error', {
       status: 500,
     }),
-  deny: () =>
+  deny: ({ operation }) =>
     new ServiceError(
       'AccessDeniedException',
-      'User is not authorized to perform: athena:StartQueryExecution on the workgroup',
+      `User is not authorized to perform: athena:${operation} on the workgroup`,
       { status: 400 },
     ),
 };
@@ -412,7 +412,7 @@ ${s.reason || ''}`);
         ctx,
         'UnknownOperationException',
       ),
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
     /** Executions in submission order, for tests: { id, query, state, bytes }. */
     executions: () =>
       [...executions.values()].map(e => ({

@@ -255,8 +255,17 @@ describe('fake Athena', () => {
     fake.injectFault({ service: 'athena', kind: 'deny' });
     await assert.rejects(start(client(), PERIOD_SQL), e => {
       assert.equal(e.name, 'AccessDeniedException');
+      assert.match(e.message, /: athena:StartQueryExecution /);
       return true;
     });
+    fake.injectFault({ service: 'athena', kind: 'deny' });
+    await assert.rejects(
+      client().send(new GetQueryExecutionCommand({ QueryExecutionId: 'x' })),
+      e => {
+        assert.match(e.message, /: athena:GetQueryExecution /);
+        return true;
+      },
+    );
     fake.injectFault({ service: 'athena', kind: 'throttle', times: 2 });
     const started = await start(client(3), PERIOD_SQL);
     assert.equal(started.$metadata.attempts, 3);

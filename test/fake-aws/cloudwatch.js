@@ -49,10 +49,10 @@ const FAULTS = {
     new ServiceError('InternalServiceError', 'Internal service error', {
       status: 500,
     }),
-  deny: () =>
+  deny: ({ operation }) =>
     new ServiceError(
       'AccessDenied',
-      'User is not authorized to perform: cloudwatch:GetMetricData',
+      `User is not authorized to perform: cloudwatch:${operation}`,
       { status: 403 },
     ),
 };
@@ -274,7 +274,7 @@ function createCloudWatch(world) {
     },
     handle: (operation, params, ctx) =>
       runOperation(OPERATIONS, operation, params, ctx, 'InvalidAction'),
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
   };
 }
 

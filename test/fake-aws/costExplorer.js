@@ -36,10 +36,10 @@ const FAULTS = {
     }),
   'server-error': () =>
     new ServiceError('InternalFailure', 'Internal failure', { status: 500 }),
-  deny: () =>
+  deny: ({ operation }) =>
     new ServiceError(
       'AccessDeniedException',
-      'User is not authorized to perform: ce:GetCostAndUsage',
+      `User is not authorized to perform: ce:${operation}`,
       { status: 403 },
     ),
 };
@@ -318,7 +318,7 @@ function createCostExplorer({
         ctx,
         'UnknownOperationException',
       ),
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
   };
 }
 

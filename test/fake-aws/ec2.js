@@ -40,10 +40,10 @@ const FAULTS = {
       'An internal error has occurred. Retry your request.',
       { status: 500 },
     ),
-  deny: () =>
+  deny: ({ operation }) =>
     new ServiceError(
       'UnauthorizedOperation',
-      'You are not authorized to perform this operation.',
+      `You are not authorized to perform this operation. User is not authorized to perform: ec2:${operation}`,
       { status: 403 },
     ),
 };
@@ -349,7 +349,7 @@ function createEc2({ inventory, ec2PageSize }) {
         );
       return describe(operation, form, ctx);
     },
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
   };
 }
 

@@ -15,6 +15,7 @@ const inventoryModule = require('../../examples/billing/inventory.js');
 const {
   CostExplorerClient,
   GetCostAndUsageCommand,
+  GetSavingsPlansUtilizationCommand,
 } = require('@aws-sdk/client-cost-explorer');
 const {
   EC2Client,
@@ -779,6 +780,39 @@ describe('faults, dead accounts and counters', () => {
       err => err.name === 'TimeoutError',
     );
     assert.ok(Date.now() - started < 900);
+  });
+
+  test('deny names the IAM action of the operation called', async () => {
+    fake.reset();
+    const deniedAction = async (service, call) => {
+      fake.injectFault({ service, kind: 'deny' });
+      let message;
+      await assert.rejects(call(), err => {
+        message = err.message;
+        return true;
+      });
+      return message.match(/\b(ce|ec2|cloudwatch|sts):\w+/)?.[0];
+    };
+    const utilization = () =>
+      ceClient().send(
+        new GetSavingsPlansUtilizationCommand({ TimePeriod: month }),
+      );
+    assert.equal(
+      await deniedAction('ce', utilization),
+      'ce:GetSavingsPlansUtilization',
+    );
+    assert.equal(await deniedAction('ce', CALLS.ce), 'ce:GetCostAndUsage');
+    assert.equal(
+      await deniedAction('ec2', () =>
+        ec2Client(prod).send(new DescribeVolumesCommand({})),
+      ),
+      'ec2:DescribeVolumes',
+    );
+    assert.equal(
+      await deniedAction('cloudwatch', CALLS.cloudwatch),
+      'cloudwatch:GetMetricData',
+    );
+    assert.equal(await deniedAction('sts', CALLS.sts), 'sts:AssumeRole');
   });
 
   test('times, operation and account scope a fault; counters include faulted calls', async () => {

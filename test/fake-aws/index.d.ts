@@ -15,7 +15,7 @@ export type FakeAwsService =
  * RequestLimitExceeded 503, CloudWatch Throttling 400, STS Throttling 400, S3 SlowDown 503);
  * server-error: a 500 in the service's format; slow: the normal answer after `delayMs`;
  * malformed: a 200 with a truncated body; deny: the service's access-denied error (403, S3
- * AccessDenied); truncate-body: the normal answer's headers and Content-Length, half its body,
+ * AccessDenied), naming the IAM action of the operation called; truncate-body: the normal answer's headers and Content-Length, half its body,
  * then the connection is cut (an S3 download broken midway).
  */
 export type FakeAwsFaultKind =

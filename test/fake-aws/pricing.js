@@ -38,10 +38,10 @@ const FAULTS = {
       'An error occurred (InternalErrorException)',
       { status: 500 },
     ),
-  deny: () =>
+  deny: ({ operation }) =>
     new ServiceError(
       'AccessDeniedException',
-      'User is not authorized to perform: pricing:GetProducts',
+      `User is not authorized to perform: pricing:${operation}`,
       { status: 400 },
     ),
 };
@@ -471,7 +471,7 @@ function createPricing({ pageSize = 100 } = {}) {
         'UnknownOperationException',
       );
     },
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
   };
 }
 

@@ -47,7 +47,24 @@ const FAULTS = {
       'We encountered an internal error. Please try again.',
       { status: 500 },
     ),
-  deny: () => accessDenied(),
+  deny: ({ operation, params }) => {
+    const action = S3_ACTIONS[operation] || `s3:${operation}`;
+    const resource = `arn:aws:s3:::${params?.Bucket ?? ''}${
+      params?.Key !== undefined ? `/${params.Key}` : ''
+    }`;
+    return new ServiceError(
+      'AccessDenied',
+      `User is not authorized to perform: ${action} on resource: "${resource}"`,
+      { status: 403 },
+    );
+  },
+};
+
+// The IAM action S3 checks for an operation, where it is not `s3:<operation>`.
+const S3_ACTIONS = {
+  ListObjectsV2: 's3:ListBucket',
+  HeadBucket: 's3:ListBucket',
+  HeadObject: 's3:GetObject',
 };
 
 const accessDenied = () =>
@@ -532,7 +549,7 @@ function createS3({ store, pageSize, isKnownAccount }) {
       const bucket = bucketFor(params, ctx);
       return OPERATIONS[operation](bucket, params, env, payload, ctx);
     },
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
   };
 }
 

@@ -575,6 +575,26 @@ describe('faults', () => {
         await CALLS[operation](); // used up: the next call succeeds
       });
 
+  test('deny names the IAM action S3 checks for the operation, and the resource', async () => {
+    const EXPECTED_ACTIONS = {
+      ListObjectsV2: ['s3:ListBucket', 'arn:aws:s3:::faulty'],
+      GetObject: ['s3:GetObject', 'arn:aws:s3:::faulty/big.bin'],
+    };
+    for (const [operation, [action, resource]] of Object.entries(
+      EXPECTED_ACTIONS,
+    )) {
+      fake.injectFault({ service: 's3', kind: 'deny' });
+      await assert.rejects(CALLS[operation](), err => {
+        assert.equal(err.name, 'AccessDenied');
+        assert.equal(
+          err.message,
+          `User is not authorized to perform: ${action} on resource: "${resource}"`,
+        );
+        return true;
+      });
+    }
+  });
+
   test('truncate-body: GetObject sends the full Content-Length, half the bytes, then cuts', async () => {
     fake.injectFault({
       service: 's3',

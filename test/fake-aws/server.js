@@ -87,7 +87,7 @@ function createServer({ services, state }) {
         cutAfter: Math.floor(Buffer.byteLength(full.body) / 2),
       };
     } else if (fault)
-      return wire.error(service.faultError(fault.kind), ctx.requestId);
+      return wire.error(service.faultError(fault.kind, routed), ctx.requestId);
     return regularAnswer(routed, ctx);
   }
 

@@ -19,10 +19,10 @@ const FAULTS = {
     new ServiceError('Throttling', 'Rate exceeded', { status: 400 }),
   'server-error': () =>
     new ServiceError('InternalFailure', 'Internal failure', { status: 500 }),
-  deny: () =>
+  deny: ({ operation }) =>
     new ServiceError(
       'AccessDenied',
-      'Not authorized to perform sts:AssumeRole',
+      `Not authorized to perform sts:${operation}`,
       {
         status: 403,
       },
@@ -118,7 +118,7 @@ function createSts({ isKnownAccount, isDead, now = () => Date.now() }) {
         );
       return op(form, ctx);
     },
-    faultError: kind => FAULTS[kind](),
+    faultError: (kind, request) => FAULTS[kind](request),
   };
 }
 

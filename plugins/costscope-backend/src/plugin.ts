@@ -16,16 +16,7 @@ import {
   PriceSource,
   UnitMetricSource,
 } from '@costscope/backstage-plugin-node';
-import { readAlertsConfig } from './alerts/readAlertsConfig';
-import { readConfiguredBudgets } from './budgets/declaredBudgets';
-import { readDigestsConfig } from './digests/readDigestsConfig';
-import { readChargebackConfig } from './compliance/readChargebackConfig';
-import { readTagPolicy } from './compliance/tagPolicy';
-import { readCostscopeConfig } from './config';
-import { loadExchangeRates } from './currency/readExchangeRates';
-import { readPricesConfig } from './recommendations/readPricesConfig';
-import { readRecommendationsConfig } from './recommendations/readRecommendationsConfig';
-import { readUnitCostConfig } from './unitCost/readUnitCostConfig';
+import { readCostscopeSettings } from './readCostscopeSettings';
 import { buildCostscopeContext } from './service/buildCostscopeContext';
 import { createRouter } from './service/router';
 import { applyMigrations } from './store/migrations';
@@ -83,24 +74,8 @@ export const costscopePlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
       },
       async init({ config: root, database, httpRouter, ...deps }) {
-        // Read every setting first: a bad key stops the backend before anything runs.
-        const config = readCostscopeConfig(root);
-        // A rates file that is missing or malformed stops the start too; runs read it again.
-        await loadExchangeRates(config.exchangeRates, config.currency);
-        const alerts = readAlertsConfig(root);
-        const settings = {
-          config,
-          budgets: readConfiguredBudgets(root, config.currency),
-          alerts,
-          tagPolicy: readTagPolicy(root),
-          chargeback: readChargebackConfig(root),
-          recommendations: readRecommendationsConfig(root),
-          prices: readPricesConfig(root),
-          digests: readDigestsConfig(root),
-          unitCost: readUnitCostConfig(root),
-          // Only webhook alerts and digests link back to the portal.
-          appBaseUrl: alerts.webhook ? root.getString('app.baseUrl') : '',
-        };
+        // Every setting first: broken config stops the backend before anything runs.
+        const settings = await readCostscopeSettings(root);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);

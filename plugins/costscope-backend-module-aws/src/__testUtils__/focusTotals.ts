@@ -1,19 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { decimalUnits } from '@costscope/backstage-plugin-node/testUtils';
 import { parse } from 'csv-parse/sync';
-
-const SCALE = 10n ** 12n;
-
-function toUnits(amount: string): bigint {
-  const negative = amount.startsWith('-');
-  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split(
-    '.',
-  );
-  const units =
-    BigInt(whole) * SCALE + BigInt(fraction.padEnd(12, '0').slice(0, 12));
-  return negative ? -units : units;
-}
 
 /**
  * BilledCost of the demo's AWS FOCUS files per SubAccountId, summed exactly, as nano-units:
@@ -30,7 +19,7 @@ export function focusBilledNanosByAccount(dir: string): Map<string, bigint> {
       const account = row.SubAccountId;
       totals.set(
         account,
-        (totals.get(account) ?? 0n) + toUnits(row.BilledCost),
+        (totals.get(account) ?? 0n) + decimalUnits(row.BilledCost, 12),
       );
     }
   }

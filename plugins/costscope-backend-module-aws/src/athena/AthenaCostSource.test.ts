@@ -3,13 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
-import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
+import { CostLine } from '@costscope/backstage-plugin-node';
 import {
-  CostLine,
-  CostLineRejection,
-  CostSourceReadContext,
-} from '@costscope/backstage-plugin-node';
+  decimalUnits as units,
+  directoryBytes,
+  readCostSourceForTest,
+  sumCostUnits,
+} from '@costscope/backstage-plugin-node/testUtils';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
@@ -106,52 +107,8 @@ function sourceOf(config: Partial<AthenaCostConfig> = {}, on = fake) {
   );
 }
 
-/** A read as the ingester runs it: lines, inputs, API calls and the state it would keep. */
-async function read(source: AthenaCostSource, state?: JsonObject) {
-  const lines: CostLine[] = [];
-  const rejections: CostLineRejection[] = [];
-  const inputs: Array<{ name: string; status: string; bytes?: number }> = [];
-  const apiCalls: Array<[string, string | undefined]> = [];
-  let newState: JsonObject | undefined;
-  const context: CostSourceReadContext = {
-    logger: mockServices.logger.mock(),
-    reject: r => rejections.push(r),
-    fileRead: (name, details) =>
-      inputs.push({ name, status: 'read', bytes: details?.bytesScanned }),
-    fileSkipped: (name, reason) =>
-      inputs.push({ name, status: `skipped: ${reason}` }),
-    apiCall: (operation, costUsd) => apiCalls.push([operation, costUsd]),
-    replaceDays: () => {
-      throw new Error('the Athena source replaces whole billing periods');
-    },
-    state: {
-      get: async () => state,
-      set: value => {
-        newState = value;
-      },
-    },
-  };
-  let error: Error | undefined;
-  try {
-    for await (const batch of source.readBatches(context)) lines.push(...batch);
-  } catch (e) {
-    error = e as Error;
-  }
-  const count = (operation: string) =>
-    apiCalls.filter(([o]) => o === operation).length;
-  return { lines, rejections, inputs, apiCalls, count, newState, error };
-}
-
-const SCALE = 18;
-/** A decimal string as an integer count of 1e-18. */
-function units(amount: string): bigint {
-  const negative = amount.startsWith('-');
-  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split(
-    '.',
-  );
-  const value = BigInt(whole + fraction.padEnd(SCALE, '0').slice(0, SCALE));
-  return negative ? -value : value;
-}
+const read = (source: AthenaCostSource, state?: JsonObject) =>
+  readCostSourceForTest(source, { state });
 
 async function duck(sql: string): Promise<string[][]> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -166,12 +123,8 @@ async function duck(sql: string): Promise<string[][]> {
   }
 }
 
-const partitionBytes = (period: string) => {
-  const d = path.join(dataDir, `BILLING_PERIOD=${period}`);
-  return fs
-    .readdirSync(d)
-    .reduce((n, f) => n + fs.statSync(path.join(d, f)).size, 0);
-};
+const partitionBytes = (period: string) =>
+  directoryBytes(path.join(dataDir, `BILLING_PERIOD=${period}`));
 
 describe('AthenaCostSource against the fake Athena', () => {
   it('brings back the daily facts whose totals are the Parquet files own sums', async () => {
@@ -189,12 +142,10 @@ describe('AthenaCostSource against the fake Athena', () => {
     expect(reference.map(r => r[0])).toEqual(['2026-10-01', '2026-11-01']);
     for (const [period, , billed, effective, list] of reference) {
       const of = lines.filter(l => l.billingPeriod === period);
-      const sum = (pick: (l: CostLine) => string | undefined) =>
-        of.reduce((s, l) => s + units(pick(l) ?? '0'), 0n);
       // exact to 1e-18, which is more than the 1e-6 asked for
-      expect(sum(l => l.billedCost)).toBe(units(billed));
-      expect(sum(l => l.effectiveCost)).toBe(units(effective));
-      expect(sum(l => l.listCost)).toBe(units(list));
+      expect(sumCostUnits(of, l => l.billedCost)).toBe(units(billed));
+      expect(sumCostUnits(of, l => l.effectiveCost)).toBe(units(effective));
+      expect(sumCostUnits(of, l => l.listCost)).toBe(units(list));
     }
 
     // one line per group and day: as many as DuckDB finds groups in the files
@@ -308,9 +259,10 @@ describe('AthenaCostSource against the fake Athena', () => {
       expect(third.error).toBeUndefined();
       expect(third.count('athena:StartQueryExecution')).toBe(2);
       const october = (l: CostLine[]) =>
-        l
-          .filter(x => x.billingPeriod === '2026-10-01')
-          .reduce((s, x) => s + units(x.billedCost), 0n);
+        sumCostUnits(
+          l.filter(x => x.billingPeriod === '2026-10-01'),
+          x => x.billedCost,
+        );
       expect(october(third.lines) - october(first.lines)).toBe(units('1.25'));
     } finally {
       fs.rmSync(extraFile);

@@ -96,6 +96,10 @@ export function mockAccess(options: MockAccessOptions): CostscopeAccess {
     async hiddenInOrganisation(credentials) {
       return new Set(options.hidden?.[userOf(credentials)] ?? []);
     },
+    async visibilityInOrganisation(credentials) {
+      const hidden = new Set(options.hidden?.[userOf(credentials)] ?? []);
+      return { key: [...hidden].join(','), hidden: async () => hidden };
+    },
     async catalogEntity(ref) {
       return options.catalog?.find(entity => entity.ref === ref);
     },

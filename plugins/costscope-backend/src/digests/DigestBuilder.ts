@@ -118,8 +118,6 @@ export interface SharedDigestReads {
   budgets: BudgetListItem[];
   /** Monthly digests: chargeback totals by owner (lower-case refs or cost centers). */
   chargebackTotals?: Map<string, bigint>;
-  /** Monthly digests: the organisation's commitment month. */
-  commitments?: CommitmentMonth;
 }
 
 function changeItems(
@@ -358,7 +356,7 @@ export class DigestBuilder {
     period: DigestPeriod,
     range: DateRange,
   ): Promise<SharedDigestReads> {
-    const [budgets, chargeback, commitments] = await Promise.all([
+    const [budgets, chargeback] = await Promise.all([
       this.sources.listBudgets(),
       period === 'month'
         ? this.sources.chargeback(
@@ -366,14 +364,12 @@ export class DigestBuilder {
             new Set(),
           )
         : undefined,
-      period === 'month' ? this.sources.commitments(range) : undefined,
     ]);
     return {
       budgets,
       ...(chargeback
         ? { chargebackTotals: chargebackTotalsOf(chargeback) }
         : {}),
-      ...(commitments?.[0] ? { commitments: commitments[0] } : {}),
     };
   }
 
@@ -443,9 +439,9 @@ export class DigestBuilder {
   ): Promise<DigestCommitments | undefined> {
     const [own, organisation] = await Promise.all([
       this.sources.commitments(request.range, request.entityRef),
+      // only a reader's own digest has them; scheduled digests reach every team member
       request.organisationFigures
-        ? request.shared?.commitments ??
-          this.sources.commitments(request.range).then(months => months[0])
+        ? this.sources.commitments(request.range).then(months => months[0])
         : undefined,
     ]);
     const month = own[0];

@@ -73,10 +73,12 @@ describe('DigestSender', () => {
       now: Date,
       entities: SnapshotEntity[] = TEAMS,
       lastCostDay = '2026-12-06',
+      missedPeriods = 4,
     ) =>
       new DigestSender({
         config: {
           kinds: ['group'],
+          missedPeriods,
           schedules: [
             { period: 'week', day: 1, time: '09:00', timeZone: 'UTC' },
           ],
@@ -159,8 +161,14 @@ describe('DigestSender', () => {
         team('a'),
         team('quiet', { 'costscope.io/digests': 'off' }),
       ];
-      const [outcome] = await sender(late.delivery, tuesday, teams).run();
-      expect(outcome).toMatchObject({ range: LAST_WEEK, late: true, sent: 1 });
+      const outcomes = await sender(late.delivery, tuesday, teams).run();
+      // The first digests ever: no history is sent, only the latest week.
+      expect(outcomes).toHaveLength(1);
+      expect(outcomes[0]).toMatchObject({
+        range: LAST_WEEK,
+        late: true,
+        sent: 1,
+      });
       expect(late.sent).toEqual([
         {
           ref: 'group:default/a',
@@ -173,6 +181,51 @@ describe('DigestSender', () => {
       ]);
       await sender(late.delivery, tuesday, teams).run();
       expect(late.sent).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'sends every period missed while down, oldest first, each once and late, on %p',
+    async id => {
+      const { sender } = await setUp(id);
+      const delivery = recordingDelivery();
+      // On time on Monday 16 November for the week of 9 November, then down for three weeks.
+      await sender(delivery.delivery, new Date('2026-11-16T09:05:00Z')).run();
+      const back = new Date('2026-12-08T10:00:00Z');
+      const outcomes = await sender(delivery.delivery, back).run();
+      expect(
+        outcomes.map(({ range, sent, late }) => [range.from, sent, late]),
+      ).toEqual([
+        ['2026-11-16', 3, true],
+        ['2026-11-23', 3, true],
+        ['2026-11-30', 3, true],
+      ]);
+      const teamA = delivery.sent.filter(s => s.ref === 'group:default/a');
+      expect(teamA.map(s => s.context.dueAt.toISOString())).toEqual([
+        '2026-11-16T09:00:00.000Z',
+        '2026-11-23T09:00:00.000Z',
+        '2026-11-30T09:00:00.000Z',
+        '2026-12-07T09:00:00.000Z',
+      ]);
+      expect(teamA.map(s => s.context.late)).toEqual([false, true, true, true]);
+      await sender(delivery.delivery, back).run();
+      expect(delivery.sent).toHaveLength(12);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'sends at most missedPeriods of them besides the latest on %p',
+    async id => {
+      const { sender } = await setUp(id);
+      const delivery = recordingDelivery();
+      const limited = (now: Date) =>
+        sender(delivery.delivery, now, [team('a')], '2026-12-06', 1);
+      await limited(new Date('2026-11-16T09:05:00Z')).run();
+      const outcomes = await limited(new Date('2026-12-08T10:00:00Z')).run();
+      expect(outcomes.map(o => o.range.from)).toEqual([
+        '2026-11-23',
+        '2026-11-30',
+      ]);
     },
   );
 

@@ -8,7 +8,7 @@ import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { DigestKey, DigestStore } from '../store/DigestStore';
 import { DigestBuilder, SharedDigestReads } from './DigestBuilder';
 import { DigestDelivery } from './digestDeliveries';
-import { DigestSchedule, DueDigest, latestDueDigest } from './digestPeriods';
+import { DigestSchedule, DueDigest, dueDigests } from './digestPeriods';
 import { DigestsConfig } from './readDigestsConfig';
 
 /** A claim older than this, never marked sent, is taken over: its instance stopped mid-run. */
@@ -17,7 +17,7 @@ export const DIGEST_CLAIM_LEASE_MS = 15 * 60_000;
 export const DIGEST_LATE_AFTER_MS = 60 * 60_000;
 
 export interface DigestSenderOptions {
-  config: Pick<DigestsConfig, 'schedules' | 'kinds'>;
+  config: Pick<DigestsConfig, 'schedules' | 'kinds' | 'missedPeriods'>;
   builder: Pick<DigestBuilder, 'build' | 'sharedReads'>;
   store: DigestStore;
   deliveries: DigestDelivery[];
@@ -59,8 +59,9 @@ function optedOut(entity: SnapshotEntity): boolean {
  * Sends the digests that are due. Each run (on the scheduler, every few minutes) looks at
  * the latest due period of each schedule and sends every entity's digest that no run has
  * claimed: once per entity and period across instances and restarts. A backend that was
- * down when a digest was due sends it at its next run, once, saying that it is late; older
- * periods it missed are not sent.
+ * down when digests were due sends them at its next run, once each and oldest first, saying
+ * that they are late: every period since the latest one a run claimed, at most
+ * `missedPeriods` besides the latest.
  */
 export class DigestSender {
   private readonly now: () => Date;
@@ -71,18 +72,25 @@ export class DigestSender {
 
   async run(): Promise<DigestRunOutcome[]> {
     const outcomes: DigestRunOutcome[] = [];
-    for (const schedule of this.options.config.schedules) {
-      outcomes.push(await this.runSchedule(schedule));
+    const { config, store } = this.options;
+    for (const schedule of config.schedules) {
+      const due = dueDigests(schedule, this.now(), {
+        after: await store.latestClaimedPeriod(schedule.period),
+        missed: config.missedPeriods,
+      });
+      for (const period of due) {
+        outcomes.push(await this.runPeriod(schedule, period));
+      }
     }
     return outcomes;
   }
 
-  private async runSchedule(
+  private async runPeriod(
     schedule: DigestSchedule,
+    due: DueDigest,
   ): Promise<DigestRunOutcome> {
     const { store, logger } = this.options;
     const now = this.now();
-    const due = latestDueDigest(schedule, now);
     const late = now.getTime() - due.dueAt.getTime() > DIGEST_LATE_AFTER_MS;
     const outcome: DigestRunOutcome = {
       period: due.period,

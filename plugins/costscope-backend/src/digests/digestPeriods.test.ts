@@ -1,5 +1,6 @@
 import {
   digestPeriodOf,
+  dueDigests,
   instantOf,
   lastYearDigestPeriod,
   latestCompleteDigestPeriod,
@@ -115,5 +116,39 @@ describe('latestDueDigest', () => {
     expect(
       latestDueDigest(monthly, new Date('2027-01-02T12:00:00Z')).range,
     ).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+  });
+});
+
+describe('dueDigests', () => {
+  const monthly = {
+    period: 'month' as const,
+    day: 3,
+    time: '07:30',
+    timeZone: 'America/New_York',
+  };
+  const froms = (options: { after: string | undefined; missed: number }) =>
+    dueDigests(monthly, new Date('2027-02-10T12:00:00Z'), options).map(
+      due => `${due.range.from} due ${due.dueAt.toISOString().slice(0, 10)}`,
+    );
+
+  it('is the latest alone before any digest was sent', () => {
+    expect(froms({ after: undefined, missed: 4 })).toEqual([
+      '2027-01-01 due 2027-02-03',
+    ]);
+  });
+
+  it('adds the periods after the latest one claimed, oldest first, at most missed', () => {
+    expect(froms({ after: '2026-10-01', missed: 4 })).toEqual([
+      '2026-11-01 due 2026-12-03',
+      '2026-12-01 due 2027-01-03',
+      '2027-01-01 due 2027-02-03',
+    ]);
+    expect(froms({ after: '2026-10-01', missed: 1 })).toEqual([
+      '2026-12-01 due 2027-01-03',
+      '2027-01-01 due 2027-02-03',
+    ]);
+    expect(froms({ after: '2027-01-01', missed: 4 })).toEqual([
+      '2027-01-01 due 2027-02-03',
+    ]);
   });
 });

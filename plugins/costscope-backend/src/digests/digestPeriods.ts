@@ -146,6 +146,23 @@ function sendDayOnOrBefore(schedule: DigestSchedule, day: string): string {
   )}`;
 }
 
+/** The digest that goes out on `sendDay`: the period before the one that day falls in. */
+function dueOnSendDay(schedule: DigestSchedule, sendDay: string): DueDigest {
+  return {
+    period: schedule.period,
+    range: previousDigestPeriod(
+      schedule.period,
+      digestPeriodOf(schedule.period, sendDay),
+    ),
+    dueAt: instantOf(sendDay, schedule.time, schedule.timeZone),
+  };
+}
+
+/** The send day before `sendDay`. */
+function earlierSendDay(schedule: DigestSchedule, sendDay: string): string {
+  return sendDayOnOrBefore(schedule, fromEpochDay(toEpochDay(sendDay) - 1));
+}
+
 /**
  * The latest period whose digest was due at or before `now`: the period that ended before
  * the last send day whose send time has passed in the schedule's time zone.
@@ -154,19 +171,34 @@ export function latestDueDigest(
   schedule: DigestSchedule,
   now: Date,
 ): DueDigest {
-  const today = localParts(now, schedule.timeZone).day;
-  let sendDay = sendDayOnOrBefore(schedule, today);
-  let dueAt = instantOf(sendDay, schedule.time, schedule.timeZone);
-  if (dueAt.getTime() > now.getTime()) {
-    sendDay = sendDayOnOrBefore(
-      schedule,
-      fromEpochDay(toEpochDay(sendDay) - 1),
-    );
-    dueAt = instantOf(sendDay, schedule.time, schedule.timeZone);
-  }
-  const range = previousDigestPeriod(
-    schedule.period,
-    digestPeriodOf(schedule.period, sendDay),
+  return dueDigests(schedule, now, { after: undefined, missed: 0 })[0];
+}
+
+/**
+ * The periods whose digests are due at `now`, oldest first: the latest due one and, before
+ * it, at most `missed` earlier ones that start after the period `after` starts (the latest
+ * period a run has claimed). Without `after` (no digest was ever sent) only the latest: a
+ * new installation does not send history.
+ */
+export function dueDigests(
+  schedule: DigestSchedule,
+  now: Date,
+  options: { after: string | undefined; missed: number },
+): DueDigest[] {
+  let sendDay = sendDayOnOrBefore(
+    schedule,
+    localParts(now, schedule.timeZone).day,
   );
-  return { period: schedule.period, range, dueAt };
+  if (dueOnSendDay(schedule, sendDay).dueAt.getTime() > now.getTime()) {
+    sendDay = earlierSendDay(schedule, sendDay);
+  }
+  const due = [dueOnSendDay(schedule, sendDay)];
+  const { after, missed } = options;
+  while (after !== undefined && due.length <= missed) {
+    sendDay = earlierSendDay(schedule, sendDay);
+    const earlier = dueOnSendDay(schedule, sendDay);
+    if (earlier.range.from <= after) break;
+    due.unshift(earlier);
+  }
+  return due;
 }

@@ -10,6 +10,7 @@ describe('readDigestsConfig', () => {
       schedules: [],
       kinds: [],
       webhook: false,
+      missedPeriods: 0,
     });
   });
 
@@ -19,6 +20,7 @@ describe('readDigestsConfig', () => {
     ).toEqual({
       kinds: ['group'],
       webhook: true,
+      missedPeriods: 4,
       schedules: [
         { period: 'week', day: 1, time: '09:00', timeZone: 'Europe/Berlin' },
         { period: 'month', day: 3, time: '09:00', timeZone: 'Europe/Berlin' },
@@ -30,10 +32,12 @@ describe('readDigestsConfig', () => {
         weekly: { day: 'Friday', time: '16:30' },
         monthly: { enabled: false },
         webhook: false,
+        missedPeriods: 0,
       }),
     ).toEqual({
       kinds: ['group', 'system'],
       webhook: false,
+      missedPeriods: 0,
       schedules: [{ period: 'week', day: 5, time: '16:30', timeZone: 'UTC' }],
     });
   });
@@ -58,6 +62,18 @@ describe('readDigestsConfig', () => {
     [
       { weekly: {}, kinds: ['component'] },
       "costscope.digests.kinds: 'component' is not one of group, system",
+    ],
+    [
+      { weekly: {}, missedPeriods: 53 },
+      'costscope.digests.missedPeriods must be a whole number from 0 to 52, got 53',
+    ],
+    [
+      { weekly: {}, missedPeriods: 1.5 },
+      'costscope.digests.missedPeriods must be a whole number from 0 to 52, got 1.5',
+    ],
+    [
+      { weekly: {}, missedPeriods: -1 },
+      'costscope.digests.missedPeriods must be a whole number from 0 to 52, got -1',
     ],
   ])('refuses %j', (digests, message) => {
     expect(() => read(digests)).toThrow(message);

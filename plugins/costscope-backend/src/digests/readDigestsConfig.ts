@@ -9,6 +9,8 @@ export interface DigestsConfig {
   kinds: string[];
   /** Whether digests also go to the alerts webhook, when one is set. */
   webhook: boolean;
+  /** How many missed periods of a schedule are still sent, besides the latest due one. */
+  missedPeriods: number;
 }
 
 const WEEKDAYS = [
@@ -21,6 +23,10 @@ const WEEKDAYS = [
   'sunday',
 ];
 const DIGEST_KINDS = ['group', 'system'];
+/** Four weeks, or four months, of a backend that was down. */
+const DEFAULT_MISSED_PERIODS = 4;
+/** A year of weekly digests. */
+const MAX_MISSED_PERIODS = 52;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 function readTime(config: Config, where: string): string {
@@ -41,7 +47,9 @@ function isOn(config: Config | undefined): config is Config {
  */
 export function readDigestsConfig(root: Config): DigestsConfig {
   const digests = root.getOptionalConfig('costscope.digests');
-  if (!digests) return { schedules: [], kinds: [], webhook: false };
+  if (!digests) {
+    return { schedules: [], kinds: [], webhook: false, missedPeriods: 0 };
+  }
   const where = 'costscope.digests';
   const timeZone = digests.getOptionalString('timeZone') ?? 'UTC';
   try {
@@ -93,9 +101,21 @@ export function readDigestsConfig(root: Config): DigestsConfig {
       timeZone,
     });
   }
+  const missedPeriods =
+    digests.getOptionalNumber('missedPeriods') ?? DEFAULT_MISSED_PERIODS;
+  if (
+    !Number.isInteger(missedPeriods) ||
+    missedPeriods < 0 ||
+    missedPeriods > MAX_MISSED_PERIODS
+  ) {
+    throw new Error(
+      `${where}.missedPeriods must be a whole number from 0 to ${MAX_MISSED_PERIODS}, got ${missedPeriods}`,
+    );
+  }
   return {
     schedules,
     kinds: schedules.length > 0 ? kinds : [],
     webhook: digests.getOptionalBoolean('webhook') ?? true,
+    missedPeriods,
   };
 }

@@ -84,6 +84,11 @@ export class KubernetesCostReader {
     };
   }
 
+  /** Whether the entity owns a cluster, so that its answer shows the cluster's whole split. */
+  ownsCluster(entityRef: string): boolean {
+    return this.clusters.some(c => c.owner === entityRef);
+  }
+
   /** Every workload line of every cluster over the range, nothing hidden (for tips). */
   async allWorkloads(
     range: DateRange,

@@ -8,17 +8,19 @@ import {
   EntityKubernetesCost,
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
-import {
-  KubernetesCostReader,
-  KubernetesVisibility,
-} from '../kubernetes/KubernetesCostReader';
+import { KubernetesCostReader } from '../kubernetes/KubernetesCostReader';
 import { commitmentMonths } from '../commitments/commitmentMonths';
 import { reportedCommitments } from '../commitments/reportedCommitments';
 import { CommitmentQueries } from '../store/CommitmentQueries';
 import { CommitmentReportStore } from '../store/CommitmentReportStore';
 import { Amounts, CostQueries } from '../store/CostQueries';
 import { RollupReadCache } from '../store/RollupReadCache';
-import { EVERYTHING_VISIBLE, unknownEntityError, Visibility } from './access';
+import {
+  EVERYTHING_VISIBLE,
+  KubernetesCallerVisibility,
+  unknownEntityError,
+  Visibility,
+} from './access';
 import { hideBreakdownEntities } from './hideEntities';
 import { CostReadService, JsonText } from './services';
 
@@ -27,7 +29,10 @@ export interface DefaultCostReadServiceOptions {
   commitments: CommitmentQueries;
   /** Providers' own commitment reports; none when absent. */
   reportedCommitments?: Pick<CommitmentReportStore, 'list'>;
-  /** Keeps summaries and series per rollup version; without it every request reads. */
+  /**
+   * Keeps summaries, series and Kubernetes answers per rollup version; without it every
+   * request reads.
+   */
   readCache?: RollupReadCache;
   /** Billing currency from config, used before any data exists. */
   currency: string;
@@ -38,6 +43,10 @@ export interface DefaultCostReadServiceOptions {
 }
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+const NOTHING_HIDDEN_IN_KUBERNETES: KubernetesCallerVisibility = {
+  below: EVERYTHING_VISIBLE,
+  organisation: async () => EVERYTHING_VISIBLE,
+};
 
 /** Reads of the allocated rollups, summaries and series through the read cache. */
 export class DefaultCostReadService implements CostReadService {
@@ -122,22 +131,46 @@ export class DefaultCostReadService implements CostReadService {
   async kubernetes(
     entityRef: string,
     query: CostQuery,
-    visibility?: KubernetesVisibility,
-  ): Promise<EntityKubernetesCost> {
+    visibility: KubernetesCallerVisibility = NOTHING_HIDDEN_IN_KUBERNETES,
+  ): Promise<JsonText> {
     const range = this.resolve(query);
-    const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
-    if (!this.options.kubernetes) {
-      return {
-        entityRef: ref,
-        ...amounts,
-        from: range.from,
-        to: range.to,
-        total: '0.000000000',
-        workloads: [],
-        clusters: [],
-      };
-    }
-    return this.options.kubernetes.entity(ref, range, amounts, visibility);
+    const reader = this.options.kubernetes;
+    // Only an owner's answer shows what the organisation hides: only then does it key it.
+    const organisation = reader?.ownsCluster(entityRef)
+      ? await visibility.organisation()
+      : undefined;
+    // The split's parts are written by the allocation that gives the rollups a new version,
+    // and OpenCost's stored answers just before it: the version keys both.
+    return this.cached(
+      [
+        'kubernetes',
+        entityRef,
+        range.from,
+        range.to,
+        range.costBasis,
+        visibility.below.key,
+        organisation?.key ?? '',
+      ],
+      async (): Promise<EntityKubernetesCost> => {
+        const [ref, amounts] = await this.knownWithAmounts(entityRef, range);
+        if (!reader) {
+          return {
+            entityRef: ref,
+            ...amounts,
+            from: range.from,
+            to: range.to,
+            total: '0.000000000',
+            workloads: [],
+            clusters: [],
+          };
+        }
+        return reader.entity(ref, range, amounts, {
+          below: () => visibility.below.hidden(),
+          organisation: async () =>
+            organisation ? organisation.hidden() : NOTHING_HIDDEN,
+        });
+      },
+    );
   }
 
   async overview(

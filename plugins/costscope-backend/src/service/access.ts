@@ -109,6 +109,10 @@ export interface CostscopeAccess {
   hiddenInOrganisation(
     credentials: BackstageCredentials,
   ): Promise<ReadonlySet<string>>;
+  /** {@link hiddenInOrganisation} with a key to keep answers by, as {@link visibilityBelow}. */
+  visibilityInOrganisation(
+    credentials: BackstageCredentials,
+  ): Promise<Visibility>;
   /** The entity as the catalog has it now, if it exists. */
   catalogEntity(entityRef: string): Promise<SnapshotEntity | undefined>;
   /** Throws NotFoundError unless the last allocation knows the entity. */
@@ -128,6 +132,15 @@ export const EVERYTHING_VISIBLE: Visibility = {
   key: '',
   hidden: async () => new Set(),
 };
+
+/**
+ * What a caller may see of an entity's Kubernetes cost: below the entity, and anywhere in the
+ * organisation, asked only for a cluster's owner (whose whole split names any entity).
+ */
+export interface KubernetesCallerVisibility {
+  below: Visibility;
+  organisation(): Promise<Visibility>;
+}
 
 /** Entities (lower-case refs) with their resources; undefined where none is known. */
 export type EntityResources = ReadonlyMap<
@@ -418,20 +431,24 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
   async hiddenInOrganisation(
     credentials: BackstageCredentials,
   ): Promise<ReadonlySet<string>> {
-    return (
-      await this.visibility(
-        await this.decide(credentials, entityCostReadPermission),
-        {
-          refs: () => this.options.allEntities(),
-          resources: async () =>
-            withResources(
-              await this.options.allEntities(),
-              this.options.loadSnapshotResources,
-            ),
-        },
-        'organisation',
-      )
-    ).hidden();
+    return (await this.visibilityInOrganisation(credentials)).hidden();
+  }
+
+  async visibilityInOrganisation(
+    credentials: BackstageCredentials,
+  ): Promise<Visibility> {
+    return this.visibility(
+      await this.decide(credentials, entityCostReadPermission),
+      {
+        refs: () => this.options.allEntities(),
+        resources: async () =>
+          withResources(
+            await this.options.allEntities(),
+            this.options.loadSnapshotResources,
+          ),
+      },
+      'organisation',
+    );
   }
 
   /** The policy's decisions on the catalog's own read permission and on `permission`. */

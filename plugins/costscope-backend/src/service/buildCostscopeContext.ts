@@ -10,7 +10,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { Budget } from '@costscope/backstage-plugin-common';
 import {
   CommitmentReportSource,
   CostSource,
@@ -23,7 +22,6 @@ import { Knex } from 'knex';
 import { AlertDelivery } from '../alerts/AlertDelivery';
 import { AlertEvaluator } from '../alerts/AlertEvaluator';
 import { NotificationsDelivery } from '../alerts/NotificationsDelivery';
-import { AlertsConfig } from '../alerts/readAlertsConfig';
 import { WebhookDelivery } from '../alerts/WebhookDelivery';
 import { AllocationEngine } from '../allocation/AllocationEngine';
 import {
@@ -34,16 +32,12 @@ import {
 import { BudgetService } from '../budgets/BudgetService';
 import { catalogDirectory } from '../budgets/catalogDirectory';
 import { likelyOwnerOptionsFor } from '../compliance/likelyOwner';
-import { ChargebackConfig } from '../compliance/readChargebackConfig';
-import { TagPolicy } from '../compliance/tagPolicy';
-import { CostscopeConfig } from '../config';
 import { loadExchangeRates } from '../currency/readExchangeRates';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
 import { registerCostscopePermissions } from '../permissions/registerPermissions';
 import { CostPipeline } from '../pipeline/CostPipeline';
 import { RunRecorder } from '../pipeline/RunRecorder';
-import { RecommendationsConfig } from '../recommendations/recommendationsConfig';
 import { RecommendationService } from '../recommendations/RecommendationService';
 import {
   PriceCache,
@@ -51,7 +45,6 @@ import {
   readPriceStatus,
   readPriceTable,
 } from '../recommendations/PriceCache';
-import { PricesConfig } from '../recommendations/readPricesConfig';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { createObjectStoreSource } from '../sources/objectStore/createObjectStoreSource';
 import { InventoryFileSource } from '../sources/inventoryFile/InventoryFileSource';
@@ -75,7 +68,7 @@ import { UnitMetricStore } from '../store/UnitMetricStore';
 import { UnitMetricFileLoader } from '../unitCost/UnitMetricFileLoader';
 import { PrometheusUnitMetricSource } from '../unitCost/PrometheusUnitMetricSource';
 import { UnitMetricSourceRunner } from '../unitCost/UnitMetricSourceRunner';
-import { UnitCostConfig } from '../unitCost/readUnitCostConfig';
+import { CostscopeSettings } from '../readCostscopeSettings';
 import { CostscopeAccess, DefaultCostscopeAccess } from './access';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
@@ -94,25 +87,7 @@ import {
   WebhookDigestDelivery,
 } from '../digests/digestDeliveries';
 import { DigestSender } from '../digests/DigestSender';
-import { DigestsConfig } from '../digests/readDigestsConfig';
 import { DigestStore } from '../store/DigestStore';
-
-/** Costscope's settings, each read and checked from app-config by its own reader. */
-export interface CostscopeSettings {
-  config: CostscopeConfig;
-  /** Budgets from app-config by lower-case entity ref. */
-  budgets: Map<string, Budget>;
-  alerts: AlertsConfig;
-  tagPolicy?: TagPolicy;
-  chargeback: ChargebackConfig;
-  recommendations: RecommendationsConfig;
-  /** Where on-demand prices come from; no file and a daily refresh when absent. */
-  prices?: PricesConfig;
-  digests: DigestsConfig;
-  unitCost: UnitCostConfig;
-  /** The portal's address, for links in webhook alerts (read only when a webhook is set). */
-  appBaseUrl: string;
-}
 
 export interface CostscopeContextOptions {
   settings: CostscopeSettings;

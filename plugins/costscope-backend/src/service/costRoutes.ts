@@ -70,12 +70,13 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     async (req, res) => {
       const { ref, visibility } = await readEntity(req);
       const query = parseCostQuery(req.query);
-      res.json(
+      sendJsonText(
+        res,
         await costs.kubernetes(ref, query, {
-          below: () => visibility.hidden(),
+          below: visibility,
           // The split of a cluster the entity owns names workloads of any entity.
           organisation: async () =>
-            access.hiddenInOrganisation(await access.credentials(req)),
+            access.visibilityInOrganisation(await access.credentials(req)),
         }),
       );
     },

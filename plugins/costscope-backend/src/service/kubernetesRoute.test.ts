@@ -1,5 +1,8 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Knex } from 'knex';
 import request from 'supertest';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
@@ -14,6 +17,7 @@ import {
 import { as, startApiBackend } from '../__testUtils__/apiBackend';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { entity } from '../__testUtils__/entities';
+import { focusCsv } from '../__testUtils__/focus';
 
 jest.setTimeout(120_000);
 
@@ -143,8 +147,8 @@ describe('GET .../kubernetes', () => {
   afterAll(() => fake.close());
 
   describe.each(databases.eachSupportedId())('on %p', dbId => {
-    it("shows the owner the cluster's split, and hides what the caller may not see", async () => {
-      const backend = await startApiBackend(await databases.init(dbId), {
+    const start = (knex: Knex) =>
+      startApiBackend(knex, {
         organisation,
         permissions: permissions(),
         costscope: {
@@ -160,16 +164,22 @@ describe('GET .../kubernetes', () => {
           },
         },
       });
+    const getter =
+      (backend: Awaited<ReturnType<typeof start>>) =>
+      async (user: string, entityPath: string) => {
+        const res = await request(backend.server)
+          .get(
+            `/api/costscope/v1/entities/${entityPath}/kubernetes?from=2026-03-01&to=2026-03-01&costBasis=billed`,
+          )
+          .set('Authorization', as(user));
+        expect(res.status).toBe(200);
+        return res.body as EntityKubernetesCost;
+      };
+
+    it("shows the owner the cluster's split, and hides what the caller may not see", async () => {
+      const backend = await start(await databases.init(dbId));
       try {
-        const get = async (user: string, path: string) => {
-          const res = await request(backend.server)
-            .get(
-              `/api/costscope/v1/entities/${path}/kubernetes?from=2026-03-01&to=2026-03-01&costBasis=billed`,
-            )
-            .set('Authorization', as(user));
-          expect(res.status).toBe(200);
-          return res.body as EntityKubernetesCost;
-        };
+        const get = getter(backend);
         // 100.000000003 x 3/10, 2/10, 1/10, 4/10: floors 30000000000, 20000000000,
         // 10000000000, 40000000001; the nanos left over (remainders 0.9, 0.6, 0.3, 0.2) go
         // to checkout-api and cart.
@@ -208,6 +218,67 @@ describe('GET .../kubernetes', () => {
         ]);
         expect(shop.total).toBe('50.000000002');
         expect(shop.clusters).toEqual([]);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('keeps an answer per caller visibility until an allocation gives the rollups a new version', async () => {
+      const knex = await databases.init(dbId);
+      const backend = await start(knex);
+      // What the answer reads: the split's parts and OpenCost's stored answers.
+      const kubernetesReads: string[] = [];
+      knex.on('query', ({ sql }: { sql: string }) => {
+        if (/from [`"]?costscope_(k8s_parts|opencost_days)/i.test(sql))
+          kubernetesReads.push(sql);
+      });
+      const readsOf = async <T>(answer: Promise<T>) => {
+        kubernetesReads.length = 0;
+        const body = await answer;
+        return { body, reads: kubernetesReads.length };
+      };
+      try {
+        const get = getter(backend);
+        const open = await readsOf(get(ADA, 'component/default/k8s-platform'));
+        expect(open.reads).toBeGreaterThan(0);
+        expect(JSON.stringify(open.body)).toContain('cart');
+        const openAgain = await readsOf(
+          get(ADA, 'component/default/k8s-platform'),
+        );
+        expect(openAgain).toEqual({ body: open.body, reads: 0 });
+
+        // A caller the catalog hides cart from gets an answer of their own, kept as well.
+        const restricted = await readsOf(
+          get(SAM, 'component/default/k8s-platform'),
+        );
+        expect(restricted.reads).toBeGreaterThan(0);
+        expect(JSON.stringify(restricted.body)).not.toContain('cart');
+        expect(restricted.body.clusters[0].total).toBe('100.000000003');
+        const restrictedAgain = await readsOf(
+          get(SAM, 'component/default/k8s-platform'),
+        );
+        expect(restrictedAgain).toEqual({ body: restricted.body, reads: 0 });
+
+        // Below a non-owner, the restricted answer first: the open caller still sees cart.
+        const shopRestricted = await readsOf(get(SAM, 'system/default/shop'));
+        expect(JSON.stringify(shopRestricted.body)).not.toContain('cart');
+        const shopOpen = await readsOf(get(ADA, 'system/default/shop'));
+        expect(shopOpen.reads).toBeGreaterThan(0);
+        expect(shopOpen.body.workloads.map(w => w.entityRef)).toContain(CART);
+
+        // A new bill: the ingest re-allocates, which gives the rollups a new version.
+        await fs.writeFile(
+          path.join(backend.focusDir, 'focus.csv'),
+          focusCsv(organisation.rows.map(r => ({ ...r, cost: '200' }))),
+        );
+        const ingest = await request(backend.server)
+          .post('/api/costscope/v1/ingest')
+          .set('Authorization', mockCredentials.service.header())
+          .send({});
+        expect(ingest.body.runs[0].status).toBe('succeeded');
+        const after = await readsOf(get(ADA, 'component/default/k8s-platform'));
+        expect(after.reads).toBeGreaterThan(0);
+        expect(after.body.clusters[0].total).toBe('200.000000000');
       } finally {
         await backend.stop();
       }

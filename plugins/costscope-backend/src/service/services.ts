@@ -25,11 +25,9 @@ import {
   UnitCostQuery,
   UnitMetricsWriteResult,
   CommitmentSummary,
-  EntityKubernetesCost,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
-import type { KubernetesVisibility } from '../kubernetes/KubernetesCostReader';
-import { Caller, Visibility } from './access';
+import { Caller, KubernetesCallerVisibility, Visibility } from './access';
 
 /**
  * The services the HTTP routes use, one per concern. Routes take these and the access
@@ -77,14 +75,15 @@ export interface CostReadService {
   ): Promise<ResourceCostList>;
   /**
    * The entity's workloads on shared Kubernetes clusters with their resource shares and
-   * efficiency, and the whole split of the clusters it owns. `visibility.below`: hidden
-   * entities below it; `visibility.organisation`: hidden anywhere (read only for an owner).
+   * efficiency, and the whole split of the clusters it owns (an `EntityKubernetesCost`).
+   * `visibility.below`: hidden entities below it; `visibility.organisation`: hidden anywhere
+   * (asked only for an owner).
    */
   kubernetes(
     entityRef: string,
     query: CostQuery,
-    visibility?: KubernetesVisibility,
-  ): Promise<EntityKubernetesCost>;
+    visibility?: KubernetesCallerVisibility,
+  ): Promise<JsonText>;
   /** `hidden`: groups hidden from the caller, merged into one line of `byGroup`. */
   overview(
     query: CostQuery,

@@ -90,6 +90,18 @@ export class DigestStore {
       });
   }
 
+  /**
+   * The first day of the latest period of this kind that any run has claimed a digest of,
+   * whatever the entity; undefined before the first.
+   */
+  async latestClaimedPeriod(period: DigestPeriod): Promise<string | undefined> {
+    const row = await this.knex(TABLE)
+      .where({ period })
+      .max({ from: 'period_from' })
+      .first();
+    return row?.from ?? undefined;
+  }
+
   /** The recorded digests of a period, by entity ref. */
   async list(period: DigestPeriod, range: DateRange): Promise<DigestRecord[]> {
     const rows = await this.knex(TABLE)

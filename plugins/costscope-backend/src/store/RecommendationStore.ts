@@ -67,27 +67,6 @@ export const SAVINGS_PLAN_SERVICES = {
   whole: ['Amazon Elastic Container Service', 'AWS Lambda'],
 } as const;
 
-/** Restricts a query on `costscope_cost_facts as f` to eligible on-demand usage. */
-function eligibleOnDemand(q: Knex.QueryBuilder): Knex.QueryBuilder {
-  return q
-    .where('f.charge_category', 'Usage')
-    .whereNull('f.commitment_status')
-    .whereRaw('LOWER(f.provider) = ?', ['aws'])
-    .where(s =>
-      s
-        .whereIn('f.service_name', [...SAVINGS_PLAN_SERVICES.whole])
-        .orWhere(i =>
-          i
-            .where('f.service_name', SAVINGS_PLAN_SERVICES.instances)
-            .where(t =>
-              t
-                .where('f.resource_type', 'Instance')
-                .orWhere('f.resource_id', 'like', 'i-%'),
-            ),
-        ),
-    );
-}
-
 /** The stored JSON: what the computation said, without what users or allocation add. */
 function payloadOf(recommendation: Recommendation): string {
   const { state, dismissal, entityRef, ...rest } = recommendation;
@@ -374,25 +353,7 @@ export class RecommendationStore {
     window: { from: string; to: string },
     currency: string,
   ): Promise<EligibleUsageDay[]> {
-    const rows = await eligibleOnDemand(
-      this.knex('costscope_cost_facts as f')
-        .whereBetween('f.usage_date', [window.from, window.to])
-        .where('f.currency', currency),
-    )
-      .groupBy(
-        'f.provider',
-        'f.billing_account_id',
-        'f.sub_account_id',
-        'f.usage_date',
-      )
-      .orderBy(['f.billing_account_id', 'f.sub_account_id', 'f.usage_date'])
-      .select(
-        'f.provider',
-        'f.billing_account_id',
-        'f.sub_account_id',
-        'f.usage_date',
-        this.knex.raw('CAST(SUM(f.list_nanos) AS TEXT) AS list'),
-      );
+    const rows = await this.eligibleOnDemand(window, currency, { byDay: true });
     return rows.map(row => ({
       provider: row.provider,
       billingAccountId: row.billing_account_id,
@@ -413,8 +374,34 @@ export class RecommendationStore {
     currency: string,
     entityRef?: string,
   ): Promise<EligibleUsageTotal[]> {
+    const rows = await this.eligibleOnDemand(window, currency, { entityRef });
+    return rows.map(row => ({
+      provider: row.provider,
+      billingAccountId: row.billing_account_id,
+      subAccountId: row.sub_account_id,
+      listNanos: BigInt(row.list),
+    }));
+  }
+
+  /**
+   * The one query of eligible on-demand usage: the facts of the window (both days included) and
+   * currency that a Compute Savings Plan covers ({@link SAVINGS_PLAN_SERVICES}), their list cost
+   * summed per linked account (and day, with `byDay`), of the organisation or (with
+   * `entityRef`) of what is allocated to the entity or rolls up into it.
+   */
+  private eligibleOnDemand(
+    window: { from: string; to: string },
+    currency: string,
+    options: { byDay?: boolean; entityRef?: string },
+  ) {
+    const columns = [
+      'f.provider',
+      'f.billing_account_id',
+      'f.sub_account_id',
+      ...(options.byDay ? ['f.usage_date'] : []),
+    ];
     let query = this.knex('costscope_cost_facts as f');
-    if (entityRef !== undefined) {
+    if (options.entityRef !== undefined) {
       query = query
         .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
         .join('costscope_alloc_rules as ar', 'ar.id', 'k.rule_id')
@@ -423,27 +410,31 @@ export class RecommendationStore {
           'a.entity_ref',
           'ar.entity_ref',
         )
-        .where('a.ancestor_ref', lower(entityRef));
+        .where('a.ancestor_ref', lower(options.entityRef));
     }
-    const rows = await eligibleOnDemand(
-      query
-        .whereBetween('f.usage_date', [window.from, window.to])
-        .where('f.currency', currency),
-    )
-      .groupBy('f.provider', 'f.billing_account_id', 'f.sub_account_id')
-      .orderBy(['f.billing_account_id', 'f.sub_account_id'])
-      .select(
-        'f.provider',
-        'f.billing_account_id',
-        'f.sub_account_id',
-        this.knex.raw('CAST(SUM(f.list_nanos) AS TEXT) AS list'),
-      );
-    return rows.map(row => ({
-      provider: row.provider,
-      billingAccountId: row.billing_account_id,
-      subAccountId: row.sub_account_id,
-      listNanos: BigInt(row.list),
-    }));
+    return query
+      .whereBetween('f.usage_date', [window.from, window.to])
+      .where('f.currency', currency)
+      .where('f.charge_category', 'Usage')
+      .whereNull('f.commitment_status')
+      .whereRaw('LOWER(f.provider) = ?', ['aws'])
+      .where(s =>
+        s
+          .whereIn('f.service_name', [...SAVINGS_PLAN_SERVICES.whole])
+          .orWhere(i =>
+            i
+              .where('f.service_name', SAVINGS_PLAN_SERVICES.instances)
+              .where(t =>
+                t
+                  .where('f.resource_type', 'Instance')
+                  .orWhere('f.resource_id', 'like', 'i-%'),
+              ),
+          ),
+      )
+      .groupBy(columns)
+      .orderBy(columns.slice(1))
+      .select(columns)
+      .select(this.knex.raw('CAST(SUM(f.list_nanos) AS TEXT) AS list'));
   }
 
   /** Recommendation rows with their dismissals, largest saving first. */

@@ -112,6 +112,11 @@ describe('KubernetesCostCard on the Cost tab', () => {
     const row = within(table)
       .getByText('shop/checkout-api')
       .closest('tr') as HTMLElement;
+    // The name breaks only after '/', '-' and '.', never inside a word.
+    const nameCell = row.querySelector('td')!;
+    expect(nameCell.innerHTML).toContain('shop/<wbr>checkout-<wbr>api');
+    expect(nameCell.style.wordBreak).toBe('normal');
+    expect(nameCell.style.overflowWrap).toBe('normal');
     expect(
       within(row).getByText(formatMoney('60.000000000', 'USD')),
     ).toBeInTheDocument();

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { ReactNode, useMemo } from 'react';
 import { Box, Button, Typography } from '@material-ui/core';
 import SaveAlt from '@material-ui/icons/SaveAlt';
 import { Table, TableColumn } from '@backstage/core-components';
@@ -11,6 +11,15 @@ import { denseTableOptions } from '../../utils/tableOptions';
 type Row = KubernetesWorkloadCost & { id: string };
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+// The theme lets table cells break anywhere in a word; a name breaks only where <wbr> allows.
+const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
+
+/** The name with a line-break opportunity after each `-`, `/` and `.`, and nowhere else. */
+function breakableName(name: string): ReactNode {
+  return name
+    .split(/(?<=[-/.])/)
+    .flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
+}
 
 /** Props of {@link KubernetesWorkloadsTable}. */
 export interface KubernetesWorkloadsTableProps {
@@ -85,10 +94,13 @@ export function KubernetesWorkloadsTable(props: KubernetesWorkloadsTableProps) {
       title: 'Workload',
       field: 'workload',
       highlight: true,
-      render: row =>
-        KIND_NOTES[row.kind]
-          ? `${row.workload} (${KIND_NOTES[row.kind]})`
-          : row.workload,
+      cellStyle: WHOLE_WORDS,
+      render: row => (
+        <>
+          {breakableName(row.workload)}
+          {KIND_NOTES[row.kind] ? ` (${KIND_NOTES[row.kind]})` : null}
+        </>
+      ),
     },
     // Figures, clusters and refs stay on one line; the table scrolls sideways instead.
     ...figures.map(column => ({ ...column, cellStyle: NO_WRAP })),

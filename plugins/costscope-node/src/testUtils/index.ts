@@ -1,0 +1,7 @@
+/**
+ * Test helpers for cost sources of Costscope backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './readCostSource';
+export * from './units';
