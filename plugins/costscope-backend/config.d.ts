@@ -496,8 +496,13 @@ export interface Config {
       clusters?: Array<{
         /** The cluster's name, e.g. `k8s-platform-prod`; shown in breakdowns and run records. */
         name: string;
-        /** The cluster's OpenCost, read with `/allocation/compute` per day. */
-        opencost: {
+        /**
+         * The cluster's OpenCost, read with `/allocation/compute` per day. May be left out
+         * when the bill splits the cluster's nodes itself (FOCUS 1.3 split cost allocation,
+         * AWS split cost allocation data): node cost the bill did not split then stays where
+         * the bill's tags put it.
+         */
+        opencost?: {
           /** OpenCost's API, e.g. `http://opencost.opencost:9003`. */
           url: string;
           /**

@@ -181,7 +181,7 @@ async function splitTwoDays(knex: Knex, fake: FakeOpenCost) {
         readerFor: c =>
           new OpenCostClient({
             cluster: c.name,
-            baseUrl: c.opencost.url,
+            baseUrl: c.opencost!.url,
             backoffMs: 1,
             maxAttempts: 2,
           }),

@@ -299,6 +299,9 @@ export class KubernetesSplitter {
     refresh: boolean,
   ): Promise<void> {
     const { store } = this.options;
+    // Without an OpenCost only the bill's own split applies; nothing to read.
+    const opencost = cluster.opencost;
+    if (!opencost) return;
     const now = this.now().getTime();
     const today = dayText(now);
     const stored = await store.fetchedAt(cluster.name);
@@ -327,8 +330,8 @@ export class KubernetesSplitter {
         this.options.readerFor?.(cluster) ??
         new OpenCostClient({
           cluster: cluster.name,
-          baseUrl: cluster.opencost.url,
-          token: cluster.opencost.token,
+          baseUrl: opencost.url,
+          token: opencost.token,
         });
       const wantedDays = new Set(wanted);
       for (

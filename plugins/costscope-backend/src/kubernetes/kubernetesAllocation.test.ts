@@ -159,7 +159,7 @@ async function setUp(
         readerFor: c =>
           new OpenCostClient({
             cluster: c.name,
-            baseUrl: c.opencost.url,
+            baseUrl: c.opencost!.url,
             backoffMs: 1,
             maxAttempts: 2,
           }),
@@ -718,6 +718,42 @@ describe('Kubernetes split in allocation', () => {
         '2026-03-01 tools/debug bill',
         '2026-03-02 shop/checkout-api bill',
       ]);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
+          [],
+        );
+      }
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it("takes the bill's split of a cluster without OpenCost, leaving the rest where the bill put it", async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {}, { opencost: undefined });
+      const outcome = await ingest(billSplitRows);
+      expect(fake.requestLog()).toEqual([]);
+      expect(outcome.kubernetes).toEqual([
+        {
+          cluster: 'prod',
+          daysSplit: [],
+          daysWithoutData: ['2026-03-01', '2026-03-03'],
+        },
+      ]);
+      expect(Object.keys(await partsBySplit(knex)).sort()).toEqual([
+        '2026-03-01 cart/cart bill',
+        '2026-03-01 shop/checkout-api bill',
+        '2026-03-01 system bill',
+        '2026-03-01 tools/debug bill',
+        '2026-03-02 shop/checkout-api bill',
+      ]);
+      // i-node-2 (40) and day 3's line (5) stay with k8s-platform by their service tag.
+      expect(
+        await direct(
+          knex,
+          'component:default/k8s-platform',
+          '2026-03-01',
+          '2026-03-31',
+        ),
+      ).toBe(10_000_000_000n + 40_000_000_000n + 5_000_000_000n);
       for (const basis of ['billed', 'effective', 'list'] as const) {
         expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
           [],

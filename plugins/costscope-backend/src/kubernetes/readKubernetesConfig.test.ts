@@ -53,7 +53,7 @@ describe('readKubernetesConfig', () => {
         owner: 'Group:Platform-Team',
       },
     ]).clusters;
-    expect(read1.opencost.token).toBe('s3cret');
+    expect(read1.opencost?.token).toBe('s3cret');
     expect(read1.nodes.resourceIdPrefixes).toEqual(['/subscriptions/x/MC_rg']);
     expect(read1.policy).toEqual({
       idle: 'spread',
@@ -78,6 +78,13 @@ describe('readKubernetesConfig', () => {
     [{ ...cluster, owner: 'group:' }, 'clusters[0].owner'],
   ])('names the bad key (%#)', (bad, key) => {
     expect(() => read([bad])).toThrow(key);
+  });
+
+  it('reads a cluster without OpenCost (the bill splits it)', () => {
+    const { opencost, ...withoutOpenCost } = cluster;
+    const [read1] = read([withoutOpenCost]).clusters;
+    expect(read1).not.toHaveProperty('opencost');
+    expect(read1.name).toBe('prod');
   });
 
   it('reads how the volumes are found, when configured', () => {

@@ -13,7 +13,11 @@ export interface ClusterNodeMatch {
 export interface KubernetesClusterConfig {
   /** The cluster's name, as OpenCost and the run records call it. */
   name: string;
-  opencost: {
+  /**
+   * Absent for a cluster whose bill splits its nodes itself (FOCUS 1.3): node cost the bill
+   * did not split then stays where the bill's tags put it.
+   */
+  opencost?: {
     url: string;
     /** Sent as `Authorization: Bearer <token>`. */
     token?: string;
@@ -46,6 +50,26 @@ function oneOf<T extends string>(
     );
   }
   return value as T;
+}
+
+/** The cluster's OpenCost, when it has one. */
+function readOpenCost(
+  cluster: Config,
+  where: string,
+): KubernetesClusterConfig['opencost'] {
+  if (!cluster.has('opencost')) return undefined;
+  const url = cluster.getString('opencost.url');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${where}.opencost.url '${url}' is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`${where}.opencost.url '${url}' must be http or https`);
+  }
+  const token = cluster.getOptionalString('opencost.token');
+  return { url, ...(token ? { token } : {}) };
 }
 
 /**
@@ -99,17 +123,7 @@ export function readKubernetesConfig(root: Config): KubernetesConfig {
     }
     names.add(name);
 
-    const url = cluster.getString('opencost.url');
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error(`${where}.opencost.url '${url}' is not a URL`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new Error(`${where}.opencost.url '${url}' must be http or https`);
-    }
-    const token = cluster.getOptionalString('opencost.token');
+    const opencost = readOpenCost(cluster, where);
 
     const nodes = readMatch(cluster, 'nodes', where)!;
     const volumes = readMatch(cluster, 'volumes', where);
@@ -132,7 +146,7 @@ export function readKubernetesConfig(root: Config): KubernetesConfig {
       DEFAULT_SYSTEM_NAMESPACES;
     return {
       name,
-      opencost: { url, ...(token ? { token } : {}) },
+      ...(opencost ? { opencost } : {}),
       nodes,
       ...(volumes ? { volumes } : {}),
       policy: {
