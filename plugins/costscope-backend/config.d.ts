@@ -496,8 +496,13 @@ export interface Config {
       clusters?: Array<{
         /** The cluster's name, e.g. `k8s-platform-prod`; shown in breakdowns and run records. */
         name: string;
-        /** The cluster's OpenCost, read with `/allocation/compute` per day. */
-        opencost: {
+        /**
+         * The cluster's OpenCost, read with `/allocation/compute` per day. May be left out
+         * when the bill splits the cluster's nodes itself (FOCUS 1.3 split cost allocation,
+         * AWS split cost allocation data): node cost the bill did not split then stays where
+         * the bill's tags put it.
+         */
+        opencost?: {
           /** OpenCost's API, e.g. `http://opencost.opencost:9003`. */
           url: string;
           /**
@@ -515,6 +520,21 @@ export interface Config {
           /** Tags such as `eks:cluster-name`, `kubernetes.io/cluster/<name>`, `goog-k8s-cluster-name`. */
           tags?: Array<{ key: string; value: string }>;
           /** Resource id prefixes, e.g. an AKS node resource group's id. */
+          resourceIdPrefixes?: string[];
+        };
+        /**
+         * How the cluster's volume lines (persistent volumes: EBS volumes, persistent disks)
+         * are found in the bill, the same way as `nodes`. When set, their cost is split over the
+         * workloads by OpenCost's pv cost alone (a workload gets what its volumes weigh); a line
+         * both match is a volume. Absent, volume lines stay where their tags put them.
+         */
+        volumes?: {
+          /**
+           * Tags such as `kubernetes.io/cluster/<name>` = `owned` or
+           * `ebs.csi.aws.com/cluster` = `true` (the EBS CSI driver's).
+           */
+          tags?: Array<{ key: string; value: string }>;
+          /** Resource id prefixes. */
           resourceIdPrefixes?: string[];
         };
         /**

@@ -52,6 +52,31 @@ export interface CostLine {
    * none is configured.
    */
   pricing?: { currency: string; effectiveCost: string };
+  /**
+   * FOCUS 1.3 split cost allocation, when the provider split the line itself (AWS split cost
+   * allocation data for EKS and ECS): the line is the share of a shared resource (a node) that
+   * went to one allocated resource (a pod or task). Absent on lines without such a split.
+   */
+  allocated?: CostLineAllocation;
+}
+
+/**
+ * FOCUS 1.3 `AllocatedMethodId`, `AllocatedResourceId`, `AllocatedResourceName` and
+ * `AllocatedTags` of a line the provider split.
+ * @public
+ */
+export interface CostLineAllocation {
+  /** How the provider split it; its documentation names the method by this id. */
+  methodId: string;
+  /** The resource the line's cost was allocated to (a pod, a task). */
+  resourceId?: string;
+  /** Its display name (a pod's name). */
+  resourceName?: string;
+  /**
+   * The allocated resource's tags (a pod's labels), values as strings. FOCUS leaves out tags
+   * already in the line's `tags`: the allocated resource carries both.
+   */
+  tags: Record<string, string>;
 }
 
 /** Where a rejected input row came from and why it was rejected. @public */

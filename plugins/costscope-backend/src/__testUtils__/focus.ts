@@ -41,6 +41,13 @@ export interface FocusRow {
   category?: string;
   tags?: Record<string, unknown>;
   currency?: string;
+  /** FOCUS 1.3 AllocatedMethodId, AllocatedResourceId/Name and AllocatedTags. */
+  allocated?: {
+    method: string;
+    resource?: string;
+    name?: string;
+    tags?: Record<string, unknown>;
+  };
 }
 
 function csvCell(value: string): string {
@@ -49,6 +56,8 @@ function csvCell(value: string): string {
 
 /** Renders rows as a FOCUS CSV file body. */
 export function focusCsv(rows: FocusRow[]): string {
+  // Only files with a split get the FOCUS 1.3 columns: they make the file version 1.3.
+  const split = rows.some(row => row.allocated);
   const lines = rows.map(row => {
     const next = new Date(
       Date.parse(`${row.day}T00:00:00Z`) + 86_400_000,
@@ -74,6 +83,14 @@ export function focusCsv(rows: FocusRow[]): string {
       row.commitment?.id ?? '',
       row.commitment?.status ?? '',
       row.subcategory ?? '',
+      ...(split
+        ? [
+            row.allocated?.method ?? '',
+            row.allocated?.resource ?? '',
+            row.allocated?.name ?? '',
+            row.allocated?.tags ? JSON.stringify(row.allocated.tags) : '',
+          ]
+        : []),
     ]
       .map(csvCell)
       .join(',');
@@ -86,6 +103,14 @@ export function focusCsv(rows: FocusRow[]): string {
     'CommitmentDiscountId',
     'CommitmentDiscountStatus',
     'ChargeSubcategory',
+    ...(split
+      ? [
+          'AllocatedMethodId',
+          'AllocatedResourceId',
+          'AllocatedResourceName',
+          'AllocatedTags',
+        ]
+      : []),
   ];
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

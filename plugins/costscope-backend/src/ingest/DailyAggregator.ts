@@ -21,6 +21,8 @@ interface FactGroup extends FactDimensions {
    * a line with this very object, provider and sub-account has the group's allocation key.
    */
   tagsSeen: object;
+  /** The allocated tags object of a split line in this group, likewise. */
+  allocatedTagsSeen?: object;
 }
 
 /** Distinct charge days per aggregator; a fact key packs a group id and a day id. */
@@ -63,6 +65,19 @@ export class DailyAggregator {
   private readonly effective = new AmountReader();
   private readonly list = new AmountReader();
   private last: CostLine | undefined;
+  /** The tags the last line was allocated by. */
+  private lastTags: object | undefined;
+  /**
+   * A split line is allocated by its own tags and its allocated resource's (FOCUS leaves the
+   * latter's out of Tags): one merged object per pair of tag objects, for the checks by
+   * identity below.
+   */
+  private readonly merged = new WeakMap<
+    object,
+    WeakMap<object, Readonly<Record<string, string>>>
+  >();
+  /** Canonical texts of allocated tag objects. */
+  private readonly allocatedTexts = new WeakMap<object, string>();
   private lastAllocIndex = 0;
   private lastGroupId = 0;
   private lastDayId = 0;
@@ -107,11 +122,12 @@ export class DailyAggregator {
     if (line.pricing !== undefined) this.addPriced(line);
 
     const last = this.last;
+    const tags = line.allocated ? this.mergedTags(line) : line.tags;
     let allocIndex = this.lastAllocIndex;
     let groupId = this.lastGroupId;
     if (
       !last ||
-      line.tags !== last.tags ||
+      tags !== this.lastTags ||
       line.provider !== last.provider ||
       line.subAccountId !== last.subAccountId ||
       isUnused(line) !== isUnused(last)
@@ -124,7 +140,7 @@ export class DailyAggregator {
       const group = known === undefined ? undefined : this.groups[known];
       if (
         group !== undefined &&
-        group.tagsSeen === line.tags &&
+        group.tagsSeen === tags &&
         group.provider === line.provider &&
         group.subAccountId === line.subAccountId &&
         sameDimensions(group, line)
@@ -132,9 +148,9 @@ export class DailyAggregator {
         allocIndex = group.allocIndex;
         groupId = known!;
       } else {
-        allocIndex = this.allocIndexOf(line);
+        allocIndex = this.allocIndexOf(line, tags);
         groupId = this.groupOf(line, allocIndex);
-        this.groups[groupId].tagsSeen = line.tags;
+        this.groups[groupId].tagsSeen = tags;
       }
     } else if (
       line.resourceId !== last.resourceId ||
@@ -147,7 +163,8 @@ export class DailyAggregator {
       line.chargeCategory !== last.chargeCategory ||
       line.currency !== last.currency ||
       line.commitmentDiscountId !== last.commitmentDiscountId ||
-      line.commitmentDiscountStatus !== last.commitmentDiscountStatus
+      line.commitmentDiscountStatus !== last.commitmentDiscountStatus ||
+      !sameAllocation(line.allocated, last.allocated)
     ) {
       groupId = this.groupOf(line, allocIndex);
     }
@@ -164,6 +181,7 @@ export class DailyAggregator {
       }
     }
     this.last = line;
+    this.lastTags = tags;
     this.lastAllocIndex = allocIndex;
     this.lastGroupId = groupId;
     this.lastDayId = dayId;
@@ -204,14 +222,40 @@ export class DailyAggregator {
     return sums.rate;
   }
 
-  private allocIndexOf(line: CostLine): number {
+  /** The line's tags with its allocated resource's, the same object for the same pair. */
+  private mergedTags(line: CostLine): Readonly<Record<string, string>> {
+    const own = line.tags;
+    const allocated = line.allocated!.tags;
+    let byAllocated = this.merged.get(own);
+    if (!byAllocated) {
+      byAllocated = new WeakMap();
+      this.merged.set(own, byAllocated);
+    }
+    let tags = byAllocated.get(allocated);
+    if (!tags) {
+      tags = Object.freeze({ ...allocated, ...own });
+      byAllocated.set(allocated, tags);
+    }
+    return tags;
+  }
+
+  private allocatedText(tags: Record<string, string>): string {
+    let text = this.allocatedTexts.get(tags);
+    if (text === undefined) {
+      text = canonicalTags(tags);
+      this.allocatedTexts.set(tags, text);
+    }
+    return text;
+  }
+
+  private allocIndexOf(line: CostLine, tags: Record<string, string>): number {
     const unused = isUnused(line);
     // Unused commitment has keys of its own, apart from other lines of the same tags.
     const subKey = unused ? `${line.subAccountId}\u0000U` : line.subAccountId;
-    let seen = this.tagTexts.get(line.tags);
+    let seen = this.tagTexts.get(tags);
     if (seen === undefined) {
-      seen = { text: canonicalTags(line.tags), bySubAccount: new Map() };
-      this.tagTexts.set(line.tags, seen);
+      seen = { text: canonicalTags(tags), bySubAccount: new Map() };
+      this.tagTexts.set(tags, seen);
     } else {
       // Equal tag sets recur across accounts: one small map per tag set and sub-account.
       const known = seen.bySubAccount.get(subKey);
@@ -273,6 +317,10 @@ export class DailyAggregator {
   }
 
   private groupOfKey(line: CostLine, allocIndex: number): number {
+    const allocated = line.allocated;
+    const allocatedTags = allocated
+      ? this.allocatedText(allocated.tags)
+      : undefined;
     // Provider and sub-account are part of the allocation key.
     const groupKey = `${allocIndex}\u0000${line.billingAccountId}\u0000${
       line.regionId ?? ''
@@ -282,7 +330,13 @@ export class DailyAggregator {
       line.resourceType ?? '\u0001'
     }\u0000${line.chargeCategory}\u0000${line.currency}\u0000${
       line.commitmentDiscountId ?? '\u0001'
-    }\u0000${line.commitmentDiscountStatus ?? '\u0001'}`;
+    }\u0000${line.commitmentDiscountStatus ?? '\u0001'}${
+      allocated
+        ? `\u0000${allocated.methodId}\u0000${
+            allocated.resourceId ?? '\u0001'
+          }\u0000${allocated.resourceName ?? '\u0001'}\u0000${allocatedTags}`
+        : ''
+    }`;
     let groupId = this.groupIds.get(groupKey);
     if (groupId === undefined) {
       groupId = this.groups.length;
@@ -301,6 +355,15 @@ export class DailyAggregator {
         currency: detach(line.currency),
         commitmentId: detachOptional(line.commitmentDiscountId),
         commitmentStatus: line.commitmentDiscountStatus,
+        ...(allocated
+          ? {
+              allocatedMethodId: detach(allocated.methodId),
+              allocatedResourceId: detachOptional(allocated.resourceId),
+              allocatedResourceName: detachOptional(allocated.resourceName),
+              allocatedTags,
+              allocatedTagsSeen: allocated.tags,
+            }
+          : {}),
         allocKey: this.allocKeys[allocIndex],
         allocIndex,
         tagsSeen: line.tags,
@@ -373,6 +436,14 @@ export class DailyAggregator {
         currency: group.currency,
         commitmentId: group.commitmentId,
         commitmentStatus: group.commitmentStatus,
+        ...(group.allocatedMethodId !== undefined
+          ? {
+              allocatedMethodId: group.allocatedMethodId,
+              allocatedResourceId: group.allocatedResourceId,
+              allocatedResourceName: group.allocatedResourceName,
+              allocatedTags: group.allocatedTags,
+            }
+          : {}),
         allocKey: group.allocKey,
         billedNanos: sums.billedNanos,
         effectiveNanos: sums.effectiveNanos,
@@ -457,7 +528,27 @@ function sameDimensions(group: FactGroup, line: CostLine): boolean {
     group.chargeCategory === line.chargeCategory &&
     group.currency === line.currency &&
     group.commitmentId === line.commitmentDiscountId &&
-    group.commitmentStatus === line.commitmentDiscountStatus
+    group.commitmentStatus === line.commitmentDiscountStatus &&
+    group.allocatedMethodId === line.allocated?.methodId &&
+    group.allocatedResourceId === line.allocated?.resourceId &&
+    group.allocatedResourceName === line.allocated?.resourceName &&
+    group.allocatedTagsSeen === line.allocated?.tags
+  );
+}
+
+/** Whether two lines carry the same split (tags by identity, as sources share them). */
+function sameAllocation(
+  a: CostLine['allocated'],
+  b: CostLine['allocated'],
+): boolean {
+  if (a === b) return true;
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.methodId === b.methodId &&
+    a.resourceId === b.resourceId &&
+    a.resourceName === b.resourceName &&
+    a.tags === b.tags
   );
 }
 

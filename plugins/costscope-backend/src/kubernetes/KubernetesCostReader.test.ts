@@ -181,7 +181,7 @@ async function splitTwoDays(knex: Knex, fake: FakeOpenCost) {
         readerFor: c =>
           new OpenCostClient({
             cluster: c.name,
-            baseUrl: c.opencost.url,
+            baseUrl: c.opencost!.url,
             backoffMs: 1,
             maxAttempts: 2,
           }),
@@ -236,6 +236,7 @@ describe('KubernetesCostReader', () => {
             kind: 'workload',
             namespace: 'shop',
             entityRef: 'component:default/checkout-api',
+            splitBy: 'opencost',
             cost: '60.000000000',
             share: 1,
             resources: { cpu: 0.666666, ram: 0.333333, gpu: 0, storage: 0 },

@@ -12,9 +12,16 @@ import {
   KubernetesSplitHook,
 } from '../store/types';
 import { OpenCostClient, OpenCostDailyAllocation } from './OpenCostClient';
-import { KubernetesClusterConfig } from './readKubernetesConfig';
+import {
+  ClusterNodeMatch,
+  KubernetesClusterConfig,
+} from './readKubernetesConfig';
 import { ClusterDayInput, splitClusterCost } from './splitClusterCost';
-import { buildWorkloadRules, ruleForPart } from './workloadRules';
+import {
+  buildWorkloadRules,
+  ruleForBillSplit,
+  ruleForPart,
+} from './workloadRules';
 
 const DAY_MS = 86_400_000;
 /** OpenCost keeps adding to a day for a while after it ends: re-read days this recent. */
@@ -93,22 +100,51 @@ export class KubernetesSplitter {
     refresh: boolean;
   }): Promise<PreparedSplit> {
     const { clusters, store } = this.options;
+    // Per cluster its volumes' selector (first: a fact both match is a volume), then its nodes'.
+    const selectorsOf = new Map<string, ClusterNodeSelector[]>();
+    const billSplitMethods = new Map<string, string[]>();
+    for (const cluster of clusters) {
+      const own = [
+        ...(cluster.volumes
+          ? [
+              {
+                ...this.selector(
+                  cluster.name,
+                  cluster.volumes,
+                  input.keys,
+                  input.caseInsensitiveTagKeys,
+                ),
+                resource: 'volumes' as const,
+              },
+            ]
+          : []),
+        this.selector(
+          cluster.name,
+          cluster.nodes,
+          input.keys,
+          input.caseInsensitiveTagKeys,
+        ),
+      ];
+      selectorsOf.set(cluster.name, own);
+      const methods = new Set<string>();
+      for (const selector of own)
+        for (const method of await store.billSplitMethods(selector))
+          methods.add(method);
+      billSplitMethods.set(cluster.name, [...methods].sort());
+    }
     const built = buildWorkloadRules(
       input.entities,
       clusters,
       input.firstRuleId,
+      billSplitMethods,
     );
     const selectors: ClusterNodeSelector[] = [];
     const errors = new Map<string, string>();
     const fingerprint = createHash('sha1');
     for (const rules of built.clusters) {
       const cluster = clusters.find(c => c.name === rules.cluster)!;
-      const selector = this.selector(
-        cluster,
-        input.keys,
-        input.caseInsensitiveTagKeys,
-      );
-      selectors.push(selector);
+      const own = selectorsOf.get(cluster.name)!;
+      selectors.push(...own);
       const failure = this.failures.get(cluster.name);
       if (
         !input.refresh &&
@@ -119,7 +155,7 @@ export class KubernetesSplitter {
         errors.set(cluster.name, failure.error);
       } else {
         try {
-          await this.read(cluster, selector, input.refresh);
+          await this.read(cluster, own, input.refresh);
           this.failures.delete(cluster.name);
         } catch (error) {
           const message = (error as Error).message;
@@ -147,6 +183,11 @@ export class KubernetesSplitter {
     );
     const hook: KubernetesSplitHook = {
       selectors,
+      billSplit: fact =>
+        ruleForBillSplit(
+          built.clusters.find(c => c.cluster === fact.cluster)!,
+          fact,
+        ),
       split: (group, stored) => {
         const rules = built.clusters.find(c => c.cluster === group.cluster)!;
         const cluster = clusters.find(c => c.name === group.cluster)!;
@@ -162,6 +203,10 @@ export class KubernetesSplitter {
           day: group.usageDate,
           allocations,
           policy: cluster.policy,
+          // A workload's share of the volumes is what its volumes weigh, not its compute.
+          ...(group.resource === 'volumes'
+            ? { resources: ['pv'] as const }
+            : {}),
         };
         const [billed, effective, list] = [
           group.billedNanos,
@@ -209,9 +254,10 @@ export class KubernetesSplitter {
     };
   }
 
-  /** The allocation keys whose tags hold all of the cluster's node tags. */
+  /** The allocation keys whose tags hold all of the match's tags, and its id prefixes. */
   private selector(
-    cluster: KubernetesClusterConfig,
+    cluster: string,
+    match: ClusterNodeMatch,
     keys: KeyToAllocate[],
     caseInsensitiveTagKeys: boolean,
   ): ClusterNodeSelector {
@@ -219,7 +265,7 @@ export class KubernetesSplitter {
       caseInsensitiveTagKeys
         ? foldCase(normaliseText(key))
         : normaliseText(key);
-    const wanted = cluster.nodes.tags.map(
+    const wanted = match.tags.map(
       t => [norm(t.key), normaliseText(t.value)] as const,
     );
     const allocKeys =
@@ -236,9 +282,9 @@ export class KubernetesSplitter {
             })
             .map(key => key.allocKey);
     return {
-      cluster: cluster.name,
+      cluster,
       allocKeys,
-      resourceIdPrefixes: cluster.nodes.resourceIdPrefixes,
+      resourceIdPrefixes: match.resourceIdPrefixes,
     };
   }
 
@@ -249,14 +295,20 @@ export class KubernetesSplitter {
    */
   private async read(
     cluster: KubernetesClusterConfig,
-    selector: ClusterNodeSelector,
+    selectors: ClusterNodeSelector[],
     refresh: boolean,
   ): Promise<void> {
     const { store } = this.options;
+    // Without an OpenCost only the bill's own split applies; nothing to read.
+    const opencost = cluster.opencost;
+    if (!opencost) return;
     const now = this.now().getTime();
     const today = dayText(now);
     const stored = await store.fetchedAt(cluster.name);
-    const wanted = (await store.nodeDays(selector)).filter(day => {
+    const days = new Set<string>();
+    for (const selector of selectors)
+      for (const day of await store.nodeDays(selector)) days.add(day);
+    const wanted = [...days].sort().filter(day => {
       if (day >= today) return false; // OpenCost refuses windows that have not ended
       const fetchedAt = stored.get(day);
       if (fetchedAt === undefined) return true;
@@ -278,8 +330,8 @@ export class KubernetesSplitter {
         this.options.readerFor?.(cluster) ??
         new OpenCostClient({
           cluster: cluster.name,
-          baseUrl: cluster.opencost.url,
-          token: cluster.opencost.token,
+          baseUrl: opencost.url,
+          token: opencost.token,
         });
       const wantedDays = new Set(wanted);
       for (

@@ -14,6 +14,7 @@ import { entity } from '../__testUtils__/entities';
 import { focusCsv, FocusRow, writeFocusDir } from '../__testUtils__/focus';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
+import { KubernetesCostReader } from './KubernetesCostReader';
 import { KubernetesSplitter } from './KubernetesSplitter';
 import { OpenCostClient } from './OpenCostClient';
 import { KubernetesClusterConfig } from './readKubernetesConfig';
@@ -121,6 +122,7 @@ const cluster = (): FakeOpenCostCluster => ({
 function clusterConfig(
   url: string,
   policy: Partial<KubernetesClusterConfig['policy']> = {},
+  extra: Partial<KubernetesClusterConfig> = {},
 ): KubernetesClusterConfig {
   return {
     name: 'prod',
@@ -136,6 +138,7 @@ function clusterConfig(
       ...policy,
     },
     owner: 'component:default/k8s-platform',
+    ...extra,
   };
 }
 
@@ -143,11 +146,12 @@ async function setUp(
   knex: Knex,
   fake: FakeOpenCost,
   policy: Partial<KubernetesClusterConfig['policy']> = {},
+  extra: Partial<KubernetesClusterConfig> = {},
 ) {
   const pipeline = await createPipeline(knex, catalog, {
     kubernetes: ({ runs, logger }) =>
       new KubernetesSplitter({
-        clusters: [clusterConfig(fake.url, policy)],
+        clusters: [clusterConfig(fake.url, policy, extra)],
         store: new KubernetesStore(knex),
         logger,
         runs,
@@ -155,7 +159,7 @@ async function setUp(
         readerFor: c =>
           new OpenCostClient({
             cluster: c.name,
-            baseUrl: c.opencost.url,
+            baseUrl: c.opencost!.url,
             backoffMs: 1,
             maxAttempts: 2,
           }),
@@ -227,6 +231,93 @@ async function direct(knex: Knex, ref: string, from: string, to: string) {
     .whereBetween('usage_date', [from, to])
     .first(knex.raw('CAST(SUM(billed_nanos) AS TEXT) as billed'));
   return BigInt(row?.billed ?? '0');
+}
+
+/** A node line the bill split itself (FOCUS 1.3), to one pod with these tags. */
+const podRow = (
+  day: string,
+  [cost, effective, list]: [string, string, string],
+  pod: string,
+  tags: Record<string, string>,
+  resource = 'i-node-1',
+): FocusRow => ({
+  day,
+  cost,
+  effective,
+  list,
+  resource,
+  tags: nodeTags,
+  allocated: {
+    method: 'AWS-EKS-SplitCost',
+    resource: `arn:aws:eks:us-east-1:111122223333:pod/prod/${pod}`,
+    name: pod,
+    tags,
+  },
+});
+
+/**
+ * Day 1: i-node-1 split by the bill to four pods (checkout-api 30.000000001, cart 20,
+ * coredns in kube-system 10, an unlabelled debug pod 5; effective 21, 14, 7, 5; list 42,
+ * 28, 14, 5); i-node-2 not split (40, 30, 56.000000001), for OpenCost's ratios.
+ * Day 2: only split lines (checkout-api 9). Day 3: an unsplit line OpenCost has no data for.
+ */
+const billSplitRows: FocusRow[] = [
+  podRow('2026-03-01', ['30.000000001', '21', '42'], 'checkout-api-7d9f', {
+    'aws:eks:namespace': 'shop',
+    'aws:eks:workload-name': 'checkout-api',
+    'backstage.io/kubernetes-id': 'checkout-api',
+  }),
+  podRow('2026-03-01', ['20', '14', '28'], 'cart-1', {
+    'aws:eks:namespace': 'cart',
+    'aws:eks:workload-name': 'cart',
+    app: 'cart',
+  }),
+  podRow('2026-03-01', ['10', '7', '14'], 'coredns-1', {
+    'aws:eks:namespace': 'kube-system',
+    'aws:eks:workload-name': 'coredns',
+  }),
+  podRow('2026-03-01', ['5', '5', '5'], 'debug', {
+    'aws:eks:namespace': 'tools',
+  }),
+  nodeRow('2026-03-01', '40', '30', 'i-node-2', '56.000000001'),
+  podRow('2026-03-02', ['9', '9', '9'], 'checkout-api-7d9f', {
+    'aws:eks:namespace': 'shop',
+    'aws:eks:workload-name': 'checkout-api',
+    'backstage.io/kubernetes-id': 'checkout-api',
+  }),
+  nodeRow('2026-03-03', '5', '5', 'i-node-1'),
+  {
+    day: '2026-03-01',
+    cost: '3',
+    resource: 'bucket',
+    tags: { service: 'checkout-api' },
+  },
+];
+
+/** Parts with their split: `day workload by -> [billed, effective, list, entity or null]`. */
+async function partsBySplit(knex: Knex) {
+  const rows = await knex('costscope_k8s_parts as p')
+    .leftJoin('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+    .select(
+      'p.usage_date',
+      'p.workload',
+      'p.split_by',
+      'r.entity_ref',
+      knex.raw('CAST(p.billed_nanos AS TEXT) as billed'),
+      knex.raw('CAST(p.effective_nanos AS TEXT) as effective'),
+      knex.raw('CAST(p.list_nanos AS TEXT) as list'),
+    );
+  return Object.fromEntries(
+    rows.map(r => [
+      `${r.usage_date} ${r.workload} ${r.split_by}`,
+      [
+        BigInt(r.billed),
+        BigInt(r.effective),
+        BigInt(r.list),
+        r.entity_ref ?? null,
+      ],
+    ]),
+  );
 }
 
 describe('Kubernetes split in allocation', () => {
@@ -397,6 +488,423 @@ describe('Kubernetes split in allocation', () => {
         { name: '2026-03-02', status: 'read' },
         expect.objectContaining({ name: '2026-03-03', status: 'skipped' }),
       ]);
+    });
+
+    it("takes the bill's own split where it has one, OpenCost's ratios for the rest, by hand", async () => {
+      const knex = await databases.init(id);
+      const { ingest, pipeline } = await setUp(knex, fake);
+      const outcome = await ingest(billSplitRows);
+
+      const checkout = 'component:default/checkout-api';
+      const cart = 'component:default/cart';
+      const owner = 'component:default/k8s-platform';
+      // The bill's split parts are its lines, matched by their pods' tags (kube-system to the
+      // owner, the unlabelled pod unallocated). i-node-2 alone is split by OpenCost's day-1
+      // weights 4:2:1:1:2: billed 40 -> 16, 8, 4, 4, 8; effective 30 -> 12, 6, 3, 3, 6;
+      // list 56000000001 -> floors 22400000000 (remainder .4), 11200000000 (.2),
+      // 5600000000 (.1), 5600000000 (.1), 11200000000 (.2), the nano left to checkout-api.
+      // Day 2 is all the bill's; day 3 has no OpenCost data and stays with the node's tags.
+      expect(await partsBySplit(knex)).toEqual({
+        '2026-03-01 shop/checkout-api bill': [
+          30_000_000_001n,
+          21_000_000_000n,
+          42_000_000_000n,
+          checkout,
+        ],
+        '2026-03-01 cart/cart bill': [
+          20_000_000_000n,
+          14_000_000_000n,
+          28_000_000_000n,
+          cart,
+        ],
+        '2026-03-01 system bill': [
+          10_000_000_000n,
+          7_000_000_000n,
+          14_000_000_000n,
+          owner,
+        ],
+        '2026-03-01 tools/debug bill': [
+          5_000_000_000n,
+          5_000_000_000n,
+          5_000_000_000n,
+          null,
+        ],
+        '2026-03-01 shop/checkout-api opencost': [
+          16_000_000_000n,
+          12_000_000_000n,
+          22_400_000_001n,
+          checkout,
+        ],
+        '2026-03-01 cart/cart opencost': [
+          8_000_000_000n,
+          6_000_000_000n,
+          11_200_000_000n,
+          cart,
+        ],
+        '2026-03-01 tools/debug opencost': [
+          4_000_000_000n,
+          3_000_000_000n,
+          5_600_000_000n,
+          null,
+        ],
+        '2026-03-01 system opencost': [
+          4_000_000_000n,
+          3_000_000_000n,
+          5_600_000_000n,
+          owner,
+        ],
+        '2026-03-01 idle opencost': [
+          8_000_000_000n,
+          6_000_000_000n,
+          11_200_000_000n,
+          owner,
+        ],
+        '2026-03-02 shop/checkout-api bill': [
+          9_000_000_000n,
+          9_000_000_000n,
+          9_000_000_000n,
+          checkout,
+        ],
+      });
+      // Day 2 has only the bill's split: OpenCost has nothing to split there.
+      expect(outcome.kubernetes).toEqual([
+        {
+          cluster: 'prod',
+          daysSplit: ['2026-03-01'],
+          daysWithoutData: ['2026-03-03'],
+        },
+      ]);
+      // The facts keep what the bill said of the split.
+      expect(
+        await knex('costscope_cost_facts')
+          .where({ usage_date: '2026-03-02' })
+          .select(
+            'allocated_method_id',
+            'allocated_resource_name',
+            'allocated_tags',
+          ),
+      ).toEqual([
+        {
+          allocated_method_id: 'AWS-EKS-SplitCost',
+          allocated_resource_name: 'checkout-api-7d9f',
+          allocated_tags:
+            '{"aws:eks:namespace":"shop","aws:eks:workload-name":"checkout-api","backstage.io/kubernetes-id":"checkout-api"}',
+        },
+      ]);
+
+      // Nothing counted twice, nothing lost: on every basis, at every level.
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+      expect(await factTotals(knex)).toEqual([
+        122_000_000_001n,
+        94_000_000_000n,
+        162_000_000_001n,
+      ]);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        const { mismatches, allocated, unallocated, factsTotal } =
+          await checkRollupInvariants(knex, basis);
+        expect(mismatches).toEqual([]);
+        expect(allocated + unallocated).toBe(factsTotal);
+      }
+      expect((await checkRollupInvariants(knex)).unallocated).toBe(
+        9_000_000_000n,
+      );
+      expect(await direct(knex, checkout, '2026-03-01', '2026-03-31')).toBe(
+        30_000_000_001n + 9_000_000_000n + 16_000_000_000n + 3_000_000_000n,
+      );
+      expect(await direct(knex, owner, '2026-03-01', '2026-03-31')).toBe(
+        10_000_000_000n + 4_000_000_000n + 8_000_000_000n + 5_000_000_000n,
+      );
+
+      // "Why is this cost yours": the bill's split is a rule of its own, naming its method.
+      const march = { from: '2026-03-01', to: '2026-03-03' };
+      const summary = await pipeline.queries.summary(
+        checkout,
+        march,
+        BILLED_USD,
+      );
+      expect(summary.mappingRules).toEqual([
+        {
+          entityRef: checkout,
+          origin: 'kubernetes',
+          rule: 'Kubernetes cluster prod: workloads labelled backstage.io/kubernetes-id=checkout-api, split by the bill itself (AWS-EKS-SplitCost)',
+          cost: '39.000000001',
+        },
+        {
+          entityRef: checkout,
+          origin: 'kubernetes',
+          rule: expect.stringMatching(
+            /^Kubernetes cluster prod: workloads labelled backstage.io\/kubernetes-id=checkout-api, split by OpenCost's/,
+          ),
+          cost: '16.000000000',
+        },
+        {
+          entityRef: checkout,
+          origin: 'convention',
+          rule: 'service=checkout-api',
+          cost: '3.000000000',
+        },
+      ]);
+      const ownerSummary = await pipeline.queries.summary(
+        owner,
+        march,
+        BILLED_USD,
+      );
+      expect(
+        ownerSummary.mappingRules.map(r => [r.origin, r.cost, r.rule]),
+      ).toEqual([
+        ['kubernetes', '12.000000000', expect.stringMatching(/idle capacity/)],
+        [
+          'kubernetes',
+          '10.000000000',
+          "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), split by the bill itself (AWS-EKS-SplitCost)",
+        ],
+        ['convention', '5.000000000', 'service=k8s-platform'],
+      ]);
+
+      // The route's answer: a line per split, the bill's marked and without OpenCost figures.
+      const reader = new KubernetesCostReader(new KubernetesStore(knex), [
+        clusterConfig(fake.url),
+      ]);
+      const answer = await reader.entity(checkout, march, BILLED_USD);
+      expect(answer.total).toBe('55.000000001');
+      expect(
+        answer.workloads.map(l => [
+          l.workload,
+          l.namespace,
+          l.splitBy,
+          l.cost,
+          l.resources,
+        ]),
+      ).toEqual([
+        ['shop/checkout-api', 'shop', 'bill', '39.000000001', null],
+        [
+          'shop/checkout-api',
+          'shop',
+          'opencost',
+          '16.000000000',
+          { cpu: 0.75, ram: 0.25, gpu: 0, storage: 0 },
+        ],
+      ]);
+      const split = (await reader.entity(owner, march, BILLED_USD)).clusters[0];
+      expect(split.total).toBe('114.000000001');
+      expect(
+        split.parts
+          .filter(p => p.splitBy === 'bill')
+          .map(p => [p.workload, p.kind, p.entityRef ?? null, p.cost]),
+      ).toEqual([
+        ['shop/checkout-api', 'workload', checkout, '39.000000001'],
+        ['cart/cart', 'workload', cart, '20.000000000'],
+        ['system', 'system', owner, '10.000000000'],
+        ['tools/debug', 'workload', null, '5.000000000'],
+      ]);
+    });
+
+    it('does not ask OpenCost about a cluster whose bill splits all its node cost', async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake);
+      const outcome = await ingest(
+        billSplitRows.filter(
+          row => row.allocated || !row.resource?.startsWith('i-'),
+        ),
+      );
+      expect(fake.requestLog()).toEqual([]);
+      expect(outcome.kubernetes).toEqual([
+        { cluster: 'prod', daysSplit: [], daysWithoutData: [] },
+      ]);
+      expect(Object.keys(await partsBySplit(knex)).sort()).toEqual([
+        '2026-03-01 cart/cart bill',
+        '2026-03-01 shop/checkout-api bill',
+        '2026-03-01 system bill',
+        '2026-03-01 tools/debug bill',
+        '2026-03-02 shop/checkout-api bill',
+      ]);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
+          [],
+        );
+      }
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it("takes the bill's split of a cluster without OpenCost, leaving the rest where the bill put it", async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {}, { opencost: undefined });
+      const outcome = await ingest(billSplitRows);
+      expect(fake.requestLog()).toEqual([]);
+      expect(outcome.kubernetes).toEqual([
+        {
+          cluster: 'prod',
+          daysSplit: [],
+          daysWithoutData: ['2026-03-01', '2026-03-03'],
+        },
+      ]);
+      expect(Object.keys(await partsBySplit(knex)).sort()).toEqual([
+        '2026-03-01 cart/cart bill',
+        '2026-03-01 shop/checkout-api bill',
+        '2026-03-01 system bill',
+        '2026-03-01 tools/debug bill',
+        '2026-03-02 shop/checkout-api bill',
+      ]);
+      // i-node-2 (40) and day 3's line (5) stay with k8s-platform by their service tag.
+      expect(
+        await direct(
+          knex,
+          'component:default/k8s-platform',
+          '2026-03-01',
+          '2026-03-31',
+        ),
+      ).toBe(10_000_000_000n + 40_000_000_000n + 5_000_000_000n);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
+          [],
+        );
+      }
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it("splits the cluster's volumes by OpenCost's pv weights alone, by hand", async () => {
+      const knex = await databases.init(id);
+      const volumeFake = await startFakeOpenCost({
+        clusters: [
+          {
+            name: 'prod',
+            days: [
+              {
+                day: '2026-03-05',
+                workloads: [
+                  {
+                    ...w('shop', 'checkout-api', '3', {
+                      'backstage.io/kubernetes-id': 'checkout-api',
+                    }),
+                    pvCost: '1',
+                  },
+                  { ...w('cart', 'cart', '1', { app: 'cart' }), pvCost: '3' },
+                ],
+                idle: { cpuCost: '4' },
+              },
+            ],
+          },
+        ],
+      });
+      try {
+        const { ingest } = await setUp(
+          knex,
+          volumeFake,
+          {},
+          {
+            volumes: {
+              tags: [{ key: 'kubernetes.io/cluster/prod', value: 'owned' }],
+              resourceIdPrefixes: [],
+            },
+          },
+        );
+        const outcome = await ingest([
+          nodeRow('2026-03-05', '60', '60', 'i-node-1'),
+          {
+            day: '2026-03-05',
+            cost: '8',
+            resource: 'vol-1',
+            service: 'Amazon Elastic Block Store',
+            tags: {
+              service: 'k8s-platform',
+              'kubernetes.io/cluster/prod': 'owned',
+            },
+          },
+        ]);
+        expect(outcome.kubernetes?.[0].daysSplit).toEqual(['2026-03-05']);
+        // Nodes, 60 over all weights 4 (checkout-api cpu 3 + pv 1), 4 (cart), 4 (idle):
+        // 20 each. Volumes, 8 over pv weights 1 and 3 (idle has none): 2 and 6.
+        const parts = await knex('costscope_k8s_parts as p')
+          .leftJoin('costscope_alloc_rules as r', 'r.id', 'p.rule_id')
+          .select(
+            'p.split_resource',
+            'p.workload',
+            'p.service_name',
+            'r.entity_ref',
+            knex.raw('CAST(p.billed_nanos AS TEXT) as billed'),
+          )
+          .orderBy(['p.split_resource', 'p.workload']);
+        expect(
+          parts.map(p => [
+            p.split_resource,
+            p.workload,
+            p.service_name,
+            p.entity_ref,
+            BigInt(p.billed),
+          ]),
+        ).toEqual([
+          [
+            'nodes',
+            'cart/cart',
+            'Amazon Elastic Compute Cloud',
+            'component:default/cart',
+            20_000_000_000n,
+          ],
+          [
+            'nodes',
+            'idle',
+            'Amazon Elastic Compute Cloud',
+            'component:default/k8s-platform',
+            20_000_000_000n,
+          ],
+          [
+            'nodes',
+            'shop/checkout-api',
+            'Amazon Elastic Compute Cloud',
+            'component:default/checkout-api',
+            20_000_000_000n,
+          ],
+          [
+            'volumes',
+            'cart/cart',
+            'Amazon Elastic Block Store',
+            'component:default/cart',
+            6_000_000_000n,
+          ],
+          [
+            'volumes',
+            'idle',
+            'Amazon Elastic Block Store',
+            'component:default/k8s-platform',
+            0n,
+          ],
+          [
+            'volumes',
+            'shop/checkout-api',
+            'Amazon Elastic Block Store',
+            'component:default/checkout-api',
+            2_000_000_000n,
+          ],
+        ]);
+        for (const basis of ['billed', 'effective', 'list'] as const) {
+          expect((await checkRollupInvariants(knex, basis)).mismatches).toEqual(
+            [],
+          );
+        }
+        expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+
+        // The route: checkout-api's storage share holds its volume part and the pv share of
+        // its node part: cpu 20 * 3/4 = 15 of 22, storage 20 * 1/4 + 2 = 7 of 22.
+        const reader = new KubernetesCostReader(new KubernetesStore(knex), [
+          clusterConfig(volumeFake.url),
+        ]);
+        const answer = await reader.entity(
+          'component:default/checkout-api',
+          { from: '2026-03-05', to: '2026-03-05' },
+          BILLED_USD,
+        );
+        expect(
+          answer.workloads.map(l => [l.workload, l.cost, l.resources]),
+        ).toEqual([
+          [
+            'shop/checkout-api',
+            '22.000000000',
+            { cpu: 0.681818, ram: 0, gpu: 0, storage: 0.318181 },
+          ],
+        ]);
+      } finally {
+        await volumeFake.close();
+      }
     });
 
     it('spreads idle and system over the workloads when configured', async () => {

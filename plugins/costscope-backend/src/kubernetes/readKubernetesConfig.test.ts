@@ -53,7 +53,7 @@ describe('readKubernetesConfig', () => {
         owner: 'Group:Platform-Team',
       },
     ]).clusters;
-    expect(read1.opencost.token).toBe('s3cret');
+    expect(read1.opencost?.token).toBe('s3cret');
     expect(read1.nodes.resourceIdPrefixes).toEqual(['/subscriptions/x/MC_rg']);
     expect(read1.policy).toEqual({
       idle: 'spread',
@@ -68,11 +68,39 @@ describe('readKubernetesConfig', () => {
     [{ ...cluster, opencost: { url: 'nope' } }, 'clusters[0].opencost.url'],
     [{ ...cluster, opencost: { url: 'ftp://x' } }, 'clusters[0].opencost.url'],
     [{ ...cluster, nodes: {} }, 'clusters[0].nodes needs tags'],
+    [{ ...cluster, volumes: {} }, 'clusters[0].volumes needs tags'],
+    [
+      { ...cluster, volumes: { resourceIdPrefixes: [''] } },
+      'clusters[0].volumes.resourceIdPrefixes',
+    ],
     [{ ...cluster, idle: 'somewhere' }, 'clusters[0].idle'],
     [{ ...cluster, systemTo: 'x' }, 'clusters[0].systemTo'],
     [{ ...cluster, owner: 'group:' }, 'clusters[0].owner'],
   ])('names the bad key (%#)', (bad, key) => {
     expect(() => read([bad])).toThrow(key);
+  });
+
+  it('reads a cluster without OpenCost (the bill splits it)', () => {
+    const { opencost, ...withoutOpenCost } = cluster;
+    const [read1] = read([withoutOpenCost]).clusters;
+    expect(read1).not.toHaveProperty('opencost');
+    expect(read1.name).toBe('prod');
+  });
+
+  it('reads how the volumes are found, when configured', () => {
+    const [withVolumes] = read([
+      {
+        ...cluster,
+        volumes: {
+          tags: [{ key: 'kubernetes.io/cluster/prod', value: 'owned' }],
+        },
+      },
+    ]).clusters;
+    expect(withVolumes.volumes).toEqual({
+      tags: [{ key: 'kubernetes.io/cluster/prod', value: 'owned' }],
+      resourceIdPrefixes: [],
+    });
+    expect(read([cluster]).clusters[0]).not.toHaveProperty('volumes');
   });
 
   it('refuses a cluster name used twice', () => {

@@ -13,12 +13,18 @@ export interface ClusterNodeMatch {
 export interface KubernetesClusterConfig {
   /** The cluster's name, as OpenCost and the run records call it. */
   name: string;
-  opencost: {
+  /**
+   * Absent for a cluster whose bill splits its nodes itself (FOCUS 1.3): node cost the bill
+   * did not split then stays where the bill's tags put it.
+   */
+  opencost?: {
     url: string;
     /** Sent as `Authorization: Bearer <token>`. */
     token?: string;
   };
   nodes: ClusterNodeMatch;
+  /** How its volumes are found in the bill, when their cost is split too (by pv weight). */
+  volumes?: ClusterNodeMatch;
   policy: SplitPolicy;
   /** Lower-case entity ref that gets idle, system and unsplit cost. */
   owner: string;
@@ -46,6 +52,55 @@ function oneOf<T extends string>(
   return value as T;
 }
 
+/** The cluster's OpenCost, when it has one. */
+function readOpenCost(
+  cluster: Config,
+  where: string,
+): KubernetesClusterConfig['opencost'] {
+  if (!cluster.has('opencost')) return undefined;
+  const url = cluster.getString('opencost.url');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${where}.opencost.url '${url}' is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`${where}.opencost.url '${url}' must be http or https`);
+  }
+  const token = cluster.getOptionalString('opencost.token');
+  return { url, ...(token ? { token } : {}) };
+}
+
+/**
+ * How the cluster's nodes (required) or volumes (optional) are found in the bill; undefined
+ * for absent volumes.
+ */
+function readMatch(
+  cluster: Config,
+  key: 'nodes' | 'volumes',
+  where: string,
+): ClusterNodeMatch | undefined {
+  const match = cluster.getOptionalConfig(key);
+  if (!match && key === 'volumes') return undefined;
+  const tags = (match?.getOptionalConfigArray('tags') ?? []).map(tag => ({
+    key: tag.getString('key'),
+    value: tag.getString('value'),
+  }));
+  const resourceIdPrefixes =
+    match?.getOptionalStringArray('resourceIdPrefixes') ?? [];
+  if (resourceIdPrefixes.some(prefix => prefix === '')) {
+    throw new Error(`${where}.${key}.resourceIdPrefixes has an empty prefix`);
+  }
+  if (tags.length === 0 && resourceIdPrefixes.length === 0) {
+    // Without a match the split would take no cost, or (worse) guess.
+    throw new Error(
+      `${where}.${key} needs tags or resourceIdPrefixes to find the cluster's ${key} in the bill`,
+    );
+  }
+  return { tags, resourceIdPrefixes };
+}
+
 /**
  * Reads `costscope.kubernetes`: the shared clusters whose node cost is split over their
  * workloads by OpenCost's ratios. Throws an error naming the bad key, which stops the backend
@@ -68,34 +123,10 @@ export function readKubernetesConfig(root: Config): KubernetesConfig {
     }
     names.add(name);
 
-    const url = cluster.getString('opencost.url');
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error(`${where}.opencost.url '${url}' is not a URL`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new Error(`${where}.opencost.url '${url}' must be http or https`);
-    }
-    const token = cluster.getOptionalString('opencost.token');
+    const opencost = readOpenCost(cluster, where);
 
-    const nodes = cluster.getOptionalConfig('nodes');
-    const tags = (nodes?.getOptionalConfigArray('tags') ?? []).map(tag => ({
-      key: tag.getString('key'),
-      value: tag.getString('value'),
-    }));
-    const resourceIdPrefixes =
-      nodes?.getOptionalStringArray('resourceIdPrefixes') ?? [];
-    if (resourceIdPrefixes.some(prefix => prefix === '')) {
-      throw new Error(`${where}.nodes.resourceIdPrefixes has an empty prefix`);
-    }
-    if (tags.length === 0 && resourceIdPrefixes.length === 0) {
-      // Without a match the split would take no node cost, or (worse) guess.
-      throw new Error(
-        `${where}.nodes needs tags or resourceIdPrefixes to find the cluster's nodes in the bill`,
-      );
-    }
+    const nodes = readMatch(cluster, 'nodes', where)!;
+    const volumes = readMatch(cluster, 'volumes', where);
 
     const ownerText = cluster.getString('owner');
     let owner: string;
@@ -115,8 +146,9 @@ export function readKubernetesConfig(root: Config): KubernetesConfig {
       DEFAULT_SYSTEM_NAMESPACES;
     return {
       name,
-      opencost: { url, ...(token ? { token } : {}) },
-      nodes: { tags, resourceIdPrefixes },
+      ...(opencost ? { opencost } : {}),
+      nodes,
+      ...(volumes ? { volumes } : {}),
       policy: {
         idle: oneOf(cluster, 'idle', where, ['spread', 'owner'], 'owner'),
         systemNamespaces,

@@ -158,6 +158,38 @@ describe('splitClusterCost', () => {
     });
   });
 
+  it('splits volumes by the pv weights alone', () => {
+    // 8 nanos over pv 3 (web) and 1 (etl); their cpu and the idle cpu weigh nothing here.
+    const result = splitClusterCost({
+      cluster: 'k8s',
+      day: DAY,
+      nodeNanos: 8n,
+      allocations: [
+        alloc('shop/web', { cpu: '100', pv: '0.3' }),
+        alloc('data/etl', { pv: '0.1' }),
+        alloc('__idle__', { cpu: '50' }),
+      ],
+      policy: { idle: 'owner', systemTo: 'owner' },
+      resources: ['pv'],
+    });
+    expect(nanosByKey(result.parts)).toEqual({
+      'shop/web': 6n,
+      'data/etl': 2n,
+      idle: 0n,
+    });
+    // No pv weight at all: the volumes stay with the owner.
+    expect(
+      splitClusterCost({
+        cluster: 'k8s',
+        day: DAY,
+        nodeNanos: 8n,
+        allocations: [alloc('shop/web', { cpu: '100' })],
+        policy: { idle: 'owner', systemTo: 'owner' },
+        resources: ['pv'],
+      }).status,
+    ).toBe('zero-weight');
+  });
+
   it('a day without OpenCost data leaves the bill with the owner, saying so', () => {
     const result = split(T, [], { idle: 'spread', systemTo: 'spread' });
     expect(result).toEqual({

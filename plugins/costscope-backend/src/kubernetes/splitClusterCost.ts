@@ -29,6 +29,9 @@ export type SplitPartKind =
   | 'system'
   | 'unsplit';
 
+/** OpenCost's cost weights. */
+export type SplitResource = 'cpu' | 'ram' | 'gpu' | 'pv';
+
 export interface SplitPart {
   /** `namespace/controller` (or the allocation's name without them), or the kind. */
   key: string;
@@ -50,6 +53,11 @@ export interface ClusterDayInput {
   nodeNanos: bigint;
   /** The bill's cost of its volumes that day, when it is split too. */
   volumeNanos?: bigint;
+  /**
+   * The OpenCost weights the split goes by; default all of them. Volumes go by `pv` alone:
+   * a workload's storage cost is what its volumes weigh.
+   */
+  resources?: ReadonlyArray<SplitResource>;
   allocations: Pick<
     OpenCostDailyAllocation,
     | 'day'
@@ -150,6 +158,9 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
   }
 
   const system = new Set(policy.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES);
+  const counted = new Set<string>(
+    input.resources ?? ['cpu', 'ram', 'gpu', 'pv'],
+  );
   const parts = new Map<string, Recipient>();
   for (const a of input.allocations) {
     let weight = 0n;
@@ -165,7 +176,7 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
           `splitClusterCost ${cluster} ${day}: allocation '${a.name}': negative ${resource} weight ${text}`,
         );
       }
-      weight += value;
+      if (counted.has(resource)) weight += value;
     }
     const recipient = recipientOf(a, system);
     const have = parts.get(recipient.key);

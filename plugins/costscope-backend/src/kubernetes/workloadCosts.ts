@@ -1,5 +1,6 @@
 import {
   KubernetesPartKind,
+  KubernetesSplitBy,
   KubernetesWorkloadCost,
   nanosToMoney,
   NOT_VISIBLE_KEY,
@@ -97,6 +98,8 @@ export interface WorkloadLine {
   workload: string;
   namespace?: string;
   entityRef?: string;
+  /** Undefined on the not-visible line. */
+  splitBy?: KubernetesSplitBy;
   nanos: bigint;
   /** Days the line has cost on. */
   days: number;
@@ -133,7 +136,13 @@ export function workloadLines(
     const cluster = isHidden && !perCluster ? '' : part.cluster;
     const id = isHidden
       ? JSON.stringify([cluster, NOT_VISIBLE_KEY])
-      : JSON.stringify([cluster, part.kind, part.workload, part.entityRef]);
+      : JSON.stringify([
+          cluster,
+          part.kind,
+          part.workload,
+          part.entityRef,
+          part.splitBy,
+        ]);
     let line = lines.get(id);
     if (!line) {
       const zero = (): Fraction => ({ n: 0n, d: 1n });
@@ -147,6 +156,7 @@ export function workloadLines(
         ...(!isHidden && part.entityRef !== null
           ? { entityRef: part.entityRef }
           : {}),
+        ...(!isHidden ? { splitBy: part.splitBy } : {}),
         nanos: 0n,
         days: 0,
         weightedNanos: 0n,
@@ -160,9 +170,18 @@ export function workloadLines(
     line.nanos += part.nanos;
     daysOf.get(line)!.add(part.day);
     line.days = daysOf.get(line)!.size;
-    if (isHidden) continue;
+    // OpenCost's figures describe its own split; the bill's parts have none of them.
+    if (isHidden || part.splitBy === 'bill') continue;
     const figures = figuresOf(part.cluster, part.day)?.get(part.workload);
     if (!figures) continue;
+    if (part.resource === 'volumes') {
+      // Split by pv weight alone: all storage. Requests count once, with the node part.
+      if (figures.weights.pv > 0n) {
+        line.weightedNanos += part.nanos;
+        line.resourceNanos.pv = add(line.resourceNanos.pv, part.nanos, 1n);
+      }
+      continue;
+    }
     const total = RESOURCES.reduce((s, r) => s + figures.weights[r], 0n);
     if (total > 0n) {
       line.weightedNanos += part.nanos;
@@ -226,6 +245,7 @@ export function toWorkloadCost(
     kind: line.kind,
     ...(line.namespace !== undefined ? { namespace: line.namespace } : {}),
     ...(line.entityRef !== undefined ? { entityRef: line.entityRef } : {}),
+    ...(line.splitBy !== undefined ? { splitBy: line.splitBy } : {}),
     cost: nanosToMoney(line.nanos),
     share: shareOf(line.nanos, total),
     resources:

@@ -1,5 +1,5 @@
 import type { SnapshotEntity } from '../allocation/catalogSnapshot';
-import { AllocationRuleRow } from '../store/types';
+import { AllocationRuleRow, BillSplitFact } from '../store/types';
 import { KubernetesClusterConfig } from './readKubernetesConfig';
 import { SplitPart } from './splitClusterCost';
 
@@ -17,6 +17,8 @@ export function sanitiseLabelName(name: string): string {
 
 interface WorkloadMatcher {
   ruleId: number;
+  /** The same match for workloads the bill split itself, when the cluster's bill does. */
+  billRuleId?: number;
   entityRef: string;
   namespace?: string;
   /** Sanitised label names and the values they must have, all of them. */
@@ -27,11 +29,15 @@ interface WorkloadMatcher {
 export interface ClusterRules {
   cluster: string;
   ownerRuleId: number;
+  /** The owner's rule for system namespaces in the bill's own split, when it has one. */
+  billOwnerRuleId?: number;
+  /** Namespaces that run the cluster itself. */
+  systemNamespaces: string[];
   matchers: WorkloadMatcher[];
 }
 
 const SPLIT_HOW =
-  "by OpenCost's cpu, ram, gpu and storage cost of the cluster's workloads";
+  "split by OpenCost's cpu, ram, gpu and storage cost of the cluster's workloads";
 
 /**
  * Parses `key=value,key2==value2`. Set-based selectors (`in`, `notin`, `!=`, `!key`) are
@@ -64,6 +70,8 @@ export function buildWorkloadRules(
   entities: Iterable<SnapshotEntity>,
   clusters: KubernetesClusterConfig[],
   firstId: number,
+  /** Per cluster, the methods by which the bill split its node cost itself, if any. */
+  billSplitMethods: ReadonlyMap<string, string[]> = new Map(),
 ): {
   rules: AllocationRuleRow[];
   clusters: ClusterRules[];
@@ -102,6 +110,22 @@ export function buildWorkloadRules(
         'node cost OpenCost gave no workload weight',
       ].join(', ')}`,
     );
+    const methods = billSplitMethods.get(cluster.name) ?? [];
+    const billHow =
+      methods.length > 0
+        ? `split by the bill itself (${methods.join(', ')})`
+        : '';
+    const systemNamespaces = cluster.policy.systemNamespaces ?? [];
+    const billOwnerRuleId = billHow
+      ? add(
+          cluster.owner,
+          `Kubernetes cluster ${
+            cluster.name
+          }: owner of the cluster's system namespaces (${systemNamespaces.join(
+            ', ',
+          )}), ${billHow}`,
+        )
+      : undefined;
     const byId: WorkloadMatcher[] = [];
     const bySelector: WorkloadMatcher[] = [];
     for (const entity of sorted) {
@@ -113,11 +137,12 @@ export function buildWorkloadRules(
       const selector = entity.annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION];
       const inNamespace = namespace ? ` in namespace ${namespace}` : '';
       if (id) {
+        const what = `Kubernetes cluster ${cluster.name}: workloads labelled ${KUBERNETES_ID_ANNOTATION}=${id}${inNamespace}`;
         byId.push({
-          ruleId: add(
-            entity.ref,
-            `Kubernetes cluster ${cluster.name}: workloads labelled ${KUBERNETES_ID_ANNOTATION}=${id}${inNamespace}, ${SPLIT_HOW}`,
-          ),
+          ruleId: add(entity.ref, `${what}, ${SPLIT_HOW}`),
+          ...(billHow
+            ? { billRuleId: add(entity.ref, `${what}, ${billHow}`) }
+            : {}),
           entityRef: entity.ref,
           namespace,
           labels: [[sanitiseLabelName(KUBERNETES_ID_ANNOTATION), id]],
@@ -140,13 +165,14 @@ export function buildWorkloadRules(
           }
           continue;
         }
+        const what = `Kubernetes cluster ${
+          cluster.name
+        }: workloads${inNamespace} matching ${selector.trim()}`;
         bySelector.push({
-          ruleId: add(
-            entity.ref,
-            `Kubernetes cluster ${
-              cluster.name
-            }: workloads${inNamespace} matching ${selector.trim()}, ${SPLIT_HOW}`,
-          ),
+          ruleId: add(entity.ref, `${what}, ${SPLIT_HOW}`),
+          ...(billHow
+            ? { billRuleId: add(entity.ref, `${what}, ${billHow}`) }
+            : {}),
           entityRef: entity.ref,
           namespace,
           labels,
@@ -156,6 +182,8 @@ export function buildWorkloadRules(
     result.push({
       cluster: cluster.name,
       ownerRuleId,
+      ...(billOwnerRuleId !== undefined ? { billOwnerRuleId } : {}),
+      systemNamespaces,
       matchers: [...byId, ...bySelector],
     });
   }
@@ -181,4 +209,68 @@ export function ruleForPart(
       return matcher.ruleId;
   }
   return null;
+}
+
+/**
+ * Tags that name a split pod's namespace and workload in the bill (AWS split cost allocation
+ * data for EKS), first found wins; the allocated resource's name stands in for the workload.
+ */
+export const BILL_NAMESPACE_TAGS = ['aws:eks:namespace', 'namespace'];
+export const BILL_WORKLOAD_TAGS = [
+  'aws:eks:workload-name',
+  'aws:eks:deployment',
+  'workload',
+];
+
+/**
+ * Where a node fact the bill split itself goes: its allocated resource's tags (the pod's
+ * labels) are matched exactly as OpenCost's workload labels are, a system namespace goes to
+ * the owner (the bill gives no weights to spread it by), an unmatched workload is
+ * unallocated.
+ */
+export function ruleForBillSplit(
+  rules: ClusterRules,
+  fact: BillSplitFact,
+): {
+  ruleId: number | null;
+  kind: 'workload' | 'system';
+  namespace?: string;
+  workload: string;
+} {
+  const tags = JSON.parse(fact.tags) as Record<string, string>;
+  const first = (keys: string[]) =>
+    keys
+      .map(key => tags[key])
+      .find(value => value !== undefined && value !== '');
+  const namespace = first(BILL_NAMESPACE_TAGS);
+  const name =
+    first(BILL_WORKLOAD_TAGS) ??
+    fact.resourceName ??
+    fact.resourceId ??
+    fact.methodId;
+  const workload = namespace !== undefined ? `${namespace}/${name}` : name;
+  const where = namespace !== undefined ? { namespace } : {};
+  if (namespace !== undefined && rules.systemNamespaces.includes(namespace)) {
+    // As OpenCost's system part: one per cluster-day, without a namespace.
+    return {
+      ruleId: rules.billOwnerRuleId ?? rules.ownerRuleId,
+      kind: 'system',
+      workload: 'system',
+    };
+  }
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags))
+    labels[sanitiseLabelName(key)] = String(value);
+  for (const matcher of rules.matchers) {
+    if (matcher.namespace !== undefined && matcher.namespace !== namespace)
+      continue;
+    if (matcher.labels.every(([key, value]) => labels[key] === value))
+      return {
+        ruleId: matcher.billRuleId ?? matcher.ruleId,
+        kind: 'workload',
+        ...where,
+        workload,
+      };
+  }
+  return { ruleId: null, kind: 'workload', ...where, workload };
 }

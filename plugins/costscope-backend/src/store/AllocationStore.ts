@@ -4,6 +4,7 @@ import { ROLLUP_VERSION_KEY } from './RollupReadCache';
 import {
   AllocatedEntityRow,
   AllocationRuleRow,
+  ClusterNodeSelector,
   KeyAllocation,
   KeyToAllocate,
   KubernetesPartRow,
@@ -93,6 +94,8 @@ const PART_COLUMNS = [
   'part_kind',
   'namespace',
   'workload',
+  'split_by',
+  'split_resource',
   ...AMOUNT_COLUMNS,
 ];
 
@@ -107,6 +110,51 @@ async function writeKubernetesSplit(
 ): Promise<void> {
   const claimed = new Set<string>();
   const groups = new Map<string, { group: NodeCostGroup; ids: string[] }>();
+  // Parts of facts the bill split, summed per part (a workload's pods make one), in the
+  // order of PART_COLUMNS; and the ids of those facts.
+  const billParts = new Map<string, unknown[]>();
+  const billFacts: Array<[string, string]> = [];
+  const addBillPart = (
+    selector: ClusterNodeSelector,
+    row: Record<string, string | null>,
+  ) => {
+    const cluster = selector.cluster;
+    const part = hook.billSplit({
+      cluster,
+      methodId: row.allocated_method_id!,
+      resourceId: row.allocated_resource_id,
+      resourceName: row.allocated_resource_name,
+      tags: row.allocated_tags ?? '{}',
+    });
+    const values = [
+      cluster,
+      row.usage_date,
+      row.provider,
+      row.sub_account_id,
+      row.region,
+      row.service_name,
+      row.charge_category,
+      row.currency,
+      part.ruleId,
+      part.kind,
+      part.namespace ?? null,
+      part.workload,
+      'bill',
+      selector.resource ?? 'nodes',
+    ];
+    const key = JSON.stringify(values);
+    let sums = billParts.get(key);
+    if (!sums) {
+      sums = [...values, 0n, 0n, 0n];
+      billParts.set(key, sums);
+    }
+    sums[values.length] = (sums[values.length] as bigint) + BigInt(row.billed!);
+    sums[values.length + 1] =
+      (sums[values.length + 1] as bigint) + BigInt(row.effective!);
+    sums[values.length + 2] =
+      (sums[values.length + 2] as bigint) + BigInt(row.list!);
+    billFacts.push([row.id!, cluster]);
+  };
   for (const selector of hook.selectors) {
     const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
     for (let i = 0; i < selector.allocKeys.length; i += CHUNK) {
@@ -133,13 +181,24 @@ async function writeKubernetesSplit(
           tx.raw('CAST(f.billed_nanos AS TEXT) as billed'),
           tx.raw('CAST(f.effective_nanos AS TEXT) as effective'),
           tx.raw('CAST(f.list_nanos AS TEXT) as list'),
+          'f.allocated_method_id',
+          'f.allocated_resource_id',
+          'f.allocated_resource_name',
+          'f.allocated_tags',
         ),
       );
       for (const row of rows) {
         if (claimed.has(row.id)) continue;
         claimed.add(row.id);
+        if (row.allocated_method_id !== null) {
+          // The bill split this one itself: its allocated resource takes it whole.
+          addBillPart(selector, row);
+          continue;
+        }
+        const resource = selector.resource ?? 'nodes';
         const key = JSON.stringify([
           selector.cluster,
+          resource,
           row.usage_date,
           row.provider,
           row.sub_account_id,
@@ -153,6 +212,7 @@ async function writeKubernetesSplit(
           entry = {
             group: {
               cluster: selector.cluster,
+              resource,
               usageDate: row.usage_date,
               provider: row.provider,
               subAccountId: row.sub_account_id,
@@ -229,12 +289,20 @@ async function writeKubernetesSplit(
         part.kind,
         part.namespace ?? null,
         part.workload,
+        part.splitBy ?? 'opencost',
+        group.resource,
         part.billedNanos.toString(),
         part.effectiveNanos.toString(),
         part.listNanos.toString(),
       ]);
     }
     await flush(10 * CHUNK);
+  }
+  for (const fact of billFacts) splitFacts.push(fact);
+  for (const sums of billParts.values()) {
+    parts.push(
+      sums.map(value => (typeof value === 'bigint' ? value.toString() : value)),
+    );
   }
   await flush(1);
 }

@@ -1,6 +1,11 @@
 import { Knex } from 'knex';
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
-import { ClusterNodeSelector, KubernetesPartDay } from './types';
+import {
+  ClusterNodeSelector,
+  KubernetesPartDay,
+  KubernetesSplitBy,
+  KubernetesSplitResource,
+} from './types';
 
 const CHUNK = 500;
 
@@ -8,22 +13,48 @@ const CHUNK = 500;
 export class KubernetesStore {
   constructor(private readonly knex: Knex) {}
 
-  /** The days on which the cluster's nodes have cost in the bill, sorted. */
+  /**
+   * The days on which the cluster's nodes have cost in the bill that the bill did not split
+   * itself (those OpenCost is asked about), sorted.
+   */
   async nodeDays(selector: ClusterNodeSelector): Promise<string[]> {
     const days = new Set<string>();
-    for (let i = 0; i < selector.allocKeys.length; i += CHUNK) {
-      const rows = await this.knex('costscope_cost_facts')
-        .whereIn('alloc_key', selector.allocKeys.slice(i, i + CHUNK))
-        .distinct('usage_date');
-      for (const row of rows) days.add(row.usage_date);
-    }
-    for (const prefix of selector.resourceIdPrefixes) {
-      const rows = await this.knex('costscope_cost_facts')
-        .whereRaw('substr(resource_id, 1, ?) = ?', [prefix.length, prefix])
-        .distinct('usage_date');
+    for (const read of this.nodeReads(selector)) {
+      const rows = await read(
+        this.knex('costscope_cost_facts').whereNull('allocated_method_id'),
+      ).distinct('usage_date');
       for (const row of rows) days.add(row.usage_date);
     }
     return [...days].sort();
+  }
+
+  /** The methods by which the bill split the cluster's node cost itself, sorted. */
+  async billSplitMethods(selector: ClusterNodeSelector): Promise<string[]> {
+    const methods = new Set<string>();
+    for (const read of this.nodeReads(selector)) {
+      const rows = await read(
+        this.knex('costscope_cost_facts').whereNotNull('allocated_method_id'),
+      ).distinct('allocated_method_id');
+      for (const row of rows) methods.add(row.allocated_method_id);
+    }
+    return [...methods].sort();
+  }
+
+  /** Filters that together find the selector's facts (a fact may pass more than one). */
+  private nodeReads(
+    selector: ClusterNodeSelector,
+  ): Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> {
+    const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
+    for (let i = 0; i < selector.allocKeys.length; i += CHUNK) {
+      const chunk = selector.allocKeys.slice(i, i + CHUNK);
+      reads.push(q => q.whereIn('alloc_key', chunk));
+    }
+    for (const prefix of selector.resourceIdPrefixes) {
+      reads.push(q =>
+        q.whereRaw('substr(resource_id, 1, ?) = ?', [prefix.length, prefix]),
+      );
+    }
+    return reads;
   }
 
   /** When each stored day was read, without the answers. */
@@ -106,6 +137,8 @@ export class KubernetesStore {
       'p.part_kind',
       'p.namespace',
       'p.workload',
+      'p.split_by',
+      'p.split_resource',
       'r.entity_ref',
     ];
     const rows = await filter(
@@ -123,6 +156,8 @@ export class KubernetesStore {
         kind: row.part_kind!,
         namespace: row.namespace,
         workload: row.workload!,
+        splitBy: row.split_by as KubernetesSplitBy,
+        resource: row.split_resource as KubernetesSplitResource,
         entityRef: row.entity_ref,
         nanos: BigInt(row.nanos ?? '0'),
       }),

@@ -119,6 +119,10 @@ function sameGroup(a: CostFact, b: CostFact): boolean {
     a.resourceType === b.resourceType &&
     a.commitmentId === b.commitmentId &&
     a.commitmentStatus === b.commitmentStatus &&
+    a.allocatedMethodId === b.allocatedMethodId &&
+    a.allocatedResourceId === b.allocatedResourceId &&
+    a.allocatedResourceName === b.allocatedResourceName &&
+    a.allocatedTags === b.allocatedTags &&
     a.original?.currency === b.original?.currency &&
     a.original?.exchangeRate === b.original?.exchangeRate
   );

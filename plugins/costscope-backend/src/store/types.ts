@@ -21,6 +21,14 @@ export interface FactDimensions {
   commitmentId?: string;
   /** `Used`: usage the commitment covered; `Unused`: the part of it nothing used. */
   commitmentStatus?: string;
+  /**
+   * FOCUS 1.3 split cost allocation of the fact's lines (the provider split a node's cost per
+   * pod): the method, the allocated resource and its tags as canonical JSON text.
+   */
+  allocatedMethodId?: string;
+  allocatedResourceId?: string;
+  allocatedResourceName?: string;
+  allocatedTags?: string;
 }
 
 /** A daily cost fact as stored: amounts rounded once, after exact summing. */
@@ -91,16 +99,25 @@ export interface AllocationRuleRow {
   rule: string;
 }
 
-/** Which facts are a shared cluster's nodes: facts of these keys, or with these id prefixes. */
+/**
+ * Which facts are a shared cluster's nodes (or volumes): facts of these keys, or with these id
+ * prefixes.
+ */
 export interface ClusterNodeSelector {
   cluster: string;
+  /** Volumes are split by OpenCost's pv weight alone; absent: nodes. */
+  resource?: KubernetesSplitResource;
   allocKeys: string[];
   resourceIdPrefixes: string[];
 }
 
-/** The node cost of one cluster, day and bill dimension: what one split divides. */
+/** What a split divides: a cluster's nodes, or its volumes. */
+export type KubernetesSplitResource = 'nodes' | 'volumes';
+
+/** The node (or volume) cost of one cluster, day and bill dimension: what one split divides. */
 export interface NodeCostGroup {
   cluster: string;
+  resource: KubernetesSplitResource;
   usageDate: string;
   provider: string;
   subAccountId: string;
@@ -122,9 +139,26 @@ export interface KubernetesPartRow {
   namespace?: string;
   /** `namespace/controller`, or the part's kind for idle, system and unsplit. */
   workload: string;
+  /** Who split it: OpenCost's ratios (the default), or the bill itself (FOCUS 1.3). */
+  splitBy?: KubernetesSplitBy;
+  /** Of the nodes (the default) or the volumes. */
+  resource?: KubernetesSplitResource;
   billedNanos: bigint;
   effectiveNanos: bigint;
   listNanos: bigint;
+}
+
+/** Who split a part of a cluster's node cost. */
+export type KubernetesSplitBy = 'bill' | 'opencost';
+
+/** A node fact the bill split itself (FOCUS 1.3 AllocatedMethodId on its lines). */
+export interface BillSplitFact {
+  cluster: string;
+  methodId: string;
+  resourceId: string | null;
+  resourceName: string | null;
+  /** The allocated resource's tags (a pod's labels), canonical JSON text. */
+  tags: string;
 }
 
 /** The cost of one part on one day in a range, summed over the bill's dimensions. */
@@ -134,6 +168,8 @@ export interface KubernetesPartDay {
   kind: string;
   namespace: string | null;
   workload: string;
+  splitBy: KubernetesSplitBy;
+  resource: KubernetesSplitResource;
   /** The entity the part's rule maps to; null when unallocated. */
   entityRef: string | null;
   nanos: bigint;
@@ -150,6 +186,16 @@ export interface KubernetesSplitHook {
     group: NodeCostGroup,
     allocations: unknown[] | undefined,
   ): KubernetesPartRow[] | undefined;
+  /**
+   * Where a node fact the bill split itself goes, as one part (without amounts: it takes the
+   * fact's whole). Such facts are never split by OpenCost.
+   */
+  billSplit(
+    fact: BillSplitFact,
+  ): Omit<
+    KubernetesPartRow,
+    'billedNanos' | 'effectiveNanos' | 'listNanos' | 'splitBy' | 'resource'
+  >;
 }
 
 /** Cost of one month, one allocated entity (or none) and one service, in nano-units. */

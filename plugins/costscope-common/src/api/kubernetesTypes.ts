@@ -13,6 +13,9 @@ export type KubernetesPartKind =
   | 'unsplit'
   | 'not-visible';
 
+/** Who divided a cluster's node cost among its workloads. @public */
+export type KubernetesSplitBy = 'bill' | 'opencost';
+
 /** One workload's (or idle's, system's) part of the bill's node cost in a range. @public */
 export interface KubernetesWorkloadCost {
   /** Empty on the one `not-visible` line of an entity's workloads. */
@@ -23,13 +26,20 @@ export interface KubernetesWorkloadCost {
   namespace?: string;
   /** The catalog entity the workload is allocated to, when visible; none when unallocated. */
   entityRef?: string;
+  /**
+   * Who divided the node cost: `opencost` by its ratios, or `bill` where the bill split the
+   * nodes itself (FOCUS 1.3 split cost allocation, AWS split cost allocation data); a workload
+   * with both has a line of each. Absent on the `not-visible` line.
+   */
+  splitBy?: KubernetesSplitBy;
   /** The bill-split cost in the range, exact. */
   cost: Money;
   /** Of the answer's total (or the cluster's), 6 places; null for a zero total. */
   share: number | null;
   /**
    * Shares of the cost by OpenCost's cpu, ram, gpu and storage (pv) cost weights on the same
-   * days, 6 places; null when no day of the line has weights (unsplit, not visible).
+   * days, 6 places; null when no day of the line has weights (unsplit, not visible, split by
+   * the bill).
    */
   resources: { cpu: number; ram: number; gpu: number; storage: number } | null;
   /**

@@ -16,6 +16,7 @@ const line = (
   kind,
   cost,
   share,
+  ...(kind !== 'not-visible' ? { splitBy: 'opencost' as const } : {}),
   resources: { cpu: 0.5, ram: 0.5, gpu: 0, storage: 0 },
   efficiency: { cpu: null, ram: null },
   ...more,

@@ -230,6 +230,32 @@ describe('readFocusParquet', () => {
     ]);
   });
 
+  it('reads a FOCUS 1.3 split: AllocatedTags as a MAP, like Tags', async () => {
+    const file = path.join(dir, 'split.parquet');
+    await copyTo(
+      file,
+      `SELECT 2.5::DOUBLE AS BilledCost, 'USD' AS BillingCurrency,
+              DATE '2026-03-04' AS ChargePeriodStart, 'i-node-1' AS ResourceId,
+              map(['eks:cluster-name'], ['prod']) AS Tags,
+              'AWS-EKS-SplitCost' AS AllocatedMethodId,
+              'pod/shop/checkout-api-7d9f' AS AllocatedResourceId,
+              map(['aws:eks:namespace', 'app'], ['shop', 'checkout']) AS AllocatedTags`,
+      'snappy',
+    );
+    const { lines } = await read(file);
+    expect(lines).toMatchObject([
+      {
+        resourceId: 'i-node-1',
+        tags: { 'eks:cluster-name': 'prod' },
+        allocated: {
+          methodId: 'AWS-EKS-SplitCost',
+          resourceId: 'pod/shop/checkout-api-7d9f',
+          tags: { 'aws:eks:namespace': 'shop', app: 'checkout' },
+        },
+      },
+    ]);
+  });
+
   it('rejects a truncated file as not readable Parquet', async () => {
     const file = path.join(dir, 'whole.parquet');
     await copyTo(file, `SELECT * FROM (${SOURCE})`, 'zstd');

@@ -138,3 +138,75 @@ describe('parseFocusRow, FOCUS 1.2 pricing currency', () => {
     });
   });
 });
+
+describe('parseFocusRow, FOCUS 1.3 split cost allocation', () => {
+  const SPLIT: FocusRecord = {
+    ...RECORD,
+    ResourceId: 'i-node-1',
+    Tags: '{"eks:cluster-name":"prod"}',
+    AllocatedMethodId: 'aws-eks-split-cost',
+    AllocatedResourceId: 'pod/shop/checkout-api-7d9f',
+    AllocatedResourceName: 'checkout-api-7d9f',
+    AllocatedTags:
+      '{"aws:eks:namespace":"shop","backstage.io/kubernetes-id":"checkout-api","canary":true}',
+  };
+
+  it('reads the split: method, allocated resource and its tags as strings', () => {
+    expect(parseFocusRow(SPLIT, 'USD')).toMatchObject({
+      line: {
+        resourceId: 'i-node-1',
+        tags: { 'eks:cluster-name': 'prod' },
+        allocated: {
+          methodId: 'aws-eks-split-cost',
+          resourceId: 'pod/shop/checkout-api-7d9f',
+          resourceName: 'checkout-api-7d9f',
+          tags: {
+            'aws:eks:namespace': 'shop',
+            'backstage.io/kubernetes-id': 'checkout-api',
+            canary: 'true',
+          },
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['no method', { AllocatedMethodId: undefined }],
+    ['a NULL method', { AllocatedMethodId: 'NULL' }],
+  ])('is no split with %s, whatever the other columns say', (_, columns) => {
+    const parsed = parseFocusRow({ ...SPLIT, ...columns }, 'USD');
+    expect(parsed).toHaveProperty('line');
+    expect('line' in parsed && parsed.line.allocated).toBeUndefined();
+  });
+
+  it('keeps a split without allocated resource or tags', () => {
+    expect(
+      parseFocusRow(
+        {
+          ...SPLIT,
+          AllocatedResourceId: '',
+          AllocatedResourceName: undefined,
+          AllocatedTags: undefined,
+        },
+        'USD',
+      ),
+    ).toMatchObject({
+      line: { allocated: { methodId: 'aws-eks-split-cost', tags: {} } },
+    });
+  });
+
+  it.each([
+    [{ AllocatedTags: '{"a":' }, 'AllocatedTags is not valid JSON'],
+    [{ AllocatedTags: '["a"]' }, 'AllocatedTags is not a JSON object'],
+    [
+      { AllocatedTags: '{"a":{"b":1}}' },
+      "AllocatedTags value of 'a' is not a scalar",
+    ],
+    [
+      { AllocatedResourceId: 'x'.repeat(2049) },
+      'AllocatedResourceId is longer than 2048 characters',
+    ],
+  ])('rejects %p, naming the column', (columns, reason) => {
+    expect(parseFocusRow({ ...SPLIT, ...columns }, 'USD')).toEqual({ reason });
+  });
+});

@@ -26,6 +26,10 @@ export const FOCUS_COLUMNS = [
   'ChargeSubcategory',
   'PricingCurrency',
   'PricingCurrencyEffectiveCost',
+  'AllocatedMethodId',
+  'AllocatedResourceId',
+  'AllocatedResourceName',
+  'AllocatedTags',
 ] as const;
 
 /** Columns without which a file cannot be read at all. */
@@ -160,6 +164,10 @@ const enum Col {
   ChargeSubcategory,
   PricingCurrency,
   PricingCurrencyEffectiveCost,
+  AllocatedMethodId,
+  AllocatedResourceId,
+  AllocatedResourceName,
+  AllocatedTags,
 }
 
 /** A FOCUS record as an array in the order of FOCUS_COLUMNS. */
@@ -364,6 +372,8 @@ function parseValues(
 
   const pricing = pricingOf(values, currency, reader);
   if (typeof pricing === 'string') return pricing;
+  const allocated = allocatedOf(values, parser);
+  if (typeof allocated === 'string') return allocated;
 
   const categoryText = clean(values[Col.ChargeCategory]) ?? 'Usage';
   const chargeCategory =
@@ -439,6 +449,37 @@ function parseValues(
       : {}),
     tags: tags as Record<string, string>,
     ...(pricing ? { pricing } : {}),
+    ...(allocated ? { allocated } : {}),
+  };
+}
+
+/**
+ * FOCUS 1.3's split cost allocation of a line the provider split (AllocatedMethodId set);
+ * undefined for other lines (allocated columns without a method are no split), a reason when
+ * a value cannot be stored.
+ */
+function allocatedOf(
+  values: FocusValues,
+  parser: FocusRowParser | undefined,
+): CostLine['allocated'] | string {
+  const methodId = clean(values[Col.AllocatedMethodId]);
+  if (methodId === undefined) return undefined;
+  const resourceId = clean(values[Col.AllocatedResourceId]);
+  const resourceName = clean(values[Col.AllocatedResourceName]);
+  const problem =
+    textProblem('AllocatedMethodId', methodId, SHORT_TEXT_LIMIT) ??
+    textProblem('AllocatedResourceId', resourceId, LONG_TEXT_LIMIT) ??
+    textProblem('AllocatedResourceName', resourceName, LONG_TEXT_LIMIT);
+  if (problem) return problem;
+  const tags = parser
+    ? parser.tagsOf(values[Col.AllocatedTags])
+    : parseTags(values[Col.AllocatedTags]);
+  if (typeof tags === 'string') return tags.replace(/^Tags/, 'AllocatedTags');
+  return {
+    methodId,
+    ...(resourceId !== undefined ? { resourceId } : {}),
+    ...(resourceName !== undefined ? { resourceName } : {}),
+    tags: tags as Record<string, string>,
   };
 }
 

@@ -13,6 +13,7 @@ import { formatMoney, formatShare } from '../../utils/format';
 import { kubernetesToCsv } from '../../utils/csv';
 import { kubernetesFor } from '../../__testUtils__/kubernetesFixtures';
 import { KubernetesCostCard } from './KubernetesCostCard';
+import { KubernetesWorkloadsTable } from './KubernetesWorkloadsTable';
 import { kubernetesShare, NOT_KUBERNETES } from './KubernetesCostCard';
 
 const ref = 'component:default/checkout-api';
@@ -179,6 +180,47 @@ describe("KubernetesCostCard on a cluster owner's page", () => {
   });
 });
 
+describe('KubernetesWorkloadsTable', () => {
+  it("shows a workload the bill split itself on a line of its own, without OpenCost's figures", async () => {
+    const [opencost] = kubernetesFor(ref, {
+      from: '2024-05-01',
+      to: '2024-05-02',
+    }).workloads;
+    const bill = {
+      ...opencost,
+      splitBy: 'bill' as const,
+      cost: '40.000000001',
+      share: 0.4,
+      resources: null,
+      efficiency: { cpu: null, ram: null },
+    };
+    await renderWithApi(
+      <KubernetesWorkloadsTable
+        title="Workloads"
+        lines={[opencost, bill]}
+        currency="USD"
+        fileName="w.csv"
+      />,
+      { api: createFakeApi() },
+    );
+    const rows = (await screen.findAllByText('shop/checkout-api')).map(
+      cell => cell.closest('tr') as HTMLElement,
+    );
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]).getByText('OpenCost')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByText(formatShare(0.666666)),
+    ).toBeInTheDocument();
+    expect(within(rows[1]).getByText('the bill')).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByText(formatMoney('40.000000001', 'USD')),
+    ).toBeInTheDocument();
+    expect(
+      within(rows[1]).queryByText(formatShare(0.666666)),
+    ).not.toBeInTheDocument();
+  });
+});
+
 describe('kubernetesToCsv', () => {
   it('writes exact costs and fractions, a blank where there is no figure', () => {
     const split = kubernetesFor('component:default/k8s-platform', {
@@ -186,9 +228,9 @@ describe('kubernetesToCsv', () => {
       to: '2024-05-02',
     }).clusters[0].parts;
     expect(kubernetesToCsv(split.slice(0, 2)).split('\r\n')).toEqual([
-      'cluster,workload,kind,entity_ref,cost,share,cpu_share,ram_share,gpu_share,storage_share,cpu_efficiency,ram_efficiency',
-      'prod,shop/checkout-api,workload,component:default/checkout-api,60.000000000,0.3,0.666666,0.333333,0,0,0.2,0.25',
-      'prod,(not visible to you),not-visible,,80.000000000,0.4,,,,,,',
+      'cluster,workload,kind,entity_ref,split_by,cost,share,cpu_share,ram_share,gpu_share,storage_share,cpu_efficiency,ram_efficiency',
+      'prod,shop/checkout-api,workload,component:default/checkout-api,opencost,60.000000000,0.3,0.666666,0.333333,0,0,0.2,0.25',
+      'prod,(not visible to you),not-visible,,,80.000000000,0.4,,,,,,',
       '',
     ]);
   });

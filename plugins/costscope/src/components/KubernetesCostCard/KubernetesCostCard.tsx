@@ -66,7 +66,7 @@ export function KubernetesCostCard(props: KubernetesCostCardProps) {
   return (
     <InfoCard
       title="Kubernetes: cost by workload"
-      subheader="The bill's cost of shared clusters' nodes, split by OpenCost's cpu, ram, gpu and storage cost"
+      subheader="The bill's cost of shared clusters' nodes, split by OpenCost's cpu, ram, gpu and storage cost, or by the bill itself where it splits nodes per pod"
     >
       <AsyncContent state={series}>
         {value => (

@@ -38,6 +38,12 @@ const KIND_NOTES: Partial<Record<KubernetesWorkloadCost['kind'], string>> = {
   unallocated: 'no catalog entity',
 };
 
+/** The bill's own split (FOCUS 1.3, AWS split cost allocation) has no OpenCost figures. */
+const SPLIT_BY: Record<string, string> = {
+  bill: 'the bill',
+  opencost: 'OpenCost',
+};
+
 const resourceColumn = (
   title: string,
   value: (row: Row) => number | null | undefined,
@@ -56,7 +62,13 @@ export function KubernetesWorkloadsTable(props: KubernetesWorkloadsTableProps) {
   const { title, lines, currency, fileName, showEntity } = props;
   // The table writes bookkeeping into its rows: give it copies.
   const rows = useMemo<Row[]>(
-    () => lines.map(l => ({ ...l, id: `${l.cluster}|${l.workload}` })),
+    () =>
+      lines.map(l => ({
+        ...l,
+        id: `${l.cluster}|${l.workload}|${l.entityRef ?? ''}|${
+          l.splitBy ?? ''
+        }`,
+      })),
     [lines],
   );
   const figures: TableColumn<Row>[] = [
@@ -64,6 +76,11 @@ export function KubernetesWorkloadsTable(props: KubernetesWorkloadsTableProps) {
     ...(showEntity
       ? [{ title: 'Entity', field: 'entityRef', emptyValue: '–' }]
       : []),
+    {
+      title: 'Split by',
+      field: 'splitBy',
+      render: row => SPLIT_BY[row.splitBy ?? ''] ?? '–',
+    },
     ...costColumns<Row>(currency),
     resourceColumn('CPU', row => row.resources?.cpu),
     resourceColumn('RAM', row => row.resources?.ram),
@@ -95,7 +112,8 @@ export function KubernetesWorkloadsTable(props: KubernetesWorkloadsTableProps) {
           <Typography variant="body2" color="textSecondary">
             CPU, RAM, GPU and Storage: the share of the cost each resource's
             OpenCost cost holds. Used of request: usage over request, from
-            OpenCost.
+            OpenCost. Split by the bill: the bill divided the node per pod
+            itself, so OpenCost's figures do not apply.
           </Typography>
         </Box>
         <Button

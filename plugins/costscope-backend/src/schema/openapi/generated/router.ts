@@ -962,6 +962,12 @@ export const spec = {
             description: 'The entity the workload is allocated to',
             'when visible': null,
           },
+          splitBy: {
+            type: 'string',
+            enum: ['bill', 'opencost'],
+            description:
+              "Who divided the node cost: OpenCost's ratios, or the bill itself (FOCUS 1.3 split cost allocation); absent on the not-visible line",
+          },
           cost: {
             $ref: '#/components/schemas/Money',
           },
@@ -972,7 +978,7 @@ export const spec = {
           },
           resources: {
             description:
-              "Shares of the cost by OpenCost's cost weights, 6 places; null without weights",
+              "Shares of the cost by OpenCost's cost weights, 6 places; null without weights (and on lines the bill split)",
             oneOf: [
               {
                 type: 'null',

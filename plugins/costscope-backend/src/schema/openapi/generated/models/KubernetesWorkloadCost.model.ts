@@ -21,10 +21,12 @@ export type KubernetesWorkloadCost = {
   namespace?: string;
   /** The entity the workload is allocated to */
   entityRef?: string;
+  /** Who divided the node cost: OpenCost's ratios, or the bill itself (FOCUS 1.3 split cost allocation); absent on the not-visible line */
+  splitBy?: 'bill' | 'opencost';
   cost?: Money;
   /** Of the total */
   share?: number | null;
-  /** Shares of the cost by OpenCost's cost weights, 6 places; null without weights */
+  /** Shares of the cost by OpenCost's cost weights, 6 places; null without weights (and on lines the bill split) */
   resources?: null | {
     cpu?: number;
     ram?: number;
