@@ -11,7 +11,8 @@
  * 1. Builds the organisation (bench/api/org.ts): 2,000 components in teams, one team owning
  *    500 of them, and 365 days of cost (about 1.5 million facts and 8 million rollup rows).
  * 2. For each database: applies the backend's migrations to a fresh database (a SQLite file
- *    under .cache/bench, PostgreSQL database `costscope_bench`) and loads the facts, the
+ *    under .cache/bench, PostgreSQL database `costscope_bench` or
+ *    `$COSTSCOPE_BENCH_PG_DATABASE`) and loads the facts, the
  *    allocation and its rollups in bulk (bench/api/load.ts). `--reuse` keeps a database that
  *    already holds the same organisation.
  * 3. Starts the backend plugin on it (bench/api/server.ts), checks each endpoint once, and
@@ -62,7 +63,11 @@ const END_DAY = '2026-10-31';
 const RANGE_DAYS = 30;
 /** About this many components are requested in turn (every n-th, n = components / this). */
 const SAMPLED_COMPONENTS = 256;
-const PG_DATABASE = 'costscope_bench';
+/** Overridable so that two checkouts can bench PostgreSQL side by side. */
+const PG_DATABASE = process.env.COSTSCOPE_BENCH_PG_DATABASE ?? 'costscope_bench';
+if (!/^[a-z_][a-z0-9_]*$/.test(PG_DATABASE)) {
+  throw new Error(`COSTSCOPE_BENCH_PG_DATABASE must be a plain identifier, got '${PG_DATABASE}'`);
+}
 const SQLITE_FILE = path.join(__dirname, '..', '.cache', 'bench', 'api.sqlite');
 
 type Db = 'sqlite' | 'postgres';
