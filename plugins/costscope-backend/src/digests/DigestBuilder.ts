@@ -52,7 +52,8 @@ export interface DigestSources {
     query: DateRange & { costBasis: CostBasis },
     visibility: Visibility,
   ): Promise<string>;
-  listBudgets(): Promise<BudgetListItem[]>;
+  /** Budgets in force with their status; with `entityRefs`, only those entities' budgets. */
+  listBudgets(entityRefs?: ReadonlySet<string>): Promise<BudgetListItem[]>;
   alertsCreated(entityRefs: string[], range: DateRange): Promise<CostAlert[]>;
   recommendations(
     entityRef: string,
@@ -64,10 +65,11 @@ export interface DigestSources {
     query: DateRange & { costBasis: CostBasis },
     hidden: ReadonlySet<string>,
   ): Promise<EntityCompliance>;
-  chargeback(
+  /** The chargeback report's totals by owner (`chargebackTotalsOf`). */
+  chargebackTotals(
     query: DateRange & { costBasis: CostBasis },
     hidden: ReadonlySet<string>,
-  ): Promise<ChargebackReport>;
+  ): Promise<ReadonlyMap<string, bigint>>;
   /** The entity and every entity whose cost rolls up into it, lower-case refs. */
   below(entityRef: string): Promise<string[]>;
   /** The first and last days with cost data. */
@@ -117,7 +119,7 @@ export interface SharedDigestReads {
   /** Every budget in force with its status. */
   budgets: BudgetListItem[];
   /** Monthly digests: chargeback totals by owner (lower-case refs or cost centers). */
-  chargebackTotals?: Map<string, bigint>;
+  chargebackTotals?: ReadonlyMap<string, bigint>;
 }
 
 function changeItems(
@@ -213,6 +215,22 @@ export function chargebackTotalsOf(
 }
 
 /**
+ * Totals of a kept chargeback report (JSON text), parsed and summed once while the text
+ * stays the same: every group's monthly digest reads the same report.
+ */
+export function keptChargebackTotals(): (
+  text: string,
+) => ReadonlyMap<string, bigint> {
+  let last: { text: string; totals: ReadonlyMap<string, bigint> } | undefined;
+  return text => {
+    if (last?.text !== text) {
+      last = { text, totals: chargebackTotalsOf(JSON.parse(text)) };
+    }
+    return last.totals;
+  };
+}
+
+/**
  * Builds the digest of one entity and period from the same services the routes use, so
  * that a digest's totals equal the summary, budget and recommendation routes' to the
  * nano-unit.
@@ -250,6 +268,7 @@ export class DigestBuilder {
 
     const totalNanos = moneyToNanos(current.total);
     const previousNanos = moneyToNanos(previous.total);
+    const belowSet = new Set(below);
     const [
       budgets,
       alerts,
@@ -260,7 +279,7 @@ export class DigestBuilder {
       ownUnitCosts,
       commitments,
     ] = await Promise.all([
-      request.shared?.budgets ?? sources.listBudgets(),
+      request.shared?.budgets ?? sources.listBudgets(belowSet),
       sources.alertsCreated(below, range),
       sources.recommendations(entityRef, today),
       this.compliance(entityRef, range, previousRange, costBasis, hidden),
@@ -314,7 +333,7 @@ export class DigestBuilder {
       ),
       budgetsAtRisk: budgetsAtRisk(
         withoutHiddenEntities(budgets, hidden),
-        new Set(below),
+        belowSet,
       ),
       alerts: withoutHiddenEntities(alerts, hidden)
         .slice(0, ALERT_LIMIT)
@@ -356,10 +375,10 @@ export class DigestBuilder {
     period: DigestPeriod,
     range: DateRange,
   ): Promise<SharedDigestReads> {
-    const [budgets, chargeback] = await Promise.all([
+    const [budgets, chargebackTotals] = await Promise.all([
       this.sources.listBudgets(),
       period === 'month'
-        ? this.sources.chargeback(
+        ? this.sources.chargebackTotals(
             { ...range, costBasis: this.costBasis },
             new Set(),
           )
@@ -367,9 +386,7 @@ export class DigestBuilder {
     ]);
     return {
       budgets,
-      ...(chargeback
-        ? { chargebackTotals: chargebackTotalsOf(chargeback) }
-        : {}),
+      ...(chargebackTotals ? { chargebackTotals } : {}),
     };
   }
 
@@ -380,9 +397,10 @@ export class DigestBuilder {
   ): Promise<bigint> {
     const totals =
       request.shared?.chargebackTotals ??
-      chargebackTotalsOf(
-        await this.sources.chargeback({ ...request.range, costBasis }, hidden),
-      );
+      (await this.sources.chargebackTotals(
+        { ...request.range, costBasis },
+        hidden,
+      ));
     return totals.get(request.entityRef) ?? 0n;
   }
 

@@ -85,11 +85,15 @@ export class DefaultBudgetsService implements BudgetsService {
     return this.options.store.listChanges(entityRef, limit);
   }
 
-  async listBudgets(): Promise<BudgetListItem[]> {
+  async listBudgets(
+    entityRefs?: ReadonlySet<string>,
+  ): Promise<BudgetListItem[]> {
     const { budgets } = this.options;
     const today = await budgets.today();
     const items: BudgetListItem[] = [];
     for (const inForce of await budgets.listInForce()) {
+      // A status reads the entity's daily cost: only for the budgets asked for.
+      if (entityRefs && !entityRefs.has(inForce.entity.ref)) continue;
       items.push({
         entityRef: inForce.entity.ref,
         ...(inForce.entity.title ? { title: inForce.entity.title } : {}),

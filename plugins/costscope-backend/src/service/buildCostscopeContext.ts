@@ -80,7 +80,11 @@ import { CommitmentReportEngine } from '../commitments/CommitmentReportEngine';
 import { DefaultUnitCostService } from './DefaultUnitCostService';
 import { CostscopeServices } from './services';
 import { DefaultDigestsService } from './DefaultDigestsService';
-import { DigestBuilder } from '../digests/DigestBuilder';
+import {
+  chargebackTotalsOf,
+  DigestBuilder,
+  keptChargebackTotals,
+} from '../digests/DigestBuilder';
 import {
   DigestDelivery,
   NotificationsDigestDelivery,
@@ -298,11 +302,12 @@ export function buildCostscopeContext(
     currency: () => costs.currency(),
     costBasis: config.costBasis,
   });
+  const chargebackTotalsIn = keptChargebackTotals();
   const digestBuilder = new DigestBuilder(
     {
       summary: (ref, query, visibility) =>
         costs.summary(ref, query, visibility),
-      listBudgets: () => budgetsService.listBudgets(),
+      listBudgets: refs => budgetsService.listBudgets(refs),
       alertsCreated: (refs, range) =>
         budgetStore.listAlertsCreated({ entityRefs: refs, range, limit: 100 }),
       recommendations: (ref, today) =>
@@ -311,10 +316,12 @@ export function buildCostscopeContext(
         compliance.entityCompliance(ref, query, hidden),
       // The organisation's chargeback, kept per allocation like the pages' answers: every
       // group's monthly digest reads the same one.
-      chargeback: async (query, hidden) =>
+      chargebackTotals: async (query, hidden) =>
         hidden.size > 0
-          ? compliance.chargeback(query, 'group', hidden)
-          : JSON.parse(
+          ? chargebackTotalsOf(
+              await compliance.chargeback(query, 'group', hidden),
+            )
+          : chargebackTotalsIn(
               await readCache.json(
                 ['digest-chargeback', query.from, query.to, query.costBasis],
                 () => compliance.chargeback(query, 'group'),

@@ -114,7 +114,8 @@ export interface BudgetsService {
   /** Removes the entity's UI budget; false when it had none. */
   deleteBudget(entity: SnapshotEntity, caller: Caller): Promise<boolean>;
   history(entityRef: string, limit: number): Promise<BudgetChange[]>;
-  listBudgets(): Promise<BudgetListItem[]>;
+  /** Every budget in force with its status; with `entityRefs`, only those entities' budgets. */
+  listBudgets(entityRefs?: ReadonlySet<string>): Promise<BudgetListItem[]>;
   listAlerts(options: {
     entityRef?: string;
     limit: number;
