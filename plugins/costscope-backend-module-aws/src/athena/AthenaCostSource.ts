@@ -161,6 +161,7 @@ export class AthenaCostSource implements CostSource {
           CatalogName: 'AwsDataCatalog',
           DatabaseName: database,
           TableName: table,
+          WorkGroup: this.config.workgroup,
         }),
         { abortSignal: context.signal },
       )
