@@ -1,7 +1,9 @@
 'use strict';
 
 // Amazon Athena (JSON 1.1, target AmazonAthena.*): StartQueryExecution, GetQueryExecution,
-// GetQueryResults and StopQueryExecution. The submitted SQL really runs, in DuckDB, over local
+// GetQueryResults, StopQueryExecution and GetTableMetadata (the table's columns as Glue lists
+// them: lower-case names, Hive types such as `string` or `map<string,string>`, the partition
+// column under PartitionKeys). The submitted SQL really runs, in DuckDB, over local
 // Parquet files registered as tables (`athenaTables: { 'db.table': DIR }`): each table is a
 // view over DIR/**/*.parquet with hive partitioning (`BILLING_PERIOD=YYYY-MM/` directories
 // give a `billing_period` column). DuckDB is loaded on the first query only.
@@ -115,6 +117,24 @@ function columnInfo(name, type) {
     info.Scale = type.scale;
   } else if (base === 'VARCHAR') info.Precision = 2147483647;
   return info;
+}
+
+/** A DuckDB type (a @duckdb/node-api type object) as Glue's Hive type name. */
+function hiveType(type) {
+  if (type.entryNames && type.entryTypes)
+    return `struct<${type.entryNames
+      .map((n, i) => `${n.toLowerCase()}:${hiveType(type.entryTypes[i])}`)
+      .join(',')}>`;
+  if (type.keyType && type.valueType)
+    return `map<${hiveType(type.keyType)},${hiveType(type.valueType)}>`;
+  if (type.valueType) return `array<${hiveType(type.valueType)}>`;
+  const info = columnInfo('', type);
+  if (info.Type === 'varchar') return 'string';
+  if (info.Type === 'decimal')
+    return `decimal(${info.Precision},${info.Scale})`;
+  if (info.Type === 'integer') return 'int';
+  if (info.Type === 'real') return 'float';
+  return info.Type.replace(' with time zone', '');
 }
 
 /**
@@ -394,7 +414,55 @@ ${s.reason || ''}`);
     return {};
   }
 
+  async function getTableMetadata(params) {
+    const catalog = params.CatalogName;
+    if (typeof catalog !== 'string' || !catalog)
+      throw invalid('CatalogName is required');
+    if (catalog.toLowerCase() !== 'awsdatacatalog')
+      throw new ServiceError(
+        'MetadataException',
+        `Catalog ${catalog} was not found`,
+      );
+    const database = String(params.DatabaseName ?? '').toLowerCase();
+    const table = String(params.TableName ?? '').toLowerCase();
+    const t = registered.find(
+      r => r.database === database && r.table === table,
+    );
+    if (!t)
+      throw new ServiceError(
+        'MetadataException',
+        `EntityNotFoundException: Table ${table} not found in database ${database}`,
+      );
+    const db = await instance();
+    const c = await db.connect();
+    let names;
+    let types;
+    try {
+      const reader = await c.runAndReadAll(
+        `SELECT * FROM ${sqlName(t.database)}.${sqlName(t.table)} LIMIT 0`,
+      );
+      names = reader.columnNames();
+      types = reader.columnTypes();
+    } finally {
+      c.closeSync();
+    }
+    const columns = names.map((n, i) => ({
+      Name: n.toLowerCase(),
+      Type: hiveType(types[i]),
+    }));
+    return {
+      TableMetadata: {
+        Name: t.table,
+        TableType: 'EXTERNAL_TABLE',
+        Columns: columns.filter(col => col.Name !== PARTITION_KEY),
+        PartitionKeys: columns.filter(col => col.Name === PARTITION_KEY),
+        Parameters: { classification: 'parquet' },
+      },
+    };
+  }
+
   const OPERATIONS = {
+    GetTableMetadata: getTableMetadata,
     StartQueryExecution: startQueryExecution,
     GetQueryExecution: getQueryExecution,
     GetQueryResults: getQueryResults,

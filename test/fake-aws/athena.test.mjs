@@ -18,6 +18,7 @@ const {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   StopQueryExecutionCommand,
+  GetTableMetadataCommand,
 } = require('@aws-sdk/client-athena');
 
 const OUTPUT = 's3://athena-results/costscope/';
@@ -203,6 +204,36 @@ describe('fake Athena', () => {
     assert.equal(
       count[0].ResultSet.Rows[1].Data[0].VarCharValue,
       String(lines),
+    );
+  });
+
+  test('GetTableMetadata: the columns as Glue lists them, the partition apart', async () => {
+    const athena = client();
+    const { TableMetadata: table } = await athena.send(
+      new GetTableMetadataCommand({
+        CatalogName: 'AwsDataCatalog',
+        DatabaseName: 'cur',
+        TableName: 'FOCUS',
+      }),
+    );
+    const types = Object.fromEntries(table.Columns.map(c => [c.Name, c.Type]));
+    assert.equal(types.billedcost, 'decimal(38,18)');
+    assert.equal(types.servicename, 'string');
+    assert.equal(types.tags, 'map<string,string>');
+    assert.equal(types.allocatedmethodid, undefined);
+    assert.deepEqual(table.PartitionKeys, [
+      { Name: 'billing_period', Type: 'string' },
+    ]);
+    await assert.rejects(
+      athena.send(
+        new GetTableMetadataCommand({
+          CatalogName: 'AwsDataCatalog',
+          DatabaseName: 'cur',
+          TableName: 'focus_v2',
+        }),
+      ),
+      e =>
+        e.name === 'MetadataException' && /focus_v2 not found/.test(e.message),
     );
   });
 

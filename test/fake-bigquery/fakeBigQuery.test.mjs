@@ -124,6 +124,31 @@ describe('fake BigQuery', () => {
     });
   });
 
+  test('tables.get: the schema, Tags an array of key/value records', async () => {
+    const [metadata] = await client()
+      .dataset('billing')
+      .table('focus')
+      .getMetadata();
+    const fields = Object.fromEntries(
+      metadata.schema.fields.map(f => [f.name, f]),
+    );
+    assert.equal(fields.ServiceName.type, 'STRING');
+    assert.equal(fields.Tags.type, 'RECORD');
+    assert.equal(fields.Tags.mode, 'REPEATED');
+    assert.deepEqual(
+      fields.Tags.fields.map(f => [f.name, f.type]),
+      [
+        ['key', 'STRING'],
+        ['value', 'STRING'],
+      ],
+    );
+    assert.equal(fields.billing_period, undefined);
+    await assert.rejects(
+      client().dataset('billing').table('nope').getMetadata(),
+      e => e.code === 404,
+    );
+  });
+
   test('an unknown table is a 404 notFound', async () => {
     await assert.rejects(
       client().createQueryJob({

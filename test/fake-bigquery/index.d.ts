@@ -10,6 +10,7 @@ export type FakeBigQueryFaultKind =
   | 'server-error';
 
 export type FakeBigQueryOperation =
+  | 'tables.get'
   | 'jobs.insert'
   | 'jobs.get'
   | 'jobs.getQueryResults'

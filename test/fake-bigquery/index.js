@@ -2,10 +2,11 @@
 
 // A local fake of the BigQuery REST API (v2) as @google-cloud/bigquery calls it: jobs.insert
 // (with dryRun and maximumBytesBilled), jobs.get, jobs.getQueryResults (paged, jobComplete),
-// jobs.cancel. The submitted GoogleSQL really runs, in DuckDB, over local Parquet files
-// registered as tables (`tables: { 'project.dataset.table': DIR }`), each a view over
-// DIR/**/*.parquet. JSON shapes follow Google's BigQuery REST reference (Job, JobStatus,
-// JobStatistics, GetQueryResultsResponse, ErrorProto); see README.md for what is approximated.
+// jobs.cancel, and tables.get (the schema, nested types as RECORD fields). The submitted
+// GoogleSQL really runs, in DuckDB, over local Parquet files registered as tables
+// (`tables: { 'project.dataset.table': DIR }`), each a view over DIR/**/*.parquet. JSON shapes
+// follow Google's BigQuery REST reference (Job, JobStatus, JobStatistics,
+// GetQueryResultsResponse, ErrorProto, Table); see README.md for what is approximated.
 //
 // GoogleSQL -> DuckDB: a backtick-quoted name (`p.d.t`) becomes one double-quoted DuckDB name
 // ("p.d.t"), the name the table's view is registered under; BIGNUMERIC is a DuckDB type
@@ -25,6 +26,7 @@ const MIN_BILLED_PER_TABLE = 10 * MIB;
 const DEFAULT_PAGE_ROWS = 100000;
 const PARTITION_KEY = 'billing_period';
 const FAULT_OPERATIONS = [
+  'tables.get',
   'jobs.insert',
   'jobs.get',
   'jobs.getQueryResults',
@@ -165,6 +167,35 @@ function fieldOf(name, type) {
         : 'BIGNUMERIC',
   };
   return { name, type: types[base] || 'STRING', mode: 'NULLABLE' };
+}
+
+/**
+ * A table column's TableFieldSchema for a DuckDB type object: a list as its element's field
+ * REPEATED, a struct as a RECORD, a map as a REPEATED RECORD of key and value.
+ */
+function schemaFieldOf(name, type) {
+  if (type.entryNames && type.entryTypes)
+    return {
+      name,
+      type: 'RECORD',
+      mode: 'NULLABLE',
+      fields: type.entryNames.map((n, i) =>
+        schemaFieldOf(n, type.entryTypes[i]),
+      ),
+    };
+  if (type.keyType && type.valueType)
+    return {
+      name,
+      type: 'RECORD',
+      mode: 'REPEATED',
+      fields: [
+        { ...schemaFieldOf('key', type.keyType), mode: 'REQUIRED' },
+        schemaFieldOf('value', type.valueType),
+      ],
+    };
+  if (type.valueType)
+    return { ...schemaFieldOf(name, type.valueType), mode: 'REPEATED' };
+  return fieldOf(name, type);
 }
 
 /** A value as BigQuery's JSON writes a cell: text (TIMESTAMP as microseconds), or null. */
@@ -600,6 +631,38 @@ async function startFakeBigQuery(options = {}) {
     return { kind: 'bigquery#jobCancelResponse', job: jobResource(job) };
   }
 
+  async function getTable(project, dataset, table) {
+    const qualified = `${project}.${dataset}.${table}`;
+    const t = registered.find(r => r.qualified === qualified);
+    if (!t) throw notFound(`Not found: Table ${project}:${dataset}.${table}`);
+    const db = await instance();
+    const c = await db.connect();
+    try {
+      const reader = await c.runAndReadAll(
+        `SELECT * FROM ${sqlName(qualified)} LIMIT 0`,
+      );
+      const types = reader.columnTypes();
+      return {
+        kind: 'bigquery#table',
+        id: `${project}:${dataset}.${table}`,
+        tableReference: {
+          projectId: project,
+          datasetId: dataset,
+          tableId: table,
+        },
+        type: 'TABLE',
+        location,
+        schema: {
+          fields: reader
+            .columnNames()
+            .map((n, i) => schemaFieldOf(n, types[i])),
+        },
+      };
+    } finally {
+      c.closeSync();
+    }
+  }
+
   function takeFault(operation) {
     const i = faults.findIndex(f => !f.operation || f.operation === operation);
     if (i < 0) return undefined;
@@ -610,6 +673,17 @@ async function startFakeBigQuery(options = {}) {
   }
 
   async function route(req, url, body) {
+    const tableMatch =
+      /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(
+        url.pathname,
+      );
+    if (tableMatch && req.method === 'GET') {
+      const [, project, dataset, table] = tableMatch.map(decodeURIComponent);
+      counts['tables.get'] = (counts['tables.get'] ?? 0) + 1;
+      const fault = takeFault('tables.get');
+      if (fault) throw FAULTS[fault](project);
+      return getTable(project, dataset, table);
+    }
     const m =
       /^\/bigquery\/v2\/projects\/([^/]+)\/(jobs|queries)(?:\/([^/]+))?(\/cancel)?$/.exec(
         url.pathname,

@@ -60,4 +60,67 @@ describe('focusDailyRowToCostLine', () => {
       }),
     ).toEqual({ rejected: 'tags are not key/value pairs' });
   });
+
+  it('reads FOCUS 1.3 split columns as the file sources do: only with a method, trimmed', () => {
+    const split = {
+      ...GOOD,
+      allocated_method_id: ' AWS-EKS-split ',
+      allocated_resource_id: 'pod/checkout-1',
+      allocated_resource_name: 'NULL',
+      allocated_tags: '{"app":"checkout"}',
+    };
+    expect(focusDailyRowToCostLine(row(split), options)).toMatchObject({
+      tags: { team: 'checkout' },
+      allocated: {
+        methodId: 'AWS-EKS-split',
+        resourceId: 'pod/checkout-1',
+        tags: { app: 'checkout' },
+      },
+    });
+    const line = focusDailyRowToCostLine(row(split), options);
+    expect('allocated' in line && line.allocated).not.toHaveProperty(
+      'resourceName',
+    );
+    // allocated columns without a method are no split
+    expect(
+      focusDailyRowToCostLine(
+        row({ ...split, allocated_method_id: 'n/a' }),
+        options,
+      ),
+    ).not.toHaveProperty('allocated');
+    // a method without tags is a split with none
+    expect(
+      focusDailyRowToCostLine(row({ ...split, allocated_tags: null }), options),
+    ).toMatchObject({ allocated: { methodId: 'AWS-EKS-split', tags: {} } });
+  });
+
+  it.each([
+    [
+      'method id is too long',
+      { allocated_method_id: 'm'.repeat(256) },
+      'AllocatedMethodId is longer than 255 characters',
+    ],
+    [
+      'resource id is too long',
+      { allocated_resource_id: 'r'.repeat(2049) },
+      'AllocatedResourceId is longer than 2048 characters',
+    ],
+    [
+      'resource name holds a NUL',
+      { allocated_resource_name: 'a\u0000b' },
+      'AllocatedResourceName contains a NUL character',
+    ],
+    [
+      'tags are not JSON',
+      { allocated_tags: '{not json' },
+      'allocated tags are not JSON',
+    ],
+  ])('rejects a split whose %s, saying why', (_, change, reason) => {
+    expect(
+      focusDailyRowToCostLine(
+        row({ ...GOOD, allocated_method_id: 'split', ...change }),
+        options,
+      ),
+    ).toEqual({ rejected: reason });
+  });
 });

@@ -1,4 +1,4 @@
-import { CostLine } from './sources';
+import { CostLine, CostLineAllocation } from './sources';
 
 /**
  * The dimensions a daily FOCUS aggregation pushed into a query engine (Athena, BigQuery)
@@ -22,7 +22,23 @@ export const FOCUS_DAILY_DIMENSIONS = [
   'commitment_discount_id',
   'commitment_discount_status',
   'tags',
+  'allocated_method_id',
+  'allocated_resource_id',
+  'allocated_resource_name',
+  'allocated_tags',
 ] as const;
+
+/**
+ * The dimensions of FOCUS 1.3's split cost allocation, and the FOCUS column each reads. A
+ * table without a column answers NULL for it, a constant the query does not group by.
+ * @public
+ */
+export const FOCUS_DAILY_SPLIT_COLUMNS = {
+  allocated_method_id: 'AllocatedMethodId',
+  allocated_resource_id: 'AllocatedResourceId',
+  allocated_resource_name: 'AllocatedResourceName',
+  allocated_tags: 'AllocatedTags',
+} as const;
 
 /** The sums such an aggregation answers after its dimensions, as exact decimal text. @public */
 export const FOCUS_DAILY_SUMS = [
@@ -41,6 +57,9 @@ export const FOCUS_DAILY_COLUMNS = [
 export type FocusDailyColumn = (typeof FOCUS_DAILY_COLUMNS)[number];
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** As the FOCUS file sources store them: VARCHAR(255), and ids and names up to an ARN's 2048. */
+const SHORT_TEXT_LIMIT = 255;
+const LONG_TEXT_LIMIT = 2048;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /**
@@ -86,6 +105,8 @@ export function focusDailyRowToCostLine(
       return { rejected: 'tags are not JSON' };
     }
   }
+  const allocated = allocationOf(v, options.parseTags);
+  if ('rejected' in allocated) return allocated;
   const status = v.commitment_discount_status;
   return {
     chargeDate: v.charge_date,
@@ -108,5 +129,64 @@ export function focusDailyRowToCostLine(
     commitmentDiscountStatus:
       status === 'Used' || status === 'Unused' ? status : undefined,
     tags,
+    ...(allocated.allocation ? { allocated: allocated.allocation } : {}),
+  };
+}
+
+/** Values as the FOCUS file sources read them: trimmed, and `NULL`, `None` or `N/A` absent. */
+function clean(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed || /^(null|none|n\/a)$/i.test(trimmed)) return undefined;
+  return trimmed;
+}
+
+function textProblem(
+  column: string,
+  value: string | undefined,
+  limit: number,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length > limit)
+    return `${column} is longer than ${limit} characters`;
+  if (value.includes('\u0000')) return `${column} contains a NUL character`;
+  return undefined;
+}
+
+/**
+ * FOCUS 1.3's split of a line the provider split (an AllocatedMethodId), as the FOCUS file
+ * sources read it: the other allocated columns count only with a method.
+ */
+function allocationOf(
+  v: Partial<Record<FocusDailyColumn, string>>,
+  parseTags: (text: string) => Record<string, string> | undefined,
+): { allocation?: CostLineAllocation } | { rejected: string } {
+  const methodId = clean(v.allocated_method_id);
+  if (methodId === undefined) return {};
+  const resourceId = clean(v.allocated_resource_id);
+  const resourceName = clean(v.allocated_resource_name);
+  const problem =
+    textProblem('AllocatedMethodId', methodId, SHORT_TEXT_LIMIT) ??
+    textProblem('AllocatedResourceId', resourceId, LONG_TEXT_LIMIT) ??
+    textProblem('AllocatedResourceName', resourceName, LONG_TEXT_LIMIT);
+  if (problem) return { rejected: problem };
+  let tags: Record<string, string> = {};
+  const text = clean(v.allocated_tags);
+  if (text !== undefined) {
+    try {
+      const parsed = parseTags(text);
+      if (!parsed)
+        return { rejected: 'allocated tags are not key/value pairs' };
+      tags = parsed;
+    } catch {
+      return { rejected: 'allocated tags are not JSON' };
+    }
+  }
+  return {
+    allocation: {
+      methodId,
+      ...(resourceId !== undefined ? { resourceId } : {}),
+      ...(resourceName !== undefined ? { resourceName } : {}),
+      tags,
+    },
   };
 }

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AthenaClient } from '@aws-sdk/client-athena';
-import { S3Client } from '@aws-sdk/client-s3';
 import { JsonObject } from '@backstage/types';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import {
@@ -12,7 +10,6 @@ import {
   sumCostUnits,
 } from '@costscope/backstage-plugin-node/testUtils';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
@@ -20,6 +17,7 @@ import {
   FakeAws,
   startFakeAws,
 } from '../../../../test/fake-aws';
+import { athenaSourceForFake } from '../__testUtils__/athenaSource';
 import { AthenaCostConfig } from './athenaConfig';
 import { AthenaCostSource } from './AthenaCostSource';
 import { athenaScanCostUsd } from './scanCost';
@@ -53,9 +51,16 @@ beforeAll(async () => {
     tagsAsMap: true,
   });
   dataDir = path.join(exportDir, PREFIX);
+  // the same bill without its Tags column: a table the source's query cannot bind
+  const noTags = path.join(dir, 'no_tags');
+  fs.mkdirSync(noTags);
+  await duck(
+    `COPY (SELECT * EXCLUDE (Tags) FROM read_parquet('${dataDir}/**/*.parquet'))
+       TO '${noTags}/all.parquet' (FORMAT parquet)`,
+  );
   const common = {
     billingDir: path.join(dir, 'aws'),
-    athenaTables: { 'cur.focus': dataDir },
+    athenaTables: { 'cur.focus': dataDir, 'cur.no_tags': noTags },
     s3Buckets: { billing: exportDir },
     s3PageSize: 1, // one object per ListObjectsV2 page
   };
@@ -91,18 +96,9 @@ const CONFIG: AthenaCostConfig = {
 };
 
 function sourceOf(config: Partial<AthenaCostConfig> = {}, on = fake) {
-  const common = {
-    region: 'eu-west-1',
-    endpoint: on.url,
-    credentials: credentialsFor('999988887777'),
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 5),
-  };
-  return new AthenaCostSource(
+  return athenaSourceForFake(
     { ...CONFIG, ...config },
-    {
-      athena: new AthenaClient(common),
-      s3: new S3Client({ ...common, forcePathStyle: true }),
-    },
+    { url: on.url, credentials: credentialsFor('999988887777') },
     () => new Date('2026-11-22T08:00:00Z'),
   );
 }
@@ -132,6 +128,9 @@ describe('AthenaCostSource against the fake Athena', () => {
       await read(sourceOf());
     expect(error).toBeUndefined();
     expect(rejections).toEqual([]);
+    // the demo's table is FOCUS 1.2, without split columns: one schema read, no line split
+    expect(count('athena:GetTableMetadata')).toBe(1);
+    expect(lines.some(l => l.allocated)).toBe(false);
 
     // the reference: DuckDB straight over the Parquet files
     const reference = await duck(`
@@ -281,12 +280,24 @@ describe('AthenaCostSource against the fake Athena', () => {
     expect(second.count('s3:ListObjectsV2')).toBe(0);
   });
 
-  it('fails the run with Athena message when a misconfigured table makes the query fail', async () => {
-    const { error, lines, newState, apiCalls } = await read(
+  it('fails the run with the catalog message when the table does not exist', async () => {
+    const { error, lines, newState, count } = await read(
       sourceOf({ table: 'focus_v2' }),
     );
     expect(error?.message).toMatch(
-      /^Athena, cur\.focus_v2: query [0-9a-f-]+ failed: .*focus_v2 does not exist/,
+      /^Athena, columns of cur\.focus_v2 \(GetTableMetadata\): MetadataException: .*focus_v2 not found/,
+    );
+    expect(lines).toEqual([]);
+    expect(newState).toBeUndefined();
+    expect(count('athena:StartQueryExecution')).toBe(0);
+  });
+
+  it('fails the run with Athena message when the query fails', async () => {
+    const { error, lines, newState, apiCalls } = await read(
+      sourceOf({ table: 'no_tags' }),
+    );
+    expect(error?.message).toMatch(
+      /^Athena, cur\.no_tags: query [0-9a-f-]+ failed: .*tags/i,
     );
     expect(lines).toEqual([]);
     expect(newState).toBeUndefined();
@@ -312,7 +323,12 @@ describe('AthenaCostSource against the fake Athena', () => {
   });
 
   it('retries throttled calls', async () => {
-    fake.injectFault({ service: 'athena', kind: 'throttle', times: 3 });
+    fake.injectFault({
+      service: 'athena',
+      operation: 'StartQueryExecution',
+      kind: 'throttle',
+      times: 3,
+    });
     const { error, lines } = await read(sourceOf());
     expect(error).toBeUndefined();
     expect(lines.length).toBeGreaterThan(0);

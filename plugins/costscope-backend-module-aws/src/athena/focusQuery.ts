@@ -2,15 +2,22 @@ import {
   CostLine,
   FOCUS_DAILY_COLUMNS,
   FOCUS_DAILY_DIMENSIONS,
+  FOCUS_DAILY_SPLIT_COLUMNS,
   FOCUS_DAILY_SUMS,
   focusDailyRowToCostLine,
 } from '@costscope/backstage-plugin-node';
+
+type SplitDimension = keyof typeof FOCUS_DAILY_SPLIT_COLUMNS;
+type Dimension = Exclude<
+  (typeof FOCUS_DAILY_DIMENSIONS)[number],
+  SplitDimension
+>;
 
 /**
  * How the daily query computes each dimension, from FOCUS 1.0 columns lower-cased as Glue
  * names them.
  */
-const DIMENSIONS: Record<(typeof FOCUS_DAILY_DIMENSIONS)[number], string> = {
+const DIMENSIONS: Record<Dimension, string> = {
   charge_date: 'CAST(chargeperiodstart AS DATE)',
   billing_period_start: 'CAST(billingperiodstart AS DATE)',
   provider: 'providername',
@@ -46,28 +53,71 @@ const quoted = (name: string) => {
   return `"${name}"`;
 };
 
+/** A table's columns as Glue lists them: lower-case name to Hive type (`map<string,string>`). */
+export type TableColumns = ReadonlyMap<string, string>;
+
+/**
+ * FOCUS 1.3's split columns the table has, as the query reads them; none without an
+ * AllocatedMethodId, whose absence makes the others meaningless.
+ */
+export function splitExpressions(
+  columns: TableColumns | undefined,
+): Partial<Record<SplitDimension, string>> {
+  const has = (alias: SplitDimension) => {
+    const name = FOCUS_DAILY_SPLIT_COLUMNS[alias].toLowerCase();
+    return columns?.has(name) ? name : undefined;
+  };
+  if (!has('allocated_method_id')) return {};
+  const expressions: Partial<Record<SplitDimension, string>> = {};
+  for (const alias of Object.keys(
+    FOCUS_DAILY_SPLIT_COLUMNS,
+  ) as SplitDimension[]) {
+    const name = has(alias);
+    if (!name) continue;
+    // A map (as AWS writes Tags) as JSON text; a string column holds JSON text already,
+    // which Trino's CAST to JSON would wrap as one JSON string.
+    expressions[alias] =
+      alias === 'allocated_tags' &&
+      /^(map|struct|array|row)\b/i.test(columns!.get(name)!)
+        ? `json_format(CAST(${name} AS JSON))`
+        : `CAST(${name} AS VARCHAR)`;
+  }
+  return expressions;
+}
+
 /**
  * The daily aggregation of one billing period (`YYYY-MM`, the partition's value) of a FOCUS
  * table, in SQL that Athena (Trino) and DuckDB both run. Money is summed as DECIMAL inside the
- * query and comes back as exact text.
+ * query and comes back as exact text. FOCUS 1.3's split columns are grouped by when `columns`
+ * has them; otherwise they come back NULL, a constant the query does not group by.
  */
 export function focusDailyQuery(options: {
   database: string;
   table: string;
   partitionColumn: string;
   period: string;
+  columns?: TableColumns;
 }): string {
   if (!/^\d{4}-\d{2}$/.test(options.period))
     throw new Error(`'${options.period}' is not a YYYY-MM billing period`);
+  const split = splitExpressions(options.columns);
+  const expressions = FOCUS_DAILY_DIMENSIONS.map(alias =>
+    alias in FOCUS_DAILY_SPLIT_COLUMNS
+      ? split[alias as SplitDimension]
+      : DIMENSIONS[alias as Dimension],
+  );
   const select = [
     ...FOCUS_DAILY_DIMENSIONS.map(
-      alias => `  ${DIMENSIONS[alias]} AS ${alias}`,
+      (alias, i) =>
+        `  ${expressions[i] ?? 'CAST(NULL AS VARCHAR)'} AS ${alias}`,
     ),
     ...FOCUS_DAILY_SUMS.map(
       alias => `  SUM(CAST(${SUMS[alias]} AS DECIMAL(38, 18))) AS ${alias}`,
     ),
   ].join(',\n');
-  const groupBy = FOCUS_DAILY_DIMENSIONS.map((_, i) => i + 1).join(', ');
+  const groupBy = expressions
+    .flatMap((expression, i) => (expression ? [i + 1] : []))
+    .join(', ');
   return (
     `SELECT\n${select}\n` +
     `FROM ${quoted(options.database)}.${quoted(options.table)}\n` +

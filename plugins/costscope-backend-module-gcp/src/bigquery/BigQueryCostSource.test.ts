@@ -21,6 +21,10 @@ import { BigQueryCostSource } from './BigQueryCostSource';
 import { bigQueryCostUsd } from './bytesCost';
 import { createBigQueryClient } from './client';
 import { useNodeHttpTransport } from '../__testUtils__/httpUnderJest';
+import {
+  bigQueryConfigForFake,
+  bigQuerySourceForFake,
+} from '../__testUtils__/bigQuerySource';
 
 useNodeHttpTransport();
 
@@ -66,38 +70,14 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-function configOf(
-  config: Partial<BigQueryCostConfig> = {},
-): BigQueryCostConfig {
-  return {
-    projectId: 'acme-billing',
-    table: TABLE,
-    partitionsOf: TABLE,
-    incremental: true,
-    format: 'focus',
-    location: 'US',
-    credentials: { type: 'none' },
-    apiEndpoint: fake.url,
-    months: 2,
-    pricePerTibUsd: '6.25',
-    pageRows: 100,
-    poll: { initialMs: 5, maxMs: 20 },
-    queryTimeoutMs: 60_000,
-    rateLimitRetry: { maxAttempts: 4, baseDelayMs: 5 },
-    schedule: { frequency: { hours: 12 }, timeout: { minutes: 30 } },
-    ...config,
-  };
-}
+const configOf = (config: Partial<BigQueryCostConfig> = {}) =>
+  bigQueryConfigForFake(fake.url, TABLE, config);
 
-function sourceOf(config: Partial<BigQueryCostConfig> = {}) {
-  const c = configOf(config);
-  return new BigQueryCostSource(
-    c,
-    createBigQueryClient(c, { maxRetryDelay: 0.02 }),
+const sourceOf = (config: Partial<BigQueryCostConfig> = {}) =>
+  bigQuerySourceForFake(
+    configOf(config),
     () => new Date('2026-11-22T08:00:00Z'),
-    ms => new Promise(resolve => setTimeout(resolve, Math.min(ms, 5))),
   );
-}
 
 const read = (source: BigQueryCostSource, state?: JsonObject) =>
   readCostSourceForTest(source, { state });
@@ -124,6 +104,9 @@ describe('BigQueryCostSource against the fake BigQuery', () => {
       await read(sourceOf());
     expect(error).toBeUndefined();
     expect(rejections).toEqual([]);
+    // the demo's table is FOCUS 1.2, without split columns: one schema read, no line split
+    expect(count('bigquery:tables.get')).toBe(1);
+    expect(lines.some(l => l.allocated)).toBe(false);
 
     // the reference: DuckDB straight over the Parquet files
     const reference = await duck(`
@@ -259,16 +242,17 @@ describe('BigQueryCostSource against the fake BigQuery', () => {
     expect(fake.jobs()).toHaveLength(2);
   });
 
-  it('fails the run with BigQuery message on a query it cannot run', async () => {
-    const { error, lines, newState } = await read(
+  it('fails the run with BigQuery message on a table that does not exist', async () => {
+    const { error, lines, newState, count } = await read(
       sourceOf({ table: 'acme-billing.billing.focus_v2', incremental: false }),
     );
     expect(error?.name).toBe('notFound');
     expect(error?.message).toMatch(
-      /^BigQuery, acme-billing\.billing\.focus_v2 billing period 2026-10 \(dry run\): notFound: Not found: Table acme-billing:billing\.focus_v2/,
+      /^BigQuery, schema of acme-billing\.billing\.focus_v2: notFound: Not found: Table acme-billing:billing\.focus_v2/,
     );
     expect(lines).toEqual([]);
     expect(newState).toBeUndefined();
+    expect(count('bigquery:jobs.insert dryRun')).toBe(0);
   });
 
   it('fails the run with invalidQuery when the table lacks a FOCUS column', async () => {

@@ -14,6 +14,9 @@ import {
   focusDailyQuery,
   focusRowToCostLine,
   partitionsQuery,
+  splitExpressions,
+  TABLE_NAME,
+  TableColumns,
 } from './focusQuery';
 
 interface PeriodState {
@@ -92,6 +95,7 @@ export class BigQueryCostSource implements CostSource {
     const periods = Array.from({ length: config.months }, (_, i) =>
       monthBefore(today, config.months - 1 - i),
     );
+    const columns = await this.tableColumns(context);
     context.logger.info(
       `Costscope reads ${config.table} through BigQuery (jobs in ${
         config.projectId
@@ -99,6 +103,10 @@ export class BigQueryCostSource implements CostSource {
         config.maxBytesBilled
           ? `, at most ${config.maxBytesBilled} bytes per query`
           : ''
+      }; ${
+        Object.keys(splitExpressions(columns)).length
+          ? "with the bill's own split (FOCUS 1.3 Allocated* columns)"
+          : 'the table has no FOCUS 1.3 split columns'
       }`,
     );
     const partitions = config.incremental
@@ -120,7 +128,7 @@ export class BigQueryCostSource implements CostSource {
         next[period] = before;
         continue;
       }
-      const bytes = yield* this.queryPeriod(context, period);
+      const bytes = yield* this.queryPeriod(context, period, columns);
       context.fileRead(label, { bytesScanned: bytes });
       next[period] = {
         bytes,
@@ -149,6 +157,31 @@ export class BigQueryCostSource implements CostSource {
         throw describe(error, what);
       }
     }
+  }
+
+  /**
+   * The table's (or view's) columns from its schema (tables.get, free), so that the query
+   * reads FOCUS 1.3's split columns only from a table that has them.
+   */
+  private async tableColumns(
+    context: CostSourceReadContext,
+  ): Promise<TableColumns> {
+    const { table } = this.config;
+    const [, project, dataset, name] = TABLE_NAME.exec(table)!;
+    const [metadata] = await this.call(
+      `BigQuery, schema of ${table}`,
+      () =>
+        this.bigquery
+          .dataset(dataset, { projectId: project })
+          .table(name)
+          .getMetadata(),
+      () => context.apiCall('bigquery:tables.get'),
+    );
+    const fields: Array<{ name?: string; type?: string }> =
+      metadata?.schema?.fields ?? [];
+    return new Map(
+      fields.map(f => [String(f.name).toLowerCase(), String(f.type)]),
+    );
   }
 
   /**
@@ -332,12 +365,13 @@ export class BigQueryCostSource implements CostSource {
   private async *queryPeriod(
     context: CostSourceReadContext,
     period: string,
+    columns: TableColumns,
   ): AsyncGenerator<CostLine[], number> {
     const { config } = this;
     const what = `BigQuery, ${config.table} billing period ${period}`;
     const { job, bytesBilled } = await this.runJob(
       context,
-      focusDailyQuery({ table: config.table, period }),
+      focusDailyQuery({ table: config.table, period, columns }),
       what,
       config.maxBytesBilled,
     );

@@ -2,15 +2,22 @@ import {
   CostLine,
   FOCUS_DAILY_COLUMNS,
   FOCUS_DAILY_DIMENSIONS,
+  FOCUS_DAILY_SPLIT_COLUMNS,
   FOCUS_DAILY_SUMS,
   focusDailyRowToCostLine,
 } from '@costscope/backstage-plugin-node';
+
+type SplitDimension = keyof typeof FOCUS_DAILY_SPLIT_COLUMNS;
+type Dimension = Exclude<
+  (typeof FOCUS_DAILY_DIMENSIONS)[number],
+  SplitDimension
+>;
 
 /**
  * How the daily query computes each dimension, from FOCUS 1.0 columns as Google's FOCUS view
  * (and a table materialised from it) names them, in PascalCase.
  */
-const DIMENSIONS: Record<(typeof FOCUS_DAILY_DIMENSIONS)[number], string> = {
+const DIMENSIONS: Record<Dimension, string> = {
   charge_date: 'CAST(CAST(ChargePeriodStart AS DATE) AS STRING)',
   billing_period_start: 'CAST(CAST(BillingPeriodStart AS DATE) AS STRING)',
   provider: 'ProviderName',
@@ -59,24 +66,68 @@ const periodStart = (period: string) => {
 };
 
 /**
+ * A table's top-level columns as its schema (tables.get) lists them: lower-case name to
+ * field type (`STRING`, `RECORD`, `JSON`, ...); BigQuery's names are case-insensitive.
+ */
+export type TableColumns = ReadonlyMap<string, string>;
+
+/**
+ * FOCUS 1.3's split columns the table has, as the query reads them (by the names FOCUS gives
+ * them); none without an AllocatedMethodId, whose absence makes the others meaningless.
+ */
+export function splitExpressions(
+  columns: TableColumns | undefined,
+): Partial<Record<SplitDimension, string>> {
+  const has = (alias: SplitDimension) =>
+    columns?.has(FOCUS_DAILY_SPLIT_COLUMNS[alias].toLowerCase());
+  if (!has('allocated_method_id')) return {};
+  const expressions: Partial<Record<SplitDimension, string>> = {};
+  for (const alias of Object.keys(
+    FOCUS_DAILY_SPLIT_COLUMNS,
+  ) as SplitDimension[]) {
+    if (!has(alias)) continue;
+    const name = FOCUS_DAILY_SPLIT_COLUMNS[alias];
+    const type = columns!.get(name.toLowerCase());
+    // A STRING column holds JSON text already, which TO_JSON_STRING would quote; an array of
+    // key/value structs (as Tags) or a JSON value comes back as its JSON text.
+    expressions[alias] =
+      alias === 'allocated_tags' && type !== 'STRING'
+        ? `TO_JSON_STRING(${name})`
+        : `CAST(${name} AS STRING)`;
+  }
+  return expressions;
+}
+
+/**
  * The daily aggregation of one billing period (`YYYY-MM`) of a FOCUS table or view, in
  * GoogleSQL that DuckDB runs too (the fake BigQuery adds BIGNUMERIC and TO_JSON_STRING). Money
- * is summed as BIGNUMERIC in the query and comes back as exact text.
+ * is summed as BIGNUMERIC in the query and comes back as exact text. FOCUS 1.3's split
+ * columns are grouped by when `columns` has them; otherwise they come back NULL, a constant
+ * the query does not group by.
  */
 export function focusDailyQuery(options: {
   table: string;
   period: string;
+  columns?: TableColumns;
 }): string {
+  const split = splitExpressions(options.columns);
+  const expressions = FOCUS_DAILY_DIMENSIONS.map(alias =>
+    alias in FOCUS_DAILY_SPLIT_COLUMNS
+      ? split[alias as SplitDimension]
+      : DIMENSIONS[alias as Dimension],
+  );
   const select = [
     ...FOCUS_DAILY_DIMENSIONS.map(
-      alias => `  ${DIMENSIONS[alias]} AS ${alias}`,
+      (alias, i) => `  ${expressions[i] ?? 'CAST(NULL AS STRING)'} AS ${alias}`,
     ),
     ...FOCUS_DAILY_SUMS.map(
       alias =>
         `  CAST(SUM(CAST(${SUMS[alias]} AS BIGNUMERIC)) AS STRING) AS ${alias}`,
     ),
   ].join(',\n');
-  const groupBy = FOCUS_DAILY_DIMENSIONS.map((_, i) => i + 1).join(', ');
+  const groupBy = expressions
+    .flatMap((expression, i) => (expression ? [i + 1] : []))
+    .join(', ');
   return (
     `SELECT\n${select}\n` +
     `FROM ${quotedTable(options.table)}\n` +

@@ -5,3 +5,4 @@
  */
 export * from './readCostSource';
 export * from './units';
+export * from './focusSplitExport';
