@@ -65,7 +65,7 @@ beforeAll(async () => {
     s3PageSize: 1, // one object per ListObjectsV2 page
   };
   fake = await startFakeAws({ ...common, athenaDelayMs: 40 });
-  slowFake = await startFakeAws({ ...common, athenaDelayMs: 1500 });
+  slowFake = await startFakeAws({ ...common, athenaDelayMs: 3000 });
 });
 
 afterAll(async () => {
