@@ -36,7 +36,9 @@
  *    requests for about `--duration` seconds, and compares their latencies and CPU time per
  *    request under the same load (bench/api/interleaved.ts). The hidden sets stay kept per
  *    catalog snapshot: a third kind, restricted-new-catalog, gives the snapshot a new version
- *    (fingerprint) before each of its bursts, so that each burst computes its hidden set.
+ *    (fingerprint) before each of its bursts, so that each burst computes its hidden set. Then
+ *    the same with one request at a time for a quarter of `--duration` (`interleaved-single`):
+ *    a burst shares one computation among its requests, a first visitor alone does not.
  * 4. Prints one line per database and endpoint:
  *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
  */
@@ -56,7 +58,7 @@ import { RESTRICTED_USER, startBenchServer } from './api/server';
 import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
 import { benchDigests } from './api/digests';
-import { benchInterleaved } from './api/interleaved';
+import { benchInterleaved, InterleavedResult } from './api/interleaved';
 
 const TARGETS_P95_MS: Record<string, number> = {
   summary: 30,
@@ -571,65 +573,44 @@ async function interleaved(org: BenchOrg, signature: string, options: Options) {
     let catalogChanges = 0;
     const server = await startBenchServer(knex, org);
     try {
-      const before = loadAverage();
-      const result = await benchInterleaved({
-        url: `${server.baseUrl}/api/costscope/v1/entities/group/default/${org.bigTeam.name}/summary?from=${from}&to=${to}`,
-        open: AUTHORIZATION,
-        restricted: mockCredentials.user.header(RESTRICTED_USER),
-        afterCatalogChange: {
-          authorization: mockCredentials.user.header(RESTRICTED_USER),
-          prepare: async () => {
-            catalogChanges += 1;
-            await knex('costscope_state')
-              .where({ key: ALLOCATION_FINGERPRINT_KEY })
-              .update({ value: `bench:catalog-change-${catalogChanges}` });
-          },
+      // Bursts of `--connections` requests, then one request at a time: the first
+      // visitor alone, where one hidden-set computation is not shared by 32 requests.
+      const phases = [
+        {
+          label: 'interleaved',
+          connections: options.connections,
+          seconds: options.duration,
         },
-        connections: options.connections,
-        durationSeconds: options.duration,
-      });
-      log(
-        `${db}: ${result.bursts} bursts of ${
-          options.connections
-        } requests of each kind; load average ${before} before, ${loadAverage()} after`,
-      );
-      for (const kind of [
-        'open',
-        'restricted',
-        'afterCatalogChange',
-      ] as const) {
-        const k = result[kind];
-        if (!k) continue;
-        const name =
-          kind === 'afterCatalogChange' ? 'restricted-new-catalog' : kind;
-        process.stdout.write(
-          `api db=${db} interleaved team-summary-uncached ${name} requests=${
-            k.requests
-          } p50_ms=${fmt(k.p50)} p95_ms=${fmt(k.p95)} p99_ms=${fmt(
-            k.p99,
-          )} cpu_ms_per_request=${fmt(k.cpuPerRequest)} errors=${k.errors}\n`,
+        {
+          label: 'interleaved-single',
+          connections: 1,
+          seconds: Math.max(5, Math.round(options.duration / 4)),
+        },
+      ];
+      for (const phase of phases) {
+        const before = loadAverage();
+        const result = await benchInterleaved({
+          url: `${server.baseUrl}/api/costscope/v1/entities/group/default/${org.bigTeam.name}/summary?from=${from}&to=${to}`,
+          open: AUTHORIZATION,
+          restricted: mockCredentials.user.header(RESTRICTED_USER),
+          afterCatalogChange: {
+            authorization: mockCredentials.user.header(RESTRICTED_USER),
+            prepare: async () => {
+              catalogChanges += 1;
+              await knex('costscope_state')
+                .where({ key: ALLOCATION_FINGERPRINT_KEY })
+                .update({ value: `bench:catalog-change-${catalogChanges}` });
+            },
+          },
+          connections: phase.connections,
+          durationSeconds: phase.seconds,
+        });
+        log(
+          `${db}: ${result.bursts} bursts of ${
+            phase.connections
+          } requests of each kind; load average ${before} before, ${loadAverage()} after`,
         );
-      }
-      process.stdout.write(
-        `api db=${db} interleaved restricted-vs-open p95_ratio=${(
-          result.restricted.p95 / result.open.p95
-        ).toFixed(2)} p50_ratio=${(
-          result.restricted.p50 / result.open.p50
-        ).toFixed(2)} cpu_ratio=${(
-          result.restricted.cpuPerRequest / result.open.cpuPerRequest
-        ).toFixed(2)} target<=${RESTRICTED_P95_FACTOR}\n`,
-      );
-      const changed = result.afterCatalogChange;
-      if (changed) {
-        process.stdout.write(
-          `api db=${db} interleaved restricted-new-catalog-vs-open p95_ratio=${(
-            changed.p95 / result.open.p95
-          ).toFixed(2)} p50_ratio=${(changed.p50 / result.open.p50).toFixed(
-            2,
-          )} cpu_ratio=${(
-            changed.cpuPerRequest / result.open.cpuPerRequest
-          ).toFixed(2)}\n`,
-        );
+        printInterleaved(db, phase.label, result);
       }
     } finally {
       await server.stop();
@@ -641,6 +622,42 @@ async function interleaved(org: BenchOrg, signature: string, options: Options) {
       await version.restore();
       await knex.destroy();
     }
+  }
+}
+
+/** The lines of one `--interleaved` phase: each kind, then each restricted kind against open. */
+function printInterleaved(
+  db: string,
+  label: string,
+  result: InterleavedResult,
+) {
+  for (const kind of ['open', 'restricted', 'afterCatalogChange'] as const) {
+    const k = result[kind];
+    if (!k) continue;
+    const name =
+      kind === 'afterCatalogChange' ? 'restricted-new-catalog' : kind;
+    process.stdout.write(
+      `api db=${db} ${label} team-summary-uncached ${name} requests=${
+        k.requests
+      } p50_ms=${fmt(k.p50)} p95_ms=${fmt(k.p95)} p99_ms=${fmt(
+        k.p99,
+      )} cpu_ms_per_request=${fmt(k.cpuPerRequest)} errors=${k.errors}\n`,
+    );
+  }
+  for (const [name, k] of [
+    ['restricted-vs-open', result.restricted],
+    ['restricted-new-catalog-vs-open', result.afterCatalogChange],
+  ] as const) {
+    if (!k) continue;
+    process.stdout.write(
+      `api db=${db} ${label} ${name} p95_ratio=${(
+        k.p95 / result.open.p95
+      ).toFixed(2)} p50_ratio=${(k.p50 / result.open.p50).toFixed(
+        2,
+      )} cpu_ratio=${(k.cpuPerRequest / result.open.cpuPerRequest).toFixed(
+        2,
+      )} target<=${RESTRICTED_P95_FACTOR}\n`,
+    );
   }
 }
 
