@@ -43,13 +43,23 @@ export class HiddenSetCache {
   /**
    * The hidden set of `scope` (the entities a check is about, e.g. `below:<ref>`) under a
    * decision (its canonical form, {@link canonicalJson}), from `compute` when not kept.
+   * `version`: the snapshot's version as the request already read it ({@link version}).
    */
   async get(
     scope: string,
     decision: string,
     compute: () => Promise<ComputedHiddenSet>,
+    version: Promise<string | undefined> = this.version(),
   ): Promise<ReadonlySet<string>> {
-    const version = await this.version();
+    return this.getAt(await version, scope, decision, compute);
+  }
+
+  private async getAt(
+    version: string | undefined,
+    scope: string,
+    decision: string,
+    compute: () => Promise<ComputedHiddenSet>,
+  ): Promise<ReadonlySet<string>> {
     // Before the first allocation there is no version to key on: nothing is kept.
     if (version === undefined) return (await compute()).hidden;
     if (version !== this.keptVersion) {
@@ -97,7 +107,11 @@ export class HiddenSetCache {
     }
   }
 
-  private version(): Promise<string | undefined> {
+  /**
+   * The snapshot's current version. Calls arriving while a read is under way share it (one
+   * read per burst of requests, not per request).
+   */
+  version(): Promise<string | undefined> {
     this.versionRead ??= this.options.version().finally(() => {
       this.versionRead = undefined;
     });

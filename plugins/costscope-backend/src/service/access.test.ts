@@ -309,17 +309,24 @@ describe('DefaultCostscopeAccess.entityCostRead', () => {
     const kept = new HiddenSetCache({ version: async () => 'snapshot-1' });
     const asked: Array<{ scope: string; decision: string; keep: boolean }> = [];
     const hiddenSets = {
+      version: jest.fn(() => kept.version()),
       get: jest.fn(
         (
           scope: string,
           decision: string,
           compute: Parameters<HiddenSetCache['get']>[2],
+          version?: Promise<string | undefined>,
         ) =>
-          kept.get(scope, decision, async () => {
-            const computed = await compute();
-            asked.push({ scope, decision, keep: computed.keep });
-            return computed;
-          }),
+          kept.get(
+            scope,
+            decision,
+            async () => {
+              const computed = await compute();
+              asked.push({ scope, decision, keep: computed.keep });
+              return computed;
+            },
+            version,
+          ),
       ),
     };
     // The snapshot holds everything but component:default/new, which only the catalog has.
@@ -348,6 +355,8 @@ describe('DefaultCostscopeAccess.entityCostRead', () => {
       expect(await visibility?.hidden()).toEqual(
         new Set(['component:default/other']),
       );
+      // The entity's check and its rollup's read the snapshot's version once.
+      expect(hiddenSets.version).toHaveBeenCalledTimes(2 * i + 1);
       expect(
         await access.isAllowedOn(
           user,
@@ -368,7 +377,7 @@ describe('DefaultCostscopeAccess.entityCostRead', () => {
   });
 
   it('computes unconditional refusals without the cache', async () => {
-    const hiddenSets = { get: jest.fn() };
+    const hiddenSets = { get: jest.fn(), version: jest.fn() };
     const access = new DefaultCostscopeAccess({
       auth: mockServices.auth(),
       httpAuth: mockServices.httpAuth(),

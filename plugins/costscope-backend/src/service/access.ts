@@ -320,7 +320,7 @@ export interface DefaultCostscopeAccessOptions {
    * Keeps the hidden sets of Costscope's own conditions per snapshot version and decision;
    * without it every request computes its own.
    */
-  hiddenSets?: Pick<HiddenSetCache, 'get'>;
+  hiddenSets?: Pick<HiddenSetCache, 'get' | 'version'>;
   /** The catalog, read with the plugin's own credentials. */
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
@@ -332,6 +332,11 @@ interface Decided {
   credentials: BackstageCredentials;
   asked: EntityPermission[];
   decisions: PolicyDecision[];
+  /**
+   * The snapshot's version as this request first read it for a kept hidden set: an entity's
+   * check and its rollup's then cost one read, not two one after the other.
+   */
+  snapshotVersion?: Promise<string | undefined>;
 }
 
 /** A decision with Costscope's own conditions, which Costscope applies itself. */
@@ -481,11 +486,12 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
    * and decisions, with `hiddenSets`).
    */
   private async visibility(
-    { credentials, asked, decisions }: Decided,
+    decided: Decided,
     entities: EntityScope,
     /** Names the entities, to keep the answer per allocation. */
     scope?: string,
   ): Promise<Visibility> {
+    const { credentials, asked, decisions } = decided;
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
       return EVERYTHING_VISIBLE;
     }
@@ -510,10 +516,15 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
         hidden: () =>
           (hidden ??=
             hiddenSets && decisions.some(isCostscopeConditional)
-              ? hiddenSets.get(scope, decisionKey, async () => ({
-                  hidden: await compute(),
-                  keep: !entities.readBeyondSnapshot?.(),
-                }))
+              ? hiddenSets.get(
+                  scope,
+                  decisionKey,
+                  async () => ({
+                    hidden: await compute(),
+                    keep: !entities.readBeyondSnapshot?.(),
+                  }),
+                  (decided.snapshotVersion ??= hiddenSets.version()),
+                )
               : compute()),
       };
     }
