@@ -34,7 +34,11 @@
  *    is driven (bench/api/digests.ts). `--interleaved` drives only the team summary's first
  *    visit (no rollup version), open and restricted in alternating bursts of `--connections`
  *    requests for about `--duration` seconds, and compares their latencies and CPU time per
- *    request under the same load (bench/api/interleaved.ts).
+ *    request under the same load (bench/api/interleaved.ts). The hidden sets stay kept per
+ *    catalog snapshot: a third kind, restricted-new-catalog, gives the snapshot a new version
+ *    (fingerprint) before each of its bursts, so that each burst computes its hidden set. Then
+ *    the same with one request at a time for a quarter of `--duration` (`interleaved-single`):
+ *    a burst shares one computation among its requests, a first visitor alone does not.
  * 4. Prints one line per database and endpoint:
  *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
  */
@@ -45,6 +49,7 @@ import knexFactory, { Knex } from 'knex';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { applyMigrations } from '../plugins/costscope-backend/src/store/migrations';
 import { ROLLUP_VERSION_KEY } from '../plugins/costscope-backend/src/store/RollupReadCache';
+import { ALLOCATION_FINGERPRINT_KEY } from '../plugins/costscope-backend/src/store/EntitySnapshotStore';
 import { drive, percentile } from './api/drive';
 import { explainQueries } from './api/explain';
 import { loadedSignature, loadOrg } from './api/load';
@@ -53,7 +58,7 @@ import { RESTRICTED_USER, startBenchServer } from './api/server';
 import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
 import { benchDigests } from './api/digests';
-import { benchInterleaved } from './api/interleaved';
+import { benchInterleaved, InterleavedResult } from './api/interleaved';
 
 const TARGETS_P95_MS: Record<string, number> = {
   summary: 30,
@@ -64,9 +69,12 @@ const RANGE_DAYS = 30;
 /** About this many components are requested in turn (every n-th, n = components / this). */
 const SAMPLED_COMPONENTS = 256;
 /** Overridable so that two checkouts can bench PostgreSQL side by side. */
-const PG_DATABASE = process.env.COSTSCOPE_BENCH_PG_DATABASE ?? 'costscope_bench';
+const PG_DATABASE =
+  process.env.COSTSCOPE_BENCH_PG_DATABASE ?? 'costscope_bench';
 if (!/^[a-z_][a-z0-9_]*$/.test(PG_DATABASE)) {
-  throw new Error(`COSTSCOPE_BENCH_PG_DATABASE must be a plain identifier, got '${PG_DATABASE}'`);
+  throw new Error(
+    `COSTSCOPE_BENCH_PG_DATABASE must be a plain identifier, got '${PG_DATABASE}'`,
+  );
 }
 const SQLITE_FILE = path.join(__dirname, '..', '.cache', 'bench', 'api.sqlite');
 
@@ -555,45 +563,101 @@ async function interleaved(org: BenchOrg, signature: string, options: Options) {
   for (const db of options.dbs) {
     const knex = await prepareDatabase(db, org, signature, options);
     const version = await withoutRollupVersion(knex, true);
+    // Without the rollup version no answer is kept, but the hidden sets, kept per catalog
+    // snapshot, are: `restricted` is a first visit after a rebuild for new facts. A new
+    // fingerprint before each `restricted-new-catalog` burst makes it one after a catalog
+    // change, whose requests share one computation of the hidden set.
+    const fingerprint = await knex('costscope_state')
+      .where({ key: ALLOCATION_FINGERPRINT_KEY })
+      .first('value');
+    let catalogChanges = 0;
     const server = await startBenchServer(knex, org);
     try {
-      const before = loadAverage();
-      const result = await benchInterleaved({
-        url: `${server.baseUrl}/api/costscope/v1/entities/group/default/${org.bigTeam.name}/summary?from=${from}&to=${to}`,
-        open: AUTHORIZATION,
-        restricted: mockCredentials.user.header(RESTRICTED_USER),
-        connections: options.connections,
-        durationSeconds: options.duration,
-      });
-      log(
-        `${db}: ${result.bursts} bursts of ${
-          options.connections
-        } requests of each kind; load average ${before} before, ${loadAverage()} after`,
-      );
-      for (const kind of ['open', 'restricted'] as const) {
-        const k = result[kind];
-        process.stdout.write(
-          `api db=${db} interleaved team-summary-uncached ${kind} requests=${
-            k.requests
-          } p50_ms=${fmt(k.p50)} p95_ms=${fmt(k.p95)} p99_ms=${fmt(
-            k.p99,
-          )} cpu_ms_per_request=${fmt(k.cpuPerRequest)} errors=${k.errors}\n`,
+      // Bursts of `--connections` requests, then one request at a time: the first
+      // visitor alone, where one hidden-set computation is not shared by 32 requests.
+      const phases = [
+        {
+          label: 'interleaved',
+          connections: options.connections,
+          seconds: options.duration,
+        },
+        {
+          label: 'interleaved-single',
+          connections: 1,
+          seconds: Math.max(5, Math.round(options.duration / 4)),
+        },
+      ];
+      for (const phase of phases) {
+        const before = loadAverage();
+        const result = await benchInterleaved({
+          url: `${server.baseUrl}/api/costscope/v1/entities/group/default/${org.bigTeam.name}/summary?from=${from}&to=${to}`,
+          open: AUTHORIZATION,
+          restricted: mockCredentials.user.header(RESTRICTED_USER),
+          afterCatalogChange: {
+            authorization: mockCredentials.user.header(RESTRICTED_USER),
+            prepare: async () => {
+              catalogChanges += 1;
+              await knex('costscope_state')
+                .where({ key: ALLOCATION_FINGERPRINT_KEY })
+                .update({ value: `bench:catalog-change-${catalogChanges}` });
+            },
+          },
+          connections: phase.connections,
+          durationSeconds: phase.seconds,
+        });
+        log(
+          `${db}: ${result.bursts} bursts of ${
+            phase.connections
+          } requests of each kind; load average ${before} before, ${loadAverage()} after`,
         );
+        printInterleaved(db, phase.label, result);
       }
-      process.stdout.write(
-        `api db=${db} interleaved restricted-vs-open p95_ratio=${(
-          result.restricted.p95 / result.open.p95
-        ).toFixed(2)} p50_ratio=${(
-          result.restricted.p50 / result.open.p50
-        ).toFixed(2)} cpu_ratio=${(
-          result.restricted.cpuPerRequest / result.open.cpuPerRequest
-        ).toFixed(2)} target<=${RESTRICTED_P95_FACTOR}\n`,
-      );
     } finally {
       await server.stop();
+      if (fingerprint) {
+        await knex('costscope_state')
+          .where({ key: ALLOCATION_FINGERPRINT_KEY })
+          .update({ value: fingerprint.value });
+      }
       await version.restore();
       await knex.destroy();
     }
+  }
+}
+
+/** The lines of one `--interleaved` phase: each kind, then each restricted kind against open. */
+function printInterleaved(
+  db: string,
+  label: string,
+  result: InterleavedResult,
+) {
+  for (const kind of ['open', 'restricted', 'afterCatalogChange'] as const) {
+    const k = result[kind];
+    if (!k) continue;
+    const name =
+      kind === 'afterCatalogChange' ? 'restricted-new-catalog' : kind;
+    process.stdout.write(
+      `api db=${db} ${label} team-summary-uncached ${name} requests=${
+        k.requests
+      } p50_ms=${fmt(k.p50)} p95_ms=${fmt(k.p95)} p99_ms=${fmt(
+        k.p99,
+      )} cpu_ms_per_request=${fmt(k.cpuPerRequest)} errors=${k.errors}\n`,
+    );
+  }
+  for (const [name, k] of [
+    ['restricted-vs-open', result.restricted],
+    ['restricted-new-catalog-vs-open', result.afterCatalogChange],
+  ] as const) {
+    if (!k) continue;
+    process.stdout.write(
+      `api db=${db} ${label} ${name} p95_ratio=${(
+        k.p95 / result.open.p95
+      ).toFixed(2)} p50_ratio=${(k.p50 / result.open.p50).toFixed(
+        2,
+      )} cpu_ratio=${(k.cpuPerRequest / result.open.cpuPerRequest).toFixed(
+        2,
+      )} target<=${RESTRICTED_P95_FACTOR}\n`,
+    );
   }
 }
 

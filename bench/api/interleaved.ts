@@ -12,6 +12,11 @@ export interface InterleavedRequest {
   /** Authorization header per kind. */
   open: string;
   restricted: string;
+  /**
+   * A third kind, restricted requests right after a simulated catalog change: `prepare`
+   * runs before each of its bursts, outside the measured time.
+   */
+  afterCatalogChange?: { authorization: string; prepare(): Promise<void> };
   connections: number;
   /** Drives for about this long, both kinds together, after one burst of each. */
   durationSeconds: number;
@@ -30,6 +35,7 @@ export interface InterleavedKind {
 export interface InterleavedResult {
   open: InterleavedKind;
   restricted: InterleavedKind;
+  afterCatalogChange?: InterleavedKind;
   bursts: number;
 }
 
@@ -60,31 +66,44 @@ async function burst(url: string, authorization: string, connections: number) {
 export async function benchInterleaved(
   request: InterleavedRequest,
 ): Promise<InterleavedResult> {
-  const kinds = ['open', 'restricted'] as const;
+  type Kind = 'open' | 'restricted' | 'afterCatalogChange';
+  const kinds: Kind[] = request.afterCatalogChange
+    ? ['open', 'restricted', 'afterCatalogChange']
+    : ['open', 'restricted'];
+  const authorization = (kind: Kind) =>
+    kind === 'afterCatalogChange'
+      ? request.afterCatalogChange!.authorization
+      : request[kind];
+  const fresh = () => ({
+    latencies: [] as number[],
+    cpu: [] as number[],
+    errors: 0,
+  });
   const results = {
-    open: { latencies: [] as number[], cpu: [] as number[], errors: 0 },
-    restricted: { latencies: [] as number[], cpu: [] as number[], errors: 0 },
+    open: fresh(),
+    restricted: fresh(),
+    afterCatalogChange: fresh(),
   };
-  for (const kind of kinds) {
-    await burst(request.url, request[kind], request.connections);
-  }
+  const run = async (kind: Kind) => {
+    if (kind === 'afterCatalogChange') {
+      await request.afterCatalogChange!.prepare();
+    }
+    return burst(request.url, authorization(kind), request.connections);
+  };
+  for (const kind of kinds) await run(kind);
   const started = Date.now();
   let bursts = 0;
   while (Date.now() - started < request.durationSeconds * 1000) {
     // Each kind goes first in turn, so that neither always follows the other.
     for (const kind of bursts % 2 ? [...kinds].reverse() : kinds) {
-      const result = await burst(
-        request.url,
-        request[kind],
-        request.connections,
-      );
+      const result = await run(kind);
       results[kind].latencies.push(...result.latencies);
       results[kind].cpu.push(result.cpuPerRequest);
       results[kind].errors += result.errors;
     }
     bursts += 1;
   }
-  const summary = (kind: (typeof kinds)[number]): InterleavedKind => ({
+  const summary = (kind: Kind): InterleavedKind => ({
     requests: results[kind].latencies.length,
     p50: percentile(results[kind].latencies, 50),
     p95: percentile(results[kind].latencies, 95),
@@ -92,5 +111,12 @@ export async function benchInterleaved(
     cpuPerRequest: percentile(results[kind].cpu, 50),
     errors: results[kind].errors,
   });
-  return { open: summary('open'), restricted: summary('restricted'), bursts };
+  return {
+    open: summary('open'),
+    restricted: summary('restricted'),
+    ...(request.afterCatalogChange
+      ? { afterCatalogChange: summary('afterCatalogChange') }
+      : {}),
+    bursts,
+  };
 }

@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { SerialQueue } from '../lib/SerialQueue';
 import { Entity } from '@backstage/catalog-model';
 import { AllocationStore } from '../store/AllocationStore';
+import { ALLOCATION_FINGERPRINT_KEY } from '../store/EntitySnapshotStore';
 import { allocateKeys } from './allocate';
 import {
   ALLOCATABLE_KINDS,
@@ -105,7 +106,7 @@ export class AllocationEngine {
     };
     if (
       !force &&
-      (await store.getState('allocation_fingerprint')) === fingerprint
+      (await store.getState(ALLOCATION_FINGERPRINT_KEY)) === fingerprint
     ) {
       return { ...outcome, recomputed: false, unallocatedKeys: -1 };
     }

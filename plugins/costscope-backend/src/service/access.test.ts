@@ -7,7 +7,9 @@ import {
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { costscopeConditions } from '../permissions/rules';
 import { entityConditionsFor } from '../__testUtils__/permissions';
+import { loadEntityResources } from '../permissions/entityResource';
 import { DefaultCostscopeAccess } from './access';
+import { HiddenSetCache } from './HiddenSetCache';
 
 describe('DefaultCostscopeAccess', () => {
   const auth = mockServices.auth();
@@ -233,7 +235,11 @@ describe('DefaultCostscopeAccess.entityCostRead', () => {
     ref === 'group:default/team-a'
       ? entities.filter(e => e.kind !== 'domain').map(e => e.ref)
       : [ref];
-  const setUp = () => {
+  const setUp = (
+    options: Partial<
+      ConstructorParameters<typeof DefaultCostscopeAccess>[0]
+    > = {},
+  ) => {
     const authorizeConditional = jest.fn(async (requests: any[]) =>
       requests.map(({ permission }) =>
         permission.name === entityCostReadPermission.name
@@ -267,6 +273,7 @@ describe('DefaultCostscopeAccess.entityCostRead', () => {
       ...conditions,
       entitiesBelow,
       resourcesBelow,
+      ...options,
     });
     return { access, authorizeConditional, entitiesBelow, resourcesBelow };
   };
@@ -296,5 +303,103 @@ describe('DefaultCostscopeAccess.entityCostRead', () => {
       await access.entityCostRead(user, 'component:default/api'),
     ).toBeDefined();
     expect(resourcesBelow).not.toHaveBeenCalled();
+  });
+
+  it('keeps the sets of its own conditions through the cache, never one read from the catalog', async () => {
+    const kept = new HiddenSetCache({ version: async () => 'snapshot-1' });
+    const asked: Array<{ scope: string; decision: string; keep: boolean }> = [];
+    const hiddenSets = {
+      version: jest.fn(() => kept.version()),
+      get: jest.fn(
+        (
+          scope: string,
+          decision: string,
+          compute: Parameters<HiddenSetCache['get']>[2],
+          version?: Promise<string | undefined>,
+        ) =>
+          kept.get(
+            scope,
+            decision,
+            async () => {
+              const computed = await compute();
+              asked.push({ scope, decision, keep: computed.keep });
+              return computed;
+            },
+            version,
+          ),
+      ),
+    };
+    // The snapshot holds everything but component:default/new, which only the catalog has.
+    const { access, resourcesBelow } = setUp({
+      hiddenSets,
+      loadSnapshotResources: refs =>
+        loadEntityResources(
+          async ref =>
+            ref === 'component:default/new' ? undefined : getEntity(ref),
+          refs,
+        ),
+      loadResources: refs =>
+        loadEntityResources(
+          async ref =>
+            ref === 'component:default/new'
+              ? entity(ref, { parentRef: 'system:default/store' })
+              : getEntity(ref),
+          refs,
+        ),
+    });
+    for (let i = 0; i < 2; i++) {
+      const visibility = await access.entityCostRead(
+        user,
+        'group:default/team-a',
+      );
+      expect(await visibility?.hidden()).toEqual(
+        new Set(['component:default/other']),
+      );
+      // The entity's check and its rollup's read the snapshot's version once.
+      expect(hiddenSets.version).toHaveBeenCalledTimes(2 * i + 1);
+      expect(
+        await access.isAllowedOn(
+          user,
+          entityCostReadPermission,
+          'component:default/new',
+        ),
+      ).toBe(true);
+    }
+    // Computed once each; the entity read from the catalog every time, never kept.
+    expect(resourcesBelow).toHaveBeenCalledTimes(1);
+    expect(asked.map(({ scope, keep }) => [scope, keep])).toEqual([
+      ['entity:group:default/team-a', true],
+      ['below:group:default/team-a', true],
+      ['entity:component:default/new', false],
+      ['entity:component:default/new', false],
+    ]);
+    expect(new Set(asked.map(a => a.decision)).size).toBe(1);
+  });
+
+  it('computes unconditional refusals without the cache', async () => {
+    const hiddenSets = { get: jest.fn(), version: jest.fn() };
+    const access = new DefaultCostscopeAccess({
+      auth: mockServices.auth(),
+      httpAuth: mockServices.httpAuth(),
+      userInfo: mockServices.userInfo(),
+      permissions: mockServices.permissions.mock({
+        authorizeConditional: (async (requests: any[]) =>
+          requests.map(({ permission }) => ({
+            result:
+              permission.name === entityCostReadPermission.name
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }))) as any,
+      }),
+      directory: { getEntity },
+      entityExists: async () => true,
+      allEntities: async () => entities.map(e => e.ref),
+      ...entityConditionsFor(getEntity, below),
+      hiddenSets,
+    });
+    expect(
+      (await (await access.visibilityInOrganisation(user)).hidden()).size,
+    ).toBe(entities.length);
+    expect(hiddenSets.get).not.toHaveBeenCalled();
   });
 });

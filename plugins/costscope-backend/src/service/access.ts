@@ -34,6 +34,7 @@ import { parseEntityRefParams } from './parseRequest';
 import { EntityDirectory } from '../budgets/BudgetService';
 import { CostscopeEntityResource } from '../permissions/entityResource';
 import { costscopeEntityResourceRef } from '../permissions/rules';
+import { canonicalJson, HiddenSetCache } from './HiddenSetCache';
 
 /** Who is asking, as far as changing an entity's Costscope settings cares. */
 export interface Caller {
@@ -154,6 +155,11 @@ interface EntityScope {
   refs(): Promise<string[]>;
   /** Their refs with their resources, for Costscope's own conditions. */
   resources(): Promise<EntityResources>;
+  /**
+   * Whether the resources read last came from more than the snapshot (the catalog, for an
+   * entity the snapshot does not hold yet): such a hidden set is not kept.
+   */
+  readBeyondSnapshot?(): boolean;
 }
 
 /** Each ref with its resource from `load`. */
@@ -311,13 +317,10 @@ export interface DefaultCostscopeAccessOptions {
   /** Every entity of the last allocation. */
   allEntities(): Promise<string[]>;
   /**
-   * Keeps a hidden set computed from the snapshot alone, per allocation (the read cache);
+   * Keeps the hidden sets of Costscope's own conditions per snapshot version and decision;
    * without it every request computes its own.
    */
-  remember?(
-    parts: string[],
-    compute: () => Promise<string[]>,
-  ): Promise<string[]>;
+  hiddenSets?: Pick<HiddenSetCache, 'get' | 'version'>;
   /** The catalog, read with the plugin's own credentials. */
   directory: Pick<EntityDirectory, 'getEntity'>;
   /** Whether the last allocation's catalog snapshot holds the entity. */
@@ -329,6 +332,11 @@ interface Decided {
   credentials: BackstageCredentials;
   asked: EntityPermission[];
   decisions: PolicyDecision[];
+  /**
+   * The snapshot's version as this request first read it for a kept hidden set: an entity's
+   * check and its rollup's then cost one read, not two one after the other.
+   */
+  snapshotVersion?: Promise<string | undefined>;
 }
 
 /** A decision with Costscope's own conditions, which Costscope applies itself. */
@@ -351,12 +359,20 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
    * is (one local read instead of a catalog request per ancestor), or from the catalog when
    * the snapshot does not hold it yet (a new entity's budget).
    */
-  private readonly loadOne: DefaultCostscopeAccessOptions['loadResources'] =
-    async refs => {
-      const fromSnapshot = await this.options.loadSnapshotResources(refs);
-      if (fromSnapshot.every(Boolean)) return fromSnapshot;
-      return this.options.loadResources(refs);
+  private oneEntity(entityRef: string): EntityScope {
+    let beyondSnapshot = false;
+    return {
+      refs: async () => [entityRef],
+      resources: () =>
+        withResources([entityRef], async refs => {
+          const fromSnapshot = await this.options.loadSnapshotResources(refs);
+          if (fromSnapshot.every(Boolean)) return fromSnapshot;
+          beyondSnapshot = true;
+          return this.options.loadResources(refs);
+        }),
+      readBeyondSnapshot: () => beyondSnapshot,
     };
+  }
 
   credentials(req: Request): Promise<BackstageCredentials> {
     return this.options.httpAuth.credentials(req);
@@ -398,10 +414,7 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
   ): Promise<boolean> {
     const visibility = await this.visibility(
       decided,
-      {
-        refs: async () => [entityRef],
-        resources: () => withResources([entityRef], this.loadOne),
-      },
+      this.oneEntity(entityRef),
       `entity:${entityRef.toLocaleLowerCase('en-US')}`,
     );
     return (await visibility.hidden()).size === 0;
@@ -469,39 +482,50 @@ export class DefaultCostscopeAccess implements CostscopeAccess {
    * granted the permission on. Both decisions are asked first, so that an unconditional
    * answer (the common case) costs no catalog or snapshot read. An answer from Costscope's
    * own conditions depends on the decisions and the snapshot only: its key is the
-   * decisions', and the set is computed when first needed (and kept per allocation, with
-   * `remember`).
+   * decisions', and the set is computed when first needed (and kept per snapshot version
+   * and decisions, with `hiddenSets`).
    */
   private async visibility(
-    { credentials, asked, decisions }: Decided,
+    decided: Decided,
     entities: EntityScope,
     /** Names the entities, to keep the answer per allocation. */
     scope?: string,
   ): Promise<Visibility> {
+    const { credentials, asked, decisions } = decided;
     if (decisions.every(d => d.result === AuthorizeResult.ALLOW)) {
       return EVERYTHING_VISIBLE;
     }
     const compute = () =>
       this.refusedByAll(credentials, asked, decisions, entities);
-    const { remember } = this.options;
-    // Another plugin's conditions are answered by that plugin, whose data may change
-    // without a new allocation: only answers from Costscope's own conditions are kept.
+    const { hiddenSets } = this.options;
+    // Another plugin's conditions (the catalog's own rules) are answered by that plugin from
+    // its data now, which changes between allocations: such sets are neither keyed by the
+    // decisions nor kept, every request asks. Only Costscope's own conditions, applied to
+    // the snapshot, give a set that the snapshot's version and the decisions determine.
     const fromSnapshotOnly = decisions.every(
       d =>
         d.result !== AuthorizeResult.CONDITIONAL ||
         d.pluginId === costscopeEntityResourceRef.pluginId,
     );
     if (scope && fromSnapshotOnly) {
-      const parts = [scope, JSON.stringify(decisions)];
+      const decisionKey = canonicalJson(decisions);
       let hidden: Promise<ReadonlySet<string>> | undefined;
       return {
-        key: `policy:${digest(parts.join('\n'))}`,
+        key: `policy:${digest(`${scope}\n${decisionKey}`)}`,
+        // Unconditional decisions (allow, deny) need no set kept: the refs are the answer.
         hidden: () =>
-          (hidden ??= remember
-            ? remember(parts, async () => [...(await compute())]).then(
-                refs => new Set(refs),
-              )
-            : compute()),
+          (hidden ??=
+            hiddenSets && decisions.some(isCostscopeConditional)
+              ? hiddenSets.get(
+                  scope,
+                  decisionKey,
+                  async () => ({
+                    hidden: await compute(),
+                    keep: !entities.readBeyondSnapshot?.(),
+                  }),
+                  (decided.snapshotVersion ??= hiddenSets.version()),
+                )
+              : compute()),
       };
     }
     const hidden = await compute();

@@ -70,6 +70,7 @@ import { PrometheusUnitMetricSource } from '../unitCost/PrometheusUnitMetricSour
 import { UnitMetricSourceRunner } from '../unitCost/UnitMetricSourceRunner';
 import { CostscopeSettings } from '../readCostscopeSettings';
 import { CostscopeAccess, DefaultCostscopeAccess } from './access';
+import { HiddenSetCache } from './HiddenSetCache';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
 import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
@@ -455,10 +456,10 @@ export function buildCostscopeContext(
       return new Map(below.map((entity, i) => [entity, resources[i]]));
     },
     allEntities: () => snapshot.refs(),
-    // Hidden sets from Costscope's own conditions depend only on the snapshot: kept per
-    // allocation like the answers, so a restricted page costs one version read more.
-    remember: async (parts, compute) =>
-      JSON.parse(await readCache.json(['hidden', ...parts], compute)),
+    // Hidden sets from Costscope's own conditions depend only on the snapshot and the
+    // decisions: kept until the catalog snapshot changes, which most rebuilds (new facts)
+    // do not.
+    hiddenSets: new HiddenSetCache({ version: () => snapshot.version() }),
   });
   // Prices keep their own (daily) schedule; new prices compute the recommendations again.
   pipeline.addScheduledPart(prices);

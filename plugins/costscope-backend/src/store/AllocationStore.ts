@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { ROLLUP_VERSION_KEY } from './RollupReadCache';
+import { ALLOCATION_FINGERPRINT_KEY } from './EntitySnapshotStore';
 import {
   AllocatedEntityRow,
   AllocationRuleRow,
@@ -498,7 +499,7 @@ export class AllocationStore {
       }
 
       await tx('costscope_state')
-        .insert({ key: 'allocation_fingerprint', value: fingerprint })
+        .insert({ key: ALLOCATION_FINGERPRINT_KEY, value: fingerprint })
         .onConflict('key')
         .merge();
       // A new version on every rebuild, even of the same catalog: the facts may have changed.

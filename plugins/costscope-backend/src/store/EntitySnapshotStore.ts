@@ -2,6 +2,15 @@ import { Knex } from 'knex';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { GetEntity } from '../permissions/entityResource';
 
+/**
+ * The `costscope_state` key of the allocation's fingerprint, the snapshot's version: a hash
+ * of the catalog entities the snapshot is written from (and of the allocation's other
+ * inputs), written in the transaction that writes the snapshot. The allocation skips a
+ * rebuild when it is unchanged, so an equal value means an equal snapshot; a rebuild for
+ * new facts alone keeps it.
+ */
+export const ALLOCATION_FINGERPRINT_KEY = 'allocation_fingerprint';
+
 /** Refs per `IN (...)` list: SQLite allows 999 parameters per statement. */
 const IN_CHUNK = 500;
 
@@ -170,6 +179,14 @@ export class EntitySnapshotStore {
       'owner_ref',
       'parent_ref',
     );
+  }
+
+  /** The snapshot's version ({@link ALLOCATION_FINGERPRINT_KEY}); undefined before the first allocation. */
+  async version(): Promise<string | undefined> {
+    const row = await this.knex('costscope_state')
+      .where({ key: ALLOCATION_FINGERPRINT_KEY })
+      .first('value');
+    return row?.value;
   }
 
   /** Every entity ref of the snapshot. */
