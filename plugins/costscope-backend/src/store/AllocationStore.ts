@@ -70,15 +70,22 @@ async function insertRows(
         .join(', ')}`,
     );
   const many = statement(SQLITE_ROWS_PER_STATEMENT);
+  // One parameter array, refilled for each statement: not a new array of every row's values.
+  const values: unknown[] = new Array(
+    SQLITE_ROWS_PER_STATEMENT * columns.length,
+  );
   let i = 0;
   for (
     ;
     i + SQLITE_ROWS_PER_STATEMENT <= rows.length;
     i += SQLITE_ROWS_PER_STATEMENT
   ) {
-    many.run(...rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT).flat());
+    let v = 0;
+    for (let r = i; r < i + SQLITE_ROWS_PER_STATEMENT; r += 1)
+      for (const value of rows[r]) values[v++] = value;
+    many.run(values);
   }
-  if (i < rows.length) statement(rows.length - i).run(...rows.slice(i).flat());
+  if (i < rows.length) statement(rows.length - i).run(rows.slice(i).flat());
 }
 
 const PART_COLUMNS = [
@@ -296,7 +303,8 @@ async function writeKubernetesSplit(
         part.listNanos.toString(),
       ]);
     }
-    await flush(10 * CHUNK);
+    // Soon: rows kept across days outlive the young generation and fill the old one.
+    await flush(CHUNK);
   }
   for (const fact of billFacts) splitFacts.push(fact);
   for (const sums of billParts.values()) {
