@@ -91,8 +91,9 @@ async function main() {
       tags: JSON.stringify({ service: 'c-1' }),
     },
   ]);
-  const facts: object[] = [];
+  // Written a day at a time: the facts are the database's, not this process's to keep.
   for (let d = 0; d < days; d += 1) {
+    const facts: object[] = [];
     const day = dayText(d);
     const fact = (resource: string, key: string, nanos: number) => ({
       source_id: 'bench',
@@ -116,9 +117,9 @@ async function main() {
       facts.push(fact(`i-node-${n}`, 'nodes', 110_592_000_001 + n));
     for (let o = 0; o < 500; o += 1)
       facts.push(fact(`other-${o}`, 'other', 1_000_000_007 + o));
+    for (let i = 0; i < facts.length; i += 500)
+      await knex('costscope_cost_facts').insert(facts.slice(i, i + 500));
   }
-  for (let i = 0; i < facts.length; i += 500)
-    await knex('costscope_cost_facts').insert(facts.slice(i, i + 500));
 
   const components = Math.ceil(workloads / 10);
   const entities: Entity[] = [
