@@ -16,7 +16,12 @@ import {
   ClusterNodeMatch,
   KubernetesClusterConfig,
 } from './readKubernetesConfig';
-import { ClusterDayInput, splitClusterCost } from './splitClusterCost';
+import {
+  ClusterDayInput,
+  PreparedClusterDay,
+  prepareClusterDay,
+  splitAmount,
+} from './splitClusterCost';
 import {
   buildWorkloadRules,
   ruleForBillSplit,
@@ -181,6 +186,15 @@ export class KubernetesSplitter {
         { split: new Set(), none: new Set() },
       ]),
     );
+    let prepared:
+      | {
+          allocations: StoredAllocation[];
+          cluster: string;
+          resource: string;
+          day: PreparedClusterDay;
+          ruleIds: Array<number | null>;
+        }
+      | undefined;
     const hook: KubernetesSplitHook = {
       selectors,
       billSplit: fact =>
@@ -198,41 +212,46 @@ export class KubernetesSplitter {
           report.none.add(group.usageDate);
           return undefined;
         }
-        const base = {
-          cluster: group.cluster,
-          day: group.usageDate,
-          allocations,
-          policy: cluster.policy,
-          // A workload's share of the volumes is what its volumes weigh, not its compute.
-          ...(group.resource === 'volumes'
-            ? { resources: ['pv'] as const }
-            : {}),
-        };
-        const [billed, effective, list] = [
-          group.billedNanos,
-          group.effectiveNanos,
-          group.listNanos,
-        ].map(nodeNanos => splitClusterCost({ ...base, nodeNanos }).parts);
-        report.split.add(group.usageDate);
-        // Same allocations, same recipients: the bases' parts line up by index.
-        return billed.map((part, i): KubernetesPartRow => {
-          if (effective[i]?.key !== part.key || list[i]?.key !== part.key) {
-            throw new Error(
-              `Kubernetes split of ${group.cluster} on ${group.usageDate}: bases disagree on parts`,
-            );
-          }
-          return {
-            ruleId: ruleForPart(rules, part),
-            kind: part.kind,
-            ...(part.namespace !== undefined
-              ? { namespace: part.namespace }
+        // A day's groups (bill dimensions) share its recipients and their rules: once a day.
+        if (
+          prepared?.allocations !== allocations ||
+          prepared.cluster !== group.cluster ||
+          prepared.resource !== group.resource
+        ) {
+          const day = prepareClusterDay({
+            cluster: group.cluster,
+            day: group.usageDate,
+            allocations,
+            policy: cluster.policy,
+            // A workload's share of the volumes is what its volumes weigh, not its compute.
+            ...(group.resource === 'volumes'
+              ? { resources: ['pv'] as const }
               : {}),
-            workload: part.key,
-            billedNanos: part.nanos,
-            effectiveNanos: effective[i].nanos,
-            listNanos: list[i].nanos,
+          });
+          prepared = {
+            allocations,
+            cluster: group.cluster,
+            resource: group.resource,
+            day,
+            ruleIds: day.recipients.map(r => ruleForPart(rules, r)),
           };
-        });
+        }
+        const { day, ruleIds } = prepared;
+        const billed = splitAmount(day, group.billedNanos);
+        const effective = splitAmount(day, group.effectiveNanos);
+        const list = splitAmount(day, group.listNanos);
+        report.split.add(group.usageDate);
+        return day.recipients.map(
+          (r, i): KubernetesPartRow => ({
+            ruleId: ruleIds[i],
+            kind: r.kind,
+            ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+            workload: r.key,
+            billedNanos: billed[i],
+            effectiveNanos: effective[i],
+            listNanos: list[i],
+          }),
+        );
       },
     };
     return {

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { moneyToNanos } from '@costscope/backstage-plugin-common';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   FakeOpenCost,
@@ -904,6 +905,80 @@ describe('Kubernetes split in allocation', () => {
         ]);
       } finally {
         await volumeFake.close();
+      }
+    });
+
+    it('splits a day of more parts than one write batch exactly, each bill dimension by itself', async () => {
+      const knex = await databases.init(id);
+      // 1,203 workloads of equal weight: more parts than one batch of rows (500) and than one
+      // SQLite statement (25), neither a multiple of them; two regions make two groups of the
+      // day that share OpenCost's answer but split their own amounts.
+      const count = 1203;
+      const name = (i: number) => `w-${String(i).padStart(4, '0')}`;
+      const wideFake = await startFakeOpenCost({
+        clusters: [
+          {
+            name: 'prod',
+            days: [
+              {
+                day: '2026-03-01',
+                workloads: Array.from({ length: count }, (_, i) =>
+                  w('wide', name(i), '1'),
+                ),
+              },
+            ],
+          },
+        ],
+      });
+      try {
+        const { ingest } = await setUp(knex, wideFake);
+        const amounts = {
+          'us-east-1': ['1000.000000007', '700.000001', '1400.000000013'],
+          'eu-west-1': ['12.000001202', '0.000001201', '33'],
+        } as const;
+        const outcome = await ingest(
+          Object.entries(amounts).map(([region, [cost, effective, list]]) => ({
+            ...nodeRow('2026-03-01', cost, effective, `i-${region}`, list),
+            region,
+          })),
+        );
+        expect(outcome.kubernetes?.[0].daysSplit).toEqual(['2026-03-01']);
+
+        const rows = await knex('costscope_k8s_parts')
+          .select(
+            'region',
+            'workload',
+            knex.raw('CAST(billed_nanos AS TEXT) as billed'),
+            knex.raw('CAST(effective_nanos AS TEXT) as effective'),
+            knex.raw('CAST(list_nanos AS TEXT) as list'),
+          )
+          .orderBy(['region', 'workload']);
+        expect(rows).toHaveLength(2 * count);
+        for (const [region, texts] of Object.entries(amounts)) {
+          const parts = rows.filter(r => r.region === region);
+          expect(parts.map(r => r.workload)).toEqual(
+            Array.from({ length: count }, (_, i) => `wide/${name(i)}`),
+          );
+          (['billed', 'effective', 'list'] as const).forEach((basis, b) => {
+            // Equal weights: every part gets total / count, and the nanos left over go one
+            // each to the first workloads by name (equal remainders, ties by key).
+            const total = moneyToNanos(texts[b]);
+            const quota = total / BigInt(count);
+            const left = Number(total % BigInt(count));
+            expect(parts.map(r => BigInt(r[basis]))).toEqual(
+              Array.from({ length: count }, (_, i) =>
+                i < left ? quota + 1n : quota,
+              ),
+            );
+            expect(parts.reduce((sum, r) => sum + BigInt(r[basis]), 0n)).toBe(
+              total,
+            );
+          });
+        }
+        expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+        expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+      } finally {
+        await wideFake.close();
       }
     });
 

@@ -2,7 +2,9 @@ import { parseDecimal } from '@costscope/backstage-plugin-common';
 import {
   ClusterDayInput,
   largestRemainder,
+  prepareClusterDay,
   SplitPolicy,
+  splitAmount,
   splitClusterCost,
 } from './splitClusterCost';
 
@@ -416,6 +418,55 @@ describe('splitClusterCost', () => {
       withinOneNano(total, result.status === 'split' ? result.parts : [], 9);
       expect(total < 0n || result.parts.every(p => p.nanos >= 0n)).toBe(true);
     }
+  });
+});
+
+describe('prepareClusterDay', () => {
+  const policy: SplitPolicy = { idle: 'owner', systemTo: 'owner' };
+
+  it('reads weights in any decimal form as their plain form, and splits each amount of a day alike', () => {
+    const plain = [
+      alloc('a/x', { cpu: '0.5', ram: '2' }),
+      alloc('b/y', { cpu: '0.125', pv: '3' }),
+      alloc('__idle__', { cpu: '1' }),
+    ];
+    const odd = [
+      alloc('a/x', { cpu: '5e-1', ram: ' 2 ' }),
+      alloc('b/y', { cpu: '.125', pv: '3.' }),
+      alloc('__idle__', { cpu: '1.000' }),
+    ];
+    // Prepared once, as the allocation does for a day's bases and bill dimensions.
+    const prepared = prepareClusterDay({
+      cluster: 'k8s',
+      day: DAY,
+      allocations: odd,
+      policy,
+    });
+    for (const total of [10_000_000_001n, 7n, -3n, 0n]) {
+      const expected = split(total, plain, policy).parts;
+      expect(prepared.recipients.map(r => r.key)).toEqual(
+        expected.map(p => p.key),
+      );
+      expect(splitAmount(prepared, total)).toEqual(expected.map(p => p.nanos));
+    }
+  });
+
+  it('checks the weights it does not count', () => {
+    const volumes = (weights: Partial<Allocation['weights']>) =>
+      prepareClusterDay({
+        cluster: 'k8s',
+        day: DAY,
+        allocations: [alloc('a/x', { pv: '1', ...weights })],
+        policy,
+        resources: ['pv'],
+      });
+    expect(volumes({ cpu: '2.5' }).recipients).toEqual([
+      expect.objectContaining({ key: 'a/x', weight: 10n }),
+    ]);
+    expect(() => volumes({ cpu: '-1' })).toThrow(/negative cpu weight -1/);
+    expect(() => volumes({ ram: 'x' })).toThrow(
+      /ram weight 'x' is not a number/,
+    );
   });
 });
 

@@ -121,22 +121,59 @@ function formatScaled(value: bigint, scale: number): string {
 }
 
 /**
- * Splits one cluster-day of the bill over its workloads by OpenCost's costs, exactly: the parts
- * sum to the bill to the nano-unit. OpenCost prices at list or custom rates, so its costs are
- * only ratios; the money is the bill's.
+ * Who a cluster-day's cost goes to, and by what weight, before any amount is split: computed
+ * once per day and reused for every basis and bill dimension of the day (see splitAmounts).
  */
-export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
+export interface PreparedClusterDay {
+  cluster: string;
+  day: string;
+  status: ClusterDaySplit['status'];
+  reason?: string;
+  /** The weights' scale (10^-scale units); shares are written at it. */
+  scale: number;
+  /** Sorted by key; with status other than split, the one `unsplit` recipient. */
+  recipients: Array<Omit<SplitPart, 'nanos' | 'share'> & { weight: bigint }>;
+}
+
+/** Plain non-negative decimal text, the form OpenCost writes: read without a regex match. */
+const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
+const POWERS_OF_TEN: bigint[] = [];
+const powerOfTen = (n: number) => (POWERS_OF_TEN[n] ??= 10n ** BigInt(n));
+
+/** Fractional digits of a weight's text; plain text without allocating. */
+function weightDigits(text: string): number {
+  if (!PLAIN_DECIMAL.test(text)) return digitsNeeded(text);
+  const point = text.indexOf('.');
+  return point < 0 ? 0 : text.length - point - 1;
+}
+
+/** A weight's text in units of 10^-scale (scale holds it exactly); undefined if not a number. */
+function weightValue(text: string, scale: number): bigint | undefined {
+  if (!PLAIN_DECIMAL.test(text)) return parseDecimal(text, scale);
+  const point = text.indexOf('.');
+  if (point < 0) return BigInt(text) * powerOfTen(scale);
+  const digits = BigInt(text.slice(0, point) + text.slice(point + 1));
+  return digits * powerOfTen(scale - (text.length - point - 1));
+}
+
+/**
+ * The recipients of one cluster-day and their weights, from OpenCost's allocations: what
+ * splitClusterCost divides the bill by. Throws on weights that are not numbers or negative.
+ */
+export function prepareClusterDay(
+  input: Omit<ClusterDayInput, 'nodeNanos' | 'volumeNanos'>,
+): PreparedClusterDay {
   const { cluster, day, policy } = input;
-  const total = input.nodeNanos + (input.volumeNanos ?? 0n);
-  const base = { cluster, day, totalNanos: total };
   const owner = (
     status: ClusterDaySplit['status'],
     reason: string,
-  ): ClusterDaySplit => ({
-    ...base,
+  ): PreparedClusterDay => ({
+    cluster,
+    day,
     status,
     reason,
-    parts: [{ key: 'unsplit', kind: 'unsplit', nanos: total, share: '0' }],
+    scale: 0,
+    recipients: [{ key: 'unsplit', kind: 'unsplit', weight: 0n }],
   });
   if (input.allocations.length === 0) {
     return owner(
@@ -153,8 +190,11 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
         `splitClusterCost ${cluster} ${day}: allocation '${a.name}' is of ${a.day}`,
       );
     }
-    for (const text of Object.values(a.weights))
-      scale = Math.max(scale, digitsNeeded(text));
+    for (const resource in a.weights) {
+      if (!Object.hasOwn(a.weights, resource)) continue;
+      const digits = weightDigits(a.weights[resource as SplitResource]);
+      if (digits > scale) scale = digits;
+    }
   }
 
   const system = new Set(policy.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES);
@@ -164,8 +204,12 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
   const parts = new Map<string, Recipient>();
   for (const a of input.allocations) {
     let weight = 0n;
-    for (const [resource, text] of Object.entries(a.weights)) {
-      const value = parseDecimal(text, scale);
+    for (const resource in a.weights) {
+      if (!Object.hasOwn(a.weights, resource)) continue;
+      const text = a.weights[resource as SplitResource];
+      // Plain text is a valid non-negative number: only what is counted needs its value.
+      if (!counted.has(resource) && PLAIN_DECIMAL.test(text)) continue;
+      const value = weightValue(text, scale);
       if (value === undefined) {
         throw new Error(
           `splitClusterCost ${cluster} ${day}: allocation '${a.name}': ${resource} weight '${text}' is not a number`,
@@ -178,13 +222,12 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
       }
       if (counted.has(resource)) weight += value;
     }
-    const recipient = recipientOf(a, system);
-    const have = parts.get(recipient.key);
+    const key = recipientKey(a, system);
+    const have = parts.get(key);
     if (have) {
       have.weight += weight;
-      if (have.labels && recipient.labels)
-        have.labels = commonLabels(have.labels, recipient.labels);
-    } else parts.set(recipient.key, { ...recipient, weight });
+      if (have.labels) have.labels = commonLabels(have.labels, a.labels ?? {});
+    } else parts.set(key, { ...recipientOf(a, system), weight });
   }
 
   const all = [...parts.values()];
@@ -211,23 +254,71 @@ export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
       ' and ',
     )} over on ${day}`;
   }
-  const nanos = largestRemainder(total, recipients);
+  // largestRemainder breaks ties by key: sorting first changes no amount.
+  recipients.sort((a, b) => compareText(a.key, b.key));
   return {
-    ...base,
+    cluster,
+    day,
     status: 'split',
     ...(reason ? { reason } : {}),
-    parts: recipients
-      .map((r, i) => ({
-        key: r.key,
-        kind: r.kind,
-        nanos: nanos[i],
-        share: formatScaled(r.weight, scale),
-        ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
-        ...(r.controller !== undefined ? { controller: r.controller } : {}),
-        ...(r.labels !== undefined ? { labels: r.labels } : {}),
-      }))
-      .sort((a, b) => compareText(a.key, b.key)),
+    scale,
+    recipients,
   };
+}
+
+/** An amount split over a prepared day's recipients, exactly, in their order. */
+export function splitAmount(
+  prepared: PreparedClusterDay,
+  total: bigint,
+): bigint[] {
+  if (prepared.status !== 'split') return [total];
+  return largestRemainder(total, prepared.recipients);
+}
+
+/**
+ * Splits one cluster-day of the bill over its workloads by OpenCost's costs, exactly: the parts
+ * sum to the bill to the nano-unit. OpenCost prices at list or custom rates, so its costs are
+ * only ratios; the money is the bill's.
+ */
+export function splitClusterCost(input: ClusterDayInput): ClusterDaySplit {
+  const prepared = prepareClusterDay(input);
+  const total = input.nodeNanos + (input.volumeNanos ?? 0n);
+  const nanos = splitAmount(prepared, total);
+  return {
+    cluster: input.cluster,
+    day: input.day,
+    totalNanos: total,
+    status: prepared.status,
+    ...(prepared.reason !== undefined ? { reason: prepared.reason } : {}),
+    parts: prepared.recipients.map((r, i) => ({
+      key: r.key,
+      kind: r.kind,
+      nanos: nanos[i],
+      share:
+        prepared.status === 'split'
+          ? formatScaled(r.weight, prepared.scale)
+          : '0',
+      ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+      ...(r.controller !== undefined ? { controller: r.controller } : {}),
+      ...(r.labels !== undefined ? { labels: r.labels } : {}),
+    })),
+  };
+}
+
+/** The key of the part an allocation's cost goes to (recipientOf's, without building it). */
+function recipientKey(
+  a: Pick<
+    OpenCostDailyAllocation,
+    'name' | 'namespace' | 'controller' | 'idle' | 'unallocated'
+  >,
+  system: Set<string>,
+): string {
+  if (a.idle) return 'idle';
+  if (a.unallocated) return 'unallocated';
+  if (a.namespace !== undefined && system.has(a.namespace)) return 'system';
+  return a.namespace !== undefined && a.controller !== undefined
+    ? `${a.namespace}/${a.controller}`
+    : a.name;
 }
 
 /** The part an allocation's cost goes to: its key and kind (and namespace, labels). */
@@ -272,22 +363,27 @@ export function largestRemainder(
   const magnitude = total * sign;
   const weight = recipients.reduce((s, r) => s + r.weight, 0n);
   if (weight <= 0n) throw new Error('largestRemainder: the weights sum to 0');
-  const floors = recipients.map(r => (magnitude * r.weight) / weight);
-  let left = magnitude - floors.reduce((s, n) => s + n, 0n);
-  const order = recipients
-    .map((r, i) => ({
-      i,
-      key: r.key,
-      remainder: (magnitude * r.weight) % weight,
-    }))
-    .sort((a, b) => {
-      if (a.remainder === b.remainder) return compareText(a.key, b.key);
-      return a.remainder > b.remainder ? -1 : 1;
-    });
-  for (const { i } of order) {
-    if (left === 0n) break;
-    floors[i] += 1n;
-    left -= 1n;
+  const floors: bigint[] = new Array(recipients.length);
+  const remainders: bigint[] = new Array(recipients.length);
+  let left = magnitude;
+  for (let i = 0; i < recipients.length; i += 1) {
+    const product = magnitude * recipients[i].weight;
+    floors[i] = product / weight;
+    remainders[i] = product - floors[i] * weight;
+    left -= floors[i];
   }
-  return floors.map(n => n * sign);
+  if (left > 0n) {
+    const order = recipients.map((_, i) => i);
+    order.sort((a, b) => {
+      if (remainders[a] === remainders[b])
+        return compareText(recipients[a].key, recipients[b].key);
+      return remainders[a] > remainders[b] ? -1 : 1;
+    });
+    for (const i of order) {
+      if (left === 0n) break;
+      floors[i] += 1n;
+      left -= 1n;
+    }
+  }
+  return sign === 1n ? floors : floors.map(n => n * sign);
 }

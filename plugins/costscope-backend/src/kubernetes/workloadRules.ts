@@ -196,19 +196,32 @@ export function buildWorkloadRules(
  */
 export function ruleForPart(
   rules: ClusterRules,
-  part: SplitPart,
+  part: Pick<SplitPart, 'kind' | 'namespace' | 'labels'>,
 ): number | null {
   if (part.kind === 'idle' || part.kind === 'system' || part.kind === 'unsplit')
     return rules.ownerRuleId;
   if (part.kind !== 'workload') return null;
-  const labels = part.labels ?? {};
+  return firstMatch(rules, part.namespace, part.labels ?? {})?.ruleId ?? null;
+}
+
+/**
+ * The first matcher whose namespace and labels the workload has. Plain loops: this runs for
+ * every part of every day against every component, where a closure per test adds up.
+ */
+function firstMatch(
+  rules: ClusterRules,
+  namespace: string | undefined,
+  labels: Record<string, string>,
+): WorkloadMatcher | undefined {
   for (const matcher of rules.matchers) {
-    if (matcher.namespace !== undefined && matcher.namespace !== part.namespace)
+    if (matcher.namespace !== undefined && matcher.namespace !== namespace)
       continue;
-    if (matcher.labels.every(([key, value]) => labels[key] === value))
-      return matcher.ruleId;
+    let all = true;
+    for (let i = 0; i < matcher.labels.length && all; i += 1)
+      all = labels[matcher.labels[i][0]] === matcher.labels[i][1];
+    if (all) return matcher;
   }
-  return null;
+  return undefined;
 }
 
 /**
@@ -261,16 +274,11 @@ export function ruleForBillSplit(
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(tags))
     labels[sanitiseLabelName(key)] = String(value);
-  for (const matcher of rules.matchers) {
-    if (matcher.namespace !== undefined && matcher.namespace !== namespace)
-      continue;
-    if (matcher.labels.every(([key, value]) => labels[key] === value))
-      return {
-        ruleId: matcher.billRuleId ?? matcher.ruleId,
-        kind: 'workload',
-        ...where,
-        workload,
-      };
-  }
-  return { ruleId: null, kind: 'workload', ...where, workload };
+  const matcher = firstMatch(rules, namespace, labels);
+  return {
+    ruleId: matcher ? matcher.billRuleId ?? matcher.ruleId : null,
+    kind: 'workload',
+    ...where,
+    workload,
+  };
 }

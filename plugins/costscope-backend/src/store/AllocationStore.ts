@@ -71,15 +71,22 @@ async function insertRows(
         .join(', ')}`,
     );
   const many = statement(SQLITE_ROWS_PER_STATEMENT);
+  // One parameter array, refilled for each statement: not a new array of every row's values.
+  const values: unknown[] = new Array(
+    SQLITE_ROWS_PER_STATEMENT * columns.length,
+  );
   let i = 0;
   for (
     ;
     i + SQLITE_ROWS_PER_STATEMENT <= rows.length;
     i += SQLITE_ROWS_PER_STATEMENT
   ) {
-    many.run(...rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT).flat());
+    let v = 0;
+    for (let r = i; r < i + SQLITE_ROWS_PER_STATEMENT; r += 1)
+      for (const value of rows[r]) values[v++] = value;
+    many.run(values);
   }
-  if (i < rows.length) statement(rows.length - i).run(...rows.slice(i).flat());
+  if (i < rows.length) statement(rows.length - i).run(rows.slice(i).flat());
 }
 
 const PART_COLUMNS = [
@@ -266,10 +273,7 @@ async function writeKubernetesSplit(
   for (const { group, ids } of ordered) {
     if (answerOf !== `${group.cluster}|${group.usageDate}`) {
       answerOf = `${group.cluster}|${group.usageDate}`;
-      const row = await tx('costscope_opencost_days')
-        .where({ cluster: group.cluster, usage_date: group.usageDate })
-        .first('allocations');
-      answer = row ? JSON.parse(row.allocations) : undefined;
+      answer = await readAnswer(tx, group.cluster, group.usageDate);
     }
     const split = hook.split(group, answer);
     if (!split) continue;
@@ -297,7 +301,8 @@ async function writeKubernetesSplit(
         part.listNanos.toString(),
       ]);
     }
-    await flush(10 * CHUNK);
+    // Soon: rows kept across days outlive the young generation and fill the old one.
+    await flush(CHUNK);
   }
   for (const fact of billFacts) splitFacts.push(fact);
   for (const sums of billParts.values()) {
@@ -306,6 +311,41 @@ async function writeKubernetesSplit(
     );
   }
   await flush(1);
+}
+
+/**
+ * OpenCost's stored answer of a cluster-day, read an allocation at a time; undefined if never
+ * read. A large cluster's day is megabytes of JSON: as one string it would go straight to the
+ * old generation and stay there, day after day, until the next full collection.
+ */
+async function readAnswer(
+  tx: Knex.Transaction,
+  cluster: string,
+  day: string,
+): Promise<unknown[] | undefined> {
+  const where = { cluster, usage_date: day };
+  if (!(await tx('costscope_opencost_days').where(where).first('cluster')))
+    return undefined;
+  const rows: Array<{ value: string }> =
+    tx.client.config.client === 'pg'
+      ? (
+          await tx.raw(
+            `SELECT e.value::text AS value
+             FROM costscope_opencost_days d,
+                  json_array_elements(d.allocations::json) WITH ORDINALITY AS e(value, n)
+             WHERE d.cluster = ? AND d.usage_date = ?
+             ORDER BY e.n`,
+            [cluster, day],
+          )
+        ).rows
+      : await tx.raw(
+          `SELECT e.value AS value
+           FROM costscope_opencost_days d, json_each(d.allocations) e
+           WHERE d.cluster = ? AND d.usage_date = ?
+           ORDER BY e.key`,
+          [cluster, day],
+        );
+  return rows.map(row => JSON.parse(row.value));
 }
 
 function compareText(a: string, b: string): number {
