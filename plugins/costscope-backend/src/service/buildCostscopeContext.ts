@@ -84,8 +84,11 @@ import { DefaultDigestsService } from './DefaultDigestsService';
 import {
   chargebackTotalsOf,
   DigestBuilder,
+  DigestSources,
   keptChargebackTotals,
 } from '../digests/DigestBuilder';
+import { oneAtATime } from '../lib/oneAtATime';
+import { isSqlite } from '../store/isSqlite';
 import {
   DigestDelivery,
   NotificationsDigestDelivery,
@@ -304,56 +307,51 @@ export function buildCostscopeContext(
     costBasis: config.costBasis,
   });
   const chargebackTotalsIn = keptChargebackTotals();
+  const digestSources: DigestSources = {
+    summary: (ref, query, visibility) => costs.summary(ref, query, visibility),
+    listBudgets: refs => budgetsService.listBudgets(refs),
+    alertsCreated: (refs, range) =>
+      budgetStore.listAlertsCreated({ entityRefs: refs, range, limit: 100 }),
+    recommendations: (ref, today) => recommendations.listForEntity(ref, today),
+    compliance: (ref, query, hidden) =>
+      compliance.entityCompliance(ref, query, hidden),
+    // The organisation's chargeback, kept per allocation like the pages' answers: every
+    // group's monthly digest reads the same one.
+    chargebackTotals: async (query, hidden) =>
+      hidden.size > 0
+        ? chargebackTotalsOf(
+            await compliance.chargeback(query, 'group', hidden),
+          )
+        : chargebackTotalsIn(
+            await readCache.json(
+              ['digest-chargeback', query.from, query.to, query.costBasis],
+              () => compliance.chargeback(query, 'group'),
+            ),
+          ),
+    below: ref => snapshot.below(ref),
+    costDays: () => spend.costDays(),
+    metricsOf: refs => unitMetrics.metricsOfEntities(refs),
+    unitCost: (ref, query) => unitCostService.entityUnitCost(ref, query),
+    metricsBelow: async ref => [
+      ...(await unitMetrics.reportersBelow(ref)).keys(),
+    ],
+    // The organisation's months, kept per allocation like the chargeback: every digest
+    // read by someone with the overview permission shows them.
+    commitments: async (range, ref) =>
+      ref === undefined
+        ? JSON.parse(
+            await readCache.json(
+              ['digest-commitments', range.from, range.to],
+              async () =>
+                commitmentMonths(range, await commitmentQueries.monthly(range)),
+            ),
+          )
+        : commitmentMonths(range, await commitmentQueries.monthly(range, ref)),
+  };
   const digestBuilder = new DigestBuilder(
-    {
-      summary: (ref, query, visibility) =>
-        costs.summary(ref, query, visibility),
-      listBudgets: refs => budgetsService.listBudgets(refs),
-      alertsCreated: (refs, range) =>
-        budgetStore.listAlertsCreated({ entityRefs: refs, range, limit: 100 }),
-      recommendations: (ref, today) =>
-        recommendations.listForEntity(ref, today),
-      compliance: (ref, query, hidden) =>
-        compliance.entityCompliance(ref, query, hidden),
-      // The organisation's chargeback, kept per allocation like the pages' answers: every
-      // group's monthly digest reads the same one.
-      chargebackTotals: async (query, hidden) =>
-        hidden.size > 0
-          ? chargebackTotalsOf(
-              await compliance.chargeback(query, 'group', hidden),
-            )
-          : chargebackTotalsIn(
-              await readCache.json(
-                ['digest-chargeback', query.from, query.to, query.costBasis],
-                () => compliance.chargeback(query, 'group'),
-              ),
-            ),
-      below: ref => snapshot.below(ref),
-      costDays: () => spend.costDays(),
-      metricsOf: refs => unitMetrics.metricsOfEntities(refs),
-      unitCost: (ref, query) => unitCostService.entityUnitCost(ref, query),
-      metricsBelow: async ref => [
-        ...(await unitMetrics.reportersBelow(ref)).keys(),
-      ],
-      // The organisation's months, kept per allocation like the chargeback: every digest
-      // read by someone with the overview permission shows them.
-      commitments: async (range, ref) =>
-        ref === undefined
-          ? JSON.parse(
-              await readCache.json(
-                ['digest-commitments', range.from, range.to],
-                async () =>
-                  commitmentMonths(
-                    range,
-                    await commitmentQueries.monthly(range),
-                  ),
-              ),
-            )
-          : commitmentMonths(
-              range,
-              await commitmentQueries.monthly(range, ref),
-            ),
-    },
+    // SQLite runs reads in this thread, one at a time: a digest's reads then take turns with
+    // page reads instead of queueing ahead of them.
+    isSqlite(knex) ? oneAtATime(digestSources) : digestSources,
     config.costBasis,
   );
   const digestDeliveries: DigestDelivery[] = [

@@ -8,6 +8,7 @@ import {
   flushBeforeCommit,
   insertFactsBetterSqlite,
 } from './sqliteFactWriter';
+import { isSqlite } from './isSqlite';
 
 const INSERT_CHUNK = 500;
 
@@ -102,13 +103,6 @@ export class FactStore {
 
 /** Facts deleted between two yields to the event loop (better-sqlite3 is synchronous). */
 const SQLITE_DELETE_SLICE = 5_000;
-
-function isSqlite(knex: Knex | Knex.Transaction): boolean {
-  const client = knex.client.config.client;
-  return (
-    client === 'better-sqlite3' || client === 'sqlite3' || client === 'sqlite'
-  );
-}
 
 /**
  * Deletes the facts `where` selects. On SQLite in slices, with the event loop served in
