@@ -316,6 +316,13 @@ function recipientKey(
   if (a.idle) return 'idle';
   if (a.unallocated) return 'unallocated';
   if (a.namespace !== undefined && system.has(a.namespace)) return 'system';
+  return workloadKey(a);
+}
+
+/** A workload's key: its namespace and controller, or its name when OpenCost gives neither. */
+function workloadKey(
+  a: Pick<OpenCostDailyAllocation, 'name' | 'namespace' | 'controller'>,
+): string {
   return a.namespace !== undefined && a.controller !== undefined
     ? `${a.namespace}/${a.controller}`
     : a.name;
@@ -333,12 +340,8 @@ export function recipientOf(
   if (a.unallocated) return { key: 'unallocated', kind: 'unallocated' };
   if (a.namespace !== undefined && system.has(a.namespace))
     return { key: 'system', kind: 'system' };
-  const key =
-    a.namespace !== undefined && a.controller !== undefined
-      ? `${a.namespace}/${a.controller}`
-      : a.name;
   return {
-    key,
+    key: workloadKey(a),
     kind: 'workload',
     namespace: a.namespace,
     controller: a.controller,
