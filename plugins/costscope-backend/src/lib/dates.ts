@@ -1,5 +1,23 @@
 const DAY_MS = 86_400_000;
 
+/** Days of the range a request gets when it names none: the last 30 days up to yesterday. */
+export const DEFAULT_RANGE_DAYS = 30;
+
+/** Yesterday (UTC): the last day with complete billing data, where default ranges end. */
+export function defaultRangeEnd(now: Date): string {
+  return new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
+  )
+    .toISOString()
+    .slice(0, 10);
+}
+
+/** The range a request gets when it names none (and pages open on). */
+export function defaultRange(now: Date): { from: string; to: string } {
+  const to = defaultRangeEnd(now);
+  return { from: fromEpochDay(toEpochDay(to) - DEFAULT_RANGE_DAYS + 1), to };
+}
+
 function toEpochDay(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 }

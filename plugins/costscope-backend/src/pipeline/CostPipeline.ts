@@ -11,6 +11,7 @@ import {
 } from '@costscope/backstage-plugin-node';
 import { AlertEvaluator } from '../alerts/AlertEvaluator';
 import { AllocationEngine } from '../allocation/AllocationEngine';
+import { SummaryKeeper } from '../allocation/SummaryKeeper';
 import { CommitmentReportEngine } from '../commitments/CommitmentReportEngine';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
@@ -40,6 +41,8 @@ export interface CostPipelineOptions {
   allocationSchedule: SchedulerServiceTaskScheduleDefinition;
   /** Reads providers' commitment reports; needed only to add such sources. */
   commitmentReports?: Pick<CommitmentReportEngine, 'run'>;
+  /** Computes the summaries pages open on after each rebuild; none are kept without it. */
+  summaries?: Pick<SummaryKeeper, 'refresh'>;
 }
 
 /** Schedule of commitment report sources that bring none: providers revise them daily. */
@@ -238,11 +241,15 @@ export class CostPipeline implements IngestService {
     const outcome = await this.options.allocation.run();
     if (outcome.recomputed) {
       await this.afterAllocation();
+    } else {
+      // A new day opens pages on a new range: its summaries are kept once the day starts.
+      await this.keepSummaries();
     }
   }
 
   /** Alerts and recommendations follow every allocation; their failures are only logged. */
   private async afterAllocation(): Promise<void> {
+    await this.keepSummaries();
     try {
       const fired = await this.options.alerts.evaluate();
       if (fired.length) {
@@ -282,6 +289,22 @@ export class CostPipeline implements IngestService {
       }
     } catch (error) {
       this.options.logger.error(`Costscope could not send digests: ${error}`);
+    }
+  }
+
+  /** The summaries pages open on, computed once now rather than on each first visit. */
+  private async keepSummaries(): Promise<void> {
+    try {
+      const kept = await this.options.summaries?.refresh();
+      if (kept) {
+        this.options.logger.info(
+          `Costscope kept the ${kept.costBasis} summaries of ${kept.entities} entities for ${kept.range.from}..${kept.range.to} in ${kept.milliseconds} ms`,
+        );
+      }
+    } catch (error) {
+      this.options.logger.error(
+        `Costscope could not keep the entities' summaries: ${error}`,
+      );
     }
   }
 

@@ -14,7 +14,12 @@ import { reportedCommitments } from '../commitments/reportedCommitments';
 import { CommitmentQueries } from '../store/CommitmentQueries';
 import { CommitmentReportStore } from '../store/CommitmentReportStore';
 import { Amounts, CostQueries } from '../store/CostQueries';
-import { RollupReadCache } from '../store/RollupReadCache';
+import { KeptSummaryStore } from '../store/KeptSummaryStore';
+import {
+  PreparedJson,
+  RollupReadCache,
+  toJsonText,
+} from '../store/RollupReadCache';
 import {
   EVERYTHING_VISIBLE,
   KubernetesCallerVisibility,
@@ -34,6 +39,11 @@ export interface DefaultCostReadServiceOptions {
    * request reads.
    */
   readCache?: RollupReadCache;
+  /**
+   * Summaries computed at rebuild time for the range pages open on: a first visit by a caller
+   * who sees every entity below is one read of them. Without it every summary is aggregated.
+   */
+  keptSummaries?: Pick<KeptSummaryStore, 'read'>;
   /** Billing currency from config, used before any data exists. */
   currency: string;
   /** The basis of requests that name none (`costscope.costBasis`). */
@@ -73,6 +83,16 @@ export class DefaultCostReadService implements CostReadService {
         visibility.key,
       ],
       async () => {
+        // Kept for callers who see everything: only they get the kept answer.
+        const kept =
+          visibility.key === ''
+            ? await this.options.keptSummaries?.read(
+                entityRef,
+                range.costBasis,
+                range,
+              )
+            : undefined;
+        if (kept !== undefined) return new PreparedJson(kept);
         const [[ref, amounts], hidden] = await this.knownWithHidden(
           entityRef,
           range,
@@ -248,7 +268,7 @@ export class DefaultCostReadService implements CostReadService {
     compute: () => Promise<unknown>,
   ): Promise<JsonText> {
     const { readCache } = this.options;
-    if (!readCache) return JSON.stringify(await compute());
+    if (!readCache) return toJsonText(await compute());
     return readCache.json([...parts, this.options.currency], compute);
   }
 }

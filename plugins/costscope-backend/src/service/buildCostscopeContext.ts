@@ -24,6 +24,7 @@ import { AlertEvaluator } from '../alerts/AlertEvaluator';
 import { NotificationsDelivery } from '../alerts/NotificationsDelivery';
 import { WebhookDelivery } from '../alerts/WebhookDelivery';
 import { AllocationEngine } from '../allocation/AllocationEngine';
+import { SummaryKeeper } from '../allocation/SummaryKeeper';
 import {
   ALLOCATABLE_KINDS,
   displayTitleOf,
@@ -57,6 +58,7 @@ import { ComplianceQueries } from '../store/ComplianceQueries';
 import { EntitySnapshotStore } from '../store/EntitySnapshotStore';
 import { loadEntityResources } from '../permissions/entityResource';
 import { CostQueries } from '../store/CostQueries';
+import { KeptSummaryStore } from '../store/KeptSummaryStore';
 import { FactStore } from '../store/FactStore';
 import { InventoryStore } from '../store/InventoryStore';
 import { PriceStore } from '../store/PriceStore';
@@ -148,6 +150,7 @@ export function buildCostscopeContext(
   const queries = new CostQueries(knex);
   const snapshot = new EntitySnapshotStore(knex);
   const readCache = new RollupReadCache(knex, options.cache);
+  const keptSummaries = new KeptSummaryStore(knex);
   const currency = () => queries.currency(config.currency);
   const spend = new SpendQueries(knex);
   const budgetStore = new BudgetStore(knex);
@@ -257,6 +260,7 @@ export function buildCostscopeContext(
     commitments: commitmentQueries,
     reportedCommitments: commitmentReports,
     readCache,
+    keptSummaries,
     currency: config.currency,
     costBasis: config.costBasis,
     kubernetes: kubernetesCosts,
@@ -290,6 +294,12 @@ export function buildCostscopeContext(
       store: commitmentReports,
       runs,
       logger,
+    }),
+    summaries: new SummaryKeeper({
+      store: keptSummaries,
+      queries,
+      costBasis: config.costBasis,
+      currency: config.currency,
     }),
   });
   const budgetsService = new DefaultBudgetsService({

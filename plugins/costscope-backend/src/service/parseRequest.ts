@@ -10,11 +10,15 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { z } from 'zod/v3';
-import { daysInRange, isCalendarDay } from '../lib/dates';
+import {
+  DEFAULT_RANGE_DAYS,
+  daysInRange,
+  defaultRangeEnd,
+  isCalendarDay,
+} from '../lib/dates';
 
 /** Longest range a request may ask for: a little over three years. */
 export const MAX_RANGE_DAYS = 1200;
-const DEFAULT_RANGE_DAYS = 30;
 
 const day = (field: string) =>
   z
@@ -46,10 +50,7 @@ function isoDay(date: Date): string {
 export function parseRange(query: unknown, now = new Date()): DateRange {
   const parsed = rangeQuery.safeParse(query);
   if (!parsed.success) throw new InputError(firstIssue(parsed.error));
-  const yesterday = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1),
-  );
-  const to = parsed.data.to ?? isoDay(yesterday);
+  const to = parsed.data.to ?? defaultRangeEnd(now);
   const from =
     parsed.data.from ??
     isoDay(

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
-import { costColumn } from './CostQueries';
+import { costColumn } from './costSums';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
 /** A fact's exact cost on a basis, summed as text: both databases sum BIGINT exactly. */

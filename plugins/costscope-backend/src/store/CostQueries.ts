@@ -1,13 +1,10 @@
 import { Knex } from 'knex';
 import {
-  AllocationOverlap,
   CostBasis,
-  CostBreakdownItem,
   CostOverview,
   CostSeries,
   DateRange,
   EntityCostSummary,
-  MappingRuleUsage,
   nanosToMoney,
   NOT_VISIBLE_KEY,
   ResourceCost,
@@ -15,15 +12,18 @@ import {
   SeriesGroupBy,
 } from '@costscope/backstage-plugin-common';
 import { eachDay, previousRange } from '../lib/dates';
-import { changeRatioOf, shareOf } from '../lib/decimal';
+import { shareOf } from '../lib/decimal';
 import { ORG_REF } from './AllocationStore';
-
-/** Exact sum as text: both SQLite and PostgreSQL sum BIGINT exactly; text keeps it exact in JS. */
-const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
-
-/** The column of a fact or rollup table (by its alias) that holds cost on a basis. */
-export const costColumn = (alias: string, basis: CostBasis) =>
-  `${alias}.${basis}_nanos`;
+import { costColumn, sumOf } from './costSums';
+import {
+  breakdown,
+  nanos,
+  OverlapKey,
+  RuleRow,
+  SUMMARY_DIMENSIONS,
+  SummaryRow,
+  summaryAnswer,
+} from './summaryAnswer';
 
 /** What an answer's amounts are: their currency and the basis they are counted on. */
 export interface Amounts {
@@ -43,115 +43,10 @@ const SERIES_COLUMNS: Record<SeriesGroupBy, [string, string]> = {
   workload: ['r.k8s_workload', '(not Kubernetes)'],
 };
 
-function nanos(value: unknown): bigint {
-  return value === null || value === undefined ? 0n : BigInt(String(value));
-}
-
-function breakdown(
-  rows: Array<{ key: string; cost: unknown }>,
-  total: bigint,
-): CostBreakdownItem[] {
-  return rows.map(row => {
-    const cost = nanos(row.cost);
-    return {
-      key: row.key,
-      cost: nanosToMoney(cost),
-      share: shareOf(cost, total),
-    };
-  });
-}
-
-/** Dimensions of the summary's breakdowns, in the order of byService, byAccount, ... */
-const SUMMARY_DIMENSIONS = [
-  'service_name',
-  'sub_account_id',
-  'region',
-  'provider',
-  'charge_category',
-] as const;
-
 /** Largest list bound into one IN (...), within every SQLite build's variable limit. */
 const IN_CHUNK = 500;
 
-interface RuleRow {
-  id: number;
-  entity_ref: string;
-  origin: MappingRuleUsage['origin'];
-  rule: string;
-}
-
-/** A row of the summary's rollup read: the previous range's total, or a group of the range. */
-interface SummaryRow {
-  rule_id: number | null;
-  provider: string | null;
-  sub_account_id: string | null;
-  region: string | null;
-  service_name: string | null;
-  charge_category: string | null;
-  cost: unknown;
-}
-
-interface OverlapKey {
-  allocKey: string;
-  winner: string;
-  tags: string;
-  overlaps: string;
-}
-
-/** Larger cost first. */
-function compareCost(a: bigint, b: bigint): number {
-  if (a === b) return 0;
-  return b > a ? 1 : -1;
-}
-
-/** Sums by key, largest first and by key on ties, as breakdown rows. */
-function sortedByCost(
-  sums: Map<string, bigint>,
-): Array<{ key: string; cost: bigint }> {
-  return [...sums]
-    .map(([key, cost]) => ({ key, cost }))
-    .sort((a, b) => compareCost(a.cost, b.cost) || a.key.localeCompare(b.key));
-}
-
-/**
- * Rules that brought cost in the range (largest first), then the entity's own rules that
- * brought none, by id.
- */
-function mappingRules(
-  entityRef: string,
-  rules: Map<number, RuleRow>,
-  byRule: Map<number, bigint>,
-): MappingRuleUsage[] {
-  const used = [...byRule]
-    .filter(([id]) => rules.has(id))
-    .sort(([aId, a], [bId, b]) => compareCost(a, b) || aId - bId)
-    .map(([id, cost]) => ({ ...rules.get(id)!, cost }));
-  const unused = [...rules.values()]
-    .filter(rule => rule.entity_ref === entityRef && !byRule.has(rule.id))
-    .sort((a, b) => a.id - b.id)
-    .map(rule => ({ ...rule, cost: 0n }));
-  return [...used, ...unused].map(rule => ({
-    entityRef: rule.entity_ref,
-    origin: rule.origin,
-    rule: rule.rule,
-    cost: nanosToMoney(rule.cost),
-  }));
-}
-
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
-
-/** Whether a rollup row's rule belongs to a hidden entity (unallocated rows never do). */
-function hiddenRules(
-  rules: Map<number, RuleRow>,
-  hidden: ReadonlySet<string>,
-): (ruleId: unknown) => boolean {
-  if (hidden.size === 0) return () => false;
-  return ruleId => {
-    if (ruleId === null || ruleId === undefined) return false;
-    const ref = rules.get(Number(ruleId))?.entity_ref;
-    return ref !== undefined && hidden.has(ref);
-  };
-}
 
 /** Read paths of the API: indexed reads of the rollup table, plus fact scans for resources. */
 export class CostQueries {
@@ -223,7 +118,7 @@ export class CostQueries {
     // The rules, then the overlaps' facts, are read while the rollup rows are.
     const rulesRead = this.rulesBelow(entityRef).then(async below => ({
       ...below,
-      overlaps: await this.overlaps(
+      overlaps: await this.overlapCosts(
         below.overlapKeys,
         range,
         amounts.costBasis,
@@ -234,68 +129,28 @@ export class CostQueries {
       SummaryRow[],
       Awaited<typeof rulesRead>,
     ] = await Promise.all([previousRead, rowsRead, rulesRead]);
-
-    let total = 0n;
-    const previousTotal = nanos(previousRow?.cost);
-    let hiddenCost: bigint | undefined;
-    const byDimension = SUMMARY_DIMENSIONS.map(() => new Map<string, bigint>());
-    const byRule = new Map<number, bigint>();
-    const isHidden = hiddenRules(below.rules, hidden);
-    for (const row of rows) {
-      const cost = nanos(row.cost);
-      total += cost;
-      if (isHidden(row.rule_id)) {
-        hiddenCost = (hiddenCost ?? 0n) + cost;
-        continue;
-      }
-      SUMMARY_DIMENSIONS.forEach((column, i) => {
-        const key = String(row[column]);
-        byDimension[i].set(key, (byDimension[i].get(key) ?? 0n) + cost);
-      });
-      if (row.rule_id !== null) {
-        const ruleId = Number(row.rule_id);
-        byRule.set(ruleId, (byRule.get(ruleId) ?? 0n) + cost);
-      }
-    }
-
-    const rules = await this.withRulesById(below.rules, [...byRule.keys()]);
-    const byEntity = new Map<string, bigint>();
-    for (const [ruleId, cost] of byRule) {
-      const ref = rules.get(ruleId)?.entity_ref;
-      if (ref) byEntity.set(ref, (byEntity.get(ref) ?? 0n) + cost);
-    }
-    if (hiddenCost !== undefined) {
-      for (const sums of [...byDimension, byEntity]) {
-        sums.set(NOT_VISIBLE_KEY, hiddenCost);
-      }
-    }
-    const [byService, byAccount, byRegion, byProvider, byChargeCategory] =
-      byDimension.map(sums => breakdown(sortedByCost(sums), total));
-
-    return {
+    const rules = await this.withRulesById(below.rules, [
+      ...new Set(
+        rows.flatMap(row =>
+          row.rule_id === null ? [] : [Number(row.rule_id)],
+        ),
+      ),
+    ]);
+    return summaryAnswer(
       entityRef,
-      ...amounts,
-      from: range.from,
-      to: range.to,
-      total: nanosToMoney(total),
-      previous: { ...previous, total: nanosToMoney(previousTotal) },
-      change: nanosToMoney(total - previousTotal),
-      changeRatio: changeRatioOf(total, previousTotal),
-      byService,
-      byAccount,
-      byRegion,
-      byProvider,
-      byChargeCategory,
-      byEntity: breakdown(sortedByCost(byEntity), total),
-      mappingRules: mappingRules(entityRef, rules, byRule).filter(
-        rule => !hidden.has(rule.entityRef),
-      ),
-      overlaps: below.overlaps.filter(
-        overlap =>
-          !hidden.has(overlap.winner) &&
-          !overlap.others.some(other => hidden.has(other)),
-      ),
-    };
+      range,
+      amounts,
+      {
+        previousTotal: nanos(previousRow?.cost),
+        rows,
+        ruleOf: id => rules.get(id),
+        ownRules: [...rules.values()].filter(
+          rule => rule.entity_ref === entityRef,
+        ),
+        overlaps: below.overlaps,
+      },
+      hidden,
+    );
   }
 
   /** The ids of the mapping rules of these entities. */
@@ -377,14 +232,14 @@ export class CostQueries {
   }
 
   /**
-   * Cost that went to a winning rule while other entities' rules matched too, read from the
-   * facts of the overlapping keys only (by key and day, an indexed read).
+   * The overlapping keys that had facts in the range, with their cost, read from the facts of
+   * those keys only (by key and day, an indexed read).
    */
-  private async overlaps(
+  async overlapCosts(
     keys: OverlapKey[],
     range: DateRange,
     basis: CostBasis,
-  ): Promise<AllocationOverlap[]> {
+  ): Promise<Array<OverlapKey & { cost: bigint }>> {
     if (keys.length === 0) return [];
     const costs = new Map<string, bigint>();
     for (let i = 0; i < keys.length; i += IN_CHUNK) {
@@ -399,31 +254,10 @@ export class CostQueries {
         .groupBy('f.alloc_key');
       for (const row of rows) costs.set(row.alloc_key, nanos(row.cost));
     }
-    const groups = new Map<
-      string,
-      { winner: string; tags: string; overlaps: string; cost: bigint }
-    >();
-    for (const key of keys) {
+    return keys.flatMap(key => {
       const cost = costs.get(key.allocKey);
-      if (cost === undefined) continue; // no facts in the range
-      const id = JSON.stringify([key.winner, key.tags, key.overlaps]);
-      const group = groups.get(id);
-      if (group) group.cost += cost;
-      else groups.set(id, { ...key, cost });
-    }
-    return [...groups.values()]
-      .sort(
-        (a, b) =>
-          compareCost(a.cost, b.cost) || a.winner.localeCompare(b.winner),
-      )
-      .map(group => ({
-        winner: group.winner,
-        others: JSON.parse(group.overlaps),
-        tags: Object.entries(JSON.parse(group.tags) as Record<string, string>)
-          .map(([key, value]) => `${key}=${value}`)
-          .join(', '),
-        cost: nanosToMoney(group.cost),
-      }));
+      return cost === undefined ? [] : [{ ...key, cost }];
+    });
   }
 
   async series(

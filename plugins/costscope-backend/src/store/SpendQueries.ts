@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { dayBounds } from './dayBounds';
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { ORG_REF } from './AllocationStore';
-import { costColumn } from './CostQueries';
+import { costColumn } from './costSums';
 
 const sumOf = (column: string) => `CAST(SUM(${column}) AS TEXT)`;
 

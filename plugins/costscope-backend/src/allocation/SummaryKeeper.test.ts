@@ -1,0 +1,157 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FocusFileSource } from '../sources/focus/FocusFileSource';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { demoCatalog } from '../__testUtils__/demoCatalog';
+import { createPipeline } from '../__testUtils__/pipeline';
+import { KeptSummaryStore } from '../store/KeptSummaryStore';
+import { ORG_REF } from '../store/AllocationStore';
+import { SummaryKeeper } from './SummaryKeeper';
+
+// The demo generator is plain CommonJS in examples/, shared with `npm start`.
+const {
+  generateDemoBilling,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../examples/billing/generate.js');
+
+jest.setTimeout(180_000);
+
+/** The day after the demo's last day: pages open on its last 30 days. */
+const NOW = new Date('2026-11-23T08:00:00Z');
+const OPENED_ON = { from: '2026-10-24', to: '2026-11-22' };
+
+describe('summaries kept at rebuild time', () => {
+  const databases = createTestDatabases();
+  let billingDir: string;
+
+  beforeAll(async () => {
+    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-kept-'));
+    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+  });
+
+  async function demoAllocated(id: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(id);
+    const pipeline = await createPipeline(knex, await demoCatalog());
+    for (const provider of ['aws', 'gcp']) {
+      const run = await pipeline.ingest.run(
+        new FocusFileSource({
+          id: `demo-${provider}`,
+          paths: [path.join(billingDir, provider)],
+          currency: 'USD',
+        }),
+        'manual',
+      );
+      expect(run.status).toBe('succeeded');
+    }
+    const store = new KeptSummaryStore(knex);
+    const keeper = (costBasis: 'billed' | 'effective' | 'list') =>
+      new SummaryKeeper({
+        store,
+        queries: pipeline.queries,
+        costBasis,
+        currency: 'USD',
+        now: () => NOW,
+      });
+    return { knex, pipeline, store, keeper };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'keeps for every entity and basis the summary the live read gives, overlaps and unused rules included, on %p',
+    async id => {
+      const { pipeline, store, keeper } = await demoAllocated(id);
+      const refs = await store.entityRefs();
+      expect(refs.length).toBeGreaterThan(20);
+
+      for (const costBasis of ['billed', 'effective', 'list'] as const) {
+        const kept = await keeper(costBasis).compute(OPENED_ON);
+        expect(kept.map(summary => summary.entityRef)).toEqual(refs);
+        for (const summary of kept) {
+          const live = await pipeline.queries.summary(
+            summary.entityRef,
+            OPENED_ON,
+            { currency: 'USD', costBasis },
+          );
+          expect({
+            ref: summary.entityRef,
+            body: JSON.parse(summary.body),
+          }).toEqual({ ref: summary.entityRef, body: live });
+        }
+        // The demo exercises every part: cost, previous cost, overlaps and rules without cost.
+        const bodies = kept.map(summary => JSON.parse(summary.body));
+        expect(bodies.some(body => body.overlaps.length > 0)).toBe(true);
+        expect(bodies.some(body => body.previous.total !== '0.000000000')).toBe(
+          true,
+        );
+        expect(
+          bodies.some(body =>
+            body.mappingRules.some(
+              (rule: { cost: string }) => rule.cost === '0.000000000',
+            ),
+          ),
+        ).toBe(true);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the range pages open on once per rollup version and day, and a rebuild drops them, on %p',
+    async id => {
+      const { pipeline, store, keeper } = await demoAllocated(id);
+      const effective = keeper('effective');
+
+      const first = await effective.refresh();
+      expect(first).toMatchObject({
+        range: OPENED_ON,
+        costBasis: 'effective',
+        entities: (await store.entityRefs()).length,
+      });
+      const ref = 'component:default/checkout-api';
+      const body = await store.read(ref, 'effective', OPENED_ON);
+      expect(JSON.parse(body!).total).not.toBe('0.000000000');
+      expect(await store.read(ref, 'billed', OPENED_ON)).toBeUndefined();
+      expect(
+        await store.read(ref, 'effective', { ...OPENED_ON, to: '2026-11-21' }),
+      ).toBeUndefined();
+      expect(await store.read(ORG_REF, 'effective', OPENED_ON)).toBeUndefined();
+
+      // Same rollups, same day: nothing to do.
+      expect(await effective.refresh()).toBeUndefined();
+
+      // A rebuild gives the rollups a new version and drops what was kept of the old ones.
+      await pipeline.allocation.run({ force: true });
+      expect(await store.read(ref, 'effective', OPENED_ON)).toBeUndefined();
+      expect(await effective.refresh()).toMatchObject({ range: OPENED_ON });
+      expect(await store.read(ref, 'effective', OPENED_ON)).toBe(body);
+
+      // The next day pages open on the next range.
+      const nextDay = new SummaryKeeper({
+        store,
+        queries: pipeline.queries,
+        costBasis: 'effective',
+        currency: 'USD',
+        now: () => new Date('2026-11-24T00:30:00Z'),
+      });
+      expect(await nextDay.refresh()).toMatchObject({
+        range: { from: '2026-10-25', to: '2026-11-23' },
+      });
+      expect(await store.read(ref, 'effective', OPENED_ON)).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps nothing read from rollups that were rebuilt while it computed, on %p',
+    async id => {
+      const { pipeline, store, keeper } = await demoAllocated(id);
+      const version = await store.rollupVersion();
+      const summaries = await keeper('effective').compute(OPENED_ON);
+      await pipeline.allocation.run({ force: true });
+      expect(await store.replace(version!, summaries)).toBe(false);
+      expect(await store.keptRange()).toBeUndefined();
+      expect(
+        await store.replace((await store.rollupVersion())!, summaries),
+      ).toBe(true);
+      expect(await store.keptRange()).toMatchObject({ range: OPENED_ON });
+    },
+  );
+});

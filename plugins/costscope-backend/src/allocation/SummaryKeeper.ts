@@ -1,0 +1,170 @@
+import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
+import { defaultRange } from '../lib/dates';
+import { CostQueries } from '../store/CostQueries';
+import { KeptSummary, KeptSummaryStore } from '../store/KeptSummaryStore';
+import { OverlapKey, RuleRow, summaryAnswer } from '../store/summaryAnswer';
+
+/** Entities whose summaries are read and computed together. */
+const BATCH = 250;
+
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+
+export interface SummaryKeeperOptions {
+  store: KeptSummaryStore;
+  queries: CostQueries;
+  /** The basis pages open on (`costscope.costBasis`). */
+  costBasis: CostBasis;
+  /** Billing currency from config, used before any data exists. */
+  currency: string;
+  now?: () => Date;
+}
+
+/** What one refresh kept, and how long it took. */
+export interface KeptSummariesOutcome {
+  range: DateRange;
+  costBasis: CostBasis;
+  entities: number;
+  /** Characters of JSON kept, about the bytes stored. */
+  characters: number;
+  milliseconds: number;
+}
+
+/** Gives the event loop its turn between batches (SQLite reads run on its thread). */
+const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
+
+/**
+ * Computes, after each rebuild of the rollups, every entity's cost summary for the range and
+ * basis a page opens on (the last 30 days up to yesterday, the configured basis), so that the
+ * first visit to any page is one indexed read ({@link KeptSummaryStore}). The summaries are
+ * read for many entities per statement instead of one entity per request, and made by the
+ * same {@link summaryAnswer} the live read uses: a kept answer is the live answer.
+ *
+ * Other ranges and bases, and callers who may not see every entity below, are read live.
+ */
+export class SummaryKeeper {
+  private running: Promise<KeptSummariesOutcome | undefined> | undefined;
+
+  constructor(private readonly options: SummaryKeeperOptions) {}
+
+  /**
+   * Keeps the summaries unless those kept are already of the current rollups and of today's
+   * default range; undefined when nothing needed doing (or the rollups changed meanwhile).
+   * Calls while one runs join it.
+   */
+  refresh(): Promise<KeptSummariesOutcome | undefined> {
+    this.running ??= this.refreshOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async refreshOnce(): Promise<KeptSummariesOutcome | undefined> {
+    const { store, costBasis } = this.options;
+    const range = defaultRange(this.options.now?.() ?? new Date());
+    const [version, kept] = await Promise.all([
+      store.rollupVersion(),
+      store.keptRange(),
+    ]);
+    if (!version) return undefined; // no rollups yet
+    if (
+      kept &&
+      kept.rollupVersion === version &&
+      kept.costBasis === costBasis &&
+      kept.range.from === range.from &&
+      kept.range.to === range.to
+    ) {
+      return undefined;
+    }
+    const started = Date.now();
+    const summaries = await this.compute(range);
+    const replaced = await store.replace(version, summaries);
+    if (!replaced) return undefined;
+    return {
+      range,
+      costBasis,
+      entities: summaries.length,
+      characters: summaries.reduce((sum, s) => sum + s.body.length, 0),
+      milliseconds: Date.now() - started,
+    };
+  }
+
+  /** Every entity's summary for the range on the configured basis. */
+  async compute(range: DateRange): Promise<KeptSummary[]> {
+    const { store, queries, costBasis } = this.options;
+    const [refs, rules, overlapKeys, currency] = await Promise.all([
+      store.entityRefs(),
+      store.rules(),
+      store.overlapKeysByAncestor(),
+      queries.currency(this.options.currency),
+    ]);
+    const ruleById = new Map(rules.map(rule => [rule.id, rule]));
+    const ownRules = new Map<string, RuleRow[]>();
+    for (const rule of rules) {
+      const own = ownRules.get(rule.entity_ref);
+      if (own) own.push(rule);
+      else ownRules.set(rule.entity_ref, [rule]);
+    }
+    const overlaps = await this.overlapsByAncestor(overlapKeys, range);
+
+    const amounts = { currency, costBasis };
+    const summaries: KeptSummary[] = [];
+    for (let i = 0; i < refs.length; i += BATCH) {
+      await nextTurn();
+      const batch = refs.slice(i, i + BATCH);
+      const { rows, previousTotals } = await store.summaryRowsOf(
+        batch,
+        range,
+        costBasis,
+      );
+      for (const ref of batch) {
+        const summary = summaryAnswer(
+          ref,
+          range,
+          amounts,
+          {
+            previousTotal: BigInt(String(previousTotals.get(ref) ?? 0)),
+            rows: rows.get(ref) ?? [],
+            ruleOf: id => ruleById.get(id),
+            ownRules: ownRules.get(ref) ?? [],
+            overlaps: overlaps.get(ref) ?? [],
+          },
+          NOTHING_HIDDEN,
+        );
+        summaries.push({
+          entityRef: ref,
+          costBasis,
+          range,
+          body: JSON.stringify(summary),
+        });
+      }
+    }
+    return summaries;
+  }
+
+  /** The overlapping keys with cost in the range, per entity their cost rolls up into. */
+  private async overlapsByAncestor(
+    keys: Array<OverlapKey & { ancestorRef: string }>,
+    range: DateRange,
+  ): Promise<Map<string, Array<OverlapKey & { cost: bigint }>>> {
+    const distinct = new Map<string, OverlapKey>();
+    for (const key of keys) distinct.set(key.allocKey, key);
+    const costs = new Map(
+      (
+        await this.options.queries.overlapCosts(
+          [...distinct.values()],
+          range,
+          this.options.costBasis,
+        )
+      ).map(key => [key.allocKey, key.cost]),
+    );
+    const byAncestor = new Map<string, Array<OverlapKey & { cost: bigint }>>();
+    for (const { ancestorRef, ...key } of keys) {
+      const cost = costs.get(key.allocKey);
+      if (cost === undefined) continue;
+      const list = byAncestor.get(ancestorRef);
+      if (list) list.push({ ...key, cost });
+      else byAncestor.set(ancestorRef, [{ ...key, cost }]);
+    }
+    return byAncestor;
+  }
+}
