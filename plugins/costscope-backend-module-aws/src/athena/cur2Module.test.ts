@@ -6,7 +6,6 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { costscopePlugin } from '@costscope/backstage-plugin-backend';
@@ -33,13 +32,12 @@ const LATER = {
 };
 
 function component(name: string, annotations: Record<string, string> = {}) {
-  const entity: Entity = {
+  return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
     spec: { owner: 'platform-team', type: 'service', lifecycle: 'production' },
   };
-  return entity;
 }
 
 async function duck(sql: string): Promise<string[][]> {

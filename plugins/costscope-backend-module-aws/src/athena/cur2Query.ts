@@ -214,8 +214,7 @@ export function cur2DailyQuery(options: {
     `FROM "${options.database}"."${options.table}"\n` +
     `WHERE "${options.partitionColumn}" = '${options.period}'\n` +
     `  AND ${TYPE} <> 'SavingsPlanNegation'\n` +
-    `GROUP BY ${groupBy}` +
-    (split ? `\nORDER BY ${orderBy}` : '')
+    `GROUP BY ${groupBy}${split ? `\nORDER BY ${orderBy}` : ''}`
   );
 }
 

@@ -8,11 +8,13 @@ import {
 const SCALE = 18;
 const ONE = 10n ** BigInt(SCALE);
 
-function units(text: string): bigint {
-  const negative = text.startsWith('-');
-  const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
+function units(amount: string): bigint {
+  const negative = amount.startsWith('-');
+  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split(
+    '.',
+  );
   if (fraction.length > SCALE)
-    throw new Error(`'${text}' has more than ${SCALE} decimals`);
+    throw new Error(`'${amount}' has more than ${SCALE} decimals`);
   const value = BigInt(whole + fraction.padEnd(SCALE, '0'));
   return negative ? -value : value;
 }
@@ -22,12 +24,6 @@ function text(value: bigint): string {
   const abs = negative ? -value : value;
   const fraction = (abs % ONE).toString().padStart(SCALE, '0');
   return `${negative ? '-' : ''}${abs / ONE}.${fraction}`;
-}
-
-/** Floor division that rounds toward minus infinity for negative amounts too. */
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 interface Pod {
