@@ -29,17 +29,6 @@ export const CUR2_PODS = [
 /** AWS's unused cost of the last pod on 2026-03-02 misses the node's cost by this, per hour. */
 export const CUR2_UNUSED_SHORTFALL = '0.0000000003';
 
-const MONEY_COLUMNS = [
-  'line_item_unblended_cost',
-  'line_item_net_unblended_cost',
-  'pricing_public_on_demand_cost',
-  'savings_plan_savings_plan_effective_cost',
-  'savings_plan_total_commitment_to_date',
-  'savings_plan_used_commitment',
-  'reservation_effective_cost',
-  'reservation_unused_amortized_upfront_fee_for_billing_period',
-  'reservation_unused_recurring_fee',
-];
 const SPLIT_COLUMNS = [
   'split_line_item_parent_resource_id',
   'split_line_item_split_cost',
@@ -58,9 +47,15 @@ const SPLIT_COLUMNS = [
  * the node's data transfer, a tagged bucket, a support fee and a tax line.
  * `money`: `DECIMAL` for the exact amounts (what the sums must be), `DOUBLE` as AWS writes them.
  * `split: false` leaves out the pods and the split columns: an export without split data.
+ * `buckets`: that many more buckets on the 1st, sorted after the node, so that the result
+ * spans pages with the node's day held across them.
  */
 export function cur2ExportSql(
-  options: { money?: 'DOUBLE' | 'DECIMAL'; split?: boolean } = {},
+  options: {
+    money?: 'DOUBLE' | 'DECIMAL';
+    split?: boolean;
+    buckets?: number;
+  } = {},
 ): string {
   const type =
     (options.money ?? 'DOUBLE') === 'DOUBLE' ? 'DOUBLE' : 'DECIMAL(38, 10)';
@@ -137,6 +132,11 @@ WITH hours AS (
     MAP {'user_team': 'payments', 'user_cost_center': ''}, NULL, NULL, NULL, NULL, NULL, NULL
   FROM node WHERE h % 24 = 0
   UNION ALL
+  SELECT TIMESTAMP '2026-03-01 00:00:00', printf('z-bucket-%05d', b), 'Usage', 'AmazonS3', 'AmazonS3',
+    0.0000012345 * (b + 1), 0.0000012345 * (b + 1), NULL, '', NULL, NULL,
+    MAP {'user_team': 'data'}, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM range(0, ${options.buckets ?? 0}) r(b)
+  UNION ALL
   SELECT TIMESTAMP '2026-03-01 00:00:00', '', 'Fee', 'AWSSupportBusiness', 'AWSSupportBusiness',
     100, 0, NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   UNION ALL
@@ -182,6 +182,3 @@ ORDER BY line_item_usage_start_date, line_item_resource_id, line_item_line_item_
     : `SELECT * EXCLUDE (${SPLIT_COLUMNS.join(', ')})
 FROM (${sql}) WHERE split_line_item_parent_resource_id IS NULL`;
 }
-
-/** Columns of the export holding money (DOUBLE as AWS writes them). */
-export const CUR2_MONEY_COLUMNS = MONEY_COLUMNS;

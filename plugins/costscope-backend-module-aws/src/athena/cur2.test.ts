@@ -39,6 +39,7 @@ const {
 const TABLES = {
   cur2: cur2ExportSql(),
   cur2_no_split: cur2ExportSql({ split: false }),
+  cur2_pages: cur2ExportSql({ buckets: 2500 }),
   cur2_no_sp_cost: `SELECT * EXCLUDE (savings_plan_savings_plan_effective_cost) FROM (${cur2ExportSql()})`,
 };
 type Table = keyof typeof TABLES;
@@ -113,7 +114,7 @@ async function read(table: Table) {
 const EXACT = `(${cur2ExportSql({ money: 'DECIMAL' })})`;
 
 /** DuckDB's own sums of the exact export on each basis, as AWS defines them. */
-async function exportTotals() {
+async function exportTotals(exact = EXACT) {
   const [[billed, effective, list]] = await duck(`
     SELECT
       SUM(line_item_unblended_cost),
@@ -123,7 +124,7 @@ async function exportTotals() {
         WHEN 'SavingsPlanNegation' THEN 0
         ELSE line_item_unblended_cost END) FILTER (WHERE split_line_item_parent_resource_id IS NULL),
       SUM(pricing_public_on_demand_cost) FILTER (WHERE split_line_item_parent_resource_id IS NULL)
-    FROM ${EXACT}`);
+    FROM ${exact}`);
   return { billed, effective, list };
 }
 
@@ -276,6 +277,23 @@ describe('AthenaCostSource on a CUR 2.0 table (format cur2)', () => {
     expect(
       sumCostUnits(nodeLines(lines, '2026-03-01'), l => l.billedCost),
     ).toBe(0n);
+  });
+
+  it("holds a node's day across result pages until its lines are complete", async () => {
+    const { lines, count, rejections } = await read('cur2_pages');
+    expect(rejections).toEqual([]);
+    // 2,500 more buckets on the 1st after i-node-1: three pages of 1,000 rows
+    expect(count('athena:GetQueryResults')).toBe(3);
+    const expected = await exportTotals(
+      `(${cur2ExportSql({ money: 'DECIMAL', buckets: 2500 })})`,
+    );
+    expect(totals(lines)).toEqual({
+      billed: units(expected.billed),
+      effective: units(expected.effective),
+      list: units(expected.list),
+    });
+    for (const day of ['2026-03-01', '2026-03-02'])
+      expect(nodeLines(lines, day)).toHaveLength(CUR2_PODS.length + 1);
   });
 
   it('reads a CUR 2.0 table without split cost allocation data, nothing allocated', async () => {
