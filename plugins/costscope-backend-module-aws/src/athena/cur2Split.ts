@@ -44,7 +44,8 @@ interface Pod {
  * day, pod j gets `line * split_j / total` of each of the instance's usage lines, rounded down at
  * 1e-18, where `total` is the instance's effective cost of the day (the list basis uses the
  * public on-demand split and the instance's list cost). The idle capacity gets the rest of each
- * line. So each pod's effective part is its split cost exactly, the parts plus idle equal the
+ * line. So each pod's effective part is its split cost (exactly for a day in one line; a day
+ * in several, covered and on demand, may lose 1e-18 a line to idle), the parts plus idle equal the
  * instance's lines exactly on every basis, and whatever AWS's figures do not account for (its
  * unused cost is computed in doubles and may miss the instance's cost by a few 1e-10) is idle.
  * If the pods' splits add up to more than the instance's cost, they are scaled down to it and
