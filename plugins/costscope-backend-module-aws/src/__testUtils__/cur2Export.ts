@@ -48,15 +48,19 @@ const SPLIT_COLUMNS = [
  * `money`: `DECIMAL` for the exact amounts (what the sums must be), `DOUBLE` as AWS writes them.
  * `split: false` leaves out the pods and the split columns: an export without split data.
  * `buckets`: that many more buckets on the 1st, sorted after the node, so that the result
- * spans pages with the node's day held across them.
+ * spans pages with the node's day held across them. `month` (`YYYY-MM`) moves it all to
+ * another month's 1st and 2nd.
  */
 export function cur2ExportSql(
   options: {
     money?: 'DOUBLE' | 'DECIMAL';
     split?: boolean;
     buckets?: number;
+    month?: string;
   } = {},
 ): string {
+  const month = options.month ?? '2026-03';
+  const start = `TIMESTAMP '${month}-01 00:00:00'`;
   const type =
     (options.money ?? 'DOUBLE') === 'DOUBLE' ? 'DOUBLE' : 'DECIMAL(38, 10)';
   const split = options.split ?? true;
@@ -68,7 +72,7 @@ export function cur2ExportSql(
   ).join(',\n    ');
   const sql = `
 WITH hours AS (
-  SELECT h, h // 24 AS d, TIMESTAMP '2026-03-01 00:00:00' + to_hours(h) AS t
+  SELECT h, h // 24 AS d, ${start} + to_hours(h) AS t
   FROM range(0, 48) r(h)
 ), node AS (
   -- the node's amortized cost an hour: the plan's rate on the 1st, on demand on the 2nd
@@ -132,21 +136,21 @@ WITH hours AS (
     MAP {'user_team': 'payments', 'user_cost_center': ''}, NULL, NULL, NULL, NULL, NULL, NULL
   FROM node WHERE h % 24 = 0
   UNION ALL
-  SELECT TIMESTAMP '2026-03-01 00:00:00', printf('z-bucket-%05d', b), 'Usage', 'AmazonS3', 'AmazonS3',
+  SELECT ${start}, printf('z-bucket-%05d', b), 'Usage', 'AmazonS3', 'AmazonS3',
     0.0000012345 * (b + 1), 0.0000012345 * (b + 1), NULL, '', NULL, NULL,
     MAP {'user_team': 'data'}, NULL, NULL, NULL, NULL, NULL, NULL
   FROM range(0, ${options.buckets ?? 0}) r(b)
   UNION ALL
-  SELECT TIMESTAMP '2026-03-01 00:00:00', '', 'Fee', 'AWSSupportBusiness', 'AWSSupportBusiness',
+  SELECT ${start}, '', 'Fee', 'AWSSupportBusiness', 'AWSSupportBusiness',
     100, 0, NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   UNION ALL
-  SELECT TIMESTAMP '2026-03-01 00:00:00', '', 'Tax', 'AmazonEC2', 'AmazonEC2', 2.3456789012, 0,
+  SELECT ${start}, '', 'Tax', 'AmazonEC2', 'AmazonEC2', 2.3456789012, 0,
     NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 )
 SELECT
   'AWS' AS bill_billing_entity,
-  TIMESTAMP '2026-03-01 00:00:00' AS bill_billing_period_start_date,
-  TIMESTAMP '2026-04-01 00:00:00' AS bill_billing_period_end_date,
+  ${start} AS bill_billing_period_start_date,
+  ${start} + INTERVAL 1 MONTH AS bill_billing_period_end_date,
   '111122223333' AS bill_payer_account_id,
   '444455556666' AS line_item_usage_account_id,
   type AS line_item_line_item_type,

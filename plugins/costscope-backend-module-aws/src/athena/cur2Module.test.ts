@@ -25,6 +25,14 @@ const {
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } = require('../../../../examples/billing/generate.js');
 
+/** The export's month: the one before today's, which the source reads with `months: 2`. */
+const MONTH = (() => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))
+    .toISOString()
+    .slice(0, 7);
+})();
+
 const LATER = {
   frequency: { hours: 24 },
   timeout: { minutes: 5 },
@@ -71,13 +79,15 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAFAKECOSTSCOPE';
     process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'costscope-cur2-module-'));
-    const partition = path.join(dir, 'cur2', 'BILLING_PERIOD=2026-03');
+    const partition = path.join(dir, 'cur2', `BILLING_PERIOD=${MONTH}`);
     fs.mkdirSync(partition, { recursive: true });
     await duck(
-      `COPY (${cur2ExportSql()}) TO '${partition}/part-0.parquet' (FORMAT parquet)`,
+      `COPY (${cur2ExportSql({
+        month: MONTH,
+      })}) TO '${partition}/part-0.parquet' (FORMAT parquet)`,
     );
     // the fake AWS's other services answer from a demo bill
-    generateDemoBilling({ outDir: dir, endDate: '2026-03-20', months: 1 });
+    generateDemoBilling({ outDir: dir, endDate: `${MONTH}-20`, months: 1 });
     fake = await startFakeAws({
       billingDir: path.join(dir, 'aws'),
       athenaTables: { 'cur.cur2': path.join(dir, 'cur2') },
@@ -145,8 +155,7 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
                     workgroup: 'costscope',
                     outputLocation: 's3://athena-results/costscope/',
                     region: 'us-east-1',
-                    // back to the export's March from the machine's today
-                    months: 36,
+                    months: 2,
                     poll: { initialMs: 10, maxMs: 50 },
                     schedule: LATER,
                   },
@@ -163,7 +172,7 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
         expect(ingested.status).toBe(200);
         expect(ingested.body.runs[0]).toMatchObject({ status: 'succeeded' });
 
-        const range = 'from=2026-03-01&to=2026-03-02&costBasis=effective';
+        const range = `from=${MONTH}-01&to=${MONTH}-02&costBasis=effective`;
         const page = async (name: string) => {
           const response = await request(backend.server).get(
             `/api/costscope/v1/entities/component/default/${name}/kubernetes?${range}`,
@@ -177,6 +186,7 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
           const [[sum]] = await duck(
             `SELECT SUM(split_line_item_split_cost) FROM (${cur2ExportSql({
               money: 'DECIMAL',
+              month: MONTH,
             })}) WHERE line_item_resource_id = '${pod}'`,
           );
           return nanos(sum);
@@ -222,7 +232,7 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
                FILTER (WHERE line_item_resource_id = 'i-node-1' AND product_servicecode = 'AmazonEC2'
                        AND line_item_line_item_type <> 'SavingsPlanNegation'),
              SUM(split_line_item_split_cost)
-           FROM (${cur2ExportSql({ money: 'DECIMAL' })})`,
+           FROM (${cur2ExportSql({ money: 'DECIMAL', month: MONTH })})`,
         );
         // idle: what the pods' split costs leave of the node (AWS's unused cost and its shortfall)
         const idle = nanos(node) - nanos(splits);
