@@ -95,7 +95,7 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
       /**
-       * Daily cost of a FOCUS table in Athena (source `aws-athena-<database>-<table>`): per
+       * Daily cost of a FOCUS or CUR 2.0 table in Athena (source `aws-athena-<database>-<table>`): per
        * billing period one GROUP BY query that Athena runs, so only the daily facts come
        * back. Athena bills the data each query scans; see the README for the IAM policy and
        * what a run costs.
@@ -103,7 +103,10 @@ export interface Config {
       athena?: {
         /** The Glue database of the table. */
         database: string;
-        /** The FOCUS 1.0+ table, as AWS Data Exports delivers it (columns lower-cased by Glue). */
+        /**
+         * The FOCUS 1.0+ or CUR 2.0 table, as AWS Data Exports delivers it (columns lower-cased
+         * by Glue).
+         */
         table: string;
         /** The Athena workgroup (default: primary). */
         workgroup?: string;
@@ -115,8 +118,12 @@ export interface Config {
         roleArn?: string;
         /** External id the role's trust policy requires, if any. */
         externalId?: string;
-        /** The table's layout: `focus` (the only one read). */
-        format?: 'focus';
+        /**
+         * The table's export (default `focus`): `focus` for FOCUS 1.0 to 1.3, `cur2` for a CUR 2.0
+         * export (AWS Data Exports, Parquet, with resource ids; with split cost allocation data,
+         * EKS and ECS nodes are split to their pods and tasks by the bill itself).
+         */
+        format?: 'focus' | 'cur2';
         /** The partition column holding the billing period YYYY-MM (default: billing_period). */
         partitionColumn?: string;
         /**

@@ -79,6 +79,15 @@ export interface CostLineAllocation {
   tags: Record<string, string>;
 }
 
+/**
+ * `CostLineAllocation.resourceName` (without a `resourceId`) of the part of a split shared
+ * resource that nothing used: its idle capacity, as OpenCost names it. A source whose bill
+ * reports the unused part of a split node (AWS split cost allocation data in CUR 2.0) allocates
+ * it so, and the Kubernetes split keeps it as the cluster's idle cost.
+ * @public
+ */
+export const ALLOCATED_IDLE_RESOURCE_NAME = '__idle__';
+
 /** Where a rejected input row came from and why it was rejected. @public */
 export interface CostLineRejection {
   /** File name or another label of the input. */

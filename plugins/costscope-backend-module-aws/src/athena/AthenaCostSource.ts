@@ -25,6 +25,14 @@ import {
   splitExpressions,
   TableColumns,
 } from './focusQuery';
+import {
+  cur2ColumnProblem,
+  cur2DailyQuery,
+  CUR2_RESULT_COLUMNS,
+  cur2RowToCostLine,
+  hasCur2Split,
+} from './cur2Query';
+import { Cur2Splitter } from './cur2Split';
 import { athenaScanCostUsd } from './scanCost';
 
 /** S3 bills LIST requests at USD 0.005 per 1,000. */
@@ -59,7 +67,7 @@ function partitionValue(key: string, column: string): string | undefined {
 class AthenaQueryError extends Error {}
 
 /**
- * Daily cost from a FOCUS table in Athena: per billing period one `GROUP BY` query that Athena
+ * Daily cost from a FOCUS or CUR 2.0 table in Athena: per billing period one `GROUP BY` query that Athena
  * runs, so only the daily facts come back, money as exact DECIMAL text. A closed period is
  * queried again only when its partition's files changed (S3 listing of `dataLocation`); the
  * current one always. A run stops before it would scan more than `scanBudgetBytes`; a failed,
@@ -78,7 +86,9 @@ export class AthenaCostSource implements CostSource {
       new Promise(resolve => setTimeout(resolve, ms)),
   ) {
     this.id = `aws-athena-${config.database}-${config.table}`;
-    this.description = `AWS Athena, FOCUS table ${config.database}.${config.table}`;
+    this.description = `AWS Athena, ${
+      config.format === 'cur2' ? 'CUR 2.0' : 'FOCUS'
+    } table ${config.database}.${config.table}`;
     this.schedule = config.schedule;
   }
 
@@ -98,6 +108,26 @@ export class AthenaCostSource implements CostSource {
       monthBefore(today, config.months - 1 - i),
     );
     const columns = await this.tableColumns(context);
+    const cur2 = config.format === 'cur2';
+    const problem = cur2
+      ? cur2ColumnProblem(columns, config.partitionColumn)
+      : undefined;
+    if (problem) {
+      throw new Error(
+        `Athena, CUR 2.0 table ${config.database}.${config.table}: ${problem}; ` +
+          'is it an AWS Data Exports CUR 2.0 table (costscope.aws.athena.format)?',
+      );
+    }
+    let split: string;
+    if (cur2) {
+      split = hasCur2Split(columns)
+        ? "with the bill's own split (CUR 2.0 split cost allocation data)"
+        : 'the table has no split cost allocation data';
+    } else {
+      split = Object.keys(splitExpressions(columns)).length
+        ? "with the bill's own split (FOCUS 1.3 Allocated* columns)"
+        : 'the table has no FOCUS 1.3 split columns';
+    }
     const files = await this.partitionFiles(context);
     const next: Record<string, PeriodState> = {};
     let scanned = 0;
@@ -106,11 +136,7 @@ export class AthenaCostSource implements CostSource {
       : '';
     context.logger.info(
       `Costscope reads ${config.database}.${config.table} through Athena, ` +
-        `billing periods ${periods[0]} to ${current}${budgetNote}; ${
-          Object.keys(splitExpressions(columns)).length
-            ? "with the bill's own split (FOCUS 1.3 Allocated* columns)"
-            : 'the table has no FOCUS 1.3 split columns'
-        }`,
+        `billing periods ${periods[0]} to ${current}${budgetNote}; ${split}`,
     );
 
     for (const period of periods) {
@@ -243,7 +269,9 @@ export class AthenaCostSource implements CostSource {
     const started = await call(
       athena.send(
         new StartQueryExecutionCommand({
-          QueryString: focusDailyQuery({
+          QueryString: (config.format === 'cur2'
+            ? cur2DailyQuery
+            : focusDailyQuery)({
             database: config.database,
             table: config.table,
             partitionColumn: config.partitionColumn,
@@ -279,6 +307,10 @@ export class AthenaCostSource implements CostSource {
       );
     }
 
+    const expected =
+      config.format === 'cur2' ? CUR2_RESULT_COLUMNS : FOCUS_RESULT_COLUMNS;
+    // A period's pods come first; the splitter holds them until their nodes' lines.
+    const splitter = config.format === 'cur2' ? new Cur2Splitter() : undefined;
     let token: string | undefined;
     let first = true;
     do {
@@ -296,7 +328,7 @@ export class AthenaCostSource implements CostSource {
       let rows = page.ResultSet?.Rows ?? [];
       if (first) {
         const header = rows[0]?.Data?.map(d => d.VarCharValue);
-        if (header?.join(',') !== FOCUS_RESULT_COLUMNS.join(',')) {
+        if (header?.join(',') !== expected.join(',')) {
           throw new Error(
             `${what}: unexpected result columns ${header?.join(', ')}`,
           );
@@ -306,17 +338,20 @@ export class AthenaCostSource implements CostSource {
       }
       const lines: CostLine[] = [];
       rows.forEach((row, i) => {
-        const line = focusRowToCostLine(
-          (row.Data ?? []).map(d => d.VarCharValue),
-        );
+        const values = (row.Data ?? []).map(d => d.VarCharValue);
+        const line = splitter
+          ? cur2RowToCostLine(values)
+          : focusRowToCostLine(values);
         if ('rejected' in line) {
           context.reject({
             file: `athena:${id}`,
             line: i + 1,
             reason: line.rejected,
           });
-        } else lines.push(line);
+        } else if (splitter) lines.push(...splitter.add(line));
+        else lines.push(line);
       });
+      if (!page.NextToken && splitter) lines.push(...splitter.flush());
       if (lines.length) yield lines;
       token = page.NextToken;
     } while (token);

@@ -5,7 +5,10 @@ import {
 import { Config } from '@backstage/config';
 import { SQL_NAME } from './focusQuery';
 
-/** `costscope.aws.athena`: the daily aggregation of a FOCUS table, pushed into Athena. */
+/**
+ * `costscope.aws.athena`: the daily aggregation of a FOCUS or CUR 2.0 table, pushed into
+ * Athena.
+ */
 export interface AthenaCostConfig {
   database: string;
   table: string;
@@ -15,7 +18,8 @@ export interface AthenaCostConfig {
   region: string;
   roleArn?: string;
   externalId?: string;
-  format: 'focus';
+  /** The table's export: FOCUS (1.0 to 1.3), or CUR 2.0 (AWS Data Exports, Parquet). */
+  format: AthenaTableFormat;
   /** The table's partition column holding the billing period (`YYYY-MM`). */
   partitionColumn: string;
   /**
@@ -34,6 +38,10 @@ export interface AthenaCostConfig {
   queryTimeoutMs: number;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
+
+/** The exports the Athena source reads. */
+export type AthenaTableFormat = 'focus' | 'cur2';
+const FORMATS: readonly AthenaTableFormat[] = ['focus', 'cur2'];
 
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -85,8 +93,11 @@ export function readAthenaConfig(
     return value;
   };
   const format = config.getOptionalString('format') ?? 'focus';
-  if (format !== 'focus')
-    fail('format', `only 'focus' is read, got '${format}'`);
+  if (!FORMATS.includes(format as AthenaTableFormat))
+    fail(
+      'format',
+      `'${format}' is not one of ${FORMATS.map(f => `'${f}'`).join(', ')}`,
+    );
   const output = s3Url(config, 'outputLocation');
   if (!output) fail('outputLocation', 'is required (s3://bucket/prefix/)');
   const region = config.getOptionalString('region') ?? defaultRegion;
@@ -116,7 +127,7 @@ export function readAthenaConfig(
     region,
     roleArn,
     externalId: config.getOptionalString('externalId'),
-    format: 'focus',
+    format: format as AthenaTableFormat,
     partitionColumn: name('partitionColumn', 'billing_period'),
     dataLocation: data && { bucket: data.bucket, prefix: data.prefix },
     months: whole(config, 'months', 3, 36),

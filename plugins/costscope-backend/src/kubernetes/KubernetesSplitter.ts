@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ALLOCATED_IDLE_RESOURCE_NAME } from '@costscope/backstage-plugin-node';
 import type { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { foldCase, normaliseText } from '../compliance/text';
 import { newRunRecord, RunRecording } from '../ingest/runRecord';
@@ -197,11 +198,16 @@ export class KubernetesSplitter {
       | undefined;
     const hook: KubernetesSplitHook = {
       selectors,
-      billSplit: fact =>
-        ruleForBillSplit(
-          built.clusters.find(c => c.cluster === fact.cluster)!,
-          fact,
-        ),
+      billSplit: fact => {
+        const rules = built.clusters.find(c => c.cluster === fact.cluster)!;
+        // The node's capacity no pod used, as the bill reports it (CUR 2.0): idle, the owner's.
+        if (
+          fact.resourceId === null &&
+          fact.resourceName === ALLOCATED_IDLE_RESOURCE_NAME
+        )
+          return { ruleId: rules.ownerRuleId, kind: 'idle', workload: 'idle' };
+        return ruleForBillSplit(rules, fact);
+      },
       split: (group, stored) => {
         const rules = built.clusters.find(c => c.cluster === group.cluster)!;
         const cluster = clusters.find(c => c.name === group.cluster)!;
