@@ -22,11 +22,8 @@ import {
   prepareClusterDay,
   splitAmount,
 } from './splitClusterCost';
-import {
-  buildWorkloadRules,
-  ruleForBillSplit,
-  ruleForPart,
-} from './workloadRules';
+import { billSplitParts } from './billSplitParts';
+import { buildWorkloadRules, ruleForPart } from './workloadRules';
 
 const DAY_MS = 86_400_000;
 /** OpenCost keeps adding to a day for a while after it ends: re-read days this recent. */
@@ -197,10 +194,11 @@ export class KubernetesSplitter {
       | undefined;
     const hook: KubernetesSplitHook = {
       selectors,
-      billSplit: fact =>
-        ruleForBillSplit(
-          built.clusters.find(c => c.cluster === fact.cluster)!,
-          fact,
+      billSplit: (group, facts) =>
+        billSplitParts(
+          built.clusters.find(c => c.cluster === group.cluster)!,
+          clusters.find(c => c.name === group.cluster)!.policy,
+          facts,
         ),
       split: (group, stored) => {
         const rules = built.clusters.find(c => c.cluster === group.cluster)!;

@@ -657,7 +657,7 @@ describe('Kubernetes split in allocation', () => {
         [
           'kubernetes',
           '10.000000000',
-          "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), split by the bill itself (AWS-EKS-SplitCost)",
+          "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), idle capacity (what the bill left unsplit of the nodes it split), split by the bill itself (AWS-EKS-SplitCost)",
         ],
         ['convention', '5.000000000', 'service=k8s-platform'],
       ]);
@@ -980,6 +980,99 @@ describe('Kubernetes split in allocation', () => {
       } finally {
         await wideFake.close();
       }
+    });
+
+    it("spreads the bill's own system and idle parts over the day's workloads when configured, by hand", async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {
+        idle: 'spread',
+        systemTo: 'spread',
+      });
+      // The bill's split of day 1 without i-node-2, and what it left unsplit of i-node-1 (its
+      // idle part: 6.000000001 billed, 3 effective, 7 list).
+      await ingest([
+        ...billSplitRows.filter(row => row.resource !== 'i-node-2'),
+        nodeRow('2026-03-01', '6.000000001', '3', 'i-node-1', '7'),
+      ]);
+      const checkout = 'component:default/checkout-api';
+      const cart = 'component:default/cart';
+      // Day 1 spreads system and idle over cart, checkout-api and debug by each basis's cost.
+      // Billed 16000000001 over 20000000000, 30000000001 and 5000000000 (of 55000000001):
+      // floors 5818181818, 8727272727, 1454545454 (remainders 24181818182, 52272727274,
+      // 33545454546), the 2 nanos left to checkout-api and debug. Effective 10 over 14:21:5
+      // (3.5, 5.25, 1.25) and list 21 over 28:42:5 (7.84, 11.76, 1.4), exact.
+      expect(await partsBySplit(knex)).toEqual({
+        '2026-03-01 cart/cart bill': [
+          25_818_181_818n,
+          17_500_000_000n,
+          35_840_000_000n,
+          cart,
+        ],
+        '2026-03-01 shop/checkout-api bill': [
+          38_727_272_729n,
+          26_250_000_000n,
+          53_760_000_000n,
+          checkout,
+        ],
+        '2026-03-01 tools/debug bill': [
+          6_454_545_455n,
+          6_250_000_000n,
+          6_400_000_000n,
+          null,
+        ],
+        '2026-03-02 shop/checkout-api bill': [
+          9_000_000_000n,
+          9_000_000_000n,
+          9_000_000_000n,
+          checkout,
+        ],
+      });
+      expect(await direct(knex, checkout, '2026-03-01', '2026-03-31')).toBe(
+        38_727_272_729n + 9_000_000_000n + 3_000_000_000n,
+      );
+      // Day 3's line is no node the bill split: OpenCost has no data, it stays by its tags.
+      expect(
+        await direct(
+          knex,
+          'component:default/k8s-platform',
+          '2026-03-01',
+          '2026-03-31',
+        ),
+      ).toBe(5_000_000_000n);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        const { mismatches, allocated, unallocated, factsTotal } =
+          await checkRollupInvariants(knex, basis);
+        expect(mismatches).toEqual([]);
+        expect(allocated + unallocated).toBe(factsTotal);
+      }
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it("keeps the bill's unsplit idle part of a split node with the owner by default", async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {}, { opencost: undefined });
+      await ingest([
+        ...billSplitRows.filter(row => row.resource !== 'i-node-2'),
+        nodeRow('2026-03-01', '6.000000001', '3', 'i-node-1', '7'),
+      ]);
+      const parts = await partsBySplit(knex);
+      expect(parts['2026-03-01 idle bill']).toEqual([
+        6_000_000_001n,
+        3_000_000_000n,
+        7_000_000_000n,
+        'component:default/k8s-platform',
+      ]);
+      expect(parts['2026-03-01 system bill']).toEqual([
+        10_000_000_000n,
+        7_000_000_000n,
+        14_000_000_000n,
+        'component:default/k8s-platform',
+      ]);
+      expect(parts['2026-03-01 shop/checkout-api bill'][0]).toBe(
+        30_000_000_001n,
+      );
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+      expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
     });
 
     it('spreads idle and system over the workloads when configured', async () => {

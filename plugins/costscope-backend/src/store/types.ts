@@ -151,14 +151,21 @@ export interface KubernetesPartRow {
 /** Who split a part of a cluster's node cost. */
 export type KubernetesSplitBy = 'bill' | 'opencost';
 
-/** A node fact the bill split itself (FOCUS 1.3 AllocatedMethodId on its lines). */
+/**
+ * A node fact the bill split itself (FOCUS 1.3 AllocatedMethodId on its lines), or the part of
+ * such a node the bill left unsplit that day (its idle capacity: no method).
+ */
 export interface BillSplitFact {
   cluster: string;
-  methodId: string;
+  /** null: the node's unsplit (idle) part. */
+  methodId: string | null;
   resourceId: string | null;
   resourceName: string | null;
   /** The allocated resource's tags (a pod's labels), canonical JSON text. */
   tags: string;
+  billedNanos: bigint;
+  effectiveNanos: bigint;
+  listNanos: bigint;
 }
 
 /** The cost of one part on one day in a range, summed over the bill's dimensions. */
@@ -187,15 +194,10 @@ export interface KubernetesSplitHook {
     allocations: unknown[] | undefined,
   ): KubernetesPartRow[] | undefined;
   /**
-   * Where a node fact the bill split itself goes, as one part (without amounts: it takes the
-   * fact's whole). Such facts are never split by OpenCost.
+   * The parts of one group's facts that the bill split itself (and the unsplit idle parts of
+   * the nodes it split): summing to the group exactly. Such facts are never split by OpenCost.
    */
-  billSplit(
-    fact: BillSplitFact,
-  ): Omit<
-    KubernetesPartRow,
-    'billedNanos' | 'effectiveNanos' | 'listNanos' | 'splitBy' | 'resource'
-  >;
+  billSplit(group: NodeCostGroup, facts: BillSplitFact[]): KubernetesPartRow[];
 }
 
 /** Cost of one month, one allocated entity (or none) and one service, in nano-units. */
