@@ -128,11 +128,25 @@ export class KubernetesSplitter {
         ),
       ];
       selectorsOf.set(cluster.name, own);
-      const methods = new Set<string>();
+      // Each method with the units its details named, for "why is this cost yours".
+      const methods = new Map<string, Set<string>>();
       for (const selector of own)
-        for (const method of await store.billSplitMethods(selector))
-          methods.add(method);
-      billSplitMethods.set(cluster.name, [...methods].sort());
+        for (const { method, units } of await store.billSplitMethods(
+          selector,
+        )) {
+          const seen = methods.get(method) ?? new Set<string>();
+          for (const unit of units) seen.add(unit);
+          methods.set(method, seen);
+        }
+      billSplitMethods.set(
+        cluster.name,
+        [...methods.keys()].sort().map(method => {
+          const units = [...methods.get(method)!].sort();
+          return units.length > 0
+            ? `${method}, by ${units.join(' and ')} usage`
+            : method;
+        }),
+      );
     }
     const built = buildWorkloadRules(
       input.entities,

@@ -1075,6 +1075,89 @@ describe('Kubernetes split in allocation', () => {
       expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
     });
 
+    it("keeps the bill's AllocatedMethodDetails with the split, a day's quantities summed, and names them in the rule", async () => {
+      const knex = await databases.init(id);
+      const { pipeline } = await setUp(knex, fake, {}, { opencost: undefined });
+      const details = (cpu: string, memory: string) =>
+        `{"Elements":[{"AllocatedRatio":0.3,"UsageUnit":"CPU","UsageQuantity":${cpu}},` +
+        `{"AllocatedRatio":0.2,"UsageUnit":"Memory","UsageQuantity":${memory}}]}`;
+      const checkoutTags = {
+        'aws:eks:namespace': 'shop',
+        'aws:eks:workload-name': 'checkout-api',
+        'backstage.io/kubernetes-id': 'checkout-api',
+      };
+      const withDetails = (row: FocusRow, text: string): FocusRow => ({
+        ...row,
+        allocated: { ...row.allocated!, details: text },
+      });
+      const dir = await writeFocusDir({
+        'march.csv': focusCsv([
+          // Two lines (hours) of one pod and day: one fact, quantities summed.
+          withDetails(
+            podRow(
+              '2026-03-01',
+              ['1', '1', '1'],
+              'checkout-api-7d9f',
+              checkoutTags,
+            ),
+            details('0.5', '4'),
+          ),
+          withDetails(
+            podRow(
+              '2026-03-01',
+              ['2', '2', '2'],
+              'checkout-api-7d9f',
+              checkoutTags,
+            ),
+            details('0.25', '2.000000000000000001'),
+          ),
+          // Malformed details: rejected, naming the column, and counted.
+          withDetails(
+            podRow('2026-03-01', ['7', '7', '7'], 'cart-1', { app: 'cart' }),
+            '{"Elements":[',
+          ),
+        ]),
+      });
+      const run = await pipeline.ingest.run(
+        new FocusFileSource({ id: 'bill', paths: [dir], currency: 'USD' }),
+        'manual',
+      );
+      expect(run.status).toBe('succeeded');
+      expect(run.rowsRejected).toBe(1);
+      expect(run.rejections).toEqual([
+        expect.objectContaining({
+          reason: 'AllocatedMethodDetails is not valid JSON',
+        }),
+      ]);
+      expect(
+        await knex('costscope_cost_facts').select(
+          'allocated_method_details',
+          knex.raw('CAST(billed_nanos AS TEXT) as billed'),
+        ),
+      ).toEqual([
+        {
+          allocated_method_details:
+            '{"Elements":[{"UsageUnit":"CPU","UsageQuantity":0.75},{"UsageUnit":"Memory","UsageQuantity":6.000000000000000001}]}',
+          billed: '3000000000',
+        },
+      ]);
+      const summary = await pipeline.queries.summary(
+        'component:default/checkout-api',
+        { from: '2026-03-01', to: '2026-03-01' },
+        BILLED_USD,
+      );
+      expect(
+        summary.mappingRules
+          .filter(r => r.cost !== '0.000000000')
+          .map(r => [r.rule, r.cost]),
+      ).toEqual([
+        [
+          'Kubernetes cluster prod: workloads labelled backstage.io/kubernetes-id=checkout-api, split by the bill itself (AWS-EKS-SplitCost, by CPU and Memory usage)',
+          '3.000000000',
+        ],
+      ]);
+    });
+
     it('spreads idle and system over the workloads when configured', async () => {
       const knex = await databases.init(id);
       const { ingest } = await setUp(knex, fake, {

@@ -70,7 +70,10 @@ export function buildWorkloadRules(
   entities: Iterable<SnapshotEntity>,
   clusters: KubernetesClusterConfig[],
   firstId: number,
-  /** Per cluster, the methods by which the bill split its node cost itself, if any. */
+  /**
+   * Per cluster, the methods by which the bill split its node cost itself, if any, as the
+   * rules name them (with their details' usage units).
+   */
   billSplitMethods: ReadonlyMap<string, string[]> = new Map(),
 ): {
   rules: AllocationRuleRow[];
@@ -113,7 +116,7 @@ export function buildWorkloadRules(
     const methods = billSplitMethods.get(cluster.name) ?? [];
     const billHow =
       methods.length > 0
-        ? `split by the bill itself (${methods.join(', ')})`
+        ? `split by the bill itself (${methods.join('; ')})`
         : '';
     const systemNamespaces = cluster.policy.systemNamespaces ?? [];
     const billKept = [

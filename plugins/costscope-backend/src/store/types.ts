@@ -39,6 +39,11 @@ export interface CostFact extends FactDimensions {
   effectiveNanos: bigint;
   listNanos: bigint;
   lineCount: number;
+  /**
+   * FOCUS 1.3 AllocatedMethodDetails of a split fact's lines, per usage unit with the day's
+   * summed quantity, as JSON text (`MethodDetailsSum`); absent when its lines gave none.
+   */
+  allocatedMethodDetails?: string;
   /** For a fact converted into the reporting currency: what its lines said, and the rate. */
   original?: OriginalAmounts;
 }
