@@ -130,14 +130,15 @@ export class KubernetesSplitter {
       selectorsOf.set(cluster.name, own);
       // Each method with the units its details named, for "why is this cost yours".
       const methods = new Map<string, Set<string>>();
-      for (const selector of own)
-        for (const { method, units } of await store.billSplitMethods(
-          selector,
-        )) {
+      for (const selector of own) {
+        const split = await store.billSplitMethods(selector);
+        selector.billSplit = split.length > 0;
+        for (const { method, units } of split) {
           const seen = methods.get(method) ?? new Set<string>();
           for (const unit of units) seen.add(unit);
           methods.set(method, seen);
         }
+      }
       billSplitMethods.set(
         cluster.name,
         [...methods.keys()].sort().map(method => {

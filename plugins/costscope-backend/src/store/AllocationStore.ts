@@ -155,7 +155,8 @@ async function writeKubernetesSplit(
   const claimed = new Set<string>();
   const groups = new Map<string, { group: NodeCostGroup; ids: string[] }>();
   // Facts the bill split, per group, for the hook to turn into parts; the nodes (cluster,
-  // resource, day, resource id) they split; facts without a split, until all are read.
+  // resource, day, resource id) they split; facts without a split of selectors whose facts
+  // the bill split, until all are read.
   const billGroups = new Map<
     string,
     { group: NodeCostGroup; facts: BillSplitFact[]; ids: string[] }
@@ -201,6 +202,24 @@ async function writeKubernetesSplit(
     });
     entry.ids.push(row.id);
   };
+  // A fact OpenCost's ratios split, into its group.
+  const addGroupFact = (
+    cluster: string,
+    resource: NodeCostGroup['resource'],
+    row: Record<string, string>,
+  ) => {
+    const group = groupOf(cluster, resource, row);
+    const key = groupKey(group);
+    let entry = groups.get(key);
+    if (!entry) {
+      entry = { group, ids: [] };
+      groups.set(key, entry);
+    }
+    entry.group.billedNanos += BigInt(row.billed);
+    entry.group.effectiveNanos += BigInt(row.effective);
+    entry.group.listNanos += BigInt(row.list);
+    entry.ids.push(row.id);
+  };
   for (const selector of hook.selectors) {
     const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
     for (let i = 0; i < selector.allocKeys.length; i += CHUNK) {
@@ -242,30 +261,18 @@ async function writeKubernetesSplit(
           // The bill split this one itself: its allocated resource takes it.
           addBillFact(selector.cluster, resource, row);
           splitNodes.add(nodeKey(selector.cluster, resource, row));
-        } else unsplit.push({ resource, cluster: selector.cluster, row });
+        } else if (selector.billSplit) {
+          // Kept until every fact is read: it may be the idle part of a node the bill split.
+          unsplit.push({ resource, cluster: selector.cluster, row });
+        } else addGroupFact(selector.cluster, resource, row);
       }
     }
   }
   for (const { resource, cluster, row } of unsplit) {
-    if (
-      row.resource_id !== null &&
-      splitNodes.has(nodeKey(cluster, resource, row))
-    ) {
+    if (row.resource_id && splitNodes.has(nodeKey(cluster, resource, row))) {
       // What the bill left unsplit of a node it split that day: the node's idle part.
       addBillFact(cluster, resource, row);
-      continue;
-    }
-    const group = groupOf(cluster, resource, row);
-    const key = groupKey(group);
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = { group, ids: [] };
-      groups.set(key, entry);
-    }
-    entry.group.billedNanos += BigInt(row.billed);
-    entry.group.effectiveNanos += BigInt(row.effective);
-    entry.group.listNanos += BigInt(row.list);
-    entry.ids.push(row.id);
+    } else addGroupFact(cluster, resource, row);
   }
   unsplit.length = 0;
 

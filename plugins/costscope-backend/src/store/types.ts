@@ -114,6 +114,8 @@ export interface ClusterNodeSelector {
   resource?: KubernetesSplitResource;
   allocKeys: string[];
   resourceIdPrefixes: string[];
+  /** Whether the bill split some of these facts itself (FOCUS 1.3 AllocatedMethodId). */
+  billSplit?: boolean;
 }
 
 /** What a split divides: a cluster's nodes, or its volumes. */
