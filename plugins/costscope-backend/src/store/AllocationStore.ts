@@ -129,17 +129,22 @@ function groupOf(
   };
 }
 
-function groupKey(group: NodeCostGroup): string {
+/** The key of a fact's group: cluster, resource, day and bill dimensions. */
+function groupKey(
+  cluster: string,
+  resource: NodeCostGroup['resource'],
+  row: Record<string, string>,
+): string {
   return JSON.stringify([
-    group.cluster,
-    group.resource,
-    group.usageDate,
-    group.provider,
-    group.subAccountId,
-    group.region,
-    group.serviceName,
-    group.chargeCategory,
-    group.currency,
+    cluster,
+    resource,
+    row.usage_date,
+    row.provider,
+    row.sub_account_id,
+    row.region,
+    row.service_name,
+    row.charge_category,
+    row.currency,
   ]);
 }
 
@@ -177,11 +182,10 @@ async function writeKubernetesSplit(
     resource: NodeCostGroup['resource'],
     row: Record<string, string>,
   ) => {
-    const group = groupOf(cluster, resource, row);
-    const key = groupKey(group);
+    const key = groupKey(cluster, resource, row);
     let entry = billGroups.get(key);
     if (!entry) {
-      entry = { group, facts: [], ids: [] };
+      entry = { group: groupOf(cluster, resource, row), facts: [], ids: [] };
       billGroups.set(key, entry);
     }
     const billed = BigInt(row.billed);
@@ -208,11 +212,10 @@ async function writeKubernetesSplit(
     resource: NodeCostGroup['resource'],
     row: Record<string, string>,
   ) => {
-    const group = groupOf(cluster, resource, row);
-    const key = groupKey(group);
+    const key = groupKey(cluster, resource, row);
     let entry = groups.get(key);
     if (!entry) {
-      entry = { group, ids: [] };
+      entry = { group: groupOf(cluster, resource, row), ids: [] };
       groups.set(key, entry);
     }
     entry.group.billedNanos += BigInt(row.billed);
