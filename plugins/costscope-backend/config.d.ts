@@ -538,13 +538,17 @@ export interface Config {
           resourceIdPrefixes?: string[];
         };
         /**
-         * OpenCost's idle capacity: `owner` (default) keeps it with the cluster's owner,
-         * `spread` spreads it over the workloads by their cost.
+         * Idle capacity (OpenCost's `__idle__`, and what a bill that splits its nodes itself
+         * left unsplit of a node it split): `owner` (default) keeps it with the cluster's
+         * owner, `spread` spreads it over the workloads by their cost.
          */
         idle?: 'spread' | 'owner';
         /** Namespaces that run the cluster itself. Default kube-system, kube-public, kube-node-lease. */
         systemNamespaces?: string[];
-        /** The system namespaces' cost: `owner` (default) or `spread` over the workloads. */
+        /**
+         * The system namespaces' cost, OpenCost's and the bill's own split's: `owner`
+         * (default) or `spread` over the workloads by their cost.
+         */
         systemTo?: 'spread' | 'owner';
         /**
          * The entity that gets idle and system cost and the days OpenCost cannot split, e.g.

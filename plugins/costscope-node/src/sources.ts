@@ -77,6 +77,26 @@ export interface CostLineAllocation {
    * already in the line's `tags`: the allocated resource carries both.
    */
   tags: Record<string, string>;
+  /** FOCUS 1.3 `AllocatedMethodDetails`: the factors the split went by, when given. */
+  methodDetails?: AllocatedMethodDetails;
+}
+
+/**
+ * FOCUS 1.3 `AllocatedMethodDetails` (its `Elements`), numbers as exact decimal text: each
+ * element one factor of the split, e.g. CPU or memory, with the share of the origin charge it
+ * gave the line and the usage it was measured by. Custom (`x_`) properties are not kept.
+ * @public
+ */
+export interface AllocatedMethodDetails {
+  /** `Elements`: one per factor, in the order the line gave them. */
+  elements: Array<{
+    /** `AllocatedRatio`: the line's share of the origin charge by this factor. */
+    allocatedRatio?: string;
+    /** `UsageUnit`: what the factor measures. */
+    usageUnit?: string;
+    /** `UsageQuantity`, in `usageUnit`. */
+    usageQuantity?: string;
+  }>;
 }
 
 /**

@@ -41,12 +41,16 @@ export interface FocusRow {
   category?: string;
   tags?: Record<string, unknown>;
   currency?: string;
-  /** FOCUS 1.3 AllocatedMethodId, AllocatedResourceId/Name and AllocatedTags. */
+  /**
+   * FOCUS 1.3 AllocatedMethodId, AllocatedResourceId/Name, AllocatedTags and
+   * AllocatedMethodDetails (text as written).
+   */
   allocated?: {
     method: string;
     resource?: string;
     name?: string;
     tags?: Record<string, unknown>;
+    details?: string;
   };
 }
 
@@ -89,6 +93,7 @@ export function focusCsv(rows: FocusRow[]): string {
             row.allocated?.resource ?? '',
             row.allocated?.name ?? '',
             row.allocated?.tags ? JSON.stringify(row.allocated.tags) : '',
+            row.allocated?.details ?? '',
           ]
         : []),
     ]
@@ -109,6 +114,7 @@ export function focusCsv(rows: FocusRow[]): string {
           'AllocatedResourceId',
           'AllocatedResourceName',
           'AllocatedTags',
+          'AllocatedMethodDetails',
         ]
       : []),
   ];

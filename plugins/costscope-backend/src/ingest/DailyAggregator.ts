@@ -10,6 +10,7 @@ import {
   impliedRate,
 } from '../currency/ExchangeRates';
 import { WORK_SCALE } from '../lib/decimal';
+import { MethodDetailsSum } from './methodDetailsSum';
 import { AllocationKeyRow, CostFact, FactDimensions } from '../store/types';
 
 /** A fact's dimensions, with what the aggregator keeps to find its group again. */
@@ -75,6 +76,11 @@ export class DailyAggregator {
   private readonly merged = new WeakMap<
     object,
     WeakMap<object, Readonly<Record<string, string>>>
+  >();
+  /** Per period's facts, the split details of the facts whose lines gave some. */
+  private readonly details = new Map<
+    FactTable,
+    Map<number, MethodDetailsSum>
   >();
   /** Canonical texts of allocated tag objects. */
   private readonly allocatedTexts = new WeakMap<object, string>();
@@ -189,6 +195,20 @@ export class DailyAggregator {
 
     const factKey = groupId * DAY_IDS + dayId;
     facts.add(factKey, billed, effective, list);
+    const methodDetails = line.allocated?.methodDetails;
+    if (methodDetails) {
+      let byFact = this.details.get(facts);
+      if (!byFact) {
+        byFact = new Map();
+        this.details.set(facts, byFact);
+      }
+      let sum = byFact.get(factKey);
+      if (!sum) {
+        sum = new MethodDetailsSum();
+        byFact.set(factKey, sum);
+      }
+      sum.add(methodDetails);
+    }
   }
 
   /** Sums what a line priced in the reporting currency says of the month's rate. */
@@ -444,6 +464,7 @@ export class DailyAggregator {
               allocatedTags: group.allocatedTags,
             }
           : {}),
+        ...detailsOf(this.details.get(facts)?.get(factKey)),
         allocKey: group.allocKey,
         billedNanos: sums.billedNanos,
         effectiveNanos: sums.effectiveNanos,
@@ -511,6 +532,12 @@ export class DailyAggregator {
   allocationKeys(): AllocationKeyRow[] {
     return [...this.keys.values()];
   }
+}
+
+/** A fact's split details as it stores them, when its lines gave any. */
+function detailsOf(sum: MethodDetailsSum | undefined) {
+  const text = sum?.text();
+  return text === undefined ? {} : { allocatedMethodDetails: text };
 }
 
 /**

@@ -168,8 +168,29 @@ function clusterConfig(url: string): KubernetesClusterConfig {
   };
 }
 
-/** Ingests the two days' bill with the split on: the reader of its parts. */
-async function splitTwoDays(knex: Knex, fake: FakeOpenCost) {
+/** A line of i-node-1 the bill split itself (FOCUS 1.3) to a pod with these tags. */
+const pod = (
+  day: string,
+  cost: string,
+  name: string,
+  tags: Record<string, string>,
+): FocusRow => ({
+  ...node(day),
+  cost,
+  allocated: {
+    method: 'AWS-EKS-SplitCost',
+    resource: `arn:aws:eks:us-east-1:111122223333:pod/prod/${name}`,
+    name,
+    tags,
+  },
+});
+
+/** Ingests the two days' bill (or these rows) with the split on: the reader of its parts. */
+async function splitTwoDays(
+  knex: Knex,
+  fake: FakeOpenCost,
+  rows: FocusRow[] = [node('2026-03-01'), node('2026-03-02')],
+) {
   const config = clusterConfig(fake.url);
   const pipeline = await createPipeline(knex, catalog, {
     kubernetes: ({ runs, logger }) =>
@@ -188,7 +209,7 @@ async function splitTwoDays(knex: Knex, fake: FakeOpenCost) {
       }),
   });
   const dir = await writeFocusDir({
-    'bill.csv': focusCsv([node('2026-03-01'), node('2026-03-02')]),
+    'bill.csv': focusCsv(rows),
   });
   const run = await pipeline.ingest.run(
     new FocusFileSource({ id: 'bill', paths: [dir], currency: 'USD' }),
@@ -379,6 +400,101 @@ describe('KubernetesCostReader', () => {
       expect(none({ ramUsagePercent: 40 })).toEqual([]);
       expect(none({ minimumDays: 3 })).toEqual([]);
       expect(none({ enabled: false })).toEqual([]);
+    });
+
+    it("tips a bill-split workload by OpenCost's requests and use, priced from the bill's split, by hand", async () => {
+      const checkout = {
+        'aws:eks:namespace': 'shop',
+        'aws:eks:workload-name': 'checkout-api',
+        'backstage.io/kubernetes-id': 'checkout-api',
+      };
+      // i-node-1 split by the bill: checkout-api 30 a day; a pod OpenCost does not know
+      // (tools/debug, 5 a day); i-node-2 (100 a day) by OpenCost's ratios as before.
+      const reader = await splitTwoDays(await databases.init(dbId), fake, [
+        pod('2026-03-01', '30', 'checkout-api-1', checkout),
+        pod('2026-03-02', '30', 'checkout-api-1', checkout),
+        pod('2026-03-01', '5', 'debug', { 'aws:eks:namespace': 'tools' }),
+        pod('2026-03-02', '5', 'debug', { 'aws:eks:namespace': 'tools' }),
+        { ...node('2026-03-01'), resource: 'i-node-2' },
+        { ...node('2026-03-02'), resource: 'i-node-2' },
+      ]);
+      // The route keeps the splits apart, the bill's without OpenCost's figures.
+      const answer = await reader.entity(
+        'component:default/checkout-api',
+        range,
+        amounts,
+      );
+      expect(
+        answer.workloads
+          .map(w => [w.splitBy, w.cost, w.efficiency])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual([
+        ['bill', '60.000000000', { cpu: null, ram: null }],
+        ['opencost', '60.000000000', { cpu: 0.2, ram: 0.4 }],
+      ]);
+
+      const lines = await reader.allWorkloads(range, 'billed');
+      const tips = kubernetesRequests(lines, {
+        config: recommendationsConfig({
+          kubernetesRequests: { minimumDays: 2 },
+        }),
+        currency: 'USD',
+      });
+      // One line of both splits: 60 by the bill and 60 by OpenCost, 120 over 2 days. Its cpu
+      // cost is the bill's 30 x 3/4 + 30 x 1/2 and OpenCost's 40 x 3/4 + 20 x 1/2, 77.5 of
+      // 120; ram 42.5. Requests once a day: cpu 0.2, ram 0.4 of them used. 120 x 730 / 48 =
+      // 1825 a month, saving 1825 x (77.5 x 0.8 + 42.5 x 0.6) / 120 = 1330.7291666...
+      // debug has cost but no requests or use anywhere: no tip.
+      expect(tips).toHaveLength(1);
+      expect(tips[0]).toMatchObject({
+        id: 'kubernetes-requests:prod/shop/checkout-api',
+        entityRef: 'component:default/checkout-api',
+        currentMonthlyCost: '1825.000000000',
+        monthlySaving: '1330.729166667',
+        evidence: {
+          kubernetes: {
+            days: 2,
+            cpuUsagePercent: 20,
+            ramUsagePercent: 40,
+            cpuSharePercent: 64.58,
+            ramSharePercent: 35.42,
+          },
+        },
+      });
+      expect(lines.find(l => l.workload === 'tools/debug')).toMatchObject({
+        nanos: 10_000_000_000n,
+        weightedNanos: 0n,
+        cpu: { days: 0 },
+      });
+    });
+
+    it('makes no tip for a bill-split workload of a cluster without OpenCost figures', async () => {
+      const knex = await databases.init(dbId);
+      const checkout = {
+        'aws:eks:namespace': 'shop',
+        'aws:eks:workload-name': 'checkout-api',
+      };
+      const reader = await splitTwoDays(knex, fake, [
+        pod('2026-03-01', '30', 'checkout-api-1', checkout),
+        pod('2026-03-02', '30', 'checkout-api-1', checkout),
+      ]);
+      // Only the bill split: OpenCost was never asked, so there are no requests to go by.
+      const stored = await knex('costscope_opencost_days')
+        .count({ n: '*' })
+        .first();
+      expect(Number(stored?.n)).toBe(0);
+      const lines = await reader.allWorkloads(range, 'billed');
+      expect(lines.map(l => [l.workload, l.nanos, l.cpu.days])).toEqual([
+        ['shop/checkout-api', 60_000_000_000n, 0],
+      ]);
+      expect(
+        kubernetesRequests(lines, {
+          config: recommendationsConfig({
+            kubernetesRequests: { minimumDays: 1 },
+          }),
+          currency: 'USD',
+        }),
+      ).toEqual([]);
     });
 
     it("allocates the tip to the workload's entity, rolled up, in the service", async () => {

@@ -89,7 +89,10 @@ export class KubernetesCostReader {
     return this.clusters.some(c => c.owner === entityRef);
   }
 
-  /** Every workload line of every cluster over the range, nothing hidden (for tips). */
+  /**
+   * Every workload line of every cluster over the range, nothing hidden (for tips): a
+   * workload's parts of both splits in one line, the bill's with OpenCost's figures.
+   */
   async allWorkloads(
     range: DateRange,
     basis: CostBasis,
@@ -104,6 +107,7 @@ export class KubernetesCostReader {
       await this.figures(parts, range),
       new Set(),
       true,
+      { billFigures: true },
     );
   }
 

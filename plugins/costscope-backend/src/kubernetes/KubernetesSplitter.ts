@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ALLOCATED_IDLE_RESOURCE_NAME } from '@costscope/backstage-plugin-node';
 import type { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { foldCase, normaliseText } from '../compliance/text';
 import { newRunRecord, RunRecording } from '../ingest/runRecord';
@@ -23,11 +22,8 @@ import {
   prepareClusterDay,
   splitAmount,
 } from './splitClusterCost';
-import {
-  buildWorkloadRules,
-  ruleForBillSplit,
-  ruleForPart,
-} from './workloadRules';
+import { billSplitParts } from './billSplitParts';
+import { buildWorkloadRules, ruleForPart } from './workloadRules';
 
 const DAY_MS = 86_400_000;
 /** OpenCost keeps adding to a day for a while after it ends: re-read days this recent. */
@@ -132,11 +128,26 @@ export class KubernetesSplitter {
         ),
       ];
       selectorsOf.set(cluster.name, own);
-      const methods = new Set<string>();
-      for (const selector of own)
-        for (const method of await store.billSplitMethods(selector))
-          methods.add(method);
-      billSplitMethods.set(cluster.name, [...methods].sort());
+      // Each method with the units its details named, for "why is this cost yours".
+      const methods = new Map<string, Set<string>>();
+      for (const selector of own) {
+        const split = await store.billSplitMethods(selector);
+        selector.billSplit = split.length > 0;
+        for (const { method, units } of split) {
+          const seen = methods.get(method) ?? new Set<string>();
+          for (const unit of units) seen.add(unit);
+          methods.set(method, seen);
+        }
+      }
+      billSplitMethods.set(
+        cluster.name,
+        [...methods.keys()].sort().map(method => {
+          const units = [...methods.get(method)!].sort();
+          return units.length > 0
+            ? `${method}, by ${units.join(' and ')} usage`
+            : method;
+        }),
+      );
     }
     const built = buildWorkloadRules(
       input.entities,
@@ -198,16 +209,12 @@ export class KubernetesSplitter {
       | undefined;
     const hook: KubernetesSplitHook = {
       selectors,
-      billSplit: fact => {
-        const rules = built.clusters.find(c => c.cluster === fact.cluster)!;
-        // The node's capacity no pod used, as the bill reports it (CUR 2.0): idle, the owner's.
-        if (
-          fact.resourceId === null &&
-          fact.resourceName === ALLOCATED_IDLE_RESOURCE_NAME
-        )
-          return { ruleId: rules.ownerRuleId, kind: 'idle', workload: 'idle' };
-        return ruleForBillSplit(rules, fact);
-      },
+      billSplit: (group, facts) =>
+        billSplitParts(
+          built.clusters.find(c => c.cluster === group.cluster)!,
+          clusters.find(c => c.name === group.cluster)!.policy,
+          facts,
+        ),
       split: (group, stored) => {
         const rules = built.clusters.find(c => c.cluster === group.cluster)!;
         const cluster = clusters.find(c => c.name === group.cluster)!;

@@ -657,7 +657,7 @@ describe('Kubernetes split in allocation', () => {
         [
           'kubernetes',
           '10.000000000',
-          "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), split by the bill itself (AWS-EKS-SplitCost)",
+          "Kubernetes cluster prod: owner of the cluster's system namespaces (kube-system, kube-public, kube-node-lease), idle capacity (what the bill left unsplit of the nodes it split), split by the bill itself (AWS-EKS-SplitCost)",
         ],
         ['convention', '5.000000000', 'service=k8s-platform'],
       ]);
@@ -980,6 +980,182 @@ describe('Kubernetes split in allocation', () => {
       } finally {
         await wideFake.close();
       }
+    });
+
+    it("spreads the bill's own system and idle parts over the day's workloads when configured, by hand", async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {
+        idle: 'spread',
+        systemTo: 'spread',
+      });
+      // The bill's split of day 1 without i-node-2, and what it left unsplit of i-node-1 (its
+      // idle part: 6.000000001 billed, 3 effective, 7 list).
+      await ingest([
+        ...billSplitRows.filter(row => row.resource !== 'i-node-2'),
+        nodeRow('2026-03-01', '6.000000001', '3', 'i-node-1', '7'),
+      ]);
+      const checkout = 'component:default/checkout-api';
+      const cart = 'component:default/cart';
+      // Day 1 spreads system and idle over cart, checkout-api and debug by each basis's cost.
+      // Billed 16000000001 over 20000000000, 30000000001 and 5000000000 (of 55000000001):
+      // floors 5818181818, 8727272727, 1454545454 (remainders 24181818182, 52272727274,
+      // 33545454546), the 2 nanos left to checkout-api and debug. Effective 10 over 14:21:5
+      // (3.5, 5.25, 1.25) and list 21 over 28:42:5 (7.84, 11.76, 1.4), exact.
+      expect(await partsBySplit(knex)).toEqual({
+        '2026-03-01 cart/cart bill': [
+          25_818_181_818n,
+          17_500_000_000n,
+          35_840_000_000n,
+          cart,
+        ],
+        '2026-03-01 shop/checkout-api bill': [
+          38_727_272_729n,
+          26_250_000_000n,
+          53_760_000_000n,
+          checkout,
+        ],
+        '2026-03-01 tools/debug bill': [
+          6_454_545_455n,
+          6_250_000_000n,
+          6_400_000_000n,
+          null,
+        ],
+        '2026-03-02 shop/checkout-api bill': [
+          9_000_000_000n,
+          9_000_000_000n,
+          9_000_000_000n,
+          checkout,
+        ],
+      });
+      expect(await direct(knex, checkout, '2026-03-01', '2026-03-31')).toBe(
+        38_727_272_729n + 9_000_000_000n + 3_000_000_000n,
+      );
+      // Day 3's line is no node the bill split: OpenCost has no data, it stays by its tags.
+      expect(
+        await direct(
+          knex,
+          'component:default/k8s-platform',
+          '2026-03-01',
+          '2026-03-31',
+        ),
+      ).toBe(5_000_000_000n);
+      for (const basis of ['billed', 'effective', 'list'] as const) {
+        const { mismatches, allocated, unallocated, factsTotal } =
+          await checkRollupInvariants(knex, basis);
+        expect(mismatches).toEqual([]);
+        expect(allocated + unallocated).toBe(factsTotal);
+      }
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+    });
+
+    it("keeps the bill's unsplit idle part of a split node with the owner by default", async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake, {}, { opencost: undefined });
+      await ingest([
+        ...billSplitRows.filter(row => row.resource !== 'i-node-2'),
+        nodeRow('2026-03-01', '6.000000001', '3', 'i-node-1', '7'),
+      ]);
+      const parts = await partsBySplit(knex);
+      expect(parts['2026-03-01 idle bill']).toEqual([
+        6_000_000_001n,
+        3_000_000_000n,
+        7_000_000_000n,
+        'component:default/k8s-platform',
+      ]);
+      expect(parts['2026-03-01 system bill']).toEqual([
+        10_000_000_000n,
+        7_000_000_000n,
+        14_000_000_000n,
+        'component:default/k8s-platform',
+      ]);
+      expect(parts['2026-03-01 shop/checkout-api bill'][0]).toBe(
+        30_000_000_001n,
+      );
+      expect(await orgTotals(knex)).toEqual(await factTotals(knex));
+      expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+    });
+
+    it("keeps the bill's AllocatedMethodDetails with the split, a day's quantities summed, and names them in the rule", async () => {
+      const knex = await databases.init(id);
+      const { pipeline } = await setUp(knex, fake, {}, { opencost: undefined });
+      const details = (cpu: string, memory: string) =>
+        `{"Elements":[{"AllocatedRatio":0.3,"UsageUnit":"CPU","UsageQuantity":${cpu}},` +
+        `{"AllocatedRatio":0.2,"UsageUnit":"Memory","UsageQuantity":${memory}}]}`;
+      const checkoutTags = {
+        'aws:eks:namespace': 'shop',
+        'aws:eks:workload-name': 'checkout-api',
+        'backstage.io/kubernetes-id': 'checkout-api',
+      };
+      const withDetails = (row: FocusRow, text: string): FocusRow => ({
+        ...row,
+        allocated: { ...row.allocated!, details: text },
+      });
+      const dir = await writeFocusDir({
+        'march.csv': focusCsv([
+          // Two lines (hours) of one pod and day: one fact, quantities summed.
+          withDetails(
+            podRow(
+              '2026-03-01',
+              ['1', '1', '1'],
+              'checkout-api-7d9f',
+              checkoutTags,
+            ),
+            details('0.5', '4'),
+          ),
+          withDetails(
+            podRow(
+              '2026-03-01',
+              ['2', '2', '2'],
+              'checkout-api-7d9f',
+              checkoutTags,
+            ),
+            details('0.25', '2.000000000000000001'),
+          ),
+          // Malformed details: rejected, naming the column, and counted.
+          withDetails(
+            podRow('2026-03-01', ['7', '7', '7'], 'cart-1', { app: 'cart' }),
+            '{"Elements":[',
+          ),
+        ]),
+      });
+      const run = await pipeline.ingest.run(
+        new FocusFileSource({ id: 'bill', paths: [dir], currency: 'USD' }),
+        'manual',
+      );
+      expect(run.status).toBe('succeeded');
+      expect(run.rowsRejected).toBe(1);
+      expect(run.rejections).toEqual([
+        expect.objectContaining({
+          reason: 'AllocatedMethodDetails is not valid JSON',
+        }),
+      ]);
+      expect(
+        await knex('costscope_cost_facts').select(
+          'allocated_method_details',
+          knex.raw('CAST(billed_nanos AS TEXT) as billed'),
+        ),
+      ).toEqual([
+        {
+          allocated_method_details:
+            '{"Elements":[{"UsageUnit":"CPU","UsageQuantity":0.75},{"UsageUnit":"Memory","UsageQuantity":6.000000000000000001}]}',
+          billed: '3000000000',
+        },
+      ]);
+      const summary = await pipeline.queries.summary(
+        'component:default/checkout-api',
+        { from: '2026-03-01', to: '2026-03-01' },
+        BILLED_USD,
+      );
+      expect(
+        summary.mappingRules
+          .filter(r => r.cost !== '0.000000000')
+          .map(r => [r.rule, r.cost]),
+      ).toEqual([
+        [
+          'Kubernetes cluster prod: workloads labelled backstage.io/kubernetes-id=checkout-api, split by the bill itself (AWS-EKS-SplitCost, by CPU and Memory usage)',
+          '3.000000000',
+        ],
+      ]);
     });
 
     it('spreads idle and system over the workloads when configured', async () => {

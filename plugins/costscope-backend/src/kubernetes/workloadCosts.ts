@@ -118,6 +118,10 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  * Sums parts per cluster, kind, workload and entity over the days, with their resource shares
  * (each day's cost times the resource's share of that day's weight) and request and usage sums.
  * Parts of hidden entities become one `not-visible` line (per cluster when `perCluster`).
+ * With `billFigures` (for tips), a workload's parts of both splits make one line, and the
+ * bill's parts take OpenCost's figures of the same namespace/controller that day: the money is
+ * the bill's, the shares and requests OpenCost's. Otherwise each split has its own line and
+ * the bill's have no figures (they are not what split its cost).
  */
 export function workloadLines(
   parts: KubernetesPartDay[],
@@ -127,9 +131,13 @@ export function workloadLines(
   ) => Map<string, PartDayFigures> | undefined,
   hidden: ReadonlySet<string>,
   perCluster: boolean,
+  options: { billFigures?: boolean } = {},
 ): WorkloadLine[] {
+  const billFigures = options.billFigures ?? false;
   const lines = new Map<string, WorkloadLine>();
   const daysOf = new Map<WorkloadLine, Set<string>>();
+  // Days whose requests a line counted: a day with parts of both splits counts them once.
+  const requestDaysOf = new Map<WorkloadLine, Set<string>>();
   for (const part of parts) {
     const isHidden =
       part.entityRef !== null && hidden.has(lower(part.entityRef));
@@ -141,7 +149,7 @@ export function workloadLines(
           part.kind,
           part.workload,
           part.entityRef,
-          part.splitBy,
+          billFigures ? '' : part.splitBy,
         ]);
     let line = lines.get(id);
     if (!line) {
@@ -166,12 +174,15 @@ export function workloadLines(
       };
       lines.set(id, line);
       daysOf.set(line, new Set());
+      requestDaysOf.set(line, new Set());
     }
     line.nanos += part.nanos;
     daysOf.get(line)!.add(part.day);
     line.days = daysOf.get(line)!.size;
-    // OpenCost's figures describe its own split; the bill's parts have none of them.
-    if (isHidden || part.splitBy === 'bill') continue;
+    // OpenCost's figures describe its own split; the bill's parts take them only for tips.
+    if (isHidden || (part.splitBy === 'bill' && !billFigures)) continue;
+    // A bill's part whose workload OpenCost does not know that day (no OpenCost, or the bill
+    // names it otherwise, e.g. by a pod) gets no figures: its requests and use are unknown.
     const figures = figuresOf(part.cluster, part.day)?.get(part.workload);
     if (!figures) continue;
     if (part.resource === 'volumes') {
@@ -193,6 +204,9 @@ export function workloadLines(
         );
       }
     }
+    const requestDays = requestDaysOf.get(line)!;
+    if (requestDays.has(part.day)) continue;
+    requestDays.add(part.day);
     if (figures.cpuRequest !== null && figures.cpuRequest > 0n) {
       line.cpu.request += figures.cpuRequest;
       line.cpu.usage += figures.cpuUsage;

@@ -70,7 +70,10 @@ export function buildWorkloadRules(
   entities: Iterable<SnapshotEntity>,
   clusters: KubernetesClusterConfig[],
   firstId: number,
-  /** Per cluster, the methods by which the bill split its node cost itself, if any. */
+  /**
+   * Per cluster, the methods by which the bill split its node cost itself, if any, as the
+   * rules name them (with their details' usage units).
+   */
   billSplitMethods: ReadonlyMap<string, string[]> = new Map(),
 ): {
   rules: AllocationRuleRow[];
@@ -113,17 +116,25 @@ export function buildWorkloadRules(
     const methods = billSplitMethods.get(cluster.name) ?? [];
     const billHow =
       methods.length > 0
-        ? `split by the bill itself (${methods.join(', ')})`
+        ? `split by the bill itself (${methods.join('; ')})`
         : '';
     const systemNamespaces = cluster.policy.systemNamespaces ?? [];
+    const billKept = [
+      cluster.policy.systemTo === 'owner'
+        ? `system namespaces (${systemNamespaces.join(', ')})`
+        : undefined,
+      cluster.policy.idle === 'owner'
+        ? 'idle capacity (what the bill left unsplit of the nodes it split)'
+        : undefined,
+    ].filter(Boolean);
     const billOwnerRuleId = billHow
       ? add(
           cluster.owner,
-          `Kubernetes cluster ${
-            cluster.name
-          }: owner of the cluster's system namespaces (${systemNamespaces.join(
-            ', ',
-          )}), ${billHow}`,
+          `Kubernetes cluster ${cluster.name}: owner of the cluster's ${
+            billKept.length > 0
+              ? billKept.join(', ')
+              : 'system namespaces and idle capacity when no workload of the day had cost to spread them over'
+          }, ${billHow}`,
         )
       : undefined;
     const byId: WorkloadMatcher[] = [];
@@ -237,13 +248,14 @@ export const BILL_WORKLOAD_TAGS = [
 
 /**
  * Where a node fact the bill split itself goes: its allocated resource's tags (the pod's
- * labels) are matched exactly as OpenCost's workload labels are, a system namespace goes to
- * the owner (the bill gives no weights to spread it by), an unmatched workload is
- * unallocated.
+ * labels) are matched exactly as OpenCost's workload labels are, a system namespace's pod is
+ * the cluster's `system` part (the owner's rule), an unmatched workload is unallocated.
  */
 export function ruleForBillSplit(
   rules: ClusterRules,
-  fact: BillSplitFact,
+  fact: Pick<BillSplitFact, 'resourceId' | 'resourceName' | 'tags'> & {
+    methodId: string;
+  },
 ): {
   ruleId: number | null;
   kind: 'workload' | 'system';
@@ -264,7 +276,8 @@ export function ruleForBillSplit(
   const workload = namespace !== undefined ? `${namespace}/${name}` : name;
   const where = namespace !== undefined ? { namespace } : {};
   if (namespace !== undefined && rules.systemNamespaces.includes(namespace)) {
-    // As OpenCost's system part: one per cluster-day, without a namespace.
+    // As OpenCost's system part: one per cluster-day, without a namespace; the owner's
+    // unless the policy spreads it (billSplitParts).
     return {
       ruleId: rules.billOwnerRuleId ?? rules.ownerRuleId,
       kind: 'system',

@@ -6,7 +6,7 @@ import { ALLOCATION_FINGERPRINT_KEY } from './EntitySnapshotStore';
 import {
   AllocatedEntityRow,
   AllocationRuleRow,
-  ClusterNodeSelector,
+  BillSplitFact,
   KeyAllocation,
   KeyToAllocate,
   KubernetesPartRow,
@@ -108,6 +108,47 @@ const PART_COLUMNS = [
   ...AMOUNT_COLUMNS,
 ];
 
+/** The bill dimensions and cost of a group, for a fact of this cluster and resource. */
+function groupOf(
+  cluster: string,
+  resource: NodeCostGroup['resource'],
+  row: Record<string, string>,
+): NodeCostGroup {
+  return {
+    cluster,
+    resource,
+    usageDate: row.usage_date,
+    provider: row.provider,
+    subAccountId: row.sub_account_id,
+    region: row.region,
+    serviceName: row.service_name,
+    chargeCategory: row.charge_category,
+    currency: row.currency,
+    billedNanos: 0n,
+    effectiveNanos: 0n,
+    listNanos: 0n,
+  };
+}
+
+/** The key of a fact's group: cluster, resource, day and bill dimensions. */
+function groupKey(
+  cluster: string,
+  resource: NodeCostGroup['resource'],
+  row: Record<string, string>,
+): string {
+  return JSON.stringify([
+    cluster,
+    resource,
+    row.usage_date,
+    row.provider,
+    row.sub_account_id,
+    row.region,
+    row.service_name,
+    row.charge_category,
+    row.currency,
+  ]);
+}
+
 /**
  * Reads the node facts of each cluster in the allocation's transaction (so a concurrent ingest
  * cannot slip between read and write), splits them by group and writes the parts and the ids of
@@ -119,50 +160,69 @@ async function writeKubernetesSplit(
 ): Promise<void> {
   const claimed = new Set<string>();
   const groups = new Map<string, { group: NodeCostGroup; ids: string[] }>();
-  // Parts of facts the bill split, summed per part (a workload's pods make one), in the
-  // order of PART_COLUMNS; and the ids of those facts.
-  const billParts = new Map<string, unknown[]>();
-  const billFacts: Array<[string, string]> = [];
-  const addBillPart = (
-    selector: ClusterNodeSelector,
-    row: Record<string, string | null>,
+  // Facts the bill split, per group, for the hook to turn into parts; the nodes (cluster,
+  // resource, day, resource id) they split; facts without a split of selectors whose facts
+  // the bill split, until all are read.
+  const billGroups = new Map<
+    string,
+    { group: NodeCostGroup; facts: BillSplitFact[]; ids: string[] }
+  >();
+  const splitNodes = new Set<string>();
+  const unsplit: Array<{
+    resource: NodeCostGroup['resource'];
+    cluster: string;
+    row: Record<string, string>;
+  }> = [];
+  const nodeKey = (
+    cluster: string,
+    resource: string,
+    row: Record<string, string>,
+  ) => JSON.stringify([cluster, resource, row.usage_date, row.resource_id]);
+  const addBillFact = (
+    cluster: string,
+    resource: NodeCostGroup['resource'],
+    row: Record<string, string>,
   ) => {
-    const cluster = selector.cluster;
-    const part = hook.billSplit({
-      cluster,
-      methodId: row.allocated_method_id!,
-      resourceId: row.allocated_resource_id,
-      resourceName: row.allocated_resource_name,
-      tags: row.allocated_tags ?? '{}',
-    });
-    const values = [
-      cluster,
-      row.usage_date,
-      row.provider,
-      row.sub_account_id,
-      row.region,
-      row.service_name,
-      row.charge_category,
-      row.currency,
-      part.ruleId,
-      part.kind,
-      part.namespace ?? null,
-      part.workload,
-      'bill',
-      selector.resource ?? 'nodes',
-    ];
-    const key = JSON.stringify(values);
-    let sums = billParts.get(key);
-    if (!sums) {
-      sums = [...values, 0n, 0n, 0n];
-      billParts.set(key, sums);
+    const key = groupKey(cluster, resource, row);
+    let entry = billGroups.get(key);
+    if (!entry) {
+      entry = { group: groupOf(cluster, resource, row), facts: [], ids: [] };
+      billGroups.set(key, entry);
     }
-    sums[values.length] = (sums[values.length] as bigint) + BigInt(row.billed!);
-    sums[values.length + 1] =
-      (sums[values.length + 1] as bigint) + BigInt(row.effective!);
-    sums[values.length + 2] =
-      (sums[values.length + 2] as bigint) + BigInt(row.list!);
-    billFacts.push([row.id!, cluster]);
+    const billed = BigInt(row.billed);
+    const effective = BigInt(row.effective);
+    const list = BigInt(row.list);
+    entry.group.billedNanos += billed;
+    entry.group.effectiveNanos += effective;
+    entry.group.listNanos += list;
+    entry.facts.push({
+      cluster,
+      methodId: row.allocated_method_id ?? null,
+      resourceId: row.allocated_resource_id ?? null,
+      resourceName: row.allocated_resource_name ?? null,
+      tags: row.allocated_tags ?? '{}',
+      billedNanos: billed,
+      effectiveNanos: effective,
+      listNanos: list,
+    });
+    entry.ids.push(row.id);
+  };
+  // A fact OpenCost's ratios split, into its group.
+  const addGroupFact = (
+    cluster: string,
+    resource: NodeCostGroup['resource'],
+    row: Record<string, string>,
+  ) => {
+    const key = groupKey(cluster, resource, row);
+    let entry = groups.get(key);
+    if (!entry) {
+      entry = { group: groupOf(cluster, resource, row), ids: [] };
+      groups.set(key, entry);
+    }
+    entry.group.billedNanos += BigInt(row.billed);
+    entry.group.effectiveNanos += BigInt(row.effective);
+    entry.group.listNanos += BigInt(row.list);
+    entry.ids.push(row.id);
   };
   for (const selector of hook.selectors) {
     const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
@@ -176,6 +236,7 @@ async function writeKubernetesSplit(
         q.whereRaw('substr(f.resource_id, 1, ?) = ?', [prefix.length, prefix]),
       );
     }
+    const resource = selector.resource ?? 'nodes';
     for (const read of reads) {
       const rows = await read(
         tx('costscope_cost_facts as f').select(
@@ -187,6 +248,7 @@ async function writeKubernetesSplit(
           'f.service_name',
           'f.charge_category',
           'f.currency',
+          'f.resource_id',
           tx.raw('CAST(f.billed_nanos AS TEXT) as billed'),
           tx.raw('CAST(f.effective_nanos AS TEXT) as effective'),
           tx.raw('CAST(f.list_nanos AS TEXT) as list'),
@@ -200,50 +262,23 @@ async function writeKubernetesSplit(
         if (claimed.has(row.id)) continue;
         claimed.add(row.id);
         if (row.allocated_method_id !== null) {
-          // The bill split this one itself: its allocated resource takes it whole.
-          addBillPart(selector, row);
-          continue;
-        }
-        const resource = selector.resource ?? 'nodes';
-        const key = JSON.stringify([
-          selector.cluster,
-          resource,
-          row.usage_date,
-          row.provider,
-          row.sub_account_id,
-          row.region,
-          row.service_name,
-          row.charge_category,
-          row.currency,
-        ]);
-        let entry = groups.get(key);
-        if (!entry) {
-          entry = {
-            group: {
-              cluster: selector.cluster,
-              resource,
-              usageDate: row.usage_date,
-              provider: row.provider,
-              subAccountId: row.sub_account_id,
-              region: row.region,
-              serviceName: row.service_name,
-              chargeCategory: row.charge_category,
-              currency: row.currency,
-              billedNanos: 0n,
-              effectiveNanos: 0n,
-              listNanos: 0n,
-            },
-            ids: [],
-          };
-          groups.set(key, entry);
-        }
-        entry.group.billedNanos += BigInt(row.billed);
-        entry.group.effectiveNanos += BigInt(row.effective);
-        entry.group.listNanos += BigInt(row.list);
-        entry.ids.push(row.id);
+          // The bill split this one itself: its allocated resource takes it.
+          addBillFact(selector.cluster, resource, row);
+          splitNodes.add(nodeKey(selector.cluster, resource, row));
+        } else if (selector.billSplit) {
+          // Kept until every fact is read: it may be the idle part of a node the bill split.
+          unsplit.push({ resource, cluster: selector.cluster, row });
+        } else addGroupFact(selector.cluster, resource, row);
       }
     }
   }
+  for (const { resource, cluster, row } of unsplit) {
+    if (row.resource_id && splitNodes.has(nodeKey(cluster, resource, row))) {
+      // What the bill left unsplit of a node it split that day: the node's idle part.
+      addBillFact(cluster, resource, row);
+    } else addGroupFact(cluster, resource, row);
+  }
+  unsplit.length = 0;
 
   let splitFacts: unknown[][] = [];
   let parts: unknown[][] = [];
@@ -280,38 +315,46 @@ async function writeKubernetesSplit(
     if (!split) continue;
     checkParts(group, split);
     for (const id of ids) splitFacts.push([id, group.cluster]);
-    for (const part of split) {
-      // In the order of PART_COLUMNS.
-      parts.push([
-        group.cluster,
-        group.usageDate,
-        group.provider,
-        group.subAccountId,
-        group.region,
-        group.serviceName,
-        group.chargeCategory,
-        group.currency,
-        part.ruleId,
-        part.kind,
-        part.namespace ?? null,
-        part.workload,
-        part.splitBy ?? 'opencost',
-        group.resource,
-        part.billedNanos.toString(),
-        part.effectiveNanos.toString(),
-        part.listNanos.toString(),
-      ]);
-    }
+    for (const part of split)
+      parts.push(partValues(group, part, part.splitBy ?? 'opencost'));
     // Soon: rows kept across days outlive the young generation and fill the old one.
     await flush(CHUNK);
   }
-  for (const fact of billFacts) splitFacts.push(fact);
-  for (const sums of billParts.values()) {
-    parts.push(
-      sums.map(value => (typeof value === 'bigint' ? value.toString() : value)),
-    );
+  for (const { group, facts, ids } of billGroups.values()) {
+    const split = hook.billSplit(group, facts);
+    checkParts(group, split);
+    for (const id of ids) splitFacts.push([id, group.cluster]);
+    for (const part of split) parts.push(partValues(group, part, 'bill'));
+    await flush(CHUNK);
   }
   await flush(1);
+}
+
+/** A part's row, in the order of PART_COLUMNS. */
+function partValues(
+  group: NodeCostGroup,
+  part: KubernetesPartRow,
+  splitBy: string,
+): unknown[] {
+  return [
+    group.cluster,
+    group.usageDate,
+    group.provider,
+    group.subAccountId,
+    group.region,
+    group.serviceName,
+    group.chargeCategory,
+    group.currency,
+    part.ruleId,
+    part.kind,
+    part.namespace ?? null,
+    part.workload,
+    splitBy,
+    group.resource,
+    part.billedNanos.toString(),
+    part.effectiveNanos.toString(),
+    part.listNanos.toString(),
+  ];
 }
 
 /**

@@ -28,16 +28,49 @@ export class KubernetesStore {
     return [...days].sort();
   }
 
-  /** The methods by which the bill split the cluster's node cost itself, sorted. */
-  async billSplitMethods(selector: ClusterNodeSelector): Promise<string[]> {
-    const methods = new Set<string>();
+  /**
+   * The methods by which the bill split the cluster's node cost itself, sorted, each with the
+   * usage units of its AllocatedMethodDetails elements (sorted; none when it gave no details).
+   */
+  async billSplitMethods(
+    selector: ClusterNodeSelector,
+  ): Promise<Array<{ method: string; units: string[] }>> {
+    const methods = new Map<string, Set<string>>();
+    const pg = this.knex.client.config.client === 'pg';
     for (const read of this.nodeReads(selector)) {
       const rows = await read(
         this.knex('costscope_cost_facts').whereNotNull('allocated_method_id'),
       ).distinct('allocated_method_id');
-      for (const row of rows) methods.add(row.allocated_method_id);
+      for (const row of rows)
+        if (!methods.has(row.allocated_method_id))
+          methods.set(row.allocated_method_id, new Set());
+      // The elements of the stored details, one row per element.
+      const units = await read(
+        this.knex
+          .from(
+            this.knex.raw(
+              pg
+                ? `costscope_cost_facts, json_array_elements((allocated_method_details::json) -> 'Elements') AS e(value)`
+                : `costscope_cost_facts, json_each(allocated_method_details, '$.Elements') AS e`,
+            ),
+          )
+          .whereNotNull('allocated_method_id')
+          .whereNotNull('allocated_method_details'),
+      ).distinct(
+        'allocated_method_id',
+        this.knex.raw(
+          pg
+            ? `e.value ->> 'UsageUnit' AS unit`
+            : `json_extract(e.value, '$.UsageUnit') AS unit`,
+        ),
+      );
+      for (const row of units)
+        if (row.unit !== null)
+          methods.get(row.allocated_method_id)?.add(row.unit);
     }
-    return [...methods].sort();
+    return [...methods]
+      .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
+      .map(([method, units]) => ({ method, units: [...units].sort() }));
   }
 
   /** Filters that together find the selector's facts (a fact may pass more than one). */

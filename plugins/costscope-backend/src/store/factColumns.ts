@@ -43,6 +43,7 @@ export const FACT_COLUMNS = [
   'allocated_resource_id',
   'allocated_resource_name',
   'allocated_tags',
+  'allocated_method_details',
   ...AMOUNT_COLUMNS,
   'line_count',
   'original_currency',
@@ -102,6 +103,7 @@ export function factValues(sourceId: string, fact: CostFact) {
     fact.allocatedResourceId ?? null,
     fact.allocatedResourceName ?? null,
     fact.allocatedTags ?? null,
+    fact.allocatedMethodDetails ?? null,
     // Strings, not BigInt: both drivers store them exactly in a BIGINT column.
     fact.billedNanos.toString(),
     fact.effectiveNanos.toString(),

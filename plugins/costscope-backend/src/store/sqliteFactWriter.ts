@@ -59,6 +59,8 @@ const DAY_COLUMNS: readonly string[] = [
   'list_nanos',
   'line_count',
   ...ORIGINAL_AMOUNT_COLUMNS,
+  // A day's split details differ from the group's other days.
+  'allocated_method_details',
 ];
 
 /**
@@ -204,6 +206,7 @@ async function insertRows(
     batch[at + 6] = fact.original?.billedNanos ?? null;
     batch[at + 7] = fact.original?.effectiveNanos ?? null;
     batch[at + 8] = fact.original?.listNanos ?? null;
+    batch[at + 9] = fact.allocatedMethodDetails ?? null;
     inBatch += 1;
     written += 1;
     if (inBatch === ROWS_PER_STATEMENT) {

@@ -39,6 +39,11 @@ export interface CostFact extends FactDimensions {
   effectiveNanos: bigint;
   listNanos: bigint;
   lineCount: number;
+  /**
+   * FOCUS 1.3 AllocatedMethodDetails of a split fact's lines, per usage unit with the day's
+   * summed quantity, as JSON text (`MethodDetailsSum`); absent when its lines gave none.
+   */
+  allocatedMethodDetails?: string;
   /** For a fact converted into the reporting currency: what its lines said, and the rate. */
   original?: OriginalAmounts;
 }
@@ -109,6 +114,8 @@ export interface ClusterNodeSelector {
   resource?: KubernetesSplitResource;
   allocKeys: string[];
   resourceIdPrefixes: string[];
+  /** Whether the bill split some of these facts itself (FOCUS 1.3 AllocatedMethodId). */
+  billSplit?: boolean;
 }
 
 /** What a split divides: a cluster's nodes, or its volumes. */
@@ -151,14 +158,21 @@ export interface KubernetesPartRow {
 /** Who split a part of a cluster's node cost. */
 export type KubernetesSplitBy = 'bill' | 'opencost';
 
-/** A node fact the bill split itself (FOCUS 1.3 AllocatedMethodId on its lines). */
+/**
+ * A node fact the bill split itself (FOCUS 1.3 AllocatedMethodId on its lines), or the part of
+ * such a node the bill left unsplit that day (its idle capacity: no method).
+ */
 export interface BillSplitFact {
   cluster: string;
-  methodId: string;
+  /** null: the node's unsplit (idle) part. */
+  methodId: string | null;
   resourceId: string | null;
   resourceName: string | null;
   /** The allocated resource's tags (a pod's labels), canonical JSON text. */
   tags: string;
+  billedNanos: bigint;
+  effectiveNanos: bigint;
+  listNanos: bigint;
 }
 
 /** The cost of one part on one day in a range, summed over the bill's dimensions. */
@@ -187,15 +201,10 @@ export interface KubernetesSplitHook {
     allocations: unknown[] | undefined,
   ): KubernetesPartRow[] | undefined;
   /**
-   * Where a node fact the bill split itself goes, as one part (without amounts: it takes the
-   * fact's whole). Such facts are never split by OpenCost.
+   * The parts of one group's facts that the bill split itself (and the unsplit idle parts of
+   * the nodes it split): summing to the group exactly. Such facts are never split by OpenCost.
    */
-  billSplit(
-    fact: BillSplitFact,
-  ): Omit<
-    KubernetesPartRow,
-    'billedNanos' | 'effectiveNanos' | 'listNanos' | 'splitBy' | 'resource'
-  >;
+  billSplit(group: NodeCostGroup, facts: BillSplitFact[]): KubernetesPartRow[];
 }
 
 /** Cost of one month, one allocated entity (or none) and one service, in nano-units. */

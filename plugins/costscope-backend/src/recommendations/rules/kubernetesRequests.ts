@@ -29,6 +29,9 @@ export function kubernetesRequests(
   const tips: Recommendation[] = [];
   for (const line of lines) {
     if (line.kind !== 'workload' || line.nanos <= 0n) continue;
+    // Requests and use are OpenCost's, for the bill's split too: a workload without them
+    // (a cluster without OpenCost, a bill that names it by a pod) has nothing to size
+    // requests by, and gets no tip rather than a guess.
     if (line.cpu.days < c.minimumDays || line.ram.days < c.minimumDays)
       continue;
     const cpuShare = resourceShare(line, 'cpu');

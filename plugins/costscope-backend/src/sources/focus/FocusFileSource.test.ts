@@ -13,10 +13,11 @@ const SPLIT_CSV = [
   '7.5,6,9,USD,2026-03-01T00:00:00Z,AWS,i-node-1,"{""eks:cluster-name"":""prod""}",AWS-EKS-SplitCost,,arn:aws:eks:us-east-1:111122223333:pod/prod/tools/debug-1,debug-1,"{""aws:eks:namespace"":""tools""}"',
   '4,4,4,USD,2026-03-01T00:00:00Z,AWS,i-node-2,"{""eks:cluster-name"":""prod""}",,,,,',
   '1,1,1,USD,2026-03-01T00:00:00Z,AWS,i-node-3,"{""eks:cluster-name"":""prod""}",AWS-EKS-SplitCost,,pod-x,,"{""a"":"',
+  '1,1,1,USD,2026-03-01T00:00:00Z,AWS,i-node-4,"{""eks:cluster-name"":""prod""}",AWS-EKS-SplitCost,"{""Elements"":[",pod-y,,',
 ].join('\n');
 
 describe('FocusFileSource, FOCUS 1.3 split cost allocation', () => {
-  it('reads the allocated columns of split lines, leaves other lines without, rejects bad AllocatedTags', async () => {
+  it('reads the allocated columns of split lines, leaves other lines without, rejects bad AllocatedTags and AllocatedMethodDetails', async () => {
     const dir = await writeFocusDir({ 'split.csv': `${SPLIT_CSV}\n` });
     const source = new FocusFileSource({ id: 'bill', paths: [dir] });
     const rejected: string[] = [];
@@ -34,7 +35,10 @@ describe('FocusFileSource, FOCUS 1.3 split cost allocation', () => {
     for await (const batch of source.readBatches(context)) lines.push(...batch);
 
     expect(versions).toEqual(['1.3']);
-    expect(rejected).toEqual(['5: AllocatedTags is not valid JSON']);
+    expect(rejected).toEqual([
+      '5: AllocatedTags is not valid JSON',
+      '6: AllocatedMethodDetails is not valid JSON',
+    ]);
     expect(
       lines.map(l => [l.resourceId, l.billedCost, l.tags, l.allocated]),
     ).toEqual([
@@ -52,6 +56,7 @@ describe('FocusFileSource, FOCUS 1.3 split cost allocation', () => {
             'aws:eks:workload-name': 'checkout-api',
             'backstage.io/kubernetes-id': 'checkout-api',
           },
+          methodDetails: { elements: [{ allocatedRatio: '0.25' }] },
         },
       ],
       [

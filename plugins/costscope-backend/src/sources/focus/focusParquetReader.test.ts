@@ -256,6 +256,56 @@ describe('readFocusParquet', () => {
     ]);
   });
 
+  it('reads AllocatedMethodDetails as a STRUCT or as JSON text, rejecting malformed text', async () => {
+    const file = path.join(dir, 'details.parquet');
+    await copyTo(
+      file,
+      `SELECT 2.5::DOUBLE AS BilledCost, 'USD' AS BillingCurrency,
+              DATE '2026-03-04' AS ChargePeriodStart, 'i-node-1' AS ResourceId,
+              'AWS-EKS-SplitCost' AS AllocatedMethodId,
+              {'Elements': [{'AllocatedRatio': 0.25::DECIMAL(9, 4), 'UsageUnit': 'CPU', 'UsageQuantity': 1.5::DOUBLE}]}
+                AS AllocatedMethodDetails`,
+      'snappy',
+    );
+    expect((await read(file)).lines).toMatchObject([
+      {
+        allocated: {
+          methodId: 'AWS-EKS-SplitCost',
+          methodDetails: {
+            elements: [
+              {
+                allocatedRatio: '0.25',
+                usageUnit: 'CPU',
+                usageQuantity: '1.5',
+              },
+            ],
+          },
+        },
+      },
+    ]);
+    const text = path.join(dir, 'details-text.parquet');
+    await copyTo(
+      text,
+      `SELECT * FROM (VALUES
+         (1.0::DOUBLE, 'USD', DATE '2026-03-04', 'AWS-EKS-SplitCost',
+          '{"Elements":[{"AllocatedRatio":0.5,"UsageUnit":"Memory","UsageQuantity":4}]}'),
+         (2.0::DOUBLE, 'USD', DATE '2026-03-04', 'AWS-EKS-SplitCost', '{"Elements":')
+       ) v(BilledCost, BillingCurrency, ChargePeriodStart, AllocatedMethodId, AllocatedMethodDetails)`,
+      'snappy',
+    );
+    const read2 = await read(text);
+    expect(read2.lines.map(l => l.allocated?.methodDetails)).toEqual([
+      {
+        elements: [
+          { allocatedRatio: '0.5', usageUnit: 'Memory', usageQuantity: '4' },
+        ],
+      },
+    ]);
+    expect(read2.rejections).toEqual([
+      { line: 2, reason: 'AllocatedMethodDetails is not valid JSON' },
+    ]);
+  });
+
   it('rejects a truncated file as not readable Parquet', async () => {
     const file = path.join(dir, 'whole.parquet');
     await copyTo(file, `SELECT * FROM (${SOURCE})`, 'zstd');

@@ -170,6 +170,50 @@ describe('parseFocusRow, FOCUS 1.3 split cost allocation', () => {
     });
   });
 
+  it("reads AllocatedMethodDetails' elements, numbers as exact text, x_ keys left out", () => {
+    expect(
+      parseFocusRow(
+        {
+          ...SPLIT,
+          AllocatedMethodDetails:
+            '{"Elements":[{"AllocatedRatio":0.05,"UsageUnit":"CPU","UsageQuantity":0.5,"x_Basis":"request"},' +
+            '{"AllocatedRatio":"0.1","UsageUnit":"Memory","UsageQuantity":4}],"x_Version":2}',
+        },
+        'USD',
+      ),
+    ).toMatchObject({
+      line: {
+        allocated: {
+          methodId: 'aws-eks-split-cost',
+          methodDetails: {
+            elements: [
+              {
+                allocatedRatio: '0.05',
+                usageUnit: 'CPU',
+                usageQuantity: '0.5',
+              },
+              {
+                allocatedRatio: '0.1',
+                usageUnit: 'Memory',
+                usageQuantity: '4',
+              },
+            ],
+          },
+        },
+      },
+    });
+    // Details of a line without a method are no split's: not read, not checked.
+    const plain = parseFocusRow(
+      {
+        ...SPLIT,
+        AllocatedMethodId: undefined,
+        AllocatedMethodDetails: 'not json',
+      },
+      'USD',
+    );
+    expect('line' in plain && plain.line.allocated).toBeUndefined();
+  });
+
   it.each([
     ['no method', { AllocatedMethodId: undefined }],
     ['a NULL method', { AllocatedMethodId: 'NULL' }],
@@ -205,6 +249,29 @@ describe('parseFocusRow, FOCUS 1.3 split cost allocation', () => {
     [
       { AllocatedResourceId: 'x'.repeat(2049) },
       'AllocatedResourceId is longer than 2048 characters',
+    ],
+    [
+      { AllocatedMethodDetails: '{"Elements":[{"AllocatedRatio":0.5}' },
+      'AllocatedMethodDetails is not valid JSON',
+    ],
+    [
+      { AllocatedMethodDetails: '[{"AllocatedRatio":0.5}]' },
+      'AllocatedMethodDetails is not a JSON object',
+    ],
+    [
+      { AllocatedMethodDetails: '{"elements":[]}' },
+      'AllocatedMethodDetails has no Elements array',
+    ],
+    [
+      { AllocatedMethodDetails: '{"Elements":[{"AllocatedRatio":"half"}]}' },
+      'AllocatedMethodDetails Elements[0].AllocatedRatio is not a number',
+    ],
+    [
+      {
+        AllocatedMethodDetails:
+          '{"Elements":[{"UsageUnit":"CPU"},{"UsageQuantity":2}]}',
+      },
+      'AllocatedMethodDetails Elements[1] has a UsageQuantity without a UsageUnit',
     ],
   ])('rejects %p, naming the column', (columns, reason) => {
     expect(parseFocusRow({ ...SPLIT, ...columns }, 'USD')).toEqual({ reason });

@@ -1,6 +1,7 @@
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { detach } from '../../ingest/detach';
 import { AmountReader, MAX_STORED_WORK } from '../../ingest/exactSum';
+import { parseAllocatedMethodDetails } from './allocatedMethodDetails';
 
 /** FOCUS columns Costscope reads; any others (including `x_` columns) are ignored. */
 export const FOCUS_COLUMNS = [
@@ -30,6 +31,7 @@ export const FOCUS_COLUMNS = [
   'AllocatedResourceId',
   'AllocatedResourceName',
   'AllocatedTags',
+  'AllocatedMethodDetails',
 ] as const;
 
 /** Columns without which a file cannot be read at all. */
@@ -168,6 +170,7 @@ const enum Col {
   AllocatedResourceId,
   AllocatedResourceName,
   AllocatedTags,
+  AllocatedMethodDetails,
 }
 
 /** A FOCUS record as an array in the order of FOCUS_COLUMNS. */
@@ -475,11 +478,18 @@ function allocatedOf(
     ? parser.tagsOf(values[Col.AllocatedTags])
     : parseTags(values[Col.AllocatedTags]);
   if (typeof tags === 'string') return tags.replace(/^Tags/, 'AllocatedTags');
+  const detailsText = clean(values[Col.AllocatedMethodDetails]);
+  const methodDetails =
+    detailsText === undefined
+      ? undefined
+      : parseAllocatedMethodDetails(detailsText);
+  if (typeof methodDetails === 'string') return methodDetails;
   return {
     methodId,
     ...(resourceId !== undefined ? { resourceId } : {}),
     ...(resourceName !== undefined ? { resourceName } : {}),
     tags: tags as Record<string, string>,
+    ...(methodDetails !== undefined ? { methodDetails } : {}),
   };
 }
 
