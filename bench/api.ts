@@ -49,11 +49,14 @@ import knexFactory, { Knex } from 'knex';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { applyMigrations } from '../plugins/costscope-backend/src/store/migrations';
 import { ROLLUP_VERSION_KEY } from '../plugins/costscope-backend/src/store/RollupReadCache';
+import { SummaryKeeper } from '../plugins/costscope-backend/src/allocation/SummaryKeeper';
+import { CostQueries } from '../plugins/costscope-backend/src/store/CostQueries';
+import { KeptSummaryStore } from '../plugins/costscope-backend/src/store/KeptSummaryStore';
 import { ALLOCATION_FINGERPRINT_KEY } from '../plugins/costscope-backend/src/store/EntitySnapshotStore';
 import { drive, percentile } from './api/drive';
 import { explainQueries } from './api/explain';
 import { loadedSignature, loadOrg } from './api/load';
-import { BenchOrg, buildOrg, mapsByAnnotation } from './api/org';
+import { BenchOrg, buildOrg, CURRENCY, mapsByAnnotation } from './api/org';
 import { RESTRICTED_USER, startBenchServer } from './api/server';
 import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
@@ -661,6 +664,34 @@ function printInterleaved(
   }
 }
 
+/**
+ * What the pipeline does after a rebuild: every entity's summary of the range pages open on,
+ * computed and kept (SummaryKeeper), on the day after the organisation's last day so that it
+ * is the bench's range. Prints its time and what it stores.
+ */
+async function keepSummaries(knex: Knex, db: Db, org: BenchOrg) {
+  const { to } = benchRange(org);
+  const keeper = new SummaryKeeper({
+    store: new KeptSummaryStore(knex),
+    queries: new CostQueries(knex),
+    costBasis: 'effective',
+    currency: CURRENCY,
+    now: () => new Date(Date.parse(`${to}T06:00:00Z`) + 86_400_000),
+  });
+  const kept = await keeper.refresh();
+  if (!kept) {
+    log(`${db}: summaries already kept for this rollup version`);
+    return;
+  }
+  process.stdout.write(
+    `api db=${db} kept-summaries entities=${kept.entities} seconds=${(
+      kept.milliseconds / 1000
+    ).toFixed(1)} json_mb=${(kept.characters / 2 ** 20).toFixed(1)} range=${
+      kept.range.from
+    }..${kept.range.to}\n`,
+  );
+}
+
 /** Removes the rollup version when `remove` is set; `restore` puts it back. */
 async function withoutRollupVersion(knex: Knex, remove: boolean) {
   const row = await knex('costscope_state')
@@ -724,6 +755,7 @@ async function main() {
   let missedUncached = false;
   for (const db of options.dbs) {
     const knex = await prepareDatabase(db, org, signature, options);
+    await keepSummaries(knex, db, org);
     for (const readCache of [true, false]) {
       // The plugin as deployed (answers kept per rollup version), then every request read
       // from the database (`<endpoint>-uncached`): a first visit after each rebuild.

@@ -63,6 +63,15 @@ async function duck(sql: string): Promise<string[][]> {
 
 /** An amount of the exact export, 1e-18 units, as nano-units (all are whole at 1e-10). */
 const nanos = (text: string) => decimalUnits(text) / 10n ** 9n;
+/** A non-negative decimal rounded half to even to nano-units, as a stored fact is. */
+function roundedNanos(text: string): bigint {
+  const units = decimalUnits(text);
+  const [whole, rest] = [units / 10n ** 9n, units % 10n ** 9n];
+  const half = 5n * 10n ** 8n;
+  return rest > half || (rest === half && whole % 2n === 1n)
+    ? whole + 1n
+    : whole;
+}
 const money = (value: bigint) =>
   `${value / 10n ** 9n}.${(value % 10n ** 9n).toString().padStart(9, '0')}`;
 
@@ -213,7 +222,7 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
         ]);
 
         // the owner sees the cluster's whole split: the two workloads, kube-system as system,
-        // and the node's unused capacity as idle, summing to the node's cost
+        // and the node's unused capacity and unsplit lines as idle, summing to the node's cost
         const owner = await page('k8s-platform');
         expect(owner.clusters).toHaveLength(1);
         const parts = owner.clusters[0].parts as Array<{
@@ -234,8 +243,21 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
              SUM(split_line_item_split_cost)
            FROM (${cur2ExportSql({ money: 'DECIMAL', month: MONTH })})`,
         );
-        // idle: what the pods' split costs leave of the node (AWS's unused cost and its shortfall)
-        const idle = nanos(node) - nanos(splits);
+        // The node's lines the bill does not split (its data transfer), each day's sum a fact
+        // rounded once to the nano-unit, half to even.
+        const unsplitDays = await duck(
+          `SELECT CAST(line_item_usage_start_date AS DATE), SUM(line_item_unblended_cost)
+           FROM (${cur2ExportSql({ money: 'DECIMAL', month: MONTH })})
+           WHERE line_item_resource_id = 'i-node-1' AND product_servicecode <> 'AmazonEC2'
+           GROUP BY 1`,
+        );
+        const unsplit = unsplitDays.reduce(
+          (sum, [, cost]) => sum + roundedNanos(cost),
+          0n,
+        );
+        // idle: what the pods' split costs leave of the node (AWS's unused cost and its
+        // shortfall) and the node's lines the bill does not split
+        const idle = nanos(node) - nanos(splits) + unsplit;
         expect(byWorkload).toEqual({
           'shop/checkout-api': [
             'workload',
@@ -254,7 +276,7 @@ describe('CUR 2.0 split cost allocation, wired into the backend', () => {
           ],
           idle: ['idle', money(idle), 'component:default/k8s-platform'],
         });
-        expect(owner.clusters[0].total).toBe(money(nanos(node)));
+        expect(owner.clusters[0].total).toBe(money(nanos(node) + unsplit));
       } finally {
         await backend.stop();
       }
