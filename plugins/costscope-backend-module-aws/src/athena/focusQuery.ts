@@ -33,8 +33,9 @@ const DIMENSIONS: Record<Dimension, string> = {
   currency: 'billingcurrency',
   commitment_discount_id: 'commitmentdiscountid',
   commitment_discount_status: 'commitmentdiscountstatus',
-  // a map(varchar, varchar) in AWS's FOCUS table; JSON text on the way back
-  tags: 'json_format(CAST(tags AS JSON))',
+  // a map(varchar, varchar) in AWS's FOCUS table; JSON text on the way back (by its type:
+  // see tagsAsJson)
+  tags: 'tags',
 };
 /** DECIMAL(38, 18) holds the exports' precision (up to 12 decimals) and 20 integer digits. */
 const SUMS: Record<(typeof FOCUS_DAILY_SUMS)[number], string> = {
@@ -57,6 +58,17 @@ const quoted = (name: string) => {
 export type TableColumns = ReadonlyMap<string, string>;
 
 /**
+ * A tags column as JSON text: a map or struct (as AWS writes Tags) through JSON; a string
+ * column (a table over CSV exports) holds JSON text already, which Trino's CAST to JSON would
+ * wrap as one JSON string, so that every tag would be lost. Without the table's columns, a map.
+ */
+export function tagsAsJson(name: string, type: string | undefined): string {
+  return type === undefined || /^(map|struct|array|row)\b/i.test(type)
+    ? `json_format(CAST(${name} AS JSON))`
+    : `CAST(${name} AS VARCHAR)`;
+}
+
+/**
  * FOCUS 1.3's split columns the table has, as the query reads them; none without an
  * AllocatedMethodId, whose absence makes the others meaningless.
  */
@@ -74,12 +86,9 @@ export function splitExpressions(
   ) as SplitDimension[]) {
     const name = has(alias);
     if (!name) continue;
-    // A map (as AWS writes Tags) as JSON text; a string column holds JSON text already,
-    // which Trino's CAST to JSON would wrap as one JSON string.
     expressions[alias] =
-      alias === 'allocated_tags' &&
-      /^(map|struct|array|row)\b/i.test(columns!.get(name)!)
-        ? `json_format(CAST(${name} AS JSON))`
+      alias === 'allocated_tags'
+        ? tagsAsJson(name, columns!.get(name))
         : `CAST(${name} AS VARCHAR)`;
   }
   return expressions;
@@ -101,11 +110,14 @@ export function focusDailyQuery(options: {
   if (!/^\d{4}-\d{2}$/.test(options.period))
     throw new Error(`'${options.period}' is not a YYYY-MM billing period`);
   const split = splitExpressions(options.columns);
-  const expressions = FOCUS_DAILY_DIMENSIONS.map(alias =>
-    alias in FOCUS_DAILY_SPLIT_COLUMNS
-      ? split[alias as SplitDimension]
-      : DIMENSIONS[alias as Dimension],
-  );
+  const expressions = FOCUS_DAILY_DIMENSIONS.map(alias => {
+    if (alias in FOCUS_DAILY_SPLIT_COLUMNS)
+      return split[alias as SplitDimension];
+    const column = DIMENSIONS[alias as Dimension];
+    return alias === 'tags'
+      ? tagsAsJson(column, options.columns?.get(column))
+      : column;
+  });
   const select = [
     ...FOCUS_DAILY_DIMENSIONS.map(
       (alias, i) =>

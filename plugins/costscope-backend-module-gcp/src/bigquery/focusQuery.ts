@@ -34,8 +34,9 @@ const DIMENSIONS: Record<Dimension, string> = {
   commitment_discount_id: 'CommitmentDiscountId',
   commitment_discount_status: 'CommitmentDiscountStatus',
   // ARRAY<STRUCT<key STRING, value STRING, ...>> in Google's FOCUS view: JSON text
-  // `[{"key": ..., "value": ...}]` on the way back (an array cannot be grouped by itself)
-  tags: 'TO_JSON_STRING(Tags)',
+  // `[{"key": ..., "value": ...}]` on the way back (an array cannot be grouped by itself;
+  // by its type: see tagsAsJson)
+  tags: 'Tags',
 };
 /**
  * BIGNUMERIC (38 decimals in BigQuery) holds the costs exactly whatever their type in the table
@@ -72,6 +73,18 @@ const periodStart = (period: string) => {
 export type TableColumns = ReadonlyMap<string, string>;
 
 /**
+ * A tags column as JSON text: an array of key/value structs (as Google's FOCUS view has Tags)
+ * or a JSON value through TO_JSON_STRING; a STRING column holds JSON text already, which
+ * TO_JSON_STRING would quote as one string, so that every tag would be lost. Without the
+ * table's columns, the view's array.
+ */
+export function tagsAsJson(name: string, type: string | undefined): string {
+  return type === 'STRING'
+    ? `CAST(${name} AS STRING)`
+    : `TO_JSON_STRING(${name})`;
+}
+
+/**
  * FOCUS 1.3's split columns the table has, as the query reads them (by the names FOCUS gives
  * them); none without an AllocatedMethodId, whose absence makes the others meaningless.
  */
@@ -88,11 +101,9 @@ export function splitExpressions(
     if (!has(alias)) continue;
     const name = FOCUS_DAILY_SPLIT_COLUMNS[alias];
     const type = columns!.get(name.toLowerCase());
-    // A STRING column holds JSON text already, which TO_JSON_STRING would quote; an array of
-    // key/value structs (as Tags) or a JSON value comes back as its JSON text.
     expressions[alias] =
-      alias === 'allocated_tags' && type !== 'STRING'
-        ? `TO_JSON_STRING(${name})`
+      alias === 'allocated_tags'
+        ? tagsAsJson(name, type)
         : `CAST(${name} AS STRING)`;
   }
   return expressions;
@@ -111,11 +122,14 @@ export function focusDailyQuery(options: {
   columns?: TableColumns;
 }): string {
   const split = splitExpressions(options.columns);
-  const expressions = FOCUS_DAILY_DIMENSIONS.map(alias =>
-    alias in FOCUS_DAILY_SPLIT_COLUMNS
-      ? split[alias as SplitDimension]
-      : DIMENSIONS[alias as Dimension],
-  );
+  const expressions = FOCUS_DAILY_DIMENSIONS.map(alias => {
+    if (alias in FOCUS_DAILY_SPLIT_COLUMNS)
+      return split[alias as SplitDimension];
+    const column = DIMENSIONS[alias as Dimension];
+    return alias === 'tags'
+      ? tagsAsJson(column, options.columns?.get(column.toLowerCase()))
+      : column;
+  });
   const select = [
     ...FOCUS_DAILY_DIMENSIONS.map(
       (alias, i) => `  ${expressions[i] ?? 'CAST(NULL AS STRING)'} AS ${alias}`,
