@@ -10,6 +10,7 @@ import {
   sumCostUnits,
 } from '@costscope/backstage-plugin-node/testUtils';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { runDuckDb as duck } from '../__testUtils__/runDuckDb';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
@@ -105,19 +106,6 @@ function sourceOf(config: Partial<AthenaCostConfig> = {}, on = fake) {
 
 const read = (source: AthenaCostSource, state?: JsonObject) =>
   readCostSourceForTest(source, { state });
-
-async function duck(sql: string): Promise<string[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  try {
-    await c.run("SET TimeZone = 'UTC'");
-    const reader = await c.runAndReadAll(sql);
-    return reader.getRows().map(row => row.map(v => String(v)));
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
-}
 
 const partitionBytes = (period: string) =>
   directoryBytes(path.join(dataDir, `BILLING_PERIOD=${period}`));

@@ -11,7 +11,6 @@ import {
   readCostSourceForTest,
   sumCostUnits,
 } from '@costscope/backstage-plugin-node/testUtils';
-import { DuckDBInstance } from '@duckdb/node-api';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
@@ -27,6 +26,7 @@ import {
 } from '../__testUtils__/cur2Export';
 import { AthenaCostConfig, readAthenaConfig } from './athenaConfig';
 import { cur2DailyQuery } from './cur2Query';
+import { runDuckDb as duck } from '../__testUtils__/runDuckDb';
 
 jest.setTimeout(120_000);
 
@@ -46,19 +46,6 @@ type Table = keyof typeof TABLES;
 
 let dir: string;
 let fake: FakeAws;
-
-async function duck(sql: string): Promise<string[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  try {
-    await c.run("SET TimeZone = 'UTC'");
-    const reader = await c.runAndReadAll(sql);
-    return reader.getRows().map(row => row.map(v => String(v)));
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
-}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'costscope-cur2-'));

@@ -10,13 +10,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { costscopePlugin } from '@costscope/backstage-plugin-backend';
 import { decimalUnits } from '@costscope/backstage-plugin-node/testUtils';
-import { DuckDBInstance } from '@duckdb/node-api';
 import request from 'supertest';
 // The fake AWS lives with the end-to-end tests; it speaks the real wire protocols.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { FakeAws, startFakeAws } from '../../../../test/fake-aws';
 import { costscopeModuleAws } from '../module';
 import { CUR2_PODS, cur2ExportSql } from '../__testUtils__/cur2Export';
+import { runDuckDb as duck } from '../__testUtils__/runDuckDb';
 
 jest.setTimeout(180_000);
 
@@ -46,19 +46,6 @@ function component(name: string, annotations: Record<string, string> = {}) {
     metadata: { name, namespace: 'default', annotations },
     spec: { owner: 'platform-team', type: 'service', lifecycle: 'production' },
   };
-}
-
-async function duck(sql: string): Promise<string[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  try {
-    await c.run("SET TimeZone = 'UTC'");
-    const reader = await c.runAndReadAll(sql);
-    return reader.getRows().map(row => row.map(v => String(v)));
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
 }
 
 /** An amount of the exact export, 1e-18 units, as nano-units (all are whole at 1e-10). */
