@@ -2,7 +2,12 @@ import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { defaultRange } from '../lib/dates';
 import { CostQueries } from '../store/CostQueries';
 import { KeptSummary, KeptSummaryStore } from '../store/KeptSummaryStore';
-import { OverlapKey, RuleRow, summaryAnswer } from '../store/summaryAnswer';
+import {
+  nanos,
+  OverlapKey,
+  RuleRow,
+  summaryAnswer,
+} from '../store/summaryAnswer';
 
 /** Entities whose summaries are read and computed together. */
 const BATCH = 250;
@@ -122,7 +127,7 @@ export class SummaryKeeper {
           range,
           amounts,
           {
-            previousTotal: BigInt(String(previousTotals.get(ref) ?? 0)),
+            previousTotal: nanos(previousTotals.get(ref)),
             rows: rows.get(ref) ?? [],
             ruleOf: id => ruleById.get(id),
             ownRules: ownRules.get(ref) ?? [],

@@ -2,7 +2,7 @@ import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { Knex } from 'knex';
 import { previousRange } from '../lib/dates';
 import { costColumn, sumOf } from './costSums';
-import { ROLLUP_VERSION_KEY } from './RollupReadCache';
+import { readRollupVersion } from './RollupReadCache';
 import {
   OverlapKey,
   RuleRow,
@@ -71,11 +71,8 @@ export class KeptSummaryStore {
       : undefined;
   }
 
-  async rollupVersion(): Promise<string | undefined> {
-    const row = await this.knex('costscope_state')
-      .where({ key: ROLLUP_VERSION_KEY })
-      .first('value');
-    return row?.value;
+  rollupVersion(): Promise<string | undefined> {
+    return readRollupVersion(this.knex);
   }
 
   /**
@@ -90,10 +87,7 @@ export class KeptSummaryStore {
     return this.knex.transaction(async tx => {
       // The rebuild takes the same lock: it cannot commit between the check and the insert.
       await takeWriteLock(tx);
-      const current = await tx('costscope_state')
-        .where({ key: ROLLUP_VERSION_KEY })
-        .first('value');
-      if (current?.value !== rollupVersion) return false;
+      if ((await readRollupVersion(tx)) !== rollupVersion) return false;
       await tx(TABLE).delete();
       for (let i = 0; i < summaries.length; i += INSERT_CHUNK) {
         await tx(TABLE).insert(

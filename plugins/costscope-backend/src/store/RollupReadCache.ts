@@ -106,10 +106,17 @@ export class RollupReadCache {
     return this.versionRead;
   }
 
-  private async readVersion(): Promise<string | undefined> {
-    const row = await this.knex('costscope_state')
-      .where({ key: ROLLUP_VERSION_KEY })
-      .first('value');
-    return row?.value;
+  private readVersion(): Promise<string | undefined> {
+    return readRollupVersion(this.knex);
   }
+}
+
+/** The version the last rebuild of the rollups wrote; undefined before the first. */
+export async function readRollupVersion(
+  db: Knex | Knex.Transaction,
+): Promise<string | undefined> {
+  const row = await db('costscope_state')
+    .where({ key: ROLLUP_VERSION_KEY })
+    .first('value');
+  return row?.value;
 }
