@@ -61,6 +61,7 @@ import { RESTRICTED_USER, startBenchServer } from './api/server';
 import { NOT_VISIBLE_KEY } from '../plugins/costscope-common/src';
 import { checkAnswers, verifyLoad } from './api/verify';
 import { benchDigests } from './api/digests';
+import { keepReports } from './api/keepReports';
 import { benchInterleaved, InterleavedResult } from './api/interleaved';
 
 const TARGETS_P95_MS: Record<string, number> = {
@@ -669,14 +670,18 @@ function printInterleaved(
  * computed and kept (SummaryKeeper), on the day after the organisation's last day so that it
  * is the bench's range. Prints its time and what it stores.
  */
+/** The bench's "now": the day after its range ends, so that pages open on that range. */
+function benchNow(org: BenchOrg): Date {
+  return new Date(Date.parse(`${benchRange(org).to}T06:00:00Z`) + 86_400_000);
+}
+
 async function keepSummaries(knex: Knex, db: Db, org: BenchOrg) {
-  const { to } = benchRange(org);
   const keeper = new SummaryKeeper({
     store: new KeptSummaryStore(knex),
     queries: new CostQueries(knex),
     costBasis: 'effective',
     currency: CURRENCY,
-    now: () => new Date(Date.parse(`${to}T06:00:00Z`) + 86_400_000),
+    now: () => benchNow(org),
   });
   const kept = await keeper.refresh();
   if (!kept) {
@@ -756,6 +761,7 @@ async function main() {
   for (const db of options.dbs) {
     const knex = await prepareDatabase(db, org, signature, options);
     await keepSummaries(knex, db, org);
+    await keepReports(knex, db, org, benchNow(org), log);
     for (const readCache of [true, false]) {
       // The plugin as deployed (answers kept per rollup version), then every request read
       // from the database (`<endpoint>-uncached`): a first visit after each rebuild.

@@ -64,6 +64,19 @@ function benchPermissions() {
   });
 }
 
+/** The app-config the bench's backend runs with (the reports it keeps are made under it). */
+export const BENCH_CONFIG = {
+  app: { baseUrl: 'http://localhost:3000' },
+  costscope: {
+    currency: CURRENCY,
+    allocation: { schedule: NEVER },
+    alerts: { anomalies: { enabled: false } },
+    // Components' resources carry `service`; teams' shared ones and the 40 that
+    // match no rule do not, and are what the compliance pages list.
+    tagPolicy: { requiredTags: [{ key: 'service' }] },
+  },
+};
+
 export interface BenchServer {
   baseUrl: string;
   stop(): Promise<void>;
@@ -86,17 +99,7 @@ export async function startBenchServer(
         factory: () => ({ send: async () => {} }),
       }),
       mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          costscope: {
-            currency: CURRENCY,
-            allocation: { schedule: NEVER },
-            alerts: { anomalies: { enabled: false } },
-            // Components' resources carry `service`; teams' shared ones and the 40 that
-            // match no rule do not, and are what the compliance pages list.
-            tagPolicy: { requiredTags: [{ key: 'service' }] },
-          },
-        },
+        data: BENCH_CONFIG,
       }),
     ],
   });

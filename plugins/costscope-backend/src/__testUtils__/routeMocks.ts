@@ -138,7 +138,11 @@ export function mockCostscopeServices() {
     compliance: {
       entityCompliance: unexpected('compliance.entityCompliance'),
       organisationCompliance: unexpected('compliance.organisationCompliance'),
+      organisationComplianceJson: unexpected(
+        'compliance.organisationComplianceJson',
+      ),
       chargeback: unexpected('compliance.chargeback'),
+      chargebackJson: unexpected('compliance.chargebackJson'),
       chargebackCsv: unexpected('compliance.chargebackCsv'),
     },
     recommendations: {

@@ -15,6 +15,7 @@ import { SummaryKeeper } from '../allocation/SummaryKeeper';
 import { CommitmentReportEngine } from '../commitments/CommitmentReportEngine';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
+import type { ReportKeeper } from '../compliance/ReportKeeper';
 import { SerialQueue } from '../lib/SerialQueue';
 import { DigestSender } from '../digests/DigestSender';
 import { RecommendationService } from '../recommendations/RecommendationService';
@@ -43,6 +44,8 @@ export interface CostPipelineOptions {
   commitmentReports?: Pick<CommitmentReportEngine, 'run'>;
   /** Computes the summaries pages open on after each rebuild; none are kept without it. */
   summaries?: Pick<SummaryKeeper, 'refresh'>;
+  /** Computes the organisation's reports after each rebuild and inventory snapshot. */
+  reports?: Pick<ReportKeeper, 'refresh'>;
 }
 
 /** Schedule of commitment report sources that bring none: providers revise them daily. */
@@ -129,6 +132,8 @@ export class CostPipeline implements IngestService {
         const run = await this.options.inventory.run(source, trigger);
         if (run.status === 'succeeded') {
           await this.refreshRecommendations();
+          // The snapshot dropped the kept compliance report: the page reads new tags.
+          await this.keepReports();
         }
         return run;
       }),
@@ -242,14 +247,14 @@ export class CostPipeline implements IngestService {
     if (outcome.recomputed) {
       await this.afterAllocation();
     } else {
-      // A new day opens pages on a new range: its summaries are kept once the day starts.
-      await this.keepSummaries();
+      // A new day opens pages on a new range: its answers are kept once the day starts.
+      await this.keepAnswers();
     }
   }
 
   /** Alerts and recommendations follow every allocation; their failures are only logged. */
   private async afterAllocation(): Promise<void> {
-    await this.keepSummaries();
+    await this.keepAnswers();
     try {
       const fired = await this.options.alerts.evaluate();
       if (fired.length) {
@@ -292,7 +297,12 @@ export class CostPipeline implements IngestService {
     }
   }
 
-  /** The summaries pages open on, computed once now rather than on each first visit. */
+  /** What pages open on, computed once now rather than on each first visit. */
+  private async keepAnswers(): Promise<void> {
+    await this.keepSummaries();
+    await this.keepReports();
+  }
+
   private async keepSummaries(): Promise<void> {
     try {
       const kept = await this.options.summaries?.refresh();
@@ -304,6 +314,20 @@ export class CostPipeline implements IngestService {
     } catch (error) {
       this.options.logger.error(
         `Costscope could not keep the entities' summaries: ${error}`,
+      );
+    }
+  }
+
+  private async keepReports(): Promise<void> {
+    try {
+      for (const kept of (await this.options.reports?.refresh()) ?? []) {
+        this.options.logger.info(
+          `Costscope kept the organisation's ${kept.report} report (${kept.costBasis}, ${kept.range.from}..${kept.range.to}) in ${kept.milliseconds} ms`,
+        );
+      }
+    } catch (error) {
+      this.options.logger.error(
+        `Costscope could not keep the organisation's reports: ${error}`,
       );
     }
   }

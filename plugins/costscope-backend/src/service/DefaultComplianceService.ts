@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AWS_ACCOUNT_IDS_ANNOTATION,
@@ -22,8 +23,10 @@ import {
 import { TagPolicy } from '../compliance/tagPolicy';
 import { compareBigInt } from '../lib/decimal';
 import { ComplianceQueries } from '../store/ComplianceQueries';
+import { KeptReportName, KeptReportStore } from '../store/KeptReportStore';
+import { EVERYTHING_VISIBLE, Visibility } from './access';
 import { hidingChargebackRules, mergeHiddenChargeback } from './hideEntities';
-import { ComplianceService } from './services';
+import { ComplianceService, JsonText } from './services';
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
@@ -50,6 +53,8 @@ export interface DefaultComplianceServiceOptions {
   currency: () => Promise<string>;
   /** The chargeback's basis when a request names none (`costscope.costBasis`). */
   costBasis: CostBasis;
+  /** Reports computed after each rebuild ({@link ReportKeeper}); all are read live without. */
+  keptReports?: Pick<KeptReportStore, 'read'>;
 }
 
 function knownEntity(entity: SnapshotEntity): KnownEntity {
@@ -69,9 +74,24 @@ function knownEntity(entity: SnapshotEntity): KnownEntity {
 /** Tag compliance against the configured policy, and chargeback by the configured rules. */
 export class DefaultComplianceService implements ComplianceService {
   private readonly policy: TagPolicy;
+  /**
+   * The configuration the reports depend on, hashed: a report kept under another one (before
+   * a restart with a new tag policy, say) is not served.
+   */
+  readonly inputsKey: string;
 
   constructor(private readonly options: DefaultComplianceServiceOptions) {
     this.policy = options.policy ?? NO_POLICY;
+    this.inputsKey = createHash('sha256')
+      .update(
+        JSON.stringify({
+          // A rule's RegExp serialises as {}: its source and flags are beside it.
+          policy: this.policy,
+          likelyOwner: options.likelyOwnerOptions ?? {},
+          chargeback: options.chargeback,
+        }),
+      )
+      .digest('hex');
   }
 
   async entityCompliance(
@@ -150,6 +170,18 @@ export class DefaultComplianceService implements ComplianceService {
     };
   }
 
+  /** {@link organisationCompliance} as JSON text: the kept report for a caller who sees all. */
+  async organisationComplianceJson(
+    query: CostQuery,
+    visibility: Visibility = EVERYTHING_VISIBLE,
+  ): Promise<JsonText> {
+    const kept = await this.keptReport('compliance', query, visibility);
+    if (kept !== undefined) return kept;
+    return JSON.stringify(
+      await this.organisationCompliance(query, await visibility.hidden()),
+    );
+  }
+
   /** Compliance of the resources of visible entities, and of unallocated ones. */
   private async visibleOrganisationCompliance(
     range: DateRange,
@@ -207,6 +239,22 @@ export class DefaultComplianceService implements ComplianceService {
     return report;
   }
 
+  /** {@link chargeback} as JSON text: the kept report by team for a caller who sees all. */
+  async chargebackJson(
+    query: CostQuery,
+    by: ChargebackOwnerBy,
+    visibility: Visibility = EVERYTHING_VISIBLE,
+  ): Promise<JsonText> {
+    const kept =
+      by === 'group'
+        ? await this.keptReport('chargeback-group', query, visibility)
+        : undefined;
+    if (kept !== undefined) return kept;
+    return JSON.stringify(
+      await this.chargeback(query, by, await visibility.hidden()),
+    );
+  }
+
   async chargebackCsv(
     query: CostQuery,
     by: ChargebackOwnerBy,
@@ -225,6 +273,25 @@ export class DefaultComplianceService implements ComplianceService {
         billTotalNanos,
       }),
     );
+  }
+
+  /**
+   * The kept report for the query when there is one and the caller sees every entity
+   * (an empty visibility key): a restricted caller's report is computed for them.
+   */
+  private async keptReport(
+    report: KeptReportName,
+    query: CostQuery,
+    visibility: Visibility,
+  ): Promise<JsonText | undefined> {
+    if (visibility.key !== '' || !this.options.keptReports) return undefined;
+    const { costBasis, ...range } = this.resolve(query);
+    return this.options.keptReports.read({
+      report,
+      range: { from: range.from, to: range.to },
+      costBasis,
+      inputsKey: this.inputsKey,
+    });
   }
 
   /** The query with its basis: the configured one when it names none. */

@@ -32,7 +32,6 @@ import {
 } from '../allocation/catalogSnapshot';
 import { BudgetService } from '../budgets/BudgetService';
 import { catalogDirectory } from '../budgets/catalogDirectory';
-import { likelyOwnerOptionsFor } from '../compliance/likelyOwner';
 import { loadExchangeRates } from '../currency/readExchangeRates';
 import { IngestEngine } from '../ingest/IngestEngine';
 import { InventoryEngine } from '../inventory/InventoryEngine';
@@ -54,7 +53,6 @@ import { KubernetesStore } from '../store/KubernetesStore';
 import { KubernetesSplitter } from '../kubernetes/KubernetesSplitter';
 import { KubernetesCostReader } from '../kubernetes/KubernetesCostReader';
 import { BudgetStore } from '../store/BudgetStore';
-import { ComplianceQueries } from '../store/ComplianceQueries';
 import { EntitySnapshotStore } from '../store/EntitySnapshotStore';
 import { loadEntityResources } from '../permissions/entityResource';
 import { CostQueries } from '../store/CostQueries';
@@ -64,6 +62,9 @@ import { InventoryStore } from '../store/InventoryStore';
 import { PriceStore } from '../store/PriceStore';
 import { RecommendationStore } from '../store/RecommendationStore';
 import { RollupReadCache } from '../store/RollupReadCache';
+import { KeptReportStore } from '../store/KeptReportStore';
+import { ReportKeeper } from '../compliance/ReportKeeper';
+import { createComplianceService } from './createComplianceService';
 import { RunStore } from '../store/RunStore';
 import { SpendQueries } from '../store/SpendQueries';
 import { UnitMetricStore } from '../store/UnitMetricStore';
@@ -74,7 +75,6 @@ import { CostscopeSettings } from '../readCostscopeSettings';
 import { CostscopeAccess, DefaultCostscopeAccess } from './access';
 import { HiddenSetCache } from './HiddenSetCache';
 import { DefaultBudgetsService } from './DefaultBudgetsService';
-import { DefaultComplianceService } from './DefaultComplianceService';
 import { DefaultCostReadService } from './DefaultCostReadService';
 import { CommitmentQueries } from '../store/CommitmentQueries';
 import { commitmentMonths } from '../commitments/commitmentMonths';
@@ -151,6 +151,7 @@ export function buildCostscopeContext(
   const snapshot = new EntitySnapshotStore(knex);
   const readCache = new RollupReadCache(knex, options.cache);
   const keptSummaries = new KeptSummaryStore(knex);
+  const keptReports = new KeptReportStore(knex);
   const currency = () => queries.currency(config.currency);
   const spend = new SpendQueries(knex);
   const budgetStore = new BudgetStore(knex);
@@ -265,14 +266,12 @@ export function buildCostscopeContext(
     costBasis: config.costBasis,
     kubernetes: kubernetesCosts,
   });
-  const compliance = new DefaultComplianceService({
-    queries: new ComplianceQueries(knex),
-    policy: settings.tagPolicy,
-    chargeback: settings.chargeback,
-    loadEntities: async () => (await loadEntities()).map(toSnapshot),
-    likelyOwnerOptions: likelyOwnerOptionsFor(config.allocation.conventions),
+  const compliance = createComplianceService({
+    settings,
+    knex,
+    loadEntities,
     currency: () => costs.currency(),
-    costBasis: config.costBasis,
+    keptReports,
   });
   const pipeline = new CostPipeline({
     logger,
@@ -300,6 +299,11 @@ export function buildCostscopeContext(
       queries,
       costBasis: config.costBasis,
       currency: config.currency,
+    }),
+    reports: new ReportKeeper({
+      store: keptReports,
+      compliance,
+      costBasis: config.costBasis,
     }),
   });
   const budgetsService = new DefaultBudgetsService({

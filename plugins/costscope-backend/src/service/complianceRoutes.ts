@@ -14,6 +14,7 @@ import { authorizeEntityCostRead, CostscopeAccess } from './access';
 import { asError } from './audit';
 import { parseChargebackBy, parseCostQuery } from './parseRequest';
 import { ComplianceService } from './services';
+import { sendJsonText } from './sendJsonText';
 
 export interface ComplianceRoutesOptions {
   logger: LoggerService;
@@ -51,8 +52,11 @@ export function complianceRoutes(
       complianceReadPermission,
     );
     const query = parseCostQuery(req.query);
-    const hidden = await access.hiddenInOrganisation(credentials);
-    res.json(await compliance.organisationCompliance(query, hidden));
+    const visibility = await access.visibilityInOrganisation(credentials);
+    sendJsonText(
+      res,
+      await compliance.organisationComplianceJson(query, visibility),
+    );
   });
 
   router.get('/v1/chargeback', async (req, res) => {
@@ -62,8 +66,8 @@ export function complianceRoutes(
     );
     const query = parseCostQuery(req.query);
     const by = parseChargebackBy(req.query);
-    const hidden = await access.hiddenInOrganisation(credentials);
-    res.json(await compliance.chargeback(query, by, hidden));
+    const visibility = await access.visibilityInOrganisation(credentials);
+    sendJsonText(res, await compliance.chargebackJson(query, by, visibility));
   });
 
   // The organisation-wide export is an admin action (GET /v1/chargeback serves the same

@@ -10,6 +10,7 @@ import {
   parseRange,
 } from './parseRequest';
 import { CostReadService } from './services';
+import { sendJsonText } from './sendJsonText';
 
 export interface CostRoutesOptions {
   /** Receives refused entity permissions. */
@@ -25,8 +26,6 @@ export interface CostRoutesOptions {
 export function costRoutes(options: CostRoutesOptions): express.Router {
   const { access, auditor, costs } = options;
   const router = Router();
-  const sendJsonText = (res: express.Response, text: string) =>
-    res.type('application/json').send(text);
   /** The entity of the request, and what of its rollup the caller may see. */
   const readEntity = async (req: express.Request) => {
     const { entityRef, visibility } = await authorizeEntityCostRead(

@@ -135,12 +135,23 @@ export interface ComplianceService {
     query: CostQuery,
     hidden?: ReadonlySet<string>,
   ): Promise<OrganisationCompliance>;
+  /** The same as JSON text, as the route sends it (a kept report is sent as it is). */
+  organisationComplianceJson(
+    query: CostQuery,
+    visibility?: Visibility,
+  ): Promise<JsonText>;
   /** On `query.costBasis`, or on the configured basis when it is left out. */
   chargeback(
     query: CostQuery,
     by: ChargebackOwnerBy,
     hidden?: ReadonlySet<string>,
   ): Promise<ChargebackReport>;
+  /** The same as JSON text, as the route sends it (a kept report is sent as it is). */
+  chargebackJson(
+    query: CostQuery,
+    by: ChargebackOwnerBy,
+    visibility?: Visibility,
+  ): Promise<JsonText>;
   /** The chargeback as CSV lines, streamed; it fails mid-stream if a total misses the bill. */
   chargebackCsv(
     query: CostQuery,

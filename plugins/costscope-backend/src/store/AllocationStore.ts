@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { deleteKeptReports } from './KeptReportStore';
 import { deleteKeptSummaries } from './KeptSummaryStore';
 import { ROLLUP_VERSION_KEY } from './RollupReadCache';
 import { ALLOCATION_FINGERPRINT_KEY } from './EntitySnapshotStore';
@@ -455,6 +456,7 @@ export class AllocationStore {
       await takeWriteLock(tx);
       await tx('costscope_rollup_daily').delete();
       await deleteKeptSummaries(tx);
+      await deleteKeptReports(tx);
       await tx('costscope_entity_ancestors').delete();
       await tx('costscope_entities').delete();
       await tx('costscope_alloc_rules').delete();

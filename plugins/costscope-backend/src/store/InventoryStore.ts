@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { InventoryResource } from '@costscope/backstage-plugin-node';
+import { markInventoryChanged } from './KeptReportStore';
+import { takeWriteLock } from './writeLock';
 
 const INSERT_CHUNK = 200;
 
@@ -9,7 +11,8 @@ export class InventoryStore {
 
   /**
    * Replaces a source's snapshot in one transaction: readers see the previous snapshot or
-   * the new one, and a failed read never leaves half of one.
+   * the new one, and a failed read never leaves half of one. Reports kept from the previous
+   * snapshot go in the same transaction.
    */
   async replaceSnapshot(
     sourceId: string,
@@ -17,6 +20,9 @@ export class InventoryStore {
     observedAt: string,
   ): Promise<void> {
     await this.knex.transaction(async tx => {
+      // Under the lock a kept report checks the inventory version with: see KeptReportStore.
+      await takeWriteLock(tx);
+      await markInventoryChanged(tx);
       await tx('costscope_utilisation').where({ source_id: sourceId }).delete();
       await tx('costscope_inventory').where({ source_id: sourceId }).delete();
       for (let i = 0; i < resources.length; i += INSERT_CHUNK) {

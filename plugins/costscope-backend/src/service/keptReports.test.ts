@@ -1,0 +1,120 @@
+import request from 'supertest';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  as,
+  entities,
+  GROUPS,
+  MEMBER,
+  startApiBackend,
+} from '../__testUtils__/apiBackend';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { defaultRange } from '../lib/dates';
+import {
+  costscopeConditions,
+  createCostscopeConditionalDecision,
+} from '../permissions/rules';
+
+jest.setTimeout(120_000);
+
+/** May read cost of every entity but components (a Costscope condition). */
+const NO_COMPONENTS = 'user:default/rita';
+
+describe('first visits read the organisation reports kept at rebuild time', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'serves the compliance and the chargeback by team from the kept report to a caller who sees everything, and live to one who does not, on %p',
+    async id => {
+      const knex = await databases.init(id);
+      // The bill in the range the Costscope page opens on today, so that the ingest keeps it.
+      const { from, to } = defaultRange(new Date());
+      const backend = await startApiBackend(knex, {
+        organisation: {
+          entities,
+          groups: { ...GROUPS, [NO_COMPONENTS]: ['group:default/team-a'] },
+          rows: [
+            { day: to, cost: '4.5', tags: { service: 'api' }, resource: 'i-1' },
+            {
+              day: from,
+              cost: '2.25',
+              tags: { service: 'web' },
+              resource: 'b',
+            },
+            { day: to, cost: '1', resource: 'i-orphan' },
+          ],
+        },
+        policy: (permission, user) =>
+          user === NO_COMPONENTS &&
+          isResourcePermission(permission, 'catalog-entity')
+            ? createCostscopeConditionalDecision(
+                permission as ResourcePermission<'catalog-entity'>,
+                {
+                  not: costscopeConditions.isEntityKind({
+                    kinds: ['component'],
+                  }),
+                },
+              )
+            : { result: AuthorizeResult.ALLOW },
+      });
+      const kept = await knex('costscope_kept_reports').orderBy('report');
+      expect(kept).toMatchObject([
+        { report: 'chargeback-group', range_from: from, range_to: to },
+        { report: 'compliance', range_from: from, range_to: to },
+      ]);
+
+      // Compliance reads the facts, the chargeback the rollups: a kept report reads neither.
+      const factReads: string[] = [];
+      knex.on('query', ({ sql }: { sql: string }) => {
+        if (/costscope_(cost_facts|rollup_daily)/i.test(sql)) {
+          factReads.push(sql);
+        }
+      });
+      const get = (user: string, path: string) =>
+        request(backend.server)
+          .get(`/api/costscope/v1/${path}`)
+          .set('Authorization', as(user));
+
+      for (const path of ['compliance', 'chargeback']) {
+        factReads.length = 0;
+        const open = await get(MEMBER, `${path}?from=${from}&to=${to}`);
+        expect(open.status).toBe(200);
+        expect(open.headers['content-type']).toMatch(/^application\/json/);
+        expect(factReads).toEqual([]);
+        const report = kept.find(row => row.report.startsWith(path));
+        expect(open.body).toEqual(JSON.parse(report.body));
+
+        // Another basis is not kept: read live.
+        factReads.length = 0;
+        const billed = await get(
+          MEMBER,
+          `${path}?from=${from}&to=${to}&costBasis=billed`,
+        );
+        expect(billed.status).toBe(200);
+        expect(factReads.length).toBeGreaterThan(0);
+
+        // A caller who may not see the components is never given the kept report.
+        factReads.length = 0;
+        const restricted = await get(
+          NO_COMPONENTS,
+          `${path}?from=${from}&to=${to}`,
+        );
+        expect(restricted.status).toBe(200);
+        expect(factReads.length).toBeGreaterThan(0);
+        expect(restricted.body).not.toEqual(open.body);
+        expect(JSON.stringify(restricted.body)).not.toContain(
+          'component:default/',
+        );
+      }
+      const compliance = (await get(MEMBER, `compliance?from=${from}&to=${to}`))
+        .body;
+      expect(compliance.cost.total).toBe('7.750000000');
+      const chargeback = (await get(MEMBER, `chargeback?from=${from}&to=${to}`))
+        .body;
+      expect(chargeback.total).toBe('7.750000000');
+    },
+  );
+});
