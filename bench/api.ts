@@ -691,9 +691,10 @@ async function keepSummaries(knex: Knex, db: Db, org: BenchOrg) {
   process.stdout.write(
     `api db=${db} kept-summaries entities=${kept.entities} seconds=${(
       kept.milliseconds / 1000
-    ).toFixed(1)} json_mb=${(kept.characters / 2 ** 20).toFixed(1)} range=${
-      kept.range.from
-    }..${kept.range.to}\n`,
+    ).toFixed(1)} json_mb=${(kept.characters / 2 ** 20).toFixed(1)} gzip_mb=${(
+      kept.bytes /
+      2 ** 20
+    ).toFixed(1)} range=${kept.range.from}..${kept.range.to}\n`,
   );
 }
 

@@ -43,7 +43,9 @@ export async function keepReports(
     process.stdout.write(
       `api db=${db} kept-report report=${report.report} seconds=${(
         report.milliseconds / 1000
-      ).toFixed(1)} json_mb=${(report.characters / 2 ** 20).toFixed(2)} range=${
+      ).toFixed(1)} json_mb=${(report.characters / 2 ** 20).toFixed(
+        2,
+      )} gzip_mb=${(report.bytes / 2 ** 20).toFixed(2)} range=${
         report.range.from
       }..${report.range.to}\n`,
     );

@@ -23,7 +23,10 @@ exports.up = async function up(knex) {
       .string('inventory_version')
       .nullable()
       .comment('the inventory snapshot read, for reports that read one');
-    table.text('body').notNullable().comment('the report answer as JSON text');
+    table
+      .binary('body_gzip')
+      .notNullable()
+      .comment('the report answer as gzipped JSON text');
   });
 };
 

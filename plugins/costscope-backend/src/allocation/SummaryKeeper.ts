@@ -1,5 +1,6 @@
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { defaultRange } from '../lib/dates';
+import { GzippedJson } from '../lib/gzippedJson';
 import { CostQueries } from '../store/CostQueries';
 import { KeptSummary, KeptSummaryStore } from '../store/KeptSummaryStore';
 import {
@@ -29,8 +30,10 @@ export interface KeptSummariesOutcome {
   range: DateRange;
   costBasis: CostBasis;
   entities: number;
-  /** Characters of JSON kept, about the bytes stored. */
+  /** Characters of JSON kept. */
   characters: number;
+  /** Bytes stored, gzipped. */
+  bytes: number;
   milliseconds: number;
 }
 
@@ -88,7 +91,8 @@ export class SummaryKeeper {
       range,
       costBasis,
       entities: summaries.length,
-      characters: summaries.reduce((sum, s) => sum + s.body.length, 0),
+      characters: summaries.reduce((sum, s) => sum + s.characters, 0),
+      bytes: summaries.reduce((sum, s) => sum + s.body.gzip.length, 0),
       milliseconds: Date.now() - started,
     };
   }
@@ -135,11 +139,13 @@ export class SummaryKeeper {
           },
           NOTHING_HIDDEN,
         );
+        const text = JSON.stringify(summary);
         summaries.push({
           entityRef: ref,
           costBasis,
           range,
-          body: JSON.stringify(summary),
+          body: await GzippedJson.of(text),
+          characters: text.length,
         });
       }
     }

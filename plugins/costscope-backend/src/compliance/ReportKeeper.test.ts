@@ -1,9 +1,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { ConfigReader } from '@backstage/config';
 import { parse } from 'yaml';
 import { toSnapshot } from '../allocation/catalogSnapshot';
+import { GzippedJson, jsonTextOf } from '../lib/gzippedJson';
 import { DefaultComplianceService } from '../service/DefaultComplianceService';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { ComplianceQueries } from '../store/ComplianceQueries';
@@ -108,13 +110,15 @@ describe('organisation reports kept at rebuild time', () => {
       });
 
       const kept = service({ kept: true });
-      const compliance = await kept.organisationComplianceJson(QUERY);
+      const compliance = jsonTextOf(
+        await kept.organisationComplianceJson(QUERY),
+      );
       expect(JSON.parse(compliance)).toEqual(
         await live.organisationCompliance(QUERY),
       );
       // The demo's report is not trivial: resources judged, some failing the policy.
       expect(JSON.parse(compliance).resources.total).toBeGreaterThan(10);
-      const chargeback = await kept.chargebackJson(QUERY, 'group');
+      const chargeback = jsonTextOf(await kept.chargebackJson(QUERY, 'group'));
       expect(JSON.parse(chargeback)).toEqual(
         await live.chargeback(QUERY, 'group'),
       );
@@ -122,13 +126,13 @@ describe('organisation reports kept at rebuild time', () => {
       // Served from the row: a marked body shows it is the kept one that was read.
       await knex('costscope_kept_reports')
         .where({ report: 'compliance' })
-        .update({ body: '{"kept":true}' });
-      expect(await kept.organisationComplianceJson(QUERY)).toBe(
+        .update({ body_gzip: gzipSync('{"kept":true}') });
+      expect(jsonTextOf(await kept.organisationComplianceJson(QUERY))).toBe(
         '{"kept":true}',
       );
-      expect(await kept.organisationComplianceJson({ ...OPENED_ON })).toBe(
-        '{"kept":true}',
-      );
+      expect(
+        jsonTextOf(await kept.organisationComplianceJson({ ...OPENED_ON })),
+      ).toBe('{"kept":true}');
       // Another basis, range, owner kind, a restricted caller or another policy: live.
       const elsewhere = [
         await kept.organisationComplianceJson({
@@ -148,17 +152,21 @@ describe('organisation reports kept at rebuild time', () => {
           policy: { ...(await demoPolicy()), keyCaseInsensitive: false },
         }).organisationComplianceJson(QUERY),
       ];
-      for (const body of elsewhere) expect(body).not.toBe('{"kept":true}');
+      for (const body of elsewhere) {
+        expect(jsonTextOf(body)).not.toBe('{"kept":true}');
+      }
       expect(
-        JSON.parse(await kept.chargebackJson(QUERY, 'costCenter')),
+        JSON.parse(jsonTextOf(await kept.chargebackJson(QUERY, 'costCenter'))),
       ).toEqual(await live.chargeback(QUERY, 'costCenter'));
       expect(
-        await store.read({
-          report: 'compliance',
-          range: OPENED_ON,
-          costBasis: 'effective',
-          inputsKey: live.inputsKey,
-        }),
+        (
+          await store.read({
+            report: 'compliance',
+            range: OPENED_ON,
+            costBasis: 'effective',
+            inputsKey: live.inputsKey,
+          })
+        )?.text(),
       ).toBe('{"kept":true}');
     },
   );
@@ -222,7 +230,9 @@ describe('organisation reports kept at rebuild time', () => {
         costBasis: 'effective' as const,
         inputsKey: live.inputsKey,
       };
-      const body = JSON.stringify(await live.organisationCompliance(QUERY));
+      const body = await GzippedJson.of(
+        JSON.stringify(await live.organisationCompliance(QUERY)),
+      );
 
       const beforeRebuild = await store.versions();
       await pipeline.allocation.run({ force: true });
@@ -240,13 +250,13 @@ describe('organisation reports kept at rebuild time', () => {
         await store.replace(
           { ...key, report: 'chargeback-group' },
           beforeInventory,
-          '{}',
+          await GzippedJson.of('{}'),
         ),
       ).toBe(true);
       expect(await store.read(key)).toBeUndefined();
 
       expect(await store.replace(key, await store.versions(), body)).toBe(true);
-      expect(await store.read(key)).toBe(body);
+      expect((await store.read(key))?.text()).toBe(body.text());
     },
   );
 });

@@ -1,5 +1,6 @@
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { defaultRange } from '../lib/dates';
+import { GzippedJson } from '../lib/gzippedJson';
 import type { DefaultComplianceService } from '../service/DefaultComplianceService';
 import {
   DataVersions,
@@ -25,8 +26,10 @@ export interface KeptReportOutcome {
   report: KeptReportName;
   range: DateRange;
   costBasis: CostBasis;
-  /** Characters of JSON kept, about the bytes stored. */
+  /** Characters of JSON kept. */
   characters: number;
+  /** Bytes stored, gzipped. */
+  bytes: number;
   milliseconds: number;
 }
 
@@ -68,13 +71,15 @@ export class ReportKeeper {
       };
       if (await this.isKept(key, versions)) continue;
       const started = Date.now();
-      const body = JSON.stringify(await this.compute(report, key));
+      const text = JSON.stringify(await this.compute(report, key));
+      const body = await GzippedJson.of(text);
       if (await store.replace(key, versions, body)) {
         outcomes.push({
           report,
           range,
           costBasis,
-          characters: body.length,
+          characters: text.length,
+          bytes: body.gzip.length,
           milliseconds: Date.now() - started,
         });
       }

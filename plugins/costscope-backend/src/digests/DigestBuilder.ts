@@ -28,6 +28,7 @@ import {
   withoutHiddenEntities,
 } from '../service/hideEntities';
 import { changeRatioOf, compareBigInt } from '../lib/decimal';
+import { JsonAnswer, jsonTextOf } from '../lib/gzippedJson';
 import { lastYearDigestPeriod, previousDigestPeriod } from './digestPeriods';
 
 /** How many entities, services, tips and alerts a digest lists. */
@@ -46,12 +47,12 @@ const BUDGET_STATE_ORDER: Record<BudgetState, number> = {
 
 /** What a digest reads; each the service the matching route uses, so the numbers agree. */
 export interface DigestSources {
-  /** `CostReadService.summary`: the summary as JSON text. */
+  /** `CostReadService.summary`: the summary serialised (as text, or kept gzipped). */
   summary(
     entityRef: string,
     query: DateRange & { costBasis: CostBasis },
     visibility: Visibility,
-  ): Promise<string>;
+  ): Promise<JsonAnswer>;
   /** Budgets in force with their status; with `entityRefs`, only those entities' budgets. */
   listBudgets(entityRefs?: ReadonlySet<string>): Promise<BudgetListItem[]>;
   alertsCreated(entityRefs: string[], range: DateRange): Promise<CostAlert[]>;
@@ -252,7 +253,9 @@ export class DigestBuilder {
     const lastYearRange = lastYearDigestPeriod(period, range);
     const read = async (r: DateRange): Promise<EntityCostSummary> =>
       JSON.parse(
-        await sources.summary(entityRef, { ...r, costBasis }, visibility),
+        jsonTextOf(
+          await sources.summary(entityRef, { ...r, costBasis }, visibility),
+        ),
       );
     const [current, previous, days, below] = await Promise.all([
       read(range),

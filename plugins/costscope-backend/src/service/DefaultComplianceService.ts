@@ -26,7 +26,8 @@ import { ComplianceQueries } from '../store/ComplianceQueries';
 import { KeptReportName, KeptReportStore } from '../store/KeptReportStore';
 import { EVERYTHING_VISIBLE, Visibility } from './access';
 import { hidingChargebackRules, mergeHiddenChargeback } from './hideEntities';
-import { ComplianceService, JsonText } from './services';
+import { JsonAnswer } from '../lib/gzippedJson';
+import { ComplianceService } from './services';
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
@@ -174,7 +175,7 @@ export class DefaultComplianceService implements ComplianceService {
   async organisationComplianceJson(
     query: CostQuery,
     visibility: Visibility = EVERYTHING_VISIBLE,
-  ): Promise<JsonText> {
+  ): Promise<JsonAnswer> {
     const kept = await this.keptReport('compliance', query, visibility);
     if (kept !== undefined) return kept;
     return JSON.stringify(
@@ -244,7 +245,7 @@ export class DefaultComplianceService implements ComplianceService {
     query: CostQuery,
     by: ChargebackOwnerBy,
     visibility: Visibility = EVERYTHING_VISIBLE,
-  ): Promise<JsonText> {
+  ): Promise<JsonAnswer> {
     const kept =
       by === 'group'
         ? await this.keptReport('chargeback-group', query, visibility)
@@ -283,7 +284,7 @@ export class DefaultComplianceService implements ComplianceService {
     report: KeptReportName,
     query: CostQuery,
     visibility: Visibility,
-  ): Promise<JsonText | undefined> {
+  ): Promise<JsonAnswer | undefined> {
     if (visibility.key !== '' || !this.options.keptReports) return undefined;
     const { costBasis, ...range } = this.resolve(query);
     return this.options.keptReports.read({

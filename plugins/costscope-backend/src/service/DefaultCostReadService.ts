@@ -15,11 +15,7 @@ import { CommitmentQueries } from '../store/CommitmentQueries';
 import { CommitmentReportStore } from '../store/CommitmentReportStore';
 import { Amounts, CostQueries } from '../store/CostQueries';
 import { KeptSummaryStore } from '../store/KeptSummaryStore';
-import {
-  PreparedJson,
-  RollupReadCache,
-  toJsonText,
-} from '../store/RollupReadCache';
+import { RollupReadCache } from '../store/RollupReadCache';
 import {
   EVERYTHING_VISIBLE,
   KubernetesCallerVisibility,
@@ -27,6 +23,7 @@ import {
   Visibility,
 } from './access';
 import { hideBreakdownEntities } from './hideEntities';
+import { JsonAnswer } from '../lib/gzippedJson';
 import { CostReadService, JsonText } from './services';
 
 export interface DefaultCostReadServiceOptions {
@@ -66,13 +63,22 @@ export class DefaultCostReadService implements CostReadService {
     return this.options.queries.currency(this.options.currency);
   }
 
-  summary(
+  async summary(
     entityRef: string,
     query: CostQuery,
     visibility: Visibility = EVERYTHING_VISIBLE,
-  ): Promise<JsonText> {
+  ): Promise<JsonAnswer> {
     const range = this.resolve(query);
-    // Kept by the visibility's key: a kept answer needs no hidden set computed.
+    // Kept for callers who see everything (an empty key: no hidden set to compute), and
+    // sent as it was kept; never through the read cache, which keeps text.
+    if (visibility.key === '') {
+      const kept = await this.options.keptSummaries?.read(
+        entityRef,
+        range.costBasis,
+        range,
+      );
+      if (kept) return kept;
+    }
     return this.cached(
       [
         'summary',
@@ -83,16 +89,6 @@ export class DefaultCostReadService implements CostReadService {
         visibility.key,
       ],
       async () => {
-        // Kept for callers who see everything: only they get the kept answer.
-        const kept =
-          visibility.key === ''
-            ? await this.options.keptSummaries?.read(
-                entityRef,
-                range.costBasis,
-                range,
-              )
-            : undefined;
-        if (kept !== undefined) return new PreparedJson(kept);
         const [[ref, amounts], hidden] = await this.knownWithHidden(
           entityRef,
           range,
@@ -268,7 +264,7 @@ export class DefaultCostReadService implements CostReadService {
     compute: () => Promise<unknown>,
   ): Promise<JsonText> {
     const { readCache } = this.options;
-    if (!readCache) return toJsonText(await compute());
+    if (!readCache) return JSON.stringify(await compute());
     return readCache.json([...parts, this.options.currency], compute);
   }
 }

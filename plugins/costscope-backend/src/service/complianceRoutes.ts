@@ -14,7 +14,7 @@ import { authorizeEntityCostRead, CostscopeAccess } from './access';
 import { asError } from './audit';
 import { parseChargebackBy, parseCostQuery } from './parseRequest';
 import { ComplianceService } from './services';
-import { sendJsonText } from './sendJsonText';
+import { sendJsonAnswer } from './sendJsonAnswer';
 
 export interface ComplianceRoutesOptions {
   logger: LoggerService;
@@ -53,7 +53,8 @@ export function complianceRoutes(
     );
     const query = parseCostQuery(req.query);
     const visibility = await access.visibilityInOrganisation(credentials);
-    sendJsonText(
+    sendJsonAnswer(
+      req,
       res,
       await compliance.organisationComplianceJson(query, visibility),
     );
@@ -67,7 +68,11 @@ export function complianceRoutes(
     const query = parseCostQuery(req.query);
     const by = parseChargebackBy(req.query);
     const visibility = await access.visibilityInOrganisation(credentials);
-    sendJsonText(res, await compliance.chargebackJson(query, by, visibility));
+    sendJsonAnswer(
+      req,
+      res,
+      await compliance.chargebackJson(query, by, visibility),
+    );
   });
 
   // The organisation-wide export is an admin action (GET /v1/chargeback serves the same

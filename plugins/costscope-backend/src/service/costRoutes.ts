@@ -10,7 +10,7 @@ import {
   parseRange,
 } from './parseRequest';
 import { CostReadService } from './services';
-import { sendJsonText } from './sendJsonText';
+import { sendJsonAnswer } from './sendJsonAnswer';
 
 export interface CostRoutesOptions {
   /** Receives refused entity permissions. */
@@ -41,7 +41,7 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     async (req, res) => {
       const { ref, visibility } = await readEntity(req);
       const query = parseCostQuery(req.query);
-      sendJsonText(res, await costs.summary(ref, query, visibility));
+      sendJsonAnswer(req, res, await costs.summary(ref, query, visibility));
     },
   );
 
@@ -49,7 +49,11 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     const { ref, visibility } = await readEntity(req);
     const query = parseCostQuery(req.query);
     const groupBy = parseGroupBy(req.query);
-    sendJsonText(res, await costs.series(ref, query, groupBy, visibility));
+    sendJsonAnswer(
+      req,
+      res,
+      await costs.series(ref, query, groupBy, visibility),
+    );
   });
 
   router.get(
@@ -69,7 +73,8 @@ export function costRoutes(options: CostRoutesOptions): express.Router {
     async (req, res) => {
       const { ref, visibility } = await readEntity(req);
       const query = parseCostQuery(req.query);
-      sendJsonText(
+      sendJsonAnswer(
+        req,
         res,
         await costs.kubernetes(ref, query, {
           below: visibility,

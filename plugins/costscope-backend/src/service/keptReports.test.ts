@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import {
   AuthorizeResult,
@@ -85,7 +86,18 @@ describe('first visits read the organisation reports kept at rebuild time', () =
         expect(open.headers['content-type']).toMatch(/^application\/json/);
         expect(factReads).toEqual([]);
         const report = kept.find(row => row.report.startsWith(path));
-        expect(open.body).toEqual(JSON.parse(report.body));
+        expect(open.body).toEqual(
+          JSON.parse(gunzipSync(report.body_gzip).toString('utf8')),
+        );
+        // Sent as it was kept to a client that accepts gzip, inflated for one that does not.
+        expect(open.headers['content-encoding']).toBe('gzip');
+        expect(open.headers.vary).toMatch(/Accept-Encoding/i);
+        const plain = await get(MEMBER, `${path}?from=${from}&to=${to}`).set(
+          'Accept-Encoding',
+          'identity',
+        );
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        expect(plain.body).toEqual(open.body);
 
         // Another basis is not kept: read live.
         factReads.length = 0;

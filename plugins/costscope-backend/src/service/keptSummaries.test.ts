@@ -84,6 +84,7 @@ describe('first visits read the summaries kept at rebuild time', () => {
 
       const open = await summaryOf(MEMBER);
       expect(open.status).toBe(200);
+      expect(open.headers['content-encoding']).toBe('gzip');
       expect(rollupReads).toEqual([]);
       const live = await new CostQueries(knex).summary(
         'group:default/team-a',

@@ -28,6 +28,7 @@ import {
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
 import { Caller, KubernetesCallerVisibility, Visibility } from './access';
+import { JsonAnswer } from '../lib/gzippedJson';
 
 /**
  * The services the HTTP routes use, one per concern. Routes take these and the access
@@ -60,7 +61,7 @@ export interface CostReadService {
     entityRef: string,
     query: CostQuery,
     visibility?: Visibility,
-  ): Promise<JsonText>;
+  ): Promise<JsonAnswer>;
   series(
     entityRef: string,
     query: CostQuery,
@@ -135,23 +136,23 @@ export interface ComplianceService {
     query: CostQuery,
     hidden?: ReadonlySet<string>,
   ): Promise<OrganisationCompliance>;
-  /** The same as JSON text, as the route sends it (a kept report is sent as it is). */
+  /** The same serialised, as the route sends it (a kept report is sent as it was kept). */
   organisationComplianceJson(
     query: CostQuery,
     visibility?: Visibility,
-  ): Promise<JsonText>;
+  ): Promise<JsonAnswer>;
   /** On `query.costBasis`, or on the configured basis when it is left out. */
   chargeback(
     query: CostQuery,
     by: ChargebackOwnerBy,
     hidden?: ReadonlySet<string>,
   ): Promise<ChargebackReport>;
-  /** The same as JSON text, as the route sends it (a kept report is sent as it is). */
+  /** The same serialised, as the route sends it (a kept report is sent as it was kept). */
   chargebackJson(
     query: CostQuery,
     by: ChargebackOwnerBy,
     visibility?: Visibility,
-  ): Promise<JsonText>;
+  ): Promise<JsonAnswer>;
   /** The chargeback as CSV lines, streamed; it fails mid-stream if a total misses the bill. */
   chargebackCsv(
     query: CostQuery,

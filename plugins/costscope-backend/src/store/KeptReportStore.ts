@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { Knex } from 'knex';
+import { GzippedJson } from '../lib/gzippedJson';
 import { ROLLUP_VERSION_KEY } from './RollupReadCache';
 import { takeWriteLock } from './writeLock';
 
@@ -44,8 +45,8 @@ export interface DataVersions {
 export class KeptReportStore {
   constructor(private readonly knex: Knex) {}
 
-  /** The kept report for exactly this range, basis and configuration, as JSON text. */
-  async read(key: KeptReportKey): Promise<string | undefined> {
+  /** The kept report for exactly this range, basis and configuration. */
+  async read(key: KeptReportKey): Promise<GzippedJson | undefined> {
     const row = await this.knex(TABLE)
       .where({
         report: key.report,
@@ -54,8 +55,8 @@ export class KeptReportStore {
         range_to: key.range.to,
         inputs_key: key.inputsKey,
       })
-      .first('body');
-    return row?.body;
+      .first('body_gzip');
+    return row ? new GzippedJson(row.body_gzip) : undefined;
   }
 
   /** What the report kept now answers and was read from, when one is kept. */
@@ -99,7 +100,7 @@ export class KeptReportStore {
   async replace(
     key: KeptReportKey,
     versions: DataVersions,
-    body: string,
+    body: GzippedJson,
   ): Promise<boolean> {
     const { readsInventory } = KEPT_REPORTS[key.report];
     return this.knex.transaction(async tx => {
@@ -122,7 +123,7 @@ export class KeptReportStore {
         inputs_key: key.inputsKey,
         rollup_version: versions.rollup,
         inventory_version: readsInventory ? versions.inventory ?? null : null,
-        body,
+        body_gzip: body.gzip,
       });
       return true;
     });

@@ -1,5 +1,6 @@
 import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { Knex } from 'knex';
+import { GzippedJson } from '../lib/gzippedJson';
 import { previousRange } from '../lib/dates';
 import { costColumn, sumOf } from './costSums';
 import { readRollupVersion } from './RollupReadCache';
@@ -22,7 +23,9 @@ export interface KeptSummary {
   entityRef: string;
   costBasis: CostBasis;
   range: DateRange;
-  body: string;
+  body: GzippedJson;
+  /** Characters of its JSON text. */
+  characters: number;
 }
 
 /**
@@ -34,12 +37,12 @@ export interface KeptSummary {
 export class KeptSummaryStore {
   constructor(private readonly knex: Knex) {}
 
-  /** The kept summary of an entity for exactly this range and basis, as JSON text. */
+  /** The kept summary of an entity for exactly this range and basis. */
   async read(
     entityRef: string,
     costBasis: CostBasis,
     range: DateRange,
-  ): Promise<string | undefined> {
+  ): Promise<GzippedJson | undefined> {
     const row = await this.knex(TABLE)
       .where({
         entity_ref: entityRef,
@@ -47,8 +50,8 @@ export class KeptSummaryStore {
         range_from: range.from,
         range_to: range.to,
       })
-      .first('body');
-    return row?.body;
+      .first('body_gzip');
+    return row ? new GzippedJson(row.body_gzip) : undefined;
   }
 
   /** The range and basis the kept summaries hold, when any are kept. */
@@ -97,7 +100,7 @@ export class KeptSummaryStore {
             range_from: summary.range.from,
             range_to: summary.range.to,
             rollup_version: rollupVersion,
-            body: summary.body,
+            body_gzip: summary.body.gzip,
           })),
         );
       }

@@ -5,16 +5,6 @@ import { Knex } from 'knex';
 /** The `costscope_state` key whose value changes with every rebuild of the rollups. */
 export const ROLLUP_VERSION_KEY = 'rollup_version';
 
-/** An answer already written as JSON text (a kept summary): sent as it is, not serialised. */
-export class PreparedJson {
-  constructor(readonly text: string) {}
-}
-
-/** An answer as JSON text. */
-export function toJsonText(answer: unknown): string {
-  return answer instanceof PreparedJson ? answer.text : JSON.stringify(answer);
-}
-
 /** How long an answer is kept; a rebuild makes it unreachable sooner. */
 const TTL_MS = 10 * 60_000;
 /** Answers of the current version also kept in this instance's memory, ready to send. */
@@ -51,7 +41,7 @@ export class RollupReadCache {
   ): Promise<string> {
     const version = await this.version();
     // Before the first rebuild there is no version to key on: nothing is kept.
-    if (!version) return toJsonText(await compute());
+    if (!version) return JSON.stringify(await compute());
     if (version !== this.recentVersion) {
       this.recent.clear();
       this.recentVersion = version;
@@ -81,7 +71,7 @@ export class RollupReadCache {
   ): Promise<string> {
     const shared = await this.cache.get(key);
     if (typeof shared === 'string') return shared;
-    const text = toJsonText(await compute());
+    const text = JSON.stringify(await compute());
     await this.cache.set(key, text, { ttl: TTL_MS });
     return text;
   }
