@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SerialQueue } from '../lib/SerialQueue';
 import { Entity } from '@backstage/catalog-model';
-import { AllocationStore } from '../store/AllocationStore';
+import { AllocationStore, RollupRebuild } from '../store/AllocationStore';
 import { ALLOCATION_FINGERPRINT_KEY } from '../store/EntitySnapshotStore';
 import { allocateKeys } from './allocate';
 import {
@@ -39,6 +39,11 @@ export interface AllocationOutcome {
   problems: string[];
   /** Per configured cluster: the days split, the days without OpenCost data, a read error. */
   kubernetes?: ClusterSplitReport[];
+  /**
+   * When recomputed: whether every rollup was rebuilt, or only those of the days whose facts
+   * changed (the same catalog, conventions and keys, no cluster split).
+   */
+  rollups?: RollupRebuild;
 }
 
 /**
@@ -104,15 +109,14 @@ export class AllocationEngine {
       keys: keys.length,
       problems,
     };
-    if (
-      !force &&
-      (await store.getState(ALLOCATION_FINGERPRINT_KEY)) === fingerprint
-    ) {
+    const unchanged =
+      (await store.getState(ALLOCATION_FINGERPRINT_KEY)) === fingerprint;
+    if (!force && unchanged) {
       return { ...outcome, recomputed: false, unallocatedKeys: -1 };
     }
 
     const allocations = allocateKeys(keys, rules, { caseInsensitiveTagKeys });
-    await store.writeAllocation(
+    const rollups = await store.writeAllocation(
       {
         entities: sortedEntities,
         ancestors: computeAncestors(entities),
@@ -121,6 +125,8 @@ export class AllocationEngine {
         kubernetes: kubernetes?.hook,
       },
       fingerprint,
+      // New facts under the same allocation: the store rebuilds only their days if it can.
+      { onlyChangedDays: unchanged },
     );
     const clusterReports = kubernetes?.report();
     for (const report of clusterReports ?? []) {
@@ -139,14 +145,19 @@ export class AllocationEngine {
     const unallocatedKeys = [...allocations.values()].filter(
       a => a.ruleId === null,
     ).length;
+    const rebuilt =
+      rollups.rebuilt === 'days'
+        ? `rollups rebuilt for ${rollups.days.first}..${rollups.days.last}`
+        : 'all rollups rebuilt';
     logger.info(
       `Costscope allocation: ${entities.size} entities, ${rules.length} rules, ` +
-        `${keys.length} tag sets of which ${unallocatedKeys} unallocated`,
+        `${keys.length} tag sets of which ${unallocatedKeys} unallocated; ${rebuilt}`,
     );
     return {
       ...outcome,
       recomputed: true,
       unallocatedKeys,
+      rollups,
       ...(clusterReports ? { kubernetes: clusterReports } : {}),
     };
   }

@@ -16,6 +16,7 @@ import {
 import { takeWriteLock } from './writeLock';
 import { betterSqliteConnectionOf } from './sqliteFactWriter';
 import { AMOUNT_COLUMNS } from './factColumns';
+import { clearChangedDays, DayRange, readChangedDays } from './changedDays';
 
 const CHUNK = 500;
 
@@ -32,6 +33,11 @@ export interface AllocationResult {
   /** Shared clusters whose node facts are replaced by their split, when configured. */
   kubernetes?: KubernetesSplitHook;
 }
+
+/** Which rollups a rebuild wrote again: all, or those of the days whose facts changed. */
+export type RollupRebuild =
+  | { rebuilt: 'full' }
+  | { rebuilt: 'days'; days: DayRange };
 
 async function insertChunked(
   tx: Knex.Transaction,
@@ -446,152 +452,207 @@ export class AllocationStore {
   /**
    * Replaces the allocation in one transaction and rebuilds the rollup table from the facts,
    * so that a team page is an indexed read rather than a scan over its components' facts.
+   * With `onlyChangedDays`, when the stored allocation is of this fingerprint (same catalog,
+   * conventions and keys) and no cluster is split, only the rollups of the days whose facts
+   * changed since are rebuilt; anything else rebuilds the whole table.
    */
   async writeAllocation(
     result: AllocationResult,
     fingerprint: string,
-  ): Promise<void> {
-    await this.knex.transaction(async tx => {
+    options: { onlyChangedDays?: boolean } = {},
+  ): Promise<RollupRebuild> {
+    return await this.knex.transaction(async tx => {
       await takeWriteLock(tx);
-      await tx('costscope_rollup_daily').delete();
-      await deleteKeptSummaries(tx);
-      await tx('costscope_entity_ancestors').delete();
-      await tx('costscope_entities').delete();
-      await tx('costscope_alloc_rules').delete();
-
-      await insertChunked(
-        tx,
-        'costscope_entities',
-        result.entities.map(e => ({
-          entity_ref: e.ref,
-          kind: e.kind,
-          title: e.title ?? null,
-          owner_ref: e.ownerRef ?? null,
-          parent_ref: e.parentRef ?? null,
-        })),
-      );
-      await insertChunked(
-        tx,
-        'costscope_entity_ancestors',
-        [...result.ancestors].flatMap(([ref, ancestors]) =>
-          [...ancestors].map(ancestor => ({
-            entity_ref: ref,
-            ancestor_ref: ancestor,
-          })),
-        ),
-      );
-      await insertChunked(
-        tx,
-        'costscope_alloc_rules',
-        result.rules.map(rule => ({
-          id: rule.id,
-          entity_ref: rule.entityRef,
-          origin: rule.origin,
-          rule: rule.rule,
-        })),
-      );
-
-      await tx('costscope_alloc_keys').update({
-        rule_id: null,
-        overlaps: null,
-      });
-      // Keys grouped by outcome: one UPDATE per rule rather than one per key.
-      const byOutcome = new Map<string, string[]>();
-      for (const [allocKey, allocation] of result.keys) {
-        if (allocation.ruleId === null) continue;
-        const outcome = JSON.stringify([
-          allocation.ruleId,
-          allocation.overlaps,
-        ]);
-        byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), allocKey]);
+      const changed = await readChangedDays(tx);
+      // The Kubernetes split is of the whole history (its parts, their fact ids): not redone by day.
+      const days =
+        options.onlyChangedDays &&
+        !result.kubernetes &&
+        (
+          await tx('costscope_state')
+            .where({ key: ALLOCATION_FINGERPRINT_KEY })
+            .first()
+        )?.value === fingerprint
+          ? changed
+          : undefined;
+      if (days) {
+        await tx('costscope_rollup_daily')
+          .where('usage_date', '>=', days.first)
+          .where('usage_date', '<=', days.last)
+          .delete();
+        await insertRollups(tx, days);
+      } else {
+        await tx('costscope_rollup_daily').delete();
+        await writeEntitiesAndRules(tx, result);
+        await insertRollups(tx);
       }
-      for (const [outcome, allocKeys] of byOutcome) {
-        const [ruleId, overlaps] = JSON.parse(outcome) as [number, string[]];
-        for (let i = 0; i < allocKeys.length; i += CHUNK) {
-          await tx('costscope_alloc_keys')
-            .whereIn('alloc_key', allocKeys.slice(i, i + CHUNK))
-            .update({
-              rule_id: ruleId,
-              overlaps: overlaps.length > 0 ? JSON.stringify(overlaps) : null,
-            });
-        }
-      }
-
-      await tx('costscope_k8s_split_facts').delete();
-      await tx('costscope_k8s_parts').delete();
-      if (result.kubernetes) await writeKubernetesSplit(tx, result.kubernetes);
-      // A split fact is rolled up as its parts, so that nothing is counted twice.
-      const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
-                                   WHERE s.fact_id = f.id)`;
-
-      const dimensions = [
-        'usage_date',
-        'provider',
-        'sub_account_id',
-        'region',
-        'service_name',
-        'charge_category',
-        'currency',
-      ];
-      // Facts not split, then the Kubernetes parts of those that were, each per entity (to
-      // every ancestor of the entity its rule maps to) and for the organisation.
-      const inputs = [
-        {
-          from: `costscope_cost_facts f
-                 JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key`,
-          alias: 'f',
-          rule: 'k.rule_id',
-          where: `WHERE ${notSplit}`,
-          columns: dimensions,
-          into: dimensions,
-        },
-        {
-          from: 'costscope_k8s_parts p',
-          alias: 'p',
-          rule: 'p.rule_id',
-          where: '',
-          columns: [...dimensions, 'cluster', 'namespace', 'workload'],
-          into: [...dimensions, 'k8s_cluster', 'k8s_namespace', 'k8s_workload'],
-        },
-      ];
-      for (const input of inputs) {
-        const grouped = [
-          input.rule,
-          ...input.columns.map(c => `${input.alias}.${c}`),
-        ].join(', ');
-        const sums = AMOUNT_COLUMNS.map(c => `SUM(${input.alias}.${c})`);
-        const into = `INSERT INTO costscope_rollup_daily
-           (entity_ref, rule_id, ${[...input.into, ...AMOUNT_COLUMNS].join(
-             ', ',
-           )})`;
-        await tx.raw(
-          `${into}
-           SELECT a.ancestor_ref, ${grouped}, ${sums.join(', ')}
-           FROM ${input.from}
-           JOIN costscope_alloc_rules r ON r.id = ${input.rule}
-           JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
-           ${input.where}
-           GROUP BY a.ancestor_ref, ${grouped}`,
-        );
-        await tx.raw(
-          `${into}
-           SELECT ?, ${grouped}, ${sums.join(', ')}
-           FROM ${input.from}
-           ${input.where}
-           GROUP BY ${grouped}`,
-          [ORG_REF],
-        );
-      }
-
-      await tx('costscope_state')
-        .insert({ key: ALLOCATION_FINGERPRINT_KEY, value: fingerprint })
-        .onConflict('key')
-        .merge();
-      // A new version on every rebuild, even of the same catalog: the facts may have changed.
-      await tx('costscope_state')
-        .insert({ key: ROLLUP_VERSION_KEY, value: randomUUID() })
-        .onConflict('key')
-        .merge();
+      await newRollupVersion(tx, fingerprint);
+      await clearChangedDays(tx, changed);
+      return days ? { rebuilt: 'days', days } : { rebuilt: 'full' };
     });
   }
+}
+
+/** The catalog tree, the rules, each key's outcome and the Kubernetes split, replaced. */
+async function writeEntitiesAndRules(
+  tx: Knex.Transaction,
+  result: AllocationResult,
+): Promise<void> {
+  await tx('costscope_entity_ancestors').delete();
+  await tx('costscope_entities').delete();
+  await tx('costscope_alloc_rules').delete();
+
+  await insertChunked(
+    tx,
+    'costscope_entities',
+    result.entities.map(e => ({
+      entity_ref: e.ref,
+      kind: e.kind,
+      title: e.title ?? null,
+      owner_ref: e.ownerRef ?? null,
+      parent_ref: e.parentRef ?? null,
+    })),
+  );
+  await insertChunked(
+    tx,
+    'costscope_entity_ancestors',
+    [...result.ancestors].flatMap(([ref, ancestors]) =>
+      [...ancestors].map(ancestor => ({
+        entity_ref: ref,
+        ancestor_ref: ancestor,
+      })),
+    ),
+  );
+  await insertChunked(
+    tx,
+    'costscope_alloc_rules',
+    result.rules.map(rule => ({
+      id: rule.id,
+      entity_ref: rule.entityRef,
+      origin: rule.origin,
+      rule: rule.rule,
+    })),
+  );
+
+  await tx('costscope_alloc_keys').update({
+    rule_id: null,
+    overlaps: null,
+  });
+  // Keys grouped by outcome: one UPDATE per rule rather than one per key.
+  const byOutcome = new Map<string, string[]>();
+  for (const [allocKey, allocation] of result.keys) {
+    if (allocation.ruleId === null) continue;
+    const outcome = JSON.stringify([allocation.ruleId, allocation.overlaps]);
+    byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), allocKey]);
+  }
+  for (const [outcome, allocKeys] of byOutcome) {
+    const [ruleId, overlaps] = JSON.parse(outcome) as [number, string[]];
+    for (let i = 0; i < allocKeys.length; i += CHUNK) {
+      await tx('costscope_alloc_keys')
+        .whereIn('alloc_key', allocKeys.slice(i, i + CHUNK))
+        .update({
+          rule_id: ruleId,
+          overlaps: overlaps.length > 0 ? JSON.stringify(overlaps) : null,
+        });
+    }
+  }
+
+  await tx('costscope_k8s_split_facts').delete();
+  await tx('costscope_k8s_parts').delete();
+  if (result.kubernetes) await writeKubernetesSplit(tx, result.kubernetes);
+}
+
+/**
+ * Rolls up the facts of `days` (all when left out) into costscope_rollup_daily: facts not
+ * split, then the Kubernetes parts of those that were, each per entity (to every ancestor of
+ * the entity its rule maps to) and for the organisation.
+ */
+async function insertRollups(
+  tx: Knex.Transaction,
+  days?: DayRange,
+): Promise<void> {
+  // A split fact is rolled up as its parts, so that nothing is counted twice.
+  const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
+                               WHERE s.fact_id = f.id)`;
+  const dimensions = [
+    'usage_date',
+    'provider',
+    'sub_account_id',
+    'region',
+    'service_name',
+    'charge_category',
+    'currency',
+  ];
+  const inputs = [
+    {
+      from: `costscope_cost_facts f
+             JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key`,
+      alias: 'f',
+      rule: 'k.rule_id',
+      conditions: [notSplit],
+      columns: dimensions,
+      into: dimensions,
+    },
+    {
+      from: 'costscope_k8s_parts p',
+      alias: 'p',
+      rule: 'p.rule_id',
+      conditions: [],
+      columns: [...dimensions, 'cluster', 'namespace', 'workload'],
+      into: [...dimensions, 'k8s_cluster', 'k8s_namespace', 'k8s_workload'],
+    },
+  ];
+  for (const input of inputs) {
+    const conditions = days
+      ? [...input.conditions, `${input.alias}.usage_date BETWEEN ? AND ?`]
+      : input.conditions;
+    const where =
+      conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const bindings = days ? [days.first, days.last] : [];
+    const grouped = [
+      input.rule,
+      ...input.columns.map(c => `${input.alias}.${c}`),
+    ].join(', ');
+    const sums = AMOUNT_COLUMNS.map(c => `SUM(${input.alias}.${c})`);
+    const into = `INSERT INTO costscope_rollup_daily
+       (entity_ref, rule_id, ${[...input.into, ...AMOUNT_COLUMNS].join(', ')})`;
+    await tx.raw(
+      `${into}
+       SELECT a.ancestor_ref, ${grouped}, ${sums.join(', ')}
+       FROM ${input.from}
+       JOIN costscope_alloc_rules r ON r.id = ${input.rule}
+       JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+       ${where}
+       GROUP BY a.ancestor_ref, ${grouped}`,
+      bindings,
+    );
+    await tx.raw(
+      `${into}
+       SELECT ?, ${grouped}, ${sums.join(', ')}
+       FROM ${input.from}
+       ${where}
+       GROUP BY ${grouped}`,
+      [ORG_REF, ...bindings],
+    );
+  }
+}
+
+/**
+ * What every rebuild ends with, whole or by day: answers kept for the old rollups dropped,
+ * the allocation's fingerprint and a new rollup version, even of the same catalog (the facts
+ * may have changed).
+ */
+async function newRollupVersion(
+  tx: Knex.Transaction,
+  fingerprint: string,
+): Promise<void> {
+  await deleteKeptSummaries(tx);
+  await tx('costscope_state')
+    .insert({ key: ALLOCATION_FINGERPRINT_KEY, value: fingerprint })
+    .onConflict('key')
+    .merge();
+  await tx('costscope_state')
+    .insert({ key: ROLLUP_VERSION_KEY, value: randomUUID() })
+    .onConflict('key')
+    .merge();
 }

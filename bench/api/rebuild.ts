@@ -1,0 +1,83 @@
+/**
+ * `bench:api --rebuild`: what an allocation rebuild costs on the loaded organisation.
+ *
+ * 1. full: the backend's AllocationStore rewrites the allocation and the whole rollup table
+ *    from the facts, as after a catalog change.
+ * 2. period: the latest month's days are recorded as changed, as replacing that billing
+ *    period's facts records them (FactStore), and the same store rebuilds only their rollups,
+ *    as after an ingest of that period under the same catalog. The facts are not replaced:
+ *    the ingest is not what is measured.
+ * Each rebuild must leave as many rollup rows as the load wrote.
+ */
+import { Knex } from 'knex';
+import { AllocationStore } from '../../plugins/costscope-backend/src/store/AllocationStore';
+import { markDaysChanged } from '../../plugins/costscope-backend/src/store/changedDays';
+import { ALLOCATION_FINGERPRINT_KEY } from '../../plugins/costscope-backend/src/store/EntitySnapshotStore';
+import { BenchOrg } from './org';
+
+export interface RebuildResult {
+  fullSeconds: number;
+  periodSeconds: number;
+  period: { first: string; last: string };
+}
+
+async function rollupRows(knex: Knex): Promise<number> {
+  const row = await knex('costscope_rollup_daily').count('* as n').first();
+  return Number(row?.n);
+}
+
+export async function benchRebuild(
+  knex: Knex,
+  org: BenchOrg,
+  log: (message: string) => void,
+): Promise<RebuildResult> {
+  const store = new AllocationStore(knex);
+  const fingerprint = (
+    await knex('costscope_state')
+      .where({ key: ALLOCATION_FINGERPRINT_KEY })
+      .first('value')
+  )?.value;
+  if (!fingerprint) throw new Error('the organisation has no allocation');
+  const allocation = {
+    entities: [...org.snapshots].sort((a, b) => a.ref.localeCompare(b.ref)),
+    ancestors: org.ancestors,
+    rules: org.rules,
+    keys: org.allocations,
+  };
+  const loaded = await rollupRows(knex);
+  const check = async (what: string) => {
+    const rows = await rollupRows(knex);
+    if (rows !== loaded) {
+      throw new Error(
+        `${what} rebuild left ${rows} rollup rows, the load wrote ${loaded}`,
+      );
+    }
+  };
+
+  let started = Date.now();
+  const full = await store.writeAllocation(allocation, fingerprint);
+  const fullSeconds = (Date.now() - started) / 1000;
+  if (full.rebuilt !== 'full') throw new Error('the full rebuild was not full');
+  await check('the full');
+  log(`full rebuild: ${loaded} rollup rows in ${fullSeconds.toFixed(1)} s`);
+
+  const month = org.days[org.days.length - 1].slice(0, 7);
+  const monthDays = org.days.filter(day => day.startsWith(month));
+  const period = { first: monthDays[0], last: monthDays[monthDays.length - 1] };
+  await knex.transaction(tx => markDaysChanged(tx, period));
+  started = Date.now();
+  const outcome = await store.writeAllocation(allocation, fingerprint, {
+    onlyChangedDays: true,
+  });
+  const periodSeconds = (Date.now() - started) / 1000;
+  if (outcome.rebuilt !== 'days') {
+    throw new Error('the rebuild of one period rebuilt everything');
+  }
+  await check('the period');
+  log(
+    `period rebuild of ${period.first}..${
+      period.last
+    } in ${periodSeconds.toFixed(1)} s`,
+  );
+  return { fullSeconds, periodSeconds, period };
+}
