@@ -67,7 +67,7 @@ export async function benchRebuild(
   await knex.transaction(tx => markDaysChanged(tx, period));
   started = Date.now();
   const outcome = await store.writeAllocation(allocation, fingerprint, {
-    onlyChangedDays: true,
+    incremental: true,
   });
   const periodSeconds = (Date.now() - started) / 1000;
   if (outcome.rebuilt !== 'days') {

@@ -41,9 +41,21 @@ export interface AllocationOutcome {
   kubernetes?: ClusterSplitReport[];
   /**
    * When recomputed: whether every rollup was rebuilt, or only those of the days whose facts
-   * changed (the same catalog, conventions and keys, no cluster split).
+   * changed (the same catalog, conventions and keys), or only those of the rules a catalog
+   * change moved; never partial with a cluster split.
    */
   rollups?: RollupRebuild;
+}
+
+/** What the log says of a rebuild. */
+function describeRebuild(rollups: RollupRebuild): string {
+  if (rollups.rebuilt === 'days') {
+    return `rollups rebuilt for ${rollups.days.first}..${rollups.days.last}`;
+  }
+  if (rollups.rebuilt === 'rules') {
+    return `rollups of ${rollups.rules} rule(s) rebuilt`;
+  }
+  return 'all rollups rebuilt';
 }
 
 /**
@@ -109,9 +121,10 @@ export class AllocationEngine {
       keys: keys.length,
       problems,
     };
-    const unchanged =
-      (await store.getState(ALLOCATION_FINGERPRINT_KEY)) === fingerprint;
-    if (!force && unchanged) {
+    if (
+      !force &&
+      (await store.getState(ALLOCATION_FINGERPRINT_KEY)) === fingerprint
+    ) {
       return { ...outcome, recomputed: false, unallocatedKeys: -1 };
     }
 
@@ -125,8 +138,8 @@ export class AllocationEngine {
         kubernetes: kubernetes?.hook,
       },
       fingerprint,
-      // New facts under the same allocation: the store rebuilds only their days if it can.
-      { onlyChangedDays: unchanged },
+      // The store rebuilds only what changed when it can tell exactly what that is.
+      { incremental: true },
     );
     const clusterReports = kubernetes?.report();
     for (const report of clusterReports ?? []) {
@@ -145,10 +158,7 @@ export class AllocationEngine {
     const unallocatedKeys = [...allocations.values()].filter(
       a => a.ruleId === null,
     ).length;
-    const rebuilt =
-      rollups.rebuilt === 'days'
-        ? `rollups rebuilt for ${rollups.days.first}..${rollups.days.last}`
-        : 'all rollups rebuilt';
+    const rebuilt = describeRebuild(rollups);
     logger.info(
       `Costscope allocation: ${entities.size} entities, ${rules.length} rules, ` +
         `${keys.length} tag sets of which ${unallocatedKeys} unallocated; ${rebuilt}`,

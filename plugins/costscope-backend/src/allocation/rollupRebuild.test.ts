@@ -25,6 +25,8 @@ const catalog = [
 const march: FocusRow[] = [
   { day: '2026-03-01', cost: '10.000000001', tags: { service: 'api' } },
   { day: '2026-03-02', cost: '4.5', tags: { service: 'web' } },
+  // Unallocated until a component named batch joins the catalog.
+  { day: '2026-03-05', cost: '0.75', tags: { service: 'batch' } },
   { day: '2026-03-30', cost: '3', tags: { service: 'ml' } },
   { day: '2026-03-31', cost: '2.25', tags: { service: 'api' } },
   { day: '2026-03-31', cost: '1.7', category: 'Tax' },
@@ -210,6 +212,124 @@ describe('rollups rebuilt by day after an ingest', () => {
       expect(outcome.rollups).toEqual({ rebuilt: 'full' });
       const rows = await rollupTable(knex);
       expect(rows).toEqual(await fullRebuild());
+    },
+  );
+});
+
+describe('rollups rebuilt by rule after a catalog change', () => {
+  const databases = createTestDatabases();
+  const ml = entity('Component', 'ml', { owner: 'team-b' });
+  const batch = entity('Component', 'batch', { owner: 'team-b' });
+
+  /** Allocates the new catalog on the schedule; the rollup table after, and a full rebuild's. */
+  async function change(
+    id: Parameters<typeof databases.init>[0],
+    entities: typeof catalog,
+  ) {
+    const knex = await databases.init(id);
+    const pipeline = await createPipeline(knex, catalog);
+    const dir = await writeFocusDir({
+      'march.csv': focusCsv(march),
+      'april.csv': focusCsv(april),
+    });
+    await pipeline.ingest.run(
+      new FocusFileSource({ id: 'bill', paths: [dir] }),
+      'manual',
+    );
+    const before = await rollupTable(knex);
+    pipeline.catalog.entities = entities;
+    const outcome = await pipeline.allocation.run();
+    expect(outcome.recomputed).toBe(true);
+    const after = await rollupTable(knex);
+    expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+    await knex('costscope_state')
+      .where({ key: ALLOCATION_FINGERPRINT_KEY })
+      .delete();
+    expect((await pipeline.allocation.run()).rollups).toEqual({
+      rebuilt: 'full',
+    });
+    return { outcome, before, after, full: await rollupTable(knex) };
+  }
+
+  const rowsOf = (rows: Array<Record<string, unknown>>, ref: string) =>
+    rows.filter(row => row.entity_ref === ref);
+
+  it.each(databases.eachSupportedId())(
+    'moves a component to another owner as a full rebuild does on %p',
+    async id => {
+      const { outcome, before, after, full } = await change(
+        id,
+        catalog.map(e =>
+          e.metadata.name === 'ml'
+            ? entity('Component', 'ml', { owner: 'team-a' })
+            : e,
+        ),
+      );
+      expect(outcome.rollups).toEqual({ rebuilt: 'rules', rules: 1 });
+      expect(rowsOf(after, 'group:default/team-b')).toEqual([]);
+      expect(rowsOf(before, 'group:default/team-b')).not.toEqual([]);
+      expect(after).toEqual(full);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'moves a team under another group as a full rebuild does on %p',
+    async id => {
+      const { outcome, after, full } = await change(
+        id,
+        catalog.map(e =>
+          e.metadata.name === 'team-b'
+            ? entity('Group', 'team-b', {
+                type: 'team',
+                parent: 'team-a',
+                children: [],
+              })
+            : e,
+        ),
+      );
+      // team-b's own rule (team=team-b) and ml's: their chains now pass through team-a.
+      expect(outcome.rollups).toEqual({ rebuilt: 'rules', rules: 2 });
+      expect(after).toEqual(full);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'adds a component at the end of the catalog, taking unallocated cost, as a full rebuild does on %p',
+    async id => {
+      const { outcome, before, after, full } = await change(id, [
+        ...catalog,
+        batch,
+      ]);
+      expect(outcome.rollups).toEqual({ rebuilt: 'rules', rules: 1 });
+      expect(rowsOf(before, 'component:default/batch')).toEqual([]);
+      expect(rowsOf(after, 'component:default/batch')).not.toEqual([]);
+      expect(after).toEqual(full);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'removes the last component of the catalog as a full rebuild does on %p',
+    async id => {
+      const { outcome, after, full } = await change(
+        id,
+        catalog.filter(e => e.metadata.name !== 'ml'),
+      );
+      expect(outcome.rollups).toEqual({ rebuilt: 'rules', rules: 1 });
+      expect(rowsOf(after, 'component:default/ml')).toEqual([]);
+      expect(after).toEqual(full);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rebuilds everything when a new component renumbers the rules after it on %p',
+    async id => {
+      const { outcome, after, full } = await change(id, [
+        batch,
+        ...catalog.filter(e => e !== ml),
+        ml,
+      ]);
+      expect(outcome.rollups).toEqual({ rebuilt: 'full' });
+      expect(after).toEqual(full);
     },
   );
 });

@@ -34,10 +34,25 @@ export interface AllocationResult {
   kubernetes?: KubernetesSplitHook;
 }
 
-/** Which rollups a rebuild wrote again: all, or those of the days whose facts changed. */
+/**
+ * Which rollups a rebuild wrote again: all; those of the days whose facts changed; or, after a
+ * catalog change, those of the rules whose entity's chain or keys changed.
+ */
 export type RollupRebuild =
   | { rebuilt: 'full' }
-  | { rebuilt: 'days'; days: DayRange };
+  | { rebuilt: 'days'; days: DayRange }
+  | { rebuilt: 'rules'; rules: number };
+
+/** Above this many rules to rebuild, the whole table is rebuilt instead (and bound in one IN). */
+const MAX_CHANGED_RULES = 500;
+
+/** The rollups a partial rebuild writes again: of these days, or of these rules. */
+interface RollupScope {
+  days?: DayRange;
+  rules?: number[];
+  /** With `rules`: the organisation's unallocated rows too. */
+  unallocated?: boolean;
+}
 
 async function insertChunked(
   tx: Knex.Transaction,
@@ -452,43 +467,57 @@ export class AllocationStore {
   /**
    * Replaces the allocation in one transaction and rebuilds the rollup table from the facts,
    * so that a team page is an indexed read rather than a scan over its components' facts.
-   * With `onlyChangedDays`, when the stored allocation is of this fingerprint (same catalog,
-   * conventions and keys) and no cluster is split, only the rollups of the days whose facts
-   * changed since are rebuilt; anything else rebuilds the whole table.
+   * With `incremental`, and no cluster split: when the stored allocation is of this
+   * fingerprint (same catalog, conventions and keys), only the rollups of the days whose facts
+   * changed since are rebuilt; when only the catalog changed, only those of the rules whose
+   * entity's chain or keys changed. Anything else rebuilds the whole table.
    */
   async writeAllocation(
     result: AllocationResult,
     fingerprint: string,
-    options: { onlyChangedDays?: boolean } = {},
+    options: { incremental?: boolean } = {},
   ): Promise<RollupRebuild> {
     return await this.knex.transaction(async tx => {
       await takeWriteLock(tx);
       const changed = await readChangedDays(tx);
-      // The Kubernetes split is of the whole history (its parts, their fact ids): not redone by day.
-      const days =
-        options.onlyChangedDays &&
-        !result.kubernetes &&
-        (
-          await tx('costscope_state')
-            .where({ key: ALLOCATION_FINGERPRINT_KEY })
-            .first()
-        )?.value === fingerprint
-          ? changed
-          : undefined;
-      if (days) {
+      const previous = (
+        await tx('costscope_state')
+          .where({ key: ALLOCATION_FINGERPRINT_KEY })
+          .first()
+      )?.value;
+      // The Kubernetes split is of the whole history (its parts, their fact ids): redone whole.
+      const incremental =
+        options.incremental && !result.kubernetes && previous !== undefined;
+      let rebuild: RollupRebuild = { rebuilt: 'full' };
+      if (incremental && previous === fingerprint && changed) {
         await tx('costscope_rollup_daily')
-          .where('usage_date', '>=', days.first)
-          .where('usage_date', '<=', days.last)
+          .where('usage_date', '>=', changed.first)
+          .where('usage_date', '<=', changed.last)
           .delete();
-        await insertRollups(tx, days);
+        await insertRollups(tx, { days: changed });
+        rebuild = { rebuilt: 'days', days: changed };
       } else {
-        await tx('costscope_rollup_daily').delete();
+        // Only when no fact changed since: those of changed days would be rolled up by old rules.
+        const scope =
+          incremental && previous !== fingerprint && !changed
+            ? await changedRules(tx, result)
+            : undefined;
+        if (scope) {
+          const rows = tx('costscope_rollup_daily').where(q => {
+            q.whereIn('rule_id', scope.rules);
+            if (scope.unallocated) q.orWhereNull('rule_id');
+          });
+          await rows.delete();
+        } else {
+          await tx('costscope_rollup_daily').delete();
+        }
         await writeEntitiesAndRules(tx, result);
-        await insertRollups(tx);
+        await insertRollups(tx, scope);
+        if (scope) rebuild = { rebuilt: 'rules', rules: scope.rules.length };
       }
       await newRollupVersion(tx, fingerprint);
       await clearChangedDays(tx, changed);
-      return days ? { rebuilt: 'days', days } : { rebuilt: 'full' };
+      return rebuild;
     });
   }
 }
@@ -563,14 +592,96 @@ async function writeEntitiesAndRules(
 }
 
 /**
- * Rolls up the facts of `days` (all when left out) into costscope_rollup_daily: facts not
+ * The rules whose rollup rows a catalog change alters: those of entities whose chain of
+ * ancestors changed, those gone or new, and the old and new rules of keys that moved (with
+ * the unallocated rows when a key moved from or to none). Undefined when the change is not
+ * one a partial rebuild can write exactly: a rule id that now means another rule (rules are
+ * numbered in catalog order), keys the allocation did not see, a previous split, too many.
+ */
+async function changedRules(
+  tx: Knex.Transaction,
+  result: AllocationResult,
+): Promise<{ rules: number[]; unallocated: boolean } | undefined> {
+  if (await tx('costscope_k8s_parts').first('rule_id')) return undefined;
+  const rules = new Set<number>();
+  const newRules = new Map(result.rules.map(rule => [rule.id, rule]));
+  const oldRules: Array<{
+    id: number;
+    entity_ref: string;
+    origin: string;
+    rule: string;
+  }> = await tx('costscope_alloc_rules').select(
+    'id',
+    'entity_ref',
+    'origin',
+    'rule',
+  );
+  for (const old of oldRules) {
+    const rule = newRules.get(old.id);
+    if (!rule) rules.add(old.id);
+    else if (
+      rule.entityRef !== old.entity_ref ||
+      rule.origin !== old.origin ||
+      rule.rule !== old.rule
+    ) {
+      return undefined;
+    }
+  }
+  const oldIds = new Set(oldRules.map(rule => rule.id));
+  for (const rule of result.rules) if (!oldIds.has(rule.id)) rules.add(rule.id);
+
+  const oldAncestors = new Map<string, Set<string>>();
+  for (const row of await tx('costscope_entity_ancestors').select(
+    'entity_ref',
+    'ancestor_ref',
+  )) {
+    const set = oldAncestors.get(row.entity_ref) ?? new Set<string>();
+    set.add(row.ancestor_ref);
+    oldAncestors.set(row.entity_ref, set);
+  }
+  const moved = new Set<string>();
+  for (const ref of new Set([
+    ...oldAncestors.keys(),
+    ...result.ancestors.keys(),
+  ])) {
+    const before = oldAncestors.get(ref) ?? new Set<string>();
+    const after = result.ancestors.get(ref) ?? new Set<string>();
+    if (before.size !== after.size || [...before].some(a => !after.has(a)))
+      moved.add(ref);
+  }
+  for (const rule of result.rules) {
+    if (moved.has(rule.entityRef)) rules.add(rule.id);
+  }
+  for (const rule of oldRules) {
+    if (moved.has(rule.entity_ref)) rules.add(rule.id);
+  }
+
+  let unallocated = false;
+  const keys = await tx('costscope_alloc_keys').select('alloc_key', 'rule_id');
+  for (const key of keys) {
+    const allocation = result.keys.get(key.alloc_key);
+    if (!allocation) return undefined;
+    const before: number | null = key.rule_id;
+    if (before === allocation.ruleId) continue;
+    for (const id of [before, allocation.ruleId]) {
+      if (id === null) unallocated = true;
+      else rules.add(id);
+    }
+  }
+  if (rules.size > MAX_CHANGED_RULES) return undefined;
+  return { rules: [...rules].sort((a, b) => a - b), unallocated };
+}
+
+/**
+ * Rolls up the facts of `scope` (all when left out) into costscope_rollup_daily: facts not
  * split, then the Kubernetes parts of those that were, each per entity (to every ancestor of
  * the entity its rule maps to) and for the organisation.
  */
 async function insertRollups(
   tx: Knex.Transaction,
-  days?: DayRange,
+  scope: RollupScope = {},
 ): Promise<void> {
+  const { days, rules, unallocated } = scope;
   // A split fact is rolled up as its parts, so that nothing is counted twice.
   const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
                                WHERE s.fact_id = f.id)`;
@@ -603,12 +714,24 @@ async function insertRollups(
     },
   ];
   for (const input of inputs) {
-    const conditions = days
-      ? [...input.conditions, `${input.alias}.usage_date BETWEEN ? AND ?`]
-      : input.conditions;
+    const conditions = [...input.conditions];
+    const bindings: Array<string | number> = [];
+    if (days) {
+      conditions.push(`${input.alias}.usage_date BETWEEN ? AND ?`);
+      bindings.push(days.first, days.last);
+    }
+    if (rules) {
+      // An empty list matches nothing: only the unallocated rows, if any.
+      const inList = rules.length
+        ? `${input.rule} IN (${rules.map(() => '?').join(', ')})`
+        : '1 = 0';
+      conditions.push(
+        unallocated ? `(${inList} OR ${input.rule} IS NULL)` : inList,
+      );
+      bindings.push(...rules);
+    }
     const where =
       conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const bindings = days ? [days.first, days.last] : [];
     const grouped = [
       input.rule,
       ...input.columns.map(c => `${input.alias}.${c}`),
