@@ -41,8 +41,10 @@
  *    a burst shares one computation among its requests, a first visitor alone does not.
  *    `--rebuild` drives nothing: it times the backend's rebuild of the allocation and all its
  *    rollups, then of the latest month's rollups only, as after an ingest that replaced that
- *    billing period (bench/api/rebuild.ts), and prints
- *    `api db=<db> rebuild=full seconds=<x>` and `api db=<db> rebuild=period seconds=<x> days=<first>..<last>`.
+ *    billing period, then of one component's rules only, as after its owner changed
+ *    (bench/api/rebuild.ts), and prints `api db=<db> rebuild=full seconds=<x>`,
+ *    `api db=<db> rebuild=period seconds=<x> days=<first>..<last>` and
+ *    `api db=<db> rebuild=owner-change seconds=<x> rules=<n>`.
  * 4. Prints one line per database and endpoint:
  *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
  */
@@ -651,7 +653,10 @@ async function rebuild(org: BenchOrg, signature: string, options: Options) {
         `api db=${db} rebuild=full seconds=${result.fullSeconds.toFixed(1)}\n` +
           `api db=${db} rebuild=period seconds=${result.periodSeconds.toFixed(
             1,
-          )} days=${result.period.first}..${result.period.last}\n`,
+          )} days=${result.period.first}..${result.period.last}\n` +
+          `api db=${db} rebuild=owner-change seconds=${result.ownerChangeSeconds.toFixed(
+            1,
+          )} rules=${result.ownerChangeRules}\n`,
       );
     } finally {
       await knex.destroy();
