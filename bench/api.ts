@@ -6,7 +6,7 @@
  *                    [--connections N] [--db sqlite|postgres|both]
  *                    [--only summary,series,team-summary,compliance,team-compliance,chargeback]
  *                    [--reuse] [--explain] [--baseline]
- *                    [--verify] [--digests] [--interleaved]
+ *                    [--verify] [--digests] [--interleaved] [--rebuild]
  *
  * 1. Builds the organisation (bench/api/org.ts): 2,000 components in teams, one team owning
  *    500 of them, and 365 days of cost (about 1.5 million facts and 8 million rollup rows).
@@ -39,6 +39,12 @@
  *    (fingerprint) before each of its bursts, so that each burst computes its hidden set. Then
  *    the same with one request at a time for a quarter of `--duration` (`interleaved-single`):
  *    a burst shares one computation among its requests, a first visitor alone does not.
+ *    `--rebuild` drives nothing: it times the backend's rebuild of the allocation and all its
+ *    rollups, then of the latest month's rollups only, as after an ingest that replaced that
+ *    billing period, then of one component's rules only, as after its owner changed
+ *    (bench/api/rebuild.ts), and prints `api db=<db> rebuild=full seconds=<x>`,
+ *    `api db=<db> rebuild=period seconds=<x> days=<first>..<last>` and
+ *    `api db=<db> rebuild=owner-change seconds=<x> rules=<n>`.
  * 4. Prints one line per database and endpoint:
  *    `api db=<sqlite|postgres> endpoint=<name> p50_ms=<x> p95_ms=<x> p99_ms=<x> errors=<n>`.
  */
@@ -63,6 +69,7 @@ import { checkAnswers, verifyLoad } from './api/verify';
 import { benchDigests } from './api/digests';
 import { keepReports } from './api/keepReports';
 import { benchInterleaved, InterleavedResult } from './api/interleaved';
+import { benchRebuild } from './api/rebuild';
 
 const TARGETS_P95_MS: Record<string, number> = {
   summary: 30,
@@ -98,6 +105,8 @@ interface Options {
   /** Build every group's digest while a page is driven, instead of driving the endpoints. */
   digests: boolean;
   interleaved: boolean;
+  /** Time the rollup rebuilds, full and of one period, instead of driving the endpoints. */
+  rebuild: boolean;
   /** Endpoint names to drive; those with a target when empty. */
   only: string[];
   pgUrl: string;
@@ -106,7 +115,7 @@ interface Options {
 const USAGE =
   'usage: api.ts [--components N] [--days N] [--duration S] [--warmup S] [--connections N] ' +
   '[--db sqlite|postgres|both] [--only summary,series,team-summary,compliance,team-compliance,chargeback] ' +
-  '[--reuse] [--explain] [--baseline] [--verify] [--digests] [--interleaved]';
+  '[--reuse] [--explain] [--baseline] [--verify] [--digests] [--interleaved] [--rebuild]';
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -122,6 +131,7 @@ function parseArgs(argv: string[]): Options {
     verify: false,
     digests: false,
     interleaved: false,
+    rebuild: false,
     only: [],
     pgUrl:
       process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
@@ -174,6 +184,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--interleaved':
         options.interleaved = true;
+        break;
+      case '--rebuild':
+        options.rebuild = true;
         break;
       case '--baseline':
         options.baseline = true;
@@ -629,6 +642,29 @@ async function interleaved(org: BenchOrg, signature: string, options: Options) {
   }
 }
 
+/** `--rebuild`: the allocation's rebuild on each database, in full and of the latest month. */
+async function rebuild(org: BenchOrg, signature: string, options: Options) {
+  for (const db of options.dbs) {
+    const knex = await prepareDatabase(db, org, signature, options);
+    try {
+      const result = await benchRebuild(knex, org, message =>
+        log(`${db}: ${message}`),
+      );
+      process.stdout.write(
+        `api db=${db} rebuild=full seconds=${result.fullSeconds.toFixed(1)}\n` +
+          `api db=${db} rebuild=period seconds=${result.periodSeconds.toFixed(
+            1,
+          )} days=${result.period.first}..${result.period.last}\n` +
+          `api db=${db} rebuild=owner-change seconds=${result.ownerChangeSeconds.toFixed(
+            1,
+          )} rules=${result.ownerChangeRules}\n`,
+      );
+    } finally {
+      await knex.destroy();
+    }
+  }
+}
+
 /** The lines of one `--interleaved` phase: each kind, then each restricted kind against open. */
 function printInterleaved(
   db: string,
@@ -747,6 +783,10 @@ async function main() {
   }
   if (options.interleaved) {
     await interleaved(org, signature, options);
+    return;
+  }
+  if (options.rebuild) {
+    await rebuild(org, signature, options);
     return;
   }
   const list = [

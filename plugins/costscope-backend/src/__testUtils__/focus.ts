@@ -33,6 +33,8 @@ export interface FocusRow {
   /** ChargeSubcategory (FOCUS 1.0: Used Commitment, Unused Commitment, On-Demand ...). */
   subcategory?: string;
   day: string;
+  /** BillingPeriodStart as a day; the 1st of `day`'s month when left out. */
+  billingPeriod?: string;
   account?: string;
   provider?: string;
   service?: string;
@@ -71,7 +73,7 @@ export function focusCsv(rows: FocusRow[]): string {
       row.effective ?? row.cost,
       row.currency ?? 'USD',
       '999988887777',
-      `${row.day.slice(0, 8)}01T00:00:00Z`,
+      `${row.billingPeriod ?? `${row.day.slice(0, 8)}01`}T00:00:00Z`,
       `${row.day}T00:00:00Z`,
       next,
       row.category ?? 'Usage',

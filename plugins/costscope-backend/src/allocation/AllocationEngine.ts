@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SerialQueue } from '../lib/SerialQueue';
 import { Entity } from '@backstage/catalog-model';
-import { AllocationStore } from '../store/AllocationStore';
+import { AllocationStore, RollupRebuild } from '../store/AllocationStore';
 import { ALLOCATION_FINGERPRINT_KEY } from '../store/EntitySnapshotStore';
 import { allocateKeys } from './allocate';
 import {
@@ -39,6 +39,23 @@ export interface AllocationOutcome {
   problems: string[];
   /** Per configured cluster: the days split, the days without OpenCost data, a read error. */
   kubernetes?: ClusterSplitReport[];
+  /**
+   * When recomputed: whether every rollup was rebuilt, or only those of the days whose facts
+   * changed (the same catalog, conventions and keys), or only those of the rules a catalog
+   * change moved; never partial with a cluster split.
+   */
+  rollups?: RollupRebuild;
+}
+
+/** What the log says of a rebuild. */
+function describeRebuild(rollups: RollupRebuild): string {
+  if (rollups.rebuilt === 'days') {
+    return `rollups rebuilt for ${rollups.days.first}..${rollups.days.last}`;
+  }
+  if (rollups.rebuilt === 'rules') {
+    return `rollups of ${rollups.rules} rule(s) rebuilt`;
+  }
+  return 'all rollups rebuilt';
 }
 
 /**
@@ -112,7 +129,7 @@ export class AllocationEngine {
     }
 
     const allocations = allocateKeys(keys, rules, { caseInsensitiveTagKeys });
-    await store.writeAllocation(
+    const rollups = await store.writeAllocation(
       {
         entities: sortedEntities,
         ancestors: computeAncestors(entities),
@@ -121,6 +138,8 @@ export class AllocationEngine {
         kubernetes: kubernetes?.hook,
       },
       fingerprint,
+      // The store rebuilds only what changed when it can tell exactly what that is.
+      { incremental: true },
     );
     const clusterReports = kubernetes?.report();
     for (const report of clusterReports ?? []) {
@@ -139,14 +158,16 @@ export class AllocationEngine {
     const unallocatedKeys = [...allocations.values()].filter(
       a => a.ruleId === null,
     ).length;
+    const rebuilt = describeRebuild(rollups);
     logger.info(
       `Costscope allocation: ${entities.size} entities, ${rules.length} rules, ` +
-        `${keys.length} tag sets of which ${unallocatedKeys} unallocated`,
+        `${keys.length} tag sets of which ${unallocatedKeys} unallocated; ${rebuilt}`,
     );
     return {
       ...outcome,
       recomputed: true,
       unallocatedKeys,
+      rollups,
       ...(clusterReports ? { kubernetes: clusterReports } : {}),
     };
   }

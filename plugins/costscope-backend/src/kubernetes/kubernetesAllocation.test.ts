@@ -1185,6 +1185,21 @@ describe('Kubernetes split in allocation', () => {
       expect(await orgTotals(knex)).toEqual(await factTotals(knex));
     });
 
+    it('rebuilds every rollup after an ingest under the same allocation: the split is not redone by day', async () => {
+      const knex = await databases.init(id);
+      const { ingest } = await setUp(knex, fake);
+      await ingest(marchRows);
+      const fingerprint = () =>
+        knex('costscope_state')
+          .where({ key: 'allocation_fingerprint' })
+          .first('value');
+      const before = await fingerprint();
+      const outcome = await ingest(marchRows);
+      expect(await fingerprint()).toEqual(before);
+      expect(outcome.rollups).toEqual({ rebuilt: 'full' });
+      expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+    });
+
     it.each<FakeOpenCostFaultKind>([
       'server-error',
       'malformed',

@@ -17,6 +17,7 @@ import {
 import { takeWriteLock } from './writeLock';
 import { betterSqliteConnectionOf } from './sqliteFactWriter';
 import { AMOUNT_COLUMNS } from './factColumns';
+import { clearChangedDays, DayRange, readChangedDays } from './changedDays';
 
 const CHUNK = 500;
 
@@ -32,6 +33,26 @@ export interface AllocationResult {
   keys: Map<string, KeyAllocation>;
   /** Shared clusters whose node facts are replaced by their split, when configured. */
   kubernetes?: KubernetesSplitHook;
+}
+
+/**
+ * Which rollups a rebuild wrote again: all; those of the days whose facts changed; or, after a
+ * catalog change, those of the rules whose entity's chain or keys changed.
+ */
+export type RollupRebuild =
+  | { rebuilt: 'full' }
+  | { rebuilt: 'days'; days: DayRange }
+  | { rebuilt: 'rules'; rules: number };
+
+/** Above this many rules to rebuild, the whole table is rebuilt instead (and bound in one IN). */
+const MAX_CHANGED_RULES = 500;
+
+/** The rollups a partial rebuild writes again: of these days, or of these rules. */
+interface RollupScope {
+  days?: DayRange;
+  rules?: number[];
+  /** With `rules`: the organisation's unallocated rows too. */
+  unallocated?: boolean;
 }
 
 async function insertChunked(
@@ -447,153 +468,317 @@ export class AllocationStore {
   /**
    * Replaces the allocation in one transaction and rebuilds the rollup table from the facts,
    * so that a team page is an indexed read rather than a scan over its components' facts.
+   * With `incremental`, and no cluster split: when the stored allocation is of this
+   * fingerprint (same catalog, conventions and keys), only the rollups of the days whose facts
+   * changed since are rebuilt; when only the catalog changed, only those of the rules whose
+   * entity's chain or keys changed. Anything else rebuilds the whole table.
    */
   async writeAllocation(
     result: AllocationResult,
     fingerprint: string,
-  ): Promise<void> {
-    await this.knex.transaction(async tx => {
+    options: { incremental?: boolean } = {},
+  ): Promise<RollupRebuild> {
+    return await this.knex.transaction(async tx => {
       await takeWriteLock(tx);
-      await tx('costscope_rollup_daily').delete();
-      await deleteKeptSummaries(tx);
-      await deleteKeptReports(tx);
-      await tx('costscope_entity_ancestors').delete();
-      await tx('costscope_entities').delete();
-      await tx('costscope_alloc_rules').delete();
-
-      await insertChunked(
-        tx,
-        'costscope_entities',
-        result.entities.map(e => ({
-          entity_ref: e.ref,
-          kind: e.kind,
-          title: e.title ?? null,
-          owner_ref: e.ownerRef ?? null,
-          parent_ref: e.parentRef ?? null,
-        })),
-      );
-      await insertChunked(
-        tx,
-        'costscope_entity_ancestors',
-        [...result.ancestors].flatMap(([ref, ancestors]) =>
-          [...ancestors].map(ancestor => ({
-            entity_ref: ref,
-            ancestor_ref: ancestor,
-          })),
-        ),
-      );
-      await insertChunked(
-        tx,
-        'costscope_alloc_rules',
-        result.rules.map(rule => ({
-          id: rule.id,
-          entity_ref: rule.entityRef,
-          origin: rule.origin,
-          rule: rule.rule,
-        })),
-      );
-
-      await tx('costscope_alloc_keys').update({
-        rule_id: null,
-        overlaps: null,
-      });
-      // Keys grouped by outcome: one UPDATE per rule rather than one per key.
-      const byOutcome = new Map<string, string[]>();
-      for (const [allocKey, allocation] of result.keys) {
-        if (allocation.ruleId === null) continue;
-        const outcome = JSON.stringify([
-          allocation.ruleId,
-          allocation.overlaps,
-        ]);
-        byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), allocKey]);
-      }
-      for (const [outcome, allocKeys] of byOutcome) {
-        const [ruleId, overlaps] = JSON.parse(outcome) as [number, string[]];
-        for (let i = 0; i < allocKeys.length; i += CHUNK) {
-          await tx('costscope_alloc_keys')
-            .whereIn('alloc_key', allocKeys.slice(i, i + CHUNK))
-            .update({
-              rule_id: ruleId,
-              overlaps: overlaps.length > 0 ? JSON.stringify(overlaps) : null,
-            });
+      const changed = await readChangedDays(tx);
+      const previous = (
+        await tx('costscope_state')
+          .where({ key: ALLOCATION_FINGERPRINT_KEY })
+          .first()
+      )?.value;
+      // The Kubernetes split is of the whole history (its parts, their fact ids): redone whole.
+      const incremental =
+        options.incremental && !result.kubernetes && previous !== undefined;
+      let rebuild: RollupRebuild = { rebuilt: 'full' };
+      if (incremental && previous === fingerprint && changed) {
+        await tx('costscope_rollup_daily')
+          .where('usage_date', '>=', changed.first)
+          .where('usage_date', '<=', changed.last)
+          .delete();
+        await insertRollups(tx, { days: changed });
+        rebuild = { rebuilt: 'days', days: changed };
+      } else {
+        // Only when no fact changed since: those of changed days would be rolled up by old rules.
+        const scope =
+          incremental && previous !== fingerprint && !changed
+            ? await changedRules(tx, result)
+            : undefined;
+        if (scope) {
+          const rows = tx('costscope_rollup_daily').where(q => {
+            q.whereIn('rule_id', scope.rules);
+            if (scope.unallocated) q.orWhereNull('rule_id');
+          });
+          await rows.delete();
+        } else {
+          await tx('costscope_rollup_daily').delete();
         }
+        await writeEntitiesAndRules(tx, result);
+        await insertRollups(tx, scope);
+        if (scope) rebuild = { rebuilt: 'rules', rules: scope.rules.length };
       }
-
-      await tx('costscope_k8s_split_facts').delete();
-      await tx('costscope_k8s_parts').delete();
-      if (result.kubernetes) await writeKubernetesSplit(tx, result.kubernetes);
-      // A split fact is rolled up as its parts, so that nothing is counted twice.
-      const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
-                                   WHERE s.fact_id = f.id)`;
-
-      const dimensions = [
-        'usage_date',
-        'provider',
-        'sub_account_id',
-        'region',
-        'service_name',
-        'charge_category',
-        'currency',
-      ];
-      // Facts not split, then the Kubernetes parts of those that were, each per entity (to
-      // every ancestor of the entity its rule maps to) and for the organisation.
-      const inputs = [
-        {
-          from: `costscope_cost_facts f
-                 JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key`,
-          alias: 'f',
-          rule: 'k.rule_id',
-          where: `WHERE ${notSplit}`,
-          columns: dimensions,
-          into: dimensions,
-        },
-        {
-          from: 'costscope_k8s_parts p',
-          alias: 'p',
-          rule: 'p.rule_id',
-          where: '',
-          columns: [...dimensions, 'cluster', 'namespace', 'workload'],
-          into: [...dimensions, 'k8s_cluster', 'k8s_namespace', 'k8s_workload'],
-        },
-      ];
-      for (const input of inputs) {
-        const grouped = [
-          input.rule,
-          ...input.columns.map(c => `${input.alias}.${c}`),
-        ].join(', ');
-        const sums = AMOUNT_COLUMNS.map(c => `SUM(${input.alias}.${c})`);
-        const into = `INSERT INTO costscope_rollup_daily
-           (entity_ref, rule_id, ${[...input.into, ...AMOUNT_COLUMNS].join(
-             ', ',
-           )})`;
-        await tx.raw(
-          `${into}
-           SELECT a.ancestor_ref, ${grouped}, ${sums.join(', ')}
-           FROM ${input.from}
-           JOIN costscope_alloc_rules r ON r.id = ${input.rule}
-           JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
-           ${input.where}
-           GROUP BY a.ancestor_ref, ${grouped}`,
-        );
-        await tx.raw(
-          `${into}
-           SELECT ?, ${grouped}, ${sums.join(', ')}
-           FROM ${input.from}
-           ${input.where}
-           GROUP BY ${grouped}`,
-          [ORG_REF],
-        );
-      }
-
-      await tx('costscope_state')
-        .insert({ key: ALLOCATION_FINGERPRINT_KEY, value: fingerprint })
-        .onConflict('key')
-        .merge();
-      // A new version on every rebuild, even of the same catalog: the facts may have changed.
-      await tx('costscope_state')
-        .insert({ key: ROLLUP_VERSION_KEY, value: randomUUID() })
-        .onConflict('key')
-        .merge();
+      await newRollupVersion(tx, fingerprint);
+      await clearChangedDays(tx, changed);
+      return rebuild;
     });
   }
+}
+
+/** The catalog tree, the rules, each key's outcome and the Kubernetes split, replaced. */
+async function writeEntitiesAndRules(
+  tx: Knex.Transaction,
+  result: AllocationResult,
+): Promise<void> {
+  await tx('costscope_entity_ancestors').delete();
+  await tx('costscope_entities').delete();
+  await tx('costscope_alloc_rules').delete();
+
+  await insertChunked(
+    tx,
+    'costscope_entities',
+    result.entities.map(e => ({
+      entity_ref: e.ref,
+      kind: e.kind,
+      title: e.title ?? null,
+      owner_ref: e.ownerRef ?? null,
+      parent_ref: e.parentRef ?? null,
+    })),
+  );
+  await insertChunked(
+    tx,
+    'costscope_entity_ancestors',
+    [...result.ancestors].flatMap(([ref, ancestors]) =>
+      [...ancestors].map(ancestor => ({
+        entity_ref: ref,
+        ancestor_ref: ancestor,
+      })),
+    ),
+  );
+  await insertChunked(
+    tx,
+    'costscope_alloc_rules',
+    result.rules.map(rule => ({
+      id: rule.id,
+      entity_ref: rule.entityRef,
+      origin: rule.origin,
+      rule: rule.rule,
+    })),
+  );
+
+  await tx('costscope_alloc_keys').update({
+    rule_id: null,
+    overlaps: null,
+  });
+  // Keys grouped by outcome: one UPDATE per rule rather than one per key.
+  const byOutcome = new Map<string, string[]>();
+  for (const [allocKey, allocation] of result.keys) {
+    if (allocation.ruleId === null) continue;
+    const outcome = JSON.stringify([allocation.ruleId, allocation.overlaps]);
+    byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), allocKey]);
+  }
+  for (const [outcome, allocKeys] of byOutcome) {
+    const [ruleId, overlaps] = JSON.parse(outcome) as [number, string[]];
+    for (let i = 0; i < allocKeys.length; i += CHUNK) {
+      await tx('costscope_alloc_keys')
+        .whereIn('alloc_key', allocKeys.slice(i, i + CHUNK))
+        .update({
+          rule_id: ruleId,
+          overlaps: overlaps.length > 0 ? JSON.stringify(overlaps) : null,
+        });
+    }
+  }
+
+  await tx('costscope_k8s_split_facts').delete();
+  await tx('costscope_k8s_parts').delete();
+  if (result.kubernetes) await writeKubernetesSplit(tx, result.kubernetes);
+}
+
+/**
+ * The rules whose rollup rows a catalog change alters: those of entities whose chain of
+ * ancestors changed, those gone or new, and the old and new rules of keys that moved (with
+ * the unallocated rows when a key moved from or to none). Undefined when the change is not
+ * one a partial rebuild can write exactly: a rule id that now means another rule (rules are
+ * numbered in catalog order), keys the allocation did not see, a previous split, too many.
+ */
+async function changedRules(
+  tx: Knex.Transaction,
+  result: AllocationResult,
+): Promise<{ rules: number[]; unallocated: boolean } | undefined> {
+  if (await tx('costscope_k8s_parts').first('rule_id')) return undefined;
+  const rules = new Set<number>();
+  const newRules = new Map(result.rules.map(rule => [rule.id, rule]));
+  const oldRules: Array<{
+    id: number;
+    entity_ref: string;
+    origin: string;
+    rule: string;
+  }> = await tx('costscope_alloc_rules').select(
+    'id',
+    'entity_ref',
+    'origin',
+    'rule',
+  );
+  for (const old of oldRules) {
+    const rule = newRules.get(old.id);
+    if (!rule) rules.add(old.id);
+    else if (
+      rule.entityRef !== old.entity_ref ||
+      rule.origin !== old.origin ||
+      rule.rule !== old.rule
+    ) {
+      return undefined;
+    }
+  }
+  const oldIds = new Set(oldRules.map(rule => rule.id));
+  for (const rule of result.rules) if (!oldIds.has(rule.id)) rules.add(rule.id);
+
+  const oldAncestors = new Map<string, Set<string>>();
+  for (const row of await tx('costscope_entity_ancestors').select(
+    'entity_ref',
+    'ancestor_ref',
+  )) {
+    const set = oldAncestors.get(row.entity_ref) ?? new Set<string>();
+    set.add(row.ancestor_ref);
+    oldAncestors.set(row.entity_ref, set);
+  }
+  const moved = new Set<string>();
+  for (const ref of new Set([
+    ...oldAncestors.keys(),
+    ...result.ancestors.keys(),
+  ])) {
+    const before = oldAncestors.get(ref) ?? new Set<string>();
+    const after = result.ancestors.get(ref) ?? new Set<string>();
+    if (before.size !== after.size || [...before].some(a => !after.has(a)))
+      moved.add(ref);
+  }
+  for (const rule of result.rules) {
+    if (moved.has(rule.entityRef)) rules.add(rule.id);
+  }
+  for (const rule of oldRules) {
+    if (moved.has(rule.entity_ref)) rules.add(rule.id);
+  }
+
+  let unallocated = false;
+  const keys = await tx('costscope_alloc_keys').select('alloc_key', 'rule_id');
+  for (const key of keys) {
+    const allocation = result.keys.get(key.alloc_key);
+    if (!allocation) return undefined;
+    const before: number | null = key.rule_id;
+    if (before === allocation.ruleId) continue;
+    for (const id of [before, allocation.ruleId]) {
+      if (id === null) unallocated = true;
+      else rules.add(id);
+    }
+  }
+  if (rules.size > MAX_CHANGED_RULES) return undefined;
+  return { rules: [...rules].sort((a, b) => a - b), unallocated };
+}
+
+/**
+ * Rolls up the facts of `scope` (all when left out) into costscope_rollup_daily: facts not
+ * split, then the Kubernetes parts of those that were, each per entity (to every ancestor of
+ * the entity its rule maps to) and for the organisation.
+ */
+async function insertRollups(
+  tx: Knex.Transaction,
+  scope: RollupScope = {},
+): Promise<void> {
+  const { days, rules, unallocated } = scope;
+  // A split fact is rolled up as its parts, so that nothing is counted twice.
+  const notSplit = `NOT EXISTS (SELECT 1 FROM costscope_k8s_split_facts s
+                               WHERE s.fact_id = f.id)`;
+  const dimensions = [
+    'usage_date',
+    'provider',
+    'sub_account_id',
+    'region',
+    'service_name',
+    'charge_category',
+    'currency',
+  ];
+  const inputs = [
+    {
+      from: `costscope_cost_facts f
+             JOIN costscope_alloc_keys k ON k.alloc_key = f.alloc_key`,
+      alias: 'f',
+      rule: 'k.rule_id',
+      conditions: [notSplit],
+      columns: dimensions,
+      into: dimensions,
+    },
+    {
+      from: 'costscope_k8s_parts p',
+      alias: 'p',
+      rule: 'p.rule_id',
+      conditions: [],
+      columns: [...dimensions, 'cluster', 'namespace', 'workload'],
+      into: [...dimensions, 'k8s_cluster', 'k8s_namespace', 'k8s_workload'],
+    },
+  ];
+  for (const input of inputs) {
+    const conditions = [...input.conditions];
+    const bindings: Array<string | number> = [];
+    if (days) {
+      conditions.push(`${input.alias}.usage_date BETWEEN ? AND ?`);
+      bindings.push(days.first, days.last);
+    }
+    if (rules) {
+      // An empty list matches nothing: only the unallocated rows, if any.
+      const inList = rules.length
+        ? `${input.rule} IN (${rules.map(() => '?').join(', ')})`
+        : '1 = 0';
+      conditions.push(
+        unallocated ? `(${inList} OR ${input.rule} IS NULL)` : inList,
+      );
+      bindings.push(...rules);
+    }
+    const where =
+      conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const grouped = [
+      input.rule,
+      ...input.columns.map(c => `${input.alias}.${c}`),
+    ].join(', ');
+    const sums = AMOUNT_COLUMNS.map(c => `SUM(${input.alias}.${c})`);
+    const into = `INSERT INTO costscope_rollup_daily
+       (entity_ref, rule_id, ${[...input.into, ...AMOUNT_COLUMNS].join(', ')})`;
+    await tx.raw(
+      `${into}
+       SELECT a.ancestor_ref, ${grouped}, ${sums.join(', ')}
+       FROM ${input.from}
+       JOIN costscope_alloc_rules r ON r.id = ${input.rule}
+       JOIN costscope_entity_ancestors a ON a.entity_ref = r.entity_ref
+       ${where}
+       GROUP BY a.ancestor_ref, ${grouped}`,
+      bindings,
+    );
+    await tx.raw(
+      `${into}
+       SELECT ?, ${grouped}, ${sums.join(', ')}
+       FROM ${input.from}
+       ${where}
+       GROUP BY ${grouped}`,
+      [ORG_REF, ...bindings],
+    );
+  }
+}
+
+/**
+ * What every rebuild ends with, whole, by day or by rule: answers kept for the old rollups
+ * (summaries, organisation reports) dropped,
+ * the allocation's fingerprint and a new rollup version, even of the same catalog (the facts
+ * may have changed).
+ */
+async function newRollupVersion(
+  tx: Knex.Transaction,
+  fingerprint: string,
+): Promise<void> {
+  await deleteKeptSummaries(tx);
+  await deleteKeptReports(tx);
+  await tx('costscope_state')
+    .insert({ key: ALLOCATION_FINGERPRINT_KEY, value: fingerprint })
+    .onConflict('key')
+    .merge();
+  await tx('costscope_state')
+    .insert({ key: ROLLUP_VERSION_KEY, value: randomUUID() })
+    .onConflict('key')
+    .merge();
 }

@@ -9,8 +9,24 @@ import {
   insertFactsBetterSqlite,
 } from './sqliteFactWriter';
 import { isSqlite } from './isSqlite';
+import { DayRange, factDays, markDaysChanged } from './changedDays';
 
 const INSERT_CHUNK = 500;
+
+/** The first and last usage day of the facts that went through `of`. */
+class DaysSeen {
+  range: DayRange | undefined;
+
+  *of(facts: Iterable<CostFact>): IterableIterator<CostFact> {
+    for (const fact of facts) {
+      const day = fact.usageDate;
+      if (!this.range) this.range = { first: day, last: day };
+      else if (day < this.range.first) this.range.first = day;
+      else if (day > this.range.last) this.range.last = day;
+      yield fact;
+    }
+  }
+}
 
 /** Writes cost facts, their allocation keys and the state a source keeps between runs. */
 export class FactStore {
@@ -54,10 +70,19 @@ export class FactStore {
     facts: Iterable<CostFact>,
   ): Promise<number> {
     const written = await this.knex.transaction(async tx => {
-      const deleted = await deleteFacts(tx, q =>
-        q.where({ source_id: sourceId, billing_period: billingPeriod }),
+      const where = (q: Knex.QueryBuilder) =>
+        q.where({ source_id: sourceId, billing_period: billingPeriod });
+      const before = await factDays(tx, where);
+      const deleted = await deleteFacts(tx, where);
+      const seen = new DaysSeen();
+      const count = await insertFacts(
+        tx,
+        sourceId,
+        seen.of(facts),
+        deleted > 0,
       );
-      return await insertFacts(tx, sourceId, facts, deleted > 0);
+      await markDaysChanged(tx, before, seen.range);
+      return count;
     });
     // On SQLite the commit blocked the event loop: let it breathe before going on.
     await setImmediate();
@@ -75,13 +100,21 @@ export class FactStore {
     state: JsonObject | undefined,
   ): Promise<number> {
     const written = await this.knex.transaction(async tx => {
-      const deleted = await deleteFacts(tx, q =>
+      const where = (q: Knex.QueryBuilder) =>
         q
           .where({ source_id: sourceId })
           .where('usage_date', '>=', range.from)
-          .where('usage_date', '<', range.to),
+          .where('usage_date', '<', range.to);
+      const before = await factDays(tx, where);
+      const deleted = await deleteFacts(tx, where);
+      const seen = new DaysSeen();
+      const count = await insertFacts(
+        tx,
+        sourceId,
+        seen.of(facts),
+        deleted > 0,
       );
-      const count = await insertFacts(tx, sourceId, facts, deleted > 0);
+      await markDaysChanged(tx, before, seen.range);
       if (state) await writeSourceState(tx, sourceId, state);
       return count;
     });
