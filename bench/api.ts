@@ -75,6 +75,13 @@ const TARGETS_P95_MS: Record<string, number> = {
   summary: 30,
   'team-summary': 100,
 };
+/** Issue 20's targets for first visits after a rebuild (`-uncached`), at 32 clients. */
+const UNCACHED_TARGETS_P95_MS: Record<string, number> = {
+  summary: 50,
+  'team-summary': 100,
+  compliance: 200,
+  chargeback: 200,
+};
 const END_DAY = '2026-10-31';
 const RANGE_DAYS = 30;
 /** About this many components are requested in turn (every n-th, n = components / this). */
@@ -855,7 +862,9 @@ async function main() {
             log(`baseline (not a Costscope endpoint): ${line}`);
             continue;
           }
-          const target = TARGETS_P95_MS[endpoint.name];
+          const target = (readCache ? TARGETS_P95_MS : UNCACHED_TARGETS_P95_MS)[
+            endpoint.name
+          ];
           if (result.errors > 0 || (target !== undefined && p95 >= target)) {
             if (readCache) missed = true;
             else missedUncached = true;
@@ -884,14 +893,20 @@ async function main() {
     }
     await knex.destroy();
   }
+  const targets = (of: Record<string, number>) =>
+    Object.entries(of)
+      .map(([name, ms]) => `${name} < ${ms} ms`)
+      .join(', ');
   log(
-    `done in ${((Date.now() - started) / 1000).toFixed(0)} s; targets: p95 < ${
-      TARGETS_P95_MS.summary
-    } ms (summary), < ${
-      TARGETS_P95_MS['team-summary']
-    } ms (team-summary), no errors: ${missed ? 'MISSED' : 'met'} as deployed, ${
-      missedUncached ? 'missed' : 'met'
-    } uncached`,
+    `done in ${((Date.now() - started) / 1000).toFixed(
+      0,
+    )} s; p95 targets, no errors: ` +
+      `as deployed (${targets(TARGETS_P95_MS)}) ${
+        missed ? 'MISSED' : 'met'
+      }; ` +
+      `uncached (${targets(UNCACHED_TARGETS_P95_MS)}) ${
+        missedUncached ? 'MISSED' : 'met'
+      }`,
   );
 }
 
