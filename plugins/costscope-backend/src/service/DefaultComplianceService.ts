@@ -22,11 +22,11 @@ import {
 } from '../compliance/summarise';
 import { TagPolicy } from '../compliance/tagPolicy';
 import { compareBigInt } from '../lib/decimal';
+import { JsonAnswer } from '../lib/gzippedJson';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { KeptReportName, KeptReportStore } from '../store/KeptReportStore';
 import { EVERYTHING_VISIBLE, Visibility } from './access';
 import { hidingChargebackRules, mergeHiddenChargeback } from './hideEntities';
-import { JsonAnswer } from '../lib/gzippedJson';
 import { ComplianceService } from './services';
 
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
@@ -171,7 +171,7 @@ export class DefaultComplianceService implements ComplianceService {
     };
   }
 
-  /** {@link organisationCompliance} as JSON text: the kept report for a caller who sees all. */
+  /** {@link organisationCompliance} serialised: the kept report for a caller who sees all. */
   async organisationComplianceJson(
     query: CostQuery,
     visibility: Visibility = EVERYTHING_VISIBLE,
@@ -240,7 +240,7 @@ export class DefaultComplianceService implements ComplianceService {
     return report;
   }
 
-  /** {@link chargeback} as JSON text: the kept report by team for a caller who sees all. */
+  /** {@link chargeback} serialised: the kept report by team for a caller who sees all. */
   async chargebackJson(
     query: CostQuery,
     by: ChargebackOwnerBy,

@@ -27,8 +27,8 @@ import {
   CommitmentSummary,
 } from '@costscope/backstage-plugin-common';
 import { SnapshotEntity } from '../allocation/catalogSnapshot';
-import { Caller, KubernetesCallerVisibility, Visibility } from './access';
 import { JsonAnswer } from '../lib/gzippedJson';
+import { Caller, KubernetesCallerVisibility, Visibility } from './access';
 
 /**
  * The services the HTTP routes use, one per concern. Routes take these and the access
