@@ -12,6 +12,7 @@ import {
   toSnapshot,
 } from './catalogSnapshot';
 import { AllocationRule, buildRules, ConventionOptions } from './rules';
+import { assignRuleIds } from './ruleIds';
 import type {
   ClusterSplitReport,
   KubernetesSplitter,
@@ -84,13 +85,19 @@ export class AllocationEngine {
       entities.set(snapshot.ref, snapshot);
     }
     const keys = await store.listKeys();
-    const { rules, problems } = buildRules(entities.values(), conventions);
+    const built = buildRules(entities.values(), conventions);
+    const problems = built.problems;
+    // Each rule keeps the id it had: a catalog change then renumbers no other rule.
+    const { rules, firstFreeId } = assignRuleIds(
+      built.rules,
+      await store.listRules(),
+    );
     this.lastRules = rules;
     // Read OpenCost before the fingerprint: new answers from it must re-allocate.
     const kubernetes = await this.options.kubernetes?.prepare({
       entities: entities.values(),
       keys,
-      firstRuleId: rules.length + 1,
+      firstRuleId: firstFreeId,
       caseInsensitiveTagKeys,
       refresh: force,
     });

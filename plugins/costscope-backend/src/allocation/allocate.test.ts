@@ -4,6 +4,7 @@ import { SnapshotEntity } from './catalogSnapshot';
 
 const rule: AllocationRule = {
   id: 1,
+  order: 0,
   entityRef: 'component:default/cafe',
   entityKind: 'component',
   origin: 'annotation',

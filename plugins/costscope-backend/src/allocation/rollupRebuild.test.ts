@@ -5,6 +5,7 @@ import { entity } from '../__testUtils__/entities';
 import { FocusRow, focusCsv, writeFocusDir } from '../__testUtils__/focus';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { checkRollupInvariants } from '../__testUtils__/rollupInvariants';
+import { AllocationStore } from '../store/AllocationStore';
 import { AMOUNT_COLUMNS } from '../store/factColumns';
 import { ALLOCATION_FINGERPRINT_KEY } from '../store/EntitySnapshotStore';
 import { AllocationOutcome } from './AllocationEngine';
@@ -321,15 +322,54 @@ describe('rollups rebuilt by rule after a catalog change', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'rebuilds everything when a new component renumbers the rules after it on %p',
+    'adds a component first in the catalog, renumbering no rule, as a full rebuild does on %p',
     async id => {
-      const { outcome, after, full } = await change(id, [
+      const { outcome, before, after, full } = await change(id, [
         batch,
         ...catalog.filter(e => e !== ml),
         ml,
       ]);
-      expect(outcome.rollups).toEqual({ rebuilt: 'full' });
+      // Only batch's new rule: every other rule kept its id, so its rows stand.
+      expect(outcome.rollups).toEqual({ rebuilt: 'rules', rules: 1 });
+      const ids = (rows: Array<Record<string, unknown>>, ref: string) => [
+        ...new Set(rowsOf(rows, ref).map(row => row.rule_id)),
+      ];
+      for (const ref of ['component:default/api', 'component:default/ml']) {
+        expect(ids(after, ref)).toEqual(ids(before, ref));
+      }
+      expect(rowsOf(after, 'component:default/batch')).not.toEqual([]);
       expect(after).toEqual(full);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rebuilds everything when a stored rule id means another rule on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const pipeline = await createPipeline(knex, catalog);
+      const dir = await writeFocusDir({ 'march.csv': focusCsv(march) });
+      await pipeline.ingest.run(
+        new FocusFileSource({ id: 'bill', paths: [dir] }),
+        'manual',
+      );
+      // Rules read before another instance wrote its allocation: api's and web's ids swapped.
+      const read = AllocationStore.prototype.listRules;
+      jest
+        .spyOn(AllocationStore.prototype, 'listRules')
+        .mockImplementationOnce(async function staleRead(
+          this: AllocationStore,
+        ) {
+          const rules = await read.call(this);
+          const api = rules.find(r => r.entityRef === 'component:default/api')!;
+          const web = rules.find(r => r.entityRef === 'component:default/web')!;
+          [api.id, web.id] = [web.id, api.id];
+          return rules;
+        });
+      pipeline.catalog.entities = [...catalog, batch];
+      const outcome = await pipeline.allocation.run();
+      expect(outcome.rollups).toEqual({ rebuilt: 'full' });
+      expect((await checkRollupInvariants(knex)).mismatches).toEqual([]);
+      jest.restoreAllMocks();
     },
   );
 });

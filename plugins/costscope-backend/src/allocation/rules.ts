@@ -28,7 +28,10 @@ export const PRIORITY = {
 const KIND_ORDER = ['component', 'resource', 'system', 'domain', 'group'];
 
 export interface AllocationRule {
+  /** Kept across allocations while the rule stays the same (see assignRuleIds). */
   id: number;
+  /** Position in catalog order as built: breaks the last ties, so ids never decide a winner. */
+  order: number;
   entityRef: string;
   entityKind: string;
   origin: AllocationRuleRow['origin'];
@@ -67,7 +70,7 @@ export function compareRules(a: AllocationRule, b: AllocationRule): number {
     b.specificity - a.specificity ||
     KIND_ORDER.indexOf(a.entityKind) - KIND_ORDER.indexOf(b.entityKind) ||
     a.entityRef.localeCompare(b.entityRef) ||
-    a.id - b.id
+    a.order - b.order
   );
 }
 
@@ -81,8 +84,9 @@ export function buildRules(
 ): { rules: AllocationRule[]; problems: string[] } {
   const rules: AllocationRule[] = [];
   const problems: string[] = [];
-  const add = (rule: Omit<AllocationRule, 'id'>) =>
-    rules.push({ ...rule, id: rules.length + 1 });
+  // Ids by position until the engine gives each rule its stable one.
+  const add = (rule: Omit<AllocationRule, 'id' | 'order'>) =>
+    rules.push({ ...rule, id: rules.length + 1, order: rules.length });
   const owner = conventions.unusedCommitmentOwner;
   let ownerFound = false;
 

@@ -460,6 +460,22 @@ export class AllocationStore {
     }));
   }
 
+  /** The rules of the stored allocation, for each rule built again to keep its id. */
+  async listRules(): Promise<AllocationRuleRow[]> {
+    const rows = await this.knex('costscope_alloc_rules').select(
+      'id',
+      'entity_ref',
+      'origin',
+      'rule',
+    );
+    return rows.map(row => ({
+      id: Number(row.id),
+      entityRef: row.entity_ref,
+      origin: row.origin,
+      rule: row.rule,
+    }));
+  }
+
   async getState(key: string): Promise<string | undefined> {
     const row = await this.knex('costscope_state').where({ key }).first();
     return row?.value;
@@ -596,8 +612,10 @@ async function writeEntitiesAndRules(
  * The rules whose rollup rows a catalog change alters: those of entities whose chain of
  * ancestors changed, those gone or new, and the old and new rules of keys that moved (with
  * the unallocated rows when a key moved from or to none). Undefined when the change is not
- * one a partial rebuild can write exactly: a rule id that now means another rule (rules are
- * numbered in catalog order), keys the allocation did not see, a previous split, too many.
+ * one a partial rebuild can write exactly: keys the allocation did not see, a previous split,
+ * too many rules, or a rule id that now means another rule. The engine keeps each rule's id
+ * (assignRuleIds), so the last is a safety check against inconsistent data, not a catalog
+ * change: rows of such an id could not be told apart.
  */
 async function changedRules(
   tx: Knex.Transaction,
@@ -620,6 +638,7 @@ async function changedRules(
   for (const old of oldRules) {
     const rule = newRules.get(old.id);
     if (!rule) rules.add(old.id);
+    // Ids are kept (assignRuleIds): another meaning is inconsistent data, rebuilt in full.
     else if (
       rule.entityRef !== old.entity_ref ||
       rule.origin !== old.origin ||

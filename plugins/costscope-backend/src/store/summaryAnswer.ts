@@ -92,9 +92,35 @@ function sortedByCost(
     .sort((a, b) => compareCost(a.cost, b.cost) || a.key.localeCompare(b.key));
 }
 
+/** Origins in the order an entity's rules are built (rules.ts), Kubernetes rules last. */
+const ORIGIN_ORDER: Array<RuleRow['origin']> = [
+  'commitment',
+  'annotation',
+  'convention',
+  'account',
+  'kubernetes',
+];
+
+/**
+ * Rules listed by what they are (entity, origin as built, text), not by id: ids are kept across
+ * allocations, so their order would tell the catalog's history rather than the rules.
+ */
+function compareRuleRows(a: RuleRow, b: RuleRow): number {
+  return (
+    compareCodePoints(a.entity_ref, b.entity_ref) ||
+    ORIGIN_ORDER.indexOf(a.origin) - ORIGIN_ORDER.indexOf(b.origin) ||
+    compareCodePoints(a.rule, b.rule)
+  );
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /**
  * Rules that brought cost in the range (largest first), then the entity's own rules that
- * brought none, by id.
+ * brought none, each by entity, origin and text.
  */
 function mappingRules(
   parts: SummaryParts,
@@ -102,11 +128,11 @@ function mappingRules(
 ): MappingRuleUsage[] {
   const used = [...byRule]
     .filter(([id]) => parts.ruleOf(id) !== undefined)
-    .sort(([aId, a], [bId, b]) => compareCost(a, b) || aId - bId)
-    .map(([id, cost]) => ({ ...parts.ruleOf(id)!, cost }));
+    .map(([id, cost]) => ({ ...parts.ruleOf(id)!, cost }))
+    .sort((a, b) => compareCost(a.cost, b.cost) || compareRuleRows(a, b));
   const unused = parts.ownRules
     .filter(rule => !byRule.has(rule.id))
-    .sort((a, b) => a.id - b.id)
+    .sort(compareRuleRows)
     .map(rule => ({ ...rule, cost: 0n }));
   return [...used, ...unused].map(rule => ({
     entityRef: rule.entity_ref,
