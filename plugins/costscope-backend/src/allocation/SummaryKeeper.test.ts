@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { ingestDemoBilling } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { KeptSummaryStore } from '../store/KeptSummaryStore';
@@ -33,15 +33,7 @@ describe('summaries kept at rebuild time', () => {
   async function demoAllocated(id: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(id);
     const pipeline = await createPipeline(knex, await demoCatalog());
-    for (const provider of ['aws', 'gcp']) {
-      const run = await pipeline.ingest.run(
-        new FocusFileSource({
-          id: `demo-${provider}`,
-          paths: [path.join(billingDir, provider)],
-          currency: 'USD',
-        }),
-        'manual',
-      );
+    for (const run of await ingestDemoBilling(pipeline.ingest, billingDir)) {
       expect(run.status).toBe('succeeded');
     }
     const store = new KeptSummaryStore(knex);

@@ -2,20 +2,18 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ConfigReader } from '@backstage/config';
-import { parse } from 'yaml';
 import { toSnapshot } from '../allocation/catalogSnapshot';
 import { GzippedJson, jsonTextOf } from '../lib/gzippedJson';
 import { DefaultComplianceService } from '../service/DefaultComplianceService';
-import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { InventoryStore } from '../store/InventoryStore';
 import { KeptReportStore } from '../store/KeptReportStore';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { demoPolicy, ingestDemoBilling } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { ReportKeeper } from './ReportKeeper';
-import { readTagPolicy, TagPolicy } from './tagPolicy';
+import { TagPolicy } from './tagPolicy';
 
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
 const {
@@ -29,19 +27,10 @@ const {
 
 jest.setTimeout(180_000);
 
-const REPO = path.resolve(__dirname, '../../../..');
 /** The day after the demo's last day: the Costscope page opens on its last 30 days. */
 const NOW = new Date('2026-11-23T08:00:00Z');
 const OPENED_ON = { from: '2026-10-24', to: '2026-11-22' };
 const QUERY = { ...OPENED_ON, costBasis: 'effective' as const };
-
-/** The tag policy the demo portal runs with: app-config.yaml's own. */
-async function demoPolicy() {
-  const appConfig = parse(
-    await fs.readFile(path.join(REPO, 'app-config.yaml'), 'utf8'),
-  );
-  return readTagPolicy(new ConfigReader(appConfig))!;
-}
 
 describe('organisation reports kept at rebuild time', () => {
   const databases = createTestDatabases();
@@ -62,15 +51,7 @@ describe('organisation reports kept at rebuild time', () => {
       demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
       '2026-11-23T00:00:00Z',
     );
-    for (const provider of ['aws', 'gcp']) {
-      const run = await pipeline.ingest.run(
-        new FocusFileSource({
-          id: `demo-${provider}`,
-          paths: [path.join(billingDir, provider)],
-          currency: 'USD',
-        }),
-        'manual',
-      );
+    for (const run of await ingestDemoBilling(pipeline.ingest, billingDir)) {
       expect(run.status).toBe('succeeded');
     }
     const store = new KeptReportStore(knex);

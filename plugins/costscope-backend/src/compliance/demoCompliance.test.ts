@@ -1,18 +1,15 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigReader } from '@backstage/config';
-import { parse } from 'yaml';
 import { toSnapshot } from '../allocation/catalogSnapshot';
-import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { InventoryStore } from '../store/InventoryStore';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { demoPolicy, ingestDemoBilling } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { chargebackLines, chargebackRules } from './chargeback';
 import { summariseEntityCompliance } from './summarise';
-import { readTagPolicy } from './tagPolicy';
 
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
 const {
@@ -25,16 +22,6 @@ const {
 } = require('../../../../examples/billing/inventory.js');
 
 jest.setTimeout(120_000);
-
-const REPO = path.resolve(__dirname, '../../../..');
-
-/** The tag policy the demo portal runs with: app-config.yaml's own. */
-async function demoPolicy() {
-  const appConfig = parse(
-    await fs.readFile(path.join(REPO, 'app-config.yaml'), 'utf8'),
-  );
-  return readTagPolicy(new ConfigReader(appConfig))!;
-}
 
 describe('tag compliance and chargeback of the demo organisation', () => {
   const databases = createTestDatabases();
@@ -56,16 +43,7 @@ describe('tag compliance and chargeback of the demo organisation', () => {
         demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
         '2026-11-23T00:00:00Z',
       );
-      for (const provider of ['aws', 'gcp']) {
-        await pipeline.ingest.run(
-          new FocusFileSource({
-            id: `demo-${provider}`,
-            paths: [path.join(billingDir, provider)],
-            currency: 'USD',
-          }),
-          'manual',
-        );
-      }
+      await ingestDemoBilling(pipeline.ingest, billingDir);
       const queries = new ComplianceQueries(knex);
       const range = { from: '2026-10-24', to: '2026-11-22' };
       const policy = await demoPolicy();

@@ -28,6 +28,24 @@ class DaysSeen {
   }
 }
 
+/**
+ * Replaces the facts `where` selects with these, and records the days of both as changed (the
+ * rollups of those days are rebuilt); answers the facts written.
+ */
+async function replaceFacts(
+  tx: Knex.Transaction,
+  sourceId: string,
+  where: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+  facts: Iterable<CostFact>,
+): Promise<number> {
+  const before = await factDays(tx, where);
+  const deleted = await deleteFacts(tx, where);
+  const seen = new DaysSeen();
+  const count = await insertFacts(tx, sourceId, seen.of(facts), deleted > 0);
+  await markDaysChanged(tx, before, seen.range);
+  return count;
+}
+
 /** Writes cost facts, their allocation keys and the state a source keeps between runs. */
 export class FactStore {
   constructor(private readonly knex: Knex) {}
@@ -69,21 +87,14 @@ export class FactStore {
     billingPeriod: string,
     facts: Iterable<CostFact>,
   ): Promise<number> {
-    const written = await this.knex.transaction(async tx => {
-      const where = (q: Knex.QueryBuilder) =>
-        q.where({ source_id: sourceId, billing_period: billingPeriod });
-      const before = await factDays(tx, where);
-      const deleted = await deleteFacts(tx, where);
-      const seen = new DaysSeen();
-      const count = await insertFacts(
+    const written = await this.knex.transaction(tx =>
+      replaceFacts(
         tx,
         sourceId,
-        seen.of(facts),
-        deleted > 0,
-      );
-      await markDaysChanged(tx, before, seen.range);
-      return count;
-    });
+        q => q.where({ source_id: sourceId, billing_period: billingPeriod }),
+        facts,
+      ),
+    );
     // On SQLite the commit blocked the event loop: let it breathe before going on.
     await setImmediate();
     return written;
@@ -100,21 +111,16 @@ export class FactStore {
     state: JsonObject | undefined,
   ): Promise<number> {
     const written = await this.knex.transaction(async tx => {
-      const where = (q: Knex.QueryBuilder) =>
-        q
-          .where({ source_id: sourceId })
-          .where('usage_date', '>=', range.from)
-          .where('usage_date', '<', range.to);
-      const before = await factDays(tx, where);
-      const deleted = await deleteFacts(tx, where);
-      const seen = new DaysSeen();
-      const count = await insertFacts(
+      const count = await replaceFacts(
         tx,
         sourceId,
-        seen.of(facts),
-        deleted > 0,
+        q =>
+          q
+            .where({ source_id: sourceId })
+            .where('usage_date', '>=', range.from)
+            .where('usage_date', '<', range.to),
+        facts,
       );
-      await markDaysChanged(tx, before, seen.range);
       if (state) await writeSourceState(tx, sourceId, state);
       return count;
     });

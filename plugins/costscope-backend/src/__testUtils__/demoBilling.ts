@@ -1,0 +1,42 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { IngestRun } from '@costscope/backstage-plugin-common';
+import { CostSource } from '@costscope/backstage-plugin-node';
+import { parse } from 'yaml';
+import { readTagPolicy, TagPolicy } from '../compliance/tagPolicy';
+import { FocusFileSource } from '../sources/focus/FocusFileSource';
+
+const REPO = path.resolve(__dirname, '../../../..');
+
+/**
+ * Reads the demo's AWS and GCP FOCUS files (written by the demo generator into `billingDir`)
+ * as `npm start` does; answers the runs, one per provider.
+ */
+export async function ingestDemoBilling(
+  ingest: { run(source: CostSource, trigger: 'manual'): Promise<IngestRun> },
+  billingDir: string,
+): Promise<IngestRun[]> {
+  const runs: IngestRun[] = [];
+  for (const provider of ['aws', 'gcp']) {
+    runs.push(
+      await ingest.run(
+        new FocusFileSource({
+          id: `demo-${provider}`,
+          paths: [path.join(billingDir, provider)],
+          currency: 'USD',
+        }),
+        'manual',
+      ),
+    );
+  }
+  return runs;
+}
+
+/** The tag policy the demo portal runs with: app-config.yaml's own. */
+export async function demoPolicy(): Promise<TagPolicy> {
+  const appConfig = parse(
+    await fs.readFile(path.join(REPO, 'app-config.yaml'), 'utf8'),
+  );
+  return readTagPolicy(new ConfigReader(appConfig))!;
+}
