@@ -18,6 +18,7 @@ import { takeWriteLock } from './writeLock';
 import { betterSqliteConnectionOf } from './sqliteFactWriter';
 import { AMOUNT_COLUMNS } from './factColumns';
 import { clearChangedDays, DayRange, readChangedDays } from './changedDays';
+import { readAllocRules } from './allocRules';
 
 const CHUNK = 500;
 
@@ -462,14 +463,8 @@ export class AllocationStore {
 
   /** The rules of the stored allocation, for each rule built again to keep its id. */
   async listRules(): Promise<AllocationRuleRow[]> {
-    const rows = await this.knex('costscope_alloc_rules').select(
-      'id',
-      'entity_ref',
-      'origin',
-      'rule',
-    );
-    return rows.map(row => ({
-      id: Number(row.id),
+    return (await readAllocRules(this.knex)).map(row => ({
+      id: row.id,
       entityRef: row.entity_ref,
       origin: row.origin,
       rule: row.rule,
@@ -624,17 +619,7 @@ async function changedRules(
   if (await tx('costscope_k8s_parts').first('rule_id')) return undefined;
   const rules = new Set<number>();
   const newRules = new Map(result.rules.map(rule => [rule.id, rule]));
-  const oldRules: Array<{
-    id: number;
-    entity_ref: string;
-    origin: string;
-    rule: string;
-  }> = await tx('costscope_alloc_rules').select(
-    'id',
-    'entity_ref',
-    'origin',
-    'rule',
-  );
+  const oldRules = await readAllocRules(tx);
   for (const old of oldRules) {
     const rule = newRules.get(old.id);
     if (!rule) rules.add(old.id);

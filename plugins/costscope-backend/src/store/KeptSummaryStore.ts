@@ -11,6 +11,7 @@ import {
   SummaryRow,
 } from './summaryAnswer';
 import { takeWriteLock } from './writeLock';
+import { readAllocRules } from './allocRules';
 
 const TABLE = 'costscope_kept_summaries';
 /** Rows per INSERT: 6 values each, within every SQLite build's variable limit. */
@@ -118,13 +119,7 @@ export class KeptSummaryStore {
 
   /** Every mapping rule, by id. */
   async rules(): Promise<RuleRow[]> {
-    const rows = await this.knex('costscope_alloc_rules').select(
-      'id',
-      'entity_ref',
-      'origin',
-      'rule',
-    );
-    return rows.map(row => ({ ...row, id: Number(row.id) }));
+    return await readAllocRules(this.knex);
   }
 
   /** Every key that other rules matched too, once per entity its cost rolls up into. */
