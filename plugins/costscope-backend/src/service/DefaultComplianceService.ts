@@ -25,7 +25,7 @@ import { compareBigInt } from '../lib/decimal';
 import { JsonAnswer } from '../lib/gzippedJson';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { KeptReportName, KeptReportStore } from '../store/KeptReportStore';
-import { EVERYTHING_VISIBLE, Visibility } from './access';
+import { EVERYTHING_VISIBLE, seesEverything, Visibility } from './access';
 import { hidingChargebackRules, mergeHiddenChargeback } from './hideEntities';
 import { ComplianceService } from './services';
 
@@ -278,14 +278,16 @@ export class DefaultComplianceService implements ComplianceService {
 
   /**
    * The kept report for the query when there is one and the caller sees every entity
-   * (an empty visibility key): a restricted caller's report is computed for them.
+   * (`seesEverything`): a restricted caller's report is computed for them.
    */
   private async keptReport(
     report: KeptReportName,
     query: CostQuery,
     visibility: Visibility,
   ): Promise<JsonAnswer | undefined> {
-    if (visibility.key !== '' || !this.options.keptReports) return undefined;
+    if (!seesEverything(visibility) || !this.options.keptReports) {
+      return undefined;
+    }
     const { costBasis, ...range } = this.resolve(query);
     return this.options.keptReports.read({
       report,

@@ -19,6 +19,7 @@ import { RollupReadCache } from '../store/RollupReadCache';
 import {
   EVERYTHING_VISIBLE,
   KubernetesCallerVisibility,
+  seesEverything,
   unknownEntityError,
   Visibility,
 } from './access';
@@ -69,9 +70,9 @@ export class DefaultCostReadService implements CostReadService {
     visibility: Visibility = EVERYTHING_VISIBLE,
   ): Promise<JsonAnswer> {
     const range = this.resolve(query);
-    // Kept for callers who see everything (an empty key: no hidden set to compute), and
-    // sent as it was kept; never through the read cache, which keeps text.
-    if (visibility.key === '') {
+    // Kept for callers who see everything, and sent as it was kept; never through the read
+    // cache, which keeps text.
+    if (seesEverything(visibility)) {
       const kept = await this.options.keptSummaries?.read(
         entityRef,
         range.costBasis,

@@ -135,6 +135,14 @@ export const EVERYTHING_VISIBLE: Visibility = {
 };
 
 /**
+ * Whether the caller sees every entity, known without computing a hidden set: such callers
+ * may be served the answers kept for everyone.
+ */
+export function seesEverything(visibility: Visibility): boolean {
+  return visibility.key === '';
+}
+
+/**
  * What a caller may see of an entity's Kubernetes cost: below the entity, and anywhere in the
  * organisation, asked only for a cluster's owner (whose whole split names any entity).
  */
