@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { IngestRun } from '@costscope/backstage-plugin-common';
@@ -8,6 +9,21 @@ import { readTagPolicy, TagPolicy } from '../compliance/tagPolicy';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 
 const REPO = path.resolve(__dirname, '../../../..');
+// The demo generator is plain CommonJS in examples/, shared with `npm start`.
+const {
+  generateDemoBilling,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../examples/billing/generate.js');
+
+/** The demo's last day of billing data, as the tests read it. */
+export const DEMO_END_DATE = '2026-11-22';
+
+/** Writes the demo's billing files into a new temporary directory, and answers it. */
+export async function writeDemoBilling(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-demo-'));
+  generateDemoBilling({ outDir: dir, endDate: DEMO_END_DATE });
+  return dir;
+}
 
 /**
  * Reads the demo's AWS and GCP FOCUS files (written by the demo generator into `billingDir`)

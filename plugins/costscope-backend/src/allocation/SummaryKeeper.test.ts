@@ -1,19 +1,13 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { ingestDemoBilling } from '../__testUtils__/demoBilling';
+import {
+  ingestDemoBilling,
+  writeDemoBilling,
+} from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { KeptSummaryStore } from '../store/KeptSummaryStore';
 import { ORG_REF } from '../store/AllocationStore';
 import { SummaryKeeper } from './SummaryKeeper';
-
-// The demo generator is plain CommonJS in examples/, shared with `npm start`.
-const {
-  generateDemoBilling,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/generate.js');
 
 jest.setTimeout(180_000);
 
@@ -26,8 +20,7 @@ describe('summaries kept at rebuild time', () => {
   let billingDir: string;
 
   beforeAll(async () => {
-    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-kept-'));
-    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+    billingDir = await writeDemoBilling();
   });
 
   async function demoAllocated(id: Parameters<typeof databases.init>[0]) {

@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { toSnapshot } from '../allocation/catalogSnapshot';
 import { GzippedJson, jsonTextOf } from '../lib/gzippedJson';
@@ -9,17 +6,16 @@ import { ComplianceQueries } from '../store/ComplianceQueries';
 import { InventoryStore } from '../store/InventoryStore';
 import { KeptReportStore } from '../store/KeptReportStore';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { demoPolicy, ingestDemoBilling } from '../__testUtils__/demoBilling';
+import {
+  demoPolicy,
+  ingestDemoBilling,
+  writeDemoBilling,
+} from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { ReportKeeper } from './ReportKeeper';
 import { TagPolicy } from './tagPolicy';
 
-// The demo generator is plain CommonJS in examples/, shared with `npm start`.
-const {
-  generateDemoBilling,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/generate.js');
 const {
   demoInventoryWithUtilisation,
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -37,8 +33,7 @@ describe('organisation reports kept at rebuild time', () => {
   let billingDir: string;
 
   beforeAll(async () => {
-    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-kept-'));
-    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+    billingDir = await writeDemoBilling();
   });
 
   async function demoAllocated(id: Parameters<typeof databases.init>[0]) {

@@ -1,21 +1,17 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { toSnapshot } from '../allocation/catalogSnapshot';
 import { ComplianceQueries } from '../store/ComplianceQueries';
 import { InventoryStore } from '../store/InventoryStore';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { demoPolicy, ingestDemoBilling } from '../__testUtils__/demoBilling';
+import {
+  demoPolicy,
+  ingestDemoBilling,
+  writeDemoBilling,
+} from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { chargebackLines, chargebackRules } from './chargeback';
 import { summariseEntityCompliance } from './summarise';
 
-// The demo generator is plain CommonJS in examples/, shared with `npm start`.
-const {
-  generateDemoBilling,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/generate.js');
 const {
   demoInventoryWithUtilisation,
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -28,8 +24,7 @@ describe('tag compliance and chargeback of the demo organisation', () => {
   let billingDir: string;
 
   beforeAll(async () => {
-    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-demo-'));
-    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+    billingDir = await writeDemoBilling();
   });
 
   it.each(databases.eachSupportedId())(

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigReader } from '@backstage/config';
@@ -11,6 +10,7 @@ import {
 import { AllocationOutcome } from '../allocation/AllocationEngine';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { KubernetesStore } from '../store/KubernetesStore';
+import { writeDemoBilling } from '../__testUtils__/demoBilling';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { demoCatalog, EXAMPLES } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
@@ -20,12 +20,6 @@ import { readKubernetesConfig } from './readKubernetesConfig';
 
 /** These tests compare with the bill's `BilledCost`. */
 const BILLED_USD = { currency: 'USD', costBasis: 'billed' } as const;
-
-// The demo generator is plain CommonJS in examples/, shared with `npm start`.
-const {
-  generateDemoBilling,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/generate.js');
 
 jest.setTimeout(180_000);
 
@@ -51,8 +45,7 @@ describe('the demo cluster (npm start)', () => {
   let fake: FakeOpenCost;
 
   beforeAll(async () => {
-    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-k8s-'));
-    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+    billingDir = await writeDemoBilling();
     fake = await startFakeOpenCost(); // the demo cluster, as scripts/start.sh serves it
   });
   afterAll(() => fake.close());

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { moneyToNanos } from '@costscope/backstage-plugin-common';
@@ -7,16 +6,11 @@ import { DefaultUnitCostService } from '../service/DefaultUnitCostService';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
 import { SpendQueries } from '../store/SpendQueries';
 import { UnitMetricStore } from '../store/UnitMetricStore';
+import { writeDemoBilling } from '../__testUtils__/demoBilling';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { UnitMetricFileLoader } from './UnitMetricFileLoader';
-
-// The demo generator is plain CommonJS in examples/, shared with `npm start`.
-const {
-  generateDemoBilling,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/generate.js');
 
 jest.setTimeout(120_000);
 
@@ -28,8 +22,7 @@ describe("the demo's cost per order", () => {
   let billingDir: string;
 
   beforeAll(async () => {
-    billingDir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-orders-'));
-    generateDemoBilling({ outDir: billingDir, endDate: '2026-11-22' });
+    billingDir = await writeDemoBilling();
   });
   afterAll(async () => {
     await fs.rm(billingDir, { recursive: true, force: true });
