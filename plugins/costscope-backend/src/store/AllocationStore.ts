@@ -201,34 +201,48 @@ async function writeKubernetesSplit(
     resource: string,
     row: Record<string, string>,
   ) => JSON.stringify([cluster, resource, row.usage_date, row.resource_id]);
+  /** Adds a fact's sums and id to its group in `into`, made by `make` on first use. */
+  const addToGroup = <E extends { group: NodeCostGroup; ids: string[] }>(
+    into: Map<string, E>,
+    make: (group: NodeCostGroup) => E,
+    cluster: string,
+    resource: NodeCostGroup['resource'],
+    row: Record<string, string>,
+  ): E => {
+    const key = groupKey(cluster, resource, row);
+    let entry = into.get(key);
+    if (!entry) {
+      entry = make(groupOf(cluster, resource, row));
+      into.set(key, entry);
+    }
+    entry.group.billedNanos += BigInt(row.billed);
+    entry.group.effectiveNanos += BigInt(row.effective);
+    entry.group.listNanos += BigInt(row.list);
+    entry.ids.push(row.id);
+    return entry;
+  };
+  // A fact the bill split itself, into its group with its split.
   const addBillFact = (
     cluster: string,
     resource: NodeCostGroup['resource'],
     row: Record<string, string>,
   ) => {
-    const key = groupKey(cluster, resource, row);
-    let entry = billGroups.get(key);
-    if (!entry) {
-      entry = { group: groupOf(cluster, resource, row), facts: [], ids: [] };
-      billGroups.set(key, entry);
-    }
-    const billed = BigInt(row.billed);
-    const effective = BigInt(row.effective);
-    const list = BigInt(row.list);
-    entry.group.billedNanos += billed;
-    entry.group.effectiveNanos += effective;
-    entry.group.listNanos += list;
-    entry.facts.push({
+    addToGroup(
+      billGroups,
+      group => ({ group, facts: [], ids: [] }),
+      cluster,
+      resource,
+      row,
+    ).facts.push({
       cluster,
       methodId: row.allocated_method_id ?? null,
       resourceId: row.allocated_resource_id ?? null,
       resourceName: row.allocated_resource_name ?? null,
       tags: row.allocated_tags ?? '{}',
-      billedNanos: billed,
-      effectiveNanos: effective,
-      listNanos: list,
+      billedNanos: BigInt(row.billed),
+      effectiveNanos: BigInt(row.effective),
+      listNanos: BigInt(row.list),
     });
-    entry.ids.push(row.id);
   };
   // A fact OpenCost's ratios split, into its group.
   const addGroupFact = (
@@ -236,16 +250,7 @@ async function writeKubernetesSplit(
     resource: NodeCostGroup['resource'],
     row: Record<string, string>,
   ) => {
-    const key = groupKey(cluster, resource, row);
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = { group: groupOf(cluster, resource, row), ids: [] };
-      groups.set(key, entry);
-    }
-    entry.group.billedNanos += BigInt(row.billed);
-    entry.group.effectiveNanos += BigInt(row.effective);
-    entry.group.listNanos += BigInt(row.list);
-    entry.ids.push(row.id);
+    addToGroup(groups, group => ({ group, ids: [] }), cluster, resource, row);
   };
   for (const selector of hook.selectors) {
     const reads: Array<(q: Knex.QueryBuilder) => Knex.QueryBuilder> = [];
