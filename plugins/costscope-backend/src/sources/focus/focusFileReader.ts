@@ -121,6 +121,13 @@ class FocusRecordReader implements CsvSink, FocusValueSlices {
   }
 }
 
+/** What a rejection of a group of rows says of the rows after its first. */
+function sameValues(more: number): string {
+  return `(and ${more} more ${
+    more === 1 ? 'row' : 'rows'
+  } with the same values)`;
+}
+
 /** Parses FOCUS values into cost lines, collecting them until taken. */
 export class FocusLineCollector implements FocusRowSink {
   private lines: CostLine[] = [];
@@ -145,9 +152,7 @@ export class FocusLineCollector implements FocusRowSink {
     if (typeof result === 'string') {
       this.reject(
         line,
-        rows === 1
-          ? result
-          : `${result} (and ${rows - 1} more rows with the same values)`,
+        rows === 1 ? result : `${result} ${sameValues(rows - 1)}`,
         rows,
       );
     } else {

@@ -164,12 +164,13 @@ describe('readFocusParquet, rows pre-aggregated by DuckDB', () => {
       const byLine = new Map(single.rejections.map(r => [r.line, r.reason]));
       for (const rejection of grouped.rejections) {
         const reason = byLine.get(rejection.line);
+        const more = rejection.rows - 1;
         expect(rejection.reason).toBe(
-          rejection.rows === 1
+          more === 0
             ? reason
-            : `${reason} (and ${
-                rejection.rows - 1
-              } more rows with the same values)`,
+            : `${reason} (and ${more} more ${
+                more === 1 ? 'row' : 'rows'
+              } with the same values)`,
         );
       }
       expect(grouped.rejections.some(r => r.rows > 1)).toBe(true);
