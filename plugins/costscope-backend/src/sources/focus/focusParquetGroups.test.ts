@@ -155,6 +155,17 @@ describe('readFocusParquet, rows pre-aggregated by DuckDB', () => {
       expect(fromGroups.facts.some(fact => fact.allocatedMethodDetails)).toBe(
         true,
       );
+      // And the same exact sums before rounding (at the aggregator's 1e-18).
+      const exactTotals = (lines: CostLine[]) =>
+        lines.reduce(
+          (sums, line) => {
+            sums.billed += parseDecimal(line.billedCost, 18)!;
+            sums.effective += parseDecimal(line.effectiveCost, 18)!;
+            return sums;
+          },
+          { billed: 0n, effective: 0n },
+        );
+      expect(exactTotals(grouped.lines)).toEqual(exactTotals(single.lines));
 
       // Every rejected row counted, each group named by its first row, with its reason.
       const rowsOf = (list: Rejection[]) =>
