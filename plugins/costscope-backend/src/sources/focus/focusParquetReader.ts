@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
@@ -192,8 +193,12 @@ export async function* readFocusParquetRecords(
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       ...DUCKDB_SETTINGS,
-      // Where the grouping spills beyond its memory limit.
-      temp_directory: path.join(os.tmpdir(), 'costscope-duckdb'),
+      // Where the grouping spills beyond its memory limit: a directory of this read's own
+      // (DuckDB names its files alike in every instance, and removes them when closed).
+      temp_directory: path.join(
+        os.tmpdir(),
+        `costscope-duckdb-${randomUUID()}`,
+      ),
     });
     connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
