@@ -37,12 +37,13 @@ const SERVE_EVERY_MS = 10;
 
 /**
  * DuckDB's share of the ingest, measured with bench/ingest.ts (1,000,000 rows, 2 cores): with
- * these the whole ingest peaked at about 400 MB, against 440 MB with DuckDB's default
- * allocator flushing (freed memory is handed back to the system after each part) and 470 MB
- * with parts of 100,000 rows. 40 MB is too little to decode the bench's row groups.
+ * these the whole ingest peaked at 395 to 405 MB, against about 450 MB with 2 threads (each
+ * keeps buffers and a malloc arena of its own) or with DuckDB's default allocator flushing
+ * (here freed memory goes back to the system after each part), for at most a second more
+ * (JS, not DuckDB, is the slower side). 40 MB is too little to decode the bench's row groups.
  */
 const DUCKDB_SETTINGS = {
-  threads: '2',
+  threads: '1',
   memory_limit: '64MB',
   allocator_bulk_deallocation_flush_threshold: '8MB',
   allocator_flush_threshold: '8MB',
