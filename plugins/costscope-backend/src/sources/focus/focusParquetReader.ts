@@ -36,11 +36,11 @@ import {
 const SERVE_EVERY_MS = 10;
 
 /**
- * DuckDB's share of the ingest, measured with bench/ingest.ts (1,000,000 rows, 2 cores): with
- * these the whole ingest peaked at 395 to 405 MB, against about 450 MB with 2 threads (each
- * keeps buffers and a malloc arena of its own) or with DuckDB's default allocator flushing
- * (here freed memory goes back to the system after each part), for at most a second more
- * (JS, not DuckDB, is the slower side). 40 MB is too little to decode the bench's row groups.
+ * DuckDB's share of the ingest, measured with bench/ingest.ts (1,000,000 rows, 2 busy cores):
+ * with these the whole ingest peaked at 398 to 428 MB, against 404 to 452 MB with 2 threads
+ * (each keeps buffers and a malloc arena of its own) and about 440 MB with DuckDB's default
+ * allocator flushing (here freed memory goes back to the system after each part); JS, not
+ * DuckDB, is the slower side. 40 MB is too little to decode the bench's row groups.
  */
 const DUCKDB_SETTINGS = {
   threads: '1',
