@@ -11,6 +11,7 @@ import {
 } from '../currency/ExchangeRates';
 import { WORK_SCALE } from '../lib/decimal';
 import { MethodDetailsSum } from './methodDetailsSum';
+import { rowCountOf } from './rowCount';
 import { AllocationKeyRow, CostFact, FactDimensions } from '../store/types';
 
 /** A fact's dimensions, with what the aggregator keeps to find its group again. */
@@ -194,7 +195,9 @@ export class DailyAggregator {
     this.lastFacts = facts;
 
     const factKey = groupId * DAY_IDS + dayId;
-    facts.add(factKey, billed, effective, list);
+    // A pre-aggregated line's amounts are its rows' sums: it counts as those rows.
+    const rows = rowCountOf(line);
+    facts.add(factKey, billed, effective, list, rows);
     const methodDetails = line.allocated?.methodDetails;
     if (methodDetails) {
       let byFact = this.details.get(facts);
@@ -207,7 +210,7 @@ export class DailyAggregator {
         sum = new MethodDetailsSum();
         byFact.set(factKey, sum);
       }
-      sum.add(methodDetails);
+      sum.add(methodDetails, rows);
     }
   }
 

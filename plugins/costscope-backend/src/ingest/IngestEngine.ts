@@ -20,6 +20,7 @@ import {
 } from '@costscope/backstage-plugin-node';
 import { FactStore } from '../store/FactStore';
 import { DailyAggregator } from './DailyAggregator';
+import { rowCountOf, setRowCount } from './rowCount';
 import { ExchangeRates } from '../currency/ExchangeRates';
 
 /** Rejections kept in a run record; the count is always exact. */
@@ -64,8 +65,9 @@ export class IngestEngine {
     await runs.startRun(run);
 
     const reject = (rejection: IngestRejection) => {
-      run.rowsRead += 1;
-      run.rowsRejected += 1;
+      const rows = rowCountOf(rejection);
+      run.rowsRead += rows;
+      run.rowsRejected += rows;
       if (run.rejections.length < MAX_KEPT_REJECTIONS) {
         run.rejections.push({
           file: storableText(rejection.file),
@@ -128,10 +130,15 @@ export class IngestEngine {
               )
             : undefined;
         if (refusal) {
-          reject({ file: source.id, line: run.rowsRead + 1, reason: refusal });
+          reject(
+            setRowCount(
+              { file: source.id, line: run.rowsRead + 1, reason: refusal },
+              rowCountOf(line),
+            ),
+          );
           return;
         }
-        run.rowsRead += 1;
+        run.rowsRead += rowCountOf(line);
         if (
           coverage &&
           (line.chargeDate < coverage.from || line.chargeDate >= coverage.to)

@@ -174,12 +174,16 @@ export class FactTable {
     return this.slots.keys();
   }
 
-  /** Adds the amounts `billed`, `effective` and `list` read last to the fact `key`. */
+  /**
+   * Adds the amounts `billed`, `effective` and `list` read last to the fact `key`: the sums of
+   * `lines` lines (more than one when a source pre-aggregated them).
+   */
   add(
     key: number,
     billed: AmountReader,
     effective: AmountReader,
     list: AmountReader,
+    lines = 1,
   ): void {
     let slot = this.slots.get(key);
     if (slot === undefined) {
@@ -187,7 +191,7 @@ export class FactTable {
       if (slot === this.lines.length) this.grow();
       this.slots.set(key, slot);
     }
-    this.lines[slot] += 1;
+    this.lines[slot] += lines;
     if (
       billed.work === undefined &&
       effective.work === undefined &&

@@ -24,13 +24,14 @@ function scaledText(value: bigint): string {
 export class MethodDetailsSum {
   private readonly units = new Map<string, bigint | undefined>();
 
-  add(details: AllocatedMethodDetails): void {
+  /** Adds the details of `lines` lines that all gave these (a pre-aggregated group's). */
+  add(details: AllocatedMethodDetails, lines = 1): void {
     for (const element of details.elements) {
       if (element.usageUnit === undefined) continue;
       const quantity =
         element.usageQuantity === undefined
           ? undefined
-          : parseDecimal(element.usageQuantity, USAGE_SCALE);
+          : parseDecimal(element.usageQuantity, USAGE_SCALE)! * BigInt(lines);
       if (!this.units.has(element.usageUnit)) {
         this.units.set(element.usageUnit, quantity);
         continue;

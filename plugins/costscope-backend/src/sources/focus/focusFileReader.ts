@@ -6,14 +6,22 @@ import { CostLine } from '@costscope/backstage-plugin-node';
 import { CsvParser, CsvSink } from './CsvParser';
 import { FocusFileError, FocusVersion, mapFocusHeader } from './focusColumns';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
+import { setRowCount } from '../../ingest/rowCount';
 
 /** A record larger than this (in characters) is rejected rather than buffered. */
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 /** Read size: large enough to keep per-chunk costs small, small enough not to stall. */
 const CHUNK_BYTES = 64 * 1024;
 
-/** A rejected row of one file: where it starts and why. */
-export type FocusRejection = (line: number, reason: string) => void;
+/**
+ * A rejected row of one file: where it starts and why; `rows` (1 when absent) when it stands
+ * for several rows with the same values, the first at `line`.
+ */
+export type FocusRejection = (
+  line: number,
+  reason: string,
+  rows?: number,
+) => void;
 
 /**
  * Where the values of a record that are new (not the previous record's) lie in the text they
@@ -31,8 +39,17 @@ export interface FocusValueSlices {
 
 /** Receives the records of a FOCUS file with the header's field count, and rejected rows. */
 export interface FocusRowSink {
-  /** A record as values in FOCUS_COLUMNS order; `values` is reused for the next record. */
-  row(values: FocusValues, line: number, slices: FocusValueSlices): void;
+  /**
+   * A record as values in FOCUS_COLUMNS order; `values` is reused for the next record.
+   * `rows` (1 when absent): how many rows it stands for when the reader pre-aggregated them
+   * (amounts summed), the first at `line`.
+   */
+  row(
+    values: FocusValues,
+    line: number,
+    slices: FocusValueSlices,
+    rows?: number,
+  ): void;
   reject(line: number, reason: string): void;
   /** The FOCUS version the file's columns look like, once its header is read. */
   header?(version: FocusVersion): void;
@@ -104,6 +121,13 @@ class FocusRecordReader implements CsvSink, FocusValueSlices {
   }
 }
 
+/** What a rejection of a group of rows says of the rows after its first. */
+function sameValues(more: number): string {
+  return `(and ${more} more ${
+    more === 1 ? 'row' : 'rows'
+  } with the same values)`;
+}
+
 /** Parses FOCUS values into cost lines, collecting them until taken. */
 export class FocusLineCollector implements FocusRowSink {
   private lines: CostLine[] = [];
@@ -118,12 +142,21 @@ export class FocusLineCollector implements FocusRowSink {
     this.onVersion?.(version);
   }
 
-  row(values: FocusValues, line: number): void {
+  row(
+    values: FocusValues,
+    line: number,
+    _slices?: FocusValueSlices,
+    rows = 1,
+  ): void {
     const result = this.rows.parse(values);
     if (typeof result === 'string') {
-      this.reject(line, result);
+      this.reject(
+        line,
+        rows === 1 ? result : `${result} ${sameValues(rows - 1)}`,
+        rows,
+      );
     } else {
-      this.lines.push(result);
+      this.lines.push(setRowCount(result, rows));
     }
   }
 

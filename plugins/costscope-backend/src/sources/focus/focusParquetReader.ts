@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type {
   DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBInstance,
-  DuckDBResult,
 } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { FocusFileError, FocusVersion, mapFocusHeader } from './focusColumns';
@@ -13,6 +16,12 @@ import {
   FocusValueSlices,
 } from './focusFileReader';
 import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
+import {
+  groupedQuery,
+  isFloating,
+  ParquetColumn,
+  perRowQuery,
+} from './focusParquetQuery';
 
 /**
  * Reading FOCUS Parquet with DuckDB (`read_parquet`), streamed a chunk (2,048 rows) at a time.
@@ -26,29 +35,27 @@ import { FOCUS_COLUMNS, FocusRowParser, FocusValues } from './parseFocusRow';
 /** The longest the reading goes without serving the event loop, about. */
 const SERVE_EVERY_MS = 10;
 
-/** Type names of DESCRIBE, as DuckDB spells them. */
-const FLOATING = /^(DOUBLE|FLOAT|REAL)$/;
-const TIMESTAMP = /^TIMESTAMP/;
+/**
+ * DuckDB's share of the ingest, measured with bench/ingest.ts (1,000,000 rows, 2 busy cores):
+ * with these the whole ingest peaked at 398 to 428 MB, against 404 to 452 MB with 2 threads
+ * (each keeps buffers and a malloc arena of its own) and about 440 MB with DuckDB's default
+ * allocator flushing (here freed memory goes back to the system after each part); JS, not
+ * DuckDB, is the slower side. 40 MB is too little to decode the bench's row groups.
+ */
+const DUCKDB_SETTINGS = {
+  threads: '1',
+  memory_limit: '64MB',
+  allocator_bulk_deallocation_flush_threshold: '8MB',
+  allocator_flush_threshold: '8MB',
+};
 
-/** A JSON value (in SQL) that the row parser reads as the column's FOCUS text. */
-function valueExpression(name: string, type: string): string {
-  const column = `"${name.replace(/"/g, '""')}"`;
-  if (type === 'VARCHAR') return column;
-  // Numbers as JSON numbers: JSON.parse gives the same double, and JS prints it shortest.
-  if (FLOATING.test(type)) {
-    return `CASE WHEN isfinite(${column}) THEN to_json(${column}) ELSE to_json(CAST(${column} AS VARCHAR)) END`;
-  }
-  // With the session in UTC, plain and zoned timestamps (INT96 too) print as UTC instants.
-  if (TIMESTAMP.test(type)) {
-    return `strftime(${column}, '%Y-%m-%dT%H:%M:%S.%fZ')`;
-  }
-  // Maps and structs (Tags): their JSON object text, which the Tags parser reads.
-  if (/^(MAP|STRUCT)\(/.test(type)) {
-    return `CAST(to_json(${column}) AS VARCHAR)`;
-  }
-  // DECIMAL prints its exact digits; dates, integers and JSON print as they should.
-  return `CAST(${column} AS VARCHAR)`;
-}
+/**
+ * Rows grouped at a time: a grouping holds all its groups until its last is out, so a file is
+ * grouped in consecutive parts of this many rows (DuckDB skips the row groups outside a part).
+ * A part's groups come in the order of their first rows, and parts in the order of the file,
+ * so every line and rejection comes in the order of its first row, as row by row.
+ */
+const PART_ROWS = 50_000;
 
 /** `text` (a JS number's shortest form) without an exponent: the same decimal, in full. */
 export function plainDecimal(text: string): string {
@@ -79,14 +86,16 @@ async function openFocusParquet(
   connection: DuckDBConnection,
   file: string,
   label: string,
+  group: boolean,
 ): Promise<{
-  result: DuckDBResult;
+  query: string;
   floating: boolean[];
   version: FocusVersion;
+  grouped: boolean;
 }> {
   // binary_as_string: some writers store text as unannotated BYTE_ARRAY.
   const source = `read_parquet($file, binary_as_string = true)`;
-  let described: Array<{ name: string; type: string }>;
+  let described: ParquetColumn[];
   try {
     const reader = await connection.runAndReadAll(
       `DESCRIBE SELECT * FROM ${source}`,
@@ -106,20 +115,43 @@ async function openFocusParquet(
     label,
     'Parquet',
   );
-  const floating: boolean[] = [];
-  const values = FOCUS_COLUMNS.map((focusColumn, i) => {
-    // As in a CSV header, the last of several columns of the same name is read.
-    const column = described[columns.lastIndexOf(focusColumn)];
-    floating[i] = column !== undefined && FLOATING.test(column.type);
-    return column ? valueExpression(column.name, column.type) : 'NULL';
-  });
+  // As in a CSV header, the last of several columns of the same name is read.
+  const focusColumns = FOCUS_COLUMNS.map(
+    focusColumn => described[columns.lastIndexOf(focusColumn)],
+  );
+  const floating = focusColumns.map(
+    column => column !== undefined && isFloating(column.type),
+  );
+  const grouped = group
+    ? groupedQuery(
+        `read_parquet($file, binary_as_string = true, file_row_number = true)`,
+        focusColumns,
+      )
+    : undefined;
+  return {
+    query: grouped ?? perRowQuery(source, focusColumns),
+    floating,
+    version,
+    grouped: grouped !== undefined,
+  };
+}
+
+/** The result chunks of `query`; fails as FOCUS does when DuckDB cannot read the file. */
+async function* chunksOf(
+  connection: DuckDBConnection,
+  query: string,
+  parameters: Record<string, string | number>,
+  label: string,
+): AsyncGenerator<DuckDBDataChunk> {
   try {
-    const result = await connection.stream(
-      `SELECT CAST(json_array(${values.join(', ')}) AS VARCHAR) FROM ${source}`,
-      { file },
-    );
-    return { result, floating, version };
+    const result = await connection.stream(query, parameters);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      yield chunk;
+    }
   } catch (error) {
+    if (error instanceof FocusFileError) throw error;
     throw new FocusFileError(
       `FOCUS file ${label} is not a readable Parquet file: ${messageOf(error)}`,
     );
@@ -134,15 +166,19 @@ const NO_SLICES: FocusValueSlices = {
 };
 
 /**
- * Reads one local FOCUS Parquet file, streaming: hands its rows, as FOCUS values, to `sink`
- * and yields after each chunk. Rows are numbered from 1 in the file, where CSV gives the
- * line number (which counts the header and quoted newlines). Fails when the file is not
- * readable Parquet or lacks a required column.
+ * Reads one local FOCUS Parquet file, streaming: hands its records, as FOCUS values, to
+ * `sink` and yields after each chunk. A record is a group of rows with their amounts summed
+ * (see focusParquetQuery.ts), named by its first row, or a single row when the file's
+ * amounts cannot be summed exactly in SQL. Rows are numbered from 1 in the file, where CSV
+ * gives the line number (which counts the header and quoted newlines). Fails when the file
+ * is not readable Parquet or lacks a required column.
  */
 export async function* readFocusParquetRecords(
   file: string,
   label: string,
   sink: FocusRowSink,
+  /** False reads row by row (what the groups are tested against). */
+  group = true,
 ): AsyncGenerator<void> {
   // Loaded here, so that reading CSV alone never maps DuckDB's native library; `require`,
   // not `import()`, which Jest cannot run.
@@ -157,43 +193,73 @@ export async function* readFocusParquetRecords(
     instance = await Instance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      ...DUCKDB_SETTINGS,
+      // Where the grouping spills beyond its memory limit: a directory of this read's own
+      // (DuckDB names its files alike in every instance, and removes them when closed).
+      temp_directory: path.join(
+        os.tmpdir(),
+        `costscope-duckdb-${randomUUID()}`,
+      ),
     });
     connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
-    const { result, floating, version } = await openFocusParquet(
+    const { query, floating, version, grouped } = await openFocusParquet(
       connection,
       file,
       label,
+      group,
     );
     sink.header?.(version);
     const values: FocusValues = FOCUS_COLUMNS.map(() => undefined);
-    let row = 0;
-    for (;;) {
-      let chunk;
-      try {
-        chunk = await result.fetchChunk();
-      } catch (error) {
-        throw new FocusFileError(
-          `FOCUS file ${label} is not a readable Parquet file: ${messageOf(
-            error,
-          )}`,
-        );
+    const toValues = (parsed: unknown[]) => {
+      for (let i = 0; i < values.length; i += 1) {
+        const value = parsed[i];
+        if (value === null) values[i] = undefined;
+        else if (floating[i] && typeof value === 'number') {
+          values[i] = plainDecimal(String(value));
+        } else values[i] = value as string;
       }
-      if (!chunk || chunk.rowCount === 0) break;
-      const texts = chunk.getColumnVector(0);
-      for (let r = 0; r < chunk.rowCount; r += 1) {
-        const parsed = JSON.parse(texts.getItem(r) as string) as unknown[];
-        for (let i = 0; i < values.length; i += 1) {
-          const value = parsed[i];
-          if (value === null) values[i] = undefined;
-          else if (floating[i] && typeof value === 'number') {
-            values[i] = plainDecimal(String(value));
-          } else values[i] = value as string;
+    };
+    if (!grouped) {
+      let row = 0;
+      for await (const chunk of chunksOf(connection, query, { file }, label)) {
+        const texts = chunk.getColumnVector(0);
+        for (let r = 0; r < chunk.rowCount; r += 1) {
+          toValues(JSON.parse(texts.getItem(r) as string) as unknown[]);
+          row += 1;
+          sink.row(values, row, NO_SLICES);
         }
-        row += 1;
-        sink.row(values, row, NO_SLICES);
+        yield;
       }
-      yield;
+      return;
+    }
+    // Part after part, until one has no rows (it is past the end of the file).
+    for (let from = 0; ; from += PART_ROWS) {
+      const parameters = { file, from, to: from + PART_ROWS };
+      let groups = 0;
+      for await (const chunk of chunksOf(
+        connection,
+        query,
+        parameters,
+        label,
+      )) {
+        const texts = chunk.getColumnVector(0);
+        for (let r = 0; r < chunk.rowCount; r += 1) {
+          const parsed = JSON.parse(texts.getItem(r) as string) as unknown[];
+          toValues(parsed);
+          // A group's row count and first row follow its values.
+          const rows = parsed[values.length] as number;
+          sink.row(
+            values,
+            parsed[values.length + 1] as number,
+            NO_SLICES,
+            rows,
+          );
+        }
+        groups += chunk.rowCount;
+        yield;
+      }
+      if (groups === 0) return;
     }
   } finally {
     connection?.closeSync();
@@ -212,6 +278,8 @@ export async function* readFocusParquet(
   currency: string | undefined,
   reject: FocusRejection,
   onVersion?: (version: FocusVersion) => void,
+  /** False reads row by row (what the groups are tested against). */
+  group = true,
 ): AsyncGenerator<CostLine[]> {
   const lines = new FocusLineCollector(
     new FocusRowParser(currency),
@@ -219,7 +287,7 @@ export async function* readFocusParquet(
     onVersion,
   );
   let served = performance.now();
-  for await (const _ of readFocusParquetRecords(file, label, lines)) {
+  for await (const _ of readFocusParquetRecords(file, label, lines, group)) {
     yield lines.take();
     if (performance.now() - served > SERVE_EVERY_MS) {
       await setImmediate();

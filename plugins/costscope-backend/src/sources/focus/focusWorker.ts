@@ -62,6 +62,8 @@ type WorkerMessage =
       kind: 'batch';
       /** Per record its line; negated for a rejected row (its reason is in `reasons`). */
       lines: Float64Array<ArrayBuffer>;
+      /** Per row that is not rejected: how many rows it stands for (see FocusRowSink). */
+      counts: Float64Array<ArrayBuffer>;
       /** COLUMNS codes per row that is not rejected: ABSENT, SAME, or a value's number. */
       codes: Int32Array<ArrayBuffer>;
       /** The texts the new values are slices of. */
@@ -82,6 +84,7 @@ class BatchWriter implements FocusRowSink {
   /** The file's FOCUS version, sent with `done`. */
   version?: FocusVersion;
   lines = new Float64Array(BATCH_RECORDS);
+  counts = new Float64Array(BATCH_RECORDS);
   codes = new Int32Array(BATCH_RECORDS * COLUMNS);
   texts: string[] = [];
   /** Characters of the texts so far. */
@@ -103,11 +106,18 @@ class BatchWriter implements FocusRowSink {
     this.version = version;
   }
 
-  row(values: FocusValues, line: number, slices: FocusValueSlices): void {
+  row(
+    values: FocusValues,
+    line: number,
+    slices: FocusValueSlices,
+    rows = 1,
+  ): void {
     if (this.records === this.lines.length) this.lines = grown(this.lines);
+    if (this.rows === this.counts.length) this.counts = grown(this.counts);
     if (this.rows * COLUMNS === this.codes.length)
       this.codes = grown(this.codes);
     this.lines[this.records] = line;
+    this.counts[this.rows] = rows;
     this.records += 1;
     const codes = this.codes;
     const sent = this.sent;
@@ -168,12 +178,14 @@ class BatchWriter implements FocusRowSink {
     const message = {
       kind: 'batch' as const,
       lines: this.lines.subarray(0, this.records),
+      counts: this.counts.subarray(0, this.rows),
       codes: this.codes.subarray(0, this.rows * COLUMNS),
       texts: this.texts,
       slices: this.slices.subarray(0, this.values * 3),
       reasons: this.reasons,
     };
     this.lines = new Float64Array(BATCH_RECORDS);
+    this.counts = new Float64Array(BATCH_RECORDS);
     this.codes = new Int32Array(BATCH_RECORDS * COLUMNS);
     this.texts = [];
     this.chars = 0;
@@ -219,6 +231,7 @@ async function work(input: WorkerInput): Promise<void> {
     const message = batch.take();
     port.postMessage(message, [
       message.lines.buffer,
+      message.counts.buffer,
       message.codes.buffer,
       message.slices.buffer,
     ]);
@@ -282,7 +295,7 @@ class BatchReader {
 
   /** Hands over the next `count` records, at most. */
   read(sink: FocusLineCollector, count: number): void {
-    const { lines, codes, texts, slices, reasons } = this.batch;
+    const { lines, counts, codes, texts, slices, reasons } = this.batch;
     const values = this.values;
     const end = Math.min(lines.length, this.record + count);
     for (; this.record < end; this.record += 1) {
@@ -305,7 +318,7 @@ class BatchReader {
           );
         }
       }
-      sink.row(values, line);
+      sink.row(values, line, undefined, counts[this.row]);
       this.row += 1;
     }
   }

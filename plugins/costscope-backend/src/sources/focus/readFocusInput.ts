@@ -6,6 +6,7 @@ import { FocusRejection, readFocusFile } from './focusFileReader';
 import { readFocusFileInWorker } from './focusWorker';
 import { readFocusParquet } from './focusParquetReader';
 import { FocusVersion } from './focusColumns';
+import { setRowCount } from '../../ingest/rowCount';
 
 /** Files a FOCUS source reads: CSV, gzipped CSV and Parquet, by their name. */
 export const FOCUS_FILE = /\.(csv|csv\.gz|parquet)$/i;
@@ -51,7 +52,8 @@ export async function* readFocusFileForRun(
     file,
     label,
     currency,
-    (line, reason) => context.reject({ file: label, line, reason }),
+    (line, reason, rows = 1) =>
+      context.reject(setRowCount({ file: label, line, reason }, rows)),
     version => {
       focusVersion = version;
     },
