@@ -1,32 +1,15 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { parseDecimal } from '@costscope/backstage-plugin-common';
 import { DailyAggregator } from '../../ingest/DailyAggregator';
 import { rowCountOf } from '../../ingest/rowCount';
 import { placesOf } from './focusParquetQuery';
 import { plainDecimal, readFocusParquet } from './focusParquetReader';
+import { duckdbScratch } from '../../__testUtils__/duckdbScratch';
 
 jest.setTimeout(60_000);
 
-let dir: string;
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-groups-'));
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  await db.run(`SET TimeZone = 'UTC'`);
-});
-
-afterAll(async () => {
-  db.closeSync();
-  instance.closeSync();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const scratch = duckdbScratch('costscope-groups-');
 
 interface Rejection {
   line: number;
@@ -136,8 +119,8 @@ describe('readFocusParquet, rows pre-aggregated by DuckDB', () => {
   ] as const)(
     'gives the facts and rejections of the rows read one by one (%s costs, Tags as %s)',
     async (costType, tags, alone) => {
-      const file = path.join(dir, `groups-${costType}-${tags}.parquet`);
-      await db.run(
+      const file = path.join(scratch.dir, `groups-${costType}-${tags}.parquet`);
+      await scratch.db.run(
         `COPY (${billRows(costType, tags)}) TO '${file}' (FORMAT parquet)`,
       );
       const grouped = await read(file, true);
@@ -224,7 +207,7 @@ describe('DuckDB and JS on doubles', () => {
   it('prints the shortest decimal as JS does, and sums it exactly when it has at most 18 places', async () => {
     const values = [...doubles(6_000), 5e-324, 1.7976931348623157e308];
     const rowsOut = (
-      await db.runAndReadAll(
+      await scratch.db.runAndReadAll(
         `SELECT CAST(x AS VARCHAR) AS t, ${placesOf(
           'CAST(x AS VARCHAR)',
         )} AS places,
