@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { parseDecimal } from '@costscope/backstage-plugin-common';
 import { DailyAggregator } from '../../ingest/DailyAggregator';
@@ -179,6 +180,46 @@ describe('readFocusParquet, rows pre-aggregated by DuckDB', () => {
       for (const rejection of alone) {
         expect(grouped.rejections).toContainEqual({ ...rejection, rows: 1 });
       }
+    },
+  );
+});
+
+describe('readFocusParquet, a file grouped in parts of 50,000 rows', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    [0, 0],
+    [100_000, 2],
+    [100_001, 3],
+  ])(
+    'reads a file of %p rows in %p parts, querying none past the end',
+    async (rows, parts) => {
+      const file = path.join(scratch.dir, `parts-${rows}.parquet`);
+      // Row groups smaller than a part: the count is the file's, not a row group's.
+      await scratch.db.run(
+        `COPY (SELECT CAST(i % 1000 AS DECIMAL(12,2)) AS BilledCost, 'USD' AS BillingCurrency,
+                  TIMESTAMP '2026-03-01' AS ChargePeriodStart, 'svc' AS ServiceName
+               FROM range(0, ${rows}) t(i))
+         TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
+      );
+      const queries = jest.spyOn(DuckDBConnection.prototype, 'stream');
+      const { lines, rejections } = await read(file, true);
+      expect(queries).toHaveBeenCalledTimes(parts);
+      expect(rejections).toEqual([]);
+      // One group per part (all its rows differ only in their amounts).
+      expect(lines.map(rowCountOf)).toEqual(
+        Array.from({ length: parts }, (_, part) =>
+          Math.min(50_000, rows - part * 50_000),
+        ),
+      );
+      let total = 0n;
+      for (let i = 0; i < rows; i += 1) total += BigInt(i % 1000);
+      expect(
+        lines.reduce(
+          (sum, line) => sum + parseDecimal(line.billedCost, 2)!,
+          0n,
+        ),
+      ).toBe(total * 100n);
     },
   );
 });
