@@ -28,10 +28,12 @@ export class MethodDetailsSum {
   add(details: AllocatedMethodDetails, lines = 1): void {
     for (const element of details.elements) {
       if (element.usageUnit === undefined) continue;
-      const quantity =
+      // Unreadable quantities are not rejected upstream: the unit's sum is then absent.
+      const each =
         element.usageQuantity === undefined
           ? undefined
-          : parseDecimal(element.usageQuantity, USAGE_SCALE)! * BigInt(lines);
+          : parseDecimal(element.usageQuantity, USAGE_SCALE);
+      const quantity = each === undefined ? undefined : each * BigInt(lines);
       if (!this.units.has(element.usageUnit)) {
         this.units.set(element.usageUnit, quantity);
         continue;

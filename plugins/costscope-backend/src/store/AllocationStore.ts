@@ -153,6 +153,12 @@ function groupOf(
   };
 }
 
+/** A fact's three sums, in nano-units. */
+type FactSums = Pick<
+  BillSplitFact,
+  'billedNanos' | 'effectiveNanos' | 'listNanos'
+>;
+
 /** The key of a fact's group: cluster, resource, day and bill dimensions. */
 function groupKey(
   cluster: string,
@@ -201,25 +207,33 @@ async function writeKubernetesSplit(
     resource: string,
     row: Record<string, string>,
   ) => JSON.stringify([cluster, resource, row.usage_date, row.resource_id]);
-  /** Adds a fact's sums and id to its group in `into`, made by `make` on first use. */
+  /**
+   * Adds a fact's sums and id to its group in `into`, made by `make` on first use; answers
+   * the group and the sums (parsed once: a bill-split fact keeps them too).
+   */
   const addToGroup = <E extends { group: NodeCostGroup; ids: string[] }>(
     into: Map<string, E>,
     make: (group: NodeCostGroup) => E,
     cluster: string,
     resource: NodeCostGroup['resource'],
     row: Record<string, string>,
-  ): E => {
+  ): { entry: E; sums: FactSums } => {
     const key = groupKey(cluster, resource, row);
     let entry = into.get(key);
     if (!entry) {
       entry = make(groupOf(cluster, resource, row));
       into.set(key, entry);
     }
-    entry.group.billedNanos += BigInt(row.billed);
-    entry.group.effectiveNanos += BigInt(row.effective);
-    entry.group.listNanos += BigInt(row.list);
+    const sums: FactSums = {
+      billedNanos: BigInt(row.billed),
+      effectiveNanos: BigInt(row.effective),
+      listNanos: BigInt(row.list),
+    };
+    entry.group.billedNanos += sums.billedNanos;
+    entry.group.effectiveNanos += sums.effectiveNanos;
+    entry.group.listNanos += sums.listNanos;
     entry.ids.push(row.id);
-    return entry;
+    return { entry, sums };
   };
   // A fact the bill split itself, into its group with its split.
   const addBillFact = (
@@ -227,21 +241,20 @@ async function writeKubernetesSplit(
     resource: NodeCostGroup['resource'],
     row: Record<string, string>,
   ) => {
-    addToGroup(
+    const { entry, sums } = addToGroup(
       billGroups,
       group => ({ group, facts: [], ids: [] }),
       cluster,
       resource,
       row,
-    ).facts.push({
+    );
+    entry.facts.push({
       cluster,
       methodId: row.allocated_method_id ?? null,
       resourceId: row.allocated_resource_id ?? null,
       resourceName: row.allocated_resource_name ?? null,
       tags: row.allocated_tags ?? '{}',
-      billedNanos: BigInt(row.billed),
-      effectiveNanos: BigInt(row.effective),
-      listNanos: BigInt(row.list),
+      ...sums,
     });
   };
   // A fact OpenCost's ratios split, into its group.

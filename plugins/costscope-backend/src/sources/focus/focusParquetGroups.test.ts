@@ -1,32 +1,16 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { parseDecimal } from '@costscope/backstage-plugin-common';
 import { DailyAggregator } from '../../ingest/DailyAggregator';
 import { rowCountOf } from '../../ingest/rowCount';
 import { placesOf } from './focusParquetQuery';
 import { plainDecimal, readFocusParquet } from './focusParquetReader';
+import { duckdbScratch } from '../../__testUtils__/duckdbScratch';
 
 jest.setTimeout(60_000);
 
-let dir: string;
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-groups-'));
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  await db.run(`SET TimeZone = 'UTC'`);
-});
-
-afterAll(async () => {
-  db.closeSync();
-  instance.closeSync();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const scratch = duckdbScratch('costscope-groups-');
 
 interface Rejection {
   line: number;
@@ -136,8 +120,8 @@ describe('readFocusParquet, rows pre-aggregated by DuckDB', () => {
   ] as const)(
     'gives the facts and rejections of the rows read one by one (%s costs, Tags as %s)',
     async (costType, tags, alone) => {
-      const file = path.join(dir, `groups-${costType}-${tags}.parquet`);
-      await db.run(
+      const file = path.join(scratch.dir, `groups-${costType}-${tags}.parquet`);
+      await scratch.db.run(
         `COPY (${billRows(costType, tags)}) TO '${file}' (FORMAT parquet)`,
       );
       const grouped = await read(file, true);
@@ -200,6 +184,46 @@ describe('readFocusParquet, rows pre-aggregated by DuckDB', () => {
   );
 });
 
+describe('readFocusParquet, a file grouped in parts of 50,000 rows', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    [0, 0],
+    [100_000, 2],
+    [100_001, 3],
+  ])(
+    'reads a file of %p rows in %p parts, querying none past the end',
+    async (rows, parts) => {
+      const file = path.join(scratch.dir, `parts-${rows}.parquet`);
+      // Row groups smaller than a part: the count is the file's, not a row group's.
+      await scratch.db.run(
+        `COPY (SELECT CAST(i % 1000 AS DECIMAL(12,2)) AS BilledCost, 'USD' AS BillingCurrency,
+                  TIMESTAMP '2026-03-01' AS ChargePeriodStart, 'svc' AS ServiceName
+               FROM range(0, ${rows}) t(i))
+         TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
+      );
+      const queries = jest.spyOn(DuckDBConnection.prototype, 'stream');
+      const { lines, rejections } = await read(file, true);
+      expect(queries).toHaveBeenCalledTimes(parts);
+      expect(rejections).toEqual([]);
+      // One group per part (all its rows differ only in their amounts).
+      expect(lines.map(rowCountOf)).toEqual(
+        Array.from({ length: parts }, (_, part) =>
+          Math.min(50_000, rows - part * 50_000),
+        ),
+      );
+      let total = 0n;
+      for (let i = 0; i < rows; i += 1) total += BigInt(i % 1000);
+      expect(
+        lines.reduce(
+          (sum, line) => sum + parseDecimal(line.billedCost, 2)!,
+          0n,
+        ),
+      ).toBe(total * 100n);
+    },
+  );
+});
+
 describe('DuckDB and JS on doubles', () => {
   /** Random doubles of every magnitude within ±1e9, and the awkward ones. */
   function doubles(count: number): number[] {
@@ -224,7 +248,7 @@ describe('DuckDB and JS on doubles', () => {
   it('prints the shortest decimal as JS does, and sums it exactly when it has at most 18 places', async () => {
     const values = [...doubles(6_000), 5e-324, 1.7976931348623157e308];
     const rowsOut = (
-      await db.runAndReadAll(
+      await scratch.db.runAndReadAll(
         `SELECT CAST(x AS VARCHAR) AS t, ${placesOf(
           'CAST(x AS VARCHAR)',
         )} AS places,

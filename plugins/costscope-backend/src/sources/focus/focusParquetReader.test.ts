@@ -1,30 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CostLine } from '@costscope/backstage-plugin-node';
 import { readFocusFile } from './focusFileReader';
 import { plainDecimal, readFocusParquet } from './focusParquetReader';
+import { duckdbScratch } from '../../__testUtils__/duckdbScratch';
 
 jest.setTimeout(60_000);
 
-let dir: string;
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'costscope-parquet-'));
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  await db.run(`SET TimeZone = 'UTC'`);
-});
-
-afterAll(async () => {
-  db.closeSync();
-  instance.closeSync();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const scratch = duckdbScratch('costscope-parquet-');
 
 /** Rows as SQL: amounts with up to 12 decimals, tiny ones, negatives, a few bad rows. */
 const SOURCE = `
@@ -40,7 +24,7 @@ const SOURCE = `
   FROM range(1, 2001) t(i)`;
 
 async function copyTo(file: string, select: string, compression: string) {
-  await db.run(
+  await scratch.db.run(
     `COPY (${select}) TO '${file}' (FORMAT parquet, COMPRESSION ${compression})`,
   );
 }
@@ -79,7 +63,7 @@ function exactSum(amounts: string[]): string {
 }
 
 async function sumOf(sql: string): Promise<string> {
-  const reader = await db.runAndReadAll(sql);
+  const reader = await scratch.db.runAndReadAll(sql);
   return String(reader.getRowObjectsJson()[0].total);
 }
 
@@ -102,7 +86,7 @@ describe('readFocusParquet', () => {
   ])(
     'reads %s Parquet with %s costs and %s timestamps row by row exactly, rejecting rows as CSV does',
     async (compression, costType, charge) => {
-      const file = path.join(dir, `${compression}.parquet`);
+      const file = path.join(scratch.dir, `${compression}.parquet`);
       await copyTo(
         file,
         `SELECT CAST(billed AS ${costType}) AS BilledCost, currency AS BillingCurrency,
@@ -115,8 +99,8 @@ describe('readFocusParquet', () => {
       const { lines, rejections } = await read(file, 'f.parquet', 'USD', false);
 
       // The same rows as CSV (Tags as JSON text), through the CSV path.
-      const csv = path.join(dir, `${compression}.csv`);
-      await db.run(
+      const csv = path.join(scratch.dir, `${compression}.csv`);
+      await scratch.db.run(
         `COPY (SELECT CAST(billed AS ${costType}) AS BilledCost, currency AS BillingCurrency,
                       strftime(charge, '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodStart,
                       category AS ChargeCategory, service AS ServiceName,
@@ -168,7 +152,7 @@ describe('readFocusParquet', () => {
   );
 
   it('reads a file hyparquet-writer wrote (millisecond timestamps, JSON Tags, doubles)', async () => {
-    const file = path.join(dir, 'hyparquet.parquet');
+    const file = path.join(scratch.dir, 'hyparquet.parquet');
     const billed = [0.1, 0.2, 1.5e-7, 123456.789, -3.25];
     const script = `
       import { parquetWriteFile } from 'hyparquet-writer';
@@ -224,7 +208,7 @@ describe('readFocusParquet', () => {
   });
 
   it('reads STRUCT tags and ignores unknown columns', async () => {
-    const file = path.join(dir, 'struct.parquet');
+    const file = path.join(scratch.dir, 'struct.parquet');
     await copyTo(
       file,
       `SELECT 1.25::DOUBLE AS BilledCost, 'USD' AS BillingCurrency,
@@ -239,7 +223,7 @@ describe('readFocusParquet', () => {
   });
 
   it('reads a FOCUS 1.3 split: AllocatedTags as a MAP, like Tags', async () => {
-    const file = path.join(dir, 'split.parquet');
+    const file = path.join(scratch.dir, 'split.parquet');
     await copyTo(
       file,
       `SELECT 2.5::DOUBLE AS BilledCost, 'USD' AS BillingCurrency,
@@ -265,7 +249,7 @@ describe('readFocusParquet', () => {
   });
 
   it('reads AllocatedMethodDetails as a STRUCT or as JSON text, rejecting malformed text', async () => {
-    const file = path.join(dir, 'details.parquet');
+    const file = path.join(scratch.dir, 'details.parquet');
     await copyTo(
       file,
       `SELECT 2.5::DOUBLE AS BilledCost, 'USD' AS BillingCurrency,
@@ -291,7 +275,7 @@ describe('readFocusParquet', () => {
         },
       },
     ]);
-    const text = path.join(dir, 'details-text.parquet');
+    const text = path.join(scratch.dir, 'details-text.parquet');
     await copyTo(
       text,
       `SELECT * FROM (VALUES
@@ -315,10 +299,10 @@ describe('readFocusParquet', () => {
   });
 
   it('rejects a truncated file as not readable Parquet', async () => {
-    const file = path.join(dir, 'whole.parquet');
+    const file = path.join(scratch.dir, 'whole.parquet');
     await copyTo(file, `SELECT * FROM (${SOURCE})`, 'zstd');
     const bytes = await fs.readFile(file);
-    const truncated = path.join(dir, 'truncated.parquet');
+    const truncated = path.join(scratch.dir, 'truncated.parquet');
     await fs.writeFile(truncated, bytes.subarray(0, bytes.length / 2));
     await expect(read(truncated, 'half.parquet')).rejects.toThrow(
       /^FOCUS file half\.parquet is not a readable Parquet file/,
@@ -326,7 +310,7 @@ describe('readFocusParquet', () => {
   });
 
   it('fails on a file without a required column, naming it as for CSV', async () => {
-    const file = path.join(dir, 'nobilled.parquet');
+    const file = path.join(scratch.dir, 'nobilled.parquet');
     await copyTo(
       file,
       `SELECT 1.5::DOUBLE AS EffectiveCost, 'USD' AS BillingCurrency,

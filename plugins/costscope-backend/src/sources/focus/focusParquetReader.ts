@@ -136,6 +136,32 @@ async function openFocusParquet(
   };
 }
 
+/** The rows of a Parquet file, as its metadata gives them. */
+async function rowCountOfFile(
+  connection: DuckDBConnection,
+  file: string,
+  label: string,
+): Promise<number> {
+  let rows: number;
+  try {
+    const reader = await connection.runAndReadAll(
+      'SELECT num_rows FROM parquet_file_metadata($file)',
+      { file },
+    );
+    rows = Number(reader.getRowObjectsJson()[0]?.num_rows);
+  } catch (error) {
+    throw new FocusFileError(
+      `FOCUS file ${label} is not a readable Parquet file: ${messageOf(error)}`,
+    );
+  }
+  if (!Number.isSafeInteger(rows) || rows < 0) {
+    throw new FocusFileError(
+      `FOCUS file ${label} is not a readable Parquet file: its metadata gives no row count`,
+    );
+  }
+  return rows;
+}
+
 /** The result chunks of `query`; fails as FOCUS does when DuckDB cannot read the file. */
 async function* chunksOf(
   connection: DuckDBConnection,
@@ -233,10 +259,10 @@ export async function* readFocusParquetRecords(
       }
       return;
     }
-    // Part after part, until one has no rows (it is past the end of the file).
-    for (let from = 0; ; from += PART_ROWS) {
+    // Part after part, up to the file's row count (from its footer): no query past the end.
+    const fileRows = await rowCountOfFile(connection, file, label);
+    for (let from = 0; from < fileRows; from += PART_ROWS) {
       const parameters = { file, from, to: from + PART_ROWS };
-      let groups = 0;
       for await (const chunk of chunksOf(
         connection,
         query,
@@ -256,10 +282,8 @@ export async function* readFocusParquetRecords(
             rows,
           );
         }
-        groups += chunk.rowCount;
         yield;
       }
-      if (groups === 0) return;
     }
   } finally {
     connection?.closeSync();

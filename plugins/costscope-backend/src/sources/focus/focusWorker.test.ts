@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { FOCUS_COLUMNS } from './parseFocusRow';
+import { BatchWriter } from './focusWorker';
 
 // Each case starts a Node.js process that compiles the reader (and its worker) with tsx.
 jest.setTimeout(60_000);
@@ -65,17 +67,22 @@ function readBothWays(files: string[]) {
     const { readFocusParquet } = require(${JSON.stringify(
       path.join(__dirname, 'focusParquetReader'),
     )});
+    const { rowCountOf } = require(${JSON.stringify(
+      path.join(__dirname, '..', '..', 'ingest', 'rowCount'),
+    )});
     async function collect(read) {
       const lines = [];
       const rejections = [];
       let version;
       try {
         const batches = await read(
-          (line, reason) => rejections.push({ line, reason }),
+          (line, reason, rows = 1) => rejections.push({ line, reason, rows }),
           found => { version = found; },
         );
         if (!batches) return 'no worker';
-        for await (const batch of batches) lines.push(...batch);
+        // With the rows each line stands for (not enumerable: JSON would leave it out).
+        for await (const batch of batches)
+          for (const line of batch) lines.push({ ...line, rows: rowCountOf(line) });
         return { lines, rejections, version };
       } catch (error) {
         return { lines, rejections, version, error: error.message };
@@ -124,6 +131,7 @@ describe('readFocusFileInWorker', () => {
         empty: path.join(dir, 'empty.csv'),
         missing: path.join(dir, 'missing.csv'),
         parquet: path.join(dir, 'rows.parquet'),
+        groups: path.join(dir, 'groups.parquet'),
       };
       // Parquet as DuckDB writes it: DECIMAL and DOUBLE costs, timestamps, a few rows in
       // another currency (rejected), enough rows for several batches.
@@ -141,6 +149,15 @@ describe('readFocusFileInWorker', () => {
             CASE WHEN i % 3 = 1 THEN NULL ELSE 'eu-west-1' END AS RegionId
           FROM range(30000) t(i)) TO '${files.parquet}' (FORMAT parquet)`,
       );
+      // Rows DuckDB groups (24 groups of 1,000 rows), among 6,000 it cannot (each its
+      // own resource): a first batch with row counts, a second of single rows only.
+      await connection.run(
+        `COPY (SELECT (i % 13)::DECIMAL(18, 2) AS BilledCost, 'USD' AS BillingCurrency,
+            TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_days(CAST(i % 3 AS INTEGER)) AS ChargePeriodStart,
+            'Usage' AS ChargeCategory, 'AWS' AS ProviderName,
+            CASE WHEN i % 5 = 0 THEN 'u-' || i ELSE 'r-' || (i % 10) END AS ResourceId
+          FROM range(30000) t(i)) TO '${files.groups}' (FORMAT parquet)`,
+      );
       connection.closeSync();
       duckdb.closeSync();
       await fs.writeFile(files.lf, focusText(300, '\n'));
@@ -153,9 +170,8 @@ describe('readFocusFileInWorker', () => {
       for (const { worker, thread } of results) {
         expect(worker).toEqual(thread);
       }
-      const [lf, crlf, gz, notFocus, empty, missing, parquet] = results.map(
-        result => result.thread,
-      );
+      const [lf, crlf, gz, notFocus, empty, missing, parquet, groups] =
+        results.map(result => result.thread);
       expect(lf.lines.length).toBeGreaterThan(200);
       // The header has FOCUS 1.0's columns only; the worker reports it as the thread does.
       expect(lf.version).toBe('1.0');
@@ -176,8 +192,59 @@ describe('readFocusFileInWorker', () => {
       ).toBeGreaterThan(18_000);
       expect(parquet.rejections.length).toBe(Math.ceil(30_000 / 17));
       expect(parquet.version).toBe('1.0');
+      // Grouped rows keep their counts through the worker; single rows count 1.
+      const rowsOf = (lines: unknown[]) =>
+        (lines as Array<{ rows: number }>).map(line => line.rows);
+      expect(rowsOf(parquet.lines).every(rows => rows === 1)).toBe(true);
+      expect(rowsOf(lf.lines).every(rows => rows === 1)).toBe(true);
+      expect(groups.error).toBeUndefined();
+      expect(groups.lines).toHaveLength(6_024);
+      expect(rowsOf(groups.lines).reduce((sum, rows) => sum + rows, 0)).toBe(
+        30_000,
+      );
+      expect(rowsOf(groups.lines).filter(rows => rows > 1)).toEqual(
+        Array(24).fill(1_000),
+      );
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('BatchWriter', () => {
+  const values = FOCUS_COLUMNS.map(() => 'x');
+  const slices = { text: '', startOf: () => -1, endOf: () => -1 };
+
+  it('sends no row counts while every row stands for 1 (as CSV rows do)', () => {
+    const writer = new BatchWriter();
+    for (let line = 2; line < 6_002; line += 1)
+      writer.row(values, line, slices);
+    writer.reject(6_002, 'bad');
+    const batch = writer.take();
+    expect(batch.lines).toHaveLength(6_001);
+    expect(batch.counts).toBeUndefined();
+  });
+
+  it('sends the counts of a batch once a row stands for more, the rows before it as 1', () => {
+    const writer = new BatchWriter();
+    // Beyond a batch's first allocation, so the counts start as long as the rows so far.
+    for (let line = 1; line <= 5_000; line += 1) {
+      writer.row(values, line, slices);
+      if (line === 10) writer.reject(11, 'bad');
+    }
+    writer.row(values, 5_001, slices, 7);
+    writer.row(values, 5_010, slices);
+    const batch = writer.take();
+    expect(batch.counts).toHaveLength(5_002);
+    expect(batch.counts![4_999]).toBe(1);
+    expect(batch.counts![5_000]).toBe(7);
+    expect(batch.counts![5_001]).toBe(1);
+    expect([...batch.counts!].filter(rows => rows !== 1)).toEqual([7]);
+
+    // The next batch starts again without.
+    writer.row(values, 5_011, slices);
+    expect(writer.take().counts).toBeUndefined();
+    writer.row(values, 5_012, slices, 2);
+    expect([...writer.take().counts!]).toEqual([2]);
   });
 });

@@ -62,8 +62,11 @@ type WorkerMessage =
       kind: 'batch';
       /** Per record its line; negated for a rejected row (its reason is in `reasons`). */
       lines: Float64Array<ArrayBuffer>;
-      /** Per row that is not rejected: how many rows it stands for (see FocusRowSink). */
-      counts: Float64Array<ArrayBuffer>;
+      /**
+       * Per row that is not rejected: how many rows it stands for (see FocusRowSink). Absent
+       * when every row stands for 1 (CSV never groups rows).
+       */
+      counts?: Float64Array<ArrayBuffer>;
       /** COLUMNS codes per row that is not rejected: ABSENT, SAME, or a value's number. */
       codes: Int32Array<ArrayBuffer>;
       /** The texts the new values are slices of. */
@@ -78,13 +81,14 @@ type WorkerMessage =
 /**
  * The worker's side: reads the file and sends its records in batches. A new value is sent
  * as its place in the text it was parsed from, and each such text once per batch, which is
- * cheaper than copying every new value into a batch text.
+ * cheaper than copying every new value into a batch text. Exported for its tests.
  */
-class BatchWriter implements FocusRowSink {
+export class BatchWriter implements FocusRowSink {
   /** The file's FOCUS version, sent with `done`. */
   version?: FocusVersion;
   lines = new Float64Array(BATCH_RECORDS);
-  counts = new Float64Array(BATCH_RECORDS);
+  /** Made when a row of the batch stands for other than 1 row (the rows before it: 1). */
+  counts: Float64Array<ArrayBuffer> | undefined;
   codes = new Int32Array(BATCH_RECORDS * COLUMNS);
   texts: string[] = [];
   /** Characters of the texts so far. */
@@ -113,11 +117,17 @@ class BatchWriter implements FocusRowSink {
     rows = 1,
   ): void {
     if (this.records === this.lines.length) this.lines = grown(this.lines);
-    if (this.rows === this.counts.length) this.counts = grown(this.counts);
     if (this.rows * COLUMNS === this.codes.length)
       this.codes = grown(this.codes);
+    if (rows !== 1 && !this.counts) {
+      this.counts = new Float64Array(this.codes.length / COLUMNS);
+      this.counts.fill(1, 0, this.rows);
+    }
+    if (this.counts) {
+      if (this.rows === this.counts.length) this.counts = grown(this.counts);
+      this.counts[this.rows] = rows;
+    }
     this.lines[this.records] = line;
-    this.counts[this.rows] = rows;
     this.records += 1;
     const codes = this.codes;
     const sent = this.sent;
@@ -178,14 +188,14 @@ class BatchWriter implements FocusRowSink {
     const message = {
       kind: 'batch' as const,
       lines: this.lines.subarray(0, this.records),
-      counts: this.counts.subarray(0, this.rows),
+      counts: this.counts?.subarray(0, this.rows),
       codes: this.codes.subarray(0, this.rows * COLUMNS),
       texts: this.texts,
       slices: this.slices.subarray(0, this.values * 3),
       reasons: this.reasons,
     };
     this.lines = new Float64Array(BATCH_RECORDS);
-    this.counts = new Float64Array(BATCH_RECORDS);
+    this.counts = undefined;
     this.codes = new Int32Array(BATCH_RECORDS * COLUMNS);
     this.texts = [];
     this.chars = 0;
@@ -229,12 +239,13 @@ async function work(input: WorkerInput): Promise<void> {
   const send = async () => {
     if (batch.records === 0) return;
     const message = batch.take();
-    port.postMessage(message, [
+    const transfer = [
       message.lines.buffer,
-      message.counts.buffer,
       message.codes.buffer,
       message.slices.buffer,
-    ]);
+    ];
+    if (message.counts) transfer.push(message.counts.buffer);
+    port.postMessage(message, transfer);
     ahead += 1;
     while (ahead >= MAX_AHEAD) await taken();
   };
@@ -318,7 +329,7 @@ class BatchReader {
           );
         }
       }
-      sink.row(values, line, undefined, counts[this.row]);
+      sink.row(values, line, undefined, counts ? counts[this.row] : 1);
       this.row += 1;
     }
   }
