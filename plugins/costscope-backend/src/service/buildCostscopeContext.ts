@@ -329,6 +329,7 @@ export function buildCostscopeContext(
     recommendations: (ref, today) => recommendations.listForEntity(ref, today),
     compliance: (ref, query, hidden) =>
       compliance.entityCompliance(ref, query, hidden),
+    everyEntityCompliance: query => compliance.everyEntityCompliance(query),
     // The organisation's chargeback, kept per allocation like the pages' answers: every
     // group's monthly digest reads the same one.
     chargebackTotals: async (query, hidden) =>
