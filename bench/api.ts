@@ -566,7 +566,10 @@ async function digests(org: BenchOrg, signature: string, options: Options) {
             result.aloneP95,
           )} during_digests_p95_ms=${fmt(
             result.duringP95,
-          )} ratio=${ratio.toFixed(2)} target<=${DIGESTS_PAGE_FACTOR}\n`,
+          )} ratio=${ratio.toFixed(2)} target<=${DIGESTS_PAGE_FACTOR}\n` +
+          `api db=${db} team-summary alone_before_p95_ms=${fmt(
+            result.aloneBeforeP95,
+          )} alone_after_p95_ms=${fmt(result.aloneAfterP95)}\n`,
       );
       log(
         `${db}: digests ${

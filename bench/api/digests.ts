@@ -2,7 +2,8 @@
  * `bench:api --digests`: how long the scheduled digests of every group take, and what sending
  * them does to page reads meanwhile.
  *
- * 1. Drives the team summary (as deployed, read cache on) for `duration` seconds alone.
+ * 1. Drives the team summary (as deployed, read cache on) alone for `duration` seconds:
+ *    half before the run below and half after it.
  * 2. Runs the plugin's scheduled digest task once, as the scheduler would on the day the
  *    monthly digests of the bench's last month are due: it claims, builds and delivers (to
  *    the notifications service, which drops them) the digest of every group, teams and
@@ -11,6 +12,7 @@
  * 3. Prints the run's time and both p95s:
  *    `api db=<db> digests=<n> build_s=<x> per_digest_ms=<x>`
  *    `api db=<db> team-summary p95_ms=<alone> during_digests_p95_ms=<x> ratio=<x>`
+ *    and the p95s alone before and after the run, apart.
  */
 import { Knex } from 'knex';
 import { drive, percentile } from './drive';
@@ -33,7 +35,10 @@ export interface DigestBenchOptions {
 export interface DigestBenchResult {
   digests: number;
   buildSeconds: number;
+  /** Over the page's rounds alone before and after the run. */
   aloneP95: number;
+  aloneBeforeP95: number;
+  aloneAfterP95: number;
   duringP95: number;
   errors: number;
 }
@@ -59,10 +64,12 @@ export async function benchDigests(
     headers: { Authorization: authorization },
     connections: options.connections,
   };
-  const alone = await drive({
-    ...page,
-    durationSeconds: options.durationSeconds,
-  });
+  // Half the page's time alone before the run and half after: the page's own speed drifts
+  // between minutes (seen here: a p95 of 75 ms in one run, 155 ms in the next), so one
+  // window before compares the run with one moment only.
+  const aloneRound = () =>
+    drive({ ...page, durationSeconds: options.durationSeconds / 2 });
+  const before = await aloneRound();
 
   const month = lastMonthOf(org);
   const sent = () =>
@@ -91,6 +98,11 @@ export async function benchDigests(
     during.errors += round.errors;
   }
   const buildSeconds = await built;
+  const after = await aloneRound();
+  const alone = {
+    latencies: [...before.latencies, ...after.latencies],
+    errors: before.errors + after.errors,
+  };
   const records = await sent().select('entity_ref', 'sent_at');
   const unsent = records.filter(record => !record.sent_at);
   for (const record of unsent) log(`digest of ${record.entity_ref}: not sent`);
@@ -103,6 +115,8 @@ export async function benchDigests(
     digests: records.length - unsent.length,
     buildSeconds,
     aloneP95: percentile(alone.latencies, 95),
+    aloneBeforeP95: percentile(before.latencies, 95),
+    aloneAfterP95: percentile(after.latencies, 95),
     duringP95: percentile(during.latencies, 95),
     errors: errors + alone.errors + during.errors,
   };
