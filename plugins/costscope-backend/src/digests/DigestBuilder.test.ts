@@ -1,6 +1,7 @@
 import {
   DateRange,
   EntityCompliance,
+  EntityCostSummary,
 } from '@costscope/backstage-plugin-common';
 import { Visibility } from '../service/access';
 import {
@@ -44,7 +45,7 @@ describe('keptChargebackTotals', () => {
   });
 });
 
-describe('DigestBuilder with shared compliance', () => {
+describe('DigestBuilder with shared reads', () => {
   const range = { from: '2026-03-01', to: '2026-03-31' };
   const complianceOf = (share: number) =>
     ({
@@ -52,17 +53,26 @@ describe('DigestBuilder with shared compliance', () => {
       compliantShareByCost: share,
     } as unknown as EntityCompliance);
 
-  /** Sources that answer an empty month; compliance 0.25 read one by one. */
-  function sources() {
-    const summary = JSON.stringify({
-      total: '10.000000000',
+  const summaryOf = (total: string) =>
+    ({
+      total,
       currency: 'USD',
       costBasis: 'billed',
       byEntity: [],
       byService: [],
-    });
+    } as unknown as EntityCostSummary);
+
+  /**
+   * Sources that answer a month of 10.00 and compliance 0.25 read one by one; read for every
+   * entity, 12.00 and 0.75 in the month, 8.00 and 0.5 in the month before.
+   */
+  function sources() {
     return {
-      summary: jest.fn(async () => summary),
+      summary: jest.fn(async () => JSON.stringify(summaryOf('10.000000000'))),
+      everyEntitySummary: jest.fn(
+        async (r: DateRange) => () =>
+          summaryOf(r.from === range.from ? '12.000000000' : '8.000000000'),
+      ),
       listBudgets: jest.fn(async () => []),
       alertsCreated: jest.fn(async () => []),
       recommendations: jest.fn(async () => ({
@@ -87,7 +97,7 @@ describe('DigestBuilder with shared compliance', () => {
     };
   }
 
-  it('reads each period’s compliance once for every digest of a run', async () => {
+  it('reads each period’s summaries and compliance once for every digest of a run', async () => {
     const source = sources();
     const builder = new DigestBuilder(source as DigestSources, 'billed');
     const shared = await builder.sharedReads('month', range);
@@ -96,6 +106,10 @@ describe('DigestBuilder with shared compliance', () => {
     ).toEqual([
       { ...range, costBasis: 'billed' },
       { from: '2026-02-01', to: '2026-02-28', costBasis: 'billed' },
+    ]);
+    expect(source.everyEntitySummary.mock.calls).toEqual([
+      [range],
+      [{ from: '2026-02-01', to: '2026-02-28' }],
     ]);
     for (const entityRef of ['group:default/a', 'group:default/b']) {
       const digest = await builder.build({
@@ -109,11 +123,17 @@ describe('DigestBuilder with shared compliance', () => {
         shareByCost: 0.75,
         previousShareByCost: 0.5,
       });
+      expect(digest).toMatchObject({
+        total: '12.000000000',
+        previous: { total: '8.000000000' },
+        change: '4.000000000',
+      });
     }
     expect(source.compliance).not.toHaveBeenCalled();
+    expect(source.summary).not.toHaveBeenCalled();
   });
 
-  it('reads compliance for the digest when it hides entities or counts on another basis', async () => {
+  it('reads for the digest alone when it hides entities or counts on another basis', async () => {
     const source = sources();
     const builder = new DigestBuilder(source as DigestSources, 'billed');
     const shared = await builder.sharedReads('month', range);
@@ -140,7 +160,9 @@ describe('DigestBuilder with shared compliance', () => {
         shareByCost: 0.25,
         previousShareByCost: 0.25,
       });
+      expect(digest.total).toBe('10.000000000');
     }
     expect(source.compliance).toHaveBeenCalledTimes(4);
+    expect(source.summary).toHaveBeenCalledTimes(4);
   });
 });

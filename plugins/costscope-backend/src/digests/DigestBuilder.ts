@@ -66,6 +66,11 @@ export interface DigestSources {
     query: DateRange & { costBasis: CostBasis },
     hidden: ReadonlySet<string>,
   ): Promise<EntityCompliance>;
+  /**
+   * `summary` of any entity on the configured basis, nothing hidden, read once for all of
+   * them (`SummaryKeeper.everyEntitySummary`).
+   */
+  everyEntitySummary(range: DateRange): Promise<EntitySummaryOf>;
   /** `compliance` of any entity, nothing hidden, read once for all of them. */
   everyEntityCompliance(
     query: DateRange & { costBasis: CostBasis },
@@ -119,6 +124,9 @@ export interface DigestRequest {
   shared?: SharedDigestReads;
 }
 
+/** An entity's summary, nothing hidden, in a range read for every entity. */
+export type EntitySummaryOf = (entityRef: string) => EntityCostSummary;
+
 /** An entity's compliance, nothing hidden, in a range read for every entity. */
 export type EntityComplianceOf = (entityRef: string) => EntityCompliance;
 
@@ -131,6 +139,8 @@ export interface SharedDigestReads {
    * nothing: two reads for the run instead of two per digest.
    */
   compliance?: { current: EntityComplianceOf; previous: EntityComplianceOf };
+  /** Likewise any entity's summary in the period and in the one before. */
+  summaries?: { current: EntitySummaryOf; previous: EntitySummaryOf };
   /** Monthly digests: chargeback totals by owner (lower-case refs or cost centers). */
   chargebackTotals?: ReadonlyMap<string, bigint>;
 }
@@ -263,12 +273,24 @@ export class DigestBuilder {
     const hidden = await visibility.hidden();
     const previousRange = previousDigestPeriod(period, range);
     const lastYearRange = lastYearDigestPeriod(period, range);
-    const read = async (r: DateRange): Promise<EntityCostSummary> =>
-      JSON.parse(
+    // Shared reads are on the configured basis with nothing hidden.
+    const shared =
+      hidden.size === 0 && costBasis === this.costBasis
+        ? request.shared
+        : undefined;
+    const read = async (r: DateRange): Promise<EntityCostSummary> => {
+      if (shared?.summaries && r === range) {
+        return shared.summaries.current(entityRef);
+      }
+      if (shared?.summaries && r === previousRange) {
+        return shared.summaries.previous(entityRef);
+      }
+      return JSON.parse(
         jsonTextOf(
           await sources.summary(entityRef, { ...r, costBasis }, visibility),
         ),
       );
+    };
     const [current, previous, days, below] = await Promise.all([
       read(range),
       read(previousRange),
@@ -397,19 +419,27 @@ export class DigestBuilder {
         ? this.sources.chargebackTotals({ ...range, costBasis }, new Set())
         : undefined,
     ]);
-    // One period after the other: each holds a whole period's resources while it is read.
-    const current = await this.sources.everyEntityCompliance({
-      ...range,
-      costBasis,
-    });
-    const previous = await this.sources.everyEntityCompliance({
-      ...previousDigestPeriod(period, range),
-      costBasis,
-    });
+    const previous = previousDigestPeriod(period, range);
+    // One read after the other: each holds a whole period of the organisation.
+    const compliance = {
+      current: await this.sources.everyEntityCompliance({
+        ...range,
+        costBasis,
+      }),
+      previous: await this.sources.everyEntityCompliance({
+        ...previous,
+        costBasis,
+      }),
+    };
+    const summaries = {
+      current: await this.sources.everyEntitySummary(range),
+      previous: await this.sources.everyEntitySummary(previous),
+    };
     return {
       budgets,
       ...(chargebackTotals ? { chargebackTotals } : {}),
-      compliance: { current, previous },
+      compliance,
+      summaries,
     };
   }
 
@@ -544,7 +574,6 @@ export class DigestBuilder {
     hidden: ReadonlySet<string>,
   ): Promise<CostDigest['compliance']> {
     const { entityRef, range } = request;
-    // Shared reads are on the configured basis with nothing hidden.
     const shared =
       hidden.size === 0 && costBasis === this.costBasis
         ? request.shared?.compliance

@@ -3,6 +3,7 @@ import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
 import { costColumn } from './costSums';
+import { readEntitiesBelow } from './entitiesBelow';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
 /** A fact's exact cost on a basis, summed as text: both databases sum BIGINT exactly. */
@@ -124,18 +125,9 @@ export class ComplianceQueries {
       addInto(groups, resourceKey(row), partOf(row));
       resourceIds.add(row.resource_id);
     }
-    const below = new Map<string, string[]>();
-    for (const row of await this.knex('costscope_entity_ancestors').select(
-      'entity_ref',
-      'ancestor_ref',
-    )) {
-      const list = below.get(row.ancestor_ref);
-      if (list) list.push(row.entity_ref);
-      else below.set(row.ancestor_ref, [row.entity_ref]);
-    }
     return new ResourcesByEntity(
       byEntity,
-      below,
+      await readEntitiesBelow(this.knex),
       await this.inventoryTags([...resourceIds]),
     );
   }
