@@ -4,6 +4,7 @@ import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
 import { costColumn } from './costSums';
 import { readEntitiesBelow } from './entitiesBelow';
+import { withoutParallelWorkers } from './withoutParallelWorkers';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
 /** A fact's exact cost on a basis, summed as text: both databases sum BIGINT exactly. */
@@ -99,23 +100,24 @@ export class ComplianceQueries {
    * {@link entityResources} of every entity at once, nothing hidden: one read of the range's
    * facts by the entity whose rule brought them, merged per entity from the entities below it
    * in memory. A scheduled run asks for every group's compliance; read one by one, the facts
-   * of a department are read again for each level above a team.
+   * of a department are read again for each level above a team. Background work: read
+   * without parallel workers.
    */
   async everyEntityResources(
     range: DateRange,
     basis: CostBasis,
   ): Promise<ResourcesByEntity> {
-    const rows = await this.selectResourceGroups<
-      FactGroupRow & { entity_ref: string }
-    >(
-      this.knex('costscope_cost_facts as f')
-        .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
-        .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
-        .whereBetween('f.usage_date', [range.from, range.to])
-        .whereNot('f.resource_id', '')
-        .select('ru.entity_ref')
-        .groupBy('ru.entity_ref'),
-      basis,
+    const rows = await withoutParallelWorkers(this.knex, db =>
+      this.selectResourceGroups<FactGroupRow & { entity_ref: string }>(
+        db('costscope_cost_facts as f')
+          .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+          .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
+          .whereBetween('f.usage_date', [range.from, range.to])
+          .whereNot('f.resource_id', '')
+          .select('ru.entity_ref')
+          .groupBy('ru.entity_ref'),
+        basis,
+      ),
     );
     const byEntity = new Map<string, Map<string, ResourceAccumulator>>();
     const resourceIds = new Set<string>();

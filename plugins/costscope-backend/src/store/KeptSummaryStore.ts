@@ -15,6 +15,7 @@ import { takeWriteLock } from './writeLock';
 import { readAllocRules } from './allocRules';
 import { ORG_REF } from './AllocationStore';
 import { readEntitiesBelow } from './entitiesBelow';
+import { withoutParallelWorkers } from './withoutParallelWorkers';
 
 const TABLE = 'costscope_kept_summaries';
 /** Rows per INSERT: 6 values each, within every SQLite build's variable limit. */
@@ -128,19 +129,24 @@ export class KeptSummaryStore {
   /**
    * The organisation's rollup rows in a range by rule and dimensions, allocated rows only: an
    * entity's rows are those of the rules of the entities below it, as the rebuild rolls them
-   * up to every ancestor (`insertRollups`).
+   * up to every ancestor (`insertRollups`). Background work: read without parallel workers.
    */
   async organisationRowsByRule(
     range: DateRange,
     basis: CostBasis,
   ): Promise<Map<number, SummaryRow[]>> {
-    const rows: SummaryRow[] = await this.knex('costscope_rollup_daily as r')
-      .where('r.entity_ref', ORG_REF)
-      .whereNotNull('r.rule_id')
-      .whereBetween('r.usage_date', [range.from, range.to])
-      .select('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`))
-      .select(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`))
-      .groupBy('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`));
+    const rows: SummaryRow[] = await withoutParallelWorkers(this.knex, db =>
+      db('costscope_rollup_daily as r')
+        .where('r.entity_ref', ORG_REF)
+        .whereNotNull('r.rule_id')
+        .whereBetween('r.usage_date', [range.from, range.to])
+        .select('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`))
+        .select(db.raw(`${sumOf(costColumn('r', basis))} as cost`))
+        .groupBy(
+          'r.rule_id',
+          ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
+        ),
+    );
     const byRule = new Map<number, SummaryRow[]>();
     for (const row of rows) {
       const id = Number(row.rule_id);
@@ -156,13 +162,15 @@ export class KeptSummaryStore {
     range: DateRange,
     basis: CostBasis,
   ): Promise<Map<number, bigint>> {
-    const rows = await this.knex('costscope_rollup_daily as r')
-      .where('r.entity_ref', ORG_REF)
-      .whereNotNull('r.rule_id')
-      .whereBetween('r.usage_date', [range.from, range.to])
-      .select('r.rule_id')
-      .select(this.knex.raw(`${sumOf(costColumn('r', basis))} as cost`))
-      .groupBy('r.rule_id');
+    const rows = await withoutParallelWorkers(this.knex, db =>
+      db('costscope_rollup_daily as r')
+        .where('r.entity_ref', ORG_REF)
+        .whereNotNull('r.rule_id')
+        .whereBetween('r.usage_date', [range.from, range.to])
+        .select('r.rule_id')
+        .select(db.raw(`${sumOf(costColumn('r', basis))} as cost`))
+        .groupBy('r.rule_id'),
+    );
     return new Map(rows.map(row => [Number(row.rule_id), nanos(row.cost)]));
   }
 
