@@ -8,6 +8,8 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   coreServices,
   createServiceFactory,
+  SchedulerService,
+  SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -77,30 +79,75 @@ export const BENCH_CONFIG = {
   },
 };
 
+/** Monthly digests to every group, on the first of the month at 09:00 UTC. */
+export const BENCH_DIGESTS = {
+  monthly: { day: 1, time: '09:00' },
+  timeZone: 'UTC',
+  kinds: ['group'],
+};
+
 export interface BenchServer {
   baseUrl: string;
+  /** Runs a task the plugin scheduled (none runs on its own), as the scheduler would. */
+  runTask(id: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * A scheduler that keeps the plugin's tasks for the bench to run: a run is then measured
+ * from its start to its end, which a real scheduler's trigger (it returns at once) hides.
+ */
+function benchScheduler(
+  tasks: Map<string, SchedulerServiceTaskInvocationDefinition['fn']>,
+) {
+  const scheduler: SchedulerService = {
+    triggerTask: async id => {
+      await tasks.get(id)?.(new AbortController().signal);
+    },
+    cancelTask: async () => {},
+    scheduleTask: async task => {
+      tasks.set(task.id, task.fn);
+    },
+    createScheduledTaskRunner: schedule => ({
+      run: task => scheduler.scheduleTask({ ...schedule, ...task }),
+    }),
+    getScheduledTasks: async () => [],
+  };
+  return createServiceFactory({
+    service: coreServices.scheduler,
+    deps: {},
+    factory: () => scheduler,
+  });
 }
 
 export async function startBenchServer(
   knex: Knex,
   org: BenchOrg,
+  options: { digests?: boolean } = {},
 ): Promise<BenchServer> {
+  const tasks = new Map<
+    string,
+    SchedulerServiceTaskInvocationDefinition['fn']
+  >();
+  const config = options.digests
+    ? {
+        ...BENCH_CONFIG,
+        costscope: { ...BENCH_CONFIG.costscope, digests: BENCH_DIGESTS },
+      }
+    : BENCH_CONFIG;
   const backend = await startTestBackend({
     features: [
       costscopePlugin,
       catalogServiceMock.factory({ entities: org.entities }),
       mockServices.database.factory({ knex }),
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      benchScheduler(tasks),
       benchPermissions(),
       createServiceFactory({
         service: notificationService,
         deps: {},
         factory: () => ({ send: async () => {} }),
       }),
-      mockServices.rootConfig.factory({
-        data: BENCH_CONFIG,
-      }),
+      mockServices.rootConfig.factory({ data: config }),
     ],
   });
   const address = backend.server.address();
@@ -109,6 +156,11 @@ export async function startBenchServer(
   }
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
+    runTask: async id => {
+      const fn = tasks.get(id);
+      if (!fn) throw new Error(`the plugin scheduled no task '${id}'`);
+      await fn(new AbortController().signal);
+    },
     stop: () => backend.stop(),
   };
 }

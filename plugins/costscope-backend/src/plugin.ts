@@ -20,6 +20,7 @@ import { readCostscopeSettings } from './readCostscopeSettings';
 import { buildCostscopeContext } from './service/buildCostscopeContext';
 import { createRouter } from './service/router';
 import { applyMigrations } from './store/migrations';
+import { withoutPostgresJit } from './store/withoutPostgresJit';
 
 /**
  * Costscope backend plugin: ingests cost, allocates it to catalog entities, serves the API.
@@ -77,6 +78,11 @@ export const costscopePlugin = createBackendPlugin({
         // Every setting first: broken config stops the backend before anything runs.
         const settings = await readCostscopeSettings(root);
         const knex = await database.getClient();
+        withoutPostgresJit(knex, error =>
+          deps.logger.warn(
+            `Costscope could not turn PostgreSQL's JIT off for its connections: ${error}`,
+          ),
+        );
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }

@@ -42,6 +42,32 @@ describe('summaries kept at rebuild time', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'answers any entity’s summary of a range from the organisation’s rollup as the live read does, on %p',
+    async id => {
+      const { pipeline, store, keeper } = await demoAllocated(id);
+      const refs = await store.entityRefs();
+      let withCost = 0;
+      for (const [costBasis, range] of [
+        ['billed', { from: '2026-10-01', to: '2026-10-31' }],
+        ['effective', { from: '2026-09-15', to: '2026-11-22' }],
+        ['list', OPENED_ON],
+      ] as const) {
+        const summaryOf = await keeper(costBasis).everyEntitySummary(range);
+        for (const ref of refs) {
+          const live = await pipeline.queries.summary(ref, range, {
+            currency: 'USD',
+            costBasis,
+          });
+          expect({ ref, body: summaryOf(ref) }).toEqual({ ref, body: live });
+          if (live.total !== '0.000000000') withCost += 1;
+        }
+      }
+      // Entities with cost were compared, not only empty ones.
+      expect(withCost).toBeGreaterThan(refs.length);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps for every entity and basis the summary the live read gives, overlaps and unused rules included, on %p',
     async id => {
       const { pipeline, store, keeper } = await demoAllocated(id);

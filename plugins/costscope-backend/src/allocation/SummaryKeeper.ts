@@ -1,4 +1,8 @@
-import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
+import {
+  CostBasis,
+  DateRange,
+  EntityCostSummary,
+} from '@costscope/backstage-plugin-common';
 import { defaultRange } from '../lib/dates';
 import { GzippedJson } from '../lib/gzippedJson';
 import { CostQueries } from '../store/CostQueries';
@@ -8,7 +12,9 @@ import {
   OverlapKey,
   RuleRow,
   summaryAnswer,
+  SummaryRow,
 } from '../store/summaryAnswer';
+import { previousRange } from '../lib/dates';
 
 /** Entities whose summaries are read and computed together. */
 const BATCH = 250;
@@ -150,6 +156,62 @@ export class SummaryKeeper {
       }
     }
     return summaries;
+  }
+
+  /**
+   * Any entity's summary for a range on the configured basis, nothing hidden, as the live read
+   * answers it: from two reads of the organisation's rollup by rule (the range, and the totals
+   * of the range before) instead of two per entity. For a run that needs many entities'
+   * summaries of one range (scheduled digests): a department's rows are read once, not again
+   * for every level above a team. Entities only: the organisation's own summary (`*`) also
+   * counts unallocated cost.
+   */
+  async everyEntitySummary(
+    range: DateRange,
+  ): Promise<(entityRef: string) => EntityCostSummary> {
+    const { store, queries, costBasis } = this.options;
+    const previous = previousRange(range.from, range.to);
+    const [rules, overlapKeys, currency, below, rowsByRule, previousByRule] =
+      await Promise.all([
+        store.rules(),
+        store.overlapKeysByAncestor(),
+        queries.currency(this.options.currency),
+        store.entitiesBelow(),
+        store.organisationRowsByRule(range, costBasis),
+        store.organisationTotalsByRule(previous, costBasis),
+      ]);
+    const overlaps = await this.overlapsByAncestor(overlapKeys, range);
+    const ruleById = new Map(rules.map(rule => [rule.id, rule]));
+    const ownRules = new Map<string, RuleRow[]>();
+    for (const rule of rules) {
+      const own = ownRules.get(rule.entity_ref);
+      if (own) own.push(rule);
+      else ownRules.set(rule.entity_ref, [rule]);
+    }
+    const amounts = { currency, costBasis };
+    return entityRef => {
+      const rows: SummaryRow[] = [];
+      let previousTotal = 0n;
+      for (const ref of below.get(entityRef) ?? []) {
+        for (const rule of ownRules.get(ref) ?? []) {
+          rows.push(...(rowsByRule.get(rule.id) ?? []));
+          previousTotal += previousByRule.get(rule.id) ?? 0n;
+        }
+      }
+      return summaryAnswer(
+        entityRef,
+        range,
+        amounts,
+        {
+          previousTotal,
+          rows,
+          ruleOf: id => ruleById.get(id),
+          ownRules: ownRules.get(entityRef) ?? [],
+          overlaps: overlaps.get(entityRef) ?? [],
+        },
+        NOTHING_HIDDEN,
+      );
+    };
   }
 
   /** The overlapping keys with cost in the range, per entity their cost rolls up into. */

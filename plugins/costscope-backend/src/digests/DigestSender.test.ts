@@ -6,7 +6,13 @@ import { applyMigrations } from '../store/migrations';
 import { DigestStore } from '../store/DigestStore';
 import { DigestRequest } from './DigestBuilder';
 import { DigestDelivery } from './digestDeliveries';
-import { DIGEST_CLAIM_LEASE_MS, DigestSender } from './DigestSender';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import {
+  DIGEST_CLAIM_LEASE_MS,
+  DIGEST_REST_RATIO,
+  DigestSender,
+  DigestSenderOptions,
+} from './DigestSender';
 import { DigestDeliveryContext } from './digestText';
 
 jest.setTimeout(60_000);
@@ -74,6 +80,9 @@ describe('DigestSender', () => {
       entities: SnapshotEntity[] = TEAMS,
       lastCostDay = '2026-12-06',
       missedPeriods = 4,
+      pace: Pick<DigestSenderOptions, 'restRatio' | 'sleep'> & {
+        buildMs?: number;
+      } = {},
     ) =>
       new DigestSender({
         config: {
@@ -84,7 +93,10 @@ describe('DigestSender', () => {
           ],
         },
         builder: {
-          build: async request => digestOf(request),
+          build: async request => {
+            if (pace.buildMs) await sleepFor(pace.buildMs);
+            return digestOf(request);
+          },
           sharedReads: async () => ({ budgets: [] }),
         },
         store,
@@ -93,6 +105,7 @@ describe('DigestSender', () => {
         lastCostDay: async () => lastCostDay,
         logger: mockServices.logger.mock(),
         now: () => now,
+        ...pace,
       });
     return { store, sender };
   }
@@ -260,6 +273,39 @@ describe('DigestSender', () => {
       expect(outcome.skipped).toBe('no cost data from 2026-11-30 yet');
       expect(delivery.sent).toEqual([]);
       expect(await store.list('week', LAST_WEEK)).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rests between digests in proportion to each one’s time, so that pages keep their speed, on %p',
+    async id => {
+      const { sender } = await setUp(id);
+      const rests: number[] = [];
+      const sleep = async (ms: number) => {
+        rests.push(ms);
+      };
+      const { delivery, sent } = recordingDelivery();
+      await sender(delivery, ON_TIME, TEAMS, '2026-12-06', 4, {
+        buildMs: 20,
+        sleep,
+      }).run();
+      expect(sent).toHaveLength(3);
+      // After each digest but the last, at least that part of the 20 ms it took.
+      expect(rests).toHaveLength(2);
+      for (const rest of rests) {
+        expect(rest).toBeGreaterThanOrEqual(20 * DIGEST_REST_RATIO - 1);
+      }
+
+      rests.length = 0;
+      await sender(
+        recordingDelivery().delivery,
+        ON_TIME,
+        [team('d'), team('e')],
+        '2026-12-06',
+        4,
+        { buildMs: 20, sleep, restRatio: 0 },
+      ).run();
+      expect(rests).toEqual([]);
     },
   );
 });

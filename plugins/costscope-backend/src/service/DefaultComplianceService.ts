@@ -132,6 +132,26 @@ export class DefaultComplianceService implements ComplianceService {
     };
   }
 
+  async everyEntityCompliance(
+    query: CostQuery,
+  ): Promise<(entityRef: string) => EntityCompliance> {
+    const { costBasis, ...range } = this.resolve(query);
+    const [currency, resources] = await Promise.all([
+      this.options.currency(),
+      this.options.queries.everyEntityResources(range, costBasis),
+    ]);
+    return entityRef =>
+      summariseEntityCompliance({
+        entityRef,
+        ...range,
+        currency,
+        costBasis,
+        policy: this.policy,
+        resources: resources.of(entityRef),
+        maxNonCompliant: MAX_NON_COMPLIANT,
+      });
+  }
+
   async organisationCompliance(
     query: CostQuery,
     hidden: ReadonlySet<string> = NOTHING_HIDDEN,

@@ -273,6 +273,12 @@ export function buildCostscopeContext(
     currency: () => costs.currency(),
     keptReports,
   });
+  const summaryKeeper = new SummaryKeeper({
+    store: keptSummaries,
+    queries,
+    costBasis: config.costBasis,
+    currency: config.currency,
+  });
   const pipeline = new CostPipeline({
     logger,
     ingest: new IngestEngine({
@@ -294,12 +300,7 @@ export function buildCostscopeContext(
       runs,
       logger,
     }),
-    summaries: new SummaryKeeper({
-      store: keptSummaries,
-      queries,
-      costBasis: config.costBasis,
-      currency: config.currency,
-    }),
+    summaries: summaryKeeper,
     reports: new ReportKeeper({
       store: keptReports,
       compliance,
@@ -329,6 +330,8 @@ export function buildCostscopeContext(
     recommendations: (ref, today) => recommendations.listForEntity(ref, today),
     compliance: (ref, query, hidden) =>
       compliance.entityCompliance(ref, query, hidden),
+    everyEntityCompliance: query => compliance.everyEntityCompliance(query),
+    everyEntitySummary: range => summaryKeeper.everyEntitySummary(range),
     // The organisation's chargeback, kept per allocation like the pages' answers: every
     // group's monthly digest reads the same one.
     chargebackTotals: async (query, hidden) =>

@@ -3,6 +3,8 @@ import { CostBasis, DateRange } from '@costscope/backstage-plugin-common';
 import { monthsOf } from '../lib/dates';
 import { ORG_REF } from './AllocationStore';
 import { costColumn } from './costSums';
+import { readEntitiesBelow } from './entitiesBelow';
+import { withoutParallelWorkers } from './withoutParallelWorkers';
 import { ChargebackFactRow, ComplianceResourceInput } from './types';
 
 /** A fact's exact cost on a basis, summed as text: both databases sum BIGINT exactly. */
@@ -50,6 +52,34 @@ type FactScope =
 const IN_CHUNK = 500;
 
 /**
+ * The resources of every entity in a range ({@link ComplianceQueries.everyEntityResources}):
+ * each entity's are those of the entities below it, itself included, merged as one read of
+ * its facts would sum them.
+ */
+export class ResourcesByEntity {
+  constructor(
+    private readonly byEntity: ReadonlyMap<
+      string,
+      ReadonlyMap<string, ResourceAccumulator>
+    >,
+    /** The entities below each entity (`costscope_entity_ancestors`), itself included. */
+    private readonly below: ReadonlyMap<string, string[]>,
+    private readonly inventory: Map<string, Record<string, string>>,
+  ) {}
+
+  /** What {@link ComplianceQueries.entityResources} answers for the entity. */
+  of(entityRef: string): ComplianceResourceInput[] {
+    const merged = new Map<string, ResourceAccumulator>();
+    for (const ref of this.below.get(entityRef) ?? []) {
+      for (const [key, part] of this.byEntity.get(ref) ?? []) {
+        addInto(merged, key, part);
+      }
+    }
+    return resourceInputs(merged, this.inventory);
+  }
+}
+
+/**
  * Reads what tag compliance judges: each resource with cost in a range, its cost, the tags of
  * its most recent billing line, and the current tags an inventory source holds for it.
  */
@@ -64,6 +94,44 @@ export class ComplianceQueries {
     without?: ReadonlySet<string>,
   ) {
     return this.resources({ kind: 'entity', entityRef, without }, range, basis);
+  }
+
+  /**
+   * {@link entityResources} of every entity at once, nothing hidden: one read of the range's
+   * facts by the entity whose rule brought them, merged per entity from the entities below it
+   * in memory. A scheduled run asks for every group's compliance; read one by one, the facts
+   * of a department are read again for each level above a team. Background work: read
+   * without parallel workers.
+   */
+  async everyEntityResources(
+    range: DateRange,
+    basis: CostBasis,
+  ): Promise<ResourcesByEntity> {
+    const rows = await withoutParallelWorkers(this.knex, db =>
+      this.selectResourceGroups<FactGroupRow & { entity_ref: string }>(
+        db('costscope_cost_facts as f')
+          .join('costscope_alloc_keys as k', 'k.alloc_key', 'f.alloc_key')
+          .join('costscope_alloc_rules as ru', 'ru.id', 'k.rule_id')
+          .whereBetween('f.usage_date', [range.from, range.to])
+          .whereNot('f.resource_id', '')
+          .select('ru.entity_ref')
+          .groupBy('ru.entity_ref'),
+        basis,
+      ),
+    );
+    const byEntity = new Map<string, Map<string, ResourceAccumulator>>();
+    const resourceIds = new Set<string>();
+    for (const row of rows) {
+      let groups = byEntity.get(row.entity_ref);
+      if (!groups) byEntity.set(row.entity_ref, (groups = new Map()));
+      addInto(groups, resourceKey(row), partOf(row));
+      resourceIds.add(row.resource_id);
+    }
+    return new ResourcesByEntity(
+      byEntity,
+      await readEntitiesBelow(this.knex),
+      await this.inventoryTags([...resourceIds]),
+    );
   }
 
   /**
@@ -273,7 +341,25 @@ export class ComplianceQueries {
         .select(this.knex.raw(`${UNALLOCATED} as unallocated`))
         .groupByRaw(UNALLOCATED);
     }
-    const rows: FactGroupRow[] = await query
+    const rows = await this.selectResourceGroups(query, basis);
+    const byResource = new Map<string, ResourceAccumulator>();
+    for (const row of rows) {
+      const key = resourceKey(row);
+      const part = partOf(row);
+      addInto(byResource, key, part);
+      if (options.unallocatedInto && Number(row.unallocated) === 1) {
+        addInto(options.unallocatedInto, key, part);
+      }
+    }
+    return byResource;
+  }
+
+  /** The query's facts summed per resource, account, service and billing tags. */
+  private selectResourceGroups<Row extends FactGroupRow = FactGroupRow>(
+    query: Knex.QueryBuilder,
+    basis: CostBasis,
+  ): Promise<Row[]> {
+    return query
       .select(
         'f.resource_id',
         'f.provider',
@@ -293,31 +379,7 @@ export class ComplianceQueries {
         'f.sub_account_id',
         'f.service_name',
         'k.tags',
-      );
-
-    const byResource = new Map<string, ResourceAccumulator>();
-    for (const row of rows) {
-      const cost = BigInt(row.cost ?? 0);
-      const key = `${row.provider}\n${row.resource_id}`;
-      const part: ResourceAccumulator = {
-        input: {
-          resourceId: row.resource_id,
-          provider: row.provider,
-          accountId: row.sub_account_id,
-          costNanos: cost,
-          billingTags: row.tags,
-          ...(row.resource_name ? { resourceName: row.resource_name } : {}),
-          ...(row.resource_type ? { resourceType: row.resource_type } : {}),
-        },
-        lastDay: row.last_day,
-        byService: new Map([[row.service_name, cost]]),
-      };
-      addInto(byResource, key, part);
-      if (options.unallocatedInto && Number(row.unallocated) === 1) {
-        addInto(options.unallocatedInto, key, part);
-      }
-    }
-    return byResource;
+      ) as Promise<Row[]>;
   }
 
   /** Current tags by resource id; the latest observation wins when two sources hold one. */
@@ -347,6 +409,27 @@ export class ComplianceQueries {
   }
 }
 
+function resourceKey(row: FactGroupRow): string {
+  return `${row.provider}\n${row.resource_id}`;
+}
+
+function partOf(row: FactGroupRow): ResourceAccumulator {
+  const cost = BigInt(row.cost ?? 0);
+  return {
+    input: {
+      resourceId: row.resource_id,
+      provider: row.provider,
+      accountId: row.sub_account_id,
+      costNanos: cost,
+      billingTags: row.tags,
+      ...(row.resource_name ? { resourceName: row.resource_name } : {}),
+      ...(row.resource_type ? { resourceType: row.resource_type } : {}),
+    },
+    lastDay: row.last_day,
+    byService: new Map([[row.service_name, cost]]),
+  };
+}
+
 /**
  * Adds a part of a resource's cost (a group of its lines, or a month of them) to its sum.
  * Billing tags are those of the most recent line: what allocation saw last.
@@ -369,16 +452,32 @@ function addInto(
   for (const [service, cost] of part.byService) {
     entry.byService.set(service, (entry.byService.get(service) ?? 0n) + cost);
   }
-  if (part.input.resourceName) {
-    entry.input.resourceName = part.input.resourceName;
+  // Each choice below is independent of the order the parts come in, so that a resource
+  // reads the same whether its lines were summed at once or in parts (per entity, per month).
+  const { input } = part;
+  if (sortsAfter(entry.input.accountId, input.accountId)) {
+    entry.input.accountId = input.accountId;
   }
-  if (part.input.resourceType) {
-    entry.input.resourceType = part.input.resourceType;
+  // The largest, as SQL's MAX within a part.
+  if (sortsAfter(input.resourceName, entry.input.resourceName)) {
+    entry.input.resourceName = input.resourceName;
   }
-  if (part.lastDay > entry.lastDay) {
+  if (sortsAfter(input.resourceType, entry.input.resourceType)) {
+    entry.input.resourceType = input.resourceType;
+  }
+  if (
+    part.lastDay > entry.lastDay ||
+    (part.lastDay === entry.lastDay &&
+      sortsAfter(input.billingTags, entry.input.billingTags))
+  ) {
     entry.lastDay = part.lastDay;
-    entry.input.billingTags = part.input.billingTags;
+    entry.input.billingTags = input.billingTags;
   }
+}
+
+/** Whether text `a` sorts after `b`; an absent value sorts first. */
+function sortsAfter(a: unknown, b: unknown): boolean {
+  return String(a ?? '') > String(b ?? '');
 }
 
 /** The resources as compliance judges them: main service and current inventory tags. */
@@ -399,7 +498,14 @@ function resourceInputs(
 function mainService(byService: Map<string, bigint>): string | undefined {
   let best: [string, bigint] | undefined;
   for (const entry of byService) {
-    if (!best || entry[1] > best[1]) best = entry;
+    // Equal costs: the first service by name, whatever order they were summed in.
+    if (
+      !best ||
+      entry[1] > best[1] ||
+      (entry[1] === best[1] && entry[0] < best[0])
+    ) {
+      best = entry;
+    }
   }
   return best?.[0];
 }

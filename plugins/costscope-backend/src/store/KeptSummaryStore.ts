@@ -5,6 +5,7 @@ import { previousRange } from '../lib/dates';
 import { costColumn, sumOf } from './costSums';
 import { readRollupVersion } from './RollupReadCache';
 import {
+  nanos,
   OverlapKey,
   RuleRow,
   SUMMARY_DIMENSIONS,
@@ -12,6 +13,9 @@ import {
 } from './summaryAnswer';
 import { takeWriteLock } from './writeLock';
 import { readAllocRules } from './allocRules';
+import { ORG_REF } from './AllocationStore';
+import { readEntitiesBelow } from './entitiesBelow';
+import { withoutParallelWorkers } from './withoutParallelWorkers';
 
 const TABLE = 'costscope_kept_summaries';
 /** Rows per INSERT: 6 values each, within every SQLite build's variable limit. */
@@ -115,6 +119,59 @@ export class KeptSummaryStore {
       .select('entity_ref')
       .orderBy('entity_ref');
     return rows.map(row => row.entity_ref);
+  }
+
+  /** Every entity's entities below it, itself included. */
+  entitiesBelow(): Promise<Map<string, string[]>> {
+    return readEntitiesBelow(this.knex);
+  }
+
+  /**
+   * The organisation's rollup rows in a range by rule and dimensions, allocated rows only: an
+   * entity's rows are those of the rules of the entities below it, as the rebuild rolls them
+   * up to every ancestor (`insertRollups`). Background work: read without parallel workers.
+   */
+  async organisationRowsByRule(
+    range: DateRange,
+    basis: CostBasis,
+  ): Promise<Map<number, SummaryRow[]>> {
+    const rows: SummaryRow[] = await withoutParallelWorkers(this.knex, db =>
+      db('costscope_rollup_daily as r')
+        .where('r.entity_ref', ORG_REF)
+        .whereNotNull('r.rule_id')
+        .whereBetween('r.usage_date', [range.from, range.to])
+        .select('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`))
+        .select(db.raw(`${sumOf(costColumn('r', basis))} as cost`))
+        .groupBy(
+          'r.rule_id',
+          ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
+        ),
+    );
+    const byRule = new Map<number, SummaryRow[]>();
+    for (const row of rows) {
+      const id = Number(row.rule_id);
+      const list = byRule.get(id);
+      if (list) list.push(row);
+      else byRule.set(id, [row]);
+    }
+    return byRule;
+  }
+
+  /** The organisation's allocated cost in a range by rule. */
+  async organisationTotalsByRule(
+    range: DateRange,
+    basis: CostBasis,
+  ): Promise<Map<number, bigint>> {
+    const rows = await withoutParallelWorkers(this.knex, db =>
+      db('costscope_rollup_daily as r')
+        .where('r.entity_ref', ORG_REF)
+        .whereNotNull('r.rule_id')
+        .whereBetween('r.usage_date', [range.from, range.to])
+        .select('r.rule_id')
+        .select(db.raw(`${sumOf(costColumn('r', basis))} as cost`))
+        .groupBy('r.rule_id'),
+    );
+    return new Map(rows.map(row => [Number(row.rule_id), nanos(row.cost)]));
   }
 
   /** Every mapping rule, by id. */
