@@ -7,6 +7,7 @@ import { CostSource } from '@costscope/backstage-plugin-node';
 import { parse } from 'yaml';
 import { readTagPolicy, TagPolicy } from '../compliance/tagPolicy';
 import { FocusFileSource } from '../sources/focus/FocusFileSource';
+import { InventoryStore } from '../store/InventoryStore';
 
 const REPO = path.resolve(__dirname, '../../../..');
 // The demo generator is plain CommonJS in examples/, shared with `npm start`.
@@ -15,8 +16,28 @@ const {
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } = require('../../../../examples/billing/generate.js');
 
+const {
+  demoInventoryWithUtilisation,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../../examples/billing/inventory.js');
+
 /** The demo's last day of billing data, as the tests read it. */
 export const DEMO_END_DATE = '2026-11-22';
+
+/**
+ * Stores the demo's inventory (`demo-inventory`, with utilisation) as observed at `at`
+ * (default: the day after the demo's last day), as `npm start` does.
+ */
+export async function writeDemoInventory(
+  inventory: Pick<InventoryStore, 'replaceSnapshot'>,
+  at = '2026-11-23T00:00:00Z',
+): Promise<void> {
+  await inventory.replaceSnapshot(
+    'demo-inventory',
+    demoInventoryWithUtilisation({ endDate: DEMO_END_DATE }),
+    at,
+  );
+}
 
 /** Writes the demo's billing files into a new temporary directory, and answers it. */
 export async function writeDemoBilling(): Promise<string> {

@@ -43,6 +43,18 @@ export interface KeptSummariesOutcome {
   milliseconds: number;
 }
 
+/** The rules by id, and each entity's own rules. */
+function indexRules(rules: RuleRow[]) {
+  const ruleById = new Map(rules.map(rule => [rule.id, rule]));
+  const ownRules = new Map<string, RuleRow[]>();
+  for (const rule of rules) {
+    const own = ownRules.get(rule.entity_ref);
+    if (own) own.push(rule);
+    else ownRules.set(rule.entity_ref, [rule]);
+  }
+  return { ruleById, ownRules };
+}
+
 /** Gives the event loop its turn between batches (SQLite reads run on its thread). */
 const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
 
@@ -112,13 +124,7 @@ export class SummaryKeeper {
       store.overlapKeysByAncestor(),
       queries.currency(this.options.currency),
     ]);
-    const ruleById = new Map(rules.map(rule => [rule.id, rule]));
-    const ownRules = new Map<string, RuleRow[]>();
-    for (const rule of rules) {
-      const own = ownRules.get(rule.entity_ref);
-      if (own) own.push(rule);
-      else ownRules.set(rule.entity_ref, [rule]);
-    }
+    const { ruleById, ownRules } = indexRules(rules);
     const overlaps = await this.overlapsByAncestor(overlapKeys, range);
 
     const amounts = { currency, costBasis };
@@ -181,13 +187,7 @@ export class SummaryKeeper {
         store.organisationTotalsByRule(previous, costBasis),
       ]);
     const overlaps = await this.overlapsByAncestor(overlapKeys, range);
-    const ruleById = new Map(rules.map(rule => [rule.id, rule]));
-    const ownRules = new Map<string, RuleRow[]>();
-    for (const rule of rules) {
-      const own = ownRules.get(rule.entity_ref);
-      if (own) own.push(rule);
-      else ownRules.set(rule.entity_ref, [rule]);
-    }
+    const { ruleById, ownRules } = indexRules(rules);
     const amounts = { currency, costBasis };
     return entityRef => {
       const rows: SummaryRow[] = [];

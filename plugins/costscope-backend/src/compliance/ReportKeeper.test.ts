@@ -10,16 +10,12 @@ import {
   demoPolicy,
   ingestDemoBilling,
   writeDemoBilling,
+  writeDemoInventory,
 } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { ReportKeeper } from './ReportKeeper';
 import { TagPolicy } from './tagPolicy';
-
-const {
-  demoInventoryWithUtilisation,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/inventory.js');
 
 jest.setTimeout(180_000);
 
@@ -41,11 +37,7 @@ describe('organisation reports kept at rebuild time', () => {
     const entities = await demoCatalog();
     const pipeline = await createPipeline(knex, entities);
     const inventory = new InventoryStore(knex);
-    await inventory.replaceSnapshot(
-      'demo-inventory',
-      demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
-      '2026-11-23T00:00:00Z',
-    );
+    await writeDemoInventory(inventory);
     for (const run of await ingestDemoBilling(pipeline.ingest, billingDir)) {
       expect(run.status).toBe('succeeded');
     }
@@ -163,11 +155,7 @@ describe('organisation reports kept at rebuild time', () => {
       expect(await keeper.refresh()).toEqual([]);
 
       // New tags arrive: the compliance read them, the chargeback did not.
-      await inventory.replaceSnapshot(
-        'demo-inventory',
-        demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
-        '2026-11-23T06:00:00Z',
-      );
+      await writeDemoInventory(inventory, '2026-11-23T06:00:00Z');
       expect(await store.read(key('compliance'))).toBeUndefined();
       expect(await store.read(key('chargeback-group'))).toBeDefined();
       expect((await keeper.refresh()).map(outcome => outcome.report)).toEqual([
@@ -215,11 +203,7 @@ describe('organisation reports kept at rebuild time', () => {
       expect(await store.replace(key, beforeRebuild, body)).toBe(false);
 
       const beforeInventory = await store.versions();
-      await inventory.replaceSnapshot(
-        'demo-inventory',
-        demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
-        '2026-11-23T06:00:00Z',
-      );
+      await writeDemoInventory(inventory, '2026-11-23T06:00:00Z');
       expect(await store.replace(key, beforeInventory, body)).toBe(false);
       // The chargeback reads no inventory: a new snapshot does not make it stale.
       expect(

@@ -6,16 +6,12 @@ import {
   demoPolicy,
   ingestDemoBilling,
   writeDemoBilling,
+  writeDemoInventory,
 } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { chargebackLines, chargebackRules } from './chargeback';
 import { summariseEntityCompliance } from './summarise';
-
-const {
-  demoInventoryWithUtilisation,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/inventory.js');
 
 jest.setTimeout(120_000);
 
@@ -33,11 +29,7 @@ describe('tag compliance and chargeback of the demo organisation', () => {
       const knex = await databases.init(id);
       const entities = await demoCatalog();
       const pipeline = await createPipeline(knex, entities);
-      await new InventoryStore(knex).replaceSnapshot(
-        'demo-inventory',
-        demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
-        '2026-11-23T00:00:00Z',
-      );
+      await writeDemoInventory(new InventoryStore(knex));
       await ingestDemoBilling(pipeline.ingest, billingDir);
       const queries = new ComplianceQueries(knex);
       const range = { from: '2026-10-24', to: '2026-11-22' };

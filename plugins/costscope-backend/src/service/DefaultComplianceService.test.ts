@@ -5,15 +5,11 @@ import {
   demoPolicy,
   ingestDemoBilling,
   writeDemoBilling,
+  writeDemoInventory,
 } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
 import { DefaultComplianceService } from './DefaultComplianceService';
-
-const {
-  demoInventoryWithUtilisation,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../../examples/billing/inventory.js');
 
 jest.setTimeout(120_000);
 
@@ -30,11 +26,7 @@ describe('DefaultComplianceService.everyEntityCompliance', () => {
     async id => {
       const knex = await databases.init(id);
       const pipeline = await createPipeline(knex, await demoCatalog());
-      await new InventoryStore(knex).replaceSnapshot(
-        'demo-inventory',
-        demoInventoryWithUtilisation({ endDate: '2026-11-22' }),
-        '2026-11-23T00:00:00Z',
-      );
+      await writeDemoInventory(new InventoryStore(knex));
       await ingestDemoBilling(pipeline.ingest, billingDir);
       const service = new DefaultComplianceService({
         queries: new ComplianceQueries(knex),
