@@ -10,6 +10,7 @@ import {
 } from '../__testUtils__/demoBilling';
 import { demoCatalog } from '../__testUtils__/demoCatalog';
 import { createPipeline } from '../__testUtils__/pipeline';
+import { DefaultComplianceService } from '../service/DefaultComplianceService';
 import { chargebackLines, chargebackRules } from './chargeback';
 import { summariseEntityCompliance } from './summarise';
 
@@ -23,14 +24,20 @@ describe('tag compliance and chargeback of the demo organisation', () => {
     billingDir = await writeDemoBilling();
   });
 
+  /** The demo's catalog, inventory and bill, allocated. */
+  async function demoIngested(id: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(id);
+    const entities = await demoCatalog();
+    const pipeline = await createPipeline(knex, entities);
+    await writeDemoInventory(new InventoryStore(knex));
+    await ingestDemoBilling(pipeline.ingest, billingDir);
+    return { knex, entities };
+  }
+
   it.each(databases.eachSupportedId())(
     'finds cart-service’s missing team tags, and charges back the whole bill on %p',
     async id => {
-      const knex = await databases.init(id);
-      const entities = await demoCatalog();
-      const pipeline = await createPipeline(knex, entities);
-      await writeDemoInventory(new InventoryStore(knex));
-      await ingestDemoBilling(pipeline.ingest, billingDir);
+      const { knex, entities } = await demoIngested(id);
       const queries = new ComplianceQueries(knex);
       const range = { from: '2026-10-24', to: '2026-11-22' };
       const policy = await demoPolicy();
@@ -87,6 +94,47 @@ describe('tag compliance and chargeback of the demo organisation', () => {
           charged: await queries.billTotal(year, basis),
         });
       }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers everyEntityCompliance for every entity as entityCompliance does, on %p',
+    async id => {
+      const { knex } = await demoIngested(id);
+      const service = new DefaultComplianceService({
+        queries: new ComplianceQueries(knex),
+        loadEntities: async () => [],
+        policy: await demoPolicy(),
+        chargeback: { sharedCost: 'own-line', sharedEntities: [] },
+        currency: async () => 'USD',
+        costBasis: 'billed',
+      });
+      const refs: string[] = (
+        await knex('costscope_entities').select('entity_ref')
+      ).map(row => row.entity_ref);
+      let judged = 0;
+      // A month, and a range whose resources changed tags (ci-runner-arm-1) on both bases.
+      for (const query of [
+        { from: '2026-10-01', to: '2026-10-31', costBasis: 'billed' as const },
+        {
+          from: '2026-09-15',
+          to: '2026-11-22',
+          costBasis: 'effective' as const,
+        },
+      ]) {
+        const every = await service.everyEntityCompliance(query);
+        for (const ref of refs) {
+          const one = await service.entityCompliance(ref, query);
+          expect({ ref, compliance: every(ref) }).toEqual({
+            ref,
+            compliance: one,
+          });
+          judged += one.resources.total;
+        }
+      }
+      // Not every entity empty: the comparison judged resources.
+      expect(refs.length).toBeGreaterThan(20);
+      expect(judged).toBeGreaterThan(100);
     },
   );
 });
