@@ -3,7 +3,7 @@ import {
   DateRange,
   EntityCostSummary,
 } from '@costscope/backstage-plugin-common';
-import { defaultRange } from '../lib/dates';
+import { defaultRange, previousRange } from '../lib/dates';
 import { GzippedJson } from '../lib/gzippedJson';
 import { CostQueries } from '../store/CostQueries';
 import { KeptSummary, KeptSummaryStore } from '../store/KeptSummaryStore';
@@ -14,7 +14,6 @@ import {
   summaryAnswer,
   SummaryRow,
 } from '../store/summaryAnswer';
-import { previousRange } from '../lib/dates';
 
 /** Entities whose summaries are read and computed together. */
 const BATCH = 250;

@@ -20,7 +20,7 @@ import {
   nanos,
   OverlapKey,
   RuleRow,
-  SUMMARY_DIMENSIONS,
+  SUMMARY_ROW_COLUMNS,
   SummaryRow,
   summaryAnswer,
 } from './summaryAnswer';
@@ -112,9 +112,9 @@ export class CostQueries {
       .select(this.knex.raw(`${costSum} as cost`))
       .first();
     const rowsRead = this.rollup(entityRef, range)
-      .select('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`))
+      .select(...SUMMARY_ROW_COLUMNS)
       .select(this.knex.raw(`${costSum} as cost`))
-      .groupBy('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`));
+      .groupBy(...SUMMARY_ROW_COLUMNS);
     // The rules, then the overlaps' facts, are read while the rollup rows are.
     const rulesRead = this.rulesBelow(entityRef).then(async below => ({
       ...below,

@@ -8,7 +8,7 @@ import {
   nanos,
   OverlapKey,
   RuleRow,
-  SUMMARY_DIMENSIONS,
+  SUMMARY_ROW_COLUMNS,
   SummaryRow,
 } from './summaryAnswer';
 import { takeWriteLock } from './writeLock';
@@ -140,12 +140,9 @@ export class KeptSummaryStore {
         .where('r.entity_ref', ORG_REF)
         .whereNotNull('r.rule_id')
         .whereBetween('r.usage_date', [range.from, range.to])
-        .select('r.rule_id', ...SUMMARY_DIMENSIONS.map(column => `r.${column}`))
+        .select(...SUMMARY_ROW_COLUMNS)
         .select(db.raw(`${sumOf(costColumn('r', basis))} as cost`))
-        .groupBy(
-          'r.rule_id',
-          ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
-        ),
+        .groupBy(...SUMMARY_ROW_COLUMNS),
     );
     const byRule = new Map<number, SummaryRow[]>();
     for (const row of rows) {
@@ -220,17 +217,9 @@ export class KeptSummaryStore {
         await this.knex('costscope_rollup_daily as r')
           .whereIn('r.entity_ref', refs)
           .whereBetween('r.usage_date', [range.from, range.to])
-          .select(
-            'r.entity_ref',
-            'r.rule_id',
-            ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
-          )
+          .select('r.entity_ref', ...SUMMARY_ROW_COLUMNS)
           .select(this.knex.raw(`${costSum} as cost`))
-          .groupBy(
-            'r.entity_ref',
-            'r.rule_id',
-            ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
-          );
+          .groupBy('r.entity_ref', ...SUMMARY_ROW_COLUMNS);
       for (const { entity_ref: ref, ...row } of grouped) {
         const list = rows.get(ref);
         if (list) list.push(row);

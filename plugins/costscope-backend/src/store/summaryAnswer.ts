@@ -20,6 +20,12 @@ export const SUMMARY_DIMENSIONS = [
   'charge_category',
 ] as const;
 
+/** The rollup columns (alias `r`) a summary's rows are grouped by: rule, then dimensions. */
+export const SUMMARY_ROW_COLUMNS = [
+  'r.rule_id',
+  ...SUMMARY_DIMENSIONS.map(column => `r.${column}`),
+];
+
 /** A mapping rule as the summary names it. */
 export interface RuleRow {
   id: number;
